@@ -1,0 +1,5 @@
+//! sea-orm entities, first generated with sea-orm-cli (see the README for the command) and then
+//! kept by hand. Behaviour lives in the application crate, never here.
+
+pub mod app_user;
+pub mod prelude;

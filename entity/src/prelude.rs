@@ -1,0 +1,1 @@
+pub use super::app_user::Entity as AppUser;

@@ -1,0 +1,17 @@
+//! Schema migrations. Each runs on SQLite and PostgreSQL alike: written with the schema builder,
+//! one change per file, named `m{YYYYMMDD_HHMMSS}_{verb}_{table}`, each with a real `down`.
+
+pub use sea_orm_migration::MigrationStatus;
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_create_app_user;
+
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_create_app_user::Migration)]
+    }
+}

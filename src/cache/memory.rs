@@ -1,0 +1,204 @@
+//! The in-process cache of the embedded profile: one map behind a mutex, entries expiring on
+//! the real monotonic clock. Single node only: production refuses it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+
+use super::{Cache, CacheError, Counter, ttl_millis};
+
+/// How many writes between two sweeps of expired entries.
+const SWEEP_EVERY: u32 = 256;
+
+#[derive(Debug)]
+struct Entry {
+    value: Vec<u8>,
+    expires_at: Instant,
+}
+
+#[derive(Debug, Default)]
+struct Store {
+    entries: HashMap<String, Entry>,
+    writes_since_sweep: u32,
+}
+
+impl Store {
+    fn live(&mut self, key: &str, now: Instant) -> Option<&mut Entry> {
+        if self.entries.get(key).is_some_and(|e| e.expires_at <= now) {
+            self.entries.remove(key);
+        }
+        self.entries.get_mut(key)
+    }
+
+    fn wrote(&mut self, now: Instant) {
+        self.writes_since_sweep += 1;
+        if self.writes_since_sweep >= SWEEP_EVERY {
+            self.writes_since_sweep = 0;
+            self.entries.retain(|_, e| e.expires_at > now);
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MemoryCache {
+    store: Arc<Mutex<Store>>,
+    prefix: String,
+}
+
+impl MemoryCache {
+    pub fn new(prefix: impl Into<String>) -> Self {
+        Self {
+            store: Arc::default(),
+            prefix: prefix.into(),
+        }
+    }
+
+    /// Another view of the same store under another prefix.
+    pub fn scoped(&self, prefix: impl Into<String>) -> Self {
+        Self {
+            store: self.store.clone(),
+            prefix: prefix.into(),
+        }
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock cannot leave the map half-written (each operation is
+        // one insert or remove), so a poisoned lock is safe to keep using.
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn expiry(now: Instant, ttl: Duration) -> Instant {
+    now + Duration::from_millis(ttl_millis(ttl))
+}
+
+#[async_trait]
+impl Cache for MemoryCache {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError> {
+        let key = self.key(key);
+        let mut store = self.lock();
+        Ok(store.live(&key, Instant::now()).map(|e| e.value.clone()))
+    }
+
+    async fn set(&self, key: &str, value: &[u8], ttl: Duration) -> Result<(), CacheError> {
+        let key = self.key(key);
+        let now = Instant::now();
+        let mut store = self.lock();
+        store.entries.insert(
+            key,
+            Entry {
+                value: value.to_vec(),
+                expires_at: expiry(now, ttl),
+            },
+        );
+        store.wrote(now);
+        Ok(())
+    }
+
+    async fn set_if_absent(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+    ) -> Result<bool, CacheError> {
+        let key = self.key(key);
+        let now = Instant::now();
+        let mut store = self.lock();
+        if store.live(&key, now).is_some() {
+            return Ok(false);
+        }
+        store.entries.insert(
+            key,
+            Entry {
+                value: value.to_vec(),
+                expires_at: expiry(now, ttl),
+            },
+        );
+        store.wrote(now);
+        Ok(true)
+    }
+
+    async fn incr(&self, key: &str, ttl: Duration) -> Result<Counter, CacheError> {
+        let full_key = self.key(key);
+        let now = Instant::now();
+        let mut store = self.lock();
+        let counter = match store.live(&full_key, now) {
+            Some(entry) => {
+                let current: i64 = std::str::from_utf8(&entry.value)
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| CacheError::NotAnInteger(key.to_owned()))?;
+                let value = current.saturating_add(1);
+                entry.value = value.to_string().into_bytes();
+                Counter {
+                    value,
+                    ttl: entry.expires_at.saturating_duration_since(now),
+                }
+            }
+            None => {
+                let expires_at = expiry(now, ttl);
+                store.entries.insert(
+                    full_key,
+                    Entry {
+                        value: b"1".to_vec(),
+                        expires_at,
+                    },
+                );
+                Counter {
+                    value: 1,
+                    ttl: expires_at.saturating_duration_since(now),
+                }
+            }
+        };
+        store.wrote(now);
+        Ok(counter)
+    }
+
+    async fn delete(&self, key: &str) -> Result<bool, CacheError> {
+        let key = self.key(key);
+        let now = Instant::now();
+        let mut store = self.lock();
+        let existed = store.live(&key, now).is_some();
+        store.entries.remove(&key);
+        Ok(existed)
+    }
+
+    async fn delete_if_equals(&self, key: &str, expected: &[u8]) -> Result<bool, CacheError> {
+        let key = self.key(key);
+        let now = Instant::now();
+        let mut store = self.lock();
+        let matches = store
+            .live(&key, now)
+            .is_some_and(|entry| entry.value == expected);
+        if matches {
+            store.entries.remove(&key);
+        }
+        Ok(matches)
+    }
+
+    async fn ttl(&self, key: &str) -> Result<Option<Duration>, CacheError> {
+        let key = self.key(key);
+        let now = Instant::now();
+        let mut store = self.lock();
+        Ok(store
+            .live(&key, now)
+            .map(|e| e.expires_at.saturating_duration_since(now)))
+    }
+
+    async fn ping(&self) -> Result<(), CacheError> {
+        drop(self.lock());
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        "memory"
+    }
+}

@@ -1,0 +1,112 @@
+//! The cache port: short-lived shared state (sessions, tokens, locks, rate-limit counters).
+//! Two implementations with the same semantics, pinned by one contract test suite:
+//! [`RedisCache`] for production (state shared by every instance) and [`MemoryCache`] for the
+//! embedded single-node profile. TTLs are real time, never the business clock.
+
+mod memory;
+mod redis;
+
+use std::fmt::Debug;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use self::memory::MemoryCache;
+pub use self::redis::RedisCache;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    /// The cache cannot be reached or did not answer in time.
+    #[error("cache unavailable: {0}")]
+    Unavailable(String),
+    /// An increment hit a value that is not an integer.
+    #[error("cache value at {0} is not an integer")]
+    NotAnInteger(String),
+    #[error("cached value at {key} could not be decoded: {reason}")]
+    Decode { key: String, reason: String },
+}
+
+/// A counter after an atomic increment: its value and how long until its window ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counter {
+    pub value: i64,
+    pub ttl: Duration,
+}
+
+/// Keys are logical: each implementation puts its own prefix in front, so several deployments
+/// (or parallel tests) can share one Redis without seeing each other's keys.
+#[async_trait]
+pub trait Cache: Send + Sync + Debug {
+    async fn get(&self, key: &str) -> Result<Option<Vec<u8>>, CacheError>;
+
+    /// Stores `value`, replacing any previous one, for `ttl`.
+    async fn set(&self, key: &str, value: &[u8], ttl: Duration) -> Result<(), CacheError>;
+
+    /// Stores `value` only if the key holds nothing; true when it was stored (a lock taken).
+    async fn set_if_absent(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+    ) -> Result<bool, CacheError>;
+
+    /// Adds one to the integer at `key`. The first increment of a window starts it with `ttl`;
+    /// later ones keep the window (a fixed-window rate-limit counter).
+    async fn incr(&self, key: &str, ttl: Duration) -> Result<Counter, CacheError>;
+
+    /// Removes the key; true when something was removed.
+    async fn delete(&self, key: &str) -> Result<bool, CacheError>;
+
+    /// Removes the key only if it still holds `expected` (releasing one's own lock, dropping a
+    /// token only if it is still the one that failed).
+    async fn delete_if_equals(&self, key: &str, expected: &[u8]) -> Result<bool, CacheError>;
+
+    /// Time left before the key expires; `None` when it does not exist.
+    async fn ttl(&self, key: &str) -> Result<Option<Duration>, CacheError>;
+
+    /// A round trip, for the readiness probe.
+    async fn ping(&self) -> Result<(), CacheError>;
+
+    /// The name of the implementation, for logs and `/health/ready`.
+    fn backend(&self) -> &'static str;
+}
+
+/// Typed helpers on top of the byte-level port.
+impl dyn Cache {
+    pub async fn get_json<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, CacheError> {
+        match self.get(key).await? {
+            None => Ok(None),
+            Some(bytes) => {
+                serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|e| CacheError::Decode {
+                        key: key.to_owned(),
+                        reason: e.to_string(),
+                    })
+            }
+        }
+    }
+
+    pub async fn set_json<T: Serialize + Sync>(
+        &self,
+        key: &str,
+        value: &T,
+        ttl: Duration,
+    ) -> Result<(), CacheError> {
+        let bytes = serde_json::to_vec(value).map_err(|e| CacheError::Decode {
+            key: key.to_owned(),
+            reason: e.to_string(),
+        })?;
+        self.set(key, &bytes, ttl).await
+    }
+}
+
+pub type SharedCache = Arc<dyn Cache>;
+
+/// Redis wants a positive expiry in milliseconds; so does the in-process map, for the same answers.
+fn ttl_millis(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+}

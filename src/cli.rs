@@ -1,0 +1,42 @@
+//! The `green-channel` command line: `serve` (the default), `migrate`, and more subcommands as
+//! areas need them.
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "green-channel",
+    version,
+    about = "英仕健康重疾绿通小程序后端",
+    long_about = "The green-channel backend. Settings come from the profile named by APP_PROFILE \
+                  (local or production) and APP_<SECTION>__<KEY> environment variables."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API (the default).
+    Serve,
+    /// Apply, roll back or list database migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Roll back the last applied migrations.
+    Down {
+        /// How many migrations to roll back.
+        #[arg(short = 'n', long, default_value_t = 1)]
+        steps: u32,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+}

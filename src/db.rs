@@ -1,0 +1,104 @@
+//! The database connection: PostgreSQL in production, a SQLite file in the embedded profile,
+//! chosen by the URL's scheme. One build carries both drivers.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use secrecy::ExposeSecret;
+
+use crate::config::{DatabaseKind, DatabaseSettings};
+
+pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
+    let url = settings
+        .url
+        .as_ref()
+        .context("APP_DATABASE__URL is missing")?
+        .expose_secret()
+        .to_owned();
+    let kind = DatabaseKind::of(&url).context("APP_DATABASE__URL has an unknown scheme")?;
+    let mut options = ConnectOptions::new(url.clone());
+    options
+        .max_connections(settings.max_connections)
+        .min_connections(settings.min_connections)
+        .connect_timeout(Duration::from_millis(settings.connect_timeout_ms))
+        .acquire_timeout(Duration::from_millis(settings.acquire_timeout_ms))
+        // sqlx logs every statement at INFO; our own spans say what matters.
+        .sqlx_logging(false);
+    match kind {
+        DatabaseKind::Sqlite => {
+            ensure_sqlite_directory(&url)?;
+            // sqlx leaves these to the caller: WAL so readers never block the writer,
+            // busy_timeout so a writer waits for the lock instead of failing, foreign keys on.
+            options.map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .busy_timeout(Duration::from_secs(5))
+                    .foreign_keys(true)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .create_if_missing(true)
+            });
+        }
+        DatabaseKind::Postgres => {
+            // Start even when PostgreSQL is down: the readiness probe says so, and the pool
+            // connects when it returns.
+            options.connect_lazy(true);
+        }
+    }
+    Database::connect(options)
+        .await
+        .with_context(|| format!("cannot open the {kind:?} database"))
+}
+
+/// A relative SQLite path lives under the working directory's git-ignored state folder; make sure
+/// its directory exists on a fresh clone.
+fn ensure_sqlite_directory(url: &str) -> anyhow::Result<()> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path.starts_with(":memory:") {
+        return Ok(());
+    }
+    if let Some(parent) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the directory {}", parent.display()))?;
+    }
+    Ok(())
+}
+
+pub async fn migrate_up(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await.context("migrations failed")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationState {
+    pub name: String,
+    pub applied: bool,
+}
+
+pub async fn migration_status(db: &DatabaseConnection) -> anyhow::Result<Vec<MigrationState>> {
+    let migrations = Migrator::get_migration_with_status(db)
+        .await
+        .context("cannot read the migration table")?;
+    Ok(migrations
+        .into_iter()
+        .map(|m| MigrationState {
+            name: m.name().to_owned(),
+            applied: matches!(m.status(), migration::MigrationStatus::Applied),
+        })
+        .collect())
+}
+
+pub async fn migrate_down(db: &DatabaseConnection, steps: u32) -> anyhow::Result<()> {
+    Migrator::down(db, Some(steps))
+        .await
+        .context("rolling back failed")
+}

@@ -1,0 +1,98 @@
+//! Probes and metrics: `/health/live` (the process answers), `/health/ready` (the database and
+//! the cache answer, each within the check timeout), `/metrics` (Prometheus text format).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ErrorBody, codes};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LiveResponse {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReadyResponse {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+    pub checks: ReadyChecks,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReadyChecks {
+    /// `ok` or `down`.
+    pub database: &'static str,
+    /// `ok` or `down`.
+    pub cache: &'static str,
+}
+
+/// The process is up and serving.
+#[utoipa::path(
+    tag = "health",
+    responses((status = 200, description = "Alive", body = LiveResponse))
+)]
+#[get("/health/live")]
+pub async fn live() -> web::Json<LiveResponse> {
+    web::Json(LiveResponse { status: "ok" })
+}
+
+/// The database and the cache both answer.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "Ready to serve", body = ReadyResponse),
+        (status = 503, description = "`not_ready`: the database or the cache is down; `details` says which", body = ErrorBody),
+    )
+)]
+#[get("/health/ready")]
+pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<ReadyResponse>, ApiError> {
+    let timeout = state.settings.health.check_timeout();
+    let database = async {
+        matches!(
+            tokio::time::timeout(timeout, state.db.ping()).await,
+            Ok(Ok(()))
+        )
+    };
+    let cache = async {
+        matches!(
+            tokio::time::timeout(timeout, state.cache.ping()).await,
+            Ok(Ok(()))
+        )
+    };
+    let (database, cache) = tokio::join!(database, cache);
+    let word = |up: bool| if up { "ok" } else { "down" };
+    if database && cache {
+        return Ok(web::Json(ReadyResponse {
+            status: "ok",
+            checks: ReadyChecks {
+                database: "ok",
+                cache: "ok",
+            },
+        }));
+    }
+    tracing::warn!(database = word(database), cache = word(cache), "not ready");
+    Err(ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        codes::NOT_READY,
+        "服务暂时不可用，请稍后重试",
+    )
+    .with_details(json!({ "database": word(database), "cache": word(cache) }))
+    .retry_after(1))
+}
+
+/// Request counts and latencies by route pattern, in the Prometheus text format.
+#[utoipa::path(
+    tag = "health",
+    responses((status = 200, description = "Prometheus text exposition format", content_type = "text/plain", body = String))
+)]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(state.metrics.render())
+}

@@ -1,0 +1,197 @@
+//! Builds the application from settings: connections, the HTTP app, and the server bound to its
+//! port (port 0 in tests). `main.rs` and the test harness both start the service through here.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, scope};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::cache::{MemoryCache, RedisCache, SharedCache};
+use crate::clock::Clocks;
+use crate::config::{CacheBackend, Settings, StorageBackend};
+use crate::error::{self, ErrorBody};
+use crate::state::AppState;
+use crate::{db, dev, health, telemetry};
+
+pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
+pub const DOCS_PATH: &str = "/docs/";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "green-channel",
+        description = "英仕健康重疾绿通小程序后端（BFF）。所有错误都以 `{code, message, details}` 返回：`code` 是稳定的机器码，`message` 是给用户看的中文说明。"
+    ),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "health", description = "Probes and metrics"),
+        (name = "dev", description = "Dev-only endpoints (never mounted in production)"),
+    )
+)]
+struct ApiDoc;
+
+/// The OpenAPI document of every mounted route, as served at `/api-docs/openapi.json`.
+pub fn openapi(settings: &Settings) -> utoipa::openapi::OpenApi {
+    let (_, api) = routes(App::new().into_utoipa_app(), settings).split_for_parts();
+    api
+}
+
+fn routes<T>(
+    app: utoipa_actix_web::UtoipaApp<T>,
+    settings: &Settings,
+) -> utoipa_actix_web::UtoipaApp<T>
+where
+    T: actix_web::dev::ServiceFactory<
+            actix_web::dev::ServiceRequest,
+            Config = (),
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+{
+    let dev_clock = settings.dev_clock_enabled();
+    app.openapi(ApiDoc::openapi())
+        .service(health::live)
+        .service(health::ready)
+        .service(health::metrics)
+        .service(scope::scope("/api/v1").configure(|api| {
+            if dev_clock {
+                api.service(dev::get_clock).service(dev::set_clock);
+            }
+        }))
+}
+
+pub struct Application {
+    port: u16,
+    host: String,
+    server: Server,
+    state: AppState,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// Connects to every dependency, applies migrations when configured to, and binds the port.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let settings = Arc::new(settings);
+        let db = db::connect(&settings.database).await?;
+        if settings.database.migrate_on_start {
+            db::migrate_up(&db).await?;
+        }
+        let cache = connect_cache(&settings)?;
+        if settings.storage.backend == StorageBackend::Fs {
+            std::fs::create_dir_all(&settings.storage.root).with_context(|| {
+                format!(
+                    "cannot create the storage directory {}",
+                    settings.storage.root
+                )
+            })?;
+        }
+        let clocks = Clocks::from_settings(&settings.clock, !settings.is_production());
+        let state = AppState {
+            settings: settings.clone(),
+            db,
+            cache,
+            clocks,
+            metrics: telemetry::metrics_handle(),
+        };
+
+        let address = format!("{}:{}", settings.server.host, settings.server.port);
+        let listener =
+            TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, state.clone())?;
+        Ok(Self {
+            port,
+            host: settings.server.host.clone(),
+            server,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn base_url(&self) -> String {
+        let host = if self.host == "0.0.0.0" {
+            "127.0.0.1"
+        } else {
+            &self.host
+        };
+        format!("http://{host}:{}", self.port)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until the server is stopped; SIGTERM stops it gracefully (in-flight requests
+    /// finish, up to `server.shutdown_timeout_secs`).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn connect_cache(settings: &Settings) -> anyhow::Result<SharedCache> {
+    let prefix = settings.cache.key_prefix.clone();
+    Ok(match settings.cache.backend {
+        CacheBackend::Memory => Arc::new(MemoryCache::new(prefix)),
+        CacheBackend::Redis => {
+            let url = settings
+                .redis
+                .url
+                .as_ref()
+                .context("APP_REDIS__URL is missing")?;
+            Arc::new(RedisCache::connect(url, &settings.redis, prefix)?)
+        }
+    })
+}
+
+fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let settings = state.settings.clone();
+    let data = web::Data::new(state);
+    let json_limit = settings.server.json_limit_bytes;
+    let server_settings = settings.clone();
+    let mut server = HttpServer::new(move || {
+        routes(App::new().into_utoipa_app(), &settings)
+            .app_data(data.clone())
+            .app_data(error::json_config(json_limit))
+            .app_data(error::payload_config(json_limit))
+            .app_data(error::query_config())
+            .app_data(error::path_config())
+            .openapi_service(|api| {
+                SwaggerUi::new(format!("{DOCS_PATH}{{_:.*}}")).url(OPENAPI_PATH, api)
+            })
+            .default_service(web::to(error::route_not_found))
+            .into_app()
+            .route(
+                DOCS_PATH.trim_end_matches('/'),
+                web::get().to(|| async {
+                    actix_web::HttpResponse::PermanentRedirect()
+                        .insert_header((actix_web::http::header::LOCATION, DOCS_PATH))
+                        .finish()
+                }),
+            )
+            .wrap(ErrorHandlers::new().default_handler(error::envelope_fallback))
+            .wrap(from_fn(telemetry::observe))
+    })
+    .shutdown_timeout(server_settings.server.shutdown_timeout_secs)
+    .listen(listener)?;
+    if server_settings.server.workers > 0 {
+        server = server.workers(server_settings.server.workers);
+    }
+    Ok(server.run())
+}
