@@ -525,7 +525,7 @@ mod tests {
                 "APP_STORAGE__SECRET_ACCESS_KEY",
             ),
         ] {
-            let error = load(Profile::Production, &production_without(key)).unwrap_err();
+            let error = load(Profile::Production, &production_without(key)).expect_err("refused");
             assert_eq!(error.problems.len(), 1, "{error}");
             assert!(error.problems[0].starts_with(variable), "{error}");
         }
@@ -553,7 +553,7 @@ mod tests {
                     _ => figment.merge(Serialized::default(k, v)),
                 };
             }
-            let error = Settings::from_figment(Profile::Production, figment).unwrap_err();
+            let error = Settings::from_figment(Profile::Production, figment).expect_err("refused");
             assert!(
                 error.problems.iter().any(|p| p.starts_with(variable)),
                 "{key}: {error}"
@@ -576,7 +576,7 @@ mod tests {
 
     #[test]
     fn a_pinned_clock_must_be_an_rfc3339_instant() {
-        let error = load(Profile::Local, &[("clock.now", "tomorrow")]).unwrap_err();
+        let error = load(Profile::Local, &[("clock.now", "tomorrow")]).expect_err("refused");
         assert!(
             error.problems[0].starts_with("APP_CLOCK__NOW is invalid"),
             "{error}"

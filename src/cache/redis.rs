@@ -57,9 +57,8 @@ impl RedisCache {
         settings: &RedisSettings,
         prefix: impl Into<String>,
     ) -> Result<Self, CacheError> {
-        let client = redis::Client::open(url.expose_secret()).map_err(|e| {
-            CacheError::Unavailable(format!("invalid Redis URL: {}", format!("{:?}", e.kind())))
-        })?;
+        let client = redis::Client::open(url.expose_secret())
+            .map_err(|e| CacheError::Unavailable(format!("invalid Redis URL: {:?}", e.kind())))?;
         let connect_timeout = Duration::from_millis(settings.connect_timeout_ms);
         let response_timeout = Duration::from_millis(settings.response_timeout_ms);
         let config = ConnectionManagerConfig::new()

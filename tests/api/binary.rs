@@ -1,0 +1,292 @@
+//! The `green-channel` binary itself: refusing bad production settings, migrations, and a
+//! graceful stop on SIGTERM that lets an in-flight request finish.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::process::{Child, Command};
+
+use crate::helpers::create_postgres_database;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_green-channel");
+
+/// The binary with a clean environment: only what the test sets.
+fn green_channel(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(BINARY);
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+const PRODUCTION: &[(&str, &str)] = &[
+    ("APP_PROFILE", "production"),
+    (
+        "APP_DATABASE__URL",
+        "postgres://app:pw@127.0.0.1:1/green_channel",
+    ),
+    ("APP_REDIS__URL", "redis://127.0.0.1:1"),
+    ("APP_STORAGE__ENDPOINT", "http://127.0.0.1:1"),
+    ("APP_STORAGE__BUCKET", "green-channel"),
+    ("APP_STORAGE__ACCESS_KEY_ID", "minio"),
+    ("APP_STORAGE__SECRET_ACCESS_KEY", "minio-secret"),
+    ("APP_WECHAT__APP_ID", "wx0123456789abcdef"),
+    ("APP_WECHAT__APP_SECRET", "0123456789abcdef0123456789abcdef"),
+    ("APP_JWT__SECRET", "0123456789abcdef0123456789abcdef-prod"),
+];
+
+fn production_with(
+    change: &[(&'static str, Option<&'static str>)],
+) -> Vec<(&'static str, &'static str)> {
+    let mut env: Vec<_> = PRODUCTION
+        .iter()
+        .copied()
+        .filter(|(k, _)| !change.iter().any(|(c, _)| c == k))
+        .collect();
+    env.extend(change.iter().filter_map(|(k, v)| v.map(|v| (*k, v))));
+    env
+}
+
+async fn refused_with(env: Vec<(&str, &str)>, naming: &str) {
+    let output = green_channel(&["serve"], &env)
+        .output()
+        .await
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "refused to start: {stderr}");
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.lines().any(|line| line.contains(naming)),
+        "one line names {naming}: {stderr}"
+    );
+    // Never echo a secret back.
+    assert!(!stderr.contains("minio-secret") && !stderr.contains("0123456789abcdef0123"));
+}
+
+#[tokio::test]
+async fn production_refuses_to_start_without_the_jwt_secret() {
+    refused_with(
+        production_with(&[("APP_JWT__SECRET", None)]),
+        "APP_JWT__SECRET is missing",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn production_refuses_to_start_without_the_wechat_secret() {
+    refused_with(
+        production_with(&[("APP_WECHAT__APP_SECRET", None)]),
+        "APP_WECHAT__APP_SECRET is missing",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn production_refuses_to_start_on_sqlite() {
+    refused_with(
+        production_with(&[("APP_DATABASE__URL", Some("sqlite://var/x.db?mode=rwc"))]),
+        "APP_DATABASE__URL points at SQLite",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn production_refuses_a_short_jwt_secret_and_dev_switches() {
+    refused_with(
+        production_with(&[("APP_JWT__SECRET", Some("too-short"))]),
+        "APP_JWT__SECRET is too short",
+    )
+    .await;
+    refused_with(
+        production_with(&[("APP_CACHE__BACKEND", Some("memory"))]),
+        "APP_CACHE__BACKEND is memory",
+    )
+    .await;
+    refused_with(
+        production_with(&[("APP_WECHAT__DEV_LOGIN", Some("true"))]),
+        "APP_WECHAT__DEV_LOGIN",
+    )
+    .await;
+    refused_with(
+        production_with(&[("APP_CLOCK__NOW", Some("2026-03-31T10:00:00+08:00"))]),
+        "APP_CLOCK__NOW",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn migrate_applies_lists_and_rolls_back_on_postgres() {
+    let (_, url) = create_postgres_database().await;
+    let env = [("APP_DATABASE__URL", url.as_str())];
+    let status = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let before = status(
+        green_channel(&["migrate", "status"], &env)
+            .output()
+            .await
+            .expect("runs"),
+    );
+    assert!(
+        before.contains("pending  m20261121_000001_create_app_user"),
+        "{before}"
+    );
+    status(
+        green_channel(&["migrate", "up"], &env)
+            .output()
+            .await
+            .expect("runs"),
+    );
+    let after = status(
+        green_channel(&["migrate", "status"], &env)
+            .output()
+            .await
+            .expect("runs"),
+    );
+    assert!(
+        after.contains("applied  m20261121_000001_create_app_user"),
+        "{after}"
+    );
+    status(
+        green_channel(&["migrate", "down", "-n", "1"], &env)
+            .output()
+            .await
+            .expect("runs"),
+    );
+    let rolled = status(
+        green_channel(&["migrate", "status"], &env)
+            .output()
+            .await
+            .expect("runs"),
+    );
+    assert!(
+        rolled.contains("pending  m20261121_000001_create_app_user"),
+        "{rolled}"
+    );
+}
+
+/// Starts `serve` on a free port in the embedded profile and returns it with its base URL.
+async fn serve_embedded(dir: &tempfile::TempDir) -> (Child, String) {
+    let db = format!("sqlite://{}?mode=rwc", dir.path().join("gc.db").display());
+    let storage = dir.path().join("storage").display().to_string();
+    let mut child = green_channel(
+        &["serve"],
+        &[
+            ("APP_SERVER__PORT", "0"),
+            ("APP_SERVER__WORKERS", "1"),
+            ("APP_SERVER__SHUTDOWN_TIMEOUT_SECS", "10"),
+            ("APP_DATABASE__URL", &db),
+            ("APP_STORAGE__ROOT", &storage),
+            ("APP_CLOCK__ADJUSTABLE", "true"),
+        ],
+    )
+    .spawn()
+    .expect("the binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("it says where it listens")
+        .expect("readable")
+        .expect("a line");
+    let base = line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .expect("a URL in the line")
+        .to_owned();
+    assert!(
+        line.contains("/docs/"),
+        "it says where the docs are: {line}"
+    );
+    (child, base)
+}
+
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_request_finish() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut child, base) = serve_embedded(&dir).await;
+    let address = base.trim_start_matches("http://");
+
+    // Send the headers and half the body, then SIGTERM, then the rest of the body.
+    let body = br#"{"now": "2026-03-31T10:00:00+08:00"}"#;
+    let (first, rest) = body.split_at(10);
+    let mut stream = TcpStream::connect(address).await.expect("connects");
+    let head = format!(
+        "PUT /api/v1/dev/clock HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("write");
+    stream.write_all(first).await.expect("write");
+    stream.flush().await.expect("flush");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let pid = child.id().expect("running").to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .expect("kill runs");
+    assert!(killed.success());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // New connections are refused while the old one is served.
+    assert!(
+        TcpStream::connect(address).await.is_err()
+            || reqwest::get(format!("{base}/health/live")).await.is_err(),
+        "no new work is accepted after SIGTERM"
+    );
+
+    stream.write_all(rest).await.expect("write the rest");
+    let mut response = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(10),
+        stream.read_to_string(&mut response),
+    )
+    .await
+    .expect("answered in time")
+    .expect("read");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("2026-03-31T10:00:0"), "{response}");
+
+    let status = tokio::time::timeout(Duration::from_secs(15), child.wait())
+        .await
+        .expect("it exits")
+        .expect("status");
+    assert!(status.success(), "a graceful stop exits 0: {status:?}");
+}
+
+#[tokio::test]
+async fn the_embedded_profile_serves_with_nothing_configured() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut child, base) = serve_embedded(&dir).await;
+    let ready = reqwest::get(format!("{base}/health/ready"))
+        .await
+        .expect("answers");
+    assert_eq!(ready.status().as_u16(), 200);
+    assert!(
+        dir.path().join("gc.db").exists(),
+        "the SQLite file is created"
+    );
+    let doc: serde_json::Value = reqwest::get(format!("{base}/api-docs/openapi.json"))
+        .await
+        .expect("answers")
+        .json()
+        .await
+        .expect("JSON");
+    assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
+    child.start_kill().expect("stop it");
+    let _ = child.wait().await;
+}

@@ -1,0 +1,249 @@
+//! One contract for both cache implementations: the in-process one must answer exactly as Redis
+//! does, or the embedded profile would hide bugs that production then shows.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use green_channel::cache::{CacheError, SharedCache};
+
+use crate::helpers::{memory_cache, redis_cache, redis_url, unique_suffix};
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Memory,
+    Redis,
+}
+
+/// Two views of one store under two prefixes.
+async fn caches(kind: Kind) -> (SharedCache, SharedCache) {
+    match kind {
+        Kind::Memory => {
+            let a = memory_cache();
+            let b = a.scoped(format!("gct:{}:", unique_suffix()));
+            (Arc::new(a), Arc::new(b))
+        }
+        Kind::Redis => {
+            let a = redis_cache(&redis_url()).await;
+            let b = a.scoped(format!("gct:{}:", unique_suffix()));
+            (Arc::new(a), Arc::new(b))
+        }
+    }
+}
+
+async fn cache(kind: Kind) -> SharedCache {
+    caches(kind).await.0
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+async fn get_returns_what_set_stored(kind: Kind) {
+    let cache = cache(kind).await;
+    assert_eq!(cache.get("k").await.expect("get"), None);
+    cache.set("k", b"v1", MINUTE).await.expect("set");
+    assert_eq!(cache.get("k").await.expect("get"), Some(b"v1".to_vec()));
+    cache.set("k", b"v2", MINUTE).await.expect("set");
+    assert_eq!(cache.get("k").await.expect("get"), Some(b"v2".to_vec()));
+    let ttl = cache.ttl("k").await.expect("ttl").expect("exists");
+    assert!(ttl > Duration::from_secs(50) && ttl <= MINUTE, "{ttl:?}");
+    assert_eq!(cache.ttl("absent").await.expect("ttl"), None);
+}
+
+async fn entries_expire_after_their_ttl(kind: Kind) {
+    let cache = cache(kind).await;
+    cache
+        .set("short", b"v", Duration::from_millis(150))
+        .await
+        .expect("set");
+    assert!(cache.get("short").await.expect("get").is_some());
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(cache.get("short").await.expect("get"), None);
+    assert_eq!(cache.ttl("short").await.expect("ttl"), None);
+}
+
+async fn set_if_absent_takes_a_lock_once(kind: Kind) {
+    let cache = cache(kind).await;
+    assert!(
+        cache
+            .set_if_absent("lock", b"me", MINUTE)
+            .await
+            .expect("nx")
+    );
+    assert!(
+        !cache
+            .set_if_absent("lock", b"you", MINUTE)
+            .await
+            .expect("nx")
+    );
+    assert_eq!(cache.get("lock").await.expect("get"), Some(b"me".to_vec()));
+    // An expired lock can be taken again.
+    cache
+        .set("lock2", b"old", Duration::from_millis(100))
+        .await
+        .expect("set");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        cache
+            .set_if_absent("lock2", b"new", MINUTE)
+            .await
+            .expect("nx")
+    );
+}
+
+async fn concurrent_set_if_absent_has_exactly_one_winner(kind: Kind) {
+    let cache = cache(kind).await;
+    let attempts = (0..50).map(|i| {
+        let cache = cache.clone();
+        tokio::spawn(async move {
+            cache
+                .set_if_absent("contended", format!("{i}").as_bytes(), MINUTE)
+                .await
+                .expect("nx")
+        })
+    });
+    let mut winners = 0;
+    for attempt in attempts {
+        if attempt.await.expect("joined") {
+            winners += 1;
+        }
+    }
+    assert_eq!(winners, 1);
+}
+
+async fn incr_counts_within_a_fixed_window(kind: Kind) {
+    let cache = cache(kind).await;
+    let first = cache
+        .incr("hits", Duration::from_millis(400))
+        .await
+        .expect("incr");
+    assert_eq!(first.value, 1);
+    assert!(first.ttl <= Duration::from_millis(400) && first.ttl > Duration::ZERO);
+    let second = cache.incr("hits", MINUTE).await.expect("incr");
+    assert_eq!(second.value, 2);
+    // The window is kept from the first increment, not extended by later ones.
+    assert!(second.ttl <= Duration::from_millis(400), "{:?}", second.ttl);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(cache.incr("hits", MINUTE).await.expect("incr").value, 1);
+}
+
+async fn concurrent_increments_are_all_counted(kind: Kind) {
+    let cache = cache(kind).await;
+    let tasks: Vec<_> = (0..100)
+        .map(|_| {
+            let cache = cache.clone();
+            tokio::spawn(async move { cache.incr("many", MINUTE).await.expect("incr").value })
+        })
+        .collect();
+    let mut values = Vec::new();
+    for task in tasks {
+        values.push(task.await.expect("joined"));
+    }
+    values.sort_unstable();
+    assert_eq!(values, (1..=100).collect::<Vec<i64>>());
+}
+
+async fn incr_on_a_non_integer_is_an_error(kind: Kind) {
+    let cache = cache(kind).await;
+    cache.set("text", b"abc", MINUTE).await.expect("set");
+    let error = cache
+        .incr("text", MINUTE)
+        .await
+        .expect_err("not an integer");
+    assert!(matches!(error, CacheError::NotAnInteger(_)), "{error:?}");
+}
+
+async fn delete_removes_and_says_whether_it_did(kind: Kind) {
+    let cache = cache(kind).await;
+    cache.set("gone", b"v", MINUTE).await.expect("set");
+    assert!(cache.delete("gone").await.expect("del"));
+    assert!(!cache.delete("gone").await.expect("del"));
+    assert_eq!(cache.get("gone").await.expect("get"), None);
+}
+
+async fn delete_if_equals_only_removes_the_expected_value(kind: Kind) {
+    let cache = cache(kind).await;
+    cache.set("token", b"old", MINUTE).await.expect("set");
+    assert!(
+        !cache
+            .delete_if_equals("token", b"other")
+            .await
+            .expect("cad")
+    );
+    assert_eq!(
+        cache.get("token").await.expect("get"),
+        Some(b"old".to_vec())
+    );
+    assert!(cache.delete_if_equals("token", b"old").await.expect("cad"));
+    assert_eq!(cache.get("token").await.expect("get"), None);
+    assert!(!cache.delete_if_equals("token", b"old").await.expect("cad"));
+}
+
+async fn prefixes_keep_stores_apart(kind: Kind) {
+    let (a, b) = caches(kind).await;
+    a.set("shared-name", b"a", MINUTE).await.expect("set");
+    assert_eq!(b.get("shared-name").await.expect("get"), None);
+    assert!(
+        b.set_if_absent("shared-name", b"b", MINUTE)
+            .await
+            .expect("nx")
+    );
+    assert_eq!(
+        a.get("shared-name").await.expect("get"),
+        Some(b"a".to_vec())
+    );
+    assert!(a.delete("shared-name").await.expect("del"));
+    assert_eq!(
+        b.get("shared-name").await.expect("get"),
+        Some(b"b".to_vec())
+    );
+}
+
+async fn json_values_round_trip(kind: Kind) {
+    let cache = cache(kind).await;
+    let value = serde_json::json!({"openid": "o-1", "n": 3});
+    cache.set_json("json", &value, MINUTE).await.expect("set");
+    let read: Option<serde_json::Value> = cache.get_json("json").await.expect("get");
+    assert_eq!(read, Some(value));
+    cache.set("json", b"not json", MINUTE).await.expect("set");
+    let error = cache
+        .get_json::<serde_json::Value>("json")
+        .await
+        .expect_err("undecodable");
+    assert!(matches!(error, CacheError::Decode { .. }));
+}
+
+async fn ping_answers(kind: Kind) {
+    cache(kind).await.ping().await.expect("ping");
+}
+
+macro_rules! cache_contract {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn memory() {
+                    super::$name(super::Kind::Memory).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn redis() {
+                    super::$name(super::Kind::Redis).await
+                }
+            }
+        )*
+    };
+}
+
+cache_contract!(
+    get_returns_what_set_stored,
+    entries_expire_after_their_ttl,
+    set_if_absent_takes_a_lock_once,
+    concurrent_set_if_absent_has_exactly_one_winner,
+    incr_counts_within_a_fixed_window,
+    concurrent_increments_are_all_counted,
+    incr_on_a_non_integer_is_an_error,
+    delete_removes_and_says_whether_it_did,
+    delete_if_equals_only_removes_the_expected_value,
+    prefixes_keep_stores_apart,
+    json_values_round_trip,
+    ping_answers,
+);

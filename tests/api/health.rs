@@ -1,0 +1,78 @@
+use crate::helpers::{Backend, spawn_app};
+use crate::on_both_backends;
+
+async fn liveness_answers_ok(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let response = app.health_live().await;
+    assert_eq!(response.status().as_u16(), 200);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["status"], "ok");
+}
+
+async fn readiness_checks_the_database_and_the_cache(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let response = app.health_ready().await;
+    assert_eq!(response.status().as_u16(), 200);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(
+        body,
+        serde_json::json!({"status": "ok", "checks": {"database": "ok", "cache": "ok"}})
+    );
+    let expected = match backend {
+        Backend::Sqlite => "memory",
+        Backend::Postgres => "redis",
+    };
+    assert_eq!(app.cache.backend(), expected);
+}
+
+async fn every_response_carries_a_request_id(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for path in ["/health/live", "/no/such/route", "/metrics"] {
+        let response = app.get(path).await;
+        let id = response
+            .headers()
+            .get("x-request-id")
+            .unwrap_or_else(|| panic!("{path} has an X-Request-Id"))
+            .to_str()
+            .expect("ASCII");
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{path}: {id}");
+    }
+    // A caller's own id is kept when it is safe to log, replaced when it is not.
+    let kept = app
+        .client
+        .get(app.url("/health/live"))
+        .header("x-request-id", "mini-program.req_42")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(kept.headers()["x-request-id"], "mini-program.req_42");
+    let replaced = app
+        .client
+        .get(app.url("/health/live"))
+        .header("x-request-id", "evil\" injected=1")
+        .send()
+        .await
+        .expect("sent");
+    assert_ne!(replaced.headers()["x-request-id"], "evil\" injected=1");
+}
+
+async fn metrics_count_requests_by_route_pattern(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.health_live().await;
+    app.get("/no/such/route/12345").await;
+    let metrics = app.metrics().await;
+    assert!(
+        metrics.contains(r#"http_requests_total{method="GET",route="/health/live",status="200"}"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains("http_request_duration_seconds_bucket"));
+    // Raw paths never become labels: an id in a path would explode the series count.
+    assert!(!metrics.contains("12345"));
+}
+
+on_both_backends!(
+    liveness_answers_ok,
+    readiness_checks_the_database_and_the_cache,
+    every_response_carries_a_request_id,
+    metrics_count_requests_by_route_pattern,
+);
