@@ -133,6 +133,32 @@ impl From<anyhow::Error> for ApiError {
     }
 }
 
+/// A cache that does not answer makes the request fail fast with 503, never 500: the caller can
+/// retry, and nothing was half-done on its behalf.
+impl From<crate::cache::CacheError> for ApiError {
+    fn from(error: crate::cache::CacheError) -> Self {
+        match error {
+            crate::cache::CacheError::Unavailable(_) => {
+                Self::unavailable(codes::CACHE_UNAVAILABLE, error)
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+/// Lost or unobtainable connections are an outage (503); anything else is a bug (500).
+/// Constraint violations are mapped by each area's store, by constraint name, before this.
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        match error {
+            sea_orm::DbErr::Conn(_) | sea_orm::DbErr::ConnectionAcquire(_) => {
+                Self::unavailable(codes::DATABASE_UNAVAILABLE, error)
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         self.status
@@ -169,7 +195,6 @@ pub mod codes {
     pub const SERVICE_UNAVAILABLE: &str = "service_unavailable";
     pub const DATABASE_UNAVAILABLE: &str = "database_unavailable";
     pub const CACHE_UNAVAILABLE: &str = "cache_unavailable";
-    pub const RATE_LIMITED: &str = "rate_limited";
 }
 
 /// JSON bodies: size limit, content type and syntax each get their own code.
@@ -342,6 +367,25 @@ pub fn envelope_fallback<B: MessageBody + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unreachable_dependency_is_a_503_not_a_500() {
+        let cache: ApiError =
+            crate::cache::CacheError::Unavailable("connection refused".to_owned()).into();
+        assert_eq!(cache.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(cache.code(), codes::CACHE_UNAVAILABLE);
+        let db: ApiError =
+            sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout).into();
+        assert_eq!(db.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(db.code(), codes::DATABASE_UNAVAILABLE);
+        assert!(
+            db.error_response()
+                .headers()
+                .contains_key(header::RETRY_AFTER)
+        );
+        let bug: ApiError = sea_orm::DbErr::Custom("syntax".to_owned()).into();
+        assert_eq!(bug.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 
     #[test]
     fn a_server_error_body_never_carries_its_cause() {

@@ -1,0 +1,18 @@
+# The production image: one static-ish binary on a slim Debian, run as an unprivileged user.
+# Build: docker compose build (see docker-compose.yml and the README).
+FROM rust:1.95-bookworm AS build
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked --bin green-channel
+
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates tzdata \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin app
+COPY --from=build /src/target/release/green-channel /usr/local/bin/green-channel
+USER app
+ENV APP_PROFILE=production
+EXPOSE 8080
+ENTRYPOINT ["green-channel"]
+CMD ["serve"]
