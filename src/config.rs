@@ -64,6 +64,8 @@ pub struct Settings {
     pub storage: StorageSettings,
     pub wechat: WechatSettings,
     pub jwt: JwtSettings,
+    pub crypto: CryptoSettings,
+    pub limits: LimitSettings,
     pub clock: ClockSettings,
     pub health: HealthSettings,
     pub log: LogSettings,
@@ -80,6 +82,9 @@ pub struct ServerSettings {
     pub workers: usize,
     pub shutdown_timeout_secs: u64,
     pub json_limit_bytes: usize,
+    /// Peers whose `X-Forwarded-For` is believed (the load balancers).
+    #[serde(default)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -184,6 +189,27 @@ pub struct JwtSettings {
     pub secret: Option<SecretString>,
     pub issuer: String,
     pub access_ttl_secs: u64,
+    pub refresh_ttl_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CryptoSettings {
+    /// AES-256-GCM key for personal data at rest (base64 of 32 bytes).
+    #[serde(default, deserialize_with = "secret_opt")]
+    pub data_key: Option<SecretString>,
+    /// HMAC-SHA256 key of the blind indexes (base64 of 32 bytes), separate from the data key.
+    #[serde(default, deserialize_with = "secret_opt")]
+    pub index_key: Option<SecretString>,
+}
+
+/// Abuse limits, counted in the cache on real time windows.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LimitSettings {
+    pub login_per_ip_per_minute: u32,
+    pub login_per_openid_per_hour: u32,
+    pub refresh_per_ip_per_minute: u32,
+    pub refresh_per_session_per_hour: u32,
+    pub phone_per_user_per_hour: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -320,6 +346,29 @@ impl Settings {
             }
             _ => {}
         }
+        for (key, name) in [
+            (&self.crypto.data_key, "APP_CRYPTO__DATA_KEY"),
+            (&self.crypto.index_key, "APP_CRYPTO__INDEX_KEY"),
+        ] {
+            match key {
+                None => problems.push(format!("{name} is missing")),
+                Some(key) if decode_key(key).is_none() => problems.push(format!(
+                    "{name} must be the base64 encoding of exactly 32 bytes"
+                )),
+                Some(_) => {}
+            }
+        }
+        if let (Some(data), Some(index)) = (&self.crypto.data_key, &self.crypto.index_key)
+            && data.expose_secret() == index.expose_secret()
+        {
+            problems.push("APP_CRYPTO__INDEX_KEY must differ from APP_CRYPTO__DATA_KEY".to_owned());
+        }
+        if self.jwt.access_ttl_secs == 0 || self.jwt.refresh_ttl_secs <= self.jwt.access_ttl_secs {
+            problems.push(
+                "APP_JWT__REFRESH_TTL_SECS must be longer than APP_JWT__ACCESS_TTL_SECS, both above 0"
+                    .to_owned(),
+            );
+        }
         if self.server.json_limit_bytes == 0 {
             problems.push("APP_SERVER__JSON_LIMIT_BYTES must be greater than 0".to_owned());
         }
@@ -381,6 +430,15 @@ impl Settings {
     pub fn dev_clock_enabled(&self) -> bool {
         !self.is_production() && self.clock.adjustable
     }
+}
+
+/// A 32-byte key from its base64 text.
+pub fn decode_key(key: &SecretString) -> Option<[u8; 32]> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(key.expose_secret().trim())
+        .ok()?;
+    <[u8; 32]>::try_from(bytes.as_slice()).ok()
 }
 
 /// figment names the key; we name the environment variable an operator would set.
@@ -486,6 +544,14 @@ mod tests {
         ("wechat.app_id", "wx1234567890"),
         ("wechat.app_secret", "0123456789abcdef"),
         ("jwt.secret", "0123456789abcdef0123456789abcdef-production"),
+        (
+            "crypto.data_key",
+            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        ),
+        (
+            "crypto.index_key",
+            "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=",
+        ),
     ];
 
     fn production_without(key: &str) -> Vec<(&'static str, &'static str)> {
@@ -524,6 +590,8 @@ mod tests {
                 "storage.secret_access_key",
                 "APP_STORAGE__SECRET_ACCESS_KEY",
             ),
+            ("crypto.data_key", "APP_CRYPTO__DATA_KEY"),
+            ("crypto.index_key", "APP_CRYPTO__INDEX_KEY"),
         ] {
             let error = load(Profile::Production, &production_without(key)).expect_err("refused");
             assert_eq!(error.problems.len(), 1, "{error}");
@@ -541,6 +609,7 @@ mod tests {
             ("clock.now", "2026-03-31T10:00:00+08:00", "APP_CLOCK__NOW"),
             ("clock.adjustable", "true", "APP_CLOCK__ADJUSTABLE"),
             ("jwt.secret", "short-secret", "APP_JWT__SECRET"),
+            ("crypto.data_key", "c2hvcnQ=", "APP_CRYPTO__DATA_KEY"),
         ] {
             let mut pairs = production_without(key);
             pairs.push((key, value));

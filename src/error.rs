@@ -60,6 +60,11 @@ impl ApiError {
         }
     }
 
+    pub fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Self {
+        self.message = message.into();
+        self
+    }
+
     pub fn with_details(mut self, details: Value) -> Self {
         self.details = details;
         self
@@ -127,6 +132,12 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+impl From<crate::wechat::WechatError> for ApiError {
+    fn from(error: crate::wechat::WechatError) -> Self {
+        Self::unavailable(crate::auth::error::codes::WECHAT_UNAVAILABLE, error)
+    }
+}
+
 impl From<anyhow::Error> for ApiError {
     fn from(cause: anyhow::Error) -> Self {
         Self::internal(cause)
@@ -167,11 +178,19 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         if self.status.is_server_error() {
             match &self.cause {
-                Some(cause) => tracing::error!(code = self.code, error = ?cause, "request failed"),
+                Some(cause) => {
+                    tracing::error!(code = self.code, error = %format!("{cause:#}"), "request failed")
+                }
                 None => tracing::error!(code = self.code, "request failed"),
             }
         }
         let mut response = HttpResponse::build(self.status);
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.insert_header((
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"green-channel\""),
+            ));
+        }
         if let Some(seconds) = self.retry_after_secs {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }

@@ -1,14 +1,21 @@
 //! green-channel: the backend and BFF of the 英仕健康 critical-illness green-channel
 //! mini-program. Areas own their routes, rules, stores and errors; the modules here are shared.
 
+pub mod auth;
 pub mod cache;
 pub mod cli;
 pub mod clock;
+pub mod coalesce;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod dev;
 pub mod error;
 pub mod health;
+pub mod net;
+pub mod ratelimit;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod users;
+pub mod wechat;

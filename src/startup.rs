@@ -12,12 +12,15 @@ use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::jwt::JwtKeys;
 use crate::cache::{MemoryCache, RedisCache, SharedCache};
 use crate::clock::Clocks;
 use crate::config::{CacheBackend, Settings, StorageBackend};
+use crate::crypto::Crypto;
 use crate::error::{self, ErrorBody};
 use crate::state::AppState;
-use crate::{db, dev, health, telemetry};
+use crate::wechat::WechatClient;
+use crate::{auth, db, dev, health, telemetry, users};
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 pub const DOCS_PATH: &str = "/docs/";
@@ -29,12 +32,34 @@ pub const DOCS_PATH: &str = "/docs/";
         description = "英仕健康重疾绿通小程序后端（BFF）。所有错误都以 `{code, message, details}` 返回：`code` 是稳定的机器码，`message` 是给用户看的中文说明。"
     ),
     components(schemas(ErrorBody)),
+    modifiers(&BearerAuth),
     tags(
+        (name = "auth", description = "WeChat login, token refresh, logout"),
+        (name = "me", description = "The logged-in user"),
         (name = "health", description = "Probes and metrics"),
         (name = "dev", description = "Dev-only endpoints (never mounted in production)"),
     )
 )]
 struct ApiDoc;
+
+/// `Authorization: Bearer <access_token>` from the login or refresh answer.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The OpenAPI document of every mounted route, as served at `/api-docs/openapi.json`.
 pub fn openapi(settings: &Settings) -> utoipa::openapi::OpenApi {
@@ -60,6 +85,11 @@ where
         .service(health::ready)
         .service(health::metrics)
         .service(scope::scope("/api/v1").configure(|api| {
+            api.service(auth::routes::wechat_login)
+                .service(auth::routes::refresh)
+                .service(auth::routes::logout)
+                .service(users::routes::me)
+                .service(users::routes::bind_phone);
             if dev_clock {
                 api.service(dev::get_clock).service(dev::set_clock);
             }
@@ -100,12 +130,17 @@ impl Application {
             })?;
         }
         let clocks = Clocks::from_settings(&settings.clock, !settings.is_production());
+        let wechat = WechatClient::new(&settings.wechat, cache.clone())?;
         let state = AppState {
+            jwt: Arc::new(JwtKeys::from_settings(&settings.jwt)?),
+            crypto: Arc::new(Crypto::from_settings(&settings.crypto)?),
             settings: settings.clone(),
             db,
             cache,
             clocks,
             metrics: telemetry::metrics_handle(),
+            wechat,
+            locks: Arc::default(),
         };
 
         let address = format!("{}:{}", settings.server.host, settings.server.port);

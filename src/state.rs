@@ -5,9 +5,13 @@ use std::sync::Arc;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
 
+use crate::auth::jwt::JwtKeys;
 use crate::cache::SharedCache;
 use crate::clock::Clocks;
+use crate::coalesce::KeyedLocks;
 use crate::config::Settings;
+use crate::crypto::Crypto;
+use crate::wechat::WechatClient;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -16,4 +20,9 @@ pub struct AppState {
     pub cache: SharedCache,
     pub clocks: Clocks,
     pub metrics: PrometheusHandle,
+    pub wechat: WechatClient,
+    pub jwt: Arc<JwtKeys>,
+    pub crypto: Arc<Crypto>,
+    /// In-process request coalescing (one WeChat exchange per login code).
+    pub locks: Arc<KeyedLocks>,
 }

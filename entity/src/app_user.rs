@@ -13,6 +13,13 @@ pub struct Model {
     pub unionid: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// `key_id ‖ nonce ‖ AES-256-GCM(+cc national)`, bound to this row.
+    pub phone_enc: Option<Vec<u8>>,
+    /// HMAC-SHA256 blind index of the normalised number.
+    #[sea_orm(indexed)]
+    pub phone_hash: Option<String>,
+    pub phone_country_code: Option<String>,
+    pub phone_bound_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@ pub use sea_orm_migration::MigrationStatus;
 pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_create_app_user;
+mod m20261121_000002_add_phone_to_app_user;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -12,6 +13,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261121_000001_create_app_user::Migration)]
+        vec![
+            Box::new(m20261121_000001_create_app_user::Migration),
+            Box::new(m20261121_000002_add_phone_to_app_user::Migration),
+        ]
     }
 }

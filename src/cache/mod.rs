@@ -75,7 +75,7 @@ pub trait Cache: Send + Sync + Debug {
 }
 
 /// Typed helpers on top of the byte-level port.
-impl dyn Cache {
+impl dyn Cache + '_ {
     pub async fn get_json<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, CacheError> {
         match self.get(key).await? {
             None => Ok(None),

@@ -87,6 +87,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The same cache the app uses, under the same prefix.
     pub cache: SharedCache,
+    /// The app's own database, for checking what a request did or did not write.
+    pub db: sea_orm::DatabaseConnection,
     _dir: tempfile::TempDir,
 }
 
@@ -166,6 +168,7 @@ pub async fn spawn_app_via(
     let port = application.port();
     let address = format!("http://127.0.0.1:{port}");
     let cache = application.state().cache.clone();
+    let db = application.state().db.clone();
     tokio::spawn(application.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -176,6 +179,7 @@ pub async fn spawn_app_via(
         address,
         client,
         cache,
+        db,
         _dir: dir,
     }
 }
@@ -235,6 +239,81 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
+    }
+}
+
+impl TestApp {
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self.client.post(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    pub async fn wechat_login(&self, code: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/v1/auth/wechat-login",
+            &serde_json::json!({ "code": code }),
+            None,
+        )
+        .await
+    }
+
+    /// Logs in and returns the token answer, failing the test on anything but 200.
+    pub async fn login_ok(&self, code: &str) -> Value {
+        let response = self.wechat_login(code).await;
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.expect("JSON");
+        assert_eq!(status, 200, "login failed: {body}");
+        body
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/v1/auth/refresh",
+            &serde_json::json!({ "refresh_token": refresh_token }),
+            None,
+        )
+        .await
+    }
+
+    pub async fn logout(&self, access_token: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/logout"))
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn me(&self, access_token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url("/api/v1/me"))
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn bind_phone(&self, access_token: &str, code: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/v1/me/phone",
+            &serde_json::json!({ "code": code }),
+            Some(access_token),
+        )
+        .await
+    }
+
+    pub async fn user_count(&self) -> u64 {
+        green_channel::users::store::count(&self.db)
+            .await
+            .expect("count users")
     }
 }
 

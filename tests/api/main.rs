@@ -1,8 +1,10 @@
 //! Black-box tests of the real application over HTTP, on both backends.
 
+mod fake_wechat;
 mod helpers;
 mod proxy;
 
+mod auth;
 mod binary;
 mod cache_contract;
 mod dev_clock;

@@ -1,0 +1,63 @@
+//! `CurrentUser`: the authenticated mini-program user of a request. A JWT check and one cache
+//! lookup (the session), no database query.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use uuid::Uuid;
+
+use super::error::AuthError;
+use super::jwt::AUDIENCE_MINIAPP;
+use super::login::sessions;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user_id: i64,
+    pub public_id: Uuid,
+    pub session_id: String,
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+async fn authenticate(state: &AppState, token: Option<String>) -> Result<CurrentUser, AuthError> {
+    let token = token.ok_or(AuthError::TokenMissing)?;
+    let claims = state.jwt.verify(&token, AUDIENCE_MINIAPP)?;
+    let record = sessions(state)
+        .get(&claims.sid)
+        .await?
+        .ok_or(AuthError::SessionRevoked)?;
+    if record.user_public_id.to_string() != claims.sub || record.audience != AUDIENCE_MINIAPP {
+        return Err(AuthError::SessionRevoked);
+    }
+    Ok(CurrentUser {
+        user_id: record.user_id,
+        public_id: record.user_public_id,
+        session_id: claims.sid,
+    })
+}
+
+impl FromRequest for CurrentUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no AppState")))?;
+            authenticate(&state, token).await.map_err(ApiError::from)
+        })
+    }
+}

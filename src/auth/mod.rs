@@ -1,0 +1,12 @@
+//! Who is calling: WeChat login, sessions in the cache, access and refresh tokens, logout.
+//! `POST /api/v1/auth/wechat-login`, `/auth/refresh`, `/auth/logout`; the `CurrentUser`
+//! extractor every authenticated mini-program route uses.
+
+pub mod error;
+pub mod extractor;
+pub mod jwt;
+pub mod login;
+pub mod routes;
+pub mod sessions;
+
+pub use extractor::CurrentUser;

@@ -1,0 +1,119 @@
+//! Sessions live in the cache, so logout and revocation take effect at once on every instance.
+//!
+//! - `sess:{sid}` — the session (user, audience); checked on every authenticated request.
+//! - `rt:{sha256(refresh token)}` — which session a refresh token belongs to. Only the hash is
+//!   stored. A refresh token is used once: using it marks it (`rt:{hash}:used`, set-if-absent,
+//!   so two concurrent uses cannot both win) and issues the next one in the same session.
+//!   Presenting a used one again means it was copied: the whole session — every access and
+//!   refresh token issued in it — is revoked.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::cache::{Cache, CacheError};
+use crate::crypto::{random_token, sha256_hex};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionRecord {
+    pub user_id: i64,
+    pub user_public_id: Uuid,
+    pub audience: String,
+    /// Unix seconds, real time.
+    pub created_at: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    #[error("unknown or expired refresh token")]
+    Invalid,
+    #[error("a used refresh token was presented again; the session is revoked")]
+    Reused,
+    #[error("the session was logged out or revoked")]
+    Revoked,
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+}
+
+#[derive(Debug)]
+pub struct Sessions<'a> {
+    cache: &'a dyn Cache,
+    ttl: Duration,
+}
+
+fn session_key(sid: &str) -> String {
+    format!("sess:{sid}")
+}
+
+fn refresh_key(token: &str) -> String {
+    format!("rt:{}", sha256_hex(token))
+}
+
+impl<'a> Sessions<'a> {
+    pub fn new(cache: &'a dyn Cache, ttl: Duration) -> Self {
+        Self { cache, ttl }
+    }
+
+    /// Opens a session; returns its id and its first refresh token.
+    pub async fn create(&self, record: &SessionRecord) -> Result<(String, String), CacheError> {
+        let sid = Uuid::new_v4().simple().to_string();
+        self.cache
+            .set_json(&session_key(&sid), record, self.ttl)
+            .await?;
+        let refresh = self.issue_refresh(&sid).await?;
+        Ok((sid, refresh))
+    }
+
+    async fn issue_refresh(&self, sid: &str) -> Result<String, CacheError> {
+        let token = random_token();
+        self.cache
+            .set(&refresh_key(&token), sid.as_bytes(), self.ttl)
+            .await?;
+        Ok(token)
+    }
+
+    /// One cache lookup: what every authenticated request costs.
+    pub async fn get(&self, sid: &str) -> Result<Option<SessionRecord>, CacheError> {
+        self.cache.get_json(&session_key(sid)).await
+    }
+
+    pub async fn revoke(&self, sid: &str) -> Result<(), CacheError> {
+        self.cache.delete(&session_key(sid)).await?;
+        Ok(())
+    }
+
+    /// The session a refresh token belongs to, without using it.
+    pub async fn session_of(&self, token: &str) -> Result<String, RefreshError> {
+        self.cache
+            .get(&refresh_key(token))
+            .await?
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .ok_or(RefreshError::Invalid)
+    }
+
+    /// Uses a refresh token: the session it belongs to and the next refresh token.
+    pub async fn rotate(
+        &self,
+        token: &str,
+    ) -> Result<(String, SessionRecord, String), RefreshError> {
+        let key = refresh_key(token);
+        let sid = self.session_of(token).await?;
+        let first_use = self
+            .cache
+            .set_if_absent(&format!("{key}:used"), b"1", self.ttl)
+            .await?;
+        if !first_use {
+            self.revoke(&sid).await?;
+            tracing::warn!("a used refresh token was presented again; session revoked");
+            return Err(RefreshError::Reused);
+        }
+        let record = self.get(&sid).await?.ok_or(RefreshError::Revoked)?;
+        // Using the session keeps it alive for another full period.
+        self.cache
+            .set_json(&session_key(&sid), &record, self.ttl)
+            .await?;
+        let next = self.issue_refresh(&sid).await?;
+        Ok((sid, record, next))
+    }
+}
