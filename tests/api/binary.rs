@@ -41,6 +41,14 @@ const PRODUCTION: &[(&str, &str)] = &[
     ("APP_WECHAT__APP_ID", "wx0123456789abcdef"),
     ("APP_WECHAT__APP_SECRET", "0123456789abcdef0123456789abcdef"),
     ("APP_JWT__SECRET", "0123456789abcdef0123456789abcdef-prod"),
+    (
+        "APP_CRYPTO__DATA_KEY",
+        "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+    ),
+    (
+        "APP_CRYPTO__INDEX_KEY",
+        "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=",
+    ),
 ];
 
 fn production_with(
@@ -122,79 +130,93 @@ async fn production_refuses_a_short_jwt_secret_and_dev_switches() {
     .await;
 }
 
-#[tokio::test]
-async fn migrate_applies_lists_and_rolls_back_on_postgres() {
-    let (_, url) = create_postgres_database().await;
-    let env = [("APP_DATABASE__URL", url.as_str())];
-    let status = |out: std::process::Output| {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+async fn migrate_applies_lists_and_rolls_back(url: &str) {
+    let env = [("APP_DATABASE__URL", url)];
+    let run = |args: &'static [&'static str]| {
+        let command = green_channel(args, &env).output();
+        async move {
+            let out = command.await.expect("runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        }
     };
-    let before = status(
-        green_channel(&["migrate", "status"], &env)
-            .output()
-            .await
-            .expect("runs"),
-    );
+    let before = run(&["migrate", "status"]).await;
     assert!(
         before.contains("pending  m20261121_000001_create_app_user"),
         "{before}"
     );
-    status(
-        green_channel(&["migrate", "up"], &env)
-            .output()
-            .await
-            .expect("runs"),
-    );
-    let after = status(
-        green_channel(&["migrate", "status"], &env)
-            .output()
-            .await
-            .expect("runs"),
-    );
+    run(&["migrate", "up"]).await;
+    let after = run(&["migrate", "status"]).await;
     assert!(
         after.contains("applied  m20261121_000001_create_app_user"),
         "{after}"
     );
-    status(
-        green_channel(&["migrate", "down", "-n", "1"], &env)
-            .output()
-            .await
-            .expect("runs"),
-    );
-    let rolled = status(
-        green_channel(&["migrate", "status"], &env)
-            .output()
-            .await
-            .expect("runs"),
-    );
     assert!(
-        rolled.contains("pending  m20261121_000001_create_app_user"),
+        after.contains("applied  m20261121_000002_add_phone_to_app_user"),
+        "{after}"
+    );
+    run(&["migrate", "down", "-n", "1"]).await;
+    let rolled = run(&["migrate", "status"]).await;
+    assert!(
+        rolled.contains("applied  m20261121_000001_create_app_user"),
         "{rolled}"
     );
+    assert!(
+        rolled.contains("pending  m20261121_000002_add_phone_to_app_user"),
+        "{rolled}"
+    );
+    // Every `down` works: all the way back, then all the way up again.
+    run(&["migrate", "down", "-n", "10"]).await;
+    assert!(!run(&["migrate", "status"]).await.contains("applied"));
+    run(&["migrate", "up"]).await;
+    assert!(!run(&["migrate", "status"]).await.contains("pending"));
+}
+
+#[tokio::test]
+async fn migrate_applies_lists_and_rolls_back_on_postgres() {
+    let (_, url) = create_postgres_database().await;
+    migrate_applies_lists_and_rolls_back(&url).await;
+}
+
+#[tokio::test]
+async fn migrate_applies_lists_and_rolls_back_on_sqlite() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("m.db").display());
+    migrate_applies_lists_and_rolls_back(&url).await;
 }
 
 /// Starts `serve` on a free port in the embedded profile and returns it with its base URL.
 async fn serve_embedded(dir: &tempfile::TempDir) -> (Child, String) {
+    serve_with(dir, &[], None).await
+}
+
+/// `serve` with extra settings; its logs go to `log_file` when given.
+pub async fn serve_with(
+    dir: &tempfile::TempDir,
+    extra: &[(&str, &str)],
+    log_file: Option<std::fs::File>,
+) -> (Child, String) {
     let db = format!("sqlite://{}?mode=rwc", dir.path().join("gc.db").display());
     let storage = dir.path().join("storage").display().to_string();
-    let mut child = green_channel(
-        &["serve"],
-        &[
-            ("APP_SERVER__PORT", "0"),
-            ("APP_SERVER__WORKERS", "1"),
-            ("APP_SERVER__SHUTDOWN_TIMEOUT_SECS", "10"),
-            ("APP_DATABASE__URL", &db),
-            ("APP_STORAGE__ROOT", &storage),
-            ("APP_CLOCK__ADJUSTABLE", "true"),
-        ],
-    )
-    .spawn()
-    .expect("the binary starts");
+    let mut env = vec![
+        ("APP_SERVER__PORT", "0"),
+        ("APP_SERVER__WORKERS", "1"),
+        ("APP_SERVER__SHUTDOWN_TIMEOUT_SECS", "10"),
+        ("APP_DATABASE__URL", db.as_str()),
+        ("APP_STORAGE__ROOT", storage.as_str()),
+        ("APP_CLOCK__ADJUSTABLE", "true"),
+    ];
+    env.retain(|(k, _)| !extra.iter().any(|(e, _)| e == k));
+    env.extend_from_slice(extra);
+    let mut command = green_channel(&["serve"], &env);
+    if let Some(file) = log_file {
+        command.stderr(Stdio::from(file));
+    }
+    let mut child = command.spawn().expect("the binary starts");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
     let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())

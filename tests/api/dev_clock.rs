@@ -85,6 +85,14 @@ fn production_never_mounts_the_dev_clock() {
             .merge(Serialized::default("wechat.app_id", "wx0123456789"))
             .merge(Serialized::default("wechat.app_secret", "secret"))
             .merge(Serialized::default("jwt.secret", "x".repeat(48)))
+            .merge(Serialized::default(
+                "crypto.data_key",
+                "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+            ))
+            .merge(Serialized::default(
+                "crypto.index_key",
+                "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=",
+            ))
             .merge(Serialized::default("clock.adjustable", adjustable));
         Settings::from_figment(Profile::Production, figment)
     };

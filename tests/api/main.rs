@@ -10,5 +10,8 @@ mod cache_contract;
 mod dev_clock;
 mod errors;
 mod health;
+mod logs;
 mod openapi;
 mod outages;
+mod phone;
+mod wechat_client;
