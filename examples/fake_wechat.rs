@@ -20,7 +20,10 @@ impl Respond for Code2Session {
             .find(|(k, _)| k == "js_code")
             .map(|(_, v)| v.into_owned())
             .unwrap_or_default();
-        let user = code.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b.into())) % 1000;
+        let user = code
+            .bytes()
+            .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(b.into()))
+            % 1000;
         ResponseTemplate::new(200).set_body_json(json!({
             "openid": format!("o-bench-{user:04}"),
             "session_key": "YmVuY2gtc2Vzc2lvbi1rZXk=",
@@ -30,7 +33,9 @@ impl Respond for Code2Session {
 
 #[tokio::main]
 async fn main() {
-    let address = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:9911".to_owned());
+    let address = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:9911".to_owned());
     let listener = TcpListener::bind(&address).expect("bind the fake WeChat");
     let server = MockServer::builder().listener(listener).start().await;
     Mock::given(method("GET"))

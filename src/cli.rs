@@ -25,6 +25,11 @@ pub enum Command {
         #[command(subcommand)]
         action: MigrateAction,
     },
+    /// Import a newly published State Council holiday calendar (holiday-cn JSON format).
+    ImportHolidays {
+        /// A `<year>.json` file as published by NateScarlet/holiday-cn.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod coalesce;

@@ -50,6 +50,29 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             tracing::info!("green-channel stopped");
             Ok(())
         }
+        Command::ImportHolidays { file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let calendar = green_channel::calendar::store::HolidayFile::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e:#}", file.display()))?;
+            anyhow::ensure!(
+                !calendar.days.is_empty(),
+                "{}: the {} calendar lists no days; it is not published yet",
+                file.display(),
+                calendar.year
+            );
+            let db = db::connect(&settings.database).await?;
+            green_channel::calendar::store::import(&db, &calendar, chrono::Utc::now()).await?;
+            #[allow(clippy::print_stdout)]
+            {
+                println!(
+                    "imported the {} calendar: {} days (running instances pick it up within 5 minutes)",
+                    calendar.year,
+                    calendar.days.len()
+                );
+            }
+            Ok(())
+        }
         Command::Migrate { action } => {
             let db = db::connect(&settings.database).await?;
             match action {

@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::JwtKeys;
 use crate::cache::{MemoryCache, RedisCache, SharedCache};
+use crate::calendar::{self, Calendar, SharedCalendar};
 use crate::clock::Clocks;
 use crate::config::{CacheBackend, Settings, StorageBackend};
 use crate::crypto::Crypto;
@@ -121,6 +122,8 @@ impl Application {
             db::migrate_up(&db).await?;
         }
         let cache = connect_cache(&settings)?;
+        let calendar = Arc::new(SharedCalendar::new(load_calendar(&db).await?));
+        spawn_calendar_reload(db.clone(), calendar.clone());
         if settings.storage.backend == StorageBackend::Fs {
             std::fs::create_dir_all(&settings.storage.root).with_context(|| {
                 format!(
@@ -141,6 +144,7 @@ impl Application {
             metrics: telemetry::metrics_handle(),
             wechat,
             locks: Arc::default(),
+            calendar,
         };
 
         let address = format!("{}:{}", settings.server.host, settings.server.port);
@@ -179,6 +183,34 @@ impl Application {
         self.server.await
     }
 }
+
+/// Loads the shipped State Council years the database lacks, then the whole calendar.
+async fn load_calendar(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Calendar> {
+    calendar::store::seed(db, chrono::Utc::now())
+        .await
+        .context("cannot load the holiday calendar (are the migrations applied?)")?;
+    calendar::store::load(db).await
+}
+
+/// Picks up a year imported by `import-holidays` on any instance; a failed reload keeps the
+/// calendar it has (and says so), it never empties it.
+fn spawn_calendar_reload(db: sea_orm::DatabaseConnection, shared: Arc<SharedCalendar>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(CALENDAR_RELOAD);
+        every.tick().await;
+        loop {
+            every.tick().await;
+            match calendar::store::load(&db).await {
+                Ok(calendar) => shared.replace(calendar),
+                Err(error) => {
+                    tracing::warn!(error = %format!("{error:#}"), "calendar reload failed")
+                }
+            }
+        }
+    });
+}
+
+const CALENDAR_RELOAD: std::time::Duration = std::time::Duration::from_secs(300);
 
 fn connect_cache(settings: &Settings) -> anyhow::Result<SharedCache> {
     let prefix = settings.cache.key_prefix.clone();

@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::auth::jwt::JwtKeys;
 use crate::cache::SharedCache;
+use crate::calendar::SharedCalendar;
 use crate::clock::Clocks;
 use crate::coalesce::KeyedLocks;
 use crate::config::Settings;
@@ -25,4 +26,5 @@ pub struct AppState {
     pub crypto: Arc<Crypto>,
     /// In-process request coalescing (one WeChat exchange per login code).
     pub locks: Arc<KeyedLocks>,
+    pub calendar: Arc<SharedCalendar>,
 }

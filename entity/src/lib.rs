@@ -2,4 +2,6 @@
 //! kept by hand. Behaviour lives in the application crate, never here.
 
 pub mod app_user;
+pub mod holiday;
+pub mod holiday_year;
 pub mod prelude;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_create_app_user;
 mod m20261121_000002_add_phone_to_app_user;
+mod m20261121_000003_create_holiday;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_create_app_user::Migration),
             Box::new(m20261121_000002_add_phone_to_app_user::Migration),
+            Box::new(m20261121_000003_create_holiday::Migration),
         ]
     }
 }

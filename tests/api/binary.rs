@@ -144,33 +144,36 @@ async fn migrate_applies_lists_and_rolls_back(url: &str) {
             String::from_utf8_lossy(&out.stdout).into_owned()
         }
     };
-    let before = run(&["migrate", "status"]).await;
+    let states = |status: &str| -> Vec<(String, String)> {
+        status
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .map(|(state, name)| (state.to_owned(), name.trim().to_owned()))
+            .collect()
+    };
+    let before = states(&run(&["migrate", "status"]).await);
+    assert!(before.len() >= 3, "{before:?}");
     assert!(
-        before.contains("pending  m20261121_000001_create_app_user"),
-        "{before}"
+        before.iter().all(|(state, _)| state == "pending"),
+        "{before:?}"
     );
+    assert_eq!(before[0].1, "m20261121_000001_create_app_user");
     run(&["migrate", "up"]).await;
-    let after = run(&["migrate", "status"]).await;
+    let after = states(&run(&["migrate", "status"]).await);
     assert!(
-        after.contains("applied  m20261121_000001_create_app_user"),
-        "{after}"
-    );
-    assert!(
-        after.contains("applied  m20261121_000002_add_phone_to_app_user"),
-        "{after}"
+        after.iter().all(|(state, _)| state == "applied"),
+        "{after:?}"
     );
     run(&["migrate", "down", "-n", "1"]).await;
-    let rolled = run(&["migrate", "status"]).await;
+    let rolled = states(&run(&["migrate", "status"]).await);
+    let (last, earlier) = rolled.split_last().expect("migrations");
+    assert_eq!(last.0, "pending", "{rolled:?}");
     assert!(
-        rolled.contains("applied  m20261121_000001_create_app_user"),
-        "{rolled}"
-    );
-    assert!(
-        rolled.contains("pending  m20261121_000002_add_phone_to_app_user"),
-        "{rolled}"
+        earlier.iter().all(|(state, _)| state == "applied"),
+        "{rolled:?}"
     );
     // Every `down` works: all the way back, then all the way up again.
-    run(&["migrate", "down", "-n", "10"]).await;
+    run(&["migrate", "down", "-n", "100"]).await;
     assert!(!run(&["migrate", "status"]).await.contains("applied"));
     run(&["migrate", "up"]).await;
     assert!(!run(&["migrate", "status"]).await.contains("pending"));
@@ -311,4 +314,70 @@ async fn the_embedded_profile_serves_with_nothing_configured() {
     assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
     child.start_kill().expect("stop it");
     let _ = child.wait().await;
+}
+
+#[tokio::test]
+async fn import_holidays_adds_a_newly_published_year_and_refuses_an_empty_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("h.db").display());
+    let env = [("APP_DATABASE__URL", url.as_str())];
+    let up = green_channel(&["migrate", "up"], &env)
+        .output()
+        .await
+        .expect("runs");
+    assert!(up.status.success());
+    let published = dir.path().join("2027.json");
+    std::fs::write(
+        &published,
+        r#"{"year": 2027, "papers": ["https://www.gov.cn/example"], "days": [
+            {"name": "元旦", "date": "2027-01-01", "isOffDay": true},
+            {"name": "春节", "date": "2027-02-06", "isOffDay": false}
+        ]}"#,
+    )
+    .expect("write");
+    let out = green_channel(
+        &["import-holidays", published.to_str().expect("utf-8")],
+        &env,
+    )
+    .output()
+    .await
+    .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported the 2027 calendar: 2 days"));
+
+    let db = sea_orm::Database::connect(&url).await.expect("open");
+    let calendar = green_channel::calendar::store::load(&db)
+        .await
+        .expect("load");
+    assert!(calendar.is_published(2027));
+    let saturday: chrono::NaiveDate = "2027-02-06".parse().expect("date");
+    assert!(
+        calendar.is_working_day(saturday).value,
+        "the make-up Saturday works"
+    );
+
+    let empty = dir.path().join("2028.json");
+    std::fs::write(&empty, r#"{"year": 2028, "papers": [], "days": []}"#).expect("write");
+    let out = green_channel(&["import-holidays", empty.to_str().expect("utf-8")], &env)
+        .output()
+        .await
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not published yet"));
+    let wrong = dir.path().join("bad.json");
+    std::fs::write(
+        &wrong,
+        r#"{"year": 2027, "days": [{"name": "x", "date": "2025-05-01", "isOffDay": true}]}"#,
+    )
+    .expect("write");
+    let out = green_channel(&["import-holidays", wrong.to_str().expect("utf-8")], &env)
+        .output()
+        .await
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside the calendar year"));
 }
