@@ -14,6 +14,7 @@ pub mod dev;
 pub mod error;
 pub mod health;
 pub mod net;
+pub mod plans;
 pub mod ratelimit;
 pub mod startup;
 pub mod state;

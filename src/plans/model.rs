@@ -1,0 +1,355 @@
+//! The product-plan file format (`products/*.toml`): everything SERVICE_RULES.md lists under
+//! "What the program must therefore model", as data. The format is documented in
+//! `products/README.md`; unknown keys are errors, so a typo never silently means a default.
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::AcceptanceHours;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// Product code: lowercase letters, digits and `-`.
+    pub code: String,
+    pub name: String,
+    /// The seed document the plan restates (`shared/seeds/<file>`).
+    pub seed: String,
+    pub insurer: Insurer,
+    pub provider: Provider,
+    pub eligibility: Eligibility,
+    #[serde(default)]
+    pub quota_groups: Vec<QuotaGroup>,
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub reports: Reports,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Insurer {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    pub name: String,
+    pub hotline: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Eligibility {
+    /// 犹豫期 in days from the effective date (a policy's own cooling-off end wins).
+    pub cooling_off_days: u32,
+    /// 等待期: the effective date is day 1; service from day `waiting_days + 1`. 0 = none.
+    pub waiting_days: u32,
+    pub window: Window,
+    /// Diagnosis states a service may start from (`suspected`, `confirmed`).
+    pub diagnosis_states: Vec<DiagnosisState>,
+    /// Only a first diagnosis (初次罹患) of a covered critical illness.
+    pub first_diagnosis_only: bool,
+    /// An illness that existed before the policy is not eligible.
+    pub pre_existing_excluded: bool,
+    /// Services end when the sum insured drops below the product's threshold.
+    #[serde(default)]
+    pub ends_below_sum_insured_threshold: bool,
+    pub clause: String,
+}
+
+/// When the services may be used, relative to the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Window {
+    /// While the policy is in force (renewals extend it).
+    PolicyTerm,
+    /// `years` from the effective date.
+    YearsFromEffective { years: u32 },
+    /// Until 00:00 of the `nth` occurrence of the effective date (the original is the 1st).
+    UntilNthEffectiveDate { nth: u32 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiagnosisState {
+    Suspected,
+    Confirmed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaGroup {
+    pub id: String,
+    pub count: u32,
+    pub scope: QuotaScope,
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuotaScope {
+    /// Anniversary to anniversary from the effective date; unused uses do not carry over.
+    PolicyYear,
+    /// The whole eligibility window, once.
+    Validity,
+}
+
+/// Exactly one of: `unlimited = true`; `count` with `scope`; `group`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quota {
+    #[serde(default)]
+    pub unlimited: bool,
+    #[serde(default)]
+    pub count: Option<u32>,
+    #[serde(default)]
+    pub scope: Option<QuotaScope>,
+    #[serde(default)]
+    pub group: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceKind {
+    ExpertOutpatient,
+    Inpatient,
+    Surgery,
+    InpatientSurgery,
+    SecondOpinionDomestic,
+    Escort,
+    SecondOpinionOverseas,
+    OverseasTreatment,
+    TeleDoctor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Beneficiaries {
+    #[default]
+    Insured,
+    /// The insured and relatives (direct, three generations), through an invitation.
+    InsuredAndRelatives,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Nameable {
+    #[serde(default)]
+    pub hospital: bool,
+    #[serde(default)]
+    pub department: bool,
+    #[serde(default)]
+    pub expert: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExcludedDepartments {
+    /// 产科
+    Obstetrics,
+    /// 急诊科
+    Emergency,
+    /// 医技科室 (超声, 影像, 检验 …)
+    Technical,
+}
+
+/// The document categories a user uploads (shared with the uploads area).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Material {
+    OutpatientRecord,
+    DischargeSummary,
+    BloodTest,
+    Ct,
+    Mri,
+    PathologyReport,
+    AdmissionSlip,
+    IdDocument,
+    Other,
+}
+
+impl Material {
+    pub fn label(self) -> &'static str {
+        match self {
+            Material::OutpatientRecord => "门诊病历",
+            Material::DischargeSummary => "出院小结",
+            Material::BloodTest => "血液检测报告",
+            Material::Ct => "CT报告",
+            Material::Mri => "MRI报告",
+            Material::PathologyReport => "病理报告",
+            Material::AdmissionSlip => "住院单",
+            Material::IdDocument => "身份证件",
+            Material::Other => "其他资料",
+        }
+    }
+}
+
+/// What a diagnosis state must bring: every one of `all_of` and at least one of `any_of`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialRule {
+    #[serde(default)]
+    pub all_of: Vec<Material>,
+    #[serde(default)]
+    pub any_of: Vec<Material>,
+    /// What the records must show, in words (e.g. 二甲及以上公立医院的诊断).
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Materials {
+    #[serde(default)]
+    pub suspected: Option<MaterialRule>,
+    #[serde(default)]
+    pub confirmed: Option<MaterialRule>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdmissionSlip {
+    #[default]
+    NotNeeded,
+    /// The slip of the requested hospital department is required.
+    Required,
+    /// Without a slip the outpatient visit comes first (and may consume its use).
+    OutpatientFirst,
+}
+
+/// Points in a case's life that a promise runs from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Anchor {
+    Application,
+    /// The application at the provider's next opening.
+    Acceptance,
+    EligibilityApproval,
+    MaterialsComplete,
+    AdmissionSlipDate,
+    HospitalAccepted,
+    VisaGranted,
+}
+
+/// A time promise from the later of its anchors: in working days (`working_days`, with
+/// `working_days_min` for a range like 8–10), hours, or minutes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Promise {
+    #[serde(default)]
+    pub working_days: Option<u32>,
+    #[serde(default)]
+    pub working_days_min: Option<u32>,
+    #[serde(default)]
+    pub hours: Option<u32>,
+    #[serde(default)]
+    pub minutes: Option<u32>,
+    pub from: Vec<Anchor>,
+    /// The promise in the seed's words, shown to the user.
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Cancellation {
+    /// Once arranged it cannot be cancelled (a cancellation counts as used).
+    Never,
+    /// Free until 12:00 on the day before the visit; later it counts as used.
+    BeforeNoonDayBefore,
+    /// Free with at least `days` working days' notice; otherwise it counts as used.
+    WorkingDaysNotice { days: u32 },
+    /// The seed says nothing: free until the appointment is arranged (interpretation).
+    UntilScheduled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UsedReason {
+    NoShow,
+    LateCancellation,
+    Cancelled,
+    LateArrival,
+    NoIndication,
+    InfectiousDiseaseRefusal,
+    CustomerReasons,
+    Discharged,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotCountedReason {
+    /// The provider could not book and the customer declined the alternatives.
+    ProviderFailedCustomerDeclined,
+    ExpertUnavailable,
+    MaterialsMissing,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Unique in the plan: the key of its quota and of its cases.
+    pub id: String,
+    pub kind: ServiceKind,
+    pub name: String,
+    pub quota: Quota,
+    #[serde(default)]
+    pub beneficiaries: Beneficiaries,
+    /// Whether the plan's waiting period holds this service back (a health hotline needs no
+    /// diagnosis, so no waiting period applies to it).
+    #[serde(default = "yes")]
+    pub waiting_period_applies: bool,
+    /// A list in `data/coverage.json`; absent where the seed names none.
+    #[serde(default)]
+    pub coverage: Option<String>,
+    #[serde(default)]
+    pub nameable: Nameable,
+    /// 副主任医师 and up, 主治医师 and up …, in words.
+    #[serde(default)]
+    pub doctor_level: Option<String>,
+    #[serde(default)]
+    pub excluded_departments: Vec<ExcludedDepartments>,
+    #[serde(default)]
+    pub materials: Materials,
+    #[serde(default)]
+    pub admission_slip: AdmissionSlip,
+    /// Without a slip, these services' uses are consumed too (seed 003 注意事项 11).
+    #[serde(default)]
+    pub no_slip_consumes: Vec<String>,
+    #[serde(default)]
+    pub sla: Option<Promise>,
+    #[serde(default)]
+    pub first_contact: Option<Promise>,
+    #[serde(default)]
+    pub start_decision: Option<Promise>,
+    /// Apply at least this many working days before the wanted date.
+    #[serde(default)]
+    pub lead_time_working_days: Option<u32>,
+    pub acceptance: AcceptanceHours,
+    pub hotline: String,
+    /// Who serves it, when not the plan's provider.
+    #[serde(default)]
+    pub provider: Option<String>,
+    pub cancellation: Cancellation,
+    #[serde(default)]
+    pub counts_as_used: Vec<UsedReason>,
+    #[serde(default)]
+    pub not_counted: Vec<NotCountedReason>,
+    /// The seed clauses this service restates, e.g. `seed 002 (一)2.7`.
+    pub clauses: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reports {
+    /// A weekly service progress report to the insurer.
+    #[serde(default)]
+    pub weekly_progress: bool,
+    /// Services whose finished report is sent to the insurer.
+    #[serde(default)]
+    pub per_case: Vec<String>,
+}
