@@ -6,11 +6,14 @@ COPY . .
 RUN cargo build --release --locked --bin green-channel
 
 FROM debian:bookworm-slim
+WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin app
 COPY --from=build /src/target/release/green-channel /usr/local/bin/green-channel
+# The product plans are data, read at start from ./products (APP_PLANS__DIR).
+COPY products /app/products
 USER app
 ENV APP_PROFILE=production
 EXPOSE 8080

@@ -67,6 +67,7 @@ pub struct Settings {
     pub crypto: CryptoSettings,
     pub limits: LimitSettings,
     pub clock: ClockSettings,
+    pub plans: PlanSettings,
     pub health: HealthSettings,
     pub log: LogSettings,
 }
@@ -219,6 +220,12 @@ pub struct ClockSettings {
     pub now: Option<DateTime<FixedOffset>>,
     /// Dev-only: mounts `PUT /api/v1/dev/clock` (loopback callers only).
     pub adjustable: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlanSettings {
+    /// The directory of the product plan files.
+    pub dir: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, Deserialize)]

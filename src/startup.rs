@@ -19,6 +19,7 @@ use crate::clock::Clocks;
 use crate::config::{CacheBackend, Settings, StorageBackend};
 use crate::crypto::Crypto;
 use crate::error::{self, ErrorBody};
+use crate::plans::{self, Plans};
 use crate::state::AppState;
 use crate::wechat::WechatClient;
 use crate::{auth, db, dev, health, telemetry, users};
@@ -123,6 +124,11 @@ impl Application {
         }
         let cache = connect_cache(&settings)?;
         let calendar = Arc::new(SharedCalendar::new(load_calendar(&db).await?));
+        let plans = Plans::load_dir(&settings.plans.dir)
+            .map_err(|e| anyhow::anyhow!("product plans are invalid:\n{e}"))?;
+        let product_ids = plans::store::sync(&db, &plans, chrono::Utc::now())
+            .await
+            .context("cannot store the product plans")?;
         spawn_calendar_reload(db.clone(), calendar.clone());
         if settings.storage.backend == StorageBackend::Fs {
             std::fs::create_dir_all(&settings.storage.root).with_context(|| {
@@ -145,6 +151,8 @@ impl Application {
             wechat,
             locks: Arc::default(),
             calendar,
+            plans: Arc::new(plans),
+            product_ids: Arc::new(product_ids),
         };
 
         let address = format!("{}:{}", settings.server.host, settings.server.port);

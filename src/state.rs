@@ -12,6 +12,7 @@ use crate::clock::Clocks;
 use crate::coalesce::KeyedLocks;
 use crate::config::Settings;
 use crate::crypto::Crypto;
+use crate::plans::Plans;
 use crate::wechat::WechatClient;
 
 #[derive(Debug, Clone)]
@@ -27,4 +28,7 @@ pub struct AppState {
     /// In-process request coalescing (one WeChat exchange per login code).
     pub locks: Arc<KeyedLocks>,
     pub calendar: Arc<SharedCalendar>,
+    pub plans: Arc<Plans>,
+    /// Product code → product row id.
+    pub product_ids: Arc<std::collections::HashMap<String, i64>>,
 }

@@ -4,4 +4,11 @@
 pub mod app_user;
 pub mod holiday;
 pub mod holiday_year;
+pub mod insurer;
+pub mod partner_api_key;
+pub mod policy;
+pub mod policy_binding;
 pub mod prelude;
+pub mod product;
+pub mod quota_use;
+pub mod relative_invitation;

@@ -1,3 +1,10 @@
 pub use super::app_user::Entity as AppUser;
 pub use super::holiday::Entity as Holiday;
 pub use super::holiday_year::Entity as HolidayYear;
+pub use super::insurer::Entity as Insurer;
+pub use super::partner_api_key::Entity as PartnerApiKey;
+pub use super::policy::Entity as Policy;
+pub use super::policy_binding::Entity as PolicyBinding;
+pub use super::product::Entity as Product;
+pub use super::quota_use::Entity as QuotaUse;
+pub use super::relative_invitation::Entity as RelativeInvitation;

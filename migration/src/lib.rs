@@ -7,6 +7,11 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_create_app_user;
 mod m20261121_000002_add_phone_to_app_user;
 mod m20261121_000003_create_holiday;
+mod m20261121_000004_create_insurer_and_product;
+mod m20261121_000005_create_policy;
+mod m20261121_000006_create_policy_binding;
+mod m20261121_000007_create_partner_api_key;
+mod m20261121_000008_create_quota_use;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -18,6 +23,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_create_app_user::Migration),
             Box::new(m20261121_000002_add_phone_to_app_user::Migration),
             Box::new(m20261121_000003_create_holiday::Migration),
+            Box::new(m20261121_000004_create_insurer_and_product::Migration),
+            Box::new(m20261121_000005_create_policy::Migration),
+            Box::new(m20261121_000006_create_policy_binding::Migration),
+            Box::new(m20261121_000007_create_partner_api_key::Migration),
+            Box::new(m20261121_000008_create_quota_use::Migration),
         ]
     }
 }

@@ -1,0 +1,39 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "policy")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub public_id: Uuid,
+    #[sea_orm(unique)]
+    pub policy_no: String,
+    pub product_id: i64,
+    /// Normalised (full-width spaces and middle dots unified).
+    pub insured_name: String,
+    pub id_type: String,
+    /// `key_id ‖ nonce ‖ AES-256-GCM(id number)`, bound to this policy number.
+    pub id_number_enc: Vec<u8>,
+    /// HMAC-SHA256 blind index of the normalised ID number.
+    pub id_number_hash: String,
+    /// `110101********1234`: what every response shows.
+    pub id_number_masked: String,
+    pub phone_enc: Option<Vec<u8>>,
+    pub phone_hash: Option<String>,
+    pub effective_date: Date,
+    pub expiry_date: Option<Date>,
+    pub cooling_off_end: Option<Date>,
+    /// `in_force`, `lapsed`, `surrendered`, `terminated`.
+    pub status: String,
+    pub sum_insured_ok: bool,
+    /// `import` or `partner`.
+    pub source: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
