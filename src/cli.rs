@@ -25,10 +25,37 @@ pub enum Command {
         #[command(subcommand)]
         action: MigrateAction,
     },
+    /// Import policies from a CSV file (upsert by policy number, all or nothing on a crash).
+    ImportPolicies {
+        /// CSV with a header: policy_no, product_code, insured_name, id_type, id_number, phone,
+        /// effective_date, expiry_date, cooling_off_end, status, sum_insured_ok.
+        file: std::path::PathBuf,
+    },
+    /// Issue, revoke or list the API keys insurers push policies with.
+    PartnerKey {
+        #[command(subcommand)]
+        action: PartnerKeyAction,
+    },
     /// Import a newly published State Council holiday calendar (holiday-cn JSON format).
     ImportHolidays {
         /// A `<year>.json` file as published by NateScarlet/holiday-cn.
         file: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PartnerKeyAction {
+    /// Create a key for an insurer; it is printed once and stored only as a hash.
+    Create {
+        #[arg(long)]
+        insurer: String,
+    },
+    /// Revoke a key by its prefix (the part after `gcpk_`).
+    Revoke { prefix: String },
+    /// List keys (prefix, insurer, created, revoked).
+    List {
+        #[arg(long)]
+        insurer: Option<String>,
     },
 }
 

@@ -211,6 +211,9 @@ pub struct LimitSettings {
     pub refresh_per_ip_per_minute: u32,
     pub refresh_per_session_per_hour: u32,
     pub phone_per_user_per_hour: u32,
+    pub bind_failures_per_user_per_day: u32,
+    pub bind_failures_per_id_per_day: u32,
+    pub invitation_redeems_per_user_per_hour: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -50,6 +50,37 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             tracing::info!("green-channel stopped");
             Ok(())
         }
+        Command::ImportPolicies { file } => {
+            let db = connect_migrated(&settings).await?;
+            let report = green_channel::commands::import_policies(&db, &settings, &file).await?;
+            for row in &report.rejected {
+                for error in &row.errors {
+                    eprintln!("line {}: {}: {}", row.line, error.field, error.reason);
+                }
+            }
+            #[allow(clippy::print_stdout)]
+            {
+                println!(
+                    "{} rows read, {} policies written, {} rows rejected",
+                    report.rows,
+                    report.written,
+                    report.rejected.len()
+                );
+            }
+            if !report.rejected.is_empty() {
+                // The good rows are in; a non-zero exit tells scripts that some were not.
+                return Err(anyhow::anyhow!(
+                    "{} rows were rejected (listed above)",
+                    report.rejected.len()
+                ));
+            }
+            Ok(())
+        }
+        Command::PartnerKey { action } => {
+            let db = connect_migrated(&settings).await?;
+            green_channel::commands::partner_key(&db, &settings, action, &mut std::io::stdout())
+                .await
+        }
         Command::ImportHolidays { file } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
@@ -61,7 +92,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 file.display(),
                 calendar.year
             );
-            let db = db::connect(&settings.database).await?;
+            let db = connect_migrated(&settings).await?;
             green_channel::calendar::store::import(&db, &calendar, chrono::Utc::now()).await?;
             #[allow(clippy::print_stdout)]
             {
@@ -94,4 +125,14 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The embedded profile migrates on start; so do its administrative commands, so that they work
+/// on a fresh checkout before the service ever ran.
+async fn connect_migrated(settings: &Settings) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let db = db::connect(&settings.database).await?;
+    if settings.database.migrate_on_start {
+        db::migrate_up(&db).await?;
+    }
+    Ok(db)
 }

@@ -22,7 +22,7 @@ use crate::error::{self, ErrorBody};
 use crate::plans::{self, Plans};
 use crate::state::AppState;
 use crate::wechat::WechatClient;
-use crate::{auth, db, dev, health, telemetry, users};
+use crate::{auth, db, dev, health, policies, telemetry, users};
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 pub const DOCS_PATH: &str = "/docs/";
@@ -38,6 +38,8 @@ pub const DOCS_PATH: &str = "/docs/";
     tags(
         (name = "auth", description = "WeChat login, token refresh, logout"),
         (name = "me", description = "The logged-in user"),
+        (name = "policies", description = "Binding policies, relatives' invitations"),
+        (name = "partner", description = "Insurers pushing policies (API key)"),
         (name = "health", description = "Probes and metrics"),
         (name = "dev", description = "Dev-only endpoints (never mounted in production)"),
     )
@@ -59,6 +61,12 @@ impl utoipa::Modify for BearerAuth {
                     .bearer_format("JWT")
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "partner_key",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
+                utoipa::openapi::security::ApiKeyValue::new("X-Api-Key"),
+            )),
         );
     }
 }
@@ -91,7 +99,12 @@ where
                 .service(auth::routes::refresh)
                 .service(auth::routes::logout)
                 .service(users::routes::me)
-                .service(users::routes::bind_phone);
+                .service(users::routes::bind_phone)
+                .service(policies::routes::bind_policies)
+                .service(policies::routes::list_policies)
+                .service(policies::routes::redeem)
+                .service(policies::routes::invite)
+                .service(policies::routes::put_policy);
             if dev_clock {
                 api.service(dev::get_clock).service(dev::set_clock);
             }

@@ -28,6 +28,7 @@ pub struct RefreshRequest {
 pub struct UserSummary {
     pub id: Uuid,
     pub phone_bound: bool,
+    pub policies_bound: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -82,6 +83,7 @@ pub async fn wechat_login(
     let user = UserSummary {
         id: outcome.user.public_id,
         phone_bound: outcome.user.phone_hash.is_some(),
+        policies_bound: crate::policies::store::has_bindings(&state.db, outcome.user.id).await?,
     };
     Ok(token_response(outcome.tokens, user))
 }
@@ -111,6 +113,7 @@ pub async fn refresh(
     let summary = UserSummary {
         id: user.public_id,
         phone_bound: user.phone_hash.is_some(),
+        policies_bound: crate::policies::store::has_bindings(&state.db, user.id).await?,
     };
     Ok(token_response(tokens, summary))
 }

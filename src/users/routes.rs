@@ -18,6 +18,9 @@ pub struct MeResponse {
     pub phone: Option<String>,
     pub phone_country_code: Option<String>,
     pub phone_bound: bool,
+    pub policies_bound: bool,
+    /// Bound policies, masked.
+    pub policies: Vec<crate::policies::routes::PolicySummary>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -68,11 +71,18 @@ pub async fn me(
         }
         _ => None,
     };
+    let policies: Vec<_> = crate::policies::store::bound(&state.db, account.id)
+        .await?
+        .iter()
+        .map(|(p, r)| crate::policies::routes::summary(&state, p, *r))
+        .collect();
     Ok(web::Json(MeResponse {
         id: account.public_id,
         phone_bound: phone.is_some(),
         phone,
         phone_country_code: account.phone_country_code,
+        policies_bound: !policies.is_empty(),
+        policies,
         created_at: account.created_at,
     }))
 }

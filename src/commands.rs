@@ -1,0 +1,99 @@
+//! The administrative subcommands' work (`import-policies`, `partner-key`): library code, so that
+//! tests and `main.rs` share it.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+
+use crate::cli::PartnerKeyAction;
+use crate::config::Settings;
+use crate::crypto::Crypto;
+use crate::plans::{self, Plans};
+use crate::policies::import::{self, ImportReport};
+use crate::policies::partner;
+
+/// The products the plan files define, stored and mapped to their row ids.
+pub async fn products(
+    db: &DatabaseConnection,
+    settings: &Settings,
+) -> anyhow::Result<HashMap<String, i64>> {
+    let plans = Plans::load_dir(&settings.plans.dir)
+        .map_err(|e| anyhow::anyhow!("product plans are invalid:\n{e}"))?;
+    Ok(plans::store::sync(db, &plans, chrono::Utc::now()).await?)
+}
+
+pub async fn import_policies(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    file: &Path,
+) -> anyhow::Result<ImportReport> {
+    let crypto = Crypto::from_settings(&settings.crypto)?;
+    let product_ids = products(db, settings).await?;
+    let handle =
+        std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let size = handle.metadata().ok().map(|m| m.len());
+    import::import_csv(
+        db,
+        std::io::BufReader::new(handle),
+        size,
+        &product_ids,
+        &crypto,
+        chrono::Utc::now(),
+    )
+    .await
+}
+
+pub async fn partner_key(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    action: PartnerKeyAction,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    products(db, settings).await?;
+    match action {
+        PartnerKeyAction::Create { insurer } => {
+            let id = plans::store::insurer_id(db, &insurer)
+                .await?
+                .with_context(|| format!("no insurer `{insurer}` in the product plans"))?;
+            let key = partner::create_key(db, id, chrono::Utc::now()).await?;
+            writeln!(out, "{}", key.key)?;
+            writeln!(
+                out,
+                "# key {} for {insurer}: shown once, store it now (only its hash is kept)",
+                key.prefix
+            )?;
+        }
+        PartnerKeyAction::Revoke { prefix } => {
+            let prefix = prefix.trim_start_matches("gcpk_");
+            anyhow::ensure!(
+                partner::revoke_key(db, prefix, chrono::Utc::now()).await?,
+                "no key with prefix {prefix}"
+            );
+            writeln!(out, "revoked {prefix}")?;
+        }
+        PartnerKeyAction::List { insurer } => {
+            let insurer_id = match &insurer {
+                Some(code) => Some(
+                    plans::store::insurer_id(db, code)
+                        .await?
+                        .with_context(|| format!("no insurer `{code}`"))?,
+                ),
+                None => None,
+            };
+            for key in partner::list_keys(db, insurer_id).await? {
+                let state = key
+                    .revoked_at
+                    .map_or_else(|| "active".to_owned(), |at| format!("revoked {at}"));
+                writeln!(
+                    out,
+                    "{}\tinsurer {}\tcreated {}\t{state}",
+                    key.prefix, key.insurer_id, key.created_at
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,252 @@
+//! The only file that knows how policies and bindings are stored. Identity numbers and phones
+//! are sealed (AAD: table, column and policy number) with HMAC blind indexes for lookup.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::{policy, policy_binding};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+use super::identity::IdNumber;
+use super::record::PolicyInput;
+use crate::crypto::Crypto;
+
+pub type Policy = policy::Model;
+
+pub fn id_number_aad(policy_no: &str) -> String {
+    format!("policy|id_number|{policy_no}")
+}
+
+pub fn phone_aad(policy_no: &str) -> String {
+    format!("policy|phone|{policy_no}")
+}
+
+pub fn id_number_index(crypto: &Crypto, id: &IdNumber) -> String {
+    crypto.blind_index("id_number", &id.index_input())
+}
+
+fn active_model(
+    input: &PolicyInput,
+    product_id: i64,
+    crypto: &Crypto,
+    source: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<policy::ActiveModel> {
+    let id_enc = crypto.seal_str(input.id_number.expose(), &id_number_aad(&input.policy_no))?;
+    let (phone_enc, phone_hash) = match &input.phone {
+        Some(phone) => (
+            Some(crypto.seal_str(&phone.normalised(), &phone_aad(&input.policy_no))?),
+            Some(crypto.blind_index("phone", &phone.normalised())),
+        ),
+        None => (None, None),
+    };
+    Ok(policy::ActiveModel {
+        public_id: Set(Uuid::new_v4()),
+        policy_no: Set(input.policy_no.clone()),
+        product_id: Set(product_id),
+        insured_name: Set(input.insured_name.as_str().to_owned()),
+        id_type: Set(input.id_number.id_type().as_str().to_owned()),
+        id_number_enc: Set(id_enc),
+        id_number_hash: Set(id_number_index(crypto, &input.id_number)),
+        id_number_masked: Set(input.id_number.masked()),
+        phone_enc: Set(phone_enc),
+        phone_hash: Set(phone_hash),
+        effective_date: Set(input.effective_date),
+        expiry_date: Set(input.expiry_date),
+        cooling_off_end: Set(input.cooling_off_end),
+        status: Set(input.status.as_str().to_owned()),
+        sum_insured_ok: Set(input.sum_insured_ok),
+        source: Set(source.to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+}
+
+/// Inserts or updates policies by policy number, in one statement per batch. Within a batch the
+/// last row of a policy number wins (a file may correct itself).
+pub async fn upsert(
+    db: &impl ConnectionTrait,
+    inputs: &[PolicyInput],
+    product_ids: &HashMap<String, i64>,
+    crypto: &Crypto,
+    source: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let mut latest: HashMap<&str, usize> = HashMap::new();
+    for (i, input) in inputs.iter().enumerate() {
+        latest.insert(input.policy_no.as_str(), i);
+    }
+    let mut order: Vec<usize> = latest.into_values().collect();
+    order.sort_unstable();
+    let mut rows = Vec::with_capacity(order.len());
+    for i in order {
+        let input = &inputs[i];
+        let product_id = *product_ids
+            .get(&input.product_code)
+            .ok_or_else(|| anyhow::anyhow!("unknown product {}", input.product_code))?;
+        rows.push(active_model(input, product_id, crypto, source, now)?);
+    }
+    let written = rows.len();
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    policy::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::column(policy::Column::PolicyNo)
+                .update_columns([
+                    policy::Column::ProductId,
+                    policy::Column::InsuredName,
+                    policy::Column::IdType,
+                    policy::Column::IdNumberEnc,
+                    policy::Column::IdNumberHash,
+                    policy::Column::IdNumberMasked,
+                    policy::Column::PhoneEnc,
+                    policy::Column::PhoneHash,
+                    policy::Column::EffectiveDate,
+                    policy::Column::ExpiryDate,
+                    policy::Column::CoolingOffEnd,
+                    policy::Column::Status,
+                    policy::Column::SumInsuredOk,
+                    policy::Column::Source,
+                    policy::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(written)
+}
+
+pub async fn find_by_no(
+    db: &impl ConnectionTrait,
+    policy_no: &str,
+) -> Result<Option<Policy>, DbErr> {
+    policy::Entity::find()
+        .filter(policy::Column::PolicyNo.eq(policy_no))
+        .one(db)
+        .await
+}
+
+pub async fn find_by_id_index(
+    db: &impl ConnectionTrait,
+    id_type: &str,
+    index: &str,
+) -> Result<Vec<Policy>, DbErr> {
+    policy::Entity::find()
+        .filter(policy::Column::IdNumberHash.eq(index))
+        .filter(policy::Column::IdType.eq(id_type))
+        .order_by_asc(policy::Column::Id)
+        .all(db)
+        .await
+}
+
+pub async fn find_by_public_id(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<Policy>, DbErr> {
+    policy::Entity::find()
+        .filter(policy::Column::PublicId.eq(id))
+        .one(db)
+        .await
+}
+
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    policy::Entity::find().count(db).await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    Insured,
+    Relative,
+}
+
+impl Relation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relation::Insured => "insured",
+            Relation::Relative => "relative",
+        }
+    }
+
+    pub fn parse(text: &str) -> Self {
+        if text == "insured" {
+            Relation::Insured
+        } else {
+            Relation::Relative
+        }
+    }
+}
+
+/// Binds a user to a policy; binding twice is a no-op (the unique index keeps one row).
+pub async fn bind(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    policy_id: i64,
+    relation: Relation,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    policy_binding::Entity::insert(policy_binding::ActiveModel {
+        user_id: Set(user_id),
+        policy_id: Set(policy_id),
+        relation: Set(relation.as_str().to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([
+            policy_binding::Column::UserId,
+            policy_binding::Column::PolicyId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// The user's bound policies with how they are bound, oldest binding first.
+pub async fn bound(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<(Policy, Relation)>, DbErr> {
+    let bindings = policy_binding::Entity::find()
+        .filter(policy_binding::Column::UserId.eq(user_id))
+        .order_by_asc(policy_binding::Column::Id)
+        .all(db)
+        .await?;
+    if bindings.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = bindings.iter().map(|b| b.policy_id).collect();
+    let policies: HashMap<i64, Policy> = policy::Entity::find()
+        .filter(policy::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(bindings
+        .into_iter()
+        .filter_map(|b| {
+            policies
+                .get(&b.policy_id)
+                .cloned()
+                .map(|p| (p, Relation::parse(&b.relation)))
+        })
+        .collect())
+}
+
+pub async fn has_bindings(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, DbErr> {
+    Ok(policy_binding::Entity::find()
+        .filter(policy_binding::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .is_some())
+}
