@@ -12,6 +12,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod dev;
+pub mod eligibility;
 pub mod error;
 pub mod health;
 pub mod net;

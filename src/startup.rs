@@ -22,7 +22,7 @@ use crate::error::{self, ErrorBody};
 use crate::plans::{self, Plans};
 use crate::state::AppState;
 use crate::wechat::WechatClient;
-use crate::{auth, db, dev, health, policies, telemetry, users};
+use crate::{auth, db, dev, eligibility, health, policies, telemetry, users};
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 pub const DOCS_PATH: &str = "/docs/";
@@ -104,7 +104,8 @@ where
                 .service(policies::routes::list_policies)
                 .service(policies::routes::redeem)
                 .service(policies::routes::invite)
-                .service(policies::routes::put_policy);
+                .service(policies::routes::put_policy)
+                .service(eligibility::routes::entitlements);
             if dev_clock {
                 api.service(dev::get_clock).service(dev::set_clock);
             }

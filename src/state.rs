@@ -32,3 +32,13 @@ pub struct AppState {
     /// Product code → product row id.
     pub product_ids: Arc<std::collections::HashMap<String, i64>>,
 }
+
+impl AppState {
+    /// The plan of a product row.
+    pub fn plan_for_product(&self, product_id: i64) -> Option<&Arc<crate::plans::Plan>> {
+        self.product_ids
+            .iter()
+            .find(|(_, id)| **id == product_id)
+            .and_then(|(code, _)| self.plans.get(code))
+    }
+}

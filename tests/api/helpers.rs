@@ -89,6 +89,8 @@ pub struct TestApp {
     pub cache: SharedCache,
     /// The app's own database, for checking what a request did or did not write.
     pub db: sea_orm::DatabaseConnection,
+    /// The app's state (plans, crypto, calendar), for arranging test data the way the app would.
+    pub state: green_channel::state::AppState,
     _dir: tempfile::TempDir,
 }
 
@@ -169,6 +171,7 @@ pub async fn spawn_app_via(
     let address = format!("http://127.0.0.1:{port}");
     let cache = application.state().cache.clone();
     let db = application.state().db.clone();
+    let state = application.state().clone();
     tokio::spawn(application.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -180,6 +183,7 @@ pub async fn spawn_app_via(
         client,
         cache,
         db,
+        state,
         _dir: dir,
     }
 }

@@ -3,6 +3,7 @@
 mod fake_wechat;
 mod helpers;
 mod proxy;
+mod registry;
 
 mod auth;
 mod binary;
@@ -14,4 +15,5 @@ mod logs;
 mod openapi;
 mod outages;
 mod phone;
+mod policies;
 mod wechat_client;
