@@ -4,6 +4,7 @@
 //! the rules are tested as a table (tests/api/rules.rs) without a database.
 
 pub mod routes;
+pub mod sla;
 pub mod store;
 
 use std::collections::HashMap;

@@ -4,6 +4,7 @@ mod fake_wechat;
 mod helpers;
 mod proxy;
 mod registry;
+mod rules;
 
 mod auth;
 mod binary;
