@@ -13,7 +13,7 @@ use crate::helpers::create_postgres_database;
 const BINARY: &str = env!("CARGO_BIN_EXE_green-channel");
 
 /// The binary with a clean environment: only what the test sets.
-fn green_channel(args: &[&str], env: &[(&str, &str)]) -> Command {
+pub fn green_channel(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(BINARY);
     command
         .args(args)

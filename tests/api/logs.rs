@@ -18,6 +18,7 @@ const BAD_JS_CODE: &str = "SecretBadJsCode_9z8y";
 const PHONE_CODE: &str = "SecretPhoneCode_55aa";
 const WECHAT_TOKEN: &str = "SecretWechatAccessToken_81c4";
 const PHONE: &str = "13712345678";
+const POLICY_PHONE: &str = "13655556666";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_log_line_carries_personal_data_or_secrets() {
@@ -61,6 +62,34 @@ async fn no_log_line_carries_personal_data_or_secrets() {
         Some(log_file),
     )
     .await;
+
+    // A policy for the same person, imported through the CLI with the same logging.
+    let id_number = crate::registry::resident_id("33010219881212345");
+    let csv = dir.path().join("policies.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "policy_no,product_code,insured_name,id_type,id_number,phone,effective_date\nLOG-1,yingshi-ci-green-channel,林一,resident_id,{id_number},{POLICY_PHONE},2025-01-01\n"
+        ),
+    )
+    .expect("write");
+    let import = crate::binary::green_channel(
+        &["import-policies", csv.to_str().expect("utf-8")],
+        &[
+            ("APP_LOG__FORMAT", "json"),
+            ("APP_LOG__FILTER", "debug"),
+            ("APP_DATABASE__URL", &database_url),
+        ],
+    )
+    .output()
+    .await
+    .expect("runs");
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    let import_log = String::from_utf8_lossy(&import.stderr).into_owned();
 
     let client = reqwest::Client::new();
     let post = |path: &str, body: Value, token: Option<String>| {
@@ -137,7 +166,7 @@ async fn no_log_line_carries_personal_data_or_secrets() {
 
     child.start_kill().expect("stop");
     let _ = tokio::time::timeout(Duration::from_secs(10), child.wait()).await;
-    let log = std::fs::read_to_string(&log_path).expect("log");
+    let log = std::fs::read_to_string(&log_path).expect("log") + &import_log;
     assert!(log.lines().count() > 10, "the app logged at debug: {log}");
     assert!(
         log.contains("logged in") && log.contains("phone bound"),
@@ -158,6 +187,10 @@ async fn no_log_line_carries_personal_data_or_secrets() {
         &refresh,
         &next_refresh,
         &next_access,
+        &id_number,
+        &id_number[6..14],
+        POLICY_PHONE,
+        "林一",
     ] {
         for (number, line) in log.lines().enumerate() {
             assert!(

@@ -12,6 +12,7 @@ mod cache_contract;
 mod dev_clock;
 mod errors;
 mod health;
+mod import;
 mod logs;
 mod openapi;
 mod outages;
