@@ -3,6 +3,7 @@
 mod fake_wechat;
 mod helpers;
 mod proxy;
+mod quota;
 mod registry;
 mod rules;
 
