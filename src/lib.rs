@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod cache;
 pub mod calendar;
+pub mod cases;
 pub mod cli;
 pub mod clock;
 pub mod coalesce;
