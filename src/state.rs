@@ -36,9 +36,15 @@ pub struct AppState {
 impl AppState {
     /// The plan of a product row.
     pub fn plan_for_product(&self, product_id: i64) -> Option<&Arc<crate::plans::Plan>> {
+        self.product_code(product_id)
+            .and_then(|code| self.plans.get(code))
+    }
+
+    /// The code of a product row.
+    pub fn product_code(&self, product_id: i64) -> Option<&str> {
         self.product_ids
             .iter()
             .find(|(_, id)| **id == product_id)
-            .and_then(|(code, _)| self.plans.get(code))
+            .map(|(code, _)| code.as_str())
     }
 }

@@ -192,10 +192,7 @@ pub async fn invite(
         ));
     }
     let allows_relatives = state
-        .product_ids
-        .iter()
-        .find(|(_, id)| **id == policy.product_id)
-        .and_then(|(code, _)| state.plans.get(code))
+        .plan_for_product(policy.product_id)
         .is_some_and(|plan| {
             plan.services
                 .iter()

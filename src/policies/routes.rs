@@ -37,14 +37,11 @@ pub struct PolicySummary {
 
 pub fn summary(state: &AppState, policy: &Policy, relation: Relation) -> PolicySummary {
     let code = state
-        .product_ids
-        .iter()
-        .find(|(_, id)| **id == policy.product_id)
-        .map(|(code, _)| code.clone())
-        .unwrap_or_default();
+        .product_code(policy.product_id)
+        .unwrap_or_default()
+        .to_owned();
     let product_name = state
-        .plans
-        .get(&code)
+        .plan_for_product(policy.product_id)
         .map(|p| p.name.clone())
         .unwrap_or_default();
     PolicySummary {
@@ -276,10 +273,7 @@ pub async fn put_policy(
     };
     let insurer_of = |product_id: i64| {
         state
-            .product_ids
-            .iter()
-            .find(|(_, id)| **id == product_id)
-            .and_then(|(code, _)| state.plans.get(code))
+            .plan_for_product(product_id)
             .map(|plan| plan.insurer.code.clone())
     };
     let product_id = state.product_ids[&input.product_code];
