@@ -36,6 +36,11 @@ pub enum Command {
         #[command(subcommand)]
         action: PartnerKeyAction,
     },
+    /// Manage console accounts.
+    Staff {
+        #[command(subcommand)]
+        action: StaffAction,
+    },
     /// Import a newly published State Council holiday calendar (holiday-cn JSON format).
     ImportHolidays {
         /// A `<year>.json` file as published by NateScarlet/holiday-cn.
@@ -54,6 +59,21 @@ pub enum PartnerKeyAction {
     Revoke { prefix: String },
     /// List keys (prefix, insurer, created, revoked).
     List {
+        #[arg(long)]
+        insurer: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffAction {
+    /// Create an account; the password (at least 12 characters) is read from standard input.
+    Add {
+        #[arg(long)]
+        login: String,
+        /// specialist, supervisor, insurer_viewer or admin.
+        #[arg(long)]
+        role: String,
+        /// Limit the account to one insurer's cases (its code in the plan files).
         #[arg(long)]
         insurer: Option<String>,
     },

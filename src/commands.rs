@@ -97,3 +97,42 @@ pub async fn partner_key(
     }
     Ok(())
 }
+
+/// `staff add`: the password comes from `input` (standard input), never from an argument.
+pub async fn staff(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    action: crate::cli::StaffAction,
+    input: &mut impl std::io::BufRead,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    products(db, settings).await?;
+    match action {
+        crate::cli::StaffAction::Add {
+            login,
+            role,
+            insurer,
+        } => {
+            let mut password = String::new();
+            input.read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let account = crate::staff::accounts::add(
+                db,
+                &login,
+                &role,
+                insurer.as_deref(),
+                password,
+                chrono::Utc::now(),
+            )
+            .await?;
+            writeln!(
+                out,
+                "created {} account `{}`{}",
+                account.role,
+                account.login,
+                insurer.map(|i| format!(" for insurer {i}")).unwrap_or_default()
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -69,6 +69,7 @@ pub struct Settings {
     pub clock: ClockSettings,
     pub plans: PlanSettings,
     pub health: HealthSettings,
+    pub cases: CaseSettings,
     pub log: LogSettings,
 }
 
@@ -214,6 +215,10 @@ pub struct LimitSettings {
     pub bind_failures_per_user_per_day: u32,
     pub bind_failures_per_id_per_day: u32,
     pub invitation_redeems_per_user_per_hour: u32,
+    /// Console logins per client address.
+    pub staff_login_per_ip_per_minute: u32,
+    /// Failed console logins per account before it is held for an hour.
+    pub staff_login_failures_per_hour: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -229,6 +234,14 @@ pub struct ClockSettings {
 pub struct PlanSettings {
     /// The directory of the product plan files.
     pub dir: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CaseSettings {
+    /// A draft not submitted within this many hours expires and gives its use back.
+    pub draft_ttl_hours: u32,
+    /// How often each instance looks for expired drafts.
+    pub sweep_interval_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

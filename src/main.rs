@@ -81,6 +81,17 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             green_channel::commands::partner_key(&db, &settings, action, &mut std::io::stdout())
                 .await
         }
+        Command::Staff { action } => {
+            let db = connect_migrated(&settings).await?;
+            green_channel::commands::staff(
+                &db,
+                &settings,
+                action,
+                &mut std::io::stdin().lock(),
+                &mut std::io::stdout(),
+            )
+            .await
+        }
         Command::ImportHolidays { file } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;

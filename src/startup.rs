@@ -22,7 +22,7 @@ use crate::error::{self, ErrorBody};
 use crate::plans::{self, Plans};
 use crate::state::AppState;
 use crate::wechat::WechatClient;
-use crate::{auth, db, dev, eligibility, health, policies, telemetry, users};
+use crate::{auth, cases, catalog, db, dev, eligibility, health, policies, staff, telemetry, users};
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 pub const DOCS_PATH: &str = "/docs/";
@@ -40,6 +40,9 @@ pub const DOCS_PATH: &str = "/docs/";
         (name = "me", description = "The logged-in user"),
         (name = "policies", description = "Binding policies, relatives' invitations"),
         (name = "partner", description = "Insurers pushing policies (API key)"),
+        (name = "catalog", description = "Reference data for the application form"),
+        (name = "cases", description = "The insured's service applications"),
+        (name = "staff", description = "The specialists' console API (audience `console`)"),
         (name = "health", description = "Probes and metrics"),
         (name = "dev", description = "Dev-only endpoints (never mounted in production)"),
     )
@@ -105,7 +108,18 @@ where
                 .service(policies::routes::redeem)
                 .service(policies::routes::invite)
                 .service(policies::routes::put_policy)
-                .service(eligibility::routes::entitlements);
+                .service(eligibility::routes::entitlements)
+                .service(catalog::routes::services)
+                .service(catalog::routes::cities)
+                .service(catalog::routes::hospitals)
+                .service(catalog::routes::departments)
+                .service(catalog::routes::illnesses)
+                .service(cases::routes::create_case)
+                .service(cases::routes::list_cases)
+                .service(cases::routes::get_case)
+                .service(cases::routes::submit_case)
+                .service(cases::routes::cancel_case);
+            staff::routes::mount(api);
             if dev_clock {
                 api.service(dev::get_clock).service(dev::set_clock);
             }
@@ -173,6 +187,7 @@ impl Application {
         let listener =
             TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
         let port = listener.local_addr()?.port();
+        cases::expiry::spawn(state.clone());
         let server = serve(listener, state.clone())?;
         Ok(Self {
             port,

@@ -2,9 +2,12 @@
 //! kept by hand. Behaviour lives in the application crate, never here.
 
 pub mod app_user;
+pub mod case_event;
 pub mod holiday;
 pub mod holiday_year;
+pub mod idempotency_key;
 pub mod insurer;
+pub mod notification;
 pub mod partner_api_key;
 pub mod policy;
 pub mod policy_binding;
@@ -12,3 +15,5 @@ pub mod prelude;
 pub mod product;
 pub mod quota_use;
 pub mod relative_invitation;
+pub mod service_case;
+pub mod staff;

@@ -8,3 +8,8 @@ pub use super::policy_binding::Entity as PolicyBinding;
 pub use super::product::Entity as Product;
 pub use super::quota_use::Entity as QuotaUse;
 pub use super::relative_invitation::Entity as RelativeInvitation;
+pub use super::case_event::Entity as CaseEvent;
+pub use super::idempotency_key::Entity as IdempotencyKey;
+pub use super::notification::Entity as Notification;
+pub use super::service_case::Entity as ServiceCase;
+pub use super::staff::Entity as Staff;

@@ -11,7 +11,13 @@ mod m20261121_000004_create_insurer_and_product;
 mod m20261121_000005_create_policy;
 mod m20261121_000006_create_policy_binding;
 mod m20261121_000007_create_partner_api_key;
+mod cols;
 mod m20261121_000008_create_quota_use;
+mod m20261121_000009_create_staff;
+mod m20261121_000010_create_service_case;
+mod m20261121_000011_create_case_event;
+mod m20261121_000012_create_idempotency_key;
+mod m20261121_000013_create_notification;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -28,6 +34,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000006_create_policy_binding::Migration),
             Box::new(m20261121_000007_create_partner_api_key::Migration),
             Box::new(m20261121_000008_create_quota_use::Migration),
+            Box::new(m20261121_000009_create_staff::Migration),
+            Box::new(m20261121_000010_create_service_case::Migration),
+            Box::new(m20261121_000011_create_case_event::Migration),
+            Box::new(m20261121_000012_create_idempotency_key::Migration),
+            Box::new(m20261121_000013_create_notification::Migration),
         ]
     }
 }

@@ -107,6 +107,10 @@ pub async fn refresh(
 ) -> Result<HttpResponse, ApiError> {
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     let (tokens, record) = login::refresh(&state, &body.refresh_token, ip).await?;
+    if record.audience != super::jwt::AUDIENCE_MINIAPP {
+        // A console refresh token: it is refreshed at /staff/auth/refresh only.
+        return Err(super::error::AuthError::SessionRevoked.into());
+    }
     let user = crate::users::store::find(&state.db, record.user_id)
         .await?
         .ok_or_else(ApiError::not_found)?;

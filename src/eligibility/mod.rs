@@ -40,6 +40,21 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// The stable machine code (the serialised name).
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::PolicyLapsed => "policy_lapsed",
+            Reason::PolicySurrendered => "policy_surrendered",
+            Reason::SumInsuredBelowThreshold => "sum_insured_below_threshold",
+            Reason::NotInsuredPerson => "not_insured_person",
+            Reason::NotYetEffective => "not_yet_effective",
+            Reason::CoolingOff => "cooling_off",
+            Reason::WaitingPeriod => "waiting_period",
+            Reason::WindowClosed => "window_closed",
+            Reason::QuotaExhausted => "quota_exhausted",
+        }
+    }
+
     pub fn message(self) -> &'static str {
         match self {
             Reason::PolicyLapsed => "保单已失效或终止，服务不可用",

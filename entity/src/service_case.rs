@@ -1,0 +1,66 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "service_case")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub public_id: Uuid,
+    pub policy_id: i64,
+    /// The applicant (the insured, or a relative where the service allows).
+    pub user_id: i64,
+    pub product_id: i64,
+    pub insurer_id: i64,
+    /// The service's id in the plan.
+    pub service_id: String,
+    pub quota_key: Option<String>,
+    pub status: String,
+    /// `suspected` or `confirmed`.
+    pub diagnosis_state: Option<String>,
+    pub illness_id: Option<String>,
+    pub city_code: Option<String>,
+    pub hospital_id: Option<String>,
+    pub department_id: Option<String>,
+    pub expert_name: Option<String>,
+    pub wanted_date: Option<Date>,
+    pub has_admission_slip: bool,
+    pub admission_slip_date: Option<Date>,
+    /// Inpatient without a slip: an outpatient visit comes first.
+    pub outpatient_first: bool,
+    pub description: Option<String>,
+    /// First submitted: the application anchor.
+    pub applied_at: Option<DateTimeUtc>,
+    pub accepted_at: Option<DateTimeUtc>,
+    pub approved_at: Option<DateTimeUtc>,
+    pub materials_complete_at: Option<DateTimeUtc>,
+    pub first_contact_due_at: Option<DateTimeUtc>,
+    pub first_contacted_at: Option<DateTimeUtc>,
+    pub start_decision_due_at: Option<DateTimeUtc>,
+    pub sla_due_at: Option<DateTimeUtc>,
+    pub sla_provisional: bool,
+    pub draft_expires_at: Option<DateTimeUtc>,
+    pub assignee_id: Option<i64>,
+    /// JSON array of material categories the specialist asked for.
+    pub awaited_materials: Option<String>,
+    pub awaited_message: Option<String>,
+    pub appointment_at: Option<DateTimeUtc>,
+    pub appointment_hospital: Option<String>,
+    pub appointment_department: Option<String>,
+    pub appointment_expert_title: Option<String>,
+    pub meeting_point: Option<String>,
+    pub escort_contact: Option<String>,
+    /// Why the case ended (refusal reason, cancellation, no-show …).
+    pub outcome_code: Option<String>,
+    /// Whether the end counted as a use.
+    pub counted: Option<bool>,
+    pub closed_at: Option<DateTimeUtc>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

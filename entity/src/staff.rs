@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "staff")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub public_id: Uuid,
+    #[sea_orm(unique)]
+    pub login: String,
+    /// argon2id, PHC string format.
+    pub password_hash: String,
+    /// `specialist`, `supervisor`, `insurer_viewer`, `admin`.
+    pub role: String,
+    /// The insurer whose cases the account may see; none: every insurer.
+    pub insurer_id: Option<i64>,
+    pub active: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

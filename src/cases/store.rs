@@ -1,0 +1,331 @@
+//! Persisting what the lifecycle decided: every transition is one transaction that writes the
+//! case (only if nobody changed it since it was read: optimistic locking on `version`), its
+//! `case_event`, the quota change and, where the insured should hear of it, an outbox row.
+
+use chrono::{DateTime, NaiveTime, Utc};
+use entity::{case_event, service_case};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    ExprTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+use super::lifecycle::{QuotaEffect, Status, Step};
+use crate::calendar::{Calendar, local_instant};
+use crate::eligibility::quota::{self, CONSUMED, RELEASED, write_transaction};
+use crate::eligibility::sla::{Anchors, due};
+use crate::notifications::outbox;
+use crate::plans::{AdmissionSlip, Anchor, Service};
+
+pub type Case = service_case::Model;
+
+/// Who made a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    User(i64),
+    Staff(i64),
+    System,
+}
+
+impl Actor {
+    fn kind(self) -> &'static str {
+        match self {
+            Actor::User(_) => "user",
+            Actor::Staff(_) => "staff",
+            Actor::System => "system",
+        }
+    }
+
+    fn id(self) -> Option<i64> {
+        match self {
+            Actor::User(id) | Actor::Staff(id) => Some(id),
+            Actor::System => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The case changed since it was read.
+    #[error("the case was changed by someone else")]
+    Stale,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// A transition to persist: the lifecycle's step, the event's words, the fields it sets, and
+/// the message the insured gets (if any).
+#[derive(Debug)]
+pub struct Transition {
+    pub action: &'static str,
+    pub step: Step,
+    pub reason_code: Option<String>,
+    pub note: Option<String>,
+    /// Fields to set besides status, version and the recomputed promises.
+    pub changes: service_case::ActiveModel,
+    /// Outbox kind; the payload is built from the case.
+    pub notify: Option<&'static str>,
+}
+
+impl Transition {
+    pub fn new(action: &'static str, step: Step) -> Self {
+        Self {
+            action,
+            step,
+            reason_code: None,
+            note: None,
+            changes: service_case::ActiveModel::default(),
+            notify: None,
+        }
+    }
+
+    pub fn reason(mut self, code: impl Into<String>) -> Self {
+        self.reason_code = Some(code.into());
+        self
+    }
+
+    pub fn note(mut self, note: Option<String>) -> Self {
+        self.note = note.filter(|n| !n.trim().is_empty());
+        self
+    }
+
+    pub fn notify(mut self, kind: &'static str) -> Self {
+        self.notify = Some(kind);
+        self
+    }
+}
+
+fn take<T: Clone + Into<sea_orm::Value>>(value: &sea_orm::ActiveValue<T>, current: T) -> T {
+    match value {
+        sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => v.clone(),
+        sea_orm::ActiveValue::NotSet => current,
+    }
+}
+
+/// The case as it will be once `changes` are applied: what the promises are computed from.
+fn merged(case: &Case, changes: &service_case::ActiveModel) -> Case {
+    let mut next = case.clone();
+    next.applied_at = take(&changes.applied_at, case.applied_at);
+    next.accepted_at = take(&changes.accepted_at, case.accepted_at);
+    next.approved_at = take(&changes.approved_at, case.approved_at);
+    next.materials_complete_at = take(&changes.materials_complete_at, case.materials_complete_at);
+    next.admission_slip_date = take(&changes.admission_slip_date, case.admission_slip_date);
+    next
+}
+
+/// Due dates of the case's promises: (first contact, start decision, SLA, any provisional).
+pub fn promises(
+    calendar: &Calendar,
+    service: &Service,
+    case: &Case,
+) -> (
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    bool,
+) {
+    let mut anchors = Anchors::new();
+    let mut put = |anchor, at: Option<DateTime<Utc>>| {
+        if let Some(at) = at {
+            anchors.insert(anchor, at);
+        }
+    };
+    put(Anchor::Application, case.applied_at);
+    put(Anchor::Acceptance, case.accepted_at);
+    put(Anchor::EligibilityApproval, case.approved_at);
+    put(Anchor::MaterialsComplete, case.materials_complete_at);
+    put(
+        Anchor::AdmissionSlipDate,
+        case.admission_slip_date
+            .map(|d| local_instant(d, NaiveTime::MIN)),
+    );
+    if case.applied_at.is_none() {
+        return (None, None, None, false);
+    }
+    let mut provisional = false;
+    let mut at = |promise: Option<&crate::plans::Promise>| {
+        let flagged = promise.and_then(|p| due(calendar, service, p, &anchors))?;
+        provisional |= flagged.provisional;
+        Some(flagged.value)
+    };
+    let first_contact = at(service.first_contact.as_ref());
+    // Without an admission slip the outpatient visit comes first: the slip's promise waits.
+    let no_slip = service.admission_slip == AdmissionSlip::OutpatientFirst && case.outpatient_first;
+    let start_decision = at(service.start_decision.as_ref());
+    let sla = if no_slip {
+        None
+    } else {
+        at(service.sla.as_ref())
+    };
+    (first_contact, start_decision, sla, provisional)
+}
+
+/// Applies `transition` to `case` if its version is still `expected_version`.
+pub async fn apply(
+    db: &DatabaseConnection,
+    calendar: &Calendar,
+    service: &Service,
+    case: &Case,
+    expected_version: i32,
+    mut transition: Transition,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<Case, StoreError> {
+    let txn = write_transaction(db).await?;
+    let next = merged(case, &transition.changes);
+    let (first_contact, start_decision, sla, provisional) = promises(calendar, service, &next);
+    let changes = &mut transition.changes;
+    changes.status = Set(transition.step.to.as_str().to_owned());
+    changes.first_contact_due_at = Set(first_contact);
+    changes.start_decision_due_at = Set(start_decision);
+    changes.sla_due_at = Set(sla);
+    changes.sla_provisional = Set(provisional);
+    changes.updated_at = Set(now);
+    if transition.step.to.is_terminal() {
+        changes.closed_at = Set(Some(now));
+        changes.draft_expires_at = Set(None);
+    }
+    let updated = service_case::Entity::update_many()
+        .set(transition.changes.clone())
+        .col_expr(
+            service_case::Column::Version,
+            Expr::col(service_case::Column::Version).add(1),
+        )
+        .filter(service_case::Column::Id.eq(case.id))
+        .filter(service_case::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        txn.rollback().await?;
+        return Err(StoreError::Stale);
+    }
+    record_event(
+        &txn,
+        case.id,
+        Status::parse(&case.status),
+        transition.step.to,
+        transition.action,
+        actor,
+        transition.reason_code.clone(),
+        transition.note.clone(),
+        now,
+    )
+    .await?;
+    match transition.step.quota {
+        QuotaEffect::Keep => {}
+        QuotaEffect::Consume => {
+            quota::settle(&txn, case.id, CONSUMED, now).await?;
+        }
+        QuotaEffect::Release => {
+            quota::settle(&txn, case.id, RELEASED, now).await?;
+        }
+    }
+    let saved = service_case::Entity::find_by_id(case.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("service_case".into()))?;
+    if let Some(kind) = transition.notify {
+        outbox::enqueue(
+            &txn,
+            saved.user_id,
+            Some(saved.id),
+            kind,
+            &notification_payload(&saved, service, transition.reason_code.as_deref()),
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The facts a subscribe message about a case needs (no medical details: the message leaves
+/// our systems through WeChat).
+pub fn notification_payload(
+    case: &Case,
+    service: &Service,
+    reason_code: Option<&str>,
+) -> serde_json::Value {
+    serde_json::json!({
+        "case_id": case.public_id,
+        "service": service.name,
+        "status": case.status,
+        "reason_code": reason_code,
+        "appointment_at": case.appointment_at,
+        "appointment_hospital": case.appointment_hospital,
+        "sla_due_at": case.sla_due_at,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn record_event(
+    txn: &impl ConnectionTrait,
+    case_id: i64,
+    from: Option<Status>,
+    to: Status,
+    action: &str,
+    actor: Actor,
+    reason_code: Option<String>,
+    note: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    case_event::Entity::insert(case_event::ActiveModel {
+        case_id: Set(case_id),
+        from_status: Set(from.map(|s| s.as_str().to_owned())),
+        to_status: Set(to.as_str().to_owned()),
+        action: Set(action.to_owned()),
+        actor_kind: Set(actor.kind().to_owned()),
+        actor_id: Set(actor.id()),
+        reason_code: Set(reason_code),
+        note: Set(note),
+        at: Set(at),
+        ..Default::default()
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(db: &impl ConnectionTrait, public_id: Uuid) -> Result<Option<Case>, DbErr> {
+    service_case::Entity::find()
+        .filter(service_case::Column::PublicId.eq(public_id))
+        .one(db)
+        .await
+}
+
+/// The case if `user_id` applied for it; another user's case is as absent as a missing one.
+pub async fn find_for_user(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    public_id: Uuid,
+) -> Result<Option<Case>, DbErr> {
+    Ok(find(db, public_id).await?.filter(|c| c.user_id == user_id))
+}
+
+pub async fn events(
+    db: &impl ConnectionTrait,
+    case_id: i64,
+) -> Result<Vec<case_event::Model>, DbErr> {
+    case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .order_by_asc(case_event::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Drafts past their deadline, oldest first.
+pub async fn expired_drafts(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Case>, DbErr> {
+    use sea_orm::QuerySelect;
+    service_case::Entity::find()
+        .filter(service_case::Column::Status.eq(Status::Draft.as_str()))
+        .filter(service_case::Column::DraftExpiresAt.lte(now))
+        .order_by_asc(service_case::Column::DraftExpiresAt)
+        .limit(limit)
+        .all(db)
+        .await
+}

@@ -1,0 +1,297 @@
+//! What the insured sees of a case.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::case_event;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::cancellation::{CancelOutcome, outcome};
+use super::lifecycle::Status;
+use super::store::Case;
+use crate::calendar::Calendar;
+use crate::catalog::Catalog;
+use crate::plans::{Material, Service};
+
+pub fn status_text(status: Status) -> &'static str {
+    match status {
+        Status::Draft => "待提交（请上传资料后提交申请）",
+        Status::Submitted => "已提交，等待审核",
+        Status::InReview => "审核中",
+        Status::NeedsMaterials => "需补充资料",
+        Status::Approved => "审核通过，正在安排",
+        Status::Rejected => "未通过审核",
+        Status::Scheduled => "已安排",
+        Status::InProgress => "服务进行中",
+        Status::Completed => "服务已完成",
+        Status::NoShow => "未按时就诊",
+        Status::Cancelled => "已取消",
+        Status::Terminated => "服务已终止",
+        Status::Expired => "申请已过期（未在规定时间内提交）",
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MaterialView {
+    #[schema(value_type = String, example = "admission_slip")]
+    pub code: Material,
+    pub label: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Awaiting {
+    /// `submit` (a draft waits for the user to submit) or `materials` (asked for more).
+    pub action: &'static str,
+    pub materials: Vec<MaterialView>,
+    pub message: Option<String>,
+    /// A draft not submitted by then expires.
+    pub deadline: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Appointment {
+    pub at: Option<DateTime<Utc>>,
+    pub hospital: Option<String>,
+    pub department: Option<String>,
+    pub expert_title: Option<String>,
+    pub meeting_point: Option<String>,
+    pub escort_contact: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Due {
+    /// When the service should be arranged by (the plan's SLA).
+    pub sla_due_at: Option<DateTime<Utc>>,
+    /// When a specialist should have called.
+    pub first_contact_due_at: Option<DateTime<Utc>>,
+    /// When the provider says whether and where the service starts.
+    pub start_decision_due_at: Option<DateTime<Utc>>,
+    /// Rests on a year whose holiday calendar is not published yet.
+    pub provisional: bool,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EventView {
+    pub from: Option<String>,
+    pub to: String,
+    pub action: String,
+    /// `user`, `staff` or `system`.
+    pub actor: String,
+    pub reason_code: Option<String>,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Outcome {
+    pub code: Option<String>,
+    /// Whether the case counted as a use of the service.
+    pub counted: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CaseView {
+    pub id: Uuid,
+    pub policy_id: Uuid,
+    pub service_id: String,
+    pub service_name: String,
+    pub status: Status,
+    pub status_text: &'static str,
+    /// Send it back with a change: a stale one is refused with `case_modified`.
+    pub version: i32,
+    pub diagnosis_state: Option<String>,
+    pub illness: Option<Named>,
+    pub city: Option<Named>,
+    pub hospital: Option<Named>,
+    pub department: Option<Named>,
+    pub expert_name: Option<String>,
+    pub wanted_date: Option<NaiveDate>,
+    pub has_admission_slip: bool,
+    pub admission_slip_date: Option<NaiveDate>,
+    /// Without an admission slip an outpatient visit is arranged first.
+    pub outpatient_first: bool,
+    pub description: Option<String>,
+    pub awaiting: Option<Awaiting>,
+    pub appointment: Option<Appointment>,
+    pub due: Due,
+    /// Whether the user may cancel now and whether it would count as a use.
+    pub cancellation: Option<CancelOutcome>,
+    pub outcome: Option<Outcome>,
+    pub hotline: String,
+    pub timeline: Vec<EventView>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CaseSummary {
+    pub id: Uuid,
+    pub service_id: String,
+    pub service_name: String,
+    pub status: Status,
+    pub status_text: &'static str,
+    pub sla_due_at: Option<DateTime<Utc>>,
+    pub appointment_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub fn place_name(service: &Service, code: &str) -> Named {
+    let catalog = Catalog::get();
+    let name = service
+        .coverage
+        .as_deref()
+        .and_then(|list| catalog.place(list, code))
+        .map_or_else(|| code.to_owned(), |p| p.name.clone());
+    Named {
+        id: code.to_owned(),
+        name,
+    }
+}
+
+pub fn materials(json: Option<&str>) -> Vec<MaterialView> {
+    json.and_then(|j| serde_json::from_str::<Vec<Material>>(j).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| MaterialView {
+            code: m,
+            label: m.label(),
+        })
+        .collect()
+}
+
+pub fn status_of(case: &Case) -> Status {
+    Status::parse(&case.status).unwrap_or(Status::Terminated)
+}
+
+pub fn summary(case: &Case, service_name: &str) -> CaseSummary {
+    let status = status_of(case);
+    CaseSummary {
+        id: case.public_id,
+        service_id: case.service_id.clone(),
+        service_name: service_name.to_owned(),
+        status,
+        status_text: status_text(status),
+        sla_due_at: case.sla_due_at,
+        appointment_at: case.appointment_at,
+        created_at: case.created_at,
+        updated_at: case.updated_at,
+    }
+}
+
+pub fn events(events: &[case_event::Model]) -> Vec<EventView> {
+    events
+        .iter()
+        .map(|e| EventView {
+            from: e.from_status.clone(),
+            to: e.to_status.clone(),
+            action: e.action.clone(),
+            actor: e.actor_kind.clone(),
+            reason_code: e.reason_code.clone(),
+            note: e.note.clone(),
+            at: e.at,
+        })
+        .collect()
+}
+
+pub fn detail(
+    case: &Case,
+    policy_public_id: Uuid,
+    service: &Service,
+    calendar: &Calendar,
+    now: DateTime<Utc>,
+    timeline: &[case_event::Model],
+) -> CaseView {
+    let catalog = Catalog::get();
+    let status = status_of(case);
+    let awaiting = match status {
+        Status::Draft => Some(Awaiting {
+            action: "submit",
+            materials: Vec::new(),
+            message: Some("请上传资料并提交申请".to_owned()),
+            deadline: case.draft_expires_at,
+        }),
+        Status::NeedsMaterials => Some(Awaiting {
+            action: "materials",
+            materials: materials(case.awaited_materials.as_deref()),
+            message: case.awaited_message.clone(),
+            deadline: None,
+        }),
+        _ => None,
+    };
+    let appointment = (case.appointment_at.is_some() || case.appointment_hospital.is_some())
+        .then(|| Appointment {
+            at: case.appointment_at,
+            hospital: case.appointment_hospital.clone(),
+            department: case.appointment_department.clone(),
+            expert_title: case.appointment_expert_title.clone(),
+            meeting_point: case.meeting_point.clone(),
+            escort_contact: case.escort_contact.clone(),
+        });
+    CaseView {
+        id: case.public_id,
+        policy_id: policy_public_id,
+        service_id: case.service_id.clone(),
+        service_name: service.name.clone(),
+        status,
+        status_text: status_text(status),
+        version: case.version,
+        diagnosis_state: case.diagnosis_state.clone(),
+        illness: case.illness_id.as_deref().map(|id| Named {
+            id: id.to_owned(),
+            name: catalog
+                .illness(id)
+                .map_or_else(String::new, |i| i.name.clone()),
+        }),
+        city: case.city_code.as_deref().map(|c| place_name(service, c)),
+        hospital: case.hospital_id.as_deref().map(|id| Named {
+            id: id.to_owned(),
+            name: catalog
+                .hospital(id)
+                .map_or_else(String::new, |h| h.name.clone()),
+        }),
+        department: case.department_id.as_deref().map(|id| Named {
+            id: id.to_owned(),
+            name: catalog
+                .department(id)
+                .map_or_else(String::new, |d| d.name.clone()),
+        }),
+        expert_name: case.expert_name.clone(),
+        wanted_date: case.wanted_date,
+        has_admission_slip: case.has_admission_slip,
+        admission_slip_date: case.admission_slip_date,
+        outpatient_first: case.outpatient_first,
+        description: case.description.clone(),
+        awaiting,
+        appointment,
+        due: Due {
+            sla_due_at: case.sla_due_at,
+            first_contact_due_at: case.first_contact_due_at,
+            start_decision_due_at: case.start_decision_due_at,
+            provisional: case.sla_provisional,
+        },
+        cancellation: (!status.is_terminal()).then(|| {
+            outcome(
+                service.cancellation,
+                status,
+                now,
+                case.appointment_at,
+                calendar,
+            )
+        }),
+        outcome: status.is_terminal().then(|| Outcome {
+            code: case.outcome_code.clone(),
+            counted: case.counted,
+        }),
+        hotline: service.hotline.clone(),
+        timeline: events(timeline),
+        created_at: case.created_at,
+        updated_at: case.updated_at,
+    }
+}

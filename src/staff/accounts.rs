@@ -1,0 +1,177 @@
+//! Staff accounts: argon2id password hashes (PHC strings, parameters inside, so they can be
+//! raised later without a migration), a role, and an optional insurer scope.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use chrono::{DateTime, Utc};
+use entity::{insurer, staff};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 医疗服务专员: reviews and arranges the cases they claim.
+    Specialist,
+    /// Also reassigns and acts on any case in scope.
+    Supervisor,
+    /// Reads its own insurer's case statuses; changes nothing.
+    InsurerViewer,
+    /// Everything, every insurer.
+    Admin,
+}
+
+impl Role {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "specialist" => Some(Role::Specialist),
+            "supervisor" => Some(Role::Supervisor),
+            "insurer_viewer" => Some(Role::InsurerViewer),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Specialist => "specialist",
+            Role::Supervisor => "supervisor",
+            Role::InsurerViewer => "insurer_viewer",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?
+        .to_string())
+}
+
+/// Constant-time verification against a stored PHC string.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|hash| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
+}
+
+/// A hash of nothing anyone knows: an unknown login costs the same time as a wrong password.
+pub fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        hash_password(&crate::crypto::random_token()).unwrap_or_default()
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AddError {
+    #[error("the login must be 3–64 characters of letters, digits, `.`, `_`, `-` or `@`")]
+    BadLogin,
+    #[error("the password must be at least 12 characters")]
+    WeakPassword,
+    #[error("role `{0}` is not one of specialist, supervisor, insurer_viewer, admin")]
+    BadRole(String),
+    #[error("an insurer viewer needs --insurer")]
+    ViewerWithoutInsurer,
+    #[error("an admin sees every insurer: leave out --insurer")]
+    AdminWithInsurer,
+    #[error("no insurer with code `{0}` (insurers come from the plan files)")]
+    UnknownInsurer(String),
+    #[error("login `{0}` exists already")]
+    Exists(String),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl From<sea_orm::DbErr> for AddError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        AddError::Other(error.into())
+    }
+}
+
+/// Creates an account. The password never appears in arguments or logs.
+pub async fn add(
+    db: &impl ConnectionTrait,
+    login: &str,
+    role: &str,
+    insurer_code: Option<&str>,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<staff::Model, AddError> {
+    let login = login.trim().to_lowercase();
+    if !(3..=64).contains(&login.len())
+        || !login
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
+    {
+        return Err(AddError::BadLogin);
+    }
+    if password.chars().count() < 12 {
+        return Err(AddError::WeakPassword);
+    }
+    let role = Role::parse(role).ok_or_else(|| AddError::BadRole(role.to_owned()))?;
+    let insurer_id = match insurer_code {
+        Some(code) => Some(
+            insurer::Entity::find()
+                .filter(insurer::Column::Code.eq(code))
+                .one(db)
+                .await?
+                .ok_or_else(|| AddError::UnknownInsurer(code.to_owned()))?
+                .id,
+        ),
+        None => None,
+    };
+    match (role, insurer_id) {
+        (Role::InsurerViewer, None) => return Err(AddError::ViewerWithoutInsurer),
+        (Role::Admin, Some(_)) => return Err(AddError::AdminWithInsurer),
+        _ => {}
+    }
+    if find_by_login(db, &login).await?.is_some() {
+        return Err(AddError::Exists(login));
+    }
+    let model = staff::Entity::insert(staff::ActiveModel {
+        public_id: Set(Uuid::new_v4()),
+        login: Set(login),
+        password_hash: Set(hash_password(password)?),
+        role: Set(role.as_str().to_owned()),
+        insurer_id: Set(insurer_id),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await?;
+    Ok(model)
+}
+
+pub async fn find_by_login(
+    db: &impl ConnectionTrait,
+    login: &str,
+) -> Result<Option<staff::Model>, sea_orm::DbErr> {
+    staff::Entity::find()
+        .filter(staff::Column::Login.eq(login.trim().to_lowercase()))
+        .one(db)
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_argon2id_and_verify_only_themselves() {
+        let phc = hash_password("correct horse battery").expect("hashed");
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &phc));
+        assert!(!verify_password("correct horse batterY", &phc));
+        assert!(!verify_password("anything", "not a phc string"));
+    }
+}

@@ -1,0 +1,200 @@
+//! Console sessions: the same cache-held sessions and rotating refresh tokens as the
+//! mini-program's, with JWT audience `console`, so a mini-program token never opens the console
+//! and the other way round. Every request re-reads the account: a deactivated account or a
+//! changed role takes effect at once.
+
+use std::future::Future;
+use std::net::IpAddr;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpRequest, web};
+use entity::staff;
+use sea_orm::EntityTrait;
+use serde_json::json;
+
+use super::accounts::{Role, decoy_hash, find_by_login, verify_password};
+use crate::auth::error::AuthError;
+use crate::auth::login::{Tokens, sessions};
+use crate::auth::sessions::SessionRecord;
+use crate::error::ApiError;
+use crate::ratelimit::{self, HOUR, MINUTE};
+use crate::state::AppState;
+
+pub const AUDIENCE_CONSOLE: &str = "console";
+
+#[derive(Debug, Clone)]
+pub struct CurrentStaff {
+    pub account: staff::Model,
+    pub role: Role,
+    pub session_id: String,
+}
+
+impl CurrentStaff {
+    pub fn id(&self) -> i64 {
+        self.account.id
+    }
+
+    /// Whether the account may see cases of `insurer_id`.
+    pub fn sees(&self, insurer_id: i64) -> bool {
+        self.account.insurer_id.is_none_or(|own| own == insurer_id)
+    }
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+        "账号或密码不正确",
+    )
+}
+
+fn tokens(state: &AppState, record: &SessionRecord, sid: &str, refresh: String) -> Result<Tokens, ApiError> {
+    Ok(Tokens {
+        access_token: state
+            .jwt
+            .issue(&record.user_public_id.to_string(), sid, AUDIENCE_CONSOLE)
+            .map_err(ApiError::internal)?,
+        expires_in: state.jwt.ttl().as_secs(),
+        refresh_token: refresh,
+        refresh_expires_in: state.settings.jwt.refresh_ttl_secs,
+    })
+}
+
+/// Checks a login and password; opens a console session.
+pub async fn login(
+    state: &AppState,
+    login: &str,
+    password: &str,
+    ip: Option<IpAddr>,
+) -> Result<(Tokens, staff::Model), ApiError> {
+    let limits = &state.settings.limits;
+    let ip = ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+    ratelimit::check(
+        &*state.cache,
+        &format!("staff-login:ip:{ip}"),
+        limits.staff_login_per_ip_per_minute,
+        MINUTE,
+    )
+    .await?;
+    let login_key = format!(
+        "rl:staff-login-fail:{}",
+        crate::crypto::sha256_hex(&login.trim().to_lowercase())
+    );
+    let failures = state
+        .cache
+        .get(&login_key)
+        .await?
+        .and_then(|v| String::from_utf8(v).ok())
+        .and_then(|v| v.parse::<u32>().ok())
+        .unwrap_or(0);
+    if failures >= limits.staff_login_failures_per_hour {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "login_locked",
+            "密码错误次数过多，账号已暂时锁定，请一小时后再试或联系管理员",
+        )
+        .retry_after(3600));
+    }
+    let account = find_by_login(&state.db, login).await?;
+    let phc = account
+        .as_ref()
+        .map_or_else(|| decoy_hash().to_owned(), |a| a.password_hash.clone());
+    let password = password.to_owned();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+        .await
+        .map_err(ApiError::internal)?;
+    let Some(account) = account.filter(|a| matches && a.active) else {
+        state.cache.incr(&login_key, HOUR).await?;
+        tracing::info!("console login refused");
+        return Err(invalid_credentials());
+    };
+    let record = SessionRecord {
+        user_id: account.id,
+        user_public_id: account.public_id,
+        audience: AUDIENCE_CONSOLE.to_owned(),
+        created_at: chrono::Utc::now().timestamp().max(0) as u64,
+    };
+    let (sid, refresh) = sessions(state).create(&record).await?;
+    tracing::info!(staff_id = account.id, "console login");
+    Ok((tokens(state, &record, &sid, refresh)?, account))
+}
+
+/// Rotates a console refresh token.
+pub async fn refresh(
+    state: &AppState,
+    refresh_token: &str,
+    ip: Option<IpAddr>,
+) -> Result<(Tokens, staff::Model), ApiError> {
+    let (tokens, record) = crate::auth::login::refresh(state, refresh_token, ip)
+        .await
+        .map_err(ApiError::from)?;
+    if record.audience != AUDIENCE_CONSOLE {
+        return Err(AuthError::SessionRevoked.into());
+    }
+    let account = staff::Entity::find_by_id(record.user_id)
+        .one(&state.db)
+        .await?
+        .filter(|a| a.active)
+        .ok_or_else(|| ApiError::from(AuthError::SessionRevoked))?;
+    Ok((tokens, account))
+}
+
+fn bearer(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+async fn authenticate(state: &AppState, token: Option<String>) -> Result<CurrentStaff, ApiError> {
+    let token = token.ok_or(AuthError::TokenMissing)?;
+    let claims = state
+        .jwt
+        .verify(&token, AUDIENCE_CONSOLE)
+        .map_err(AuthError::from)?;
+    let record = sessions(state)
+        .get(&claims.sid)
+        .await?
+        .filter(|r| r.audience == AUDIENCE_CONSOLE && r.user_public_id.to_string() == claims.sub)
+        .ok_or(AuthError::SessionRevoked)?;
+    let account = staff::Entity::find_by_id(record.user_id)
+        .one(&state.db)
+        .await?
+        .filter(|a| a.active)
+        .ok_or(AuthError::SessionRevoked)?;
+    let role = Role::parse(&account.role)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("staff row with an unknown role")))?;
+    Ok(CurrentStaff {
+        account,
+        role,
+        session_id: claims.sid,
+    })
+}
+
+impl FromRequest for CurrentStaff {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no AppState")))?;
+            authenticate(&state, token).await
+        })
+    }
+}
+
+/// 403 for a role that may not do this.
+pub fn forbidden(role: Role) -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "forbidden_role",
+        "当前账号角色无权进行此操作",
+    )
+    .with_details(json!({ "role": role.as_str() }))
+}
