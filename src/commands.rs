@@ -130,7 +130,9 @@ pub async fn staff(
                 "created {} account `{}`{}",
                 account.role,
                 account.login,
-                insurer.map(|i| format!(" for insurer {i}")).unwrap_or_default()
+                insurer
+                    .map(|i| format!(" for insurer {i}"))
+                    .unwrap_or_default()
             )?;
         }
     }

@@ -8,9 +8,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use entity::idempotency_key;
 use sea_orm::sea_query::{OnConflict, Query};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde::Serialize;
 
 use crate::crypto::sha256_hex;
@@ -61,8 +59,9 @@ impl IdempotencyKey {
                 )
             })?
             .to_owned();
-        let canonical = serde_json::to_string(&serde_json::to_value(body).map_err(ApiError::internal)?)
-            .map_err(ApiError::internal)?;
+        let canonical =
+            serde_json::to_string(&serde_json::to_value(body).map_err(ApiError::internal)?)
+                .map_err(ApiError::internal)?;
         Ok(Self {
             owner,
             key,
@@ -72,7 +71,10 @@ impl IdempotencyKey {
 
     /// The stored answer to an earlier request with this key, or `None` when there was none.
     /// The same key with another body is refused.
-    pub async fn replay(&self, db: &impl ConnectionTrait) -> Result<Option<HttpResponse>, ApiError> {
+    pub async fn replay(
+        &self,
+        db: &impl ConnectionTrait,
+    ) -> Result<Option<HttpResponse>, ApiError> {
         let Some(row) = idempotency_key::Entity::find()
             .filter(idempotency_key::Column::Owner.eq(&self.owner))
             .filter(idempotency_key::Column::Key.eq(&self.key))
@@ -125,12 +127,9 @@ impl IdempotencyKey {
                 now.into(),
             ])
             .on_conflict(
-                OnConflict::columns([
-                    idempotency_key::Column::Owner,
-                    idempotency_key::Column::Key,
-                ])
-                .do_nothing()
-                .to_owned(),
+                OnConflict::columns([idempotency_key::Column::Owner, idempotency_key::Column::Key])
+                    .do_nothing()
+                    .to_owned(),
             );
         let statement = txn.get_database_backend().build(&insert);
         Ok(txn.execute_raw(statement).await?.rows_affected() == 1)

@@ -22,7 +22,9 @@ use crate::error::{self, ErrorBody};
 use crate::plans::{self, Plans};
 use crate::state::AppState;
 use crate::wechat::WechatClient;
-use crate::{auth, cases, catalog, db, dev, eligibility, health, policies, staff, telemetry, users};
+use crate::{
+    auth, cases, catalog, db, dev, eligibility, health, policies, staff, telemetry, users,
+};
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 pub const DOCS_PATH: &str = "/docs/";

@@ -40,7 +40,10 @@ pub fn ts<T: IntoIden>(name: T) -> ColumnDef {
 }
 
 pub fn ts_null<T: IntoIden>(name: T) -> ColumnDef {
-    ColumnDef::new(name).timestamp_with_time_zone().null().to_owned()
+    ColumnDef::new(name)
+        .timestamp_with_time_zone()
+        .null()
+        .to_owned()
 }
 
 pub fn date_null<T: IntoIden>(name: T) -> ColumnDef {

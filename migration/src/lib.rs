@@ -4,6 +4,7 @@
 pub use sea_orm_migration::MigrationStatus;
 pub use sea_orm_migration::prelude::*;
 
+mod cols;
 mod m20261121_000001_create_app_user;
 mod m20261121_000002_add_phone_to_app_user;
 mod m20261121_000003_create_holiday;
@@ -11,7 +12,6 @@ mod m20261121_000004_create_insurer_and_product;
 mod m20261121_000005_create_policy;
 mod m20261121_000006_create_policy_binding;
 mod m20261121_000007_create_partner_api_key;
-mod cols;
 mod m20261121_000008_create_quota_use;
 mod m20261121_000009_create_staff;
 mod m20261121_000010_create_service_case;

@@ -17,7 +17,12 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Staff::Table)
                     .col(id(Staff::Id))
-                    .col(ColumnDef::new(Staff::PublicId).uuid().not_null().unique_key())
+                    .col(
+                        ColumnDef::new(Staff::PublicId)
+                            .uuid()
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(text(Staff::Login, 64).unique_key().to_owned())
                     .col(text(Staff::PasswordHash, 255))
                     .col(text(Staff::Role, 24))

@@ -27,10 +27,18 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("ux_idempotency_key", K::Table, &[K::Owner, K::Key]).unique().to_owned())
+            .create_index(
+                index("ux_idempotency_key", K::Table, &[K::Owner, K::Key])
+                    .unique()
+                    .to_owned(),
+            )
             .await?;
         manager
-            .create_index(index("ix_idempotency_key_created", K::Table, &[K::CreatedAt]))
+            .create_index(index(
+                "ix_idempotency_key_created",
+                K::Table,
+                &[K::CreatedAt],
+            ))
             .await
     }
 

@@ -31,10 +31,18 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("ix_notification_due", N::Table, &[N::State, N::NextAttemptAt]))
+            .create_index(index(
+                "ix_notification_due",
+                N::Table,
+                &[N::State, N::NextAttemptAt],
+            ))
             .await?;
         manager
-            .create_index(index("ix_notification_user", N::Table, &[N::UserId, N::CreatedAt]))
+            .create_index(index(
+                "ix_notification_user",
+                N::Table,
+                &[N::UserId, N::CreatedAt],
+            ))
             .await
     }
 

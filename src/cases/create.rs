@@ -129,7 +129,10 @@ pub fn check_form(
             )
             .with_details(json!({ "coverage": list })));
         }
-        (None, Some(_)) => return Err(not_nameable("city")),
+        // No coverage list: any city of the mainland (a six-digit division code).
+        (None, Some(code)) if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) => {
+            return Err(invalid("city_invalid", "城市代码无效，请重新选择城市"));
+        }
         _ => {}
     }
     if let Some(hospital_id) = trimmed(&body.hospital_id) {
@@ -172,7 +175,10 @@ pub fn check_form(
             return Err(not_nameable("expert"));
         }
         if expert.chars().count() > 32 {
-            return Err(invalid("expert_name_too_long", "专家姓名过长（最多32个字）"));
+            return Err(invalid(
+                "expert_name_too_long",
+                "专家姓名过长（最多32个字）",
+            ));
         }
     }
     if body
@@ -189,12 +195,14 @@ pub fn check_form(
     }
     if let Some(days) = service.lead_time_working_days {
         let wanted = body.wanted_date.ok_or_else(|| {
-            invalid("wanted_date_required", "该服务需提前预约，请填写期望就诊日期")
+            invalid(
+                "wanted_date_required",
+                "该服务需提前预约，请填写期望就诊日期",
+            )
         })?;
         let calendar = state.calendar.get();
         if !crate::eligibility::sla::lead_time_ok(&calendar, now, wanted, days).value {
-            let earliest = calendar.add_working_days_to_date(today, days).value
-                + Days::new(1);
+            let earliest = calendar.add_working_days_to_date(today, days).value + Days::new(1);
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "lead_time_too_short",
@@ -250,7 +258,10 @@ pub fn check_form(
         AdmissionSlip::OutpatientFirst
             if body.admission_slip && body.admission_slip_date.is_none() =>
         {
-            Err(invalid("admission_slip_date_required", "请填写住院单开具日期"))
+            Err(invalid(
+                "admission_slip_date_required",
+                "请填写住院单开具日期",
+            ))
         }
         _ => Ok(()),
     }
@@ -263,7 +274,8 @@ pub async fn create(
     user: &CurrentUser,
     body: CreateCase,
 ) -> Result<HttpResponse, ApiError> {
-    let key = IdempotencyKey::from_request(req, format!("user:{}", user.user_id), "POST /cases", &body)?;
+    let key =
+        IdempotencyKey::from_request(req, format!("user:{}", user.user_id), "POST /cases", &body)?;
     if let Some(replay) = key.replay(&state.db).await? {
         return Ok(replay);
     }

@@ -125,7 +125,7 @@ pub fn optional_body<T: for<'de> Deserialize<'de> + Default>(
         (status = 403, description = "`not_insured_person`, `waiting_period`, `cooling_off`, `not_yet_effective`, `window_closed`, `policy_lapsed`, `policy_surrendered`, `sum_insured_below_threshold`", body = ErrorBody),
         (status = 404, description = "`not_found`: no such policy bound to the caller", body = ErrorBody),
         (status = 409, description = "`quota_exhausted`", body = ErrorBody),
-        (status = 422, description = "`unknown_service`, `city_required`, `city_not_covered`, `field_not_nameable`, `unknown_hospital`, `hospital_not_in_city`, `unknown_department`, `department_excluded`, `wanted_date_required`, `wanted_date_in_past`, `lead_time_too_short`, `diagnosis_required`, `diagnosis_state_not_accepted`, `illness_required`, `unknown_illness`, `admission_slip_required`, `admission_slip_date_required`, `admission_slip_date_invalid`, `idempotency_key_reused`, `invalid_body`", body = ErrorBody),
+        (status = 422, description = "`unknown_service`, `city_required`, `city_not_covered`, `city_invalid`, `field_not_nameable`, `unknown_hospital`, `hospital_not_in_city`, `unknown_department`, `department_excluded`, `wanted_date_required`, `wanted_date_in_past`, `lead_time_too_short`, `diagnosis_required`, `diagnosis_state_not_accepted`, `illness_required`, `unknown_illness`, `admission_slip_required`, `admission_slip_date_required`, `admission_slip_date_invalid`, `idempotency_key_reused`, `invalid_body`", body = ErrorBody),
     )
 )]
 #[post("/cases")]
@@ -276,6 +276,9 @@ pub async fn submit_case(
 ) -> Result<web::Json<CaseView>, ApiError> {
     let body: VersionBody = optional_body(&body)?;
     let case = own_case(&state, &user, *path).await?;
+    if body.version.is_some_and(|v| v != case.version) {
+        return Err(stale());
+    }
     let (_, service) = plan_of(&state, &case)?;
     let now = state.clocks.business.now();
     let step = view::status_of(&case).submit()?;
@@ -317,6 +320,9 @@ pub async fn cancel_case(
 ) -> Result<web::Json<CaseView>, ApiError> {
     let body: CancelBody = optional_body(&body)?;
     let case = own_case(&state, &user, *path).await?;
+    if body.version.is_some_and(|v| v != case.version) {
+        return Err(stale());
+    }
     let saved = cancel(
         &state,
         &case,

@@ -225,14 +225,16 @@ pub fn detail(
         }),
         _ => None,
     };
-    let appointment = (case.appointment_at.is_some() || case.appointment_hospital.is_some())
-        .then(|| Appointment {
-            at: case.appointment_at,
-            hospital: case.appointment_hospital.clone(),
-            department: case.appointment_department.clone(),
-            expert_title: case.appointment_expert_title.clone(),
-            meeting_point: case.meeting_point.clone(),
-            escort_contact: case.escort_contact.clone(),
+    let appointment =
+        (case.appointment_at.is_some() || case.appointment_hospital.is_some()).then(|| {
+            Appointment {
+                at: case.appointment_at,
+                hospital: case.appointment_hospital.clone(),
+                department: case.appointment_department.clone(),
+                expert_title: case.appointment_expert_title.clone(),
+                meeting_point: case.meeting_point.clone(),
+                escort_contact: case.escort_contact.clone(),
+            }
         });
     CaseView {
         id: case.public_id,

@@ -204,7 +204,11 @@ mod tests {
         assert_eq!(catalog.coverage["green_channel_31"].len(), 40);
         assert_eq!(catalog.coverage["overseas"].len(), 5);
         assert_eq!(
-            catalog.departments.iter().filter(|d| d.excluded_from_service).count(),
+            catalog
+                .departments
+                .iter()
+                .filter(|d| d.excluded_from_service)
+                .count(),
             13
         );
         let kunshan = catalog

@@ -23,8 +23,14 @@ pub async fn plan_of_policy(
     state: &AppState,
     user: &CurrentUser,
     policy_id: Uuid,
-) -> Result<(entity::policy::Model, crate::policies::store::Relation, std::sync::Arc<Plan>), ApiError>
-{
+) -> Result<
+    (
+        entity::policy::Model,
+        crate::policies::store::Relation,
+        std::sync::Arc<Plan>,
+    ),
+    ApiError,
+> {
     let (policy, relation) = bound_policy(state, user, policy_id).await?;
     let plan = state
         .plan_for_product(policy.product_id)
@@ -145,7 +151,10 @@ pub async fn services(
 ) -> Result<web::Json<Vec<FormService>>, ApiError> {
     let (_, _, plan) = plan_of_policy(&state, &user, query.policy_id).await?;
     Ok(web::Json(
-        plan.services.iter().map(|s| form_service(&plan, s)).collect(),
+        plan.services
+            .iter()
+            .map(|s| form_service(&plan, s))
+            .collect(),
     ))
 }
 
@@ -275,7 +284,11 @@ pub async fn hospitals(query: web::Query<HospitalsQuery>) -> Result<HttpResponse
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(str::to_lowercase);
-    let city = query.city.as_deref().map(str::trim).filter(|c| !c.is_empty());
+    let city = query
+        .city
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
     let matching: Vec<_> = Catalog::get()
         .hospitals
         .iter()

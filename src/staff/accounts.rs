@@ -1,9 +1,9 @@
 //! Staff accounts: argon2id password hashes (PHC strings, parameters inside, so they can be
 //! raised later without a migration), a role, and an optional insurer scope.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use chrono::{DateTime, Utc};
 use entity::{insurer, staff};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -65,9 +65,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 /// A hash of nothing anyone knows: an unknown login costs the same time as a wrong password.
 pub fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| {
-        hash_password(&crate::crypto::random_token()).unwrap_or_default()
-    })
+    DECOY.get_or_init(|| hash_password(&crate::crypto::random_token()).unwrap_or_default())
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -50,7 +50,12 @@ fn invalid_credentials() -> ApiError {
     )
 }
 
-fn tokens(state: &AppState, record: &SessionRecord, sid: &str, refresh: String) -> Result<Tokens, ApiError> {
+fn tokens(
+    state: &AppState,
+    record: &SessionRecord,
+    sid: &str,
+    refresh: String,
+) -> Result<Tokens, ApiError> {
     Ok(Tokens {
         access_token: state
             .jwt

@@ -67,7 +67,9 @@ pub fn overdue(case: &Case, now: DateTime<Utc>) -> (bool, bool) {
     let sla = open
         && case.sla_due_at.is_some_and(|due| due < now)
         && !matches!(status, Status::Scheduled | Status::InProgress);
-    let contact = open && case.first_contacted_at.is_none() && case.first_contact_due_at.is_some_and(|due| due < now);
+    let contact = open
+        && case.first_contacted_at.is_none()
+        && case.first_contact_due_at.is_some_and(|due| due < now);
     (sla, contact)
 }
 

@@ -15,7 +15,9 @@ use uuid::Uuid;
 
 use super::accounts::{Role, find_by_login};
 use super::auth::{self, CurrentStaff};
-use super::cases::{ConsoleCase, Need, QueueItem, case_in_scope, console_view, logins, may_change, queue_item};
+use super::cases::{
+    ConsoleCase, Need, QueueItem, case_in_scope, console_view, logins, may_change, queue_item,
+};
 use crate::auth::login::Tokens;
 use crate::cases::lifecycle::{QuotaEffect, Status, Step};
 use crate::cases::routes::{cancel, plan_of};
@@ -78,7 +80,10 @@ pub struct ConsoleTokens {
     pub staff: StaffSummary,
 }
 
-async fn summary(state: &AppState, account: &entity::staff::Model) -> Result<StaffSummary, ApiError> {
+async fn summary(
+    state: &AppState,
+    account: &entity::staff::Model,
+) -> Result<StaffSummary, ApiError> {
     let insurer = match account.insurer_id {
         Some(id) => entity::insurer::Entity::find_by_id(id)
             .one(&state.db)
@@ -201,13 +206,7 @@ pub async fn queue(
     query: web::Query<QueueQuery>,
 ) -> Result<web::Json<QueuePage>, ApiError> {
     let (page, per_page) = paging(query.page, query.per_page)?;
-    let bad_filter = || {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_filter",
-            "筛选条件无效",
-        )
-    };
+    let bad_filter = || ApiError::new(StatusCode::BAD_REQUEST, "invalid_filter", "筛选条件无效");
     let mut select = service_case::Entity::find();
     select = match query.status.as_deref() {
         Some(text) => {
@@ -233,7 +232,11 @@ pub async fn queue(
         select = select.filter(service_case::Column::InsurerId.eq(insurer_id));
     }
     let paginator = select
-        .order_by_with_nulls(service_case::Column::SlaDueAt, Order::Asc, NullOrdering::Last)
+        .order_by_with_nulls(
+            service_case::Column::SlaDueAt,
+            Order::Asc,
+            NullOrdering::Last,
+        )
         .order_by_with_nulls(
             service_case::Column::FirstContactDueAt,
             Order::Asc,
@@ -294,6 +297,10 @@ async fn act(
 ) -> Result<web::Json<ConsoleCase>, ApiError> {
     let case = case_in_scope(state, staff, id).await?;
     may_change(staff, &case, need)?;
+    if version != case.version {
+        // Decided on an older state: say so before judging the action against the new one.
+        return Err(crate::cases::routes::stale());
+    }
     let (_, service) = plan_of(state, &case)?;
     let transition = decide(&case, &service)?;
     let saved = store::apply(
@@ -332,22 +339,29 @@ pub async fn claim(
 ) -> Result<web::Json<ConsoleCase>, ApiError> {
     let me = staff.id();
     let role = staff.role;
-    act(&state, &staff, *path, body.version, Need::Claim, |case, _| {
-        if let Some(owner) = case.assignee_id
-            && owner != me
-            && role == Role::Specialist
-        {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "case_claimed",
-                "该申请已由其他专员认领",
-            ));
-        }
-        let step = status_of(case).claim()?;
-        let mut transition = Transition::new("claimed", step).note(body.note.clone());
-        transition.changes.assignee_id = Set(Some(me));
-        Ok(transition)
-    })
+    act(
+        &state,
+        &staff,
+        *path,
+        body.version,
+        Need::Claim,
+        |case, _| {
+            if let Some(owner) = case.assignee_id
+                && owner != me
+                && role == Role::Specialist
+            {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "case_claimed",
+                    "该申请已由其他专员认领",
+                ));
+            }
+            let step = status_of(case).claim()?;
+            let mut transition = Transition::new("claimed", step).note(body.note.clone());
+            transition.changes.assignee_id = Set(Some(me));
+            Ok(transition)
+        },
+    )
     .await
 }
 
@@ -371,28 +385,35 @@ pub async fn contact(
     body: web::Json<ChangeBody>,
 ) -> Result<web::Json<ConsoleCase>, ApiError> {
     let now = state.clocks.business.now();
-    act(&state, &staff, *path, body.version, Need::Owner, |case, _| {
-        let status = status_of(case);
-        if status.is_terminal() || status == Status::Draft {
-            return Err(crate::cases::lifecycle::InvalidTransition {
-                from: status,
-                action: "contacted",
+    act(
+        &state,
+        &staff,
+        *path,
+        body.version,
+        Need::Owner,
+        |case, _| {
+            let status = status_of(case);
+            if status.is_terminal() || status == Status::Draft {
+                return Err(crate::cases::lifecycle::InvalidTransition {
+                    from: status,
+                    action: "contacted",
+                }
+                .into());
             }
-            .into());
-        }
-        let mut transition = Transition::new(
-            "contacted",
-            Step {
-                to: status,
-                quota: QuotaEffect::Keep,
-            },
-        )
-        .note(body.note.clone());
-        if case.first_contacted_at.is_none() {
-            transition.changes.first_contacted_at = Set(Some(now));
-        }
-        Ok(transition)
-    })
+            let mut transition = Transition::new(
+                "contacted",
+                Step {
+                    to: status,
+                    quota: QuotaEffect::Keep,
+                },
+            )
+            .note(body.note.clone());
+            if case.first_contacted_at.is_none() {
+                transition.changes.first_contacted_at = Set(Some(now));
+            }
+            Ok(transition)
+        },
+    )
     .await
 }
 
@@ -437,19 +458,29 @@ pub async fn request_materials(
     }
     let message = body.message.trim().to_owned();
     if message.is_empty() || message.chars().count() > 500 {
-        return Err(invalid("message_required", "请填写给用户的补充说明（最多500字）"));
-    }
-    act(&state, &staff, *path, body.version, Need::Owner, |case, _| {
-        let step = status_of(case).request_materials()?;
-        let mut transition = Transition::new("materials_requested", step)
-            .note(Some(message.clone()))
-            .notify("case_needs_materials");
-        transition.changes.awaited_materials = Set(Some(
-            serde_json::to_string(&body.categories).map_err(ApiError::internal)?,
+        return Err(invalid(
+            "message_required",
+            "请填写给用户的补充说明（最多500字）",
         ));
-        transition.changes.awaited_message = Set(Some(message));
-        Ok(transition)
-    })
+    }
+    act(
+        &state,
+        &staff,
+        *path,
+        body.version,
+        Need::Owner,
+        |case, _| {
+            let step = status_of(case).request_materials()?;
+            let mut transition = Transition::new("materials_requested", step)
+                .note(Some(message.clone()))
+                .notify("case_needs_materials");
+            transition.changes.awaited_materials = Set(Some(
+                serde_json::to_string(&body.categories).map_err(ApiError::internal)?,
+            ));
+            transition.changes.awaited_message = Set(Some(message));
+            Ok(transition)
+        },
+    )
     .await
 }
 
@@ -473,14 +504,21 @@ pub async fn approve(
     body: web::Json<ChangeBody>,
 ) -> Result<web::Json<ConsoleCase>, ApiError> {
     let now = state.clocks.business.now();
-    act(&state, &staff, *path, body.version, Need::Owner, |case, _| {
-        let step = status_of(case).approve()?;
-        let mut transition = Transition::new("approved", step)
-            .note(body.note.clone())
-            .notify("case_approved");
-        transition.changes.approved_at = Set(Some(now));
-        Ok(transition)
-    })
+    act(
+        &state,
+        &staff,
+        *path,
+        body.version,
+        Need::Owner,
+        |case, _| {
+            let step = status_of(case).approve()?;
+            let mut transition = Transition::new("approved", step)
+                .note(body.note.clone())
+                .notify("case_approved");
+            transition.changes.approved_at = Set(Some(now));
+            Ok(transition)
+        },
+    )
     .await
 }
 
@@ -551,16 +589,23 @@ pub async fn reject(
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default();
-    act(&state, &staff, *path, body.version, Need::Owner, |case, _| {
-        let step = status_of(case).reject()?;
-        let mut transition = Transition::new("rejected", step)
-            .reason(code.clone())
-            .note(body.note.clone())
-            .notify("case_rejected");
-        transition.changes.outcome_code = Set(Some(code));
-        transition.changes.counted = Set(Some(false));
-        Ok(transition)
-    })
+    act(
+        &state,
+        &staff,
+        *path,
+        body.version,
+        Need::Owner,
+        |case, _| {
+            let step = status_of(case).reject()?;
+            let mut transition = Transition::new("rejected", step)
+                .reason(code.clone())
+                .note(body.note.clone())
+                .notify("case_rejected");
+            transition.changes.outcome_code = Set(Some(code));
+            transition.changes.counted = Set(Some(false));
+            Ok(transition)
+        },
+    )
     .await
 }
 
@@ -580,7 +625,12 @@ pub struct ScheduleBody {
     pub note: Option<String>,
 }
 
-fn required(value: &str, max: usize, code: &'static str, message: &'static str) -> Result<String, ApiError> {
+fn required(
+    value: &str,
+    max: usize,
+    code: &'static str,
+    message: &'static str,
+) -> Result<String, ApiError> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > max {
         return Err(invalid(code, message));
@@ -614,21 +664,43 @@ pub async fn schedule(
     }
     let hospital = required(&body.hospital, 128, "hospital_required", "请填写医院")?;
     let department = required(&body.department, 64, "department_required", "请填写科室")?;
-    let meeting_point = required(&body.meeting_point, 256, "meeting_point_required", "请填写见面地点")?;
-    act(&state, &staff, *path, body.version, Need::Owner, |case, _| {
-        let step = status_of(case).schedule()?;
-        let mut transition = Transition::new("scheduled", step)
-            .note(body.note.clone())
-            .notify("case_scheduled");
-        let c = &mut transition.changes;
-        c.appointment_at = Set(Some(body.at));
-        c.appointment_hospital = Set(Some(hospital));
-        c.appointment_department = Set(Some(department));
-        c.appointment_expert_title = Set(body.expert_title.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned));
-        c.meeting_point = Set(Some(meeting_point));
-        c.escort_contact = Set(body.escort_contact.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned));
-        Ok(transition)
-    })
+    let meeting_point = required(
+        &body.meeting_point,
+        256,
+        "meeting_point_required",
+        "请填写见面地点",
+    )?;
+    act(
+        &state,
+        &staff,
+        *path,
+        body.version,
+        Need::Owner,
+        |case, _| {
+            let step = status_of(case).schedule()?;
+            let mut transition = Transition::new("scheduled", step)
+                .note(body.note.clone())
+                .notify("case_scheduled");
+            let c = &mut transition.changes;
+            c.appointment_at = Set(Some(body.at));
+            c.appointment_hospital = Set(Some(hospital));
+            c.appointment_department = Set(Some(department));
+            c.appointment_expert_title = Set(body
+                .expert_title
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned));
+            c.meeting_point = Set(Some(meeting_point));
+            c.escort_contact = Set(body
+                .escort_contact
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned));
+            Ok(transition)
+        },
+    )
     .await
 }
 
@@ -651,12 +723,19 @@ pub async fn start(
     path: web::Path<Uuid>,
     body: web::Json<ChangeBody>,
 ) -> Result<web::Json<ConsoleCase>, ApiError> {
-    act(&state, &staff, *path, body.version, Need::Owner, |case, _| {
-        let step = status_of(case).start()?;
-        Ok(Transition::new("started", step)
-            .note(body.note.clone())
-            .notify("case_started"))
-    })
+    act(
+        &state,
+        &staff,
+        *path,
+        body.version,
+        Need::Owner,
+        |case, _| {
+            let step = status_of(case).start()?;
+            Ok(Transition::new("started", step)
+                .note(body.note.clone())
+                .notify("case_started"))
+        },
+    )
     .await
 }
 
@@ -679,16 +758,23 @@ pub async fn complete(
     path: web::Path<Uuid>,
     body: web::Json<ChangeBody>,
 ) -> Result<web::Json<ConsoleCase>, ApiError> {
-    act(&state, &staff, *path, body.version, Need::Owner, |case, _| {
-        let step = status_of(case).complete()?;
-        let mut transition = Transition::new("completed", step)
-            .reason("completed")
-            .note(body.note.clone())
-            .notify("case_completed");
-        transition.changes.outcome_code = Set(Some("completed".to_owned()));
-        transition.changes.counted = Set(Some(true));
-        Ok(transition)
-    })
+    act(
+        &state,
+        &staff,
+        *path,
+        body.version,
+        Need::Owner,
+        |case, _| {
+            let step = status_of(case).complete()?;
+            let mut transition = Transition::new("completed", step)
+                .reason("completed")
+                .note(body.note.clone())
+                .notify("case_completed");
+            transition.changes.outcome_code = Set(Some("completed".to_owned()));
+            transition.changes.counted = Set(Some(true));
+            Ok(transition)
+        },
+    )
     .await
 }
 
@@ -711,17 +797,24 @@ pub async fn no_show(
     path: web::Path<Uuid>,
     body: web::Json<ChangeBody>,
 ) -> Result<web::Json<ConsoleCase>, ApiError> {
-    act(&state, &staff, *path, body.version, Need::Owner, |case, service| {
-        let counted = service.counts_as_used.contains(&UsedReason::NoShow);
-        let step = status_of(case).no_show(counted)?;
-        let mut transition = Transition::new("no_show", step)
-            .reason("no_show")
-            .note(body.note.clone())
-            .notify("case_no_show");
-        transition.changes.outcome_code = Set(Some("no_show".to_owned()));
-        transition.changes.counted = Set(Some(counted));
-        Ok(transition)
-    })
+    act(
+        &state,
+        &staff,
+        *path,
+        body.version,
+        Need::Owner,
+        |case, service| {
+            let counted = service.counts_as_used.contains(&UsedReason::NoShow);
+            let step = status_of(case).no_show(counted)?;
+            let mut transition = Transition::new("no_show", step)
+                .reason("no_show")
+                .note(body.note.clone())
+                .notify("case_no_show");
+            transition.changes.outcome_code = Set(Some("no_show".to_owned()));
+            transition.changes.counted = Set(Some(counted));
+            Ok(transition)
+        },
+    )
     .await
 }
 
@@ -768,18 +861,25 @@ pub async fn terminate(
     path: web::Path<Uuid>,
     body: web::Json<TerminateBody>,
 ) -> Result<web::Json<ConsoleCase>, ApiError> {
-    act(&state, &staff, *path, body.version, Need::Owner, |case, service| {
-        let counted = termination_counted(service, &body.reason)
-            .ok_or_else(|| invalid("unknown_reason", "终止理由无效"))?;
-        let step = status_of(case).terminate(counted)?;
-        let mut transition = Transition::new("terminated", step)
-            .reason(body.reason.clone())
-            .note(body.note.clone())
-            .notify("case_terminated");
-        transition.changes.outcome_code = Set(Some(body.reason.clone()));
-        transition.changes.counted = Set(Some(counted));
-        Ok(transition)
-    })
+    act(
+        &state,
+        &staff,
+        *path,
+        body.version,
+        Need::Owner,
+        |case, service| {
+            let counted = termination_counted(service, &body.reason)
+                .ok_or_else(|| invalid("unknown_reason", "终止理由无效"))?;
+            let step = status_of(case).terminate(counted)?;
+            let mut transition = Transition::new("terminated", step)
+                .reason(body.reason.clone())
+                .note(body.note.clone())
+                .notify("case_terminated");
+            transition.changes.outcome_code = Set(Some(body.reason.clone()));
+            transition.changes.counted = Set(Some(counted));
+            Ok(transition)
+        },
+    )
     .await
 }
 
@@ -813,6 +913,9 @@ pub async fn cancel_case(
 ) -> Result<web::Json<ConsoleCase>, ApiError> {
     let case = case_in_scope(&state, &staff, *path).await?;
     may_change(&staff, &case, Need::Owner)?;
+    if body.version != case.version {
+        return Err(crate::cases::routes::stale());
+    }
     let saved = cancel(
         &state,
         &case,
@@ -864,29 +967,39 @@ pub async fn reassign(
                 )
         })
         .ok_or_else(|| invalid("unknown_assignee", "未找到可接手的专员账号"))?;
-    act(&state, &staff, *path, body.version, Need::Supervisor, |case, _| {
-        if target.insurer_id.is_some_and(|own| own != case.insurer_id) {
-            return Err(invalid("unknown_assignee", "该专员无权处理此保险公司的申请"));
-        }
-        let status = status_of(case);
-        if status.is_terminal() || status == Status::Draft {
-            return Err(crate::cases::lifecycle::InvalidTransition {
-                from: status,
-                action: "reassigned",
+    act(
+        &state,
+        &staff,
+        *path,
+        body.version,
+        Need::Supervisor,
+        |case, _| {
+            if target.insurer_id.is_some_and(|own| own != case.insurer_id) {
+                return Err(invalid(
+                    "unknown_assignee",
+                    "该专员无权处理此保险公司的申请",
+                ));
             }
-            .into());
-        }
-        let mut transition = Transition::new(
-            "reassigned",
-            Step {
-                to: status,
-                quota: QuotaEffect::Keep,
-            },
-        )
-        .reason(format!("to:{}", target.login))
-        .note(body.note.clone());
-        transition.changes.assignee_id = Set(Some(target.id));
-        Ok(transition)
-    })
+            let status = status_of(case);
+            if status.is_terminal() || status == Status::Draft {
+                return Err(crate::cases::lifecycle::InvalidTransition {
+                    from: status,
+                    action: "reassigned",
+                }
+                .into());
+            }
+            let mut transition = Transition::new(
+                "reassigned",
+                Step {
+                    to: status,
+                    quota: QuotaEffect::Keep,
+                },
+            )
+            .reason(format!("to:{}", target.login))
+            .note(body.note.clone());
+            transition.changes.assignee_id = Set(Some(target.id));
+            Ok(transition)
+        },
+    )
     .await
 }

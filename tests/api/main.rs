@@ -1,5 +1,6 @@
 //! Black-box tests of the real application over HTTP, on both backends.
 
+mod case_support;
 mod fake_wechat;
 mod helpers;
 mod proxy;
@@ -10,6 +11,7 @@ mod rules;
 mod auth;
 mod binary;
 mod cache_contract;
+mod cases;
 mod dev_clock;
 mod errors;
 mod health;
