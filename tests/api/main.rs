@@ -11,6 +11,8 @@ mod rules;
 mod auth;
 mod binary;
 mod cache_contract;
+mod case_access;
+mod case_concurrency;
 mod cases;
 mod dev_clock;
 mod errors;
