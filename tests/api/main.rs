@@ -14,6 +14,8 @@ mod cache_contract;
 mod case_access;
 mod case_concurrency;
 mod cases;
+mod catalog;
+mod console;
 mod dev_clock;
 mod errors;
 mod health;
