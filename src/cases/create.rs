@@ -227,12 +227,10 @@ pub fn check_form(
         if catalog.illness(&illness).is_none() {
             return Err(invalid("unknown_illness", "未找到所选疾病，请重新选择"));
         }
-    } else if body.diagnosis_state.is_some() || body.illness_id.is_some() {
-        if let Some(illness) = trimmed(&body.illness_id)
-            && catalog.illness(&illness).is_none()
-        {
-            return Err(invalid("unknown_illness", "未找到所选疾病，请重新选择"));
-        }
+    } else if let Some(illness) = trimmed(&body.illness_id)
+        && catalog.illness(&illness).is_none()
+    {
+        return Err(invalid("unknown_illness", "未找到所选疾病，请重新选择"));
     }
     if let Some(date) = body.admission_slip_date {
         if !body.admission_slip {

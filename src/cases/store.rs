@@ -114,17 +114,17 @@ fn merged(case: &Case, changes: &service_case::ActiveModel) -> Case {
     next
 }
 
-/// Due dates of the case's promises: (first contact, start decision, SLA, any provisional).
-pub fn promises(
-    calendar: &Calendar,
-    service: &Service,
-    case: &Case,
-) -> (
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-    bool,
-) {
+/// When a case's promises fall due (None: not applicable, or an anchor has not happened).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Promises {
+    pub first_contact: Option<DateTime<Utc>>,
+    pub start_decision: Option<DateTime<Utc>>,
+    pub sla: Option<DateTime<Utc>>,
+    /// One of them rests on an unpublished holiday calendar.
+    pub provisional: bool,
+}
+
+pub fn promises(calendar: &Calendar, service: &Service, case: &Case) -> Promises {
     let mut anchors = Anchors::new();
     let mut put = |anchor, at: Option<DateTime<Utc>>| {
         if let Some(at) = at {
@@ -141,7 +141,7 @@ pub fn promises(
             .map(|d| local_instant(d, NaiveTime::MIN)),
     );
     if case.applied_at.is_none() {
-        return (None, None, None, false);
+        return Promises::default();
     }
     let mut provisional = false;
     let mut at = |promise: Option<&crate::plans::Promise>| {
@@ -158,10 +158,16 @@ pub fn promises(
     } else {
         at(service.sla.as_ref())
     };
-    (first_contact, start_decision, sla, provisional)
+    Promises {
+        first_contact,
+        start_decision,
+        sla,
+        provisional,
+    }
 }
 
 /// Applies `transition` to `case` if its version is still `expected_version`.
+#[allow(clippy::too_many_arguments)] // the rules (calendar, service), the case, the change, who and when
 pub async fn apply(
     db: &DatabaseConnection,
     calendar: &Calendar,
@@ -174,13 +180,13 @@ pub async fn apply(
 ) -> Result<Case, StoreError> {
     let txn = write_transaction(db).await?;
     let next = merged(case, &transition.changes);
-    let (first_contact, start_decision, sla, provisional) = promises(calendar, service, &next);
+    let due = promises(calendar, service, &next);
     let changes = &mut transition.changes;
     changes.status = Set(transition.step.to.as_str().to_owned());
-    changes.first_contact_due_at = Set(first_contact);
-    changes.start_decision_due_at = Set(start_decision);
-    changes.sla_due_at = Set(sla);
-    changes.sla_provisional = Set(provisional);
+    changes.first_contact_due_at = Set(due.first_contact);
+    changes.start_decision_due_at = Set(due.start_decision);
+    changes.sla_due_at = Set(due.sla);
+    changes.sla_provisional = Set(due.provisional);
     changes.updated_at = Set(now);
     if transition.step.to.is_terminal() {
         changes.closed_at = Set(Some(now));
