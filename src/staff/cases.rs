@@ -61,16 +61,17 @@ pub fn may_change(staff: &CurrentStaff, case: &Case, need: Need) -> Result<(), A
     }
 }
 
-pub fn overdue(case: &Case, now: DateTime<Utc>) -> (bool, bool) {
+/// Which promises a case has broken: (SLA, first contact, start decision).
+pub fn overdue(case: &Case, now: DateTime<Utc>) -> (bool, bool, bool) {
     let status = status_of(case);
     let open = !status.is_terminal() && status != Status::Draft;
-    let sla = open
-        && case.sla_due_at.is_some_and(|due| due < now)
-        && !matches!(status, Status::Scheduled | Status::InProgress);
-    let contact = open
-        && case.first_contacted_at.is_none()
-        && case.first_contact_due_at.is_some_and(|due| due < now);
-    (sla, contact)
+    let past = |due: Option<DateTime<Utc>>| due.is_some_and(|due| due < now);
+    let sla =
+        open && past(case.sla_due_at) && !matches!(status, Status::Scheduled | Status::InProgress);
+    let contact = open && case.first_contacted_at.is_none() && past(case.first_contact_due_at);
+    // The start-or-not decision is made by approving (or refusing) the case.
+    let start = open && case.approved_at.is_none() && past(case.start_decision_due_at);
+    (sla, contact, start)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -91,6 +92,8 @@ pub struct QueueItem {
     pub overdue: bool,
     /// Past its first-contact promise with no contact recorded.
     pub first_contact_overdue: bool,
+    /// Past its start-or-not promise and not yet approved.
+    pub start_decision_overdue: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -118,7 +121,7 @@ pub fn queue_item(
     now: DateTime<Utc>,
 ) -> QueueItem {
     let status = status_of(case);
-    let (overdue, first_contact_overdue) = overdue(case, now);
+    let (overdue, first_contact_overdue, start_decision_overdue) = overdue(case, now);
     QueueItem {
         id: case.public_id,
         version: case.version,
@@ -138,6 +141,7 @@ pub fn queue_item(
         first_contact_due_at: case.first_contact_due_at,
         overdue,
         first_contact_overdue,
+        start_decision_overdue,
         created_at: case.created_at,
     }
 }
@@ -156,6 +160,7 @@ pub struct StaffCaseView {
     pub assignee: Option<String>,
     pub overdue: bool,
     pub first_contact_overdue: bool,
+    pub start_decision_overdue: bool,
     pub first_contacted_at: Option<DateTime<Utc>>,
 }
 
@@ -199,7 +204,7 @@ pub async fn console_view(
         .product_code(case.product_id)
         .unwrap_or_default()
         .to_owned();
-    let (overdue, first_contact_overdue) = overdue(case, now);
+    let (overdue, first_contact_overdue, start_decision_overdue) = overdue(case, now);
     if staff.role == Role::InsurerViewer {
         let status = status_of(case);
         return Ok(ConsoleCase::Insurer(InsurerCaseView {
@@ -231,6 +236,7 @@ pub async fn console_view(
         assignee: case.assignee_id.and_then(|id| logins.get(&id).cloned()),
         overdue,
         first_contact_overdue,
+        start_decision_overdue,
         first_contacted_at: case.first_contacted_at,
     })))
 }

@@ -209,6 +209,45 @@ async fn plan_2_waiting_period_escorts_and_abroad(backend: Backend) {
     let case = created(&app, &user, &abroad).await;
     assert_eq!(case["city"]["name"], "美国");
 
+    // The main path for work without an appointment: approved, started, completed; the use is
+    // consumed. seed 001 海外二次诊疗: 20 working days from complete materials.
+    let specialist = staff(&app, "p2-specialist", "specialist", Some("starr")).await;
+    let report = created(
+        &app,
+        &user,
+        &json!({"policy_id": policy, "service": "second_opinion_domestic",
+        "city": "310100", "diagnosis_state": "confirmed", "illness_id": "CI-01"}),
+    )
+    .await;
+    let approved_report = approved(&app, &user, &specialist, &report).await;
+    assert_eq!(
+        approved_report["due"]["sla_due_at"], "2026-12-07T15:59:59Z",
+        "10 wd from materials complete"
+    );
+    let started = ok(
+        &app,
+        &format!("/api/v1/staff/cases/{}/start", id(&report)),
+        &specialist,
+        &json!({"version": version(&approved_report)}),
+    )
+    .await;
+    assert_eq!(started["status"], "in_progress");
+    let done = ok(
+        &app,
+        &format!("/api/v1/staff/cases/{}/complete", id(&report)),
+        &specialist,
+        &json!({"version": version(&started)}),
+    )
+    .await;
+    assert_eq!(
+        done["outcome"],
+        json!({"code": "completed", "counted": true})
+    );
+    assert_eq!(
+        service_left(&app, &user, &policy, "second_opinion_domestic").await,
+        0
+    );
+
     // A draft left unsubmitted for more than 7 days expires and gives its use back.
     assert_eq!(
         service_left(&app, &user, &policy, "second_opinion_overseas").await,
@@ -218,7 +257,10 @@ async fn plan_2_waiting_period_escorts_and_abroad(backend: Backend) {
     let expired = green_channel::cases::expiry::sweep(&app.state)
         .await
         .expect("swept");
-    assert_eq!(expired, 4, "every draft of this test is past its week");
+    assert_eq!(
+        expired, 4,
+        "every draft of this test still a draft is past its week"
+    );
     let after: Value = get(&app, &format!("/api/v1/cases/{}", id(&case)), Some(&user))
         .await
         .json()
@@ -426,6 +468,42 @@ async fn plan_4_lead_time_departments_and_the_no_slip_path(backend: Backend) {
         "2026-11-26T15:59:59Z"
     );
     assert_eq!(submitted["due"]["sla_due_at"], Value::Null);
+
+    // seed 003 二、服务流程: with an in-network slip, admission within 8–10 working days of the
+    // later of acceptance and the slip; arranged and completed, the one application is used.
+    let (holder, holder_policy) =
+        insured(&app, "p4-slip", PLAN4, "2026-01-05", "11010519800101012").await;
+    let specialist = staff(
+        &app,
+        "p4-specialist",
+        "specialist",
+        Some("haorensheng-partner"),
+    )
+    .await;
+    let with_slip = created(
+        &app,
+        &holder,
+        &json!({"policy_id": holder_policy, "service": "inpatient_surgery",
+        "diagnosis_state": "confirmed", "illness_id": "CI-03",
+        "admission_slip": true, "admission_slip_date": "2026-11-20"}),
+    )
+    .await;
+    assert_eq!(with_slip["outpatient_first"], false);
+    let approved = approved(&app, &holder, &specialist, &with_slip).await;
+    assert_eq!(approved["due"]["sla_due_at"], "2026-12-07T15:59:59Z");
+    let arranged = scheduled(&app, &specialist, &approved, "2026-12-03T08:30:00+08:00").await;
+    let done = ok(
+        &app,
+        &format!("/api/v1/staff/cases/{}/complete", id(&with_slip)),
+        &specialist,
+        &json!({"version": version(&arranged)}),
+    )
+    .await;
+    assert_eq!(done["status"], "completed");
+    assert_eq!(
+        service_left(&app, &holder, &holder_policy, "expert_outpatient").await,
+        0
+    );
 }
 
 async fn plan_5_relatives_and_two_working_days_notice(backend: Backend) {
@@ -731,7 +809,105 @@ async fn specialists_ask_for_materials_and_the_user_sees_what_is_awaited(backend
     assert_eq!(list["items"][0]["status"], "rejected");
 }
 
+async fn the_queue_puts_due_dates_first_and_flags_broken_promises(backend: Backend) {
+    let app = app_at(backend, MONDAY).await;
+    let supervisor = staff(&app, "queue-supervisor", "supervisor", None).await;
+    let (p3, p3_policy) = insured(&app, "q3", PLAN3, "2026-01-05", "11010519800101013").await;
+    let (p2, p2_policy) = insured(&app, "q2", PLAN2, "2026-01-05", "11010519800101014").await;
+    let (p4, p4_policy) = insured(&app, "q4", PLAN4, "2026-01-05", "11010519800101015").await;
+    let outpatient = created(
+        &app,
+        &p3,
+        &json!({"policy_id": p3_policy, "service": "expert_outpatient",
+        "diagnosis_state": "suspected", "illness_id": "CI-01"}),
+    )
+    .await;
+    let escort = created(
+        &app,
+        &p2,
+        &json!({"policy_id": p2_policy, "service": "escort", "city": "110100",
+        "diagnosis_state": "confirmed", "illness_id": "CI-01"}),
+    )
+    .await;
+    let coordination = created(
+        &app,
+        &p4,
+        &json!({"policy_id": p4_policy, "service": "expert_outpatient",
+        "diagnosis_state": "suspected", "illness_id": "CI-01", "wanted_date": "2026-12-04"}),
+    )
+    .await;
+    for (token, case) in [(&p3, &outpatient), (&p2, &escort), (&p4, &coordination)] {
+        ok(
+            &app,
+            &format!("/api/v1/cases/{}/submit", id(case)),
+            token,
+            &json!({}),
+        )
+        .await;
+    }
+    let queue = || async {
+        let page: Value = get(&app, "/api/v1/staff/cases", Some(&supervisor))
+            .await
+            .json()
+            .await
+            .expect("JSON");
+        page["items"].as_array().expect("items").clone()
+    };
+    let items = queue().await;
+    // The escort's SLA runs from the application (5 wd); the others have none yet.
+    assert_eq!(items[0]["id"], escort["id"]);
+    assert_eq!(items.len(), 3);
+    assert!(
+        items
+            .iter()
+            .all(|i| i["overdue"] == false && i["first_contact_overdue"] == false)
+    );
+
+    // Wednesday 18:00: seed 002's 2-hour call is long overdue; seed 003's 1–2 wd decision too.
+    set_clock(&app, "2026-11-26T18:00:00+08:00").await;
+    let items = queue().await;
+    let item = |case: &Value| {
+        items
+            .iter()
+            .find(|i| i["id"] == case["id"])
+            .cloned()
+            .expect("listed")
+    };
+    assert_eq!(item(&outpatient)["first_contact_overdue"], true);
+    assert_eq!(item(&coordination)["start_decision_overdue"], true);
+    assert_eq!(item(&escort)["overdue"], false);
+    let called = ok(
+        &app,
+        &format!("/api/v1/staff/cases/{}/contact", id(&outpatient)),
+        &supervisor,
+        &json!({"version": item(&outpatient)["version"]}),
+    )
+    .await;
+    assert_eq!(called["first_contact_overdue"], false);
+    // Tuesday 1 December, after the escort's 5 working days: overdue.
+    set_clock(&app, "2026-12-01T09:00:00+08:00").await;
+    let items = queue().await;
+    assert_eq!(
+        items
+            .iter()
+            .find(|i| i["id"] == escort["id"])
+            .expect("listed")["overdue"],
+        true
+    );
+    let unclaimed: Value = get(
+        &app,
+        "/api/v1/staff/cases?assigned=none&status=submitted",
+        Some(&supervisor),
+    )
+    .await
+    .json()
+    .await
+    .expect("JSON");
+    assert_eq!(unclaimed["total"], 3);
+}
+
 on_both_backends!(
+    the_queue_puts_due_dates_first_and_flags_broken_promises,
     plan_1_expert_outpatient,
     plan_2_waiting_period_escorts_and_abroad,
     plan_3_cooling_off_slip_first_contact_and_noon_the_day_before,
