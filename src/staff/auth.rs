@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, web};
 use entity::staff;
 use sea_orm::EntityTrait;
@@ -16,6 +16,7 @@ use serde_json::json;
 
 use super::accounts::{Role, decoy_hash, find_by_login, verify_password};
 use crate::auth::error::AuthError;
+use crate::auth::extractor::bearer;
 use crate::auth::login::{Tokens, sessions};
 use crate::auth::sessions::SessionRecord;
 use crate::error::ApiError;
@@ -144,15 +145,6 @@ pub async fn refresh(
         .filter(|a| a.active)
         .ok_or_else(|| ApiError::from(AuthError::SessionRevoked))?;
     Ok((tokens, account))
-}
-
-fn bearer(req: &HttpRequest) -> Option<String> {
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
-        .filter(|t| !t.is_empty())
 }
 
 async fn authenticate(state: &AppState, token: Option<String>) -> Result<CurrentStaff, ApiError> {
