@@ -20,6 +20,9 @@ pub async fn app_at(backend: Backend, now: &str) -> TestApp {
     spawn_app_with(backend, move |f| {
         f.merge(Serialized::default("clock.adjustable", true))
             .merge(Serialized::default("clock.now", now))
+            // Tests that move the clock expire drafts themselves (`expiry::sweep`), so the
+            // background sweeper must not race them.
+            .merge(Serialized::default("cases.sweep_interval_secs", 86_400))
     })
     .await
 }

@@ -906,7 +906,44 @@ async fn the_queue_puts_due_dates_first_and_flags_broken_promises(backend: Backe
     assert_eq!(unclaimed["total"], 3);
 }
 
+async fn the_background_sweeper_expires_drafts_on_its_own(backend: Backend) {
+    let app = crate::helpers::spawn_app_with(backend, |f| {
+        f.merge(figment::providers::Serialized::default(
+            "clock.adjustable",
+            true,
+        ))
+        .merge(figment::providers::Serialized::default("clock.now", MONDAY))
+        .merge(figment::providers::Serialized::default(
+            "cases.sweep_interval_secs",
+            1,
+        ))
+    })
+    .await;
+    let (user, policy) = insured(&app, "sweeper", PLAN2, "2026-01-05", "11010519800101016").await;
+    let case = created(
+        &app,
+        &user,
+        &json!({"policy_id": policy, "service": "escort", "city": "110100",
+        "diagnosis_state": "confirmed", "illness_id": "CI-01"}),
+    )
+    .await;
+    set_clock(&app, "2026-12-01T10:00:01+08:00").await;
+    let path = format!("/api/v1/cases/{}", id(&case));
+    let expired = crate::helpers::eventually(std::time::Duration::from_secs(10), || async {
+        let now: Value = get(&app, &path, Some(&user))
+            .await
+            .json()
+            .await
+            .expect("JSON");
+        now["status"] == "expired"
+    })
+    .await;
+    assert!(expired, "the sweeper expired the week-old draft");
+    assert_eq!(service_left(&app, &user, &policy, "escort").await, 2);
+}
+
 on_both_backends!(
+    the_background_sweeper_expires_drafts_on_its_own,
     the_queue_puts_due_dates_first_and_flags_broken_promises,
     plan_1_expert_outpatient,
     plan_2_waiting_period_escorts_and_abroad,
