@@ -11,6 +11,7 @@ pub mod clock;
 pub mod coalesce;
 pub mod commands;
 pub mod config;
+pub mod consents;
 pub mod crypto;
 pub mod db;
 pub mod dev;

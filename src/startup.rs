@@ -23,7 +23,7 @@ use crate::plans::{self, Plans};
 use crate::state::AppState;
 use crate::wechat::WechatClient;
 use crate::{
-    auth, cases, catalog, db, dev, eligibility, health, policies, staff, telemetry, users,
+    auth, cases, catalog, consents, db, dev, eligibility, health, policies, staff, telemetry, users,
 };
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
@@ -105,6 +105,9 @@ where
                 .service(auth::routes::logout)
                 .service(users::routes::me)
                 .service(users::routes::bind_phone)
+                .service(consents::routes::list)
+                .service(consents::routes::accept_consent)
+                .service(consents::routes::withdraw_consent)
                 .service(policies::routes::bind_policies)
                 .service(policies::routes::list_policies)
                 .service(policies::routes::redeem)

@@ -17,3 +17,4 @@ pub mod quota_use;
 pub mod relative_invitation;
 pub mod service_case;
 pub mod staff;
+pub mod user_consent;

@@ -18,6 +18,7 @@ mod m20261121_000010_create_service_case;
 mod m20261121_000011_create_case_event;
 mod m20261121_000012_create_idempotency_key;
 mod m20261121_000013_create_notification;
+mod m20261121_000014_create_user_consent;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000011_create_case_event::Migration),
             Box::new(m20261121_000012_create_idempotency_key::Migration),
             Box::new(m20261121_000013_create_notification::Migration),
+            Box::new(m20261121_000014_create_user_consent::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ mod case_access;
 mod case_concurrency;
 mod cases;
 mod catalog;
+mod consents;
 mod console;
 mod dev_clock;
 mod errors;
