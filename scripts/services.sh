@@ -60,6 +60,45 @@ ensure_redis() {
   die "Redis at $TEST_REDIS_URL did not come up"
 }
 
+# The S3-compatible server the tests store objects in: s3s-fs (a real S3 server over a local
+# directory, SigV4 checked), installed with cargo when absent and started on TEST_S3_ENDPOINT.
+S3S_FS_VERSION=0.14.1
+export TEST_S3_ENDPOINT="${TEST_S3_ENDPOINT:-http://127.0.0.1:8014}"
+export TEST_S3_BUCKET="${TEST_S3_BUCKET:-gct}"
+export TEST_S3_ACCESS_KEY="${TEST_S3_ACCESS_KEY:-gct-test}"
+export TEST_S3_SECRET_KEY="${TEST_S3_SECRET_KEY:-gct-test-secret-key}"
+S3_ROOT="${S3_ROOT:-target/test-s3}"
+
+s3_request() { # METHOD PATH: a SigV4-signed request; prints the HTTP status
+  curl -s -o /dev/null -w '%{http_code}' --max-time 5 -X "$1" \
+    --aws-sigv4 "aws:amz:us-east-1:s3" --user "$TEST_S3_ACCESS_KEY:$TEST_S3_SECRET_KEY" \
+    -H "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" \
+    "$TEST_S3_ENDPOINT$2" || true
+}
+
+s3_up() { [ "$(s3_request GET /)" = 200 ]; }
+
+ensure_s3() {
+  command -v curl >/dev/null || apt_install curl
+  if ! s3_up; then
+    is_local "$TEST_S3_ENDPOINT" || die "S3 at $TEST_S3_ENDPOINT is unreachable"
+    if ! command -v s3s-fs >/dev/null; then
+      say "installing s3s-fs $S3S_FS_VERSION (an S3-compatible server for the tests)"
+      cargo install --locked "s3s-fs@$S3S_FS_VERSION" --features binary >&2
+    fi
+    local rest=${TEST_S3_ENDPOINT#http://}; rest=${rest%%/*}
+    mkdir -p "$S3_ROOT"
+    say "starting s3s-fs on $rest"
+    nohup s3s-fs --host "${rest%%:*}" --port "${rest##*:}" --access-key "$TEST_S3_ACCESS_KEY" \
+      --secret-key "$TEST_S3_SECRET_KEY" "$S3_ROOT" >"$S3_ROOT.log" 2>&1 &
+    for _ in $(seq 1 40); do s3_up && break; sleep 0.25; done
+    s3_up || die "S3 at $TEST_S3_ENDPOINT did not come up (see $S3_ROOT.log)"
+  fi
+  case "$(s3_request HEAD "/$TEST_S3_BUCKET")" in
+    200) ;;
+    *) [ "$(s3_request PUT "/$TEST_S3_BUCKET")" = 200 ] || die "cannot create bucket $TEST_S3_BUCKET at $TEST_S3_ENDPOINT" ;;
+  esac
+}
 
 ensure_wrk() { command -v wrk >/dev/null || { say "installing wrk"; apt_install wrk; }; }
 

@@ -62,6 +62,7 @@ pub struct Settings {
     pub cache: CacheSettings,
     pub redis: RedisSettings,
     pub storage: StorageSettings,
+    pub uploads: UploadSettings,
     pub wechat: WechatSettings,
     pub jwt: JwtSettings,
     pub crypto: CryptoSettings,
@@ -161,7 +162,7 @@ pub enum StorageBackend {
 #[derive(Debug, Clone, Deserialize)]
 pub struct StorageSettings {
     pub backend: StorageBackend,
-    /// Directory of the `fs` backend.
+    /// Directory of the `fs` backend; key prefix within the bucket for `s3` (empty: none).
     pub root: String,
     #[serde(default)]
     pub endpoint: Option<String>,
@@ -172,6 +173,46 @@ pub struct StorageSettings {
     pub access_key_id: Option<SecretString>,
     #[serde(default, deserialize_with = "secret_opt")]
     pub secret_access_key: Option<SecretString>,
+    /// `bucket.host` addressing (COS and OSS want it); path style otherwise (MinIO).
+    #[serde(default)]
+    pub virtual_host_style: bool,
+    /// Per operation, and per read or write of a chunk.
+    pub timeout_ms: u64,
+    /// Retries of a failed operation (with backoff) before the request fails.
+    pub retries: usize,
+}
+
+/// Medical-record photo uploads.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UploadSettings {
+    /// The largest file taken; a larger one is refused (413) as soon as the limit is crossed.
+    pub max_file_bytes: usize,
+    /// Documents a case holds at most (deleted ones do not count).
+    pub max_documents_per_case: i32,
+    /// Images declaring more pixels than this are refused before decoding.
+    pub max_pixels: u64,
+    /// Neither side may exceed this (pixels).
+    pub max_dimension: u32,
+    /// Memory one decode may allocate.
+    pub max_decode_bytes: u64,
+    /// The stored image's longest side at most.
+    pub max_side: u32,
+    pub thumbnail_side: u32,
+    /// JPEG quality of the stored image (small print must stay legible).
+    pub jpeg_quality: u8,
+    pub thumbnail_quality: u8,
+    /// Images decoded and encoded at once; 0: one per core.
+    pub pipeline_workers: usize,
+}
+
+impl UploadSettings {
+    pub fn workers(&self) -> usize {
+        if self.pipeline_workers > 0 {
+            self.pipeline_workers
+        } else {
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -394,6 +435,38 @@ impl Settings {
         }
         if self.server.json_limit_bytes == 0 {
             problems.push("APP_SERVER__JSON_LIMIT_BYTES must be greater than 0".to_owned());
+        }
+        let uploads = &self.uploads;
+        for (ok, problem) in [
+            (
+                uploads.max_file_bytes > 0,
+                "APP_UPLOADS__MAX_FILE_BYTES must be greater than 0",
+            ),
+            (
+                uploads.max_documents_per_case > 0,
+                "APP_UPLOADS__MAX_DOCUMENTS_PER_CASE must be greater than 0",
+            ),
+            (
+                uploads.thumbnail_side > 0 && uploads.thumbnail_side <= uploads.max_side,
+                "APP_UPLOADS__THUMBNAIL_SIDE must be between 1 and APP_UPLOADS__MAX_SIDE",
+            ),
+            (
+                uploads.max_side <= uploads.max_dimension,
+                "APP_UPLOADS__MAX_SIDE must not exceed APP_UPLOADS__MAX_DIMENSION",
+            ),
+            (
+                (1..=100).contains(&uploads.jpeg_quality)
+                    && (1..=100).contains(&uploads.thumbnail_quality),
+                "APP_UPLOADS__JPEG_QUALITY and APP_UPLOADS__THUMBNAIL_QUALITY must be 1–100",
+            ),
+            (
+                uploads.max_pixels > 0 && uploads.max_decode_bytes > 0,
+                "APP_UPLOADS__MAX_PIXELS and APP_UPLOADS__MAX_DECODE_BYTES must be greater than 0",
+            ),
+        ] {
+            if !ok {
+                problems.push(problem.to_owned());
+            }
         }
         if url::Url::parse(&self.wechat.base_url).is_err() {
             problems.push("APP_WECHAT__BASE_URL is not a URL".to_owned());

@@ -16,11 +16,12 @@ use crate::auth::jwt::JwtKeys;
 use crate::cache::{MemoryCache, RedisCache, SharedCache};
 use crate::calendar::{self, Calendar, SharedCalendar};
 use crate::clock::Clocks;
-use crate::config::{CacheBackend, Settings, StorageBackend};
+use crate::config::{CacheBackend, Settings};
 use crate::crypto::Crypto;
 use crate::error::{self, ErrorBody};
 use crate::plans::{self, Plans};
 use crate::state::AppState;
+use crate::storage::ObjectStore;
 use crate::wechat::WechatClient;
 use crate::{
     auth, cases, catalog, consents, db, dev, eligibility, health, policies, staff, telemetry, users,
@@ -163,14 +164,8 @@ impl Application {
             .await
             .context("cannot store the product plans")?;
         spawn_calendar_reload(db.clone(), calendar.clone());
-        if settings.storage.backend == StorageBackend::Fs {
-            std::fs::create_dir_all(&settings.storage.root).with_context(|| {
-                format!(
-                    "cannot create the storage directory {}",
-                    settings.storage.root
-                )
-            })?;
-        }
+        let storage = ObjectStore::from_settings(&settings.storage)
+            .context("cannot set up the object storage")?;
         let clocks = Clocks::from_settings(&settings.clock, !settings.is_production());
         let wechat = WechatClient::new(&settings.wechat, cache.clone())?;
         let state = AppState {
@@ -183,6 +178,8 @@ impl Application {
             metrics: telemetry::metrics_handle(),
             wechat,
             locks: Arc::default(),
+            storage,
+            images: Arc::new(tokio::sync::Semaphore::new(settings.uploads.workers())),
             calendar,
             plans: Arc::new(plans),
             product_ids: Arc::new(product_ids),

@@ -28,6 +28,9 @@ pub struct AppState {
     /// In-process request coalescing (one WeChat exchange per login code).
     pub locks: Arc<KeyedLocks>,
     pub calendar: Arc<SharedCalendar>,
+    pub storage: crate::storage::ObjectStore,
+    /// Image decodes and encodes in flight at once (CPU-bound, off the async executor).
+    pub images: Arc<tokio::sync::Semaphore>,
     pub plans: Arc<Plans>,
     /// Product code → product row id.
     pub product_ids: Arc<std::collections::HashMap<String, i64>>,

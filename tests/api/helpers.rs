@@ -1,7 +1,8 @@
 //! The test harness: `spawn_app(backend)` starts the real application on port 0 with a fresh
 //! database (a SQLite file in a temp dir, or a new PostgreSQL database), a cache key prefix of
-//! its own and a temp storage directory. PostgreSQL and Redis are the machine's real servers;
-//! when they cannot be reached the test fails, it never skips.
+//! its own and a temp storage directory (or, with PostgreSQL and Redis, a key prefix of its own on
+//! the S3 server scripts/test starts). PostgreSQL, Redis and S3 are real servers; when they
+//! cannot be reached the test fails, it never skips.
 
 use std::time::Duration;
 
@@ -27,6 +28,33 @@ pub enum Backend {
 pub fn postgres_admin_url() -> String {
     std::env::var("TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// The S3-compatible server (`TEST_S3_*`, as scripts/test starts it): settings for a store
+/// under a key prefix of the test's own.
+pub fn s3_settings(prefix: &str) -> Vec<(&'static str, Value)> {
+    let var = |name: &str, default: &str| {
+        Value::from(std::env::var(name).unwrap_or_else(|_| default.to_owned()))
+    };
+    vec![
+        ("storage.backend", Value::from("s3")),
+        (
+            "storage.endpoint",
+            var("TEST_S3_ENDPOINT", "http://127.0.0.1:8014"),
+        ),
+        ("storage.bucket", var("TEST_S3_BUCKET", "gct")),
+        (
+            "storage.access_key_id",
+            var("TEST_S3_ACCESS_KEY", "gct-test"),
+        ),
+        (
+            "storage.secret_access_key",
+            var("TEST_S3_SECRET_KEY", "gct-test-secret-key"),
+        ),
+        ("storage.region", Value::from("us-east-1")),
+        ("storage.root", Value::from(format!("{prefix}/"))),
+        ("storage.retries", Value::from(1)),
+    ]
 }
 
 /// The Redis server tests use (`TEST_REDIS_URL`); each test has its own key prefix.
@@ -153,6 +181,9 @@ pub async fn spawn_app_via(
             };
             // Make sure the real Redis is there before blaming the app for it.
             redis_cache(&redis_url()).await;
+            for (key, value) in s3_settings(&format!("gct-{}", unique_suffix())) {
+                figment = figment.merge(Serialized::default(key, value));
+            }
             figment = figment
                 .merge(Serialized::default("database.url", url))
                 .merge(Serialized::default("cache.backend", "redis"))

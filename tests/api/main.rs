@@ -7,6 +7,7 @@ mod proxy;
 mod quota;
 mod registry;
 mod rules;
+mod storage_contract;
 
 mod auth;
 mod binary;
