@@ -124,7 +124,11 @@ pub fn random_token() -> String {
 
 /// SHA-256 as hex: how high-entropy secrets (refresh tokens, WeChat codes) are stored and keyed.
 pub fn sha256_hex(value: &str) -> String {
-    hex::encode(Sha256::digest(value.as_bytes()))
+    sha256_hex_bytes(value.as_bytes())
+}
+
+pub fn sha256_hex_bytes(value: &[u8]) -> String {
+    hex::encode(Sha256::digest(value))
 }
 
 #[cfg(test)]

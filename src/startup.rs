@@ -24,7 +24,8 @@ use crate::state::AppState;
 use crate::storage::ObjectStore;
 use crate::wechat::WechatClient;
 use crate::{
-    auth, cases, catalog, consents, db, dev, eligibility, health, policies, staff, telemetry, users,
+    auth, cases, catalog, consents, db, dev, documents, eligibility, health, policies, staff,
+    telemetry, users,
 };
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
@@ -45,6 +46,7 @@ pub const DOCS_PATH: &str = "/docs/";
         (name = "partner", description = "Insurers pushing policies (API key)"),
         (name = "catalog", description = "Reference data for the application form"),
         (name = "cases", description = "The insured's service applications"),
+        (name = "documents", description = "Medical-record photos: upload, read, delete, review"),
         (name = "staff", description = "The specialists' console API (audience `console`)"),
         (name = "health", description = "Probes and metrics"),
         (name = "dev", description = "Dev-only endpoints (never mounted in production)"),
@@ -125,6 +127,7 @@ where
                 .service(cases::routes::get_case)
                 .service(cases::routes::submit_case)
                 .service(cases::routes::cancel_case);
+            documents::routes::mount(api);
             staff::routes::mount(api);
             if dev_clock {
                 api.service(dev::get_clock).service(dev::set_clock);

@@ -2,7 +2,9 @@
 //! kept by hand. Behaviour lives in the application crate, never here.
 
 pub mod app_user;
+pub mod audit_log;
 pub mod case_event;
+pub mod document;
 pub mod holiday;
 pub mod holiday_year;
 pub mod idempotency_key;

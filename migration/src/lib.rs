@@ -19,6 +19,8 @@ mod m20261121_000011_create_case_event;
 mod m20261121_000012_create_idempotency_key;
 mod m20261121_000013_create_notification;
 mod m20261121_000014_create_user_consent;
+mod m20261121_000015_create_document;
+mod m20261121_000016_create_audit_log;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -41,6 +43,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000012_create_idempotency_key::Migration),
             Box::new(m20261121_000013_create_notification::Migration),
             Box::new(m20261121_000014_create_user_consent::Migration),
+            Box::new(m20261121_000015_create_document::Migration),
+            Box::new(m20261121_000016_create_audit_log::Migration),
         ]
     }
 }

@@ -255,7 +255,9 @@ pub fn submission(
     }
 }
 
-/// Says the materials are complete: the case goes to the specialists.
+/// Says the materials are complete: the case goes to the specialists. Refused while the plan's
+/// required categories (by diagnosis state) or those a specialist asked for have no document
+/// that is pending or accepted.
 #[utoipa::path(
     tag = "cases",
     security(("bearer" = [])),
@@ -265,6 +267,7 @@ pub fn submission(
         (status = 200, body = CaseView),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 409, description = "`invalid_transition`, `case_modified`", body = ErrorBody),
+        (status = 422, description = "`materials_missing` (details: `missing` categories)", body = ErrorBody),
     )
 )]
 #[post("/cases/{id}/submit")]
@@ -282,6 +285,22 @@ pub async fn submit_case(
     let (_, service) = plan_of(&state, &case)?;
     let now = state.clocks.business.now();
     let step = view::status_of(&case).submit()?;
+    let documents = crate::documents::store::live_for_case(&state.db, case.id).await?;
+    let missing = crate::documents::store::missing(&service, &case, &documents);
+    if !missing.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "materials_missing",
+            format!(
+                "资料还不齐全，请先上传：{}",
+                missing.iter().map(|m| m.label()).collect::<Vec<_>>().join("、")
+            ),
+        )
+        .with_details(json!({
+            "missing": missing.iter().map(|m| crate::documents::store::category_code(*m)).collect::<Vec<_>>(),
+            "note": crate::documents::store::rule(&service, &case).map(|r| r.note.clone()),
+        })));
+    }
     let mut transition = Transition::new("submitted", step).notify("case_submitted");
     transition.changes = submission(&state, &service, &case, now);
     let saved = store::apply(

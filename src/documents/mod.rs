@@ -1,1 +1,7 @@
-//! placeholder
+//! Medical-record photos: uploaded by the insured as `wx.uploadFile` sends them, checked and
+//! re-encoded by one pipeline, stored privately under generated keys, read only by their owner
+//! and the specialists in scope (every staff read audited), reviewed one by one.
+
+pub mod pipeline;
+pub mod routes;
+pub mod store;

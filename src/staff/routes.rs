@@ -478,6 +478,8 @@ pub async fn request_materials(
                 serde_json::to_string(&body.categories).map_err(ApiError::internal)?,
             ));
             transition.changes.awaited_message = Set(Some(message));
+            // Not complete any more: the SLA that runs from complete materials waits again.
+            transition.changes.materials_complete_at = Set(None);
             Ok(transition)
         },
     )

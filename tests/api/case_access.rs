@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::case_support::*;
+use crate::doc_support::complete_materials;
 use crate::helpers::{Backend, TestApp};
 use crate::on_both_backends;
 
@@ -135,6 +136,7 @@ async fn every_endpoint_answers_only_the_callers_it_should(backend: Backend) {
         status(app, "GET", "/api/v1/cases", Some(&c.viewer), &empty).await,
         401
     );
+    complete_materials(app, &c.owner, &id).await;
     let submitted = ok(app, &format!("/api/v1/cases/{id}/submit"), &c.owner, &empty).await;
 
     // The console: mini-program tokens never open it; scope hides other insurers' cases.

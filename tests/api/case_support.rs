@@ -164,6 +164,7 @@ pub fn id(case: &Value) -> String {
 /// Submit → claim → approve: the case as the specialist last saw it.
 pub async fn approved(app: &TestApp, user: &str, specialist: &str, case: &Value) -> Value {
     let id = id(case);
+    crate::doc_support::complete_materials(app, user, &id).await;
     let submitted = ok(app, &format!("/api/v1/cases/{id}/submit"), user, &json!({})).await;
     let claimed = ok(
         app,

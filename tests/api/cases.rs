@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::case_support::*;
+use crate::doc_support::{complete_materials, jpeg, upload};
 use crate::helpers::{Backend, TestApp, error_body};
 use crate::on_both_backends;
 use crate::registry::{PLAN1, PLAN5};
@@ -454,6 +455,7 @@ async fn plan_4_lead_time_departments_and_the_no_slip_path(backend: Backend) {
     assert_eq!(inpatient["outpatient_first"], true);
     let (status, code, _) = refused(create(&app, &user, "p4-outpatient", &outpatient).await).await;
     assert_eq!((status, code.as_str()), (409, "quota_exhausted"));
+    complete_materials(&app, &user, &id(&inpatient)).await;
     let submitted = ok(
         &app,
         &format!("/api/v1/cases/{}/submit", id(&inpatient)),
@@ -639,6 +641,7 @@ async fn idempotency_keys_and_optimistic_locking(backend: Backend) {
 
     // Two specialists acting on the same version: one wins, the other is told, nothing is lost.
     let specialist = staff(&app, "idem-specialist", "supervisor", None).await;
+    complete_materials(&app, &user, &id(&first)).await;
     let submitted = ok(
         &app,
         &format!("/api/v1/cases/{}/submit", id(&first)),
@@ -698,6 +701,7 @@ async fn specialists_ask_for_materials_and_the_user_sees_what_is_awaited(backend
                                             "diagnosis_state": "suspected", "illness_id": "CI-05"}),
     )
     .await;
+    complete_materials(&app, &user, &id(&case)).await;
     let submitted = ok(
         &app,
         &format!("/api/v1/cases/{}/submit", id(&case)),
@@ -754,6 +758,20 @@ async fn specialists_ask_for_materials_and_the_user_sees_what_is_awaited(backend
         mine["awaiting"]["materials"][1],
         json!({"code": "ct", "label": "CT报告"})
     );
+    // The specialist asked for a CT report: without one the case cannot go back.
+    let (status, code, details) = refused(
+        post(
+            &app,
+            &format!("/api/v1/cases/{}/submit", id(&case)),
+            Some(&user),
+            &json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (422, "materials_missing"));
+    assert_eq!(details["missing"], json!(["ct"]));
+    upload(&app, &user, &id(&case), "ct", &jpeg(32, 24, 77)).await;
     let resubmitted = ok(
         &app,
         &format!("/api/v1/cases/{}/submit", id(&case)),
@@ -837,6 +855,7 @@ async fn the_queue_puts_due_dates_first_and_flags_broken_promises(backend: Backe
     )
     .await;
     for (token, case) in [(&p3, &outpatient), (&p2, &escort), (&p4, &coordination)] {
+        complete_materials(&app, token, &id(case)).await;
         ok(
             &app,
             &format!("/api/v1/cases/{}/submit", id(case)),

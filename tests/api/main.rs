@@ -1,6 +1,7 @@
 //! Black-box tests of the real application over HTTP, on both backends.
 
 mod case_support;
+mod doc_support;
 mod fake_wechat;
 mod helpers;
 mod proxy;
@@ -19,6 +20,7 @@ mod catalog;
 mod consents;
 mod console;
 mod dev_clock;
+mod documents;
 mod errors;
 mod health;
 mod import;

@@ -1,0 +1,40 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "document")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub public_id: Uuid,
+    pub case_id: i64,
+    /// The uploader (the case's applicant).
+    pub user_id: i64,
+    /// A material category (`outpatient_record`, `admission_slip`, …).
+    pub category: String,
+    pub storage_key: String,
+    pub thumbnail_key: String,
+    /// What is stored (`image/jpeg`, `image/png`), decided by content.
+    pub media_type: String,
+    /// What was received, decided by content.
+    pub source_type: String,
+    pub bytes: i64,
+    pub original_bytes: i64,
+    /// SHA-256 of the bytes received: the same photo twice is one document.
+    pub sha256: String,
+    pub width: i32,
+    pub height: i32,
+    /// `pending`, `accepted` or `rejected`.
+    pub review_state: String,
+    pub review_reason: Option<String>,
+    pub review_note: Option<String>,
+    pub reviewer_id: Option<i64>,
+    pub reviewed_at: Option<DateTimeUtc>,
+    pub uploaded_at: DateTimeUtc,
+    pub deleted_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,297 @@
+//! One pipeline for every uploaded photo: the type is decided by content (magic bytes), then a
+//! bounded decode (dimension, pixel and allocation limits checked from the header, before any
+//! pixel is decoded) → the EXIF orientation applied → the longest side capped → a re-encode
+//! (which is what drops EXIF, GPS, XMP and anything appended after the image) → a thumbnail.
+//! CPU-bound: callers run it off the async executor, behind a limit sized to the cores.
+
+use std::io::Cursor;
+
+use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::PngEncoder;
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader};
+
+use crate::config::UploadSettings;
+
+/// What the bytes are, by their content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Jpeg,
+    Png,
+    Webp,
+}
+
+impl Kind {
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Kind::Jpeg => "image/jpeg",
+            Kind::Png => "image/png",
+            Kind::Webp => "image/webp",
+        }
+    }
+
+    fn format(self) -> ImageFormat {
+        match self {
+            Kind::Jpeg => ImageFormat::Jpeg,
+            Kind::Png => ImageFormat::Png,
+            Kind::Webp => ImageFormat::WebP,
+        }
+    }
+}
+
+/// Why a file is not taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("the file is empty")]
+    Empty,
+    #[error("HEIC/HEIF is not accepted")]
+    Heic,
+    /// Not an image type we take; the sniffed type if it has one.
+    #[error("not a JPEG, PNG or WebP image ({0:?})")]
+    Unsupported(Option<&'static str>),
+    #[error("the image declares {width}×{height} pixels")]
+    TooManyPixels { width: u32, height: u32 },
+    #[error("the image is damaged or incomplete: {0}")]
+    Corrupt(String),
+}
+
+/// The image as stored, and its thumbnail.
+#[derive(Debug, Clone)]
+pub struct Processed {
+    /// What was received.
+    pub source: Kind,
+    /// What is stored: JPEG (from JPEG or WebP photos) or PNG (screenshots stay lossless).
+    pub kind: Kind,
+    pub bytes: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    /// JPEG.
+    pub thumbnail: Vec<u8>,
+    pub thumbnail_width: u32,
+    pub thumbnail_height: u32,
+}
+
+/// Decides the type by content alone.
+pub fn sniff(bytes: &[u8]) -> Result<Kind, Refusal> {
+    if bytes.is_empty() {
+        return Err(Refusal::Empty);
+    }
+    if is_heif(bytes) {
+        return Err(Refusal::Heic);
+    }
+    match infer::get(bytes).map(|t| t.mime_type()) {
+        Some("image/jpeg") => Ok(Kind::Jpeg),
+        Some("image/png") => Ok(Kind::Png),
+        Some("image/webp") => Ok(Kind::Webp),
+        Some("image/heif" | "image/heic" | "image/heif-sequence" | "image/heic-sequence") => {
+            Err(Refusal::Heic)
+        }
+        other => Err(Refusal::Unsupported(other)),
+    }
+}
+
+/// An ISO-BMFF `ftyp` box naming a HEIF brand (what iPhones write).
+fn is_heif(bytes: &[u8]) -> bool {
+    if bytes.len() < 12 || &bytes[4..8] != b"ftyp" {
+        return false;
+    }
+    matches!(
+        &bytes[8..12],
+        b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"mif1" | b"msf1"
+    )
+}
+
+/// A JPEG's structure, walked marker by marker: the offset just past its end-of-image marker.
+/// A file cut off before it (a truncated upload) is refused here, because the decoder would
+/// quietly fill the missing rows with grey.
+fn jpeg_end(bytes: &[u8]) -> Result<usize, Refusal> {
+    let truncated = || Refusal::Corrupt("the JPEG ends before its end-of-image marker".to_owned());
+    let mut at = 2; // past SOI
+    loop {
+        // Markers may be padded with 0xFF fill bytes.
+        while bytes.get(at) == Some(&0xFF) && bytes.get(at + 1) == Some(&0xFF) {
+            at += 1;
+        }
+        let (Some(&0xFF), Some(&marker)) = (bytes.get(at), bytes.get(at + 1)) else {
+            return Err(truncated());
+        };
+        at += 2;
+        match marker {
+            0xD9 => return Ok(at),
+            0x01 | 0xD0..=0xD7 => continue,
+            _ => {}
+        }
+        let (Some(&hi), Some(&lo)) = (bytes.get(at), bytes.get(at + 1)) else {
+            return Err(truncated());
+        };
+        let length = usize::from(u16::from_be_bytes([hi, lo]));
+        if length < 2 || at + length > bytes.len() {
+            return Err(truncated());
+        }
+        at += length;
+        if marker == 0xDA {
+            // Entropy-coded data: runs until a marker that is neither stuffing nor a restart.
+            loop {
+                let Some(offset) = bytes[at..].iter().position(|&b| b == 0xFF) else {
+                    return Err(truncated());
+                };
+                at += offset;
+                match bytes.get(at + 1) {
+                    None => return Err(truncated()),
+                    Some(0x00 | 0xD0..=0xD7 | 0xFF) => at += 1,
+                    Some(_) => break,
+                }
+            }
+        }
+    }
+}
+
+fn decode_error(error: ImageError) -> Refusal {
+    match error {
+        ImageError::Limits(e) => Refusal::Corrupt(format!("over the decoding limits: {e}")),
+        other => Refusal::Corrupt(other.to_string()),
+    }
+}
+
+/// Runs the whole pipeline on an upload.
+pub fn process(bytes: &[u8], settings: &UploadSettings) -> Result<Processed, Refusal> {
+    let source = sniff(bytes)?;
+    let image_bytes = match source {
+        // Anything after the end-of-image marker (an HTML page, a ZIP) is not read at all.
+        Kind::Jpeg => &bytes[..jpeg_end(bytes)?],
+        Kind::Png | Kind::Webp => bytes,
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(image_bytes), source.format());
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(settings.max_dimension);
+    limits.max_image_height = Some(settings.max_dimension);
+    limits.max_alloc = Some(settings.max_decode_bytes);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|e| match e {
+        ImageError::Limits(_) => header_dimensions(image_bytes, source).map_or_else(
+            || Refusal::TooManyPixels {
+                width: settings.max_dimension.saturating_add(1),
+                height: settings.max_dimension.saturating_add(1),
+            },
+            |(width, height)| Refusal::TooManyPixels { width, height },
+        ),
+        other => decode_error(other),
+    })?;
+    let (width, height) = decoder.dimensions();
+    if width == 0
+        || height == 0
+        || width > settings.max_dimension
+        || height > settings.max_dimension
+        || u64::from(width) * u64::from(height) > settings.max_pixels
+    {
+        return Err(Refusal::TooManyPixels { width, height });
+    }
+    let orientation = decoder.orientation().map_err(decode_error)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
+    image.apply_orientation(orientation);
+
+    let longest = image.width().max(image.height());
+    if longest > settings.max_side {
+        let scale = f64::from(settings.max_side) / f64::from(longest);
+        let w = ((f64::from(image.width()) * scale).round() as u32).max(1);
+        let h = ((f64::from(image.height()) * scale).round() as u32).max(1);
+        image = image.resize_exact(w, h, FilterType::CatmullRom);
+    }
+
+    let kind = match source {
+        Kind::Png => Kind::Png,
+        Kind::Jpeg | Kind::Webp => Kind::Jpeg,
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    match kind {
+        Kind::Png => {
+            let image = if image.color().has_alpha() {
+                DynamicImage::ImageRgba8(image.to_rgba8())
+            } else {
+                DynamicImage::ImageRgb8(image.to_rgb8())
+            };
+            image
+                .write_with_encoder(PngEncoder::new(&mut out))
+                .map_err(|e| Refusal::Corrupt(e.to_string()))?;
+        }
+        Kind::Jpeg | Kind::Webp => {
+            DynamicImage::ImageRgb8(image.to_rgb8())
+                .write_with_encoder(JpegEncoder::new_with_quality(
+                    &mut out,
+                    settings.jpeg_quality,
+                ))
+                .map_err(|e| Refusal::Corrupt(e.to_string()))?;
+        }
+    }
+
+    let thumb = image.thumbnail(settings.thumbnail_side, settings.thumbnail_side);
+    let mut thumbnail = Vec::new();
+    DynamicImage::ImageRgb8(thumb.to_rgb8())
+        .write_with_encoder(JpegEncoder::new_with_quality(
+            &mut thumbnail,
+            settings.thumbnail_quality,
+        ))
+        .map_err(|e| Refusal::Corrupt(e.to_string()))?;
+
+    Ok(Processed {
+        source,
+        kind,
+        bytes: out,
+        width: image.width(),
+        height: image.height(),
+        thumbnail,
+        thumbnail_width: thumb.width(),
+        thumbnail_height: thumb.height(),
+    })
+}
+
+/// The dimensions a header declares, read without the decoder's limits (for the refusal).
+fn header_dimensions(bytes: &[u8], kind: Kind) -> Option<(u32, u32)> {
+    ImageReader::with_format(Cursor::new(bytes), kind.format())
+        .into_dimensions()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffing_reads_content_not_names() {
+        assert_eq!(sniff(b""), Err(Refusal::Empty));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), Ok(Kind::Jpeg));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Ok(Kind::Png));
+        assert_eq!(sniff(b"RIFF\x10\0\0\0WEBPVP8 "), Ok(Kind::Webp));
+        assert_eq!(
+            sniff(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"),
+            Err(Refusal::Heic)
+        );
+        assert!(matches!(
+            sniff(b"<!DOCTYPE html><html><script>alert(1)</script>"),
+            Err(Refusal::Unsupported(_))
+        ));
+        assert_eq!(
+            sniff(b"PK\x03\x04\x14\0\0\0\0\0"),
+            Err(Refusal::Unsupported(Some("application/zip")))
+        );
+        assert!(matches!(
+            sniff(b"GIF89a\x01\0\x01\0"),
+            Err(Refusal::Unsupported(_))
+        ));
+    }
+
+    #[test]
+    fn a_jpeg_cut_anywhere_has_no_end() {
+        let mut jpeg = Vec::new();
+        DynamicImage::new_rgb8(40, 30)
+            .write_with_encoder(JpegEncoder::new_with_quality(&mut jpeg, 80))
+            .expect("encode");
+        assert_eq!(jpeg_end(&jpeg), Ok(jpeg.len()));
+        for cut in [3, 20, jpeg.len() / 2, jpeg.len() - 1] {
+            assert!(jpeg_end(&jpeg[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut tailed = jpeg.clone();
+        tailed.extend_from_slice(b"<html>\xFF\xD9</html>");
+        assert_eq!(jpeg_end(&tailed), Ok(jpeg.len()));
+    }
+}
