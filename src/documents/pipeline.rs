@@ -202,46 +202,40 @@ pub fn process(bytes: &[u8], settings: &UploadSettings) -> Result<Processed, Ref
         Kind::Png => Kind::Png,
         Kind::Jpeg | Kind::Webp => Kind::Jpeg,
     };
-    let mut out = Vec::with_capacity(bytes.len());
-    match kind {
-        Kind::Png => {
-            let image = if image.color().has_alpha() {
-                DynamicImage::ImageRgba8(image.to_rgba8())
-            } else {
-                DynamicImage::ImageRgb8(image.to_rgb8())
-            };
-            image
-                .write_with_encoder(PngEncoder::new(&mut out))
-                .map_err(|e| Refusal::Corrupt(e.to_string()))?;
-        }
-        Kind::Jpeg | Kind::Webp => {
-            DynamicImage::ImageRgb8(image.to_rgb8())
-                .write_with_encoder(JpegEncoder::new_with_quality(
-                    &mut out,
-                    settings.jpeg_quality,
-                ))
-                .map_err(|e| Refusal::Corrupt(e.to_string()))?;
-        }
-    }
-
+    // The thumbnail first, from a borrow; then the image is converted by value (no copy when
+    // it already is 8-bit RGB, as decoded JPEGs are).
     let thumb = image.thumbnail(settings.thumbnail_side, settings.thumbnail_side);
+    let (width, height) = (image.width(), image.height());
+    let (thumbnail_width, thumbnail_height) = (thumb.width(), thumb.height());
     let mut thumbnail = Vec::new();
-    DynamicImage::ImageRgb8(thumb.to_rgb8())
+    DynamicImage::ImageRgb8(thumb.into_rgb8())
         .write_with_encoder(JpegEncoder::new_with_quality(
             &mut thumbnail,
             settings.thumbnail_quality,
         ))
         .map_err(|e| Refusal::Corrupt(e.to_string()))?;
+    let mut out = Vec::with_capacity(bytes.len());
+    let encoded = match kind {
+        Kind::Png if image.color().has_alpha() => DynamicImage::ImageRgba8(image.into_rgba8())
+            .write_with_encoder(PngEncoder::new(&mut out)),
+        Kind::Png => {
+            DynamicImage::ImageRgb8(image.into_rgb8()).write_with_encoder(PngEncoder::new(&mut out))
+        }
+        Kind::Jpeg | Kind::Webp => DynamicImage::ImageRgb8(image.into_rgb8()).write_with_encoder(
+            JpegEncoder::new_with_quality(&mut out, settings.jpeg_quality),
+        ),
+    };
+    encoded.map_err(|e| Refusal::Corrupt(e.to_string()))?;
 
     Ok(Processed {
         source,
         kind,
         bytes: out,
-        width: image.width(),
-        height: image.height(),
+        width,
+        height,
         thumbnail,
-        thumbnail_width: thumb.width(),
-        thumbnail_height: thumb.height(),
+        thumbnail_width,
+        thumbnail_height,
     })
 }
 

@@ -237,7 +237,11 @@ const MAX_FIELDS: usize = 16;
 
 /// Reads the multipart body as it arrives: the file part up to `max_file` bytes (refused the
 /// moment it crosses the limit, the rest never read), small form fields, nothing else.
-async fn read_upload(mut multipart: Multipart, max_file: usize) -> Result<Upload, ApiError> {
+async fn read_upload(
+    mut multipart: Multipart,
+    max_file: usize,
+    expected: usize,
+) -> Result<Upload, ApiError> {
     let mut file: Option<Bytes> = None;
     let mut category = None;
     let mut fields = 0;
@@ -251,7 +255,8 @@ async fn read_upload(mut multipart: Multipart, max_file: usize) -> Result<Upload
             if file.is_some() {
                 return Err(bad_upload("too_many_files", "每次只能上传一张照片"));
             }
-            let mut buffer = BytesMut::new();
+            // Sized from Content-Length (capped by the limit): no doubling of a 10 MB buffer.
+            let mut buffer = BytesMut::with_capacity(expected.min(max_file));
             while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
                 if buffer.len() + chunk.len() > max_file {
                     return Err(ApiError::new(
@@ -359,9 +364,16 @@ pub async fn upload(
         return Err(too_many_documents(settings.max_documents_per_case));
     }
 
+    let expected = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
     let upload = read_upload(
         Multipart::new(req.headers(), payload),
         settings.max_file_bytes,
+        expected,
     )
     .await?;
     let category = upload
@@ -399,25 +411,29 @@ pub async fn upload(
         return Ok(HttpResponse::Ok().json(view(&existing, case.public_id, true)));
     }
 
-    let processed = process(&state, upload.file.clone()).await?;
+    let original_bytes = upload.file.len();
+    let processed = process(&state, upload.file).await?;
     let public_id = Uuid::new_v4();
     let (key, thumbnail_key) = store::keys(case.public_id, public_id);
+    let (kind, source, width, height) = (
+        processed.kind,
+        processed.source,
+        processed.width,
+        processed.height,
+    );
+    let stored_bytes = processed.bytes.len();
     let stored = async {
         state
             .storage
             .put(
                 &thumbnail_key,
-                Bytes::from(processed.thumbnail.clone()),
+                Bytes::from(processed.thumbnail),
                 "image/jpeg",
             )
             .await?;
         state
             .storage
-            .put(
-                &key,
-                Bytes::from(processed.bytes.clone()),
-                processed.kind.media_type(),
-            )
+            .put(&key, Bytes::from(processed.bytes), kind.media_type())
             .await
     };
     if let Err(e) = stored.await {
@@ -433,13 +449,13 @@ pub async fn upload(
         category: Set(store::category_code(category)),
         storage_key: Set(key.clone()),
         thumbnail_key: Set(thumbnail_key.clone()),
-        media_type: Set(processed.kind.media_type().to_owned()),
-        source_type: Set(processed.source.media_type().to_owned()),
-        bytes: Set(processed.bytes.len() as i64),
-        original_bytes: Set(upload.file.len() as i64),
+        media_type: Set(kind.media_type().to_owned()),
+        source_type: Set(source.media_type().to_owned()),
+        bytes: Set(stored_bytes as i64),
+        original_bytes: Set(original_bytes as i64),
         sha256: Set(sha256.clone()),
-        width: Set(i32::try_from(processed.width).unwrap_or(i32::MAX)),
-        height: Set(i32::try_from(processed.height).unwrap_or(i32::MAX)),
+        width: Set(i32::try_from(width).unwrap_or(i32::MAX)),
+        height: Set(i32::try_from(height).unwrap_or(i32::MAX)),
         review_state: Set(PENDING.to_owned()),
         uploaded_at: Set(now),
         ..Default::default()

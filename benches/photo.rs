@@ -1,0 +1,30 @@
+//! A stand-in for a phone camera photo of a medical record: 4000×3000, smooth light paper
+//! with dark print and sensor noise, so that JPEG compresses it as it compresses a real photo
+//! (about 4 MB at quality 92). Deterministic: the same arguments give the same bytes.
+
+use image::codecs::jpeg::JpegEncoder;
+use image::{DynamicImage, Rgb, RgbImage};
+
+pub fn photo(width: u32, height: u32, quality: u8, noise: u32, seed: u64) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let img = RgbImage::from_fn(width, height, |x, y| {
+        // Paper lit unevenly, lines of "text" every 40 px.
+        let light = 200 + ((x + y) * 40 / (width + height)) as i32;
+        let ink = (y % 40 < 6) && ((x / 9 + y / 40) % 5 != 0);
+        let base = if ink { 40 } else { light };
+        let n = (next() % u64::from(noise * 2 + 1)) as i32 - noise as i32;
+        let v = |offset: i32| (base + offset + n).clamp(0, 255) as u8;
+        Rgb([v(6), v(2), v(-4)])
+    });
+    let mut out = Vec::new();
+    DynamicImage::ImageRgb8(img)
+        .write_with_encoder(JpegEncoder::new_with_quality(&mut out, quality))
+        .expect("encode");
+    out
+}
