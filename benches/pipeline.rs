@@ -2,6 +2,9 @@
 //! thumbnail) on a typical 12-megapixel phone photo: the floor the upload endpoint is measured
 //! against. `cargo bench --bench pipeline` (ITERATIONS, default 15).
 
+// A benchmark reports on stdout.
+#![allow(clippy::print_stdout)]
+
 mod photo;
 
 use std::time::{Duration, Instant};
