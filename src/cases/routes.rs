@@ -67,11 +67,12 @@ pub fn plan_of(state: &AppState, case: &Case) -> Result<(Arc<Plan>, Service), Ap
     Ok((plan, service))
 }
 
-fn case_not_found() -> ApiError {
+pub fn case_not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "未找到该申请")
 }
 
-async fn own_case(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Case, ApiError> {
+/// The caller's own case (another user's is a 404, as if it did not exist).
+pub async fn own_case(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Case, ApiError> {
     store::find_for_user(&state.db, user.user_id, id)
         .await?
         .ok_or_else(case_not_found)

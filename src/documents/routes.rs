@@ -21,6 +21,7 @@ use uuid::Uuid;
 use super::pipeline::{self, Processed, Refusal};
 use super::store::{self, ACCEPTED, CATEGORIES, Document, Inserted, PENDING, REJECTED};
 use crate::auth::CurrentUser;
+use crate::cases::routes::{case_not_found, own_case};
 use crate::cases::store::{self as cases, Case};
 use crate::cases::view::status_of;
 use crate::consents::{self, MEDICAL_RECORDS};
@@ -147,10 +148,6 @@ fn view(doc: &Document, case_public_id: Uuid, duplicate: bool) -> DocumentView {
         thumbnail_url: format!("/api/v1/documents/{}/thumbnail", doc.public_id),
         duplicate,
     }
-}
-
-fn case_not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "未找到该申请")
 }
 
 fn document_not_found() -> ApiError {
@@ -290,12 +287,6 @@ async fn read_upload(
         )
     })?;
     Ok(Upload { file, category })
-}
-
-async fn own_case(state: &AppState, user: &CurrentUser, id: Uuid) -> Result<Case, ApiError> {
-    cases::find_for_user(&state.db, user.user_id, id)
-        .await?
-        .ok_or_else(case_not_found)
 }
 
 /// Removes objects written for an upload that did not become a document.
