@@ -90,7 +90,7 @@ ensure_s3() {
     mkdir -p "$S3_ROOT"
     say "starting s3s-fs on $rest"
     nohup s3s-fs --host "${rest%%:*}" --port "${rest##*:}" --access-key "$TEST_S3_ACCESS_KEY" \
-      --secret-key "$TEST_S3_SECRET_KEY" "$S3_ROOT" >"$S3_ROOT.log" 2>&1 &
+      --secret-key "$TEST_S3_SECRET_KEY" "$S3_ROOT" </dev/null >"$S3_ROOT.log" 2>&1 &
     for _ in $(seq 1 40); do s3_up && break; sleep 0.25; done
     s3_up || die "S3 at $TEST_S3_ENDPOINT did not come up (see $S3_ROOT.log)"
   fi
