@@ -1,5 +1,5 @@
-//! Probes and metrics: `/health/live` (the process answers), `/health/ready` (the database and
-//! the cache answer, each within the check timeout), `/metrics` (Prometheus text format).
+//! Probes and metrics: `/health/live` (the process answers), `/health/ready` (the database,
+//! the cache and the object store answer, each within the check timeout), `/metrics` (Prometheus text format).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
@@ -29,6 +29,8 @@ pub struct ReadyChecks {
     pub database: &'static str,
     /// `ok` or `down`.
     pub cache: &'static str,
+    /// `ok` or `down`: the object store (medical-record photos).
+    pub storage: &'static str,
 }
 
 /// The process is up and serving.
@@ -41,12 +43,12 @@ pub async fn live() -> web::Json<LiveResponse> {
     web::Json(LiveResponse { status: "ok" })
 }
 
-/// The database and the cache both answer.
+/// The database, the cache and the object store answer.
 #[utoipa::path(
     tag = "health",
     responses(
         (status = 200, description = "Ready to serve", body = ReadyResponse),
-        (status = 503, description = "`not_ready`: the database or the cache is down; `details` says which", body = ErrorBody),
+        (status = 503, description = "`not_ready`: the database, the cache or the object store is down; `details` says which", body = ErrorBody),
     )
 )]
 #[get("/health/ready")]
@@ -64,24 +66,40 @@ pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<ReadyResponse
             Ok(Ok(()))
         )
     };
-    let (database, cache) = tokio::join!(database, cache);
+    let storage = async {
+        matches!(
+            tokio::time::timeout(timeout, state.storage.check()).await,
+            Ok(Ok(()))
+        )
+    };
+    let (database, cache, storage) = tokio::join!(database, cache, storage);
     let word = |up: bool| if up { "ok" } else { "down" };
-    if database && cache {
+    if database && cache && storage {
         return Ok(web::Json(ReadyResponse {
             status: "ok",
             checks: ReadyChecks {
                 database: "ok",
                 cache: "ok",
+                storage: "ok",
             },
         }));
     }
-    tracing::warn!(database = word(database), cache = word(cache), "not ready");
+    tracing::warn!(
+        database = word(database),
+        cache = word(cache),
+        storage = word(storage),
+        "not ready"
+    );
     Err(ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
         codes::NOT_READY,
         "服务暂时不可用，请稍后重试",
     )
-    .with_details(json!({ "database": word(database), "cache": word(cache) }))
+    .with_details(json!({
+        "database": word(database),
+        "cache": word(cache),
+        "storage": word(storage),
+    }))
     .retry_after(1))
 }
 

@@ -9,14 +9,14 @@ async fn liveness_answers_ok(backend: Backend) {
     assert_eq!(body["status"], "ok");
 }
 
-async fn readiness_checks_the_database_and_the_cache(backend: Backend) {
+async fn readiness_checks_the_database_the_cache_and_the_store(backend: Backend) {
     let app = spawn_app(backend).await;
     let response = app.health_ready().await;
     assert_eq!(response.status().as_u16(), 200);
     let body: serde_json::Value = response.json().await.expect("JSON");
     assert_eq!(
         body,
-        serde_json::json!({"status": "ok", "checks": {"database": "ok", "cache": "ok"}})
+        serde_json::json!({"status": "ok", "checks": {"database": "ok", "cache": "ok", "storage": "ok"}})
     );
     let expected = match backend {
         Backend::Sqlite => "memory",
@@ -72,7 +72,32 @@ async fn metrics_count_requests_by_route_pattern(backend: Backend) {
 
 on_both_backends!(
     liveness_answers_ok,
-    readiness_checks_the_database_and_the_cache,
+    readiness_checks_the_database_the_cache_and_the_store,
     every_response_carries_a_request_id,
     metrics_count_requests_by_route_pattern,
 );
+
+/// The S3 server unreachable (a closed port): not ready, and it says which.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_fails_while_the_object_store_is_unreachable() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let app = crate::helpers::spawn_app_with(Backend::Postgres, move |f| {
+        f.merge(figment::providers::Serialized::default(
+            "storage.endpoint",
+            format!("http://127.0.0.1:{port}"),
+        ))
+        .merge(figment::providers::Serialized::default(
+            "storage.retries",
+            0,
+        ))
+    })
+    .await;
+    let (status, code, details) = crate::helpers::error_body(app.health_ready().await).await;
+    assert_eq!((status, code.as_str()), (503, "not_ready"));
+    assert_eq!(
+        details,
+        serde_json::json!({"database": "ok", "cache": "ok", "storage": "down"})
+    );
+}
