@@ -2,14 +2,13 @@
 //! (`APP_CLOCK__ADJUSTABLE=true`); they answer loopback callers only.
 //! `PUT /api/v1/dev/clock` moves the business clock so date rules can be tried through the API.
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, get, put, web};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Asia::Shanghai;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, Kind};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -81,7 +80,7 @@ pub async fn set_clock(
     loopback_only(&req)?;
     let Some(clock) = &state.clocks.adjustable else {
         return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
+            Kind::NotFound,
             crate::error::codes::NOT_FOUND,
             "请求的接口不存在",
         ));

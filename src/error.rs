@@ -2,20 +2,14 @@
 //! snake_case contract the mini-program and the console switch on (pinned by tests); `message`
 //! is Chinese text a user can act on; `details` is an object (empty when there is nothing more).
 //!
-//! Areas keep their own `thiserror` enums and convert into [`ApiError`]. actix's own extractor
-//! errors are mapped by the `*_config` functions below, and [`envelope_fallback`] rewrites any
-//! response that still leaves the app as a non-JSON error (an unknown route, a wrong method).
+//! Each area keeps its own `thiserror` enum ([`AreaError`]): the variant names are the codes
+//! (snake_case), the `#[error]` texts are the messages, and one `kind` match per area decides
+//! the status. They convert into [`ApiError`], the value a handler returns; the web glue
+//! (`crate::http::errors`) turns that into a response. Nothing here knows the web framework.
 //! 5xx bodies never carry internals: the cause goes to the log, the client gets a generic text.
 
 use std::borrow::Cow;
 
-use actix_web::body::{BoxBody, EitherBody, MessageBody};
-use actix_web::dev::ServiceResponse;
-use actix_web::error::{JsonPayloadError, PathError, PayloadError, QueryPayloadError};
-use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::middleware::ErrorHandlerResponse;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -33,10 +27,103 @@ pub struct ErrorBody {
     pub details: Value,
 }
 
+/// What kind of refusal an error is: decides the HTTP status, named for its meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Unprocessable,
+    TooManyRequests,
+    Internal,
+    Unavailable,
+}
+
+impl Kind {
+    pub fn status(self) -> u16 {
+        match self {
+            Kind::BadRequest => 400,
+            Kind::Unauthorized => 401,
+            Kind::Forbidden => 403,
+            Kind::NotFound => 404,
+            Kind::MethodNotAllowed => 405,
+            Kind::Conflict => 409,
+            Kind::PayloadTooLarge => 413,
+            Kind::UnsupportedMediaType => 415,
+            Kind::Unprocessable => 422,
+            Kind::TooManyRequests => 429,
+            Kind::Internal => 500,
+            Kind::Unavailable => 503,
+        }
+    }
+
+    /// The kind of an HTTP status (for responses the framework made itself).
+    pub fn of_status(status: u16) -> Self {
+        match status {
+            401 => Kind::Unauthorized,
+            403 => Kind::Forbidden,
+            404 => Kind::NotFound,
+            405 => Kind::MethodNotAllowed,
+            409 => Kind::Conflict,
+            413 => Kind::PayloadTooLarge,
+            415 => Kind::UnsupportedMediaType,
+            422 => Kind::Unprocessable,
+            429 => Kind::TooManyRequests,
+            503 => Kind::Unavailable,
+            s if s >= 500 => Kind::Internal,
+            _ => Kind::BadRequest,
+        }
+    }
+}
+
+/// An area's error enum: the variant's snake_case name is its code (`strum::IntoStaticStr`), its
+/// `Display` (the `#[error]` text) its message; the area says the kind and any details.
+/// Variants that carry another area's error or a [`Fault`] pass it through unchanged.
+pub trait AreaError: std::error::Error + Sized {
+    fn kind(&self) -> Kind;
+    fn code(&self) -> &'static str;
+    fn details(&self) -> Value {
+        json!({})
+    }
+    /// Another area's error or a fault, answered as itself.
+    fn pass_through(self) -> Result<ApiError, Self> {
+        Err(self)
+    }
+    /// Every code the area answers with (pass-through variants excluded): the public contract.
+    fn codes() -> Vec<&'static str>;
+}
+
+/// The codes of an area enum: its variant names less those that pass another error through.
+pub fn variant_codes(names: &[&'static str], pass_through: &[&str]) -> Vec<&'static str> {
+    names
+        .iter()
+        .copied()
+        .filter(|name| !pass_through.contains(name))
+        .collect()
+}
+
+/// A dependency failed or a bug surfaced: never the user's doing. Every area enum carries it.
+#[derive(Debug, thiserror::Error)]
+pub enum Fault {
+    #[error(transparent)]
+    Database(#[from] sea_orm::DbErr),
+    #[error(transparent)]
+    Cache(#[from] crate::cache::CacheError),
+    #[error("object storage: {0}")]
+    Storage(#[from] crate::storage::StorageError),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
 /// An error on its way to the client.
 #[derive(Debug)]
 pub struct ApiError {
-    status: StatusCode,
+    kind: Kind,
     code: &'static str,
     message: Cow<'static, str>,
     details: Value,
@@ -45,18 +132,25 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(
-        status: StatusCode,
-        code: &'static str,
-        message: impl Into<Cow<'static, str>>,
-    ) -> Self {
+    pub fn new(kind: Kind, code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
         Self {
-            status,
+            kind,
             code,
             message: message.into(),
             details: json!({}),
             retry_after_secs: None,
             cause: None,
+        }
+    }
+
+    /// The answer an area error gives.
+    pub fn from_area<E: AreaError>(error: E) -> Self {
+        match error.pass_through() {
+            Ok(api) => api,
+            Err(error) => {
+                let message = error.to_string();
+                Self::new(error.kind(), error.code(), message).with_details(error.details())
+            }
         }
     }
 
@@ -76,18 +170,30 @@ impl ApiError {
         self
     }
 
-    pub fn status(&self) -> StatusCode {
-        self.status
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    pub fn status(&self) -> u16 {
+        self.kind.status()
     }
 
     pub fn code(&self) -> &'static str {
         self.code
     }
 
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        self.retry_after_secs
+    }
+
+    pub fn cause(&self) -> Option<&anyhow::Error> {
+        self.cause.as_ref()
+    }
+
     /// An unexpected failure: logged with its cause chain, answered with a generic 500.
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
         let mut error = Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
+            Kind::Internal,
             codes::INTERNAL_ERROR,
             "服务器开小差了，请稍后重试",
         );
@@ -97,18 +203,14 @@ impl ApiError {
 
     /// A dependency (database, cache, WeChat) is unreachable right now.
     pub fn unavailable(code: &'static str, cause: impl Into<anyhow::Error>) -> Self {
-        let mut error = Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            code,
-            "服务暂时不可用，请稍后重试",
-        )
-        .retry_after(5);
+        let mut error =
+            Self::new(Kind::Unavailable, code, "服务暂时不可用，请稍后重试").retry_after(5);
         error.cause = Some(cause.into());
         error
     }
 
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, codes::NOT_FOUND, "请求的内容不存在")
+        Self::new(Kind::NotFound, codes::NOT_FOUND, "请求的内容不存在")
     }
 
     pub fn body(&self) -> ErrorBody {
@@ -122,7 +224,7 @@ impl ApiError {
 
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.status.as_u16(), self.code)?;
+        write!(f, "{} {}", self.status(), self.code)?;
         if let Some(cause) = &self.cause {
             write!(f, ": {cause:#}")?;
         }
@@ -131,12 +233,6 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
-
-impl From<crate::wechat::WechatError> for ApiError {
-    fn from(error: crate::wechat::WechatError) -> Self {
-        Self::unavailable(crate::auth::error::codes::WECHAT_UNAVAILABLE, error)
-    }
-}
 
 impl From<anyhow::Error> for ApiError {
     fn from(cause: anyhow::Error) -> Self {
@@ -170,31 +266,15 @@ impl From<sea_orm::DbErr> for ApiError {
     }
 }
 
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        self.status
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        if self.status.is_server_error() {
-            match &self.cause {
-                Some(cause) => {
-                    tracing::error!(code = self.code, error = %format!("{cause:#}"), "request failed")
-                }
-                None => tracing::error!(code = self.code, "request failed"),
-            }
+impl From<Fault> for ApiError {
+    fn from(fault: Fault) -> Self {
+        match fault {
+            Fault::Database(e) => e.into(),
+            Fault::Cache(e) => e.into(),
+            Fault::Storage(e) => Self::unavailable(codes::STORAGE_UNAVAILABLE, e)
+                .with_message("资料存储暂时不可用，请稍后重试"),
+            Fault::Unexpected(e) => Self::internal(e),
         }
-        let mut response = HttpResponse::build(self.status);
-        if self.status == StatusCode::UNAUTHORIZED {
-            response.insert_header((
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer realm=\"green-channel\""),
-            ));
-        }
-        if let Some(seconds) = self.retry_after_secs {
-            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
-        }
-        response.json(self.body())
     }
 }
 
@@ -214,173 +294,26 @@ pub mod codes {
     pub const SERVICE_UNAVAILABLE: &str = "service_unavailable";
     pub const DATABASE_UNAVAILABLE: &str = "database_unavailable";
     pub const CACHE_UNAVAILABLE: &str = "cache_unavailable";
-}
+    pub const STORAGE_UNAVAILABLE: &str = "storage_unavailable";
 
-/// JSON bodies: size limit, content type and syntax each get their own code.
-pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .error_handler(move |error, _req| json_error(error, limit).into())
-}
-
-fn json_error(error: JsonPayloadError, limit: usize) -> ApiError {
-    match error {
-        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-            too_large(limit)
-        }
-        JsonPayloadError::ContentType => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            codes::UNSUPPORTED_MEDIA_TYPE,
-            "请求内容类型必须是 application/json",
-        ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            codes::INVALID_BODY,
-            "请求内容缺少字段或字段格式不正确",
-        )
-        .with_details(json!({ "reason": e.to_string() })),
-        JsonPayloadError::Deserialize(e) => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            codes::MALFORMED_JSON,
-            "请求内容不是有效的 JSON",
-        )
-        .with_details(json!({ "line": e.line(), "column": e.column() })),
-        JsonPayloadError::Payload(PayloadError::Overflow) => too_large(limit),
-        JsonPayloadError::Payload(_) => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            codes::BAD_REQUEST,
-            "请求内容不完整，请重试",
-        ),
-        _ => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            codes::BAD_REQUEST,
-            "请求内容无法读取，请重试",
-        ),
-    }
-}
-
-fn too_large(limit: usize) -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        codes::PAYLOAD_TOO_LARGE,
-        "请求内容过大",
-    )
-    .with_details(json!({ "limit_bytes": limit }))
-}
-
-/// Raw bodies (`Bytes`, `String` extractors).
-pub fn payload_config(limit: usize) -> web::PayloadConfig {
-    web::PayloadConfig::new(limit)
-}
-
-pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default().error_handler(|error, _req| {
-        let reason = match &error {
-            QueryPayloadError::Deserialize(e) => e.to_string(),
-            other => other.to_string(),
-        };
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            codes::INVALID_QUERY,
-            "查询参数不正确",
-        )
-        .with_details(json!({ "reason": reason }))
-        .into()
-    })
-}
-
-pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|error, _req| {
-        let reason = match &error {
-            PathError::Deserialize(e) => e.to_string(),
-            other => other.to_string(),
-        };
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            codes::INVALID_PATH,
-            "路径参数不正确",
-        )
-        .with_details(json!({ "reason": reason }))
-        .into()
-    })
-}
-
-/// The default service: an unknown route, or a known one asked with a method it does not take
-/// (method-guarded resources fall through to here rather than answering 405 themselves).
-pub async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    if req.resource_map().has_resource(req.path()) {
-        return Err(ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            codes::METHOD_NOT_ALLOWED,
-            "该接口不支持此请求方法",
-        ));
-    }
-    Err(ApiError::new(
-        StatusCode::NOT_FOUND,
-        codes::NOT_FOUND,
-        "请求的接口不存在",
-    ))
-}
-
-/// Error responses that leave the app without our envelope (a wrong method, actix's own 4xx,
-/// a 5xx from a library) are rewritten here, so a client only ever sees one format.
-pub fn envelope_fallback<B: MessageBody + 'static>(
-    response: ServiceResponse<B>,
-) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if is_json {
-        return Ok(ErrorHandlerResponse::Response(
-            response.map_into_left_body(),
-        ));
-    }
-    let status = response.status();
-    let error = match status {
-        StatusCode::NOT_FOUND => ApiError::new(status, codes::NOT_FOUND, "请求的接口不存在"),
-        StatusCode::METHOD_NOT_ALLOWED => {
-            ApiError::new(status, codes::METHOD_NOT_ALLOWED, "该接口不支持此请求方法")
-        }
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::new(status, codes::PAYLOAD_TOO_LARGE, "请求内容过大")
-        }
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
-            status,
-            codes::UNSUPPORTED_MEDIA_TYPE,
-            "不支持的请求内容类型",
-        ),
-        StatusCode::SERVICE_UNAVAILABLE => ApiError::new(
-            status,
-            codes::SERVICE_UNAVAILABLE,
-            "服务暂时不可用，请稍后重试",
-        ),
-        s if s.is_server_error() => ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            codes::INTERNAL_ERROR,
-            "服务器开小差了，请稍后重试",
-        ),
-        s => ApiError::new(s, codes::BAD_REQUEST, "请求不正确"),
-    };
-    let (request, old) = response.into_parts();
-    let mut new = HttpResponse::build(error.status());
-    // Keep the headers that other layers set (request id, Allow, Retry-After) but the body's own.
-    for (name, value) in old.headers() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            new.append_header((name.clone(), value.clone()));
-        }
-    }
-    new.insert_header((
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    ));
-    let body: BoxBody = BoxBody::new(serde_json::to_string(&error.body()).unwrap_or_default());
-    let new = new.body(body);
-    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(
-        request,
-        new.map_body(|_, b| EitherBody::right(b)),
-    )))
+    /// Every shared code (the public contract, with the areas' own).
+    pub const ALL: &[&str] = &[
+        INTERNAL_ERROR,
+        NOT_FOUND,
+        METHOD_NOT_ALLOWED,
+        MALFORMED_JSON,
+        INVALID_BODY,
+        PAYLOAD_TOO_LARGE,
+        UNSUPPORTED_MEDIA_TYPE,
+        INVALID_QUERY,
+        INVALID_PATH,
+        BAD_REQUEST,
+        NOT_READY,
+        SERVICE_UNAVAILABLE,
+        DATABASE_UNAVAILABLE,
+        CACHE_UNAVAILABLE,
+        STORAGE_UNAVAILABLE,
+    ];
 }
 
 #[cfg(test)]
@@ -391,19 +324,15 @@ mod tests {
     fn an_unreachable_dependency_is_a_503_not_a_500() {
         let cache: ApiError =
             crate::cache::CacheError::Unavailable("connection refused".to_owned()).into();
-        assert_eq!(cache.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(cache.status(), 503);
         assert_eq!(cache.code(), codes::CACHE_UNAVAILABLE);
         let db: ApiError =
             sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout).into();
-        assert_eq!(db.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(db.status(), 503);
         assert_eq!(db.code(), codes::DATABASE_UNAVAILABLE);
-        assert!(
-            db.error_response()
-                .headers()
-                .contains_key(header::RETRY_AFTER)
-        );
+        assert_eq!(db.retry_after_secs(), Some(5));
         let bug: ApiError = sea_orm::DbErr::Custom("syntax".to_owned()).into();
-        assert_eq!(bug.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(bug.status(), 500);
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! Probes and metrics: `/health/live` (the process answers), `/health/ready` (the database,
 //! the cache and the object store answer, each within the check timeout), `/metrics` (Prometheus text format).
 
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
+use crate::error::Kind;
 use crate::error::{ApiError, ErrorBody, codes};
 use crate::state::AppState;
 
@@ -91,7 +91,7 @@ pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<ReadyResponse
         "not ready"
     );
     Err(ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
+        Kind::Unavailable,
         codes::NOT_READY,
         "服务暂时不可用，请稍后重试",
     )

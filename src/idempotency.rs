@@ -3,8 +3,6 @@
 //! transaction of the work it guards: a concurrent retry waits on the unique index until the
 //! first commits (then replays its answer) or rolls back (then does the work itself).
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use entity::idempotency_key;
 use sea_orm::sea_query::{OnConflict, Query};
@@ -12,11 +10,66 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use serde::Serialize;
 
 use crate::crypto::sha256_hex;
-use crate::error::ApiError;
+use crate::error::{AreaError, Fault, Kind, variant_codes};
 
 pub const HEADER: &str = "Idempotency-Key";
 /// Set on an answer replayed from an earlier request.
 pub const REPLAYED_HEADER: &str = "Idempotent-Replayed";
+
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum IdempotencyError {
+    #[error("缺少 Idempotency-Key 请求头：每次新的申请请生成一个唯一值，重试时沿用")]
+    IdempotencyKeyRequired,
+    #[error("Idempotency-Key 须为 8–128 位字母、数字或 -_:. 组成的字符串（如 UUID）")]
+    IdempotencyKeyInvalid,
+    #[error("该 Idempotency-Key 已用于另一个不同的请求，请为新的申请生成新的值")]
+    IdempotencyKeyReused,
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+impl From<DbErr> for IdempotencyError {
+    fn from(error: DbErr) -> Self {
+        Self::Fault(error.into())
+    }
+}
+
+impl AreaError for IdempotencyError {
+    fn kind(&self) -> Kind {
+        match self {
+            Self::IdempotencyKeyRequired | Self::IdempotencyKeyInvalid => Kind::BadRequest,
+            Self::IdempotencyKeyReused => Kind::Unprocessable,
+            Self::Fault(_) => Kind::Internal,
+        }
+    }
+    fn code(&self) -> &'static str {
+        self.into()
+    }
+    fn pass_through(self) -> Result<crate::error::ApiError, Self> {
+        match self {
+            Self::Fault(fault) => Ok(fault.into()),
+            other => Err(other),
+        }
+    }
+    fn codes() -> Vec<&'static str> {
+        variant_codes(<Self as strum::VariantNames>::VARIANTS, &["fault"])
+    }
+}
+
+impl From<IdempotencyError> for crate::error::ApiError {
+    fn from(error: IdempotencyError) -> Self {
+        Self::from_area(error)
+    }
+}
+
+/// The answer given to the first request with a key, to give again to its retries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAnswer {
+    pub status: u16,
+    /// JSON.
+    pub body: String,
+}
 
 #[derive(Debug, Clone)]
 pub struct IdempotencyKey {
@@ -26,45 +79,33 @@ pub struct IdempotencyKey {
 }
 
 impl IdempotencyKey {
-    /// Reads the header; `operation` and the parsed body make the request's fingerprint.
-    pub fn from_request<T: Serialize>(
-        req: &HttpRequest,
+    /// Reads the header's value; `operation` and the parsed body make the request's fingerprint.
+    pub fn parse<T: Serialize>(
+        header: Option<&str>,
         owner: String,
         operation: &str,
         body: &T,
-    ) -> Result<Self, ApiError> {
-        let key = req
-            .headers()
-            .get(HEADER)
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "idempotency_key_required",
-                    "缺少 Idempotency-Key 请求头：每次新的申请请生成一个唯一值，重试时沿用",
-                )
-            })?
-            .to_str()
-            .ok()
-            .map(str::trim)
-            .filter(|k| {
-                (8..=128).contains(&k.len())
-                    && k.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "-_:.".contains(c))
-            })
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "idempotency_key_invalid",
-                    "Idempotency-Key 须为 8–128 位字母、数字或 -_:. 组成的字符串（如 UUID）",
-                )
-            })?
-            .to_owned();
-        let canonical =
-            serde_json::to_string(&serde_json::to_value(body).map_err(ApiError::internal)?)
-                .map_err(ApiError::internal)?;
+    ) -> Result<Self, IdempotencyError> {
+        let key = header
+            .ok_or(IdempotencyError::IdempotencyKeyRequired)?
+            .trim();
+        let valid = (8..=128).contains(&key.len())
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_:.".contains(c));
+        if !valid {
+            return Err(IdempotencyError::IdempotencyKeyInvalid);
+        }
+        let canonical = serde_json::to_string(
+            &serde_json::to_value(body)
+                .map_err(anyhow::Error::from)
+                .map_err(Fault::from)?,
+        )
+        .map_err(anyhow::Error::from)
+        .map_err(Fault::from)?;
         Ok(Self {
             owner,
-            key,
+            key: key.to_owned(),
             request_hash: sha256_hex(&format!("{operation}\n{canonical}")),
         })
     }
@@ -74,7 +115,7 @@ impl IdempotencyKey {
     pub async fn replay(
         &self,
         db: &impl ConnectionTrait,
-    ) -> Result<Option<HttpResponse>, ApiError> {
+    ) -> Result<Option<StoredAnswer>, IdempotencyError> {
         let Some(row) = idempotency_key::Entity::find()
             .filter(idempotency_key::Column::Owner.eq(&self.owner))
             .filter(idempotency_key::Column::Key.eq(&self.key))
@@ -84,25 +125,15 @@ impl IdempotencyKey {
             return Ok(None);
         };
         if row.request_hash != self.request_hash {
-            return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "idempotency_key_reused",
-                "该 Idempotency-Key 已用于另一个不同的请求，请为新的申请生成新的值",
-            ));
+            return Err(IdempotencyError::IdempotencyKeyReused);
         }
         let (Some(status), Some(body)) = (row.response_status, row.response_body) else {
             return Ok(None);
         };
-        let status = u16::try_from(status)
-            .ok()
-            .and_then(|s| StatusCode::from_u16(s).ok())
-            .unwrap_or(StatusCode::OK);
-        Ok(Some(
-            HttpResponse::build(status)
-                .insert_header((REPLAYED_HEADER, "true"))
-                .content_type("application/json")
-                .body(body),
-        ))
+        Ok(Some(StoredAnswer {
+            status: u16::try_from(status).unwrap_or(200),
+            body,
+        }))
     }
 
     /// Takes the key inside the work's transaction; false when another request holds it.
@@ -139,12 +170,12 @@ impl IdempotencyKey {
     pub async fn complete(
         &self,
         txn: &impl ConnectionTrait,
-        status: StatusCode,
+        status: u16,
         body: &str,
     ) -> Result<(), DbErr> {
         idempotency_key::Entity::update_many()
             .set(idempotency_key::ActiveModel {
-                response_status: Set(Some(i32::from(status.as_u16()))),
+                response_status: Set(Some(i32::from(status))),
                 response_body: Set(Some(body.to_owned())),
                 ..Default::default()
             })

@@ -19,6 +19,7 @@ pub mod documents;
 pub mod eligibility;
 pub mod error;
 pub mod health;
+pub mod http;
 pub mod idempotency;
 pub mod net;
 pub mod notifications;

@@ -4,11 +4,10 @@
 
 use std::time::Duration;
 
-use actix_web::http::StatusCode;
 use serde_json::json;
 
 use crate::cache::Cache;
-use crate::error::ApiError;
+use crate::error::{ApiError, Kind};
 
 pub const RATE_LIMITED: &str = "rate_limited";
 
@@ -23,7 +22,7 @@ pub async fn check(
     if counter.value > i64::from(limit) {
         let retry_after = counter.ttl.as_secs() + u64::from(counter.ttl.subsec_nanos() > 0);
         return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
+            Kind::TooManyRequests,
             RATE_LIMITED,
             "操作过于频繁，请稍后再试",
         )

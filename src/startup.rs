@@ -18,7 +18,8 @@ use crate::calendar::{self, Calendar, SharedCalendar};
 use crate::clock::Clocks;
 use crate::config::{CacheBackend, Settings};
 use crate::crypto::Crypto;
-use crate::error::{self, ErrorBody};
+use crate::error::ErrorBody;
+use crate::http::errors;
 use crate::plans::{self, Plans};
 use crate::state::AppState;
 use crate::storage::ObjectStore;
@@ -277,14 +278,14 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let mut server = HttpServer::new(move || {
         routes(App::new().into_utoipa_app(), &settings)
             .app_data(data.clone())
-            .app_data(error::json_config(json_limit))
-            .app_data(error::payload_config(json_limit))
-            .app_data(error::query_config())
-            .app_data(error::path_config())
+            .app_data(errors::json_config(json_limit))
+            .app_data(errors::payload_config(json_limit))
+            .app_data(errors::query_config())
+            .app_data(errors::path_config())
             .openapi_service(|api| {
                 SwaggerUi::new(format!("{DOCS_PATH}{{_:.*}}")).url(OPENAPI_PATH, api)
             })
-            .default_service(web::to(error::route_not_found))
+            .default_service(web::to(errors::route_not_found))
             .into_app()
             .route(
                 DOCS_PATH.trim_end_matches('/'),
@@ -294,7 +295,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                         .finish()
                 }),
             )
-            .wrap(ErrorHandlers::new().default_handler(error::envelope_fallback))
+            .wrap(ErrorHandlers::new().default_handler(errors::envelope_fallback))
             .wrap(from_fn(telemetry::observe))
     })
     .shutdown_timeout(server_settings.server.shutdown_timeout_secs)

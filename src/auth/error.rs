@@ -1,9 +1,7 @@
-use actix_web::http::StatusCode;
-
 use super::jwt::TokenError;
 use super::sessions::RefreshError;
 use crate::cache::CacheError;
-use crate::error::ApiError;
+use crate::error::{ApiError, Kind};
 use crate::wechat::{WechatError, errcode};
 
 /// The auth area's stable codes.
@@ -96,7 +94,7 @@ impl From<WechatError> for AuthError {
 }
 
 fn unauthorized(code: &'static str, message: &'static str) -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, code, message)
+    ApiError::new(Kind::Unauthorized, code, message)
 }
 
 impl From<AuthError> for ApiError {
@@ -128,22 +126,22 @@ impl From<AuthError> for ApiError {
             ),
             AuthError::Refresh(RefreshError::Cache(cache)) => cache.into(),
             AuthError::CodeInvalid => ApiError::new(
-                StatusCode::BAD_REQUEST,
+                Kind::BadRequest,
                 WECHAT_CODE_INVALID,
                 "微信登录凭证无效或已过期，请重新进入小程序",
             ),
             AuthError::CodeUsed => ApiError::new(
-                StatusCode::BAD_REQUEST,
+                Kind::BadRequest,
                 WECHAT_CODE_USED,
                 "微信登录凭证已被使用，请重新进入小程序",
             ),
             AuthError::UserBlocked => ApiError::new(
-                StatusCode::FORBIDDEN,
+                Kind::Forbidden,
                 WECHAT_USER_BLOCKED,
                 "微信提示该账号存在安全风险，暂时无法登录，请稍后再试或联系客服",
             ),
             AuthError::WechatRateLimited => ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
+                Kind::TooManyRequests,
                 WECHAT_RATE_LIMITED,
                 "登录过于频繁，请一分钟后再试",
             )
@@ -154,7 +152,7 @@ impl From<AuthError> for ApiError {
             )
             .with_message("微信服务暂时不可用，请稍后重试"),
             AuthError::DevLoginDisabled => ApiError::new(
-                StatusCode::BAD_REQUEST,
+                Kind::BadRequest,
                 DEV_LOGIN_DISABLED,
                 "开发登录仅在本地环境可用，请使用微信登录",
             ),

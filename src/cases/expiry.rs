@@ -6,9 +6,8 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 
-use super::routes::plan_of;
+use super::service::{plan_of, status_of};
 use super::store::{self, Actor, StoreError, Transition};
-use super::view::status_of;
 use crate::state::AppState;
 
 /// Expires every overdue draft; returns how many.
@@ -22,8 +21,8 @@ pub async fn sweep(state: &AppState) -> anyhow::Result<usize> {
         }
         let mut progressed = false;
         for case in &due {
-            let (_, service) = plan_of(state, case).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            let Ok(step) = status_of(case).expire() else {
+            let (_, service) = plan_of(state, case)?;
+            let Ok(step) = status_of(case)?.expire() else {
                 continue;
             };
             let transition = Transition::new("expired", step)

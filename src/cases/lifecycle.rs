@@ -5,10 +5,13 @@
 //! domain decided.
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Status {
     Draft,
     Submitted,
@@ -51,42 +54,15 @@ pub struct Step {
 }
 
 impl Status {
-    pub const ALL: [Status; 13] = [
-        Status::Draft,
-        Status::Submitted,
-        Status::InReview,
-        Status::NeedsMaterials,
-        Status::Approved,
-        Status::Rejected,
-        Status::Scheduled,
-        Status::InProgress,
-        Status::Completed,
-        Status::NoShow,
-        Status::Cancelled,
-        Status::Terminated,
-        Status::Expired,
-    ];
+    pub const ALL: &[Status] = <Status as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Submitted => "submitted",
-            Status::InReview => "in_review",
-            Status::NeedsMaterials => "needs_materials",
-            Status::Approved => "approved",
-            Status::Rejected => "rejected",
-            Status::Scheduled => "scheduled",
-            Status::InProgress => "in_progress",
-            Status::Completed => "completed",
-            Status::NoShow => "no_show",
-            Status::Cancelled => "cancelled",
-            Status::Terminated => "terminated",
-            Status::Expired => "expired",
-        }
+        self.into()
     }
 
+    /// The status a stored or sent text names; None for anything else (never a default).
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == text)
+        text.parse().ok()
     }
 
     pub fn is_terminal(self) -> bool {
@@ -317,7 +293,7 @@ mod tests {
 
     #[test]
     fn terminal_states_have_no_exits() {
-        for status in Status::ALL.into_iter().filter(|s| s.is_terminal()) {
+        for status in Status::ALL.iter().copied().filter(|s| s.is_terminal()) {
             for (name, result) in [
                 ("submit", status.submit()),
                 ("claim", status.claim()),

@@ -1,10 +1,20 @@
 //! Service cases (服务申请): one use of one service, created and followed by the insured, moved
 //! forward by a medical service specialist, under the rules of the product plan.
+//!
+//! Layers: `routes` (HTTP) → `create`, `service` (the insured's operations) and `actions` (the
+//! provider side's, one entry point) → `store` and `queue` (queries and transactions). The rules
+//! live beside them: `lifecycle`, `cancellation`, `promises`, `form`.
 
+pub mod actions;
 pub mod cancellation;
 pub mod create;
+pub mod error;
 pub mod expiry;
+pub mod form;
 pub mod lifecycle;
+pub mod promises;
+pub mod queue;
 pub mod routes;
+pub mod service;
 pub mod store;
 pub mod view;

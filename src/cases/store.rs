@@ -2,7 +2,7 @@
 //! case (only if nobody changed it since it was read: optimistic locking on `version`), its
 //! `case_event`, the quota change and, where the insured should hear of it, an outbox row.
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use entity::{case_event, service_case};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -12,11 +12,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::lifecycle::{QuotaEffect, Status, Step};
-use crate::calendar::{Calendar, local_instant};
+use super::promises::{merged, promises};
+use crate::calendar::Calendar;
 use crate::eligibility::quota::{self, CONSUMED, RELEASED, write_transaction};
-use crate::eligibility::sla::{Anchors, due};
 use crate::notifications::outbox;
-use crate::plans::{AdmissionSlip, Anchor, Service};
+use crate::plans::Service;
 
 pub type Case = service_case::Model;
 
@@ -93,76 +93,6 @@ impl Transition {
     pub fn notify(mut self, kind: &'static str) -> Self {
         self.notify = Some(kind);
         self
-    }
-}
-
-fn take<T: Clone + Into<sea_orm::Value>>(value: &sea_orm::ActiveValue<T>, current: T) -> T {
-    match value {
-        sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => v.clone(),
-        sea_orm::ActiveValue::NotSet => current,
-    }
-}
-
-/// The case as it will be once `changes` are applied: what the promises are computed from.
-fn merged(case: &Case, changes: &service_case::ActiveModel) -> Case {
-    let mut next = case.clone();
-    next.applied_at = take(&changes.applied_at, case.applied_at);
-    next.accepted_at = take(&changes.accepted_at, case.accepted_at);
-    next.approved_at = take(&changes.approved_at, case.approved_at);
-    next.materials_complete_at = take(&changes.materials_complete_at, case.materials_complete_at);
-    next.admission_slip_date = take(&changes.admission_slip_date, case.admission_slip_date);
-    next
-}
-
-/// When a case's promises fall due (None: not applicable, or an anchor has not happened).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Promises {
-    pub first_contact: Option<DateTime<Utc>>,
-    pub start_decision: Option<DateTime<Utc>>,
-    pub sla: Option<DateTime<Utc>>,
-    /// One of them rests on an unpublished holiday calendar.
-    pub provisional: bool,
-}
-
-pub fn promises(calendar: &Calendar, service: &Service, case: &Case) -> Promises {
-    let mut anchors = Anchors::new();
-    let mut put = |anchor, at: Option<DateTime<Utc>>| {
-        if let Some(at) = at {
-            anchors.insert(anchor, at);
-        }
-    };
-    put(Anchor::Application, case.applied_at);
-    put(Anchor::Acceptance, case.accepted_at);
-    put(Anchor::EligibilityApproval, case.approved_at);
-    put(Anchor::MaterialsComplete, case.materials_complete_at);
-    put(
-        Anchor::AdmissionSlipDate,
-        case.admission_slip_date
-            .map(|d| local_instant(d, NaiveTime::MIN)),
-    );
-    if case.applied_at.is_none() {
-        return Promises::default();
-    }
-    let mut provisional = false;
-    let mut at = |promise: Option<&crate::plans::Promise>| {
-        let flagged = promise.and_then(|p| due(calendar, service, p, &anchors))?;
-        provisional |= flagged.provisional;
-        Some(flagged.value)
-    };
-    let first_contact = at(service.first_contact.as_ref());
-    // Without an admission slip the outpatient visit comes first: the slip's promise waits.
-    let no_slip = service.admission_slip == AdmissionSlip::OutpatientFirst && case.outpatient_first;
-    let start_decision = at(service.start_decision.as_ref());
-    let sla = if no_slip {
-        None
-    } else {
-        at(service.sla.as_ref())
-    };
-    Promises {
-        first_contact,
-        start_decision,
-        sla,
-        provisional,
     }
 }
 
@@ -333,5 +263,52 @@ pub async fn expired_drafts(
         .order_by_asc(service_case::Column::DraftExpiresAt)
         .limit(limit)
         .all(db)
+        .await
+}
+
+/// The public id of a case's policy.
+pub async fn policy_public_id(
+    db: &impl ConnectionTrait,
+    policy_id: i64,
+) -> Result<Option<Uuid>, DbErr> {
+    use sea_orm::QuerySelect;
+    entity::policy::Entity::find_by_id(policy_id)
+        .select_only()
+        .column(entity::policy::Column::PublicId)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await
+}
+
+/// A page of a user's cases, newest first, and how many they have.
+pub async fn page_for_user(
+    db: &DatabaseConnection,
+    user_id: i64,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<Case>, u64), DbErr> {
+    use sea_orm::PaginatorTrait;
+    let paginator = service_case::Entity::find()
+        .filter(service_case::Column::UserId.eq(user_id))
+        .order_by_desc(service_case::Column::CreatedAt)
+        .order_by_desc(service_case::Column::Id)
+        .paginate(db, u64::from(per_page));
+    let total = paginator.num_items().await?;
+    let cases = paginator.fetch_page(u64::from(page - 1)).await?;
+    Ok((cases, total))
+}
+
+/// A case by its row id.
+pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Case>, DbErr> {
+    service_case::Entity::find_by_id(id).one(db).await
+}
+
+/// Inserts a new draft in the caller's transaction.
+pub async fn insert_draft(
+    txn: &impl ConnectionTrait,
+    case: service_case::ActiveModel,
+) -> Result<Case, DbErr> {
+    service_case::Entity::insert(case)
+        .exec_with_returning(txn)
         .await
 }

@@ -166,12 +166,7 @@ pub fn materials(json: Option<&str>) -> Vec<MaterialView> {
         .collect()
 }
 
-pub fn status_of(case: &Case) -> Status {
-    Status::parse(&case.status).unwrap_or(Status::Terminated)
-}
-
-pub fn summary(case: &Case, service_name: &str) -> CaseSummary {
-    let status = status_of(case);
+pub fn summary(case: &Case, status: Status, service_name: &str) -> CaseSummary {
     CaseSummary {
         id: case.public_id,
         service_id: case.service_id.clone(),
@@ -200,8 +195,10 @@ pub fn events(events: &[case_event::Model]) -> Vec<EventView> {
         .collect()
 }
 
+#[allow(clippy::too_many_arguments)] // the case and everything its view is computed from
 pub fn detail(
     case: &Case,
+    status: Status,
     policy_public_id: Uuid,
     service: &Service,
     calendar: &Calendar,
@@ -209,7 +206,6 @@ pub fn detail(
     timeline: &[case_event::Model],
 ) -> CaseView {
     let catalog = Catalog::get();
-    let status = status_of(case);
     let awaiting = match status {
         Status::Draft => Some(Awaiting {
             action: "submit",

@@ -46,6 +46,19 @@ pub struct Department {
 }
 
 impl Department {
+    /// Why green-channel services refuse this department, in words; None when they do not.
+    pub fn exclusion_reason(&self) -> Option<&'static str> {
+        if self.is_obstetrics {
+            Some("产科不在绿通服务范围内")
+        } else if self.is_emergency {
+            Some("急诊请直接前往医院急诊科就诊，不在绿通服务范围内")
+        } else if self.is_technical {
+            Some("医技科室（检验、影像、超声等）不在绿通服务范围内")
+        } else {
+            None
+        }
+    }
+
     /// Whether a plan excluding `excluded` refuses this department.
     pub fn excluded_by(&self, excluded: &[ExcludedDepartments]) -> Option<ExcludedDepartments> {
         excluded.iter().copied().find(|kind| match kind {

@@ -1,15 +1,15 @@
-use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::data::{Catalog, Department};
+use super::data::Catalog;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
+use crate::http::Paging;
 use crate::plans::{DiagnosisState, Plan, Service};
-use crate::policies::bind::bound_policy;
+use crate::policies::bind::{plan_of_policy, unknown_service};
 use crate::state::AppState;
 
 /// Reference data changes with a release: let clients and proxies keep it an hour.
@@ -17,41 +17,6 @@ fn public_json<T: Serialize>(body: &T) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .json(body)
-}
-
-pub async fn plan_of_policy(
-    state: &AppState,
-    user: &CurrentUser,
-    policy_id: Uuid,
-) -> Result<
-    (
-        entity::policy::Model,
-        crate::policies::store::Relation,
-        std::sync::Arc<Plan>,
-    ),
-    ApiError,
-> {
-    let (policy, relation) = bound_policy(state, user, policy_id).await?;
-    let plan = state
-        .plan_for_product(policy.product_id)
-        .cloned()
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("policy of an unknown product")))?;
-    Ok((policy, relation, plan))
-}
-
-pub fn unknown_service() -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "unknown_service",
-        "该保单不包含所选服务，请重新选择",
-    )
-}
-
-pub fn service_of<'a>(plan: &'a Plan, id: &str) -> Result<&'a Service, ApiError> {
-    plan.services
-        .iter()
-        .find(|s| s.id == id)
-        .ok_or_else(unknown_service)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -78,18 +43,6 @@ pub struct FormService {
     pub excluded_department_ids: Vec<String>,
 }
 
-pub fn diagnosis_states(plan: &Plan, service: &Service) -> Vec<DiagnosisState> {
-    plan.eligibility
-        .diagnosis_states
-        .iter()
-        .copied()
-        .filter(|state| match state {
-            DiagnosisState::Suspected => service.materials.suspected.is_some(),
-            DiagnosisState::Confirmed => service.materials.confirmed.is_some(),
-        })
-        .collect()
-}
-
 fn form_service(plan: &Plan, service: &Service) -> FormService {
     let mut nameable = Vec::new();
     if service.nameable.hospital {
@@ -110,7 +63,8 @@ fn form_service(plan: &Plan, service: &Service) -> FormService {
             .unwrap_or_default(),
         nameable,
         coverage: service.coverage.clone(),
-        diagnosis_states: diagnosis_states(plan, service)
+        diagnosis_states: plan
+            .diagnosis_states_of(service)
             .into_iter()
             .map(|s| match s {
                 DiagnosisState::Suspected => "suspected",
@@ -149,7 +103,7 @@ pub async fn services(
     state: web::Data<AppState>,
     query: web::Query<PolicyQuery>,
 ) -> Result<web::Json<Vec<FormService>>, ApiError> {
-    let (_, _, plan) = plan_of_policy(&state, &user, query.policy_id).await?;
+    let (_, _, plan) = plan_of_policy(&state, user.user_id, query.policy_id).await?;
     Ok(web::Json(
         plan.services
             .iter()
@@ -197,8 +151,8 @@ pub async fn cities(
     state: web::Data<AppState>,
     query: web::Query<CitiesQuery>,
 ) -> Result<web::Json<CitiesResponse>, ApiError> {
-    let (_, _, plan) = plan_of_policy(&state, &user, query.policy_id).await?;
-    let service = service_of(&plan, &query.service)?;
+    let (_, _, plan) = plan_of_policy(&state, user.user_id, query.policy_id).await?;
+    let service = plan.service(&query.service).ok_or_else(unknown_service)?;
     let places = service
         .coverage
         .as_ref()
@@ -253,19 +207,6 @@ pub struct HospitalPage {
     pub source: &'static str,
 }
 
-pub fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<(u32, u32), ApiError> {
-    let page = page.unwrap_or(1);
-    let per_page = per_page.unwrap_or(20);
-    if page == 0 || !(1..=100).contains(&per_page) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_paging",
-            "分页参数无效：page 从 1 开始，per_page 为 1–100",
-        ));
-    }
-    Ok((page, per_page))
-}
-
 /// 三甲 hospitals by city and name fragment, paged.
 #[utoipa::path(
     tag = "catalog",
@@ -277,7 +218,7 @@ pub fn paging(page: Option<u32>, per_page: Option<u32>) -> Result<(u32, u32), Ap
 )]
 #[get("/catalog/hospitals")]
 pub async fn hospitals(query: web::Query<HospitalsQuery>) -> Result<HttpResponse, ApiError> {
-    let (page, per_page) = paging(query.page, query.per_page)?;
+    let Paging { page, per_page } = Paging::parse(query.page, query.per_page)?;
     let needle = query
         .q
         .as_deref()
@@ -336,18 +277,6 @@ pub struct DepartmentView {
     pub excluded_reason: Option<&'static str>,
 }
 
-pub fn exclusion_reason(department: &Department) -> Option<&'static str> {
-    if department.is_obstetrics {
-        Some("产科不在绿通服务范围内")
-    } else if department.is_emergency {
-        Some("急诊请直接前往医院急诊科就诊，不在绿通服务范围内")
-    } else if department.is_technical {
-        Some("医技科室（检验、影像、超声等）不在绿通服务范围内")
-    } else {
-        None
-    }
-}
-
 /// Departments, those excluded from the service marked.
 #[utoipa::path(
     tag = "catalog",
@@ -367,7 +296,7 @@ pub async fn departments() -> HttpResponse {
             excluded: d.excluded_from_service,
             excluded_reason: d
                 .excluded_from_service
-                .then(|| exclusion_reason(d))
+                .then(|| d.exclusion_reason())
                 .flatten(),
         })
         .collect();

@@ -1,4 +1,3 @@
-use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -7,7 +6,7 @@ use utoipa::ToSchema;
 
 use super::{ALL, ConsentText, accept, by_purpose, latest, withdraw};
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, Kind};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -47,11 +46,7 @@ async fn view(
 }
 
 fn unknown_purpose() -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "unknown_consent",
-        "没有这项同意事项",
-    )
+    ApiError::new(Kind::Unprocessable, "unknown_consent", "没有这项同意事项")
 }
 
 /// The consents the service asks for, with their texts and the caller's answers.
@@ -101,7 +96,7 @@ pub async fn accept_consent(
     let consent = by_purpose(&body.purpose).ok_or_else(unknown_purpose)?;
     if body.version != consent.version {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
+            Kind::Conflict,
             "consent_version_outdated",
             "同意书内容已更新，请阅读最新版本后再确认",
         )

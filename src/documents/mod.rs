@@ -2,6 +2,12 @@
 //! re-encoded by one pipeline, stored privately under generated keys, read only by their owner
 //! and the specialists in scope (every staff read audited), reviewed one by one.
 
+pub mod error;
+pub mod materials;
 pub mod pipeline;
+pub mod read;
+pub mod review;
 pub mod routes;
 pub mod store;
+pub mod upload;
+pub mod view;

@@ -1,5 +1,5 @@
-//! Document rows: the per-case limit and the same-bytes check held by the database, the
-//! materials a case still lacks, and the staff read audit.
+//! Document rows: the per-case limit and the same-bytes check held by the database, and the
+//! staff read audit.
 
 use chrono::{DateTime, Utc};
 use entity::{audit_log, document, service_case};
@@ -10,8 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::cases::store::Case;
-use crate::plans::{Material, MaterialRule, Service};
+use crate::plans::Material;
 
 pub const PENDING: &str = "pending";
 pub const ACCEPTED: &str = "accepted";
@@ -32,15 +31,8 @@ pub const CATEGORIES: [Material; 9] = [
     Material::Other,
 ];
 
-pub fn category_code(material: Material) -> String {
-    serde_json::to_value(material)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 pub fn parse_category(code: &str) -> Option<Material> {
-    serde_json::from_value(serde_json::Value::String(code.trim().to_owned())).ok()
+    code.trim().parse().ok()
 }
 
 /// The object keys of a document and its thumbnail: generated, never from a file name.
@@ -155,49 +147,6 @@ pub async fn soft_delete(
     Ok(true)
 }
 
-/// What the case's diagnosis state must bring under its service.
-pub fn rule<'a>(service: &'a Service, case: &Case) -> Option<&'a MaterialRule> {
-    let materials = &service.materials;
-    match case.diagnosis_state.as_deref() {
-        Some("suspected") => materials.suspected.as_ref(),
-        Some("confirmed") => materials.confirmed.as_ref(),
-        _ => materials
-            .confirmed
-            .as_ref()
-            .or(materials.suspected.as_ref()),
-    }
-}
-
-/// What is still missing for the materials to be complete: every category of `all_of`, one
-/// of `any_of` (listed whole when none is there), and every category a specialist asked for.
-/// Pending and accepted documents count; rejected ones do not.
-pub fn missing(service: &Service, case: &Case, documents: &[Document]) -> Vec<Material> {
-    let held: Vec<Material> = documents
-        .iter()
-        .filter(|d| d.deleted_at.is_none() && d.review_state != REJECTED)
-        .filter_map(|d| parse_category(&d.category))
-        .collect();
-    let mut missing = Vec::new();
-    let mut want = |m: Material| {
-        if !held.contains(&m) && !missing.contains(&m) {
-            missing.push(m);
-        }
-    };
-    if let Some(rule) = rule(service, case) {
-        rule.all_of.iter().copied().for_each(&mut want);
-        if !rule.any_of.is_empty() && !rule.any_of.iter().any(|m| held.contains(m)) {
-            rule.any_of.iter().copied().for_each(&mut want);
-        }
-    }
-    let awaited: Vec<Material> = case
-        .awaited_materials
-        .as_deref()
-        .and_then(|json| serde_json::from_str(json).ok())
-        .unwrap_or_default();
-    awaited.into_iter().for_each(&mut want);
-    missing
-}
-
 /// One staff read of a sensitive record.
 #[derive(Debug, Clone)]
 pub struct Access<'a> {
@@ -230,4 +179,57 @@ pub async fn audit(
     .exec(db)
     .await?;
     Ok(())
+}
+
+/// A specialist's decision on a document, as stored.
+#[derive(Debug, Clone)]
+pub struct Review {
+    /// `accepted` or `rejected`.
+    pub state: &'static str,
+    pub reason: Option<&'static str>,
+    pub note: Option<String>,
+    pub reviewer_id: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// Writes `review` of a live document and, when the user must retake it, the outbox row that
+/// tells them, in one transaction. False when the document is gone (deleted meanwhile).
+pub async fn record_review(
+    db: &sea_orm::DatabaseConnection,
+    doc: &Document,
+    review: Review,
+    notify: Option<(i64, serde_json::Value)>,
+) -> Result<bool, DbErr> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    let updated = document::Entity::update_many()
+        .set(document::ActiveModel {
+            review_state: Set(review.state.to_owned()),
+            review_reason: Set(review.reason.map(str::to_owned)),
+            review_note: Set(review.note),
+            reviewer_id: Set(Some(review.reviewer_id)),
+            reviewed_at: Set(Some(review.at)),
+            ..Default::default()
+        })
+        .filter(document::Column::Id.eq(doc.id))
+        .filter(document::Column::DeletedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    if let Some((user_id, payload)) = notify {
+        crate::notifications::outbox::enqueue(
+            &txn,
+            user_id,
+            Some(doc.case_id),
+            "document_rejected",
+            &payload,
+            review.at,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(true)
 }

@@ -227,7 +227,7 @@ pub async fn entitlements(
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
 ) -> Result<web::Json<EntitlementsResponse>, ApiError> {
-    let (policy, relation) = bound_policy(&state, &user, *path).await?;
+    let (policy, relation) = bound_policy(&state, user.user_id, *path).await?;
     let plan = state
         .plan_for_product(policy.product_id)
         .cloned()

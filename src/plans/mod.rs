@@ -110,6 +110,19 @@ impl Plan {
         self.services.iter().find(|s| s.id == id)
     }
 
+    /// The diagnosis states the plan accepts that `service` has a materials rule for.
+    pub fn diagnosis_states_of(&self, service: &Service) -> Vec<DiagnosisState> {
+        self.eligibility
+            .diagnosis_states
+            .iter()
+            .copied()
+            .filter(|state| match state {
+                DiagnosisState::Suspected => service.materials.suspected.is_some(),
+                DiagnosisState::Confirmed => service.materials.confirmed.is_some(),
+            })
+            .collect()
+    }
+
     pub fn quota_group(&self, id: &str) -> Option<&QuotaGroup> {
         self.quota_groups.iter().find(|g| g.id == id)
     }

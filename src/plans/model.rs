@@ -3,6 +3,7 @@
 //! `products/README.md`; unknown keys are errors, so a typo never silently means a default.
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
 
 use crate::calendar::AcceptanceHours;
 
@@ -72,9 +73,17 @@ pub enum Window {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum DiagnosisState {
     Suspected,
     Confirmed,
+}
+
+impl DiagnosisState {
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -157,6 +166,8 @@ pub enum ExcludedDepartments {
 /// The document categories a user uploads (shared with the uploads area).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Material {
     OutpatientRecord,
     DischargeSummary,
@@ -170,6 +181,11 @@ pub enum Material {
 }
 
 impl Material {
+    /// The stable code (`admission_slip` …), as in requests and the database.
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Material::OutpatientRecord => "门诊病历",
@@ -265,6 +281,8 @@ pub enum Cancellation {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum UsedReason {
     NoShow,
     LateCancellation,
@@ -278,11 +296,40 @@ pub enum UsedReason {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum NotCountedReason {
     /// The provider could not book and the customer declined the alternatives.
     ProviderFailedCustomerDeclined,
     ExpertUnavailable,
     MaterialsMissing,
+}
+
+/// Why a case ended early: a reason the plan counts as a use, or one it never counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EndReason {
+    Used(UsedReason),
+    NotCounted(NotCountedReason),
+}
+
+impl EndReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            EndReason::Used(r) => r.into(),
+            EndReason::NotCounted(r) => r.into(),
+        }
+    }
+
+    /// Whether ending a case for this reason counts as a use under `service`: the reasons the
+    /// plan lists do; any other does not (interpretation: a reason the plan does not name is
+    /// not charged to the insured).
+    pub fn counted(self, service: &Service) -> bool {
+        match self {
+            EndReason::Used(r) => service.counts_as_used.contains(&r),
+            EndReason::NotCounted(_) => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

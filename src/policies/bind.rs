@@ -7,7 +7,6 @@
 
 use std::time::Duration;
 
-use actix_web::http::StatusCode;
 use chrono::{DateTime, Utc};
 use entity::relative_invitation;
 use sea_orm::{
@@ -21,7 +20,7 @@ use super::identity::{IdNumber, IdType, PersonName};
 use super::store::{self, Policy, Relation};
 use crate::auth::CurrentUser;
 use crate::crypto::sha256_hex;
-use crate::error::ApiError;
+use crate::error::{ApiError, Kind};
 use crate::ratelimit::{self, HOUR};
 use crate::state::AppState;
 
@@ -40,7 +39,7 @@ const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 fn locked(retry_after: u64) -> ApiError {
     ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
+        Kind::TooManyRequests,
         BIND_LOCKED,
         "验证失败次数过多，为保护您的信息已暂停绑定，请24小时后再试或联系客服",
     )
@@ -75,7 +74,7 @@ pub async fn bind(
     }
     let invalid = |field: &str, reason: String| {
         ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            Kind::Unprocessable,
             INVALID_IDENTITY,
             "姓名或证件号码格式不正确，请核对后重新填写",
         )
@@ -101,7 +100,7 @@ pub async fn bind(
         state.cache.incr(&id_key, DAY).await?;
         tracing::info!(user_id = user.user_id, "policy binding failed");
         return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
+            Kind::NotFound,
             POLICY_NOT_FOUND,
             "未找到与您填写的姓名和证件号码相符的保单，请核对后重试",
         ));
@@ -146,14 +145,37 @@ impl Relationship {
 /// The caller's binding to a policy, or a 404 indistinguishable from a missing policy.
 pub async fn bound_policy(
     state: &AppState,
-    user: &CurrentUser,
+    user_id: i64,
     public_id: uuid::Uuid,
 ) -> Result<(Policy, Relation), ApiError> {
-    store::bound(&state.db, user.user_id)
+    store::bound(&state.db, user_id)
         .await?
         .into_iter()
         .find(|(p, _)| p.public_id == public_id)
-        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "未找到该保单"))
+        .ok_or_else(|| ApiError::new(Kind::NotFound, "not_found", "未找到该保单"))
+}
+
+/// A policy bound to the user, how, and its plan.
+pub async fn plan_of_policy(
+    state: &AppState,
+    user_id: i64,
+    policy_id: uuid::Uuid,
+) -> Result<(Policy, Relation, std::sync::Arc<crate::plans::Plan>), ApiError> {
+    let (policy, relation) = bound_policy(state, user_id, policy_id).await?;
+    let plan = state
+        .plan_for_product(policy.product_id)
+        .cloned()
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("policy of an unknown product")))?;
+    Ok((policy, relation, plan))
+}
+
+/// The service a form names is not one of the policy's plan.
+pub fn unknown_service() -> ApiError {
+    ApiError::new(
+        Kind::Unprocessable,
+        "unknown_service",
+        "该保单不包含所选服务，请重新选择",
+    )
 }
 
 fn invitation_code() -> String {
@@ -183,10 +205,10 @@ pub async fn invite(
     policy_id: uuid::Uuid,
     relationship: Relationship,
 ) -> Result<(String, DateTime<Utc>), ApiError> {
-    let (policy, relation) = bound_policy(state, user, policy_id).await?;
+    let (policy, relation) = bound_policy(state, user.user_id, policy_id).await?;
     if relation != Relation::Insured {
         return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
+            Kind::Forbidden,
             NOT_THE_INSURED,
             "只有被保险人本人可以邀请亲属",
         ));
@@ -200,7 +222,7 @@ pub async fn invite(
         });
     if !allows_relatives {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            Kind::Unprocessable,
             RELATIVES_NOT_ALLOWED,
             "该保单的服务仅限被保险人本人使用，不能邀请亲属",
         ));
@@ -239,7 +261,7 @@ pub async fn redeem(
     .await?;
     let invalid = || {
         ApiError::new(
-            StatusCode::NOT_FOUND,
+            Kind::NotFound,
             INVITATION_INVALID,
             "邀请码无效、已使用或已过期，请向被保险人重新获取",
         )
@@ -254,7 +276,7 @@ pub async fn redeem(
         .ok_or_else(invalid)?;
     if invitation.issued_by == user.user_id {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
+            Kind::Conflict,
             ALREADY_BOUND,
             "您已是该保单的被保险人，无需使用邀请码",
         ));

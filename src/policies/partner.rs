@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use chrono::{DateTime, Utc};
 use entity::partner_api_key;
@@ -15,7 +15,7 @@ use sea_orm::{
 };
 
 use crate::crypto::{random_token, sha256_hex};
-use crate::error::ApiError;
+use crate::error::{ApiError, Kind};
 use crate::state::AppState;
 
 pub const PARTNER_KEY_INVALID: &str = "partner_key_invalid";
@@ -105,7 +105,7 @@ fn presented_key(req: &HttpRequest) -> Option<String> {
 
 fn invalid() -> ApiError {
     ApiError::new(
-        StatusCode::UNAUTHORIZED,
+        Kind::Unauthorized,
         PARTNER_KEY_INVALID,
         "接口密钥无效或已吊销",
     )

@@ -12,7 +12,7 @@ use super::partner::Partner;
 use super::record::{PolicyRecord, valid_policy_no};
 use super::store::{self, Policy, Relation};
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, Kind};
 use crate::state::AppState;
 
 pub const INVALID_POLICY: &str = "invalid_policy";
@@ -255,7 +255,7 @@ pub async fn put_policy(
         .parse(|code| state.product_ids.contains_key(code))
         .map_err(|errors| {
             ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                Kind::Unprocessable,
                 INVALID_POLICY,
                 "保单信息不完整或格式不正确",
             )
@@ -266,7 +266,7 @@ pub async fn put_policy(
     }
     let forbidden = || {
         ApiError::new(
-            StatusCode::FORBIDDEN,
+            Kind::Forbidden,
             PARTNER_FORBIDDEN,
             "该保单或产品不属于您的机构",
         )

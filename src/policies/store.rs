@@ -250,3 +250,22 @@ pub async fn has_bindings(db: &impl ConnectionTrait, user_id: i64) -> Result<boo
         .await?
         .is_some())
 }
+
+/// A policy by its row id.
+pub async fn find_by_row_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<entity::policy::Model>, DbErr> {
+    entity::policy::Entity::find_by_id(id).one(db).await
+}
+
+/// The insurer of a product row.
+pub async fn insurer_of_product(
+    db: &impl ConnectionTrait,
+    product_id: i64,
+) -> Result<Option<i64>, DbErr> {
+    Ok(entity::product::Entity::find_by_id(product_id)
+        .one(db)
+        .await?
+        .map(|p| p.insurer_id))
+}

@@ -8,11 +8,14 @@ use chrono::{DateTime, Utc};
 use entity::{insurer, staff};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
+use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     /// 医疗服务专员: reviews and arranges the cases they claim.
     Specialist,
@@ -25,23 +28,13 @@ pub enum Role {
 }
 
 impl Role {
+    /// The role a stored or typed text names; None for anything else (never a default).
     pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "specialist" => Some(Role::Specialist),
-            "supervisor" => Some(Role::Supervisor),
-            "insurer_viewer" => Some(Role::InsurerViewer),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
+        text.parse().ok()
     }
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Specialist => "specialist",
-            Role::Supervisor => "supervisor",
-            Role::InsurerViewer => "insurer_viewer",
-            Role::Admin => "admin",
-        }
+        self.into()
     }
 }
 

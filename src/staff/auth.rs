@@ -8,44 +8,25 @@ use std::net::IpAddr;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, web};
 use entity::staff;
 use sea_orm::EntityTrait;
-use serde_json::json;
 
+pub use super::access::CurrentStaff;
 use super::accounts::{Role, decoy_hash, find_by_login, verify_password};
 use crate::auth::error::AuthError;
 use crate::auth::extractor::bearer;
 use crate::auth::login::{Tokens, sessions};
 use crate::auth::sessions::SessionRecord;
-use crate::error::ApiError;
+use crate::error::{ApiError, Kind};
 use crate::ratelimit::{self, HOUR, MINUTE};
 use crate::state::AppState;
 
 pub const AUDIENCE_CONSOLE: &str = "console";
 
-#[derive(Debug, Clone)]
-pub struct CurrentStaff {
-    pub account: staff::Model,
-    pub role: Role,
-    pub session_id: String,
-}
-
-impl CurrentStaff {
-    pub fn id(&self) -> i64 {
-        self.account.id
-    }
-
-    /// Whether the account may see cases of `insurer_id`.
-    pub fn sees(&self, insurer_id: i64) -> bool {
-        self.account.insurer_id.is_none_or(|own| own == insurer_id)
-    }
-}
-
 fn invalid_credentials() -> ApiError {
     ApiError::new(
-        StatusCode::UNAUTHORIZED,
+        Kind::Unauthorized,
         "invalid_credentials",
         "账号或密码不正确",
     )
@@ -97,7 +78,7 @@ pub async fn login(
         .unwrap_or(0);
     if failures >= limits.staff_login_failures_per_hour {
         return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
+            Kind::TooManyRequests,
             "login_locked",
             "密码错误次数过多，账号已暂时锁定，请一小时后再试或联系管理员",
         )
@@ -184,14 +165,4 @@ impl FromRequest for CurrentStaff {
             authenticate(&state, token).await
         })
     }
-}
-
-/// 403 for a role that may not do this.
-pub fn forbidden(role: Role) -> ApiError {
-    ApiError::new(
-        StatusCode::FORBIDDEN,
-        "forbidden_role",
-        "当前账号角色无权进行此操作",
-    )
-    .with_details(json!({ "role": role.as_str() }))
 }

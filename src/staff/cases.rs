@@ -1,69 +1,27 @@
-//! What the console sees of cases, and the checks before a specialist changes one.
+//! What the console sees of cases: the queue and one case, for a specialist or (statuses and
+//! dates only) an insurer viewer. Reads only; changes go through `cases::actions::perform`.
 
 use std::collections::HashMap;
 
-use actix_web::http::StatusCode;
 use chrono::{DateTime, Utc};
-use entity::{policy, staff};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
+use tracing::instrument;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::access::CurrentStaff;
 use super::accounts::Role;
-use super::auth::{CurrentStaff, forbidden};
+use super::store::logins;
+use crate::cases::error::CaseError;
 use crate::cases::lifecycle::Status;
-use crate::cases::routes::{detail_view, plan_of};
-use crate::cases::store::{self, Case};
-use crate::cases::view::{CaseView, status_of, status_text};
-use crate::error::ApiError;
+use crate::cases::queue::{self, QueueFilter};
+use crate::cases::service::{detail_view, service_name, status_of};
+use crate::cases::store::Case;
+use crate::cases::view::{CaseView, status_text};
 use crate::state::AppState;
 
-/// What a change needs from the caller.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
-    /// Any specialist, supervisor or admin in scope (taking a case).
-    Claim,
-    /// The case's assignee, or a supervisor or admin.
-    Owner,
-    /// A supervisor or admin.
-    Supervisor,
-}
-
-fn case_not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "未找到该申请")
-}
-
-/// The case, if the account's scope covers it (otherwise it does not exist for them).
-pub async fn case_in_scope(
-    state: &AppState,
-    staff: &CurrentStaff,
-    id: Uuid,
-) -> Result<Case, ApiError> {
-    store::find(&state.db, id)
-        .await?
-        .filter(|c| staff.sees(c.insurer_id))
-        .ok_or_else(case_not_found)
-}
-
-pub fn may_change(staff: &CurrentStaff, case: &Case, need: Need) -> Result<(), ApiError> {
-    match (staff.role, need) {
-        (Role::InsurerViewer, _) => Err(forbidden(staff.role)),
-        (Role::Admin | Role::Supervisor, _) => Ok(()),
-        (Role::Specialist, Need::Supervisor) => Err(forbidden(staff.role)),
-        (Role::Specialist, Need::Claim) => Ok(()),
-        (Role::Specialist, Need::Owner) if case.assignee_id == Some(staff.id()) => Ok(()),
-        (Role::Specialist, Need::Owner) => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "not_assignee",
-            "该申请由其他专员负责，请先认领或联系主管转派",
-        )),
-    }
-}
-
 /// Which promises a case has broken: (SLA, first contact, start decision).
-pub fn overdue(case: &Case, now: DateTime<Utc>) -> (bool, bool, bool) {
-    let status = status_of(case);
+pub fn overdue(case: &Case, status: Status, now: DateTime<Utc>) -> (bool, bool, bool) {
     let open = !status.is_terminal() && status != Status::Draft;
     let past = |due: Option<DateTime<Utc>>| due.is_some_and(|due| due < now);
     let sla =
@@ -97,32 +55,15 @@ pub struct QueueItem {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn logins(
-    state: &AppState,
-    ids: impl Iterator<Item = i64>,
-) -> Result<HashMap<i64, String>, ApiError> {
-    let ids: Vec<i64> = ids.collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(staff::Entity::find()
-        .filter(staff::Column::Id.is_in(ids))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.login))
-        .collect())
-}
-
 pub fn queue_item(
     state: &AppState,
     case: &Case,
     logins: &HashMap<i64, String>,
     now: DateTime<Utc>,
-) -> QueueItem {
-    let status = status_of(case);
-    let (overdue, first_contact_overdue, start_decision_overdue) = overdue(case, now);
-    QueueItem {
+) -> Result<QueueItem, CaseError> {
+    let status = status_of(case)?;
+    let (overdue, first_contact_overdue, start_decision_overdue) = overdue(case, status, now);
+    Ok(QueueItem {
         id: case.public_id,
         version: case.version,
         product_code: state
@@ -130,9 +71,7 @@ pub fn queue_item(
             .unwrap_or_default()
             .to_owned(),
         service_id: case.service_id.clone(),
-        service_name: plan_of(state, case)
-            .map(|(_, s)| s.name)
-            .unwrap_or_default(),
+        service_name: service_name(state, case),
         status,
         status_text: status_text(status),
         assignee: case.assignee_id.and_then(|id| logins.get(&id).cloned()),
@@ -143,7 +82,41 @@ pub fn queue_item(
         first_contact_overdue,
         start_decision_overdue,
         created_at: case.created_at,
-    }
+    })
+}
+
+/// A page of the queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueuePage {
+    pub items: Vec<QueueItem>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: u64,
+}
+
+/// The cases in the account's scope that `filter` selects: due date first (none last), overdue
+/// flagged.
+#[instrument(skip(state, staff), fields(staff_id = staff.id()))]
+pub async fn queue(
+    state: &AppState,
+    staff: &CurrentStaff,
+    mut filter: QueueFilter,
+    page: u32,
+    per_page: u32,
+) -> Result<QueuePage, CaseError> {
+    filter.insurer_id = staff.account.insurer_id;
+    let (cases, total) = queue::page(&state.db, filter, page, per_page).await?;
+    let logins = logins(&state.db, cases.iter().filter_map(|c| c.assignee_id)).await?;
+    let now = state.clocks.business.now();
+    Ok(QueuePage {
+        items: cases
+            .iter()
+            .map(|c| queue_item(state, c, &logins, now))
+            .collect::<Result<_, _>>()?,
+        page,
+        per_page,
+        total,
+    })
 }
 
 /// A specialist's view: the insured's view plus who and what it is about.
@@ -190,31 +163,29 @@ pub enum ConsoleCase {
     Insurer(InsurerCaseView),
 }
 
+/// The console's view of `case` for `staff` (an insurer viewer gets statuses and dates only).
 pub async fn console_view(
     state: &AppState,
     staff: &CurrentStaff,
     case: &Case,
-) -> Result<ConsoleCase, ApiError> {
+) -> Result<ConsoleCase, CaseError> {
     let now = state.clocks.business.now();
-    let policy = policy::Entity::find_by_id(case.policy_id)
-        .one(&state.db)
+    let policy = crate::policies::store::find_by_row_id(&state.db, case.policy_id)
         .await?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("case without its policy")))?;
+        .ok_or_else(|| CaseError::unexpected("case without its policy"))?;
     let product_code = state
         .product_code(case.product_id)
         .unwrap_or_default()
         .to_owned();
-    let (overdue, first_contact_overdue, start_decision_overdue) = overdue(case, now);
+    let status = status_of(case)?;
+    let (overdue, first_contact_overdue, start_decision_overdue) = overdue(case, status, now);
     if staff.role == Role::InsurerViewer {
-        let status = status_of(case);
         return Ok(ConsoleCase::Insurer(InsurerCaseView {
             id: case.public_id,
             product_code,
             policy_no: policy.policy_no,
             service_id: case.service_id.clone(),
-            service_name: plan_of(state, case)
-                .map(|(_, s)| s.name)
-                .unwrap_or_default(),
+            service_name: service_name(state, case),
             status,
             status_text: status_text(status),
             applied_at: case.applied_at,
@@ -226,7 +197,7 @@ pub async fn console_view(
             created_at: case.created_at,
         }));
     }
-    let logins = logins(state, case.assignee_id.into_iter()).await?;
+    let logins = logins(&state.db, case.assignee_id.into_iter()).await?;
     Ok(ConsoleCase::Staff(Box::new(StaffCaseView {
         case: detail_view(state, case).await?,
         product_code,

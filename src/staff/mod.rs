@@ -1,10 +1,14 @@
 //! The specialists' console: staff accounts (argon2id), console sessions (JWT audience
-//! `console`), and the case API that moves cases forward, scoped to insurers.
+//! `console`), who may see and change which case (`access`), and the case API over the one
+//! action path (`cases::actions`), scoped to insurers.
 
+pub mod access;
 pub mod accounts;
+pub mod bodies;
 pub mod auth;
 pub mod cases;
 pub mod routes;
+pub mod store;
 
+pub use access::CurrentStaff;
 pub use accounts::Role;
-pub use auth::CurrentStaff;

@@ -1,12 +1,10 @@
 //! Binding the phone number from WeChat's phone button.
 
-use actix_web::http::StatusCode;
-
 use super::phone::PhoneNumber;
 use super::store;
 use crate::auth::CurrentUser;
 use crate::auth::error::codes::{WECHAT_RATE_LIMITED, WECHAT_UNAVAILABLE};
-use crate::error::ApiError;
+use crate::error::{ApiError, Kind};
 use crate::ratelimit::{self, HOUR};
 use crate::state::AppState;
 use crate::wechat::{WechatError, errcode};
@@ -16,7 +14,7 @@ pub const PHONE_UNSUPPORTED: &str = "phone_unsupported";
 
 fn code_invalid() -> ApiError {
     ApiError::new(
-        StatusCode::BAD_REQUEST,
+        Kind::BadRequest,
         PHONE_CODE_INVALID,
         "手机号授权已失效，请重新点击授权按钮",
     )
@@ -26,7 +24,7 @@ fn from_wechat(error: WechatError) -> ApiError {
     match error.errcode() {
         Some(errcode::INVALID_CODE) => code_invalid(),
         Some(errcode::RATE_LIMITED) => ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
+            Kind::TooManyRequests,
             WECHAT_RATE_LIMITED,
             "操作过于频繁，请一分钟后再试",
         )
@@ -65,7 +63,7 @@ pub async fn bind_phone(
                 .map_err(from_wechat)?;
             PhoneNumber::parse(&info.country_code, &info.pure_phone_number).map_err(|e| {
                 ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Kind::Unprocessable,
                     PHONE_UNSUPPORTED,
                     "暂不支持该手机号，请使用中国大陆手机号",
                 )

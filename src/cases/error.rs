@@ -1,0 +1,156 @@
+//! The cases area's refusals: what the insured and the specialists can meet when they read or
+//! move a case. The variant name is the code, the `#[error]` text the message.
+
+use serde_json::{Value, json};
+
+use super::lifecycle::InvalidTransition;
+use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::idempotency::IdempotencyError;
+use crate::plans::Material;
+use crate::staff::access::AccessError;
+
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum CaseError {
+    /// Missing, another user's, or outside the account's insurer scope: all read the same.
+    #[error("未找到该申请")]
+    NotFound,
+    /// Decided on an older version of the case.
+    #[error("该申请刚刚有了新的变化，请刷新后再操作")]
+    CaseModified,
+    #[error("该申请当前状态下不能进行此操作，请刷新后查看")]
+    InvalidTransition(InvalidTransition),
+    #[error("该申请已由其他专员认领")]
+    CaseClaimed,
+    #[error("根据服务条款，该服务安排后不可取消；如确需取消将计为已使用一次，请联系服务热线")]
+    CancellationNotAllowed { counted: bool, hotline: String },
+    #[error("资料还不齐全，请先上传：{}", labels(.missing))]
+    MaterialsMissing {
+        missing: Vec<Material>,
+        note: Option<String>,
+    },
+    #[error("请选择需要补充的资料类别")]
+    CategoriesRequired,
+    #[error("请填写给用户的补充说明（最多500字）")]
+    MessageRequired,
+    #[error("该保障计划不以此理由拒绝服务，请选择其他理由")]
+    ReasonNotInPlan,
+    #[error("预约时间须晚于当前时间")]
+    AppointmentInPast,
+    #[error("请填写医院")]
+    HospitalRequired,
+    #[error("请填写科室")]
+    DepartmentRequired,
+    #[error("请填写见面地点")]
+    MeetingPointRequired,
+    #[error("{}", if *.foreign { "该专员无权处理此保险公司的申请" } else { "未找到可接手的专员账号" })]
+    UnknownAssignee { foreign: bool },
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error(transparent)]
+    Idempotency(#[from] IdempotencyError),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+fn labels(missing: &[Material]) -> String {
+    missing
+        .iter()
+        .map(|m| m.label())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+impl From<sea_orm::DbErr> for CaseError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Self::Fault(error.into())
+    }
+}
+
+impl From<InvalidTransition> for CaseError {
+    fn from(error: InvalidTransition) -> Self {
+        Self::InvalidTransition(error)
+    }
+}
+
+impl CaseError {
+    /// A bug or a broken invariant (a case of an unknown plan, a row that does not parse).
+    pub fn unexpected(what: impl std::fmt::Display) -> Self {
+        Self::Fault(Fault::Unexpected(anyhow::anyhow!("{what}")))
+    }
+}
+
+impl AreaError for CaseError {
+    fn kind(&self) -> Kind {
+        match self {
+            Self::NotFound => Kind::NotFound,
+            Self::CaseModified
+            | Self::InvalidTransition(_)
+            | Self::CaseClaimed
+            | Self::CancellationNotAllowed { .. } => Kind::Conflict,
+            Self::MaterialsMissing { .. }
+            | Self::CategoriesRequired
+            | Self::MessageRequired
+            | Self::ReasonNotInPlan
+            | Self::AppointmentInPast
+            | Self::HospitalRequired
+            | Self::DepartmentRequired
+            | Self::MeetingPointRequired
+            | Self::UnknownAssignee { .. } => Kind::Unprocessable,
+            Self::Access(e) => e.kind(),
+            Self::Idempotency(e) => e.kind(),
+            Self::Fault(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        self.into()
+    }
+
+    fn details(&self) -> Value {
+        match self {
+            Self::InvalidTransition(e) => {
+                json!({ "status": e.from.as_str(), "action": e.action })
+            }
+            Self::CancellationNotAllowed { counted, hotline } => {
+                json!({ "counted": counted, "hotline": hotline })
+            }
+            Self::MaterialsMissing { missing, note } => json!({
+                "missing": missing.iter().map(|m| m.code()).collect::<Vec<_>>(),
+                "note": note,
+            }),
+            _ => json!({}),
+        }
+    }
+
+    fn pass_through(self) -> Result<ApiError, Self> {
+        match self {
+            Self::Access(e) => Ok(e.into()),
+            Self::Idempotency(e) => Ok(e.into()),
+            Self::Fault(e) => Ok(e.into()),
+            other => Err(other),
+        }
+    }
+
+    fn codes() -> Vec<&'static str> {
+        variant_codes(
+            <Self as strum::VariantNames>::VARIANTS,
+            &["access", "idempotency", "fault"],
+        )
+    }
+}
+
+impl From<CaseError> for ApiError {
+    fn from(error: CaseError) -> Self {
+        Self::from_area(error)
+    }
+}
+
+impl From<super::store::StoreError> for CaseError {
+    fn from(error: super::store::StoreError) -> Self {
+        match error {
+            super::store::StoreError::Stale => Self::CaseModified,
+            super::store::StoreError::Db(e) => e.into(),
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The specialists' queue as a query: open cases in an account's scope, the nearest promise
+//! first (none last), paged.
+
+use sea_orm::sea_query::{NullOrdering, Order};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use entity::service_case;
+
+use super::lifecycle::Status;
+use super::store::Case;
+
+/// Whose cases: the caller's own, or nobody's yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Assigned {
+    Me,
+    None,
+}
+
+/// Which cases a queue shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueueFilter {
+    /// One status; none: every open case (not drafts, not closed).
+    pub status: Option<Status>,
+    /// With `Assigned::Me`, the caller's staff id.
+    pub assigned: Option<(Assigned, i64)>,
+    /// The account's insurer scope; none: every insurer.
+    pub insurer_id: Option<i64>,
+}
+
+/// A page of the queue and the number of cases it holds.
+pub async fn page(
+    db: &DatabaseConnection,
+    filter: QueueFilter,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<Case>, u64), DbErr> {
+    let mut select = service_case::Entity::find();
+    select = match filter.status {
+        Some(status) => select.filter(service_case::Column::Status.eq(status.as_str())),
+        None => select.filter(
+            service_case::Column::Status.is_in(
+                Status::ALL
+                    .iter()
+                    .filter(|s| !s.is_terminal() && **s != Status::Draft)
+                    .map(|s| s.as_str()),
+            ),
+        ),
+    };
+    select = match filter.assigned {
+        None => select,
+        Some((Assigned::Me, staff_id)) => {
+            select.filter(service_case::Column::AssigneeId.eq(staff_id))
+        }
+        Some((Assigned::None, _)) => select.filter(service_case::Column::AssigneeId.is_null()),
+    };
+    if let Some(insurer_id) = filter.insurer_id {
+        select = select.filter(service_case::Column::InsurerId.eq(insurer_id));
+    }
+    let paginator = select
+        .order_by_with_nulls(
+            service_case::Column::SlaDueAt,
+            Order::Asc,
+            NullOrdering::Last,
+        )
+        .order_by_with_nulls(
+            service_case::Column::FirstContactDueAt,
+            Order::Asc,
+            NullOrdering::Last,
+        )
+        .order_by_asc(service_case::Column::Id)
+        .paginate(db, u64::from(per_page));
+    let total = paginator.num_items().await?;
+    let cases = paginator.fetch_page(u64::from(page - 1)).await?;
+    Ok((cases, total))
+}

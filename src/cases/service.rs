@@ -1,0 +1,235 @@
+//! The insured's operations on their own cases (list, read, submit, cancel) and what every
+//! caller of the area shares: the case's plan and service, its parsed status, its detail view.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use entity::service_case;
+use sea_orm::ActiveValue::Set;
+use tracing::instrument;
+use uuid::Uuid;
+
+use super::cancellation::outcome;
+use super::error::CaseError;
+use super::lifecycle::Status;
+use super::store::{self, Actor, Case, Transition};
+use super::view::{self, CaseSummary, CaseView};
+use crate::documents::materials;
+use crate::plans::{Plan, Service};
+use crate::state::AppState;
+
+/// The plan and service of a case.
+pub fn plan_of(state: &AppState, case: &Case) -> Result<(Arc<Plan>, Service), CaseError> {
+    let plan = state
+        .plan_for_product(case.product_id)
+        .cloned()
+        .ok_or_else(|| CaseError::unexpected("case of an unknown product"))?;
+    let service = plan
+        .services
+        .iter()
+        .find(|s| s.id == case.service_id)
+        .cloned()
+        .ok_or_else(|| CaseError::unexpected("case of an unknown service"))?;
+    Ok((plan, service))
+}
+
+/// The name of a case's service (empty for a case of a plan no longer loaded).
+pub fn service_name(state: &AppState, case: &Case) -> String {
+    plan_of(state, case)
+        .map(|(_, s)| s.name)
+        .unwrap_or_default()
+}
+
+/// The case's status; a stored text that names none is a broken row, never read as another.
+pub fn status_of(case: &Case) -> Result<Status, CaseError> {
+    Status::parse(&case.status)
+        .ok_or_else(|| CaseError::unexpected(format!("case {} has an unknown status", case.id)))
+}
+
+/// The caller's own case (another user's is as absent as a missing one).
+#[instrument(skip(state))]
+pub async fn own_case(state: &AppState, user_id: i64, id: Uuid) -> Result<Case, CaseError> {
+    store::find_for_user(&state.db, user_id, id)
+        .await?
+        .ok_or(CaseError::NotFound)
+}
+
+/// What the insured sees of a case (the specialists' view builds on it).
+pub async fn detail_view(state: &AppState, case: &Case) -> Result<CaseView, CaseError> {
+    let (_, service) = plan_of(state, case)?;
+    let status = status_of(case)?;
+    let policy_public_id = store::policy_public_id(&state.db, case.policy_id)
+        .await?
+        .ok_or_else(|| CaseError::unexpected("case without its policy"))?;
+    let events = store::events(&state.db, case.id).await?;
+    let calendar = state.calendar.get();
+    Ok(view::detail(
+        case,
+        status,
+        policy_public_id,
+        &service,
+        &calendar,
+        state.clocks.business.now(),
+        &events,
+    ))
+}
+
+/// A page of the caller's cases, newest first, and how many there are.
+#[instrument(skip(state))]
+pub async fn list(
+    state: &AppState,
+    user_id: i64,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<CaseSummary>, u64), CaseError> {
+    let (cases, total) = store::page_for_user(&state.db, user_id, page, per_page).await?;
+    let items = cases
+        .iter()
+        .map(|case| {
+            Ok(view::summary(
+                case,
+                status_of(case)?,
+                &service_name(state, case),
+            ))
+        })
+        .collect::<Result<_, CaseError>>()?;
+    Ok((items, total))
+}
+
+/// Changes set when a case is (re)submitted: the application anchor on the first submission,
+/// acceptance at the provider's next opening, materials complete now.
+pub fn submission(
+    state: &AppState,
+    service: &Service,
+    case: &Case,
+    now: DateTime<Utc>,
+) -> service_case::ActiveModel {
+    let applied_at = case.applied_at.unwrap_or(now);
+    let accepted_at = case.accepted_at.unwrap_or_else(|| {
+        state
+            .calendar
+            .get()
+            .next_opening(applied_at, &service.acceptance)
+            .value
+    });
+    service_case::ActiveModel {
+        applied_at: Set(Some(applied_at)),
+        accepted_at: Set(Some(accepted_at)),
+        materials_complete_at: Set(Some(now)),
+        draft_expires_at: Set(None),
+        awaited_materials: Set(None),
+        awaited_message: Set(None),
+        ..Default::default()
+    }
+}
+
+/// The insured says the materials are complete: the case goes to the specialists. Refused while
+/// the plan's required categories (by diagnosis state) or those a specialist asked for have no
+/// document that is pending or accepted.
+#[instrument(skip(state))]
+pub async fn submit(
+    state: &AppState,
+    user_id: i64,
+    id: Uuid,
+    version: Option<i32>,
+) -> Result<Case, CaseError> {
+    let case = own_case(state, user_id, id).await?;
+    if version.is_some_and(|v| v != case.version) {
+        return Err(CaseError::CaseModified);
+    }
+    let (_, service) = plan_of(state, &case)?;
+    let now = state.clocks.business.now();
+    let step = status_of(&case)?.submit()?;
+    let missing = materials::missing_for(&state.db, &service, &case).await?;
+    if !missing.is_empty() {
+        return Err(CaseError::MaterialsMissing {
+            missing,
+            note: materials::rule(&service, &case).map(|r| r.note.clone()),
+        });
+    }
+    let mut transition = Transition::new("submitted", step).notify("case_submitted");
+    transition.changes = submission(state, &service, &case, now);
+    Ok(store::apply(
+        &state.db,
+        &state.calendar.get(),
+        &service,
+        &case,
+        version.unwrap_or(case.version),
+        transition,
+        Actor::User(user_id),
+        now,
+    )
+    .await?)
+}
+
+/// The insured cancels in the app, under the plan's rule.
+#[instrument(skip(state, reason))]
+pub async fn cancel_own(
+    state: &AppState,
+    user_id: i64,
+    id: Uuid,
+    version: Option<i32>,
+    reason: Option<String>,
+) -> Result<Case, CaseError> {
+    let case = own_case(state, user_id, id).await?;
+    if version.is_some_and(|v| v != case.version) {
+        return Err(CaseError::CaseModified);
+    }
+    cancel(
+        state,
+        &case,
+        version.unwrap_or(case.version),
+        reason,
+        Actor::User(user_id),
+        false,
+    )
+    .await
+}
+
+/// Cancels `case` under its plan's rule. A specialist may record a cancellation the plan does
+/// not let the user make in the app (`on_behalf`); it then counts as the plan says.
+pub async fn cancel(
+    state: &AppState,
+    case: &Case,
+    version: i32,
+    reason: Option<String>,
+    actor: Actor,
+    on_behalf: bool,
+) -> Result<Case, CaseError> {
+    let (_, service) = plan_of(state, case)?;
+    let now = state.clocks.business.now();
+    let status = status_of(case)?;
+    let calendar = state.calendar.get();
+    let decision = outcome(
+        service.cancellation,
+        status,
+        now,
+        case.appointment_at,
+        &calendar,
+    );
+    if !decision.allowed && !on_behalf {
+        return Err(CaseError::CancellationNotAllowed {
+            counted: decision.counted,
+            hotline: service.hotline.clone(),
+        });
+    }
+    let step = status.cancel(decision.counted)?;
+    let code = if decision.counted {
+        "late_cancellation"
+    } else {
+        "cancelled"
+    };
+    let mut transition = Transition::new("cancelled", step)
+        .reason(code)
+        .note(reason)
+        .notify("case_cancelled");
+    transition.changes = service_case::ActiveModel {
+        outcome_code: Set(Some(code.to_owned())),
+        counted: Set(Some(decision.counted)),
+        ..Default::default()
+    };
+    Ok(store::apply(
+        &state.db, &calendar, &service, case, version, transition, actor, now,
+    )
+    .await?)
+}

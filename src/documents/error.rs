@@ -1,0 +1,179 @@
+//! The documents area's refusals: an upload the pipeline or the limits refuse, a read or a review
+//! the principal may not make. The variant name is the code, the `#[error]` text the message.
+
+use serde_json::{Value, json};
+
+use crate::cases::error::CaseError;
+use crate::consents::MEDICAL_RECORDS;
+use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::idempotency::IdempotencyError;
+use crate::staff::access::AccessError;
+
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum DocumentError {
+    /// Missing, deleted, or not the principal's to see.
+    #[error("未找到该资料")]
+    NotFound,
+    #[error("该申请已结束，不能再上传资料")]
+    CaseClosed,
+    #[error("上传医疗资料前，请先阅读并同意《医疗资料（敏感个人信息）单独同意书》")]
+    ConsentRequired,
+    #[error("该申请的资料数量已达上限，请删除不需要的照片后再上传")]
+    TooManyDocuments { limit: i32 },
+    #[error("请以 multipart/form-data 上传（wx.uploadFile），文件字段名为 file")]
+    MultipartRequired,
+    #[error("上传没有完成，请检查网络后重试")]
+    UploadIncomplete { reason: String },
+    #[error("上传的表单字段过多")]
+    TooManyFields,
+    #[error("每次只能上传一张照片")]
+    TooManyFiles,
+    #[error("表单字段过长")]
+    FieldTooLong,
+    #[error("照片太大，请上传不超过限制大小的照片")]
+    FileTooLarge { max_bytes: usize },
+    #[error("没有收到照片：文件字段名应为 file")]
+    FileRequired,
+    #[error("请选择资料类别")]
+    CategoryInvalid,
+    #[error("上传的文件是空的，请重新选择照片")]
+    FileEmpty,
+    #[error("暂不支持 HEIC 格式的照片，请重新选择照片上传（小程序会自动转换为 JPEG）")]
+    HeicNotSupported,
+    #[error("只能上传 JPEG、PNG 或 WebP 格式的照片")]
+    UnsupportedFileType { detected: Option<&'static str> },
+    #[error("照片尺寸过大，请使用手机相机正常拍摄的照片")]
+    ImageTooLarge {
+        width: u32,
+        height: u32,
+        max_pixels: u64,
+    },
+    #[error("照片文件已损坏或不完整，请重新拍摄或选择后上传")]
+    ImageDamaged { reason: String },
+    /// The same photo, or the same key, is being stored by another request right now.
+    #[error("{}", if *.same_key { "该上传正在处理中，请稍后刷新查看" } else { "同一张照片正在上传中，请稍后刷新查看" })]
+    UploadInProgress { same_key: bool },
+    #[error("该资料已由专员审核，不能删除")]
+    DocumentReviewed,
+    #[error("说明最多200字")]
+    NoteTooLong,
+    #[error("请选择需要用户重拍的原因")]
+    ReasonRequired,
+    #[error("选择“其他”时请填写给用户的说明")]
+    NoteRequired,
+    #[error(transparent)]
+    Case(#[from] CaseError),
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error(transparent)]
+    Idempotency(#[from] IdempotencyError),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+impl From<sea_orm::DbErr> for DocumentError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Self::Fault(error.into())
+    }
+}
+
+impl From<crate::storage::StorageError> for DocumentError {
+    fn from(error: crate::storage::StorageError) -> Self {
+        Self::Fault(error.into())
+    }
+}
+
+impl DocumentError {
+    pub fn unexpected(what: impl std::fmt::Display) -> Self {
+        Self::Fault(Fault::Unexpected(anyhow::anyhow!("{what}")))
+    }
+}
+
+impl AreaError for DocumentError {
+    fn kind(&self) -> Kind {
+        use DocumentError::*;
+        match self {
+            NotFound => Kind::NotFound,
+            ConsentRequired => Kind::Forbidden,
+            CaseClosed | TooManyDocuments { .. } | UploadInProgress { .. } | DocumentReviewed => {
+                Kind::Conflict
+            }
+            UploadIncomplete { .. } | TooManyFields | TooManyFiles | FieldTooLong => {
+                Kind::BadRequest
+            }
+            FileTooLarge { .. } => Kind::PayloadTooLarge,
+            MultipartRequired | HeicNotSupported | UnsupportedFileType { .. } => {
+                Kind::UnsupportedMediaType
+            }
+            FileRequired
+            | CategoryInvalid
+            | FileEmpty
+            | ImageTooLarge { .. }
+            | ImageDamaged { .. }
+            | NoteTooLong
+            | ReasonRequired
+            | NoteRequired => Kind::Unprocessable,
+            Case(e) => e.kind(),
+            Access(e) => e.kind(),
+            Idempotency(e) => e.kind(),
+            Fault(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        self.into()
+    }
+
+    fn details(&self) -> Value {
+        use DocumentError::*;
+        match self {
+            ConsentRequired => {
+                json!({ "purpose": MEDICAL_RECORDS.purpose, "version": MEDICAL_RECORDS.version })
+            }
+            TooManyDocuments { limit } => json!({ "limit": limit }),
+            UploadIncomplete { reason } => json!({ "error": reason }),
+            FileTooLarge { max_bytes } => json!({ "max_bytes": max_bytes }),
+            CategoryInvalid => json!({
+                "accepted": super::store::CATEGORIES.iter().map(|c| c.code()).collect::<Vec<_>>(),
+            }),
+            HeicNotSupported => json!({
+                "hint": "choose the photo with wx.chooseMedia (sizeType ['compressed']) so that WeChat converts it to JPEG",
+            }),
+            UnsupportedFileType { detected } => json!({
+                "detected": detected,
+                "accepted": ["image/jpeg", "image/png", "image/webp"],
+            }),
+            ImageTooLarge {
+                width,
+                height,
+                max_pixels,
+            } => json!({ "width": width, "height": height, "max_pixels": max_pixels }),
+            ImageDamaged { reason } => json!({ "reason": reason }),
+            _ => json!({}),
+        }
+    }
+
+    fn pass_through(self) -> Result<ApiError, Self> {
+        match self {
+            Self::Case(e) => Ok(e.into()),
+            Self::Access(e) => Ok(e.into()),
+            Self::Idempotency(e) => Ok(e.into()),
+            Self::Fault(e) => Ok(e.into()),
+            other => Err(other),
+        }
+    }
+
+    fn codes() -> Vec<&'static str> {
+        variant_codes(
+            <Self as strum::VariantNames>::VARIANTS,
+            &["case", "access", "idempotency", "fault"],
+        )
+    }
+}
+
+impl From<DocumentError> for ApiError {
+    fn from(error: DocumentError) -> Self {
+        Self::from_area(error)
+    }
+}

@@ -1,0 +1,198 @@
+//! Who may see a case's documents, and reading them: the owner (mini-program) or a staff member
+//! in scope whose role may read medical records; every staff read is written to the audit log
+//! before the bytes leave. The owner may delete a photo nobody has reviewed yet.
+
+use chrono::Utc;
+use tracing::instrument;
+use uuid::Uuid;
+
+use super::error::DocumentError;
+use super::materials;
+use super::store::{self, Document, PENDING};
+use super::view::{DocumentList, view};
+use crate::cases::error::CaseError;
+use crate::cases::service::{own_case, plan_of};
+use crate::cases::store::{self as cases, Case};
+use crate::eligibility::quota::write_transaction;
+use crate::staff::access::{CurrentStaff, may_read_records};
+use crate::state::AppState;
+use crate::storage::{ObjectStream, StorageError};
+
+/// Who reads: the insured (by user id) or a staff member, and from where (for the audit).
+#[derive(Debug, Clone, Copy)]
+pub enum Reader<'a> {
+    User(i64),
+    Staff {
+        staff: &'a CurrentStaff,
+        ip: Option<std::net::IpAddr>,
+    },
+}
+
+/// The case `reader` may see the documents of; staff reads are written to the audit log.
+async fn readable_case(
+    state: &AppState,
+    reader: Reader<'_>,
+    case: Option<Case>,
+    action: &str,
+    subject: (&str, Uuid),
+) -> Result<Case, DocumentError> {
+    match reader {
+        Reader::User(user_id) => case
+            .filter(|c| c.user_id == user_id)
+            .ok_or(DocumentError::NotFound),
+        Reader::Staff { staff, ip } => {
+            let case = case
+                .filter(|c| staff.sees(c.insurer_id))
+                .ok_or(DocumentError::NotFound)?;
+            may_read_records(staff)?;
+            store::audit(
+                &state.db,
+                store::Access {
+                    staff_id: staff.id(),
+                    action,
+                    subject_kind: subject.0,
+                    subject_id: subject.1,
+                    case_id: Some(case.id),
+                    ip: ip.map(|ip| ip.to_string()),
+                },
+                Utc::now(),
+            )
+            .await?;
+            Ok(case)
+        }
+    }
+}
+
+/// A case's documents with their thumbnails' addresses, and what is still missing.
+#[instrument(skip(state, reader))]
+pub async fn list(
+    state: &AppState,
+    reader: Reader<'_>,
+    case_id: Uuid,
+) -> Result<DocumentList, DocumentError> {
+    let found = cases::find(&state.db, case_id).await?;
+    let case = readable_case(state, reader, found, "documents_listed", ("case", case_id))
+        .await
+        .map_err(|e| match e {
+            // The thing asked for here is the case.
+            DocumentError::NotFound => CaseError::NotFound.into(),
+            other => other,
+        })?;
+    let documents = store::live_for_case(&state.db, case.id).await?;
+    let (_, service) = plan_of(state, &case)?;
+    let missing = materials::missing(&service, &case, &documents);
+    Ok(DocumentList {
+        items: documents
+            .iter()
+            .map(|d| view(d, case.public_id, false))
+            .collect(),
+        limit: state.settings.uploads.max_documents_per_case,
+        missing: missing.iter().map(|m| m.code().to_owned()).collect(),
+        missing_labels: missing.iter().map(|m| m.label()).collect(),
+    })
+}
+
+/// A document `reader` may see, and its case; staff reads are audited as `action`.
+pub async fn readable_document(
+    state: &AppState,
+    reader: Reader<'_>,
+    id: Uuid,
+    action: &str,
+) -> Result<(Document, Case), DocumentError> {
+    let doc = store::find(&state.db, id)
+        .await?
+        .ok_or(DocumentError::NotFound)?;
+    let case = cases::find_by_id(&state.db, doc.case_id).await?;
+    let case = readable_case(state, reader, case, action, ("document", id)).await?;
+    Ok((doc, case))
+}
+
+/// Which of a document's objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendition {
+    Image,
+    Thumbnail,
+}
+
+/// An object ready to stream, with our own type and file name.
+#[derive(Debug)]
+pub struct Opened {
+    pub object: ObjectStream,
+    pub media_type: String,
+    pub file_name: String,
+}
+
+fn extension(media_type: &str) -> &'static str {
+    match media_type {
+        "image/png" => "png",
+        _ => "jpg",
+    }
+}
+
+/// Opens a document's image or thumbnail for `reader`, after the check and the audit.
+#[instrument(skip(state, reader))]
+pub async fn open(
+    state: &AppState,
+    reader: Reader<'_>,
+    id: Uuid,
+    rendition: Rendition,
+) -> Result<Opened, DocumentError> {
+    let action = match rendition {
+        Rendition::Image => "document_read",
+        Rendition::Thumbnail => "thumbnail_read",
+    };
+    let (doc, _) = readable_document(state, reader, id, action).await?;
+    let (key, media_type, file_name) = match rendition {
+        Rendition::Image => (
+            doc.storage_key.as_str(),
+            doc.media_type.clone(),
+            format!("{}.{}", doc.public_id, extension(&doc.media_type)),
+        ),
+        Rendition::Thumbnail => (
+            doc.thumbnail_key.as_str(),
+            "image/jpeg".to_owned(),
+            format!("{}-thumb.jpg", doc.public_id),
+        ),
+    };
+    let object = match state.storage.stream(key).await {
+        Ok(object) => object,
+        Err(StorageError::NotFound) => {
+            tracing::error!(key, "a document's object is missing from the store");
+            return Err(DocumentError::NotFound);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Opened {
+        object,
+        media_type,
+        file_name,
+    })
+}
+
+/// Deletes a photo its owner no longer wants, while nobody has reviewed it.
+#[instrument(skip(state))]
+pub async fn delete(
+    state: &AppState,
+    user_id: i64,
+    case_id: Uuid,
+    doc_id: Uuid,
+) -> Result<(), DocumentError> {
+    let case = own_case(state, user_id, case_id).await?;
+    let doc = store::find(&state.db, doc_id)
+        .await?
+        .filter(|d| d.case_id == case.id)
+        .ok_or(DocumentError::NotFound)?;
+    if doc.review_state != PENDING {
+        return Err(DocumentError::DocumentReviewed);
+    }
+    let txn = write_transaction(&state.db).await?;
+    if !store::soft_delete(&txn, &doc, state.clocks.business.now()).await? {
+        txn.rollback().await?;
+        return Err(DocumentError::DocumentReviewed);
+    }
+    txn.commit().await?;
+    // The user asked for the photo to go: the objects go with the row (the row stays, marked
+    // deleted, as the record that there was one).
+    super::upload::discard(state, &[&doc.storage_key, &doc.thumbnail_key]).await;
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! A specialist's review of one document: accepted, or rejected saying what to retake (the
+//! insured is told through the outbox, in the same transaction).
+
+use serde::Deserialize;
+use serde_json::json;
+use tracing::instrument;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::error::DocumentError;
+use super::read::{Reader, readable_document};
+use super::store::{self, ACCEPTED, REJECTED, Review};
+use super::view::{DocumentView, Retake, view};
+use crate::staff::access::{CurrentStaff, Need, may_change};
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Accept,
+    Reject,
+}
+
+/// Records `decision` on the document `id` (with a retake reason when rejecting, and an
+/// optional note, required with `other`).
+#[instrument(skip(state, staff, note), fields(staff_id = staff.id()))]
+pub async fn review(
+    state: &AppState,
+    staff: &CurrentStaff,
+    ip: Option<std::net::IpAddr>,
+    id: Uuid,
+    decision: Decision,
+    reason: Option<Retake>,
+    note: Option<String>,
+) -> Result<DocumentView, DocumentError> {
+    let reader = Reader::Staff { staff, ip };
+    let (doc, case) = readable_document(state, reader, id, "document_reviewed").await?;
+    may_change(staff, &case, Need::Owner)?;
+    let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    if note.as_ref().is_some_and(|n| n.chars().count() > 200) {
+        return Err(DocumentError::NoteTooLong);
+    }
+    let (review_state, reason) = match decision {
+        Decision::Accept => (ACCEPTED, None),
+        Decision::Reject => {
+            let reason = reason.ok_or(DocumentError::ReasonRequired)?;
+            if reason == Retake::Other && note.is_none() {
+                return Err(DocumentError::NoteRequired);
+            }
+            (REJECTED, Some(reason))
+        }
+    };
+    let now = state.clocks.business.now();
+    let reason_code = reason.map(Retake::code);
+    let notify = reason.map(|_| {
+        (
+            case.user_id,
+            json!({
+                "case_id": case.public_id,
+                "document_id": doc.public_id,
+                "category": doc.category,
+                "reason": reason_code,
+            }),
+        )
+    });
+    let review = Review {
+        state: review_state,
+        reason: reason_code,
+        note,
+        reviewer_id: staff.id(),
+        at: now,
+    };
+    if !store::record_review(&state.db, &doc, review, notify).await? {
+        return Err(DocumentError::NotFound);
+    }
+    let saved = store::find(&state.db, doc.public_id)
+        .await?
+        .ok_or(DocumentError::NotFound)?;
+    Ok(view(&saved, case.public_id, false))
+}

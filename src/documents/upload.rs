@@ -1,0 +1,271 @@
+//! Storing an uploaded photo: every refusal that needs no body first ([`open_for_upload`]), then,
+//! once the handler has read the file, [`store_upload`]: type by content, the same bytes at most
+//! once per case, the pipeline off the executor, the objects written, and the row, the case's
+//! count and the idempotency answer in one transaction (the objects removed if it fails).
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use entity::document;
+use sea_orm::ActiveValue::Set;
+use serde_json::json;
+use tracing::instrument;
+use uuid::Uuid;
+
+use super::error::DocumentError;
+use super::pipeline::{self, Processed, Refusal};
+use super::store::{self, Inserted, PENDING};
+use super::view::{DocumentView, view};
+use crate::cases::service::{own_case, status_of};
+use crate::cases::store::Case;
+use crate::consents::{self, MEDICAL_RECORDS};
+use crate::crypto::sha256_hex_bytes;
+use crate::eligibility::quota::write_transaction;
+use crate::idempotency::{IdempotencyKey, StoredAnswer};
+use crate::plans::Material;
+use crate::state::AppState;
+
+/// What a `wx.uploadFile` request carried: the file and its `category` field.
+#[derive(Debug)]
+pub struct Received {
+    pub file: Bytes,
+    pub category: Option<String>,
+}
+
+/// How an upload ended.
+#[derive(Debug)]
+pub enum Uploaded {
+    /// Stored now (201): the answer, as also kept for retries with the same key.
+    Created(StoredAnswer),
+    /// The case already holds these bytes (200): the document that holds them.
+    Duplicate(Box<DocumentView>),
+    /// A retry with a key whose first request was answered: that answer again.
+    Replayed(StoredAnswer),
+}
+
+fn refused(refusal: Refusal, max_pixels: u64) -> DocumentError {
+    match refusal {
+        Refusal::Empty => DocumentError::FileEmpty,
+        Refusal::Heic => DocumentError::HeicNotSupported,
+        Refusal::Unsupported(detected) => DocumentError::UnsupportedFileType { detected },
+        Refusal::TooManyPixels { width, height } => DocumentError::ImageTooLarge {
+            width,
+            height,
+            max_pixels,
+        },
+        Refusal::Corrupt(reason) => DocumentError::ImageDamaged { reason },
+    }
+}
+
+/// The case a user may upload to now: their own, open, with the medical-records consent
+/// given, and a place left. Decided before a byte of the body is read.
+#[instrument(skip(state))]
+pub async fn open_for_upload(
+    state: &AppState,
+    user_id: i64,
+    case_id: Uuid,
+) -> Result<Case, DocumentError> {
+    let case = own_case(state, user_id, case_id).await?;
+    if status_of(&case)?.is_terminal() {
+        return Err(DocumentError::CaseClosed);
+    }
+    if !consents::has_current(&state.db, user_id, MEDICAL_RECORDS).await? {
+        return Err(DocumentError::ConsentRequired);
+    }
+    let limit = state.settings.uploads.max_documents_per_case;
+    if case.document_count >= limit {
+        return Err(DocumentError::TooManyDocuments { limit });
+    }
+    Ok(case)
+}
+
+/// Removes objects written for an upload that did not become a document.
+pub async fn discard(state: &AppState, keys: &[&str]) {
+    for key in keys {
+        if let Err(e) = state.storage.delete(key).await {
+            tracing::warn!(error = %e, "could not remove the object of a failed upload");
+        }
+    }
+}
+
+/// Stores `received` as a document of `case` (see the module's text).
+#[instrument(skip_all, fields(case_id = case.id, bytes = received.file.len()))]
+pub async fn store_upload(
+    state: &AppState,
+    user_id: i64,
+    case: &Case,
+    received: Received,
+    key_header: Option<&str>,
+) -> Result<Uploaded, DocumentError> {
+    let settings = &state.settings.uploads;
+    let category: Material = received
+        .category
+        .as_deref()
+        .and_then(store::parse_category)
+        .ok_or(DocumentError::CategoryInvalid)?;
+    let sha256 = sha256_hex_bytes(&received.file);
+    let idempotency = match key_header {
+        Some(header) => Some(IdempotencyKey::parse(
+            Some(header),
+            format!("user:{user_id}"),
+            &format!("upload_document:{}", case.public_id),
+            &json!({ "category": category.code(), "sha256": sha256 }),
+        )?),
+        None => None,
+    };
+    if let Some(key) = &idempotency
+        && let Some(replayed) = key.replay(&state.db).await?
+    {
+        return Ok(Uploaded::Replayed(replayed));
+    }
+    // Cheap refusals before the expensive work.
+    pipeline::sniff(&received.file).map_err(|r| refused(r, settings.max_pixels))?;
+    if let Some(existing) = store::same_bytes(&state.db, case.id, &sha256).await? {
+        return Ok(Uploaded::Duplicate(Box::new(view(
+            &existing,
+            case.public_id,
+            true,
+        ))));
+    }
+
+    let original_bytes = received.file.len();
+    let processed = process(state, received.file).await?;
+    let public_id = Uuid::new_v4();
+    let (key, thumbnail_key) = store::keys(case.public_id, public_id);
+    let (kind, source, width, height) = (
+        processed.kind,
+        processed.source,
+        processed.width,
+        processed.height,
+    );
+    let stored_bytes = processed.bytes.len();
+    let stored = async {
+        state
+            .storage
+            .put(
+                &thumbnail_key,
+                Bytes::from(processed.thumbnail),
+                "image/jpeg",
+            )
+            .await?;
+        state
+            .storage
+            .put(&key, Bytes::from(processed.bytes), kind.media_type())
+            .await
+    };
+    if let Err(e) = stored.await {
+        discard(state, &[&key, &thumbnail_key]).await;
+        return Err(e.into());
+    }
+
+    let now = state.clocks.business.now();
+    let row = document::ActiveModel {
+        public_id: Set(public_id),
+        case_id: Set(case.id),
+        user_id: Set(user_id),
+        category: Set(category.code().to_owned()),
+        storage_key: Set(key.clone()),
+        thumbnail_key: Set(thumbnail_key.clone()),
+        media_type: Set(kind.media_type().to_owned()),
+        source_type: Set(source.media_type().to_owned()),
+        bytes: Set(stored_bytes as i64),
+        original_bytes: Set(original_bytes as i64),
+        sha256: Set(sha256.clone()),
+        width: Set(i32::try_from(width).unwrap_or(i32::MAX)),
+        height: Set(i32::try_from(height).unwrap_or(i32::MAX)),
+        review_state: Set(PENDING.to_owned()),
+        uploaded_at: Set(now),
+        ..Default::default()
+    };
+    let saved = save(state, case, row, idempotency.as_ref(), now).await;
+    if !matches!(saved, Ok(Saved::Stored(_))) {
+        discard(state, &[&key, &thumbnail_key]).await;
+    }
+    match saved? {
+        Saved::Stored(answer) => Ok(Uploaded::Created(answer)),
+        Saved::Full => Err(DocumentError::TooManyDocuments {
+            limit: settings.max_documents_per_case,
+        }),
+        Saved::Duplicate => match store::same_bytes(&state.db, case.id, &sha256).await? {
+            Some(existing) => Ok(Uploaded::Duplicate(Box::new(view(
+                &existing,
+                case.public_id,
+                true,
+            )))),
+            None => Err(DocumentError::UploadInProgress { same_key: false }),
+        },
+        Saved::KeyHeld(key) => match key.replay(&state.db).await? {
+            Some(replayed) => Ok(Uploaded::Replayed(replayed)),
+            None => Err(DocumentError::UploadInProgress { same_key: true }),
+        },
+    }
+}
+
+enum Saved {
+    Stored(StoredAnswer),
+    Full,
+    Duplicate,
+    KeyHeld(IdempotencyKey),
+}
+
+/// The row, the case's count and the idempotency answer, in one transaction.
+async fn save(
+    state: &AppState,
+    case: &Case,
+    row: document::ActiveModel,
+    idempotency: Option<&IdempotencyKey>,
+    now: DateTime<Utc>,
+) -> Result<Saved, DocumentError> {
+    let txn = write_transaction(&state.db).await?;
+    if let Some(key) = idempotency
+        && !key.claim(&txn, now).await?
+    {
+        txn.rollback().await?;
+        return Ok(Saved::KeyHeld(key.clone()));
+    }
+    let saved = match store::insert(
+        &txn,
+        row,
+        case.id,
+        state.settings.uploads.max_documents_per_case,
+    )
+    .await?
+    {
+        Inserted::Stored(saved) => saved,
+        Inserted::Full => {
+            txn.rollback().await?;
+            return Ok(Saved::Full);
+        }
+        Inserted::Duplicate => {
+            txn.rollback().await?;
+            return Ok(Saved::Duplicate);
+        }
+    };
+    let body = serde_json::to_string(&view(&saved, case.public_id, false))
+        .map_err(DocumentError::unexpected)?;
+    let answer = StoredAnswer { status: 201, body };
+    if let Some(key) = idempotency {
+        key.complete(&txn, answer.status, &answer.body).await?;
+    }
+    txn.commit().await?;
+    tracing::info!(case_id = case.id, document_id = saved.id, "document stored");
+    Ok(Saved::Stored(answer))
+}
+
+/// The pipeline, off the async executor, at most one image per permit.
+async fn process(state: &AppState, bytes: Bytes) -> Result<Processed, DocumentError> {
+    let permit = state
+        .images
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(DocumentError::unexpected)?;
+    let settings = state.settings.uploads.clone();
+    let max_pixels = settings.max_pixels;
+    let result = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        pipeline::process(&bytes, &settings)
+    })
+    .await
+    .map_err(DocumentError::unexpected)?;
+    result.map_err(|r| refused(r, max_pixels))
+}

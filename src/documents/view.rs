@@ -1,0 +1,120 @@
+//! What the insured and the specialists see of a document.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use strum::{EnumString, IntoStaticStr, VariantArray};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::store::{self, Document, PENDING, REJECTED};
+use crate::plans::Material;
+
+/// A document as its owner and the specialists see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentView {
+    pub id: Uuid,
+    pub case_id: Uuid,
+    /// `outpatient_record`, `discharge_summary`, `blood_test`, `ct`, `mri`, `pathology_report`,
+    /// `admission_slip`, `id_document`, `other`.
+    pub category: String,
+    pub category_label: &'static str,
+    /// What is stored, decided by content: `image/jpeg` or `image/png`.
+    pub media_type: String,
+    pub bytes: i64,
+    pub width: i32,
+    pub height: i32,
+    /// `pending`, `accepted` or `rejected`.
+    pub review_state: String,
+    /// Why it was rejected (a code), and what to do about it.
+    pub review_reason: Option<String>,
+    pub review_message: Option<String>,
+    pub uploaded_at: DateTime<Utc>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    /// The owner may delete it while it is pending.
+    pub deletable: bool,
+    pub url: String,
+    pub thumbnail_url: String,
+    /// These bytes were already on the case: this is the document that holds them.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub duplicate: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentList {
+    pub items: Vec<DocumentView>,
+    /// Documents the case may hold at most.
+    pub limit: i32,
+    /// Categories still missing for the materials to be complete (codes), with labels.
+    pub missing: Vec<String>,
+    pub missing_labels: Vec<&'static str>,
+}
+
+/// Why a specialist rejects a photo, and what the user should retake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum Retake {
+    Blurry,
+    Incomplete,
+    Glare,
+    WrongCategory,
+    WrongPerson,
+    NotMedical,
+    Other,
+}
+
+impl Retake {
+    pub fn message(self) -> &'static str {
+        match self {
+            Retake::Blurry => "照片模糊，请对焦清晰、保持手机稳定后重新拍摄",
+            Retake::Incomplete => "页面拍摄不完整，请将整页资料（含医院名称和盖章）拍全后重新上传",
+            Retake::Glare => "照片反光或过暗，请在光线均匀处、避开反光重新拍摄",
+            Retake::WrongCategory => "资料与所选类别不符，请选择正确的类别重新上传",
+            Retake::WrongPerson => "资料上的姓名与被保险人不符，请上传被保险人本人的资料",
+            Retake::NotMedical => "该图片不是医疗资料，请上传病历、检查报告等资料",
+            Retake::Other => "该资料需要重新上传，请查看专员说明",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+
+    fn parse(code: &str) -> Option<Self> {
+        code.parse().ok()
+    }
+}
+
+pub fn view(doc: &Document, case_public_id: Uuid, duplicate: bool) -> DocumentView {
+    let category = store::parse_category(&doc.category);
+    let review_message = match (doc.review_state.as_str(), doc.review_reason.as_deref()) {
+        (REJECTED, reason) => {
+            let retake = reason.and_then(Retake::parse).unwrap_or(Retake::Other);
+            Some(match doc.review_note.as_deref() {
+                Some(note) if !note.is_empty() => format!("{}（{note}）", retake.message()),
+                _ => retake.message().to_owned(),
+            })
+        }
+        _ => None,
+    };
+    DocumentView {
+        id: doc.public_id,
+        case_id: case_public_id,
+        category: doc.category.clone(),
+        category_label: category.map_or("其他资料", Material::label),
+        media_type: doc.media_type.clone(),
+        bytes: doc.bytes,
+        width: doc.width,
+        height: doc.height,
+        review_state: doc.review_state.clone(),
+        review_reason: doc.review_reason.clone(),
+        review_message,
+        uploaded_at: doc.uploaded_at,
+        reviewed_at: doc.reviewed_at,
+        deletable: doc.review_state == PENDING,
+        url: format!("/api/v1/documents/{}", doc.public_id),
+        thumbnail_url: format!("/api/v1/documents/{}/thumbnail", doc.public_id),
+        duplicate,
+    }
+}

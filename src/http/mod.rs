@@ -1,0 +1,34 @@
+//! What the handlers share about HTTP and nothing else: the error contract's web glue, paging
+//! parameters, the client's address, the `Idempotency-Key` header and stored answers.
+
+pub mod errors;
+pub mod idempotency;
+
+pub use crate::net::client_ip;
+
+use crate::error::{ApiError, Kind};
+
+/// A page of a list, as asked: `page` from 1, `per_page` 1–100 (default 1 and 20).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Paging {
+    pub fn parse(page: Option<u32>, per_page: Option<u32>) -> Result<Self, ApiError> {
+        let page = page.unwrap_or(1);
+        let per_page = per_page.unwrap_or(20);
+        if page == 0 || !(1..=100).contains(&per_page) {
+            return Err(ApiError::new(
+                Kind::BadRequest,
+                "invalid_paging",
+                "分页参数无效：page 从 1 开始，per_page 为 1–100",
+            ));
+        }
+        Ok(Self { page, per_page })
+    }
+}
+
+/// The codes the shared HTTP helpers answer with.
+pub const CODES: &[&str] = &["invalid_paging"];

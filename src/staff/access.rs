@@ -1,0 +1,125 @@
+//! Who on the staff side may see and change what: the one place the console's pages and the
+//! JSON staff API ask. Scope first (a case of another insurer does not exist for the account),
+//! then the role, then ownership of the case.
+
+use entity::staff;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::accounts::Role;
+use crate::cases::error::CaseError;
+use crate::cases::store::{self, Case};
+use crate::error::{ApiError, AreaError, Kind, variant_codes};
+use crate::state::AppState;
+
+/// The authenticated staff member of a request.
+#[derive(Debug, Clone)]
+pub struct CurrentStaff {
+    pub account: staff::Model,
+    pub role: Role,
+    pub session_id: String,
+}
+
+impl CurrentStaff {
+    pub fn id(&self) -> i64 {
+        self.account.id
+    }
+
+    /// Whether the account may see cases of `insurer_id`.
+    pub fn sees(&self, insurer_id: i64) -> bool {
+        self.account.insurer_id.is_none_or(|own| own == insurer_id)
+    }
+}
+
+/// What a change needs from the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Any specialist, supervisor or admin in scope (taking a case).
+    Claim,
+    /// The case's assignee, or a supervisor or admin.
+    Owner,
+    /// A supervisor or admin.
+    Supervisor,
+}
+
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum AccessError {
+    #[error("当前账号角色无权进行此操作")]
+    ForbiddenRole { role: Role },
+    #[error("该申请由其他专员负责，请先认领或联系主管转派")]
+    NotAssignee,
+}
+
+impl AreaError for AccessError {
+    fn kind(&self) -> Kind {
+        Kind::Forbidden
+    }
+
+    fn code(&self) -> &'static str {
+        self.into()
+    }
+
+    fn details(&self) -> Value {
+        match self {
+            Self::ForbiddenRole { role } => json!({ "role": role.as_str() }),
+            Self::NotAssignee => json!({}),
+        }
+    }
+
+    fn codes() -> Vec<&'static str> {
+        variant_codes(<Self as strum::VariantNames>::VARIANTS, &[])
+    }
+}
+
+impl From<AccessError> for ApiError {
+    fn from(error: AccessError) -> Self {
+        Self::from_area(error)
+    }
+}
+
+/// The case, if the account's scope covers it (otherwise it does not exist for them).
+pub async fn case_in_scope(
+    state: &AppState,
+    staff: &CurrentStaff,
+    id: Uuid,
+) -> Result<Case, CaseError> {
+    store::find(&state.db, id)
+        .await?
+        .filter(|c| staff.sees(c.insurer_id))
+        .ok_or(CaseError::NotFound)
+}
+
+/// Whether the account may make a change that needs `need` to `case`.
+pub fn may_change(staff: &CurrentStaff, case: &Case, need: Need) -> Result<(), AccessError> {
+    match (staff.role, need) {
+        (Role::InsurerViewer, _) => Err(AccessError::ForbiddenRole { role: staff.role }),
+        (Role::Admin | Role::Supervisor, _) => Ok(()),
+        (Role::Specialist, Need::Supervisor) => {
+            Err(AccessError::ForbiddenRole { role: staff.role })
+        }
+        (Role::Specialist, Need::Claim) => Ok(()),
+        (Role::Specialist, Need::Owner) if case.assignee_id == Some(staff.id()) => Ok(()),
+        (Role::Specialist, Need::Owner) => Err(AccessError::NotAssignee),
+    }
+}
+
+/// Medical records (photos) are for those who arrange the care: insurer viewers see statuses
+/// and dates only.
+pub fn may_read_records(staff: &CurrentStaff) -> Result<(), AccessError> {
+    match staff.role {
+        Role::InsurerViewer => Err(AccessError::ForbiddenRole { role: staff.role }),
+        _ => Ok(()),
+    }
+}
+
+/// Whether the account may take cases over from others (reassign); insurer viewers and
+/// specialists may not.
+pub fn may_reassign(staff: &CurrentStaff) -> bool {
+    matches!(staff.role, Role::Supervisor | Role::Admin)
+}
+
+/// 403 for a role that may not do this.
+pub fn forbidden(role: Role) -> AccessError {
+    AccessError::ForbiddenRole { role }
+}

@@ -1,0 +1,204 @@
+//! The bodies of the staff case actions and how each, with the action its path names, becomes a
+//! domain [`Command`] for `cases::actions::perform`.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::cases::actions::{Action, Appointment, Command, Refusal};
+use crate::error::{ApiError, Kind, codes};
+use crate::plans::{EndReason, Material};
+
+/// The actions of `POST /staff/cases/{id}/{action}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionName {
+    Claim,
+    Contact,
+    RequestMaterials,
+    Approve,
+    Reject,
+    Schedule,
+    Start,
+    Complete,
+    NoShow,
+    Terminate,
+    Cancel,
+    Reassign,
+}
+
+/// `claim`, `contact`, `approve`, `start`, `complete`, `no-show`, `cancel`: the version the
+/// decision was made on (a stale one is a 409 `case_modified`) and a note for the timeline.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeBody {
+    pub version: i32,
+    pub note: Option<String>,
+}
+
+/// `request-materials`: what to upload, and what to photograph in words the user can act on.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialsBody {
+    pub version: i32,
+    /// `outpatient_record`, `discharge_summary`, `blood_test`, `ct`, `mri`,
+    /// `pathology_report`, `admission_slip`, `id_document`, `other`.
+    #[schema(value_type = Vec<String>)]
+    pub categories: Vec<Material>,
+    pub message: String,
+}
+
+/// `reject`: grounds the plan states.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectBody {
+    pub version: i32,
+    pub reason: Refusal,
+    pub note: Option<String>,
+}
+
+/// `schedule`: the appointment.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleBody {
+    pub version: i32,
+    pub at: DateTime<Utc>,
+    pub hospital: String,
+    pub department: String,
+    /// 主任医师, 副主任医师 …
+    pub expert_title: Option<String>,
+    /// Where the escort meets the insured.
+    pub meeting_point: String,
+    /// The escort's name and phone.
+    pub escort_contact: Option<String>,
+    pub note: Option<String>,
+}
+
+/// `terminate`: counted where the plan lists the reason (`late_arrival`, `no_indication`,
+/// `infectious_disease_refusal`, `customer_reasons`, `discharged`, `cancelled`,
+/// `late_cancellation`, `no_show`); never counted: `provider_failed_customer_declined`,
+/// `expert_unavailable`, `materials_missing`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TerminateBody {
+    pub version: i32,
+    #[schema(value_type = String)]
+    pub reason: EndReason,
+    pub note: Option<String>,
+}
+
+/// `reassign`: the new assignee's login (a specialist or supervisor who sees the insurer).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReassignBody {
+    pub version: i32,
+    pub assignee: String,
+    pub note: Option<String>,
+}
+
+/// The body each action takes (documentation: the action in the path decides which).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // read by the OpenAPI document only
+pub enum ActionBody {
+    Change(ChangeBody),
+    Materials(MaterialsBody),
+    Reject(RejectBody),
+    Schedule(ScheduleBody),
+    Terminate(TerminateBody),
+    Reassign(ReassignBody),
+}
+
+fn body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_json::from_value(value).map_err(|e| {
+        ApiError::new(
+            Kind::Unprocessable,
+            codes::INVALID_BODY,
+            "请求内容缺少字段或字段格式不正确",
+        )
+        .with_details(json!({ "reason": e.to_string() }))
+    })
+}
+
+/// An action whose body is a [`ChangeBody`].
+fn plain(action: Action, value: serde_json::Value) -> Result<Command, ApiError> {
+    let ChangeBody { version, note } = body(value)?;
+    Ok(Command::new(version, note, action))
+}
+
+/// A body that, with the action its path names, makes a command.
+trait IntoCommand: DeserializeOwned {
+    fn into_command(self) -> Command;
+}
+
+impl IntoCommand for MaterialsBody {
+    fn into_command(self) -> Command {
+        let action = Action::RequestMaterials {
+            categories: self.categories,
+            message: self.message,
+        };
+        // The message to the user is the timeline's note.
+        Command::new(self.version, None, action)
+    }
+}
+
+impl IntoCommand for RejectBody {
+    fn into_command(self) -> Command {
+        let action = Action::Reject {
+            reason: self.reason,
+        };
+        Command::new(self.version, self.note, action)
+    }
+}
+
+impl IntoCommand for ScheduleBody {
+    fn into_command(self) -> Command {
+        let action = Action::Schedule(Appointment {
+            at: self.at,
+            hospital: self.hospital,
+            department: self.department,
+            expert_title: self.expert_title,
+            meeting_point: self.meeting_point,
+            escort_contact: self.escort_contact,
+        });
+        Command::new(self.version, self.note, action)
+    }
+}
+
+impl IntoCommand for TerminateBody {
+    fn into_command(self) -> Command {
+        let action = Action::Terminate {
+            reason: self.reason,
+        };
+        Command::new(self.version, self.note, action)
+    }
+}
+
+impl IntoCommand for ReassignBody {
+    fn into_command(self) -> Command {
+        let action = Action::Reassign {
+            assignee: self.assignee,
+        };
+        Command::new(self.version, self.note, action)
+    }
+}
+
+/// The command a request asks for: the path names the action, the body its particulars.
+pub fn command(name: ActionName, value: serde_json::Value) -> Result<Command, ApiError> {
+    Ok(match name {
+        ActionName::Claim => plain(Action::Claim, value)?,
+        ActionName::Contact => plain(Action::Contact, value)?,
+        ActionName::Approve => plain(Action::Approve, value)?,
+        ActionName::Start => plain(Action::Start, value)?,
+        ActionName::Complete => plain(Action::Complete, value)?,
+        ActionName::NoShow => plain(Action::NoShow, value)?,
+        ActionName::Cancel => plain(Action::Cancel, value)?,
+        ActionName::RequestMaterials => body::<MaterialsBody>(value)?.into_command(),
+        ActionName::Reject => body::<RejectBody>(value)?.into_command(),
+        ActionName::Schedule => body::<ScheduleBody>(value)?.into_command(),
+        ActionName::Terminate => body::<TerminateBody>(value)?.into_command(),
+        ActionName::Reassign => body::<ReassignBody>(value)?.into_command(),
+    })
+}
+
