@@ -90,6 +90,10 @@ pub trait AreaError: std::error::Error + Sized {
     fn details(&self) -> Value {
         json!({})
     }
+    /// Seconds after which a retry may succeed (429 and 503 answers).
+    fn retry_after(&self) -> Option<u64> {
+        None
+    }
     /// Another area's error or a fault, answered as itself.
     fn pass_through(self) -> Result<ApiError, Self> {
         Err(self)
@@ -149,7 +153,10 @@ impl ApiError {
             Ok(api) => api,
             Err(error) => {
                 let message = error.to_string();
-                Self::new(error.kind(), error.code(), message).with_details(error.details())
+                let mut api =
+                    Self::new(error.kind(), error.code(), message).with_details(error.details());
+                api.retry_after_secs = error.retry_after();
+                api
             }
         }
     }
@@ -273,7 +280,11 @@ impl From<Fault> for ApiError {
             Fault::Cache(e) => e.into(),
             Fault::Storage(e) => Self::unavailable(codes::STORAGE_UNAVAILABLE, e)
                 .with_message("资料存储暂时不可用，请稍后重试"),
-            Fault::Unexpected(e) => Self::internal(e),
+            // A store that reports through anyhow may still carry an outage.
+            Fault::Unexpected(e) => match e.downcast::<sea_orm::DbErr>() {
+                Ok(db) => db.into(),
+                Err(e) => Self::internal(e),
+            },
         }
     }
 }

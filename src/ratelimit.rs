@@ -4,12 +4,69 @@
 
 use std::time::Duration;
 
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::cache::Cache;
-use crate::error::{ApiError, Kind};
+use crate::cache::{Cache, CacheError};
+use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
 
-pub const RATE_LIMITED: &str = "rate_limited";
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum Limited {
+    #[error("操作过于频繁，请稍后再试")]
+    RateLimited { retry_after: u64 },
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+impl From<CacheError> for Limited {
+    fn from(error: CacheError) -> Self {
+        Self::Fault(error.into())
+    }
+}
+
+impl AreaError for Limited {
+    fn kind(&self) -> Kind {
+        match self {
+            Self::RateLimited { .. } => Kind::TooManyRequests,
+            Self::Fault(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        self.into()
+    }
+
+    fn details(&self) -> Value {
+        match self {
+            Self::RateLimited { retry_after } => json!({ "retry_after_secs": retry_after }),
+            Self::Fault(_) => json!({}),
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after } => Some(*retry_after),
+            Self::Fault(_) => None,
+        }
+    }
+
+    fn pass_through(self) -> Result<ApiError, Self> {
+        match self {
+            Self::Fault(e) => Ok(e.into()),
+            other => Err(other),
+        }
+    }
+
+    fn codes() -> Vec<&'static str> {
+        variant_codes(<Self as strum::VariantNames>::VARIANTS, &["fault"])
+    }
+}
+
+impl From<Limited> for ApiError {
+    fn from(error: Limited) -> Self {
+        Self::from_area(error)
+    }
+}
 
 /// Counts one attempt at `key`; 429 with `Retry-After` once `limit` is passed within `window`.
 pub async fn check(
@@ -17,17 +74,13 @@ pub async fn check(
     key: &str,
     limit: u32,
     window: Duration,
-) -> Result<(), ApiError> {
+) -> Result<(), Limited> {
     let counter = cache.incr(&format!("rl:{key}"), window).await?;
     if counter.value > i64::from(limit) {
         let retry_after = counter.ttl.as_secs() + u64::from(counter.ttl.subsec_nanos() > 0);
-        return Err(ApiError::new(
-            Kind::TooManyRequests,
-            RATE_LIMITED,
-            "操作过于频繁，请稍后再试",
-        )
-        .with_details(json!({ "retry_after_secs": retry_after.max(1) }))
-        .retry_after(retry_after.max(1)));
+        return Err(Limited::RateLimited {
+            retry_after: retry_after.max(1),
+        });
     }
     Ok(())
 }

@@ -1,7 +1,13 @@
+//! The auth area's refusals: tokens, sessions, refresh tokens and WeChat's login exchange. The
+//! codes are in [`codes`]; [`AuthError`]'s `AreaError` impl maps each variant to one.
+
+use serde_json::Value;
+
 use super::jwt::TokenError;
 use super::sessions::RefreshError;
 use crate::cache::CacheError;
-use crate::error::{ApiError, Kind};
+use crate::error::{ApiError, AreaError, Fault, Kind};
+use crate::ratelimit::Limited;
 use crate::wechat::{WechatError, errcode};
 
 /// The auth area's stable codes.
@@ -20,38 +26,74 @@ pub mod codes {
     pub const WECHAT_RATE_LIMITED: &str = "wechat_rate_limited";
     pub const WECHAT_UNAVAILABLE: &str = "wechat_unavailable";
     pub const DEV_LOGIN_DISABLED: &str = "dev_login_disabled";
+
+    pub const ALL: &[&str] = &[
+        TOKEN_MISSING,
+        TOKEN_INVALID,
+        TOKEN_ALGORITHM_INVALID,
+        TOKEN_EXPIRED,
+        TOKEN_AUDIENCE_INVALID,
+        SESSION_REVOKED,
+        REFRESH_TOKEN_INVALID,
+        REFRESH_TOKEN_REUSED,
+        WECHAT_CODE_INVALID,
+        WECHAT_CODE_USED,
+        WECHAT_USER_BLOCKED,
+        WECHAT_RATE_LIMITED,
+        WECHAT_UNAVAILABLE,
+        DEV_LOGIN_DISABLED,
+    ];
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
-    #[error("no bearer token")]
+    #[error("请先登录")]
     TokenMissing,
-    #[error("access token: {0}")]
+    #[error("{}", token_message(*.0))]
     Token(#[from] TokenError),
-    #[error("session revoked")]
+    #[error("登录已失效，请重新登录")]
     SessionRevoked,
-    #[error("refresh: {0}")]
+    #[error("{}", refresh_message(.0))]
     Refresh(RefreshError),
-    #[error("wechat code invalid")]
+    #[error("微信登录凭证无效或已过期，请重新进入小程序")]
     CodeInvalid,
-    #[error("wechat code already used")]
+    #[error("微信登录凭证已被使用，请重新进入小程序")]
     CodeUsed,
-    #[error("wechat says the user is high-risk")]
+    #[error("微信提示该账号存在安全风险，暂时无法登录，请稍后再试或联系客服")]
     UserBlocked,
-    #[error("wechat rate limit")]
+    #[error("登录过于频繁，请一分钟后再试")]
     WechatRateLimited,
-    #[error("wechat unavailable: {0}")]
+    /// Busy after retries, timeouts, bad bodies, or our own misconfiguration: the user can
+    /// only retry; operators see the log (the reason).
+    #[error("微信服务暂时不可用，请稍后重试")]
     WechatUnavailable(String),
-    #[error("dev login is off")]
+    #[error("开发登录仅在本地环境可用，请使用微信登录")]
     DevLoginDisabled,
     #[error(transparent)]
-    Api(#[from] ApiError),
+    Limited(#[from] Limited),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+fn token_message(error: TokenError) -> &'static str {
+    match error {
+        TokenError::Expired => "登录已过期，请刷新登录状态",
+        TokenError::Audience => "登录状态不适用于此处，请重新登录",
+        TokenError::Invalid | TokenError::Algorithm => "登录状态无效，请重新登录",
+    }
+}
+
+fn refresh_message(error: &RefreshError) -> &'static str {
+    match error {
+        RefreshError::Reused => "为保障账户安全，登录已失效，请重新登录",
+        _ => "登录已失效，请重新登录",
+    }
 }
 
 impl From<RefreshError> for AuthError {
     fn from(error: RefreshError) -> Self {
         match error {
-            RefreshError::Cache(cache) => AuthError::Api(cache.into()),
+            RefreshError::Cache(cache) => AuthError::Fault(cache.into()),
             other => AuthError::Refresh(other),
         }
     }
@@ -59,19 +101,19 @@ impl From<RefreshError> for AuthError {
 
 impl From<CacheError> for AuthError {
     fn from(error: CacheError) -> Self {
-        AuthError::Api(error.into())
+        AuthError::Fault(error.into())
     }
 }
 
 impl From<sea_orm::DbErr> for AuthError {
     fn from(error: sea_orm::DbErr) -> Self {
-        AuthError::Api(error.into())
+        AuthError::Fault(error.into())
     }
 }
 
 impl From<anyhow::Error> for AuthError {
     fn from(error: anyhow::Error) -> Self {
-        AuthError::Api(ApiError::internal(error))
+        AuthError::Fault(error.into())
     }
 }
 
@@ -93,70 +135,80 @@ impl From<WechatError> for AuthError {
     }
 }
 
-fn unauthorized(code: &'static str, message: &'static str) -> ApiError {
-    ApiError::new(Kind::Unauthorized, code, message)
+impl AreaError for AuthError {
+    fn kind(&self) -> Kind {
+        use AuthError::*;
+        match self {
+            TokenMissing | Token(_) | SessionRevoked | Refresh(_) => Kind::Unauthorized,
+            CodeInvalid | CodeUsed | DevLoginDisabled => Kind::BadRequest,
+            UserBlocked => Kind::Forbidden,
+            WechatRateLimited => Kind::TooManyRequests,
+            WechatUnavailable(_) => Kind::Unavailable,
+            Limited(e) => e.kind(),
+            Fault(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        use codes::*;
+        match self {
+            AuthError::TokenMissing => TOKEN_MISSING,
+            AuthError::Token(TokenError::Invalid) => TOKEN_INVALID,
+            AuthError::Token(TokenError::Algorithm) => TOKEN_ALGORITHM_INVALID,
+            AuthError::Token(TokenError::Expired) => TOKEN_EXPIRED,
+            AuthError::Token(TokenError::Audience) => TOKEN_AUDIENCE_INVALID,
+            AuthError::SessionRevoked | AuthError::Refresh(RefreshError::Revoked) => {
+                SESSION_REVOKED
+            }
+            AuthError::Refresh(RefreshError::Reused) => REFRESH_TOKEN_REUSED,
+            AuthError::Refresh(_) => REFRESH_TOKEN_INVALID,
+            AuthError::CodeInvalid => WECHAT_CODE_INVALID,
+            AuthError::CodeUsed => WECHAT_CODE_USED,
+            AuthError::UserBlocked => WECHAT_USER_BLOCKED,
+            AuthError::WechatRateLimited => WECHAT_RATE_LIMITED,
+            AuthError::WechatUnavailable(_) => WECHAT_UNAVAILABLE,
+            AuthError::DevLoginDisabled => DEV_LOGIN_DISABLED,
+            AuthError::Limited(e) => e.code(),
+            AuthError::Fault(_) => crate::error::codes::INTERNAL_ERROR,
+        }
+    }
+
+    fn details(&self) -> Value {
+        serde_json::json!({})
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            AuthError::WechatRateLimited => Some(60),
+            AuthError::WechatUnavailable(_) => Some(5),
+            _ => None,
+        }
+    }
+
+    fn pass_through(self) -> Result<ApiError, Self> {
+        match self {
+            AuthError::Limited(e) => Ok(e.into()),
+            AuthError::Fault(e) => Ok(e.into()),
+            AuthError::Refresh(RefreshError::Cache(e)) => Ok(e.into()),
+            AuthError::WechatUnavailable(reason) => {
+                let message = AuthError::WechatUnavailable(String::new()).to_string();
+                Ok(ApiError::unavailable(
+                    codes::WECHAT_UNAVAILABLE,
+                    anyhow::anyhow!("wechat unavailable: {reason}"),
+                )
+                .with_message(message))
+            }
+            other => Err(other),
+        }
+    }
+
+    fn codes() -> Vec<&'static str> {
+        codes::ALL.to_vec()
+    }
 }
 
 impl From<AuthError> for ApiError {
     fn from(error: AuthError) -> Self {
-        use codes::*;
-        match error {
-            AuthError::TokenMissing => unauthorized(TOKEN_MISSING, "请先登录"),
-            AuthError::Token(TokenError::Invalid) => {
-                unauthorized(TOKEN_INVALID, "登录状态无效，请重新登录")
-            }
-            AuthError::Token(TokenError::Algorithm) => {
-                unauthorized(TOKEN_ALGORITHM_INVALID, "登录状态无效，请重新登录")
-            }
-            AuthError::Token(TokenError::Expired) => {
-                unauthorized(TOKEN_EXPIRED, "登录已过期，请刷新登录状态")
-            }
-            AuthError::Token(TokenError::Audience) => {
-                unauthorized(TOKEN_AUDIENCE_INVALID, "登录状态不适用于此处，请重新登录")
-            }
-            AuthError::SessionRevoked | AuthError::Refresh(RefreshError::Revoked) => {
-                unauthorized(SESSION_REVOKED, "登录已失效，请重新登录")
-            }
-            AuthError::Refresh(RefreshError::Invalid) => {
-                unauthorized(REFRESH_TOKEN_INVALID, "登录已失效，请重新登录")
-            }
-            AuthError::Refresh(RefreshError::Reused) => unauthorized(
-                REFRESH_TOKEN_REUSED,
-                "为保障账户安全，登录已失效，请重新登录",
-            ),
-            AuthError::Refresh(RefreshError::Cache(cache)) => cache.into(),
-            AuthError::CodeInvalid => ApiError::new(
-                Kind::BadRequest,
-                WECHAT_CODE_INVALID,
-                "微信登录凭证无效或已过期，请重新进入小程序",
-            ),
-            AuthError::CodeUsed => ApiError::new(
-                Kind::BadRequest,
-                WECHAT_CODE_USED,
-                "微信登录凭证已被使用，请重新进入小程序",
-            ),
-            AuthError::UserBlocked => ApiError::new(
-                Kind::Forbidden,
-                WECHAT_USER_BLOCKED,
-                "微信提示该账号存在安全风险，暂时无法登录，请稍后再试或联系客服",
-            ),
-            AuthError::WechatRateLimited => ApiError::new(
-                Kind::TooManyRequests,
-                WECHAT_RATE_LIMITED,
-                "登录过于频繁，请一分钟后再试",
-            )
-            .retry_after(60),
-            AuthError::WechatUnavailable(reason) => ApiError::unavailable(
-                WECHAT_UNAVAILABLE,
-                anyhow::anyhow!("wechat unavailable: {reason}"),
-            )
-            .with_message("微信服务暂时不可用，请稍后重试"),
-            AuthError::DevLoginDisabled => ApiError::new(
-                Kind::BadRequest,
-                DEV_LOGIN_DISABLED,
-                "开发登录仅在本地环境可用，请使用微信登录",
-            ),
-            AuthError::Api(api) => api,
-        }
+        Self::from_area(error)
     }
 }

@@ -138,7 +138,7 @@ pub async fn login(
                 session_key.expose_secret().as_bytes(),
                 &session_key_aad(user.id),
             )
-            .map_err(|e| AuthError::Api(crate::error::ApiError::internal(e)))?;
+            .map_err(|e| AuthError::Fault(anyhow::Error::from(e).into()))?;
         state
             .cache
             .set(&format!("wxsk:{}", user.id), &sealed, refresh_ttl(state))

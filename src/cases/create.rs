@@ -20,7 +20,8 @@ use crate::eligibility::{PolicyFacts, Reason, evaluate_service, quota_of, quota_
 use crate::error::{ApiError, Kind};
 use crate::idempotency::{IdempotencyKey, StoredAnswer};
 use crate::plans::{AdmissionSlip, DiagnosisState};
-use crate::policies::bind::{plan_of_policy, unknown_service};
+use crate::policies::bind::plan_of_policy;
+use crate::policies::error::PolicyError;
 use crate::policies::record::PolicyStatus;
 use crate::state::AppState;
 
@@ -110,7 +111,9 @@ pub async fn create(
         return Ok(Created::Replayed(replay));
     }
     let (policy, relation, plan) = plan_of_policy(state, user_id, body.policy_id).await?;
-    let service = plan.service(&body.service).ok_or_else(unknown_service)?;
+    let service = plan
+        .service(&body.service)
+        .ok_or(PolicyError::UnknownService)?;
     let now = state.clocks.business.now();
     let today = local_date(now);
     let facts = facts(&policy);

@@ -9,7 +9,8 @@ use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::http::Paging;
 use crate::plans::{DiagnosisState, Plan, Service};
-use crate::policies::bind::{plan_of_policy, unknown_service};
+use crate::policies::bind::plan_of_policy;
+use crate::policies::error::PolicyError;
 use crate::state::AppState;
 
 /// Reference data changes with a release: let clients and proxies keep it an hour.
@@ -152,7 +153,9 @@ pub async fn cities(
     query: web::Query<CitiesQuery>,
 ) -> Result<web::Json<CitiesResponse>, ApiError> {
     let (_, _, plan) = plan_of_policy(&state, user.user_id, query.policy_id).await?;
-    let service = plan.service(&query.service).ok_or_else(unknown_service)?;
+    let service = plan
+        .service(&query.service)
+        .ok_or(PolicyError::UnknownService)?;
     let places = service
         .coverage
         .as_ref()

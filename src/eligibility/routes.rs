@@ -11,7 +11,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::plans::{AdmissionSlip, Cancellation, ExcludedDepartments, MaterialRule, Service};
 use crate::policies::bind::bound_policy;
 use crate::policies::record::PolicyStatus;
-use crate::policies::routes::{PolicySummary, summary};
+use crate::policies::service::{PolicySummary, summary};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]

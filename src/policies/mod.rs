@@ -2,9 +2,12 @@
 //! identity checks on them, and binding mini-program users to them.
 
 pub mod bind;
+pub mod error;
 pub mod identity;
 pub mod import;
+pub mod invitation_store;
 pub mod partner;
 pub mod record;
 pub mod routes;
+pub mod service;
 pub mod store;

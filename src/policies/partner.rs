@@ -1,12 +1,6 @@
 //! Insurers that push policies: per-insurer API keys (`gcpk_<prefix>_<secret>`), shown once,
-//! stored as a SHA-256, revocable; and the extractor that authenticates a partner request.
+//! stored as a SHA-256, revocable; and who a presented key belongs to.
 
-use std::future::Future;
-use std::pin::Pin;
-
-use actix_web::dev::Payload;
-use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
 use chrono::{DateTime, Utc};
 use entity::partner_api_key;
 use sea_orm::{
@@ -14,11 +8,10 @@ use sea_orm::{
     QueryOrder,
 };
 
+use super::error::PolicyError;
 use crate::crypto::{random_token, sha256_hex};
-use crate::error::{ApiError, Kind};
 use crate::state::AppState;
 
-pub const PARTNER_KEY_INVALID: &str = "partner_key_invalid";
 const PREFIX: &str = "gcpk_";
 
 /// A key as created: the full text (shown once) and its public prefix.
@@ -92,45 +85,19 @@ pub struct Partner {
     pub key_prefix: String,
 }
 
-fn presented_key(req: &HttpRequest) -> Option<String> {
-    if let Some(value) = req.headers().get("x-api-key").and_then(|v| v.to_str().ok()) {
-        return Some(value.trim().to_owned());
-    }
-    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_owned())
-}
-
-fn invalid() -> ApiError {
-    ApiError::new(
-        Kind::Unauthorized,
-        PARTNER_KEY_INVALID,
-        "接口密钥无效或已吊销",
-    )
-}
-
-impl FromRequest for Partner {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let key = presented_key(req);
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no AppState")))?;
-            let key = key.filter(|k| k.starts_with(PREFIX)).ok_or_else(invalid)?;
-            let found = partner_api_key::Entity::find()
-                .filter(partner_api_key::Column::KeyHash.eq(sha256_hex(&key)))
-                .one(&state.db)
-                .await?
-                .filter(|k| k.revoked_at.is_none())
-                .ok_or_else(invalid)?;
-            Ok(Partner {
-                insurer_id: found.insurer_id,
-                key_prefix: found.prefix,
-            })
-        })
-    }
+/// The partner a presented key belongs to, if it is one of ours and not revoked.
+pub async fn authenticate(state: &AppState, key: Option<String>) -> Result<Partner, PolicyError> {
+    let key = key
+        .filter(|k| k.starts_with(PREFIX))
+        .ok_or(PolicyError::PartnerKeyInvalid)?;
+    let found = partner_api_key::Entity::find()
+        .filter(partner_api_key::Column::KeyHash.eq(sha256_hex(&key)))
+        .one(&state.db)
+        .await?
+        .filter(|k| k.revoked_at.is_none())
+        .ok_or(PolicyError::PartnerKeyInvalid)?;
+    Ok(Partner {
+        insurer_id: found.insurer_id,
+        key_prefix: found.prefix,
+    })
 }

@@ -1,64 +1,23 @@
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, post, put, web};
-use chrono::{DateTime, NaiveDate, Utc};
+//! `/api/v1/policies/...` (binding, invitations) and `/api/v1/partner/policies/...` (insurers'
+//! pushes, with the partner-key extractor).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, get, post, put, web};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::bind::{self, Relationship};
-use super::identity::PersonName;
-use super::partner::Partner;
-use super::record::{PolicyRecord, valid_policy_no};
-use super::store::{self, Policy, Relation};
+use super::partner::{self, Partner};
+use super::service::{self, PartnerPolicy, PartnerPolicyResponse, PolicySummary, summary};
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody, Kind};
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
-
-pub const INVALID_POLICY: &str = "invalid_policy";
-pub const PARTNER_FORBIDDEN: &str = "partner_forbidden";
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PolicySummary {
-    pub id: Uuid,
-    pub policy_no: String,
-    pub product_code: String,
-    pub product_name: String,
-    /// Masked: `张*`.
-    pub insured_name: String,
-    /// Masked: `110101********1234`.
-    pub id_number: String,
-    /// `insured` (the caller is the insured) or `relative`.
-    pub relation: String,
-    pub status: String,
-    pub effective_date: NaiveDate,
-    pub expiry_date: Option<NaiveDate>,
-}
-
-pub fn summary(state: &AppState, policy: &Policy, relation: Relation) -> PolicySummary {
-    let code = state
-        .product_code(policy.product_id)
-        .unwrap_or_default()
-        .to_owned();
-    let product_name = state
-        .plan_for_product(policy.product_id)
-        .map(|p| p.name.clone())
-        .unwrap_or_default();
-    PolicySummary {
-        id: policy.public_id,
-        policy_no: policy.policy_no.clone(),
-        product_code: code,
-        product_name,
-        insured_name: PersonName::parse(&policy.insured_name)
-            .map(|n| n.masked())
-            .unwrap_or_else(|_| "*".to_owned()),
-        id_number: policy.id_number_masked.clone(),
-        relation: relation.as_str().to_owned(),
-        status: policy.status.clone(),
-        effective_date: policy.effective_date,
-        expiry_date: policy.expiry_date,
-    }
-}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PoliciesResponse {
@@ -98,7 +57,14 @@ pub async fn bind_policies(
     state: web::Data<AppState>,
     body: web::Json<BindRequest>,
 ) -> Result<web::Json<PoliciesResponse>, ApiError> {
-    let bound = bind::bind(&state, &user, &body.name, &body.id_type, &body.id_number).await?;
+    let bound = bind::bind(
+        &state,
+        user.user_id,
+        &body.name,
+        &body.id_type,
+        &body.id_number,
+    )
+    .await?;
     Ok(web::Json(PoliciesResponse {
         policies: bound.iter().map(|(p, r)| summary(&state, p, *r)).collect(),
     }))
@@ -115,7 +81,7 @@ pub async fn list_policies(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<web::Json<PoliciesResponse>, ApiError> {
-    let bound = store::bound(&state.db, user.user_id).await?;
+    let bound = bind::bound(&state, user.user_id).await?;
     Ok(web::Json(PoliciesResponse {
         policies: bound.iter().map(|(p, r)| summary(&state, p, *r)).collect(),
     }))
@@ -154,7 +120,7 @@ pub async fn invite(
     path: web::Path<Uuid>,
     body: web::Json<InviteRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let (code, expires_at) = bind::invite(&state, &user, *path, body.relationship).await?;
+    let (code, expires_at) = bind::invite(&state, user.user_id, *path, body.relationship).await?;
     Ok(HttpResponse::Created()
         .insert_header(("cache-control", "no-store"))
         .json(InvitationResponse { code, expires_at }))
@@ -183,36 +149,8 @@ pub async fn redeem(
     state: web::Data<AppState>,
     body: web::Json<RedeemRequest>,
 ) -> Result<web::Json<PolicySummary>, ApiError> {
-    let (policy, relation) = bind::redeem(&state, &user, &body.code).await?;
+    let (policy, relation) = bind::redeem(&state, user.user_id, &body.code).await?;
     Ok(web::Json(summary(&state, &policy, relation)))
-}
-
-/// The JSON body of a partner's policy: the CSV columns, as strings.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct PartnerPolicy {
-    pub product_code: String,
-    pub insured_name: String,
-    #[serde(default)]
-    pub id_type: String,
-    pub id_number: String,
-    #[serde(default)]
-    pub phone: Option<String>,
-    pub effective_date: String,
-    #[serde(default)]
-    pub expiry_date: Option<String>,
-    #[serde(default)]
-    pub cooling_off_end: Option<String>,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub sum_insured_ok: Option<bool>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PartnerPolicyResponse {
-    pub policy_no: String,
-    /// `created` or `updated`.
-    pub result: &'static str,
 }
 
 /// An insurer pushes one policy (create or replace by policy number).
@@ -237,78 +175,37 @@ pub async fn put_policy(
     body: web::Json<PartnerPolicy>,
 ) -> Result<HttpResponse, ApiError> {
     let policy_no = path.into_inner();
-    let body = body.into_inner();
-    let record = PolicyRecord {
-        policy_no: policy_no.clone(),
-        product_code: body.product_code,
-        insured_name: body.insured_name,
-        id_type: body.id_type,
-        id_number: body.id_number,
-        phone: body.phone,
-        effective_date: body.effective_date,
-        expiry_date: body.expiry_date,
-        cooling_off_end: body.cooling_off_end,
-        status: body.status,
-        sum_insured_ok: body.sum_insured_ok.map(|b| b.to_string()),
+    let created =
+        service::put_partner_policy(&state, &partner, policy_no.clone(), body.into_inner()).await?;
+    let (mut response, result) = match created {
+        true => (HttpResponse::Created(), "created"),
+        false => (HttpResponse::Ok(), "updated"),
     };
-    let input = record
-        .parse(|code| state.product_ids.contains_key(code))
-        .map_err(|errors| {
-            ApiError::new(
-                Kind::Unprocessable,
-                INVALID_POLICY,
-                "保单信息不完整或格式不正确",
-            )
-            .with_details(json!({ "errors": errors }))
-        })?;
-    if !valid_policy_no(&policy_no) {
-        return Err(ApiError::not_found());
-    }
-    let forbidden = || {
-        ApiError::new(
-            Kind::Forbidden,
-            PARTNER_FORBIDDEN,
-            "该保单或产品不属于您的机构",
-        )
-    };
-    let insurer_of = |product_id: i64| {
-        state
-            .plan_for_product(product_id)
-            .map(|plan| plan.insurer.code.clone())
-    };
-    let product_id = state.product_ids[&input.product_code];
-    let own_insurer = insurer_code(&state, partner.insurer_id).await?;
-    if insurer_of(product_id) != own_insurer {
-        return Err(forbidden());
-    }
-    let existing = store::find_by_no(&state.db, &policy_no).await?;
-    if let Some(existing) = &existing
-        && insurer_of(existing.product_id) != own_insurer
-    {
-        return Err(forbidden());
-    }
-    store::upsert(
-        &state.db,
-        std::slice::from_ref(&input),
-        &state.product_ids,
-        &state.crypto,
-        "partner",
-        state.clocks.business.now(),
-    )
-    .await?;
-    tracing::info!(partner = %partner.key_prefix, "partner policy stored");
-    let (status, result) = if existing.is_some() {
-        (StatusCode::OK, "updated")
-    } else {
-        (StatusCode::CREATED, "created")
-    };
-    Ok(HttpResponse::build(status).json(PartnerPolicyResponse { policy_no, result }))
+    Ok(response.json(PartnerPolicyResponse { policy_no, result }))
 }
 
-async fn insurer_code(state: &AppState, insurer_id: i64) -> Result<Option<String>, ApiError> {
-    use sea_orm::EntityTrait;
-    Ok(entity::insurer::Entity::find_by_id(insurer_id)
-        .one(&state.db)
-        .await?
-        .map(|i| i.code))
+/// The key a partner presents: `X-Api-Key`, or `Authorization: Bearer`.
+fn presented_key(req: &HttpRequest) -> Option<String> {
+    if let Some(value) = req.headers().get("x-api-key").and_then(|v| v.to_str().ok()) {
+        return Some(value.trim().to_owned());
+    }
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}
+
+impl FromRequest for Partner {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let key = presented_key(req);
+        Box::pin(async move {
+            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no AppState")))?;
+            Ok(partner::authenticate(&state, key).await?)
+        })
+    }
 }

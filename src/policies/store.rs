@@ -160,7 +160,8 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     policy::Entity::find().count(db).await
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Relation {
     Insured,
     Relative,
@@ -168,19 +169,23 @@ pub enum Relation {
 
 impl Relation {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Relation::Insured => "insured",
-            Relation::Relative => "relative",
-        }
+        self.into()
     }
+}
 
-    pub fn parse(text: &str) -> Self {
-        if text == "insured" {
-            Relation::Insured
-        } else {
-            Relation::Relative
-        }
+/// Binds a user to each of `policies` as their insured, in one transaction.
+pub async fn bind_all(
+    db: &sea_orm::DatabaseConnection,
+    user_id: i64,
+    policies: &[Policy],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use sea_orm::TransactionTrait;
+    let txn = db.begin().await?;
+    for policy in policies {
+        bind(&txn, user_id, policy.id, Relation::Insured, now).await?;
     }
+    txn.commit().await
 }
 
 /// Binds a user to a policy; binding twice is a no-op (the unique index keeps one row).
@@ -232,15 +237,19 @@ pub async fn bound(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    Ok(bindings
+    bindings
         .into_iter()
-        .filter_map(|b| {
-            policies
-                .get(&b.policy_id)
-                .cloned()
-                .map(|p| (p, Relation::parse(&b.relation)))
+        .filter_map(|b| policies.get(&b.policy_id).cloned().map(|p| (p, b.relation)))
+        .map(|(p, relation)| {
+            // A binding row names its relation; one that does not parse is a broken row.
+            let relation = relation.parse().map_err(|_| {
+                DbErr::Type(format!(
+                    "policy_binding.relation {relation:?} is not a relation"
+                ))
+            })?;
+            Ok((p, relation))
         })
-        .collect())
+        .collect::<Result<_, DbErr>>()
 }
 
 pub async fn has_bindings(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, DbErr> {
@@ -269,3 +278,5 @@ pub async fn insurer_of_product(
         .await?
         .map(|p| p.insurer_id))
 }
+
+pub use super::invitation_store::{NewInvitation, Redeemed, insert_invitation, redeem_invitation};

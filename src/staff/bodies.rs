@@ -201,4 +201,3 @@ pub fn command(name: ActionName, value: serde_json::Value) -> Result<Command, Ap
         ActionName::Reassign => body::<ReassignBody>(value)?.into_command(),
     })
 }
-

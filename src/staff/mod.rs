@@ -4,8 +4,8 @@
 
 pub mod access;
 pub mod accounts;
-pub mod bodies;
 pub mod auth;
+pub mod bodies;
 pub mod cases;
 pub mod routes;
 pub mod store;

@@ -20,7 +20,7 @@ pub struct MeResponse {
     pub phone_bound: bool,
     pub policies_bound: bool,
     /// Bound policies, masked.
-    pub policies: Vec<crate::policies::routes::PolicySummary>,
+    pub policies: Vec<crate::policies::service::PolicySummary>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -74,7 +74,7 @@ pub async fn me(
     let policies: Vec<_> = crate::policies::store::bound(&state.db, account.id)
         .await?
         .iter()
-        .map(|(p, r)| crate::policies::routes::summary(&state, p, *r))
+        .map(|(p, r)| crate::policies::service::summary(&state, p, *r))
         .collect();
     Ok(web::Json(MeResponse {
         id: account.public_id,

@@ -1,0 +1,118 @@
+//! The policies area's refusals: binding, invitations, and partners' pushes. The variant name
+//! is the code, the `#[error]` text the message.
+
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum PolicyError {
+    /// No policy with this name and ID number: the same answer whatever is wrong.
+    #[error("未找到与您填写的姓名和证件号码相符的保单，请核对后重试")]
+    PolicyNotFound,
+    #[error("验证失败次数过多，为保护您的信息已暂停绑定，请24小时后再试或联系客服")]
+    BindLocked { retry_after: u64 },
+    #[error("姓名或证件号码格式不正确，请核对后重新填写")]
+    InvalidIdentity { field: &'static str, reason: String },
+    /// A policy id that is not bound to the caller.
+    #[error("未找到该保单")]
+    NotFound,
+    #[error("该保单不包含所选服务，请重新选择")]
+    UnknownService,
+    #[error("只有被保险人本人可以邀请亲属")]
+    NotTheInsured,
+    #[error("该保单的服务仅限被保险人本人使用，不能邀请亲属")]
+    RelativesNotAllowed,
+    #[error("邀请码无效、已使用或已过期，请向被保险人重新获取")]
+    InvitationInvalid,
+    #[error("您已是该保单的被保险人，无需使用邀请码")]
+    AlreadyBound,
+    #[error("保单信息不完整或格式不正确")]
+    InvalidPolicy { errors: Value },
+    #[error("该保单或产品不属于您的机构")]
+    PartnerForbidden,
+    #[error("接口密钥无效或已吊销")]
+    PartnerKeyInvalid,
+    #[error(transparent)]
+    Limited(#[from] crate::ratelimit::Limited),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+impl From<sea_orm::DbErr> for PolicyError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Self::Fault(error.into())
+    }
+}
+
+impl From<crate::cache::CacheError> for PolicyError {
+    fn from(error: crate::cache::CacheError) -> Self {
+        Self::Fault(error.into())
+    }
+}
+
+impl PolicyError {
+    pub fn unexpected(what: impl std::fmt::Display) -> Self {
+        Self::Fault(Fault::Unexpected(anyhow::anyhow!("{what}")))
+    }
+}
+
+impl AreaError for PolicyError {
+    fn kind(&self) -> Kind {
+        use PolicyError::*;
+        match self {
+            PolicyNotFound | NotFound | InvitationInvalid => Kind::NotFound,
+            BindLocked { .. } => Kind::TooManyRequests,
+            InvalidIdentity { .. }
+            | UnknownService
+            | RelativesNotAllowed
+            | InvalidPolicy { .. } => Kind::Unprocessable,
+            NotTheInsured | PartnerForbidden => Kind::Forbidden,
+            AlreadyBound => Kind::Conflict,
+            PartnerKeyInvalid => Kind::Unauthorized,
+            Limited(e) => e.kind(),
+            Fault(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        self.into()
+    }
+
+    fn details(&self) -> Value {
+        match self {
+            Self::InvalidIdentity { field, reason } => json!({ "field": field, "reason": reason }),
+            Self::InvalidPolicy { errors } => json!({ "errors": errors }),
+            _ => json!({}),
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::BindLocked { retry_after } => Some((*retry_after).max(1)),
+            _ => None,
+        }
+    }
+
+    fn pass_through(self) -> Result<ApiError, Self> {
+        match self {
+            Self::Limited(e) => Ok(e.into()),
+            Self::Fault(e) => Ok(e.into()),
+            other => Err(other),
+        }
+    }
+
+    fn codes() -> Vec<&'static str> {
+        variant_codes(
+            <Self as strum::VariantNames>::VARIANTS,
+            &["limited", "fault"],
+        )
+    }
+}
+
+impl From<PolicyError> for ApiError {
+    fn from(error: PolicyError) -> Self {
+        Self::from_area(error)
+    }
+}

@@ -1,0 +1,144 @@
+//! What the insured sees of their policies, and a partner's push of one policy.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::error::PolicyError;
+use super::identity::PersonName;
+use super::partner::Partner;
+use super::record::{PolicyRecord, valid_policy_no};
+use super::store::{self, Policy, Relation};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicySummary {
+    pub id: Uuid,
+    pub policy_no: String,
+    pub product_code: String,
+    pub product_name: String,
+    /// Masked: `张*`.
+    pub insured_name: String,
+    /// Masked: `110101********1234`.
+    pub id_number: String,
+    /// `insured` (the caller is the insured) or `relative`.
+    pub relation: String,
+    pub status: String,
+    pub effective_date: NaiveDate,
+    pub expiry_date: Option<NaiveDate>,
+}
+
+pub fn summary(state: &AppState, policy: &Policy, relation: Relation) -> PolicySummary {
+    let code = state
+        .product_code(policy.product_id)
+        .unwrap_or_default()
+        .to_owned();
+    let product_name = state
+        .plan_for_product(policy.product_id)
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    PolicySummary {
+        id: policy.public_id,
+        policy_no: policy.policy_no.clone(),
+        product_code: code,
+        product_name,
+        insured_name: PersonName::parse(&policy.insured_name)
+            .map(|n| n.masked())
+            .unwrap_or_else(|_| "*".to_owned()),
+        id_number: policy.id_number_masked.clone(),
+        relation: relation.as_str().to_owned(),
+        status: policy.status.clone(),
+        effective_date: policy.effective_date,
+        expiry_date: policy.expiry_date,
+    }
+}
+
+/// The JSON body of a partner's policy: the CSV columns, as strings.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PartnerPolicy {
+    pub product_code: String,
+    pub insured_name: String,
+    #[serde(default)]
+    pub id_type: String,
+    pub id_number: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    pub effective_date: String,
+    #[serde(default)]
+    pub expiry_date: Option<String>,
+    #[serde(default)]
+    pub cooling_off_end: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub sum_insured_ok: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerPolicyResponse {
+    pub policy_no: String,
+    /// `created` or `updated`.
+    pub result: &'static str,
+}
+
+/// Creates or replaces the policy `policy_no` for `partner`: only products of its own insurer,
+/// and never a policy another insurer holds. True when it was created.
+#[instrument(skip(state, body), fields(partner = %partner.key_prefix))]
+pub async fn put_partner_policy(
+    state: &AppState,
+    partner: &Partner,
+    policy_no: String,
+    body: PartnerPolicy,
+) -> Result<bool, PolicyError> {
+    let record = PolicyRecord {
+        policy_no: policy_no.clone(),
+        product_code: body.product_code,
+        insured_name: body.insured_name,
+        id_type: body.id_type,
+        id_number: body.id_number,
+        phone: body.phone,
+        effective_date: body.effective_date,
+        expiry_date: body.expiry_date,
+        cooling_off_end: body.cooling_off_end,
+        status: body.status,
+        sum_insured_ok: body.sum_insured_ok.map(|b| b.to_string()),
+    };
+    let input = record
+        .parse(|code| state.product_ids.contains_key(code))
+        .map_err(|errors| PolicyError::InvalidPolicy {
+            errors: serde_json::to_value(errors).unwrap_or_default(),
+        })?;
+    if !valid_policy_no(&policy_no) {
+        return Err(PolicyError::NotFound);
+    }
+    let insurer_of = |product_id: i64| {
+        state
+            .plan_for_product(product_id)
+            .map(|plan| plan.insurer.code.clone())
+    };
+    let product_id = state.product_ids[&input.product_code];
+    let own_insurer = crate::staff::store::insurer_code(&state.db, partner.insurer_id).await?;
+    if insurer_of(product_id) != own_insurer {
+        return Err(PolicyError::PartnerForbidden);
+    }
+    let existing = store::find_by_no(&state.db, &policy_no).await?;
+    if let Some(existing) = &existing
+        && insurer_of(existing.product_id) != own_insurer
+    {
+        return Err(PolicyError::PartnerForbidden);
+    }
+    store::upsert(
+        &state.db,
+        std::slice::from_ref(&input),
+        &state.product_ids,
+        &state.crypto,
+        "partner",
+        state.clocks.business.now(),
+    )
+    .await
+    .map_err(PolicyError::unexpected)?;
+    tracing::info!(partner = %partner.key_prefix, "partner policy stored");
+    Ok(existing.is_none())
+}
