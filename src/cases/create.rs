@@ -5,24 +5,22 @@ use chrono::{NaiveDate, TimeDelta};
 use entity::service_case;
 use sea_orm::ActiveValue::Set;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use tracing::instrument;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::apply_error::ApplyError;
 use super::form::{check_form, trimmed};
 use super::lifecycle::Status;
 use super::store::{self, Actor};
 use super::view;
 use crate::calendar::local_date;
 use crate::eligibility::quota::{self, Claim, Reservation, write_transaction};
-use crate::eligibility::{PolicyFacts, Reason, evaluate_service, quota_of, quota_period};
-use crate::error::{ApiError, Kind};
+use crate::eligibility::{PolicyFacts, evaluate_service, quota_of, quota_period};
 use crate::idempotency::{IdempotencyKey, StoredAnswer};
 use crate::plans::{AdmissionSlip, DiagnosisState};
 use crate::policies::bind::plan_of_policy;
 use crate::policies::error::PolicyError;
-use crate::policies::record::PolicyStatus;
 use crate::state::AppState;
 
 /// An application. Only what the service lets the user name may be named.
@@ -57,38 +55,6 @@ pub struct CreateCase {
     pub description: Option<String>,
 }
 
-pub fn quota_exhausted(service: &str) -> ApiError {
-    ApiError::new(
-        Kind::Conflict,
-        Reason::QuotaExhausted.code(),
-        Reason::QuotaExhausted.message(),
-    )
-    .with_details(json!({ "service": service }))
-}
-
-fn refused(reasons: &[Reason], available_from: NaiveDate) -> ApiError {
-    let first = reasons.first().copied().unwrap_or(Reason::PolicyLapsed);
-    let status = if first == Reason::QuotaExhausted {
-        Kind::Conflict
-    } else {
-        Kind::Forbidden
-    };
-    ApiError::new(status, first.code(), first.message()).with_details(json!({
-        "reasons": reasons.iter().map(|r| r.code()).collect::<Vec<_>>(),
-        "available_from": available_from,
-    }))
-}
-
-pub fn facts(policy: &entity::policy::Model) -> PolicyFacts {
-    PolicyFacts {
-        effective_date: policy.effective_date,
-        expiry_date: policy.expiry_date,
-        cooling_off_end: policy.cooling_off_end,
-        status: PolicyStatus::parse(&policy.status).unwrap_or(PolicyStatus::Terminated),
-        sum_insured_ok: policy.sum_insured_ok,
-    }
-}
-
 /// How an application ended.
 #[derive(Debug)]
 pub enum Created {
@@ -105,7 +71,7 @@ pub async fn create(
     user_id: i64,
     key_header: Option<&str>,
     body: CreateCase,
-) -> Result<Created, ApiError> {
+) -> Result<Created, ApplyError> {
     let key = IdempotencyKey::parse(key_header, format!("user:{user_id}"), "POST /cases", &body)?;
     if let Some(replay) = key.replay(&state.db).await? {
         return Ok(Created::Replayed(replay));
@@ -116,16 +82,19 @@ pub async fn create(
         .ok_or(PolicyError::UnknownService)?;
     let now = state.clocks.business.now();
     let today = local_date(now);
-    let facts = facts(&policy);
+    let facts = PolicyFacts::of(&policy)?;
     let uses = crate::eligibility::store::uses(&state.db, policy.id).await?;
     let entitlement = evaluate_service(&plan, service, &facts, relation, today, &uses);
     if !entitlement.available {
-        return Err(refused(&entitlement.reasons, entitlement.available_from));
+        return Err(ApplyError::NotEntitled {
+            reasons: entitlement.reasons,
+            available_from: entitlement.available_from,
+        });
     }
     check_form(state, &plan, service, &body, now)?;
     let insurer_id = crate::policies::store::insurer_of_product(&state.db, policy.product_id)
         .await?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("policy without its product")))?;
+        .ok_or_else(|| ApplyError::unexpected("policy without its product"))?;
     let outpatient_first =
         service.admission_slip == AdmissionSlip::OutpatientFirst && !body.admission_slip;
     // Uses to take: the service's own, and without a slip those the plan says go with it.
@@ -170,7 +139,9 @@ pub async fn create(
                 Reservation::Reserved { quota_use_id, .. } => taken.push(quota_use_id),
                 Reservation::Exhausted => {
                     txn.rollback().await?;
-                    return Err(quota_exhausted(service_id));
+                    return Err(ApplyError::QuotaExhausted {
+                        service: service_id.clone(),
+                    });
                 }
             }
         }
@@ -231,7 +202,7 @@ pub async fn create(
             now,
             &events,
         );
-        let body = serde_json::to_string(&view).map_err(ApiError::internal)?;
+        let body = serde_json::to_string(&view).map_err(ApplyError::unexpected)?;
         let answer = StoredAnswer { status: 201, body };
         key.complete(&txn, answer.status, &answer.body).await?;
         txn.commit().await?;
@@ -241,9 +212,5 @@ pub async fn create(
             answer,
         });
     }
-    Err(ApiError::new(
-        Kind::Conflict,
-        "request_in_progress",
-        "相同的请求正在处理中，请稍后重试",
-    ))
+    Err(ApplyError::RequestInProgress)
 }

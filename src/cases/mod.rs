@@ -6,6 +6,7 @@
 //! live beside them: `lifecycle`, `cancellation`, `promises`, `form`.
 
 pub mod actions;
+pub mod apply_error;
 pub mod cancellation;
 pub mod create;
 pub mod error;

@@ -4,7 +4,6 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -12,9 +11,9 @@ use super::create::{self, CreateCase, Created};
 use super::service;
 use super::view::{CaseSummary, CaseView};
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody, Kind, codes};
-use crate::http::Paging;
+use crate::error::{ApiError, ErrorBody};
 use crate::http::idempotency::{key_header, replayed};
+use crate::http::{Paging, invalid_body};
 use crate::state::AppState;
 
 /// An optional JSON body `{ "version": n, … }`: an empty body means "the version I just read".
@@ -24,14 +23,7 @@ pub fn optional_body<T: for<'de> Deserialize<'de> + Default>(
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::new(
-            Kind::Unprocessable,
-            codes::INVALID_BODY,
-            "请求内容格式不正确",
-        )
-        .with_details(json!({ "error": e.to_string() }))
-    })
+    serde_json::from_slice(bytes).map_err(|e| invalid_body(&e))
 }
 
 /// Applies for a service. Send an `Idempotency-Key` (a UUID per application); a retry with the

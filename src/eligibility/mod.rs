@@ -5,6 +5,7 @@
 
 pub mod quota;
 pub mod routes;
+pub mod service;
 pub mod sla;
 pub mod store;
 
@@ -21,6 +22,8 @@ use crate::policies::store::Relation;
 /// Why a service cannot be used today. Stable codes: the mini-program switches on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 pub enum Reason {
     /// The policy lapsed or was terminated.
     PolicyLapsed,
@@ -42,17 +45,7 @@ pub enum Reason {
 impl Reason {
     /// The stable machine code (the serialised name).
     pub fn code(self) -> &'static str {
-        match self {
-            Reason::PolicyLapsed => "policy_lapsed",
-            Reason::PolicySurrendered => "policy_surrendered",
-            Reason::SumInsuredBelowThreshold => "sum_insured_below_threshold",
-            Reason::NotInsuredPerson => "not_insured_person",
-            Reason::NotYetEffective => "not_yet_effective",
-            Reason::CoolingOff => "cooling_off",
-            Reason::WaitingPeriod => "waiting_period",
-            Reason::WindowClosed => "window_closed",
-            Reason::QuotaExhausted => "quota_exhausted",
-        }
+        self.into()
     }
 
     pub fn message(self) -> &'static str {
@@ -79,6 +72,22 @@ pub struct PolicyFacts {
     pub cooling_off_end: Option<NaiveDate>,
     pub status: PolicyStatus,
     pub sum_insured_ok: bool,
+}
+
+impl PolicyFacts {
+    /// The facts of a stored policy; a status that names none is a broken row (never read as
+    /// another status).
+    pub fn of(policy: &entity::policy::Model) -> Result<Self, crate::error::Fault> {
+        let status = PolicyStatus::parse(&policy.status)
+            .ok_or_else(|| anyhow::anyhow!("policy {} has an unknown status", policy.id))?;
+        Ok(Self {
+            effective_date: policy.effective_date,
+            expiry_date: policy.expiry_date,
+            cooling_off_end: policy.cooling_off_end,
+            status,
+            sum_insured_ok: policy.sum_insured_ok,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -64,12 +64,7 @@ fn json_error(error: JsonPayloadError, limit: usize) -> ApiError {
             codes::UNSUPPORTED_MEDIA_TYPE,
             "请求内容类型必须是 application/json",
         ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::new(
-            Kind::Unprocessable,
-            codes::INVALID_BODY,
-            "请求内容缺少字段或字段格式不正确",
-        )
-        .with_details(json!({ "reason": e.to_string() })),
+        JsonPayloadError::Deserialize(e) if e.is_data() => super::invalid_body(&e),
         JsonPayloadError::Deserialize(e) => ApiError::new(
             Kind::BadRequest,
             codes::MALFORMED_JSON,

@@ -30,5 +30,15 @@ impl Paging {
     }
 }
 
+/// A body that is JSON but not the expected shape: 422 `invalid_body`, saying what is wrong.
+pub fn invalid_body(error: &serde_json::Error) -> ApiError {
+    ApiError::new(
+        Kind::Unprocessable,
+        crate::error::codes::INVALID_BODY,
+        "请求内容缺少字段或字段格式不正确",
+    )
+    .with_details(serde_json::json!({ "reason": error.to_string() }))
+}
+
 /// The codes the shared HTTP helpers answer with.
 pub const CODES: &[&str] = &["invalid_paging"];

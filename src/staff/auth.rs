@@ -18,18 +18,47 @@ use crate::auth::error::AuthError;
 use crate::auth::extractor::bearer;
 use crate::auth::login::{Tokens, sessions};
 use crate::auth::sessions::SessionRecord;
-use crate::error::{ApiError, Kind};
+use crate::error::{ApiError, AreaError, Kind, variant_codes};
 use crate::ratelimit::{self, HOUR, MINUTE};
 use crate::state::AppState;
 
 pub const AUDIENCE_CONSOLE: &str = "console";
 
-fn invalid_credentials() -> ApiError {
-    ApiError::new(
-        Kind::Unauthorized,
-        "invalid_credentials",
-        "账号或密码不正确",
-    )
+/// Why a console login is refused.
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum StaffLoginError {
+    #[error("账号或密码不正确")]
+    InvalidCredentials,
+    #[error("密码错误次数过多，账号已暂时锁定，请一小时后再试或联系管理员")]
+    LoginLocked,
+}
+
+impl AreaError for StaffLoginError {
+    fn kind(&self) -> Kind {
+        match self {
+            Self::InvalidCredentials => Kind::Unauthorized,
+            Self::LoginLocked => Kind::TooManyRequests,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        self.into()
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        matches!(self, Self::LoginLocked).then_some(3600)
+    }
+
+    fn codes() -> Vec<&'static str> {
+        variant_codes(<Self as strum::VariantNames>::VARIANTS, &[])
+    }
+}
+
+impl From<StaffLoginError> for ApiError {
+    fn from(error: StaffLoginError) -> Self {
+        Self::from_area(error)
+    }
 }
 
 fn tokens(
@@ -77,12 +106,7 @@ pub async fn login(
         .and_then(|v| v.parse::<u32>().ok())
         .unwrap_or(0);
     if failures >= limits.staff_login_failures_per_hour {
-        return Err(ApiError::new(
-            Kind::TooManyRequests,
-            "login_locked",
-            "密码错误次数过多，账号已暂时锁定，请一小时后再试或联系管理员",
-        )
-        .retry_after(3600));
+        return Err(StaffLoginError::LoginLocked.into());
     }
     let account = find_by_login(&state.db, login).await?;
     let phc = account
@@ -95,7 +119,7 @@ pub async fn login(
     let Some(account) = account.filter(|a| matches && a.active) else {
         state.cache.incr(&login_key, HOUR).await?;
         tracing::info!("console login refused");
-        return Err(invalid_credentials());
+        return Err(StaffLoginError::InvalidCredentials.into());
     };
     let record = SessionRecord {
         user_id: account.id,

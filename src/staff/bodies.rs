@@ -4,11 +4,11 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
-use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::cases::actions::{Action, Appointment, Command, Refusal};
-use crate::error::{ApiError, Kind, codes};
+use crate::error::ApiError;
+use crate::http::invalid_body;
 use crate::plans::{EndReason, Material};
 
 /// The actions of `POST /staff/cases/{id}/{action}`.
@@ -111,14 +111,7 @@ pub enum ActionBody {
 }
 
 fn body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
-    serde_json::from_value(value).map_err(|e| {
-        ApiError::new(
-            Kind::Unprocessable,
-            codes::INVALID_BODY,
-            "请求内容缺少字段或字段格式不正确",
-        )
-        .with_details(json!({ "reason": e.to_string() }))
-    })
+    serde_json::from_value(value).map_err(|e| invalid_body(&e))
 }
 
 /// An action whose body is a [`ChangeBody`].

@@ -3,35 +3,100 @@
 use super::phone::PhoneNumber;
 use super::store;
 use crate::auth::CurrentUser;
-use crate::auth::error::codes::{WECHAT_RATE_LIMITED, WECHAT_UNAVAILABLE};
-use crate::error::{ApiError, Kind};
-use crate::ratelimit::{self, HOUR};
+use serde_json::{Value, json};
+
+use crate::auth::error::codes::WECHAT_UNAVAILABLE;
+use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::ratelimit::{self, HOUR, Limited};
 use crate::state::AppState;
 use crate::wechat::{WechatError, errcode};
 
-pub const PHONE_CODE_INVALID: &str = "phone_code_invalid";
-pub const PHONE_UNSUPPORTED: &str = "phone_unsupported";
-
-fn code_invalid() -> ApiError {
-    ApiError::new(
-        Kind::BadRequest,
-        PHONE_CODE_INVALID,
-        "手机号授权已失效，请重新点击授权按钮",
-    )
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum PhoneError {
+    #[error("手机号授权已失效，请重新点击授权按钮")]
+    PhoneCodeInvalid,
+    #[error("暂不支持该手机号，请使用中国大陆手机号")]
+    PhoneUnsupported { reason: String },
+    #[error("操作过于频繁，请一分钟后再试")]
+    WechatRateLimited,
+    #[error("微信服务暂时不可用，请稍后重试")]
+    WechatUnavailable(WechatError),
+    #[error("未找到该用户")]
+    NotFound,
+    #[error(transparent)]
+    Limited(#[from] Limited),
+    #[error(transparent)]
+    Fault(#[from] Fault),
 }
 
-fn from_wechat(error: WechatError) -> ApiError {
-    match error.errcode() {
-        Some(errcode::INVALID_CODE) => code_invalid(),
-        Some(errcode::RATE_LIMITED) => ApiError::new(
-            Kind::TooManyRequests,
-            WECHAT_RATE_LIMITED,
-            "操作过于频繁，请一分钟后再试",
+impl From<sea_orm::DbErr> for PhoneError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Self::Fault(error.into())
+    }
+}
+
+/// How a failed `getuserphonenumber` reads to the mini-program.
+impl From<WechatError> for PhoneError {
+    fn from(error: WechatError) -> Self {
+        match error.errcode() {
+            Some(errcode::INVALID_CODE) => Self::PhoneCodeInvalid,
+            Some(errcode::RATE_LIMITED) => Self::WechatRateLimited,
+            _ if matches!(error, WechatError::WatermarkMismatch) => Self::PhoneCodeInvalid,
+            _ => Self::WechatUnavailable(error),
+        }
+    }
+}
+
+impl AreaError for PhoneError {
+    fn kind(&self) -> Kind {
+        match self {
+            Self::PhoneCodeInvalid => Kind::BadRequest,
+            Self::PhoneUnsupported { .. } => Kind::Unprocessable,
+            Self::WechatRateLimited => Kind::TooManyRequests,
+            Self::WechatUnavailable(_) => Kind::Unavailable,
+            Self::NotFound => Kind::NotFound,
+            Self::Limited(e) => e.kind(),
+            Self::Fault(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        self.into()
+    }
+
+    fn details(&self) -> Value {
+        match self {
+            Self::PhoneUnsupported { reason } => json!({ "reason": reason }),
+            _ => json!({}),
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        matches!(self, Self::WechatRateLimited).then_some(60)
+    }
+
+    fn pass_through(self) -> Result<ApiError, Self> {
+        match self {
+            Self::WechatUnavailable(e) => Ok(ApiError::unavailable(WECHAT_UNAVAILABLE, e)
+                .with_message("微信服务暂时不可用，请稍后重试")),
+            Self::Limited(e) => Ok(e.into()),
+            Self::Fault(e) => Ok(e.into()),
+            other => Err(other),
+        }
+    }
+
+    fn codes() -> Vec<&'static str> {
+        variant_codes(
+            <Self as strum::VariantNames>::VARIANTS,
+            &["limited", "fault"],
         )
-        .retry_after(60),
-        _ if matches!(error, WechatError::WatermarkMismatch) => code_invalid(),
-        _ => ApiError::unavailable(WECHAT_UNAVAILABLE, error)
-            .with_message("微信服务暂时不可用，请稍后重试"),
+    }
+}
+
+impl From<PhoneError> for ApiError {
+    fn from(error: PhoneError) -> Self {
+        Self::from_area(error)
     }
 }
 
@@ -40,7 +105,7 @@ pub async fn bind_phone(
     state: &AppState,
     user: &CurrentUser,
     code: &str,
-) -> Result<PhoneNumber, ApiError> {
+) -> Result<PhoneNumber, PhoneError> {
     ratelimit::check(
         &*state.cache,
         &format!("phone:user:{}", user.user_id),
@@ -50,31 +115,24 @@ pub async fn bind_phone(
     .await?;
     let account = store::find(&state.db, user.user_id)
         .await?
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or(PhoneError::NotFound)?;
     let phone = match code.strip_prefix("dev:") {
         Some(number) if state.settings.wechat.dev_login && !state.settings.is_production() => {
-            PhoneNumber::parse("86", number).map_err(|_| code_invalid())?
+            PhoneNumber::parse("86", number).map_err(|_| PhoneError::PhoneCodeInvalid)?
         }
         _ => {
-            let info = state
-                .wechat
-                .phone_number(code, &account.openid)
-                .await
-                .map_err(from_wechat)?;
+            let info = state.wechat.phone_number(code, &account.openid).await?;
             PhoneNumber::parse(&info.country_code, &info.pure_phone_number).map_err(|e| {
-                ApiError::new(
-                    Kind::Unprocessable,
-                    PHONE_UNSUPPORTED,
-                    "暂不支持该手机号，请使用中国大陆手机号",
-                )
-                .with_details(serde_json::json!({ "reason": e.to_string() }))
+                PhoneError::PhoneUnsupported {
+                    reason: e.to_string(),
+                }
             })?
         }
     };
     let sealed = state
         .crypto
         .seal_str(&phone.normalised(), &store::phone_aad(account.id))
-        .map_err(ApiError::internal)?;
+        .map_err(|e| Fault::Unexpected(anyhow::Error::from(e)))?;
     let index = state.crypto.blind_index("phone", &phone.normalised());
     let now = state.clocks.business.now();
     store::set_phone(

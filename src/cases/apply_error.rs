@@ -1,0 +1,168 @@
+//! Why an application (`POST /cases`) is refused: the entitlement, the form's fields against
+//! the service's rules, the quota. The variant name is the code, the `#[error]` text the
+//! message; a refusal for lack of entitlement answers with the first reason's own code.
+
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+
+use crate::eligibility::Reason;
+use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::idempotency::IdempotencyError;
+use crate::policies::error::PolicyError;
+
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum ApplyError {
+    #[error("请选择就医城市")]
+    CityRequired,
+    #[error("所选城市不在该服务的覆盖范围内，请从可选城市中选择")]
+    CityNotCovered { coverage: String },
+    #[error("城市代码无效，请重新选择城市")]
+    CityInvalid,
+    #[error("该服务不支持指定此项，请删除后重试")]
+    FieldNotNameable { field: &'static str },
+    #[error("未找到所选医院，请重新选择")]
+    UnknownHospital,
+    #[error("所选医院不在所选城市，请重新选择医院或城市")]
+    HospitalNotInCity,
+    #[error("未找到所选科室，请重新选择")]
+    UnknownDepartment,
+    #[error("{reason}")]
+    DepartmentExcluded {
+        department_id: String,
+        reason: &'static str,
+    },
+    #[error("专家姓名过长（最多32个字）")]
+    ExpertNameTooLong,
+    #[error("病情描述最多500字")]
+    DescriptionTooLong,
+    #[error("期望就诊日期须晚于今天")]
+    WantedDateInPast,
+    #[error("该服务需提前预约，请填写期望就诊日期")]
+    WantedDateRequired,
+    #[error("该服务需至少提前{working_days}个工作日预约，最早可约 {earliest}")]
+    LeadTimeTooShort {
+        working_days: u32,
+        earliest: NaiveDate,
+    },
+    #[error("请选择诊断情况：疑似或已确诊")]
+    DiagnosisRequired,
+    #[error("该服务不接受此诊断情况（例如仅限已确诊）")]
+    DiagnosisStateNotAccepted,
+    #[error("请选择疑似或确诊的重大疾病")]
+    IllnessRequired,
+    #[error("未找到所选疾病，请重新选择")]
+    UnknownIllness,
+    #[error("填写了住院单日期，请同时确认持有住院单")]
+    AdmissionSlipDateWithoutSlip,
+    #[error("住院单日期不能晚于今天")]
+    AdmissionSlipDateInvalid,
+    #[error("该服务需提供申请医院科室开具的住院单及其日期")]
+    AdmissionSlipRequired,
+    #[error("请填写住院单开具日期")]
+    AdmissionSlipDateRequired,
+    /// Not entitled today: answered with the first reason's code and message.
+    #[error("{}", first(.reasons).message())]
+    NotEntitled {
+        reasons: Vec<Reason>,
+        available_from: NaiveDate,
+    },
+    #[error("{}", Reason::QuotaExhausted.message())]
+    QuotaExhausted { service: String },
+    #[error("相同的请求正在处理中，请稍后重试")]
+    RequestInProgress,
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    #[error(transparent)]
+    Idempotency(#[from] IdempotencyError),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+fn first(reasons: &[Reason]) -> Reason {
+    reasons.first().copied().unwrap_or(Reason::PolicyLapsed)
+}
+
+impl From<sea_orm::DbErr> for ApplyError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Self::Fault(error.into())
+    }
+}
+
+impl ApplyError {
+    pub fn unexpected(what: impl std::fmt::Display) -> Self {
+        Self::Fault(Fault::Unexpected(anyhow::anyhow!("{what}")))
+    }
+}
+
+impl AreaError for ApplyError {
+    fn kind(&self) -> Kind {
+        match self {
+            Self::NotEntitled { reasons, .. } if first(reasons) == Reason::QuotaExhausted => {
+                Kind::Conflict
+            }
+            Self::NotEntitled { .. } => Kind::Forbidden,
+            Self::QuotaExhausted { .. } | Self::RequestInProgress => Kind::Conflict,
+            Self::Policy(e) => e.kind(),
+            Self::Idempotency(e) => e.kind(),
+            Self::Fault(_) => Kind::Internal,
+            _ => Kind::Unprocessable,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::NotEntitled { reasons, .. } => first(reasons).code(),
+            other => other.into(),
+        }
+    }
+
+    fn details(&self) -> Value {
+        match self {
+            Self::CityNotCovered { coverage } => json!({ "coverage": coverage }),
+            Self::FieldNotNameable { field } => json!({ "field": field }),
+            Self::DepartmentExcluded { department_id, .. } => {
+                json!({ "department_id": department_id })
+            }
+            Self::LeadTimeTooShort {
+                working_days,
+                earliest,
+            } => json!({ "working_days": working_days, "earliest": earliest }),
+            Self::NotEntitled {
+                reasons,
+                available_from,
+            } => json!({
+                "reasons": reasons.iter().map(|r| r.code()).collect::<Vec<_>>(),
+                "available_from": available_from,
+            }),
+            Self::QuotaExhausted { service } => json!({ "service": service }),
+            _ => json!({}),
+        }
+    }
+
+    fn pass_through(self) -> Result<ApiError, Self> {
+        match self {
+            Self::Policy(e) => Ok(e.into()),
+            Self::Idempotency(e) => Ok(e.into()),
+            Self::Fault(e) => Ok(e.into()),
+            other => Err(other),
+        }
+    }
+
+    fn codes() -> Vec<&'static str> {
+        let mut codes = variant_codes(
+            <Self as strum::VariantNames>::VARIANTS,
+            &["not_entitled", "policy", "idempotency", "fault"],
+        );
+        codes.extend(<Reason as strum::VariantNames>::VARIANTS.iter().copied());
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
+}
+
+impl From<ApplyError> for ApiError {
+    fn from(error: ApplyError) -> Self {
+        Self::from_area(error)
+    }
+}

@@ -1,0 +1,235 @@
+//! What the insured may use of a bound policy today, as the mini-program shows it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use tracing::instrument;
+
+use super::{Entitlement, PolicyFacts, QuotaStatus, Reason, evaluate};
+use crate::calendar::local_date;
+use crate::plans::{AdmissionSlip, Cancellation, ExcludedDepartments, MaterialRule, Service};
+use crate::policies::bind::plan_of_policy;
+use crate::policies::error::PolicyError;
+use crate::policies::service::{PolicySummary, summary};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReasonView {
+    #[schema(value_type = String, example = "waiting_period")]
+    pub code: Reason,
+    pub message: &'static str,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MaterialsView {
+    /// Every one of these.
+    pub all_of: Vec<&'static str>,
+    /// At least one of these.
+    pub any_of: Vec<&'static str>,
+    pub note: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Prepare {
+    /// When the illness is suspected (疑似).
+    pub suspected: Option<MaterialsView>,
+    /// When it is confirmed (确诊).
+    pub confirmed: Option<MaterialsView>,
+    /// `not_needed`, `required`, `outpatient_first`.
+    pub admission_slip: &'static str,
+    pub admission_slip_text: Option<&'static str>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Promises {
+    pub sla: Option<String>,
+    pub first_contact: Option<String>,
+    pub start_decision: Option<String>,
+    /// Apply at least this many working days before the wanted date.
+    pub lead_time_working_days: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcceptanceView {
+    pub hours: String,
+    pub open_now: bool,
+    /// When an application made now is accepted.
+    pub next_opening: DateTime<Utc>,
+    /// The answer rests on a year whose holiday calendar is not published yet.
+    pub provisional: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Nameable {
+    pub hospital: bool,
+    pub department: bool,
+    pub expert: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceEntitlement {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub available: bool,
+    pub reasons: Vec<ReasonView>,
+    pub available_from: NaiveDate,
+    pub window_last_day: Option<NaiveDate>,
+    pub quota: QuotaStatus,
+    /// `insured` or `insured_and_relatives`.
+    pub beneficiaries: String,
+    pub prepare: Prepare,
+    pub promises: Promises,
+    pub acceptance: AcceptanceView,
+    pub hotline: String,
+    pub provider: String,
+    /// The coverage list (`GET /api/v1/catalog/cities?service=` lists its cities).
+    pub coverage: Option<String>,
+    pub nameable: Nameable,
+    pub doctor_level: Option<String>,
+    pub excluded_departments: Vec<&'static str>,
+    pub cancellation: &'static str,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EntitlementsResponse {
+    pub policy: PolicySummary,
+    /// Today in Asia/Shanghai, by the business clock.
+    pub today: NaiveDate,
+    pub services: Vec<ServiceEntitlement>,
+}
+
+fn materials(rule: &Option<MaterialRule>) -> Option<MaterialsView> {
+    rule.as_ref().map(|rule| MaterialsView {
+        all_of: rule.all_of.iter().map(|m| m.label()).collect(),
+        any_of: rule.any_of.iter().map(|m| m.label()).collect(),
+        note: rule.note.clone(),
+    })
+}
+
+fn cancellation_text(rule: Cancellation) -> &'static str {
+    match rule {
+        Cancellation::Never => "预约成功后不可改期或取消",
+        Cancellation::BeforeNoonDayBefore => "可在就诊前一天12:00前取消，之后取消计为已使用一次",
+        Cancellation::WorkingDaysNotice { .. } => "取消需至少提前2个工作日告知，否则计为已使用一次",
+        Cancellation::UntilScheduled => "安排完成前可取消",
+    }
+}
+
+fn view(
+    state: &AppState,
+    service: &Service,
+    plan_provider: &str,
+    entitlement: Entitlement,
+    now: DateTime<Utc>,
+) -> ServiceEntitlement {
+    let calendar = state.calendar.get();
+    let opening = calendar.next_opening(now, &service.acceptance);
+    let cancellation = match service.cancellation {
+        Cancellation::WorkingDaysNotice { days } if days != 2 => {
+            "取消需提前告知，否则计为已使用一次"
+        }
+        rule => cancellation_text(rule),
+    };
+    ServiceEntitlement {
+        id: service.id.clone(),
+        name: service.name.clone(),
+        kind: serde_json::to_value(service.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        available: entitlement.available,
+        reasons: entitlement
+            .reasons
+            .iter()
+            .map(|r| ReasonView {
+                code: *r,
+                message: r.message(),
+            })
+            .collect(),
+        available_from: entitlement.available_from,
+        window_last_day: entitlement.window_last_day,
+        quota: entitlement.quota,
+        beneficiaries: match service.beneficiaries {
+            crate::plans::Beneficiaries::Insured => "insured",
+            crate::plans::Beneficiaries::InsuredAndRelatives => "insured_and_relatives",
+        }
+        .to_owned(),
+        prepare: Prepare {
+            suspected: materials(&service.materials.suspected),
+            confirmed: materials(&service.materials.confirmed),
+            admission_slip: match service.admission_slip {
+                AdmissionSlip::NotNeeded => "not_needed",
+                AdmissionSlip::Required => "required",
+                AdmissionSlip::OutpatientFirst => "outpatient_first",
+            },
+            admission_slip_text: match service.admission_slip {
+                AdmissionSlip::NotNeeded => None,
+                AdmissionSlip::Required => Some("需提供申请医院科室开具的住院单"),
+                AdmissionSlip::OutpatientFirst => {
+                    Some("有住院单可直接安排住院；没有住院单将先安排专家门诊")
+                }
+            },
+        },
+        promises: Promises {
+            sla: service.sla.as_ref().map(|p| p.text.clone()),
+            first_contact: service.first_contact.as_ref().map(|p| p.text.clone()),
+            start_decision: service.start_decision.as_ref().map(|p| p.text.clone()),
+            lead_time_working_days: service.lead_time_working_days,
+        },
+        acceptance: AcceptanceView {
+            hours: service.acceptance.describe(),
+            open_now: opening.value == now,
+            next_opening: opening.value,
+            provisional: opening.provisional,
+        },
+        hotline: service.hotline.clone(),
+        provider: service
+            .provider
+            .clone()
+            .unwrap_or_else(|| plan_provider.to_owned()),
+        coverage: service.coverage.clone(),
+        nameable: Nameable {
+            hospital: service.nameable.hospital,
+            department: service.nameable.department,
+            expert: service.nameable.expert,
+        },
+        doctor_level: service.doctor_level.clone(),
+        excluded_departments: service
+            .excluded_departments
+            .iter()
+            .map(|d| match d {
+                ExcludedDepartments::Obstetrics => "产科",
+                ExcludedDepartments::Emergency => "急诊科",
+                ExcludedDepartments::Technical => "医技科室（超声、影像、检验等）",
+            })
+            .collect(),
+        cancellation,
+    }
+}
+
+/// What `user_id` may use of their bound policy `policy_id` today, and why not where not.
+#[instrument(skip(state))]
+pub async fn entitlements(
+    state: &AppState,
+    user_id: i64,
+    policy_id: Uuid,
+) -> Result<EntitlementsResponse, PolicyError> {
+    let (policy, relation, plan) = plan_of_policy(state, user_id, policy_id).await?;
+    let now = state.clocks.business.now();
+    let today = local_date(now);
+    let facts = PolicyFacts::of(&policy)?;
+    let uses = super::store::uses(&state.db, policy.id).await?;
+    let services = evaluate(&plan, &facts, relation, today, &uses)
+        .into_iter()
+        .zip(&plan.services)
+        .map(|(entitlement, service)| view(state, service, &plan.provider.name, entitlement, now))
+        .collect();
+    Ok(EntitlementsResponse {
+        policy: summary(state, &policy, relation),
+        today,
+        services,
+    })
+}
