@@ -1,0 +1,362 @@
+//! Typed settings, layered: `config/base.toml` → the profile's file (`local`, `production`) →
+//! environment variables `APP_<SECTION>__<KEY>`. The TOML files are compiled into the binary so
+//! that it runs from any directory. Secrets are `secrecy` types, opened only where they are used.
+//! [`Settings::validate`] is where the production profile refuses dev-only settings.
+
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer};
+
+const BASE: &str = include_str!("../../config/base.toml");
+const LOCAL: &str = include_str!("../../config/local.toml");
+const PRODUCTION: &str = include_str!("../../config/production.toml");
+
+/// The shortest JWT signing secret production accepts (HS256 wants at least 256 bits).
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    Local,
+    Production,
+}
+
+impl Profile {
+    /// Reads `APP_PROFILE` (default `local`).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        match std::env::var("APP_PROFILE") {
+            Err(_) => Ok(Profile::Local),
+            Ok(value) => Self::parse(&value),
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, ConfigError> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "" | "local" => Ok(Profile::Local),
+            "production" | "prod" => Ok(Profile::Production),
+            other => Err(ConfigError::new(format!(
+                "APP_PROFILE is `{other}`: expected `local` or `production`"
+            ))),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Local => "local",
+            Profile::Production => "production",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    #[serde(skip_deserializing, default = "default_profile")]
+    pub profile: Profile,
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub cache: CacheSettings,
+    pub redis: RedisSettings,
+    pub storage: StorageSettings,
+    pub uploads: UploadSettings,
+    pub wechat: WechatSettings,
+    pub jwt: JwtSettings,
+    pub crypto: CryptoSettings,
+    pub limits: LimitSettings,
+    pub clock: ClockSettings,
+    pub plans: PlanSettings,
+    pub health: HealthSettings,
+    pub cases: CaseSettings,
+    pub log: LogSettings,
+}
+
+fn default_profile() -> Profile {
+    Profile::Local
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    pub workers: usize,
+    pub shutdown_timeout_secs: u64,
+    pub json_limit_bytes: usize,
+    /// Peers whose `X-Forwarded-For` is believed (the load balancers).
+    #[serde(default)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    #[serde(default, deserialize_with = "secret_opt")]
+    pub url: Option<SecretString>,
+    pub max_connections: u32,
+    pub min_connections: u32,
+    pub connect_timeout_ms: u64,
+    pub acquire_timeout_ms: u64,
+    pub migrate_on_start: bool,
+}
+
+impl DatabaseSettings {
+    pub fn kind(&self) -> Option<DatabaseKind> {
+        self.url
+            .as_ref()
+            .and_then(|url| DatabaseKind::of(url.expose_secret()))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+}
+
+impl DatabaseKind {
+    pub fn of(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(DatabaseKind::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(DatabaseKind::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheBackend {
+    /// In-process, single node: the embedded profile.
+    Memory,
+    Redis,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CacheSettings {
+    pub backend: CacheBackend,
+    pub key_prefix: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RedisSettings {
+    #[serde(default, deserialize_with = "secret_opt")]
+    pub url: Option<SecretString>,
+    pub connect_timeout_ms: u64,
+    pub response_timeout_ms: u64,
+    pub reconnect_retries: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageBackend {
+    /// A local directory: the embedded profile.
+    Fs,
+    /// Any S3-compatible store (MinIO, Tencent COS, Aliyun OSS through their S3 endpoints).
+    S3,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StorageSettings {
+    pub backend: StorageBackend,
+    /// Directory of the `fs` backend; key prefix within the bucket for `s3` (empty: none).
+    pub root: String,
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    #[serde(default)]
+    pub bucket: Option<String>,
+    pub region: String,
+    #[serde(default, deserialize_with = "secret_opt")]
+    pub access_key_id: Option<SecretString>,
+    #[serde(default, deserialize_with = "secret_opt")]
+    pub secret_access_key: Option<SecretString>,
+    /// `bucket.host` addressing (COS and OSS want it); path style otherwise (MinIO).
+    #[serde(default)]
+    pub virtual_host_style: bool,
+    /// Per operation, and per read or write of a chunk.
+    pub timeout_ms: u64,
+    /// Retries of a failed operation (with backoff) before the request fails.
+    pub retries: usize,
+}
+
+/// Medical-record photo uploads.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UploadSettings {
+    /// The largest file taken; a larger one is refused (413) as soon as the limit is crossed.
+    pub max_file_bytes: usize,
+    /// Documents a case holds at most (deleted ones do not count).
+    pub max_documents_per_case: i32,
+    /// Images declaring more pixels than this are refused before decoding.
+    pub max_pixels: u64,
+    /// Neither side may exceed this (pixels).
+    pub max_dimension: u32,
+    /// Memory one decode may allocate.
+    pub max_decode_bytes: u64,
+    /// The stored image's longest side at most.
+    pub max_side: u32,
+    pub thumbnail_side: u32,
+    /// JPEG quality of the stored image (small print must stay legible).
+    pub jpeg_quality: u8,
+    pub thumbnail_quality: u8,
+    /// Images decoded and encoded at once; 0: one per core.
+    pub pipeline_workers: usize,
+}
+
+impl UploadSettings {
+    pub fn workers(&self) -> usize {
+        if self.pipeline_workers > 0 {
+            self.pipeline_workers
+        } else {
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WechatSettings {
+    pub base_url: String,
+    pub app_id: String,
+    #[serde(default, deserialize_with = "secret_opt")]
+    pub app_secret: Option<SecretString>,
+    /// Dev-only: `dev:<name>` login codes without calling WeChat.
+    pub dev_login: bool,
+    pub timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct JwtSettings {
+    #[serde(default, deserialize_with = "secret_opt")]
+    pub secret: Option<SecretString>,
+    pub issuer: String,
+    pub access_ttl_secs: u64,
+    pub refresh_ttl_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CryptoSettings {
+    /// AES-256-GCM key for personal data at rest (base64 of 32 bytes).
+    #[serde(default, deserialize_with = "secret_opt")]
+    pub data_key: Option<SecretString>,
+    /// HMAC-SHA256 key of the blind indexes (base64 of 32 bytes), separate from the data key.
+    #[serde(default, deserialize_with = "secret_opt")]
+    pub index_key: Option<SecretString>,
+}
+
+/// Abuse limits, counted in the cache on real time windows.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LimitSettings {
+    pub login_per_ip_per_minute: u32,
+    pub login_per_openid_per_hour: u32,
+    pub refresh_per_ip_per_minute: u32,
+    pub refresh_per_session_per_hour: u32,
+    pub phone_per_user_per_hour: u32,
+    pub bind_failures_per_user_per_day: u32,
+    pub bind_failures_per_id_per_day: u32,
+    pub invitation_redeems_per_user_per_hour: u32,
+    /// Console logins per client address.
+    pub staff_login_per_ip_per_minute: u32,
+    /// Failed console logins per account before it is held for an hour.
+    pub staff_login_failures_per_hour: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClockSettings {
+    /// Dev-only: the business clock starts at this instant and runs on from there.
+    #[serde(default, deserialize_with = "instant_opt")]
+    pub now: Option<DateTime<FixedOffset>>,
+    /// Dev-only: mounts `PUT /api/v1/dev/clock` (loopback callers only).
+    pub adjustable: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlanSettings {
+    /// The directory of the product plan files.
+    pub dir: std::path::PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CaseSettings {
+    /// A draft not submitted within this many hours expires and gives its use back.
+    pub draft_ttl_hours: u32,
+    /// How often each instance looks for expired drafts.
+    pub sweep_interval_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct HealthSettings {
+    /// Each readiness check gives up after this long, so `/health/ready` answers within a second.
+    pub check_timeout_ms: u64,
+}
+
+impl HealthSettings {
+    pub fn check_timeout(&self) -> Duration {
+        Duration::from_millis(self.check_timeout_ms)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    pub filter: String,
+}
+
+mod load;
+#[cfg(test)]
+mod tests;
+
+pub use load::{ConfigError, decode_key};
+
+/// Environment values that look like numbers arrive as numbers: a secret is still a string.
+fn secret_opt<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<SecretString>, D::Error> {
+    let value = Option::<StringLike>::deserialize(deserializer)?;
+    Ok(value
+        .map(|v| v.0)
+        .filter(|v| !v.trim().is_empty())
+        .map(SecretString::from))
+}
+
+fn instant_opt<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
+    let value = Option::<StringLike>::deserialize(deserializer)?;
+    match value.map(|v| v.0).filter(|v| !v.trim().is_empty()) {
+        None => Ok(None),
+        Some(text) => DateTime::parse_from_rfc3339(text.trim())
+            .map(Some)
+            .map_err(|e| {
+                serde::de::Error::custom(format!(
+                    "`{text}` is not an RFC 3339 instant such as 2026-03-31T10:00:00+08:00 ({e})"
+                ))
+            }),
+    }
+}
+
+struct StringLike(String);
+
+impl<'de> Deserialize<'de> for StringLike {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Int(i64),
+            Float(f64),
+            Bool(bool),
+        }
+        Ok(StringLike(match Raw::deserialize(deserializer)? {
+            Raw::Text(s) => s,
+            Raw::Int(i) => i.to_string(),
+            Raw::Float(f) => f.to_string(),
+            Raw::Bool(b) => b.to_string(),
+        }))
+    }
+}
