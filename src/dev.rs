@@ -67,7 +67,7 @@ pub async fn get_clock(
     responses(
         (status = 200, body = ClockResponse),
         (status = 400, description = "`malformed_json`", body = ErrorBody),
-        (status = 422, description = "`invalid_body`: `now` is missing or not an RFC 3339 instant", body = ErrorBody),
+        (status = 422, description = "`invalid_body`: the field now is missing or not an RFC 3339 instant", body = ErrorBody),
         (status = 404, description = "`not_found`: not a loopback caller", body = ErrorBody),
     )
 )]

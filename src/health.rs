@@ -48,7 +48,7 @@ pub async fn live() -> web::Json<LiveResponse> {
     tag = "health",
     responses(
         (status = 200, description = "Ready to serve", body = ReadyResponse),
-        (status = 503, description = "`not_ready`: the database, the cache or the object store is down; `details` says which", body = ErrorBody),
+        (status = 503, description = "`not_ready`: the database, the cache or the object store is down; its details say which", body = ErrorBody),
     )
 )]
 #[get("/health/ready")]

@@ -39,7 +39,7 @@ pub fn optional_body<T: for<'de> Deserialize<'de> + Default>(
         (status = 403, description = "`not_insured_person`, `waiting_period`, `cooling_off`, `not_yet_effective`, `window_closed`, `policy_lapsed`, `policy_surrendered`, `sum_insured_below_threshold`", body = ErrorBody),
         (status = 404, description = "`not_found`: no such policy bound to the caller", body = ErrorBody),
         (status = 409, description = "`quota_exhausted`, `request_in_progress`", body = ErrorBody),
-        (status = 422, description = "`unknown_service`, `city_required`, `city_not_covered`, `city_invalid`, `field_not_nameable`, `unknown_hospital`, `hospital_not_in_city`, `unknown_department`, `department_excluded`, `wanted_date_required`, `wanted_date_in_past`, `lead_time_too_short`, `diagnosis_required`, `diagnosis_state_not_accepted`, `illness_required`, `unknown_illness`, `admission_slip_required`, `admission_slip_date_required`, `admission_slip_date_invalid`, `idempotency_key_reused`, `invalid_body`", body = ErrorBody),
+        (status = 422, description = "`unknown_service`, `city_required`, `city_not_covered`, `city_invalid`, `field_not_nameable`, `unknown_hospital`, `hospital_not_in_city`, `unknown_department`, `department_excluded`, `wanted_date_required`, `wanted_date_in_past`, `lead_time_too_short`, `diagnosis_required`, `diagnosis_state_not_accepted`, `illness_required`, `unknown_illness`, `admission_slip_required`, `admission_slip_date_required`, `admission_slip_date_invalid`, `admission_slip_date_without_slip`, `expert_name_too_long`, `description_too_long`, `idempotency_key_reused`, `invalid_body`", body = ErrorBody),
     )
 )]
 #[post("/cases")]
@@ -145,7 +145,7 @@ pub struct CancelBody {
         (status = 200, body = CaseView),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 409, description = "`invalid_transition`, `case_modified`", body = ErrorBody),
-        (status = 422, description = "`materials_missing` (details: `missing` categories)", body = ErrorBody),
+        (status = 422, description = "`materials_missing` (`details.missing`: the categories)", body = ErrorBody),
     )
 )]
 #[post("/cases/{id}/submit")]
@@ -170,7 +170,7 @@ pub async fn submit_case(
     responses(
         (status = 200, body = CaseView),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 409, description = "`cancellation_not_allowed` (details: `counted`), `invalid_transition`, `case_modified`", body = ErrorBody),
+        (status = 409, description = "`cancellation_not_allowed` (`details.counted`), `invalid_transition`, `case_modified`", body = ErrorBody),
     )
 )]
 #[post("/cases/{id}/cancel")]
