@@ -102,6 +102,24 @@ pub enum Action {
 }
 
 impl Action {
+    /// The action's name, as in the path of its JSON route and in logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Claim => "claim",
+            Action::Contact => "contact",
+            Action::RequestMaterials { .. } => "request-materials",
+            Action::Approve => "approve",
+            Action::Reject { .. } => "reject",
+            Action::Schedule(_) => "schedule",
+            Action::Start => "start",
+            Action::Complete => "complete",
+            Action::NoShow => "no-show",
+            Action::Terminate { .. } => "terminate",
+            Action::Cancel => "cancel",
+            Action::Reassign { .. } => "reassign",
+        }
+    }
+
     /// What the action needs from the caller.
     pub fn need(&self) -> Need {
         match self {
@@ -184,7 +202,7 @@ fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
 }
 
 /// Performs `command` on the case `case_id` as `staff`; the case as saved.
-#[instrument(skip_all, fields(case = %case_id, staff_id = staff.id(), action = ?std::mem::discriminant(&command.action)))]
+#[instrument(skip_all, fields(case = %case_id, staff_id = staff.id(), action = command.action.name()))]
 pub async fn perform(
     state: &AppState,
     staff: &CurrentStaff,

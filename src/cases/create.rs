@@ -65,7 +65,7 @@ pub enum Created {
 }
 
 /// Applies for a service as `user_id`; `key_header` is the request's `Idempotency-Key`.
-#[instrument(skip_all, fields(user_id))]
+#[instrument(skip_all, fields(user_id, service = %body.service))]
 pub async fn create(
     state: &AppState,
     user_id: i64,

@@ -33,6 +33,7 @@ pub struct QueueFilter {
 }
 
 /// A page of the queue and the number of cases it holds.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn page(
     db: &DatabaseConnection,
     filter: QueueFilter,

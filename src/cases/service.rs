@@ -47,7 +47,7 @@ pub fn status_of(case: &Case) -> Result<Status, CaseError> {
 }
 
 /// The caller's own case (another user's is as absent as a missing one).
-#[instrument(skip(state))]
+#[instrument(skip_all, fields(user_id, case = %id))]
 pub async fn own_case(state: &AppState, user_id: i64, id: Uuid) -> Result<Case, CaseError> {
     store::find_for_user(&state.db, user_id, id)
         .await?
@@ -75,7 +75,7 @@ pub async fn detail_view(state: &AppState, case: &Case) -> Result<CaseView, Case
 }
 
 /// A page of the caller's cases, newest first, and how many there are.
-#[instrument(skip(state))]
+#[instrument(skip_all, fields(user_id, page, per_page))]
 pub async fn list(
     state: &AppState,
     user_id: i64,
@@ -126,7 +126,7 @@ pub fn submission(
 /// The insured says the materials are complete: the case goes to the specialists. Refused while
 /// the plan's required categories (by diagnosis state) or those a specialist asked for have no
 /// document that is pending or accepted.
-#[instrument(skip(state))]
+#[instrument(skip_all, fields(user_id, case = %id, ?version))]
 pub async fn submit(
     state: &AppState,
     user_id: i64,
@@ -163,7 +163,7 @@ pub async fn submit(
 }
 
 /// The insured cancels in the app, under the plan's rule.
-#[instrument(skip(state, reason))]
+#[instrument(skip_all, fields(user_id, case = %id, ?version))]
 pub async fn cancel_own(
     state: &AppState,
     user_id: i64,
@@ -188,6 +188,7 @@ pub async fn cancel_own(
 
 /// Cancels `case` under its plan's rule. A specialist may record a cancellation the plan does
 /// not let the user make in the app (`on_behalf`); it then counts as the plan says.
+#[instrument(skip_all, fields(case_id = case.id, version, on_behalf))]
 pub async fn cancel(
     state: &AppState,
     case: &Case,

@@ -98,6 +98,7 @@ impl Transition {
 
 /// Applies `transition` to `case` if its version is still `expected_version`.
 #[allow(clippy::too_many_arguments)] // the rules (calendar, service), the case, the change, who and when
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn apply(
     db: &DatabaseConnection,
     calendar: &Calendar,
@@ -195,6 +196,7 @@ pub fn notification_payload(
 }
 
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn record_event(
     txn: &impl ConnectionTrait,
     case_id: i64,
@@ -223,6 +225,7 @@ pub async fn record_event(
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find(db: &impl ConnectionTrait, public_id: Uuid) -> Result<Option<Case>, DbErr> {
     service_case::Entity::find()
         .filter(service_case::Column::PublicId.eq(public_id))
@@ -231,6 +234,7 @@ pub async fn find(db: &impl ConnectionTrait, public_id: Uuid) -> Result<Option<C
 }
 
 /// The case if `user_id` applied for it; another user's case is as absent as a missing one.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_for_user(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -239,6 +243,7 @@ pub async fn find_for_user(
     Ok(find(db, public_id).await?.filter(|c| c.user_id == user_id))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn events(
     db: &impl ConnectionTrait,
     case_id: i64,
@@ -251,6 +256,7 @@ pub async fn events(
 }
 
 /// Drafts past their deadline, oldest first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn expired_drafts(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -267,6 +273,7 @@ pub async fn expired_drafts(
 }
 
 /// The public id of a case's policy.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn policy_public_id(
     db: &impl ConnectionTrait,
     policy_id: i64,
@@ -281,6 +288,7 @@ pub async fn policy_public_id(
 }
 
 /// A page of a user's cases, newest first, and how many they have.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn page_for_user(
     db: &DatabaseConnection,
     user_id: i64,
@@ -299,11 +307,13 @@ pub async fn page_for_user(
 }
 
 /// A case by its row id.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Case>, DbErr> {
     service_case::Entity::find_by_id(id).one(db).await
 }
 
 /// Inserts a new draft in the caller's transaction.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_draft(
     txn: &impl ConnectionTrait,
     case: service_case::ActiveModel,

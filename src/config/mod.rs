@@ -305,6 +305,18 @@ pub enum LogFormat {
 pub struct LogSettings {
     pub format: LogFormat,
     pub filter: String,
+    /// Also log each span as it closes, with its fields and timings (`close`), or not (`none`):
+    /// for following one request's path through the areas and stores.
+    #[serde(default)]
+    pub span_events: SpanEvents,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpanEvents {
+    #[default]
+    None,
+    Close,
 }
 
 mod load;

@@ -105,7 +105,7 @@ pub async fn view(
 }
 
 /// Every consent the service asks for, with the user's answers.
-#[instrument(skip(state))]
+#[instrument(skip_all, fields(user_id))]
 pub async fn list(state: &AppState, user_id: i64) -> Result<Vec<ConsentView>, ConsentError> {
     let mut views = Vec::new();
     for consent in ALL {
@@ -116,7 +116,7 @@ pub async fn list(state: &AppState, user_id: i64) -> Result<Vec<ConsentView>, Co
 
 /// Accepts the current version of the consent for `purpose`, the one the user was shown
 /// (`version`); true when this recorded a new acceptance.
-#[instrument(skip(state))]
+#[instrument(skip_all, fields(user_id, purpose, version))]
 pub async fn accept_current(
     state: &AppState,
     user_id: i64,
@@ -137,7 +137,7 @@ pub async fn accept_current(
 }
 
 /// Withdraws the consent for `purpose`: from now on nothing is taken under it.
-#[instrument(skip(state))]
+#[instrument(skip_all, fields(user_id, purpose))]
 pub async fn withdraw_current(
     state: &AppState,
     user_id: i64,

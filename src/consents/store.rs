@@ -10,6 +10,7 @@ use sea_orm::{
 use super::ConsentText;
 
 /// The user's latest consent row for `purpose`, withdrawn or not.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn latest(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -24,6 +25,7 @@ pub async fn latest(
 }
 
 /// Whether the user holds an unwithdrawn consent to the current version of `consent`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn has_current(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -35,6 +37,7 @@ pub async fn has_current(
 }
 
 /// Records an acceptance of the current version (once: accepting again changes nothing).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn accept(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -61,6 +64,7 @@ pub async fn accept(
 }
 
 /// Withdraws every standing acceptance for `purpose`; returns how many.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn withdraw(
     db: &impl ConnectionTrait,
     user_id: i64,

@@ -64,7 +64,7 @@ async fn readable_case(
 }
 
 /// A case's documents with their thumbnails' addresses, and what is still missing.
-#[instrument(skip(state, reader))]
+#[instrument(skip_all, fields(case = %case_id))]
 pub async fn list(
     state: &AppState,
     reader: Reader<'_>,
@@ -130,7 +130,7 @@ fn extension(media_type: &str) -> &'static str {
 }
 
 /// Opens a document's image or thumbnail for `reader`, after the check and the audit.
-#[instrument(skip(state, reader))]
+#[instrument(skip_all, fields(document = %id, ?rendition))]
 pub async fn open(
     state: &AppState,
     reader: Reader<'_>,
@@ -170,7 +170,7 @@ pub async fn open(
 }
 
 /// Deletes a photo its owner no longer wants, while nobody has reviewed it.
-#[instrument(skip(state))]
+#[instrument(skip_all, fields(user_id, case = %case_id, document = %doc_id))]
 pub async fn delete(
     state: &AppState,
     user_id: i64,

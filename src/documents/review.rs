@@ -23,7 +23,7 @@ pub enum Decision {
 
 /// Records `decision` on the document `id` (with a retake reason when rejecting, and an
 /// optional note, required with `other`).
-#[instrument(skip(state, staff, note), fields(staff_id = staff.id()))]
+#[instrument(skip_all, fields(staff_id = staff.id(), document = %id, ?decision))]
 pub async fn review(
     state: &AppState,
     staff: &CurrentStaff,

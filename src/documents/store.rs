@@ -43,6 +43,7 @@ pub fn keys(case_public_id: Uuid, document_public_id: Uuid) -> (String, String) 
 }
 
 /// A case's live documents, oldest first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn live_for_case(
     db: &impl ConnectionTrait,
     case_id: i64,
@@ -56,6 +57,7 @@ pub async fn live_for_case(
 }
 
 /// A live document by its public id.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find(db: &impl ConnectionTrait, public_id: Uuid) -> Result<Option<Document>, DbErr> {
     document::Entity::find()
         .filter(document::Column::PublicId.eq(public_id))
@@ -65,6 +67,7 @@ pub async fn find(db: &impl ConnectionTrait, public_id: Uuid) -> Result<Option<D
 }
 
 /// The live document of a case with these bytes.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn same_bytes(
     db: &impl ConnectionTrait,
     case_id: i64,
@@ -88,6 +91,7 @@ pub enum Inserted {
 }
 
 /// Takes one of the case's document places and inserts the row, in the caller's transaction.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     txn: &impl ConnectionTrait,
     row: document::ActiveModel,
@@ -117,6 +121,7 @@ pub async fn insert(
 
 /// Marks a document deleted and gives its place back, in the caller's transaction. False when
 /// it was no longer pending (reviewed meanwhile) or already deleted.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn soft_delete(
     txn: &impl ConnectionTrait,
     doc: &Document,
@@ -161,6 +166,7 @@ pub struct Access<'a> {
 }
 
 /// Writes `access` to the audit log.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn audit(
     db: &impl ConnectionTrait,
     access: Access<'_>,
@@ -194,6 +200,7 @@ pub struct Review {
 
 /// Writes `review` of a live document and, when the user must retake it, the outbox row that
 /// tells them, in one transaction. False when the document is gone (deleted meanwhile).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn record_review(
     db: &sea_orm::DatabaseConnection,
     doc: &Document,

@@ -58,7 +58,7 @@ fn refused(refusal: Refusal, max_pixels: u64) -> DocumentError {
 
 /// The case a user may upload to now: their own, open, with the medical-records consent
 /// given, and a place left. Decided before a byte of the body is read.
-#[instrument(skip(state))]
+#[instrument(skip_all, fields(user_id, case = %case_id))]
 pub async fn open_for_upload(
     state: &AppState,
     user_id: i64,

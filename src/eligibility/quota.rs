@@ -20,6 +20,7 @@ pub const RELEASED: &str = "released";
 /// A write transaction that takes SQLite's write lock at `BEGIN` (sea-orm silently drops
 /// `FOR UPDATE` on SQLite, and a deferred transaction upgrading to a writer can fail with
 /// SQLITE_BUSY instead of waiting). On PostgreSQL it is an ordinary transaction.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn write_transaction(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
     db.begin_with_options(TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
@@ -46,6 +47,7 @@ pub struct Claim<'a> {
 
 /// Reserves one use, or says the quota is exhausted. Call inside the transaction that creates
 /// the case, so the use and the case commit or vanish together.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn reserve(
     txn: &impl ConnectionTrait,
     claim: &Claim<'_>,
@@ -100,6 +102,7 @@ pub async fn reserve(
 }
 
 /// Ties a reservation to the case it was taken for.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn attach(
     txn: &impl ConnectionTrait,
     quota_use_id: i64,
@@ -114,6 +117,7 @@ pub async fn attach(
 }
 
 /// Moves a case's active uses to `consumed` or `released`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn settle(
     txn: &impl ConnectionTrait,
     case_id: i64,

@@ -211,7 +211,7 @@ fn view(
 }
 
 /// What `user_id` may use of their bound policy `policy_id` today, and why not where not.
-#[instrument(skip(state))]
+#[instrument(skip_all, fields(user_id, policy = %policy_id))]
 pub async fn entitlements(
     state: &AppState,
     user_id: i64,

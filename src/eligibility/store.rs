@@ -7,6 +7,7 @@ use super::Uses;
 
 /// Reserved and consumed uses of one policy, by (quota key, period start); released ones do not
 /// count.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn uses(db: &impl ConnectionTrait, policy_id: i64) -> Result<Uses, DbErr> {
     let rows = quota_use::Entity::find()
         .filter(quota_use::Column::PolicyId.eq(policy_id))

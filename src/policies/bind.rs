@@ -154,7 +154,7 @@ fn normalise_code(code: &str) -> String {
 }
 
 /// The insured issues a one-time code a relative redeems (never by typing the insured's ID).
-#[instrument(skip(state))]
+#[instrument(skip_all, fields(user_id, policy = %policy_id, ?relationship))]
 pub async fn invite(
     state: &AppState,
     user_id: i64,
@@ -194,7 +194,7 @@ pub async fn invite(
 }
 
 /// A relative redeems an invitation: bound as a relative, once.
-#[instrument(skip(state, code))]
+#[instrument(skip_all, fields(user_id))]
 pub async fn redeem(
     state: &AppState,
     user_id: i64,

@@ -20,6 +20,7 @@ pub struct NewInvitation {
     pub expires_at: DateTime<Utc>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_invitation(
     db: &DatabaseConnection,
     invitation: NewInvitation,
@@ -55,6 +56,7 @@ pub enum Redeemed {
 /// Redeems the invitation whose code hashes to `code_hash` for `user_id`, binding them as a
 /// relative, in one transaction. Claimed with a conditional update, so two relatives racing on
 /// one code cannot both win.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn redeem_invitation(
     db: &DatabaseConnection,
     code_hash: &str,

@@ -85,7 +85,7 @@ pub struct PartnerPolicyResponse {
 
 /// Creates or replaces the policy `policy_no` for `partner`: only products of its own insurer,
 /// and never a policy another insurer holds. True when it was created.
-#[instrument(skip(state, body), fields(partner = %partner.key_prefix))]
+#[instrument(skip_all, fields(partner = %partner.key_prefix))]
 pub async fn put_partner_policy(
     state: &AppState,
     partner: &Partner,

@@ -69,6 +69,7 @@ fn active_model(
 
 /// Inserts or updates policies by policy number, in one statement per batch. Within a batch the
 /// last row of a policy number wins (a file may correct itself).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn upsert(
     db: &impl ConnectionTrait,
     inputs: &[PolicyInput],
@@ -122,6 +123,7 @@ pub async fn upsert(
     Ok(written)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_by_no(
     db: &impl ConnectionTrait,
     policy_no: &str,
@@ -132,6 +134,7 @@ pub async fn find_by_no(
         .await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_by_id_index(
     db: &impl ConnectionTrait,
     id_type: &str,
@@ -145,6 +148,7 @@ pub async fn find_by_id_index(
         .await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_by_public_id(
     db: &impl ConnectionTrait,
     id: Uuid,
@@ -155,6 +159,7 @@ pub async fn find_by_public_id(
         .await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;
     policy::Entity::find().count(db).await
@@ -174,6 +179,7 @@ impl Relation {
 }
 
 /// Binds a user to each of `policies` as their insured, in one transaction.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn bind_all(
     db: &sea_orm::DatabaseConnection,
     user_id: i64,
@@ -189,6 +195,7 @@ pub async fn bind_all(
 }
 
 /// Binds a user to a policy; binding twice is a no-op (the unique index keeps one row).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn bind(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -217,6 +224,7 @@ pub async fn bind(
 }
 
 /// The user's bound policies with how they are bound, oldest binding first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn bound(
     db: &impl ConnectionTrait,
     user_id: i64,
@@ -252,6 +260,7 @@ pub async fn bound(
         .collect::<Result<_, DbErr>>()
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn has_bindings(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, DbErr> {
     Ok(policy_binding::Entity::find()
         .filter(policy_binding::Column::UserId.eq(user_id))
@@ -261,6 +270,7 @@ pub async fn has_bindings(db: &impl ConnectionTrait, user_id: i64) -> Result<boo
 }
 
 /// A policy by its row id.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_by_row_id(
     db: &impl ConnectionTrait,
     id: i64,
@@ -269,6 +279,7 @@ pub async fn find_by_row_id(
 }
 
 /// The insurer of a product row.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insurer_of_product(
     db: &impl ConnectionTrait,
     product_id: i64,

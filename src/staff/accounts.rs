@@ -88,6 +88,7 @@ impl From<sea_orm::DbErr> for AddError {
 }
 
 /// Creates an account. The password never appears in arguments or logs.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add(
     db: &impl ConnectionTrait,
     login: &str,
@@ -143,6 +144,7 @@ pub async fn add(
     Ok(model)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_by_login(
     db: &impl ConnectionTrait,
     login: &str,

@@ -96,7 +96,7 @@ pub struct QueuePage {
 
 /// The cases in the account's scope that `filter` selects: due date first (none last), overdue
 /// flagged.
-#[instrument(skip(state, staff), fields(staff_id = staff.id()))]
+#[instrument(skip_all, fields(staff_id = staff.id(), ?filter, page, per_page))]
 pub async fn queue(
     state: &AppState,
     staff: &CurrentStaff,

@@ -6,6 +6,7 @@ use entity::{insurer, staff};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 /// The logins of the staff rows `ids` (for queue and case views).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn logins(
     db: &impl ConnectionTrait,
     ids: impl Iterator<Item = i64>,
@@ -24,6 +25,7 @@ pub async fn logins(
 }
 
 /// The code of an insurer row.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insurer_code(db: &impl ConnectionTrait, id: i64) -> Result<Option<String>, DbErr> {
     Ok(insurer::Entity::find_by_id(id)
         .one(db)

@@ -13,6 +13,7 @@ pub type User = app_user::Model;
 
 /// Finds the user of `openid`, creating them on first login; a unionid WeChat now reports is
 /// kept (WeChat only sends it once the mini-program is bound to an Open Platform account).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn upsert_by_openid(
     db: &impl ConnectionTrait,
     openid: &str,
@@ -52,16 +53,19 @@ pub async fn upsert_by_openid(
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<User>, DbErr> {
     app_user::Entity::find_by_id(id).one(db).await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;
     app_user::Entity::find().count(db).await
 }
 
 /// Stores a sealed phone number and its blind index.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_phone(
     db: &impl ConnectionTrait,
     id: i64,

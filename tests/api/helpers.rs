@@ -146,6 +146,7 @@ pub async fn spawn_app_via(
         green_channel::telemetry::init(&green_channel::config::LogSettings {
             format: green_channel::config::LogFormat::Pretty,
             filter: "info".to_owned(),
+            span_events: green_channel::config::SpanEvents::None,
         });
     }
     let dir = tempfile::tempdir().expect("a temp dir");

@@ -51,6 +51,8 @@ async fn no_log_line_carries_personal_data_or_secrets() {
         &[
             ("APP_LOG__FORMAT", "json"),
             ("APP_LOG__FILTER", "debug"),
+            // Every span as it closes, with its fields: none may carry personal data either.
+            ("APP_LOG__SPAN_EVENTS", "close"),
             ("APP_DATABASE__URL", &database_url),
             ("APP_CACHE__BACKEND", "redis"),
             ("APP_CACHE__KEY_PREFIX", "gct:logs:"),
@@ -123,6 +125,29 @@ async fn no_log_line_carries_personal_data_or_secrets() {
     .await
     .expect("sent");
     assert_eq!(phone.status().as_u16(), 200);
+    // Binding by name and ID number, and what the policy entitles to: the identity passes
+    // through the policies area's service and store spans.
+    let bound: Value = post(
+        "/api/v1/policies/bind",
+        json!({"name": "林一", "id_type": "resident_id", "id_number": id_number}),
+        Some(access.clone()),
+    )
+    .await
+    .expect("sent")
+    .json()
+    .await
+    .expect("JSON");
+    let policy_id = bound["policies"][0]["id"]
+        .as_str()
+        .expect("bound")
+        .to_owned();
+    let entitlements = client
+        .get(format!("{base}/api/v1/policies/{policy_id}/entitlements"))
+        .bearer_auth(&access)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(entitlements.status().as_u16(), 200);
     let me = client
         .get(format!("{base}/api/v1/me?phone={PHONE}&openid={OPENID}"))
         .bearer_auth(&access)
@@ -171,6 +196,20 @@ async fn no_log_line_carries_personal_data_or_secrets() {
     assert!(
         log.contains("logged in") && log.contains("phone bound"),
         "{log}"
+    );
+    // The spans were logged (so the search below covers their fields): the area service and
+    // the store calls under it, each line with the request's chain of spans.
+    for span in [
+        "\"bind\"",
+        "\"find_by_id_index\"",
+        "\"entitlements\"",
+        "\"uses\"",
+    ] {
+        assert!(log.contains(span), "a span {span} was logged: {log}");
+    }
+    assert!(
+        log.contains("\"spans\":[{"),
+        "lines carry their span chain: {log}"
     );
     let masked = "137****5678";
     for secret in [
