@@ -64,6 +64,7 @@ fn unix_now() -> u64 {
 
 impl JwtKeys {
     pub fn from_settings(settings: &JwtSettings) -> anyhow::Result<Self> {
+        super::jwt_hmac::install();
         let secret = settings
             .secret
             .as_ref()

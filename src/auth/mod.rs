@@ -5,6 +5,7 @@
 pub mod error;
 pub mod extractor;
 pub mod jwt;
+pub mod jwt_hmac;
 pub mod login;
 pub mod routes;
 pub mod sessions;

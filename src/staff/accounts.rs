@@ -2,7 +2,6 @@
 //! raised later without a migration), a role, and an optional insurer scope.
 
 use argon2::Argon2;
-use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Utc};
 use entity::{insurer, staff};
@@ -39,7 +38,11 @@ impl Role {
 }
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
+    // 16 random bytes from the operating system (the salt length argon2 recommends).
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness for a salt: {e}"))?;
+    let salt = SaltString::encode_b64(&bytes)
+        .map_err(|e| anyhow::anyhow!("cannot encode the salt: {e}"))?;
     Ok(Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))?
