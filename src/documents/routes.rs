@@ -238,49 +238,57 @@ async fn serve(
         .streaming(object.chunks))
 }
 
-/// The stored image, streamed after the authorisation check. Staff reads are audited.
-#[utoipa::path(
-    tag = "documents",
-    security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The document")),
-    responses(
-        (status = 200, description = "The image (`image/jpeg` or `image/png`)", content_type = "image/jpeg"),
-        (status = 403, description = "`forbidden_role`", body = ErrorBody),
-        (status = 404, description = "`not_found` (also another user's document)", body = ErrorBody),
-        (status = 503, description = "`storage_unavailable`", body = ErrorBody),
-    )
-)]
-#[get("/documents/{id}")]
-pub async fn get_document(
-    req: HttpRequest,
-    principal: Principal,
-    state: web::Data<AppState>,
-    path: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    serve(req, principal, state, *path, Rendition::Image).await
+/// A route that streams one rendition of a document: the two differ only in path, rendition
+/// and words, so they are written once.
+macro_rules! rendition_route {
+    ($(#[$doc:meta])* $name:ident, $path:literal, $rendition:expr, $ok:literal) => {
+        $(#[$doc])*
+        #[utoipa::path(
+            tag = "documents",
+            security(("bearer" = [])),
+            params(("id" = Uuid, Path, description = "The document")),
+            responses(
+                (status = 200, description = $ok, content_type = "image/jpeg"),
+                (status = 403, description = "`forbidden_role` (insurer viewers see no medical images)", body = ErrorBody),
+                (status = 404, description = "`not_found` (also another user's document)", body = ErrorBody),
+                (status = 503, description = "`storage_unavailable`", body = ErrorBody),
+            )
+        )]
+        #[get($path)]
+        pub async fn $name(
+            req: HttpRequest,
+            principal: Principal,
+            state: web::Data<AppState>,
+            path: web::Path<Uuid>,
+        ) -> Result<HttpResponse, ApiError> {
+            serve(req, principal, state, *path, $rendition).await
+        }
+    };
 }
 
-/// The document's thumbnail (JPEG, at most 320 px), as [`get_document`].
-#[utoipa::path(
-    tag = "documents",
-    security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The document")),
-    responses(
-        (status = 200, description = "The thumbnail", content_type = "image/jpeg"),
-        (status = 403, description = "`forbidden_role`", body = ErrorBody),
-        (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 503, description = "`storage_unavailable`", body = ErrorBody),
-    )
-)]
-#[get("/documents/{id}/thumbnail")]
-pub async fn get_thumbnail(
-    req: HttpRequest,
-    principal: Principal,
-    state: web::Data<AppState>,
-    path: web::Path<Uuid>,
-) -> Result<HttpResponse, ApiError> {
-    serve(req, principal, state, *path, Rendition::Thumbnail).await
+// The handler types actix generates inside a `macro_rules` count as ours: unit structs, not data.
+#[allow(missing_debug_implementations)]
+mod renditions {
+    use super::*;
+
+    rendition_route!(
+        /// The stored image, streamed after the authorisation check. Staff reads are audited.
+        get_document,
+        "/documents/{id}",
+        Rendition::Image,
+        "The image (`image/jpeg` or `image/png`)"
+    );
+
+    rendition_route!(
+        /// The document's thumbnail (JPEG, at most 320 px), as [`get_document`].
+        get_thumbnail,
+        "/documents/{id}/thumbnail",
+        Rendition::Thumbnail,
+        "The thumbnail (JPEG, at most 320 px)"
+    );
 }
+
+pub use renditions::{get_document, get_thumbnail};
 
 /// Deletes a photo the owner no longer wants, while nobody has reviewed it.
 #[utoipa::path(

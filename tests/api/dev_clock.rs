@@ -4,8 +4,8 @@
 use figment::providers::Serialized;
 use serde_json::json;
 
+use crate::backend_independent;
 use crate::helpers::{Backend, error_body, spawn_app, spawn_app_with};
-use crate::on_both_backends;
 
 async fn a_pinned_clock_reads_the_configured_instant(backend: Backend) {
     let app = spawn_app_with(backend, |f| {
@@ -59,7 +59,7 @@ async fn the_dev_endpoint_is_absent_unless_switched_on(backend: Backend) {
     assert!(paths.get("/api/v1/dev/clock").is_none());
 }
 
-on_both_backends!(
+backend_independent!(
     a_pinned_clock_reads_the_configured_instant,
     the_dev_endpoint_moves_the_clock,
     the_dev_endpoint_is_absent_unless_switched_on,

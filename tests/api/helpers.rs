@@ -401,6 +401,22 @@ where
     }
 }
 
+/// Runs an async test body once, on the embedded backend: for what does not depend on the
+/// database or the cache (the error envelope, routing, the docs, the business clock).
+#[macro_export]
+macro_rules! backend_independent {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn once() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+            }
+        )*
+    };
+}
+
 /// Runs an async test body once per backend: `<name>::sqlite_and_memory_cache` and
 /// `<name>::postgres_and_redis`.
 #[macro_export]

@@ -8,6 +8,7 @@ mod proxy;
 mod quota;
 mod registry;
 mod rules;
+mod shapes;
 mod storage_contract;
 
 mod auth;

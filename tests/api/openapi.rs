@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use green_channel::http::contract::{EVERYWHERE, all_codes, codes_by_area};
 use serde_json::Value;
 
+use crate::backend_independent;
 use crate::helpers::{Backend, spawn_app};
-use crate::on_both_backends;
 
 /// Every route the app mounts in the local profile (with the dev clock), by method and path.
 const ROUTES: &[(&str, &str)] = &[
@@ -253,7 +253,7 @@ async fn the_docs_page_is_served_from_the_app(backend: Backend) {
     assert!(script.contains("/api-docs/openapi.json"));
 }
 
-on_both_backends!(
+backend_independent!(
     the_served_document_is_valid_openapi,
     the_docs_page_is_served_from_the_app,
 );

@@ -1,0 +1,226 @@
+//! SERVICE_RULES.md as a table: one row (at least) per clause about eligibility, windows,
+//! quotas, SLA due dates and acceptance hours, for all five plans, each citing its seed clause.
+//! The rows run the shipped plan files through the same engine the API uses.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use green_channel::calendar::store::embedded_calendar;
+use green_channel::eligibility::sla::{due, lead_time_ok};
+use green_channel::eligibility::{PolicyFacts, Reason, Uses, evaluate_service};
+use green_channel::plans::{Anchor, Plans};
+use green_channel::policies::record::PolicyStatus;
+use green_channel::policies::store::Relation;
+
+use crate::registry::date;
+
+mod plan_1;
+mod plan_2;
+mod plan_3;
+mod plan_4;
+mod plan_5;
+
+const P1: &str = "yingshi-ci-green-channel";
+const P2: &str = "starr-ci-care";
+const P3: &str = "ci-green-channel-6096868";
+const P4: &str = "haorensheng-ci-green-channel";
+const P5: &str = "manulife-lexiang-ankang-2020";
+
+fn at(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .expect("an instant")
+        .to_utc()
+}
+
+/// A policy in force from `effective`, as eligibility sees it.
+#[derive(Clone, Copy)]
+struct Policy {
+    effective: &'static str,
+    cooling_off_end: Option<&'static str>,
+    status: PolicyStatus,
+    sum_insured_ok: bool,
+}
+
+const fn in_force(effective: &'static str) -> Policy {
+    Policy {
+        effective,
+        cooling_off_end: None,
+        status: PolicyStatus::InForce,
+        sum_insured_ok: true,
+    }
+}
+
+enum Check {
+    /// `expect`: `None` = available; `Some(reason)` = that reason is among the answer's.
+    Eligibility {
+        policy: Policy,
+        relation: Relation,
+        today: &'static str,
+        /// (quota key, period start, uses taken)
+        uses: &'static [(&'static str, &'static str, u32)],
+        expect: Option<Reason>,
+    },
+    /// `promise`: "sla", "first_contact" or "start_decision".
+    Due {
+        promise: &'static str,
+        anchors: &'static [(Anchor, &'static str)],
+        expect: &'static str,
+    },
+    Opening {
+        at: &'static str,
+        expect: &'static str,
+    },
+    LeadTime {
+        application: &'static str,
+        wanted: &'static str,
+        expect: bool,
+    },
+}
+
+struct Row {
+    clause: &'static str,
+    plan: &'static str,
+    service: &'static str,
+    check: Check,
+}
+
+use Check::*;
+
+/// Runs `rows` through the engine the API uses; panics listing every broken rule.
+fn check(rows: &[Row]) {
+    let plans = Plans::load_dir(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/products")))
+        .expect("the shipped plans");
+    let calendar = embedded_calendar();
+    let mut failures = Vec::new();
+    for row in rows {
+        let plan = plans.get(row.plan).expect("plan");
+        let service = plan.service(row.service).expect("service");
+        let outcome: Result<(), String> = match &row.check {
+            Eligibility {
+                policy,
+                relation,
+                today,
+                uses,
+                expect,
+            } => {
+                let facts = PolicyFacts {
+                    effective_date: date(policy.effective),
+                    expiry_date: None,
+                    cooling_off_end: policy.cooling_off_end.map(date),
+                    status: policy.status,
+                    sum_insured_ok: policy.sum_insured_ok,
+                };
+                let uses: Uses = uses
+                    .iter()
+                    .map(|(key, start, n)| (((*key).to_owned(), date(start)), *n))
+                    .collect();
+                let got = evaluate_service(plan, service, &facts, *relation, date(today), &uses);
+                match expect {
+                    None if got.available => Ok(()),
+                    Some(reason) if got.reasons.contains(reason) => Ok(()),
+                    _ => Err(format!("expected {expect:?}, got {:?}", got.reasons)),
+                }
+            }
+            Due {
+                promise,
+                anchors,
+                expect,
+            } => {
+                let promise = match *promise {
+                    "sla" => service.sla.as_ref(),
+                    "first_contact" => service.first_contact.as_ref(),
+                    _ => service.start_decision.as_ref(),
+                }
+                .expect("the plan makes this promise");
+                let anchors: HashMap<_, _> = anchors.iter().map(|(a, t)| (*a, at(t))).collect();
+                let got = due(&calendar, service, promise, &anchors);
+                match (got, *expect) {
+                    (None, "") => Ok(()),
+                    (Some(got), expect)
+                        if !expect.is_empty() && got.value == at(expect) && !got.provisional =>
+                    {
+                        Ok(())
+                    }
+                    (got, expect) => Err(format!("expected {expect:?}, got {got:?}")),
+                }
+            }
+            Opening { at: when, expect } => {
+                let got = calendar.next_opening(at(when), &service.acceptance);
+                if got.value == at(expect) {
+                    Ok(())
+                } else {
+                    Err(format!("expected {expect}, got {}", got.value))
+                }
+            }
+            LeadTime {
+                application,
+                wanted,
+                expect,
+            } => {
+                let days = service.lead_time_working_days.expect("a lead time");
+                let got = lead_time_ok(&calendar, at(application), date(wanted), days);
+                if got.value == *expect {
+                    Ok(())
+                } else {
+                    Err(format!("expected {expect}, got {}", got.value))
+                }
+            }
+        };
+        if let Err(problem) = outcome {
+            failures.push(format!(
+                "{} [{} / {}]: {problem}",
+                row.clause, row.plan, row.service
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} rules broken:\n{}",
+        failures.len(),
+        rows.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn plan_1_rules_hold_as_written() {
+    check(&plan_1::rows());
+}
+
+#[test]
+fn plan_2_rules_hold_as_written() {
+    check(&plan_2::rows());
+}
+
+#[test]
+fn plan_3_rules_hold_as_written() {
+    check(&plan_3::rows());
+}
+
+#[test]
+fn plan_4_rules_hold_as_written() {
+    check(&plan_4::rows());
+}
+
+#[test]
+fn plan_5_rules_hold_as_written() {
+    check(&plan_5::rows());
+}
+
+#[test]
+fn every_plan_has_its_rows_and_only_its_own() {
+    for (plan, rows) in [
+        (P1, plan_1::rows()),
+        (P2, plan_2::rows()),
+        (P3, plan_3::rows()),
+        (P4, plan_4::rows()),
+        (P5, plan_5::rows()),
+    ] {
+        assert!(rows.len() >= 5, "{plan} has few rows");
+        assert!(
+            rows.iter().all(|r| r.plan == plan),
+            "{plan}'s table holds another plan's row"
+        );
+    }
+}

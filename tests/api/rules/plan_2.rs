@@ -1,0 +1,126 @@
+//! Plan 2 (seed 001): its rows of SERVICE_RULES.md, each citing its seed clause.
+
+use green_channel::eligibility::Reason;
+use green_channel::plans::Anchor;
+
+use super::Check::*;
+use super::Relation::Insured;
+use super::{P2, Row, in_force};
+
+pub(super) fn rows() -> Vec<Row> {
+    vec![
+        Row {
+            clause: "seed 001 就医绿色通道 一、1 保单年度内且等待期后 (90 days, interpretation)",
+            plan: P2,
+            service: "expert_outpatient",
+            check: Eligibility {
+                policy: in_force("2026-01-01"),
+                relation: Insured,
+                today: "2026-03-31",
+                uses: &[],
+                expect: Some(Reason::WaitingPeriod),
+            },
+        },
+        Row {
+            clause: "seed 001 国内就医陪诊 一、1 两次: one used, one left",
+            plan: P2,
+            service: "escort",
+            check: Eligibility {
+                policy: in_force("2025-01-01"),
+                relation: Insured,
+                today: "2026-05-01",
+                uses: &[("escort", "2026-01-01", 1)],
+                expect: None,
+            },
+        },
+        Row {
+            clause: "seed 001 国内就医陪诊 一、1 两次: both used",
+            plan: P2,
+            service: "escort",
+            check: Eligibility {
+                policy: in_force("2025-01-01"),
+                relation: Insured,
+                today: "2026-05-01",
+                uses: &[("escort", "2026-01-01", 2)],
+                expect: Some(Reason::QuotaExhausted),
+            },
+        },
+        Row {
+            clause: "seed 001 就医绿色通道 一、3 门诊预约5个工作日 from the application",
+            plan: P2,
+            service: "expert_outpatient",
+            check: Due {
+                promise: "sla",
+                anchors: &[(Anchor::Application, "2026-09-29T20:00:00+08:00")],
+                expect: "2026-10-12T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 001 就医绿色通道 一、3 住院在客户申请且住院条开具之日起10个工作日",
+            plan: P2,
+            service: "inpatient",
+            check: Due {
+                promise: "sla",
+                anchors: &[
+                    (Anchor::Application, "2026-04-01T10:00:00+08:00"),
+                    (Anchor::AdmissionSlipDate, "2026-03-30T00:00:00+08:00"),
+                ],
+                expect: "2026-04-16T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 001 国内第二诊疗意见 服务流程: 资料收集完整后10个工作日内出具报告",
+            plan: P2,
+            service: "second_opinion_domestic",
+            check: Due {
+                promise: "sla",
+                anchors: &[(Anchor::MaterialsComplete, "2026-05-06T09:00:00+08:00")],
+                expect: "2026-05-19T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 001 海外第二诊疗意见 服务流程: 2个工作日内回复是否启动",
+            plan: P2,
+            service: "second_opinion_overseas",
+            check: Due {
+                promise: "start_decision",
+                anchors: &[(Anchor::Application, "2026-05-08T09:00:00+08:00")],
+                expect: "2026-05-11T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 001 海外第二诊疗意见 一、4 资料收集齐全后20个工作日",
+            plan: P2,
+            service: "second_opinion_overseas",
+            check: Due {
+                promise: "sla",
+                anchors: &[(Anchor::MaterialsComplete, "2026-06-01T09:00:00+08:00")],
+                expect: "2026-06-30T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 001 海外就医综合服务 服务流程: 3个工作日内回复是否启动",
+            plan: P2,
+            service: "overseas_treatment",
+            check: Due {
+                promise: "start_decision",
+                anchors: &[(Anchor::Application, "2026-06-01T09:00:00+08:00")],
+                expect: "2026-06-04T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 001 海外就医综合服务 一、4 资料齐全、医院接收、签证签署后40个工作日",
+            plan: P2,
+            service: "overseas_treatment",
+            check: Due {
+                promise: "sla",
+                anchors: &[
+                    (Anchor::MaterialsComplete, "2026-06-01T09:00:00+08:00"),
+                    (Anchor::HospitalAccepted, "2026-06-10T09:00:00+08:00"),
+                    (Anchor::VisaGranted, "2026-06-15T09:00:00+08:00"),
+                ],
+                expect: "2026-08-11T23:59:59+08:00",
+            },
+        },
+    ]
+}

@@ -1,0 +1,176 @@
+//! Plan 3 (seed 002): its rows of SERVICE_RULES.md, each citing its seed clause.
+
+use green_channel::eligibility::Reason;
+use green_channel::plans::Anchor;
+use green_channel::policies::record::PolicyStatus;
+
+use super::Check::*;
+use super::Relation::{Insured, Relative};
+use super::{P3, Policy, Row, in_force};
+
+pub(super) fn rows() -> Vec<Row> {
+    vec![
+        Row {
+            clause: "seed 002 (一)2.5(2) 未过本保险产品的犹豫期 (15 days, interpretation)",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Eligibility {
+                policy: in_force("2026-03-01"),
+                relation: Insured,
+                today: "2026-03-15",
+                uses: &[],
+                expect: Some(Reason::CoolingOff),
+            },
+        },
+        Row {
+            clause: "seed 002 (一)2.5(2) the day after the cooling-off period",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Eligibility {
+                policy: in_force("2026-03-01"),
+                relation: Insured,
+                today: "2026-03-16",
+                uses: &[],
+                expect: None,
+            },
+        },
+        Row {
+            clause: "seed 002 (一)2.5(2) an insurer's own cooling-off end wins",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Eligibility {
+                policy: Policy {
+                    cooling_off_end: Some("2026-03-20"),
+                    ..in_force("2026-03-01")
+                },
+                relation: Insured,
+                today: "2026-03-18",
+                uses: &[],
+                expect: Some(Reason::CoolingOff),
+            },
+        },
+        Row {
+            clause: "seed 002 (一)2.8 保单生效之日起一年内有效: the last day",
+            plan: P3,
+            service: "inpatient_surgery",
+            check: Eligibility {
+                policy: in_force("2026-03-01"),
+                relation: Insured,
+                today: "2027-02-28",
+                uses: &[],
+                expect: None,
+            },
+        },
+        Row {
+            clause: "seed 002 (一)2.8 保单生效之日起一年内有效: a year later",
+            plan: P3,
+            service: "inpatient_surgery",
+            check: Eligibility {
+                policy: in_force("2026-03-01"),
+                relation: Insured,
+                today: "2027-03-01",
+                uses: &[],
+                expect: Some(Reason::WindowClosed),
+            },
+        },
+        Row {
+            clause: "seed 002 (一)2.8 若在犹豫期内退保，本服务自动失效",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Eligibility {
+                policy: Policy {
+                    status: PolicyStatus::Surrendered,
+                    ..in_force("2026-03-01")
+                },
+                relation: Insured,
+                today: "2026-03-05",
+                uses: &[],
+                expect: Some(Reason::PolicySurrendered),
+            },
+        },
+        Row {
+            clause: "seed 002 (一)2.2 服务有效期内只能使用一次",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Eligibility {
+                policy: in_force("2026-03-01"),
+                relation: Insured,
+                today: "2026-09-01",
+                uses: &[("expert_outpatient", "2026-03-01", 1)],
+                expect: Some(Reason::QuotaExhausted),
+            },
+        },
+        Row {
+            clause: "seed 002 (一)2.4(1) 本项服务仅限被保险人本人使用",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Eligibility {
+                policy: in_force("2026-03-01"),
+                relation: Relative,
+                today: "2026-09-01",
+                uses: &[],
+                expect: Some(Reason::NotInsuredPerson),
+            },
+        },
+        Row {
+            clause: "seed 002 (一)2.3 受理时间 周一至周五 09:00-18:00: Wednesday 17:59 is accepted at once",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Opening {
+                at: "2026-09-30T17:59:00+08:00",
+                expect: "2026-09-30T17:59:00+08:00",
+            },
+        },
+        Row {
+            clause: "seed 002 (一)2.3 国家法定节假日除外: 18:01 waits for Thursday 2026-10-08 09:00",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Opening {
+                at: "2026-09-30T18:01:00+08:00",
+                expect: "2026-10-08T09:00:00+08:00",
+            },
+        },
+        Row {
+            clause: "seed 002 (一)2.3 周一至周五: the make-up Saturday 2026-10-10 is not an opening",
+            plan: P3,
+            service: "inpatient_surgery",
+            check: Opening {
+                at: "2026-10-09T19:00:00+08:00",
+                expect: "2026-10-12T09:00:00+08:00",
+            },
+        },
+        Row {
+            clause: "seed 002 (一)1.2 约2小时 a specialist makes contact",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Due {
+                promise: "first_contact",
+                anchors: &[(Anchor::Application, "2026-06-02T10:15:00+08:00")],
+                expect: "2026-06-02T12:15:00+08:00",
+            },
+        },
+        Row {
+            clause: "seed 002 (一)2.7 资格审核通过时5个工作日内 (the make-up Saturday 05-09 counts)",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Due {
+                promise: "sla",
+                anchors: &[(Anchor::EligibilityApproval, "2026-04-30T16:00:00+08:00")],
+                expect: "2026-05-11T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 002 (二)2.7 申请服务并开具住院单之日起7个工作日",
+            plan: P3,
+            service: "inpatient_surgery",
+            check: Due {
+                promise: "sla",
+                anchors: &[
+                    (Anchor::Application, "2026-06-01T10:00:00+08:00"),
+                    (Anchor::AdmissionSlipDate, "2026-06-03T00:00:00+08:00"),
+                ],
+                expect: "2026-06-12T23:59:59+08:00",
+            },
+        },
+    ]
+}

@@ -1,0 +1,108 @@
+//! Plan 4 (seed 003): its rows of SERVICE_RULES.md, each citing its seed clause.
+
+use green_channel::eligibility::Reason;
+use green_channel::plans::Anchor;
+
+use super::Check::*;
+use super::Relation::Insured;
+use super::{P4, Row, in_force};
+
+pub(super) fn rows() -> Vec<Row> {
+    vec![
+        Row {
+            clause: "seed 003 开篇 保单有效期内服务使用申请一次: an outpatient use blocks inpatient too",
+            plan: P4,
+            service: "inpatient_surgery",
+            check: Eligibility {
+                policy: in_force("2025-07-01"),
+                relation: Insured,
+                today: "2026-07-01",
+                uses: &[("one_application", "2025-07-01", 1)],
+                expect: Some(Reason::QuotaExhausted),
+            },
+        },
+        Row {
+            clause: "seed 003 开篇 患有或疑似患有: no waiting period, usable from the effective date",
+            plan: P4,
+            service: "expert_outpatient",
+            check: Eligibility {
+                policy: in_force("2026-07-01"),
+                relation: Insured,
+                today: "2026-07-01",
+                uses: &[],
+                expect: None,
+            },
+        },
+        Row {
+            clause: "seed 003 一、服务流程1 服务时间08:00-20:00，春节法定假期不提供服务",
+            plan: P4,
+            service: "expert_outpatient",
+            check: Opening {
+                at: "2026-02-14T20:30:00+08:00",
+                expect: "2026-02-24T08:00:00+08:00",
+            },
+        },
+        Row {
+            clause: "seed 003 一、服务流程1 open on an ordinary Sunday",
+            plan: P4,
+            service: "inpatient_surgery",
+            check: Opening {
+                at: "2026-03-08T19:59:00+08:00",
+                expect: "2026-03-08T19:59:00+08:00",
+            },
+        },
+        Row {
+            clause: "seed 003 一、服务流程1 提前5个工作日: five working days ahead is enough",
+            plan: P4,
+            service: "expert_outpatient",
+            check: LeadTime {
+                application: "2026-06-01T10:00:00+08:00",
+                wanted: "2026-06-08",
+                expect: true,
+            },
+        },
+        Row {
+            clause: "seed 003 一、服务流程1 提前5个工作日: four is not",
+            plan: P4,
+            service: "expert_outpatient",
+            check: LeadTime {
+                application: "2026-06-01T10:00:00+08:00",
+                wanted: "2026-06-05",
+                expect: false,
+            },
+        },
+        Row {
+            clause: "seed 003 一、服务流程3 1-2个工作日内确认医院",
+            plan: P4,
+            service: "expert_outpatient",
+            check: Due {
+                promise: "start_decision",
+                anchors: &[(Anchor::Application, "2026-06-05T19:30:00+08:00")],
+                expect: "2026-06-09T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 003 二、服务流程3 8-10个工作日内协调安排住院 (the promise is the 10th)",
+            plan: P4,
+            service: "inpatient_surgery",
+            check: Due {
+                promise: "sla",
+                anchors: &[
+                    (Anchor::Application, "2026-06-01T09:00:00+08:00"),
+                    (Anchor::AdmissionSlipDate, "2026-06-01T00:00:00+08:00"),
+                ],
+                expect: "2026-06-15T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 003 二、服务流程4(无入院通知单) 3个工作日内协调专家门诊",
+            plan: P4,
+            service: "inpatient_surgery",
+            check: Due {
+                promise: "start_decision",
+                anchors: &[(Anchor::Application, "2026-06-01T09:00:00+08:00")],
+                expect: "2026-06-04T23:59:59+08:00",
+            },
+        },
+    ]
+}

@@ -1,0 +1,182 @@
+//! Plan 5 (seed 004): its rows of SERVICE_RULES.md, each citing its seed clause.
+
+use green_channel::eligibility::Reason;
+use green_channel::plans::Anchor;
+
+use super::Check::*;
+use super::Relation::{Insured, Relative};
+use super::{P5, Policy, Row, in_force};
+
+pub(super) fn rows() -> Vec<Row> {
+    vec![
+        Row {
+            clause: "seed 004 服务期限 保险合同等待内确诊疾病，不可使用服务 (90 days, interpretation)",
+            plan: P5,
+            service: "expert_outpatient",
+            check: Eligibility {
+                policy: in_force("2026-01-01"),
+                relation: Insured,
+                today: "2026-03-31",
+                uses: &[],
+                expect: Some(Reason::WaitingPeriod),
+            },
+        },
+        Row {
+            clause: "seed 004 服务期限 度过犹豫期之日起: the tele-doctor needs no diagnosis, so no waiting",
+            plan: P5,
+            service: "tele_doctor",
+            check: Eligibility {
+                policy: in_force("2026-01-01"),
+                relation: Insured,
+                today: "2026-01-20",
+                uses: &[],
+                expect: None,
+            },
+        },
+        Row {
+            clause: "seed 004 服务期限 度过犹豫期 (15 days, interpretation)",
+            plan: P5,
+            service: "tele_doctor",
+            check: Eligibility {
+                policy: in_force("2026-01-01"),
+                relation: Insured,
+                today: "2026-01-10",
+                uses: &[],
+                expect: Some(Reason::CoolingOff),
+            },
+        },
+        Row {
+            clause: "seed 004 电话医生 直系三代以内亲属 may call",
+            plan: P5,
+            service: "tele_doctor",
+            check: Eligibility {
+                policy: in_force("2025-01-01"),
+                relation: Relative,
+                today: "2026-06-01",
+                uses: &[],
+                expect: None,
+            },
+        },
+        Row {
+            clause: "seed 004 有效期内不限次数",
+            plan: P5,
+            service: "tele_doctor",
+            check: Eligibility {
+                policy: in_force("2025-01-01"),
+                relation: Insured,
+                today: "2026-06-01",
+                uses: &[("tele_doctor", "2026-01-01", 99)],
+                expect: None,
+            },
+        },
+        Row {
+            clause: "seed 004 绿色通道 仅限被保险人: relatives may not book the outpatient visit",
+            plan: P5,
+            service: "expert_outpatient",
+            check: Eligibility {
+                policy: in_force("2025-01-01"),
+                relation: Relative,
+                today: "2026-06-01",
+                uses: &[],
+                expect: Some(Reason::NotInsuredPerson),
+            },
+        },
+        Row {
+            clause: "seed 004 其他注意事项 降低保额无法达到相应标准，服务自动终止",
+            plan: P5,
+            service: "second_opinion_overseas",
+            check: Eligibility {
+                policy: Policy {
+                    sum_insured_ok: false,
+                    ..in_force("2025-01-01")
+                },
+                relation: Insured,
+                today: "2026-06-01",
+                uses: &[],
+                expect: Some(Reason::SumInsuredBelowThreshold),
+            },
+        },
+        Row {
+            clause: "seed 004 服务期限 保单续期则服务自动延续: year two has its own use",
+            plan: P5,
+            service: "inpatient_surgery",
+            check: Eligibility {
+                policy: in_force("2025-01-01"),
+                relation: Insured,
+                today: "2026-01-05",
+                uses: &[("inpatient_surgery", "2025-01-01", 1)],
+                expect: None,
+            },
+        },
+        Row {
+            clause: "seed 004 有效期内限1次 in the same policy year",
+            plan: P5,
+            service: "second_opinion_overseas",
+            check: Eligibility {
+                policy: in_force("2025-01-01"),
+                relation: Insured,
+                today: "2025-12-31",
+                uses: &[("second_opinion_overseas", "2025-01-01", 1)],
+                expect: Some(Reason::QuotaExhausted),
+            },
+        },
+        Row {
+            clause: "seed 004 二、(二) 获得完整疾病信息之日起12~18个工作日 (the promise is the 18th)",
+            plan: P5,
+            service: "second_opinion_overseas",
+            check: Due {
+                promise: "sla",
+                anchors: &[(Anchor::MaterialsComplete, "2026-09-24T10:00:00+08:00")],
+                expect: "2026-10-27T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 004 三、预约服务时间为8:00-20:00，国家法定节日除外",
+            plan: P5,
+            service: "expert_outpatient",
+            check: Opening {
+                at: "2026-10-01T10:00:00+08:00",
+                expect: "2026-10-08T08:00:00+08:00",
+            },
+        },
+        Row {
+            clause: "seed 004 (四)服务标准 专家门诊5个工作日, from acceptance",
+            plan: P5,
+            service: "expert_outpatient",
+            check: Due {
+                promise: "sla",
+                anchors: &[(Anchor::Application, "2026-10-01T10:00:00+08:00")],
+                expect: "2026-10-14T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 004 住院及手术预约流程 确认启动服务后7个工作日内 (across the 2026 Spring Festival, both make-up Saturdays count)",
+            plan: P5,
+            service: "inpatient_surgery",
+            check: Due {
+                promise: "sla",
+                anchors: &[(Anchor::EligibilityApproval, "2026-02-12T10:00:00+08:00")],
+                expect: "2026-02-28T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 004 电话医生 24小时即时接听，法定节假日除外",
+            plan: P5,
+            service: "tele_doctor",
+            check: Opening {
+                at: "2026-05-02T03:00:00+08:00",
+                expect: "2026-05-06T00:00:00+08:00",
+            },
+        },
+        Row {
+            clause: "seed 004 电话医生 专家坐席全忙时半小时内回电",
+            plan: P5,
+            service: "tele_doctor",
+            check: Due {
+                promise: "first_contact",
+                anchors: &[(Anchor::Application, "2026-05-06T03:00:00+08:00")],
+                expect: "2026-05-06T03:30:00+08:00",
+            },
+        },
+    ]
+}
