@@ -4,13 +4,14 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 use super::extractor::CurrentUser;
 use super::login::{self, LoginCode, Tokens};
 use crate::error::{ApiError, ErrorBody};
 use crate::net::client_ip;
 use crate::state::AppState;
+use crate::users;
+use crate::users::service::UserSummary;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct WechatLoginRequest {
@@ -22,13 +23,6 @@ pub struct WechatLoginRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RefreshRequest {
     pub refresh_token: String,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UserSummary {
-    pub id: Uuid,
-    pub phone_bound: bool,
-    pub policies_bound: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -80,11 +74,7 @@ pub async fn wechat_login(
 ) -> Result<HttpResponse, ApiError> {
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     let outcome = login::login(&state, body.into_inner().code, ip).await?;
-    let user = UserSummary {
-        id: outcome.user.public_id,
-        phone_bound: outcome.user.phone_hash.is_some(),
-        policies_bound: crate::policies::store::has_bindings(&state.db, outcome.user.id).await?,
-    };
+    let user = users::service::summary(&state, &outcome.user).await?;
     Ok(token_response(outcome.tokens, user))
 }
 
@@ -111,14 +101,9 @@ pub async fn refresh(
         // A console refresh token: it is refreshed at /staff/auth/refresh only.
         return Err(super::error::AuthError::SessionRevoked.into());
     }
-    let user = crate::users::store::find(&state.db, record.user_id)
+    let summary = users::service::summary_of(&state, record.user_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let summary = UserSummary {
-        id: user.public_id,
-        phone_bound: user.phone_hash.is_some(),
-        policies_bound: crate::policies::store::has_bindings(&state.db, user.id).await?,
-    };
     Ok(token_response(tokens, summary))
 }
 

@@ -233,7 +233,6 @@ pub async fn find(db: &impl ConnectionTrait, public_id: Uuid) -> Result<Option<C
         .await
 }
 
-/// The case if `user_id` applied for it; another user's case is as absent as a missing one.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_for_user(
     db: &impl ConnectionTrait,

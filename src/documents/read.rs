@@ -11,7 +11,7 @@ use super::materials;
 use super::store::{self, Document, PENDING};
 use super::view::{DocumentList, view};
 use crate::cases::error::CaseError;
-use crate::cases::service::{own_case, plan_of};
+use crate::cases::service::{own_case, owns, plan_of};
 use crate::cases::store::{self as cases, Case};
 use crate::eligibility::quota::write_transaction;
 use crate::staff::access::{CurrentStaff, may_read_records};
@@ -38,7 +38,7 @@ async fn readable_case(
 ) -> Result<Case, DocumentError> {
     match reader {
         Reader::User(user_id) => case
-            .filter(|c| c.user_id == user_id)
+            .filter(|c| owns(user_id, c))
             .ok_or(DocumentError::NotFound),
         Reader::Staff { staff, ip } => {
             let case = case

@@ -3,6 +3,7 @@
 //! held in memory for the eligibility and case rules. A sixth programme is a sixth file.
 
 pub mod model;
+pub mod outcomes;
 pub mod store;
 mod validate;
 
@@ -11,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use model::*;
+pub use outcomes::*;
 pub use validate::coverage_lists;
 
 #[derive(Debug, Clone, Default)]

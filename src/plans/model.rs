@@ -2,6 +2,7 @@
 //! "What the program must therefore model", as data. The format is documented in
 //! `products/README.md`; unknown keys are errors, so a typo never silently means a default.
 
+use super::outcomes::{NotCountedReason, UsedReason};
 use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr, VariantArray};
 
@@ -277,59 +278,6 @@ pub enum Cancellation {
     WorkingDaysNotice { days: u32 },
     /// The seed says nothing: free until the appointment is arranged (interpretation).
     UntilScheduled,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[derive(IntoStaticStr, EnumString, VariantArray)]
-#[strum(serialize_all = "snake_case")]
-pub enum UsedReason {
-    NoShow,
-    LateCancellation,
-    Cancelled,
-    LateArrival,
-    NoIndication,
-    InfectiousDiseaseRefusal,
-    CustomerReasons,
-    Discharged,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[derive(IntoStaticStr, EnumString, VariantArray)]
-#[strum(serialize_all = "snake_case")]
-pub enum NotCountedReason {
-    /// The provider could not book and the customer declined the alternatives.
-    ProviderFailedCustomerDeclined,
-    ExpertUnavailable,
-    MaterialsMissing,
-}
-
-/// Why a case ended early: a reason the plan counts as a use, or one it never counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum EndReason {
-    Used(UsedReason),
-    NotCounted(NotCountedReason),
-}
-
-impl EndReason {
-    pub fn code(self) -> &'static str {
-        match self {
-            EndReason::Used(r) => r.into(),
-            EndReason::NotCounted(r) => r.into(),
-        }
-    }
-
-    /// Whether ending a case for this reason counts as a use under `service`: the reasons the
-    /// plan lists do; any other does not (interpretation: a reason the plan does not name is
-    /// not charged to the insured).
-    pub fn counted(self, service: &Service) -> bool {
-        match self {
-            EndReason::Used(r) => service.counts_as_used.contains(&r),
-            EndReason::NotCounted(_) => false,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

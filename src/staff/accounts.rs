@@ -171,3 +171,32 @@ mod tests {
         assert!(!verify_password("anything", "not a phc string"));
     }
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffSummary {
+    pub id: Uuid,
+    pub login: String,
+    pub role: Role,
+    /// Insurer code of the account's scope; none: every insurer.
+    pub insurer: Option<String>,
+}
+
+/// What a console login or refresh answer says of the account.
+#[tracing::instrument(level = "debug", skip_all, fields(staff_id = account.id))]
+pub async fn summary(
+    db: &impl ConnectionTrait,
+    account: &staff::Model,
+) -> Result<StaffSummary, crate::error::Fault> {
+    let insurer = match account.insurer_id {
+        Some(id) => super::store::insurer_code(db, id).await?,
+        None => None,
+    };
+    let role = Role::parse(&account.role)
+        .ok_or_else(|| anyhow::anyhow!("staff row {} has an unknown role", account.id))?;
+    Ok(StaffSummary {
+        id: account.public_id,
+        login: account.login.clone(),
+        role,
+        insurer,
+    })
+}

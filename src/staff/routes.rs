@@ -7,11 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::accounts::Role;
+use super::accounts::{self, StaffSummary};
 use super::auth::{self, CurrentStaff};
 use super::bodies::{ActionBody, ActionName, command};
 use super::cases::{ConsoleCase, QueuePage, console_view, queue as queue_page};
-use super::store::insurer_code;
 use crate::auth::login::Tokens;
 use crate::cases::actions;
 use crate::cases::lifecycle::Status;
@@ -41,15 +40,6 @@ pub struct RefreshRequest {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct StaffSummary {
-    pub id: Uuid,
-    pub login: String,
-    pub role: Role,
-    /// Insurer code of the account's scope; none: every insurer.
-    pub insurer: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 pub struct ConsoleTokens {
     /// JWT, audience `console`.
     pub access_token: String,
@@ -58,24 +48,6 @@ pub struct ConsoleTokens {
     pub refresh_token: String,
     pub refresh_expires_in: u64,
     pub staff: StaffSummary,
-}
-
-async fn summary(
-    state: &AppState,
-    account: &entity::staff::Model,
-) -> Result<StaffSummary, ApiError> {
-    let insurer = match account.insurer_id {
-        Some(id) => insurer_code(&state.db, id).await?,
-        None => None,
-    };
-    let role = Role::parse(&account.role)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("staff row with an unknown role")))?;
-    Ok(StaffSummary {
-        id: account.public_id,
-        login: account.login.clone(),
-        role,
-        insurer,
-    })
 }
 
 fn token_response(tokens: Tokens, staff: StaffSummary) -> HttpResponse {
@@ -109,7 +81,10 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     let (tokens, account) = auth::login(&state, &body.login, &body.password, ip).await?;
-    Ok(token_response(tokens, summary(&state, &account).await?))
+    Ok(token_response(
+        tokens,
+        accounts::summary(&state.db, &account).await?,
+    ))
 }
 
 /// Trades a console refresh token for the next pair.
@@ -129,7 +104,10 @@ pub async fn refresh(
 ) -> Result<HttpResponse, ApiError> {
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     let (tokens, account) = auth::refresh(&state, &body.refresh_token, ip).await?;
-    Ok(token_response(tokens, summary(&state, &account).await?))
+    Ok(token_response(
+        tokens,
+        accounts::summary(&state.db, &account).await?,
+    ))
 }
 
 /// Ends the console session at once.

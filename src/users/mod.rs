@@ -4,4 +4,5 @@
 pub mod bind;
 pub mod phone;
 pub mod routes;
+pub mod service;
 pub mod store;

@@ -1,28 +1,12 @@
 use actix_web::{get, post, web};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use uuid::Uuid;
 
-use super::phone::PhoneNumber;
-use super::{bind, store};
+use super::bind;
+use super::service::{self, MeResponse};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MeResponse {
-    pub id: Uuid,
-    /// Masked: `138****1234`.
-    #[schema(example = "138****1234")]
-    pub phone: Option<String>,
-    pub phone_country_code: Option<String>,
-    pub phone_bound: bool,
-    pub policies_bound: bool,
-    /// Bound policies, masked.
-    pub policies: Vec<crate::policies::service::PolicySummary>,
-    pub created_at: DateTime<Utc>,
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BindPhoneRequest {
@@ -54,37 +38,7 @@ pub async fn me(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<web::Json<MeResponse>, ApiError> {
-    let account = store::find(&state.db, user.user_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let phone = match (&account.phone_enc, &account.phone_country_code) {
-        (Some(sealed), Some(country_code)) => {
-            let normalised = state
-                .crypto
-                .open_str(sealed, &store::phone_aad(account.id))
-                .map_err(ApiError::internal)?;
-            Some(
-                PhoneNumber::from_normalised(country_code, &normalised)
-                    .map_err(ApiError::internal)?
-                    .masked(),
-            )
-        }
-        _ => None,
-    };
-    let policies: Vec<_> = crate::policies::store::bound(&state.db, account.id)
-        .await?
-        .iter()
-        .map(|(p, r)| crate::policies::service::summary(&state, p, *r))
-        .collect();
-    Ok(web::Json(MeResponse {
-        id: account.public_id,
-        phone_bound: phone.is_some(),
-        phone,
-        phone_country_code: account.phone_country_code,
-        policies_bound: !policies.is_empty(),
-        policies,
-        created_at: account.created_at,
-    }))
+    Ok(web::Json(service::me(&state, user.user_id).await?))
 }
 
 /// Binds the phone number from WeChat's phone button.

@@ -1,0 +1,87 @@
+//! What the mini-program shows of its user: `/me`, and the summary that comes with tokens.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use tracing::instrument;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::phone::PhoneNumber;
+use super::store::{self, User};
+use crate::error::{ApiError, Fault};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeResponse {
+    pub id: Uuid,
+    /// Masked: `138****1234`.
+    #[schema(example = "138****1234")]
+    pub phone: Option<String>,
+    pub phone_country_code: Option<String>,
+    pub phone_bound: bool,
+    pub policies_bound: bool,
+    /// Bound policies, masked.
+    pub policies: Vec<crate::policies::service::PolicySummary>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The user as a login or refresh answer names them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserSummary {
+    pub id: Uuid,
+    pub phone_bound: bool,
+    pub policies_bound: bool,
+}
+
+/// The summary of `user` (one query: whether any policy is bound).
+pub async fn summary(state: &AppState, user: &User) -> Result<UserSummary, Fault> {
+    Ok(UserSummary {
+        id: user.public_id,
+        phone_bound: user.phone_hash.is_some(),
+        policies_bound: crate::policies::store::has_bindings(&state.db, user.id).await?,
+    })
+}
+
+/// The summary of the user `user_id`; none for a user that no longer exists.
+pub async fn summary_of(state: &AppState, user_id: i64) -> Result<Option<UserSummary>, Fault> {
+    match store::find(&state.db, user_id).await? {
+        Some(user) => Ok(Some(summary(state, &user).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The logged-in user: the masked phone and the bound policies.
+#[instrument(skip_all, fields(user_id))]
+pub async fn me(state: &AppState, user_id: i64) -> Result<MeResponse, ApiError> {
+    let account = store::find(&state.db, user_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let phone = match (&account.phone_enc, &account.phone_country_code) {
+        (Some(sealed), Some(country_code)) => {
+            let normalised = state
+                .crypto
+                .open_str(sealed, &store::phone_aad(account.id))
+                .map_err(ApiError::internal)?;
+            Some(
+                PhoneNumber::from_normalised(country_code, &normalised)
+                    .map_err(ApiError::internal)?
+                    .masked(),
+            )
+        }
+        _ => None,
+    };
+    let policies: Vec<_> = crate::policies::bind::bound(state, account.id)
+        .await?
+        .iter()
+        .map(|(p, r)| crate::policies::service::summary(state, p, *r))
+        .collect();
+    Ok(MeResponse {
+        id: account.public_id,
+        phone_bound: phone.is_some(),
+        phone,
+        phone_country_code: account.phone_country_code,
+        policies_bound: !policies.is_empty(),
+        policies,
+        created_at: account.created_at,
+    })
+}
