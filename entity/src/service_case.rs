@@ -60,6 +60,9 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Live (not deleted) documents of the case.
     pub document_count: i32,
+    /// `GC2611-00042`: what people say on the phone (never an authorisation).
+    #[sea_orm(unique)]
+    pub case_number: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,7 @@ mod m20261121_000013_create_notification;
 mod m20261121_000014_create_user_consent;
 mod m20261121_000015_create_document;
 mod m20261121_000016_create_audit_log;
+mod m20261130_000017_add_case_number;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000014_create_user_consent::Migration),
             Box::new(m20261121_000015_create_document::Migration),
             Box::new(m20261121_000016_create_audit_log::Migration),
+            Box::new(m20261130_000017_add_case_number::Migration),
         ]
     }
 }

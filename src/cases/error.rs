@@ -15,6 +15,8 @@ pub enum CaseError {
     /// Missing, another user's, or outside the account's insurer scope: all read the same.
     #[error("未找到该申请")]
     NotFound,
+    #[error("申请编号格式不正确，应如 GC2611-00042")]
+    CaseNumberInvalid,
     /// Decided on an older version of the case.
     #[error("该申请刚刚有了新的变化，请刷新后再操作")]
     CaseModified,
@@ -84,6 +86,7 @@ impl AreaError for CaseError {
     fn kind(&self) -> Kind {
         match self {
             Self::NotFound => Kind::NotFound,
+            Self::CaseNumberInvalid => Kind::BadRequest,
             Self::CaseModified
             | Self::InvalidTransition(_)
             | Self::CaseClaimed

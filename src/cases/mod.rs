@@ -13,6 +13,7 @@ pub mod error;
 pub mod expiry;
 pub mod form;
 pub mod lifecycle;
+pub mod number;
 pub mod promises;
 pub mod queue;
 pub mod routes;

@@ -22,7 +22,7 @@ pub enum Assigned {
 }
 
 /// Which cases a queue shows.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
     /// One status; none: every open case (not drafts, not closed).
     pub status: Option<Status>,
@@ -30,6 +30,8 @@ pub struct QueueFilter {
     pub assigned: Option<(Assigned, i64)>,
     /// The account's insurer scope; none: every insurer.
     pub insurer_id: Option<i64>,
+    /// One case by its number (canonical form), within the rest of the filter.
+    pub number: Option<String>,
 }
 
 /// A page of the queue and the number of cases it holds.
@@ -59,6 +61,9 @@ pub async fn page(
         }
         Some((Assigned::None, _)) => select.filter(service_case::Column::AssigneeId.is_null()),
     };
+    if let Some(number) = filter.number {
+        select = select.filter(service_case::Column::CaseNumber.eq(number));
+    }
     if let Some(insurer_id) = filter.insurer_id {
         select = select.filter(service_case::Column::InsurerId.eq(insurer_id));
     }

@@ -186,6 +186,7 @@ pub fn notification_payload(
 ) -> serde_json::Value {
     serde_json::json!({
         "case_id": case.public_id,
+        "case_number": super::number::of(case),
         "service": service.name,
         "status": case.status,
         "reason_code": reason_code,
@@ -311,13 +312,24 @@ pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Cas
     service_case::Entity::find_by_id(id).one(db).await
 }
 
-/// Inserts a new draft in the caller's transaction.
+/// Inserts a new draft in the caller's transaction and gives it its number.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_draft(
     txn: &impl ConnectionTrait,
     case: service_case::ActiveModel,
 ) -> Result<Case, DbErr> {
-    service_case::Entity::insert(case)
+    let mut case = service_case::Entity::insert(case)
         .exec_with_returning(txn)
-        .await
+        .await?;
+    let number = super::number::format(case.id, case.created_at);
+    service_case::Entity::update_many()
+        .col_expr(
+            service_case::Column::CaseNumber,
+            Expr::value(number.clone()),
+        )
+        .filter(service_case::Column::Id.eq(case.id))
+        .exec(txn)
+        .await?;
+    case.case_number = Some(number);
+    Ok(case)
 }

@@ -98,6 +98,9 @@ pub struct Outcome {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CaseView {
     pub id: Uuid,
+    /// `GC2611-00042`: to quote on the phone (never an authorisation).
+    #[schema(example = "GC2611-00042")]
+    pub number: String,
     pub policy_id: Uuid,
     pub service_id: String,
     pub service_name: String,
@@ -132,6 +135,8 @@ pub struct CaseView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CaseSummary {
     pub id: Uuid,
+    #[schema(example = "GC2611-00042")]
+    pub number: String,
     pub service_id: String,
     pub service_name: String,
     pub status: Status,
@@ -169,6 +174,7 @@ pub fn materials(json: Option<&str>) -> Vec<MaterialView> {
 pub fn summary(case: &Case, status: Status, service_name: &str) -> CaseSummary {
     CaseSummary {
         id: case.public_id,
+        number: super::number::of(case),
         service_id: case.service_id.clone(),
         service_name: service_name.to_owned(),
         status,
@@ -234,6 +240,7 @@ pub fn detail(
         });
     CaseView {
         id: case.public_id,
+        number: super::number::of(case),
         policy_id: policy_public_id,
         service_id: case.service_id.clone(),
         service_name: service.name.clone(),

@@ -35,6 +35,8 @@ pub fn overdue(case: &Case, status: Status, now: DateTime<Utc>) -> (bool, bool, 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueItem {
     pub id: Uuid,
+    #[schema(example = "GC2611-00042")]
+    pub number: String,
     pub version: i32,
     pub product_code: String,
     pub service_id: String,
@@ -65,6 +67,7 @@ pub fn queue_item(
     let (overdue, first_contact_overdue, start_decision_overdue) = overdue(case, status, now);
     Ok(QueueItem {
         id: case.public_id,
+        number: crate::cases::number::of(case),
         version: case.version,
         product_code: state
             .product_code(case.product_id)
@@ -141,6 +144,7 @@ pub struct StaffCaseView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InsurerCaseView {
     pub id: Uuid,
+    pub number: String,
     pub product_code: String,
     pub policy_no: String,
     pub service_id: String,
@@ -160,7 +164,7 @@ pub struct InsurerCaseView {
 #[serde(untagged)]
 pub enum ConsoleCase {
     Staff(Box<StaffCaseView>),
-    Insurer(InsurerCaseView),
+    Insurer(Box<InsurerCaseView>),
 }
 
 /// The console's view of `case` for `staff` (an insurer viewer gets statuses and dates only).
@@ -180,8 +184,9 @@ pub async fn console_view(
     let status = status_of(case)?;
     let (overdue, first_contact_overdue, start_decision_overdue) = overdue(case, status, now);
     if staff.role == Role::InsurerViewer {
-        return Ok(ConsoleCase::Insurer(InsurerCaseView {
+        return Ok(ConsoleCase::Insurer(Box::new(InsurerCaseView {
             id: case.public_id,
+            number: crate::cases::number::of(case),
             product_code,
             policy_no: policy.policy_no,
             service_id: case.service_id.clone(),
@@ -195,7 +200,7 @@ pub async fn console_view(
             outcome_code: case.outcome_code.clone(),
             counted: case.counted,
             created_at: case.created_at,
-        }));
+        })));
     }
     let logins = logins(&state.db, case.assignee_id.into_iter()).await?;
     Ok(ConsoleCase::Staff(Box::new(StaffCaseView {

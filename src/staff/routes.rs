@@ -13,7 +13,9 @@ use super::bodies::{ActionBody, ActionName, command};
 use super::cases::{ConsoleCase, QueuePage, console_view, queue as queue_page};
 use crate::auth::login::Tokens;
 use crate::cases::actions;
+use crate::cases::error::CaseError;
 use crate::cases::lifecycle::Status;
+use crate::cases::number;
 use crate::cases::queue::{Assigned, QueueFilter};
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{Paging, client_ip};
@@ -133,6 +135,8 @@ pub struct QueueQuery {
     pub status: Option<Status>,
     /// `me` (assigned to the caller) or `none` (unclaimed).
     pub assigned: Option<Assigned>,
+    /// A case number as said on the phone (`GC2611-00042`; case, spaces and dashes free).
+    pub number: Option<String>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
 }
@@ -144,7 +148,7 @@ pub struct QueueQuery {
     params(QueueQuery),
     responses(
         (status = 200, body = QueuePage),
-        (status = 400, description = "`invalid_paging`, `invalid_query`", body = ErrorBody),
+        (status = 400, description = "`invalid_paging`, `invalid_query`, `case_number_invalid`", body = ErrorBody),
         (status = 401, description = "`token_*`, `session_revoked`", body = ErrorBody),
     )
 )]
@@ -155,10 +159,15 @@ pub async fn queue(
     query: web::Query<QueueQuery>,
 ) -> Result<web::Json<QueuePage>, ApiError> {
     let paging = Paging::parse(query.page, query.per_page)?;
+    let number = match query.number.as_deref() {
+        Some(text) => Some(number::parse(text).ok_or(CaseError::CaseNumberInvalid)?),
+        None => None,
+    };
     let filter = QueueFilter {
         status: query.status,
         assigned: query.assigned.map(|a| (a, staff.id())),
         insurer_id: None,
+        number,
     };
     let page = queue_page(&state, &staff, filter, paging.page, paging.per_page).await?;
     Ok(web::Json(page))

@@ -16,6 +16,7 @@ mod binary;
 mod cache_contract;
 mod case_access;
 mod case_concurrency;
+mod case_numbers;
 mod cases;
 mod catalog;
 mod consents;
