@@ -12,6 +12,7 @@ pub mod coalesce;
 pub mod commands;
 pub mod config;
 pub mod consents;
+pub mod console;
 pub mod crypto;
 pub mod db;
 pub mod dev;

@@ -287,6 +287,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             })
             .default_service(web::to(errors::route_not_found))
             .into_app()
+            .configure(crate::console::mount)
             .route(
                 DOCS_PATH.trim_end_matches('/'),
                 web::get().to(|| async {

@@ -1,26 +1,20 @@
-//! What the provider side does to a case: the one entry point every caller uses (the JSON staff
-//! API, the console's forms, and later the dispatcher's and reports' jobs). [`perform`] checks
-//! the scope and the role, refuses a decision made on an older version, asks the lifecycle
-//! whether the action is allowed in this status, and has the store write the case, its event,
-//! the quota effect and the outbox row in one transaction.
+//! What the provider side does to a case: the actions, and the one entry point every caller uses
+//! (the JSON staff API, the console's forms, and later the dispatcher's and reports' jobs).
+//! [`perform`] (in `perform.rs`) checks the scope and the role, refuses a decision made on an
+//! older version, asks the lifecycle whether the action is allowed in this status, and has the
+//! store write the case, its event, the quota effect and the outbox row in one transaction;
+//! [`available`] says beforehand which actions a staff member may take on a case now.
 
 use chrono::{DateTime, Utc};
-use sea_orm::ActiveValue::Set;
 use serde::{Deserialize, Serialize};
 use strum::{IntoStaticStr, VariantArray};
-use tracing::instrument;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
-use super::error::CaseError;
-use super::lifecycle::{InvalidTransition, QuotaEffect, Status, Step};
-use super::service::{cancel, plan_of, status_of};
-use super::store::{self, Actor, Case, Transition};
-use crate::plans::{EndReason, Material, Plan, Service, UsedReason};
+use super::lifecycle::Status;
+use super::store::Case;
+use crate::plans::{EndReason, Material, Plan};
 use crate::staff::Role;
-use crate::staff::access::{CurrentStaff, Need, case_in_scope, may_change};
-use crate::staff::accounts::find_by_login;
-use crate::state::AppState;
+use crate::staff::access::{CurrentStaff, Need, may_change};
 
 /// Grounds for refusing a case, as the plans state them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -148,249 +142,42 @@ impl Command {
     }
 }
 
-fn required(value: &str, max: usize, missing: CaseError) -> Result<String, CaseError> {
-    let value = value.trim();
-    if value.is_empty() || value.chars().count() > max {
-        return Err(missing);
-    }
-    Ok(value.to_owned())
-}
+pub use super::perform::perform;
 
-fn optional(value: Option<String>) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
-}
-
-/// Checks what can be checked without the case: bad input is refused before anything is read.
-fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
-    Ok(match action {
-        Action::RequestMaterials {
-            categories,
-            message,
-        } => {
-            if categories.is_empty() {
-                return Err(CaseError::CategoriesRequired);
-            }
-            let message = required(&message, 500, CaseError::MessageRequired)?;
-            Action::RequestMaterials {
-                categories,
-                message,
-            }
-        }
-        Action::Schedule(appointment) => {
-            if appointment.at <= now {
-                return Err(CaseError::AppointmentInPast);
-            }
-            Action::Schedule(Appointment {
-                at: appointment.at,
-                hospital: required(&appointment.hospital, 128, CaseError::HospitalRequired)?,
-                department: required(&appointment.department, 64, CaseError::DepartmentRequired)?,
-                expert_title: optional(appointment.expert_title),
-                meeting_point: required(
-                    &appointment.meeting_point,
-                    256,
-                    CaseError::MeetingPointRequired,
-                )?,
-                escort_contact: optional(appointment.escort_contact),
-            })
-        }
-        other => other,
-    })
-}
-
-/// Performs `command` on the case `case_id` as `staff`; the case as saved.
-#[instrument(skip_all, fields(case = %case_id, staff_id = staff.id(), action = command.action.name()))]
-pub async fn perform(
-    state: &AppState,
-    staff: &CurrentStaff,
-    case_id: Uuid,
-    command: Command,
-) -> Result<Case, CaseError> {
-    let now = state.clocks.business.now();
-    let action = checked(command.action, now)?;
-    // The new assignee is resolved before the case, as an unknown login is bad input.
-    let target = match &action {
-        Action::Reassign { assignee } => Some(
-            find_by_login(&state.db, assignee)
-                .await?
-                .filter(|a| {
-                    a.active
-                        && matches!(
-                            Role::parse(&a.role),
-                            Some(Role::Specialist | Role::Supervisor)
-                        )
-                })
-                .ok_or(CaseError::UnknownAssignee { foreign: false })?,
-        ),
-        _ => None,
+/// The actions `staff` may take on `case` now (role, ownership and the lifecycle agree): what
+/// the console offers, and nothing else. The plan's own checks (a refusal reason the plan does
+/// not use, a past appointment) are still made by [`perform`].
+pub fn available(staff: &CurrentStaff, case: &Case) -> Vec<&'static str> {
+    let Ok(status) = super::service::status_of(case) else {
+        return Vec::new();
     };
-    let case = case_in_scope(state, staff, case_id).await?;
-    let (plan, service) = plan_of(state, &case)?;
-    if let Action::Reject { reason } = &action
-        && !reason.applies(&plan)
-    {
-        return Err(CaseError::ReasonNotInPlan);
-    }
-    may_change(staff, &case, action.need())?;
-    if command.version != case.version {
-        // Decided on an older state: say so before judging the action against the new one.
-        return Err(CaseError::CaseModified);
-    }
-    let actor = Actor::Staff(staff.id());
-    let transition = match action {
-        Action::Cancel => {
-            return cancel(state, &case, command.version, command.note, actor, true).await;
+    let open = !status.is_terminal() && status != Status::Draft;
+    let allowed = |need: Need| may_change(staff, case, need).is_ok();
+    let claim_ok = status.claim().is_ok()
+        && allowed(Need::Claim)
+        && !(staff.role == Role::Specialist
+            && case.assignee_id.is_some_and(|owner| owner != staff.id()));
+    let mut names = Vec::new();
+    let mut offer = |name: &'static str, ok: bool| {
+        if ok {
+            names.push(name);
         }
-        Action::Reassign { .. } => {
-            let target = target.ok_or_else(|| CaseError::unexpected("no reassign target"))?;
-            if target.insurer_id.is_some_and(|own| own != case.insurer_id) {
-                return Err(CaseError::UnknownAssignee { foreign: true });
-            }
-            let mut transition = Transition::new("reassigned", keep(&case, "reassigned")?)
-                .reason(format!("to:{}", target.login));
-            transition.changes.assignee_id = Set(Some(target.id));
-            transition
-        }
-        other => decide(staff, &case, &service, other, now)?,
     };
-    Ok(store::apply(
-        &state.db,
-        &state.calendar.get(),
-        &service,
-        &case,
-        command.version,
-        match command.note {
-            // The staff member's words, where the action did not write its own.
-            Some(note) => transition.note(Some(note)),
-            None => transition,
-        },
-        actor,
-        now,
-    )
-    .await?)
-}
-
-/// A change that leaves the status as it is, allowed on any open case.
-fn keep(case: &Case, action: &'static str) -> Result<Step, CaseError> {
-    let status = status_of(case)?;
-    if status.is_terminal() || status == Status::Draft {
-        return Err(InvalidTransition {
-            from: status,
-            action,
-        }
-        .into());
-    }
-    Ok(Step {
-        to: status,
-        quota: QuotaEffect::Keep,
-    })
-}
-
-/// The transition an action makes of `case` (the lifecycle says whether it may).
-fn decide(
-    staff: &CurrentStaff,
-    case: &Case,
-    service: &Service,
-    action: Action,
-    now: DateTime<Utc>,
-) -> Result<Transition, CaseError> {
-    let status = status_of(case)?;
-    let ended = |action: &'static str, step: Step, code: &str, counted: bool, kind| {
-        let mut transition = Transition::new(action, step).reason(code).notify(kind);
-        transition.changes.outcome_code = Set(Some(code.to_owned()));
-        transition.changes.counted = Set(Some(counted));
-        transition
-    };
-    Ok(match action {
-        Action::Claim => {
-            if let Some(owner) = case.assignee_id
-                && owner != staff.id()
-                && staff.role == Role::Specialist
-            {
-                return Err(CaseError::CaseClaimed);
-            }
-            let mut transition = Transition::new("claimed", status.claim()?);
-            transition.changes.assignee_id = Set(Some(staff.id()));
-            transition
-        }
-        Action::Contact => {
-            let mut transition = Transition::new("contacted", keep(case, "contacted")?);
-            if case.first_contacted_at.is_none() {
-                transition.changes.first_contacted_at = Set(Some(now));
-            }
-            transition
-        }
-        Action::RequestMaterials {
-            categories,
-            message,
-        } => {
-            let mut transition =
-                Transition::new("materials_requested", status.request_materials()?)
-                    .note(Some(message.clone()))
-                    .notify("case_needs_materials");
-            let codes: Vec<&str> = categories.iter().map(|m| m.code()).collect();
-            let awaited = serde_json::to_string(&codes).map_err(CaseError::unexpected)?;
-            transition.changes.awaited_materials = Set(Some(awaited));
-            transition.changes.awaited_message = Set(Some(message));
-            // Not complete any more: the SLA that runs from complete materials waits again.
-            transition.changes.materials_complete_at = Set(None);
-            transition
-        }
-        Action::Approve => {
-            let mut transition =
-                Transition::new("approved", status.approve()?).notify("case_approved");
-            transition.changes.approved_at = Set(Some(now));
-            transition
-        }
-        Action::Reject { reason } => {
-            let code: &'static str = reason.into();
-            ended("rejected", status.reject()?, code, false, "case_rejected")
-        }
-        Action::Schedule(appointment) => {
-            let mut transition =
-                Transition::new("scheduled", status.schedule()?).notify("case_scheduled");
-            let c = &mut transition.changes;
-            c.appointment_at = Set(Some(appointment.at));
-            c.appointment_hospital = Set(Some(appointment.hospital));
-            c.appointment_department = Set(Some(appointment.department));
-            c.appointment_expert_title = Set(appointment.expert_title);
-            c.meeting_point = Set(Some(appointment.meeting_point));
-            c.escort_contact = Set(appointment.escort_contact);
-            transition
-        }
-        Action::Start => Transition::new("started", status.start()?).notify("case_started"),
-        Action::Complete => ended(
-            "completed",
-            status.complete()?,
-            "completed",
-            true,
-            "case_completed",
-        ),
-        Action::NoShow => {
-            let counted = service.counts_as_used.contains(&UsedReason::NoShow);
-            ended(
-                "no_show",
-                status.no_show(counted)?,
-                "no_show",
-                counted,
-                "case_no_show",
-            )
-        }
-        Action::Terminate { reason } => {
-            let counted = reason.counted(service);
-            ended(
-                "terminated",
-                status.terminate(counted)?,
-                reason.code(),
-                counted,
-                "case_terminated",
-            )
-        }
-        Action::Cancel | Action::Reassign { .. } => {
-            return Err(CaseError::unexpected("decided by perform"));
-        }
-    })
+    offer("claim", claim_ok);
+    let owner = allowed(Need::Owner);
+    offer("contact", owner && open);
+    offer(
+        "request-materials",
+        owner && status.request_materials().is_ok(),
+    );
+    offer("approve", owner && status.approve().is_ok());
+    offer("reject", owner && status.reject().is_ok());
+    offer("schedule", owner && status.schedule().is_ok());
+    offer("start", owner && status.start().is_ok());
+    offer("complete", owner && status.complete().is_ok());
+    offer("no-show", owner && status.no_show(false).is_ok());
+    offer("terminate", owner && status.terminate(false).is_ok());
+    offer("cancel", owner && status.cancel(false).is_ok());
+    offer("reassign", allowed(Need::Supervisor) && open);
+    names
 }

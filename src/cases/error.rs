@@ -17,6 +17,8 @@ pub enum CaseError {
     NotFound,
     #[error("申请编号格式不正确，应如 GC2611-00042")]
     CaseNumberInvalid,
+    #[error("没有这个保障计划")]
+    UnknownPlan,
     /// Decided on an older version of the case.
     #[error("该申请刚刚有了新的变化，请刷新后再操作")]
     CaseModified,
@@ -86,7 +88,7 @@ impl AreaError for CaseError {
     fn kind(&self) -> Kind {
         match self {
             Self::NotFound => Kind::NotFound,
-            Self::CaseNumberInvalid => Kind::BadRequest,
+            Self::CaseNumberInvalid | Self::UnknownPlan => Kind::BadRequest,
             Self::CaseModified
             | Self::InvalidTransition(_)
             | Self::CaseClaimed

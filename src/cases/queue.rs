@@ -1,9 +1,11 @@
 //! The specialists' queue as a query: open cases in an account's scope, the nearest promise
 //! first (none last), paged.
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{NullOrdering, Order};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -32,6 +34,13 @@ pub struct QueueFilter {
     pub insurer_id: Option<i64>,
     /// One case by its number (canonical form), within the rest of the filter.
     pub number: Option<String>,
+    /// One service (its id in the plan).
+    pub service_id: Option<String>,
+    /// One product (plan) row.
+    pub product_id: Option<i64>,
+    /// Only cases past a promise at this instant: the SLA (not yet arranged) or the first
+    /// contact (none recorded).
+    pub overdue_at: Option<DateTime<Utc>>,
 }
 
 /// A page of the queue and the number of cases it holds.
@@ -61,6 +70,28 @@ pub async fn page(
         }
         Some((Assigned::None, _)) => select.filter(service_case::Column::AssigneeId.is_null()),
     };
+    if let Some(service_id) = filter.service_id {
+        select = select.filter(service_case::Column::ServiceId.eq(service_id));
+    }
+    if let Some(product_id) = filter.product_id {
+        select = select.filter(service_case::Column::ProductId.eq(product_id));
+    }
+    if let Some(now) = filter.overdue_at {
+        let arranged = [Status::Scheduled.as_str(), Status::InProgress.as_str()];
+        select = select.filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(service_case::Column::SlaDueAt.lt(now))
+                        .add(service_case::Column::Status.is_not_in(arranged)),
+                )
+                .add(
+                    Condition::all()
+                        .add(service_case::Column::FirstContactedAt.is_null())
+                        .add(service_case::Column::FirstContactDueAt.lt(now)),
+                ),
+        );
+    }
     if let Some(number) = filter.number {
         select = select.filter(service_case::Column::CaseNumber.eq(number));
     }
@@ -83,4 +114,32 @@ pub async fn page(
     let total = paginator.num_items().await?;
     let cases = paginator.fetch_page(u64::from(page - 1)).await?;
     Ok((cases, total))
+}
+
+/// How many open cases of each status the scope holds (the queue's tabs).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn counts(
+    db: &DatabaseConnection,
+    insurer_id: Option<i64>,
+) -> Result<Vec<(Status, i64)>, DbErr> {
+    let mut select = service_case::Entity::find()
+        .select_only()
+        .column(service_case::Column::Status)
+        .column_as(service_case::Column::Id.count(), "n")
+        .group_by(service_case::Column::Status);
+    if let Some(insurer_id) = insurer_id {
+        select = select.filter(service_case::Column::InsurerId.eq(insurer_id));
+    }
+    let rows: Vec<(String, i64)> = select.into_tuple().all(db).await?;
+    Ok(Status::ALL
+        .iter()
+        .filter(|s| !s.is_terminal() && **s != Status::Draft)
+        .map(|s| {
+            let n = rows
+                .iter()
+                .find(|(status, _)| status == s.as_str())
+                .map_or(0, |(_, n)| *n);
+            (*s, n)
+        })
+        .collect())
 }

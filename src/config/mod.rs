@@ -68,7 +68,27 @@ pub struct Settings {
     pub plans: PlanSettings,
     pub health: HealthSettings,
     pub cases: CaseSettings,
+    #[serde(default)]
+    pub console: ConsoleSettings,
     pub log: LogSettings,
+}
+
+/// The specialists' web console (`/console/`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConsoleSettings {
+    /// How long a console login lasts (absolute; logout and deactivation end it at once).
+    pub session_ttl_secs: u64,
+    /// How often the queue page refreshes its rows.
+    pub queue_refresh_secs: u32,
+}
+
+impl Default for ConsoleSettings {
+    fn default() -> Self {
+        Self {
+            session_ttl_secs: 8 * 3600,
+            queue_refresh_secs: 30,
+        }
+    }
 }
 
 fn default_profile() -> Profile {

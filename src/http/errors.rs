@@ -145,12 +145,13 @@ pub async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError>
 pub fn envelope_fallback<B: MessageBody + 'static>(
     response: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_json = response
+    let ours = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if is_json {
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    // JSON errors are ours already; HTML ones are the console's pages.
+    if ours {
         return Ok(ErrorHandlerResponse::Response(
             response.map_into_left_body(),
         ));

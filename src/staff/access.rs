@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::accounts::Role;
 use crate::cases::error::CaseError;
 use crate::cases::store::{self, Case};
-use crate::error::{ApiError, AreaError, Kind, variant_codes};
+use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
 
 /// The authenticated staff member of a request.
@@ -29,6 +29,29 @@ impl CurrentStaff {
     pub fn sees(&self, insurer_id: i64) -> bool {
         self.account.insurer_id.is_none_or(|own| own == insurer_id)
     }
+}
+
+/// The staff member behind a session: the account re-read on every request, so a deactivated
+/// account or a changed role or scope takes effect at once (API tokens and console cookies
+/// alike). None when the account is gone or deactivated.
+pub async fn session_staff(
+    state: &AppState,
+    staff_id: i64,
+    session_id: String,
+) -> Result<Option<CurrentStaff>, Fault> {
+    let Some(account) = super::store::find_account(&state.db, staff_id)
+        .await?
+        .filter(|a| a.active)
+    else {
+        return Ok(None);
+    };
+    let role = Role::parse(&account.role)
+        .ok_or_else(|| anyhow::anyhow!("staff row {} has an unknown role", account.id))?;
+    Ok(Some(CurrentStaff {
+        account,
+        role,
+        session_id,
+    }))
 }
 
 /// What a change needs from the caller.

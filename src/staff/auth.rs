@@ -10,10 +10,9 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use entity::staff;
-use sea_orm::EntityTrait;
 
 pub use super::access::CurrentStaff;
-use super::accounts::{Role, decoy_hash, find_by_login, verify_password};
+use super::accounts::{decoy_hash, find_by_login, verify_password};
 use crate::auth::error::AuthError;
 use crate::auth::extractor::bearer;
 use crate::auth::login::{Tokens, sessions};
@@ -78,13 +77,14 @@ fn tokens(
     })
 }
 
-/// Checks a login and password; opens a console session.
-pub async fn login(
+/// Checks a login and password: the account, if they match an active one. Limits per address
+/// and a lockout per login; an unknown login costs what a wrong password does.
+pub async fn verify_credentials(
     state: &AppState,
     login: &str,
     password: &str,
     ip: Option<IpAddr>,
-) -> Result<(Tokens, staff::Model), ApiError> {
+) -> Result<staff::Model, ApiError> {
     let limits = &state.settings.limits;
     let ip = ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
     ratelimit::check(
@@ -121,6 +121,17 @@ pub async fn login(
         tracing::info!("console login refused");
         return Err(StaffLoginError::InvalidCredentials.into());
     };
+    Ok(account)
+}
+
+/// Checks a login and password; opens a console API session (bearer tokens).
+pub async fn login(
+    state: &AppState,
+    login: &str,
+    password: &str,
+    ip: Option<IpAddr>,
+) -> Result<(Tokens, staff::Model), ApiError> {
+    let account = verify_credentials(state, login, password, ip).await?;
     let record = SessionRecord {
         user_id: account.id,
         user_public_id: account.public_id,
@@ -144,8 +155,7 @@ pub async fn refresh(
     if record.audience != AUDIENCE_CONSOLE {
         return Err(AuthError::SessionRevoked.into());
     }
-    let account = staff::Entity::find_by_id(record.user_id)
-        .one(&state.db)
+    let account = super::store::find_account(&state.db, record.user_id)
         .await?
         .filter(|a| a.active)
         .ok_or_else(|| ApiError::from(AuthError::SessionRevoked))?;
@@ -163,18 +173,11 @@ async fn authenticate(state: &AppState, token: Option<String>) -> Result<Current
         .await?
         .filter(|r| r.audience == AUDIENCE_CONSOLE && r.user_public_id.to_string() == claims.sub)
         .ok_or(AuthError::SessionRevoked)?;
-    let account = staff::Entity::find_by_id(record.user_id)
-        .one(&state.db)
-        .await?
-        .filter(|a| a.active)
-        .ok_or(AuthError::SessionRevoked)?;
-    let role = Role::parse(&account.role)
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("staff row with an unknown role")))?;
-    Ok(CurrentStaff {
-        account,
-        role,
-        session_id: claims.sid,
-    })
+    Ok(
+        super::access::session_staff(state, record.user_id, claims.sid)
+            .await?
+            .ok_or(AuthError::SessionRevoked)?,
+    )
 }
 
 impl FromRequest for CurrentStaff {

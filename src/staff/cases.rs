@@ -88,6 +88,57 @@ pub fn queue_item(
     })
 }
 
+/// The queue's filters as a page or a request names them.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct QueueParams {
+    /// One status (`submitted`, `in_review` …); default: every open case (not drafts, not closed).
+    pub status: Option<Status>,
+    /// `me` (assigned to the caller) or `none` (unclaimed).
+    pub assigned: Option<crate::cases::queue::Assigned>,
+    /// A case number as said on the phone (`GC2611-00042`; case, spaces and dashes free).
+    pub number: Option<String>,
+    /// One service id of the plans (`expert_outpatient` …).
+    pub service: Option<String>,
+    /// One plan (product code).
+    pub plan: Option<String>,
+    /// Only cases past a promise (SLA or first contact).
+    pub overdue: Option<bool>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+impl QueueParams {
+    /// The filter these name for `staff` (empty texts count as absent, as a form sends them).
+    pub fn filter(&self, state: &AppState, staff: &CurrentStaff) -> Result<QueueFilter, CaseError> {
+        let text = |t: &Option<String>| {
+            t.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+        };
+        let number = match text(&self.number) {
+            Some(t) => Some(crate::cases::number::parse(&t).ok_or(CaseError::CaseNumberInvalid)?),
+            None => None,
+        };
+        let product_id = match text(&self.plan) {
+            Some(code) => Some(*state.product_ids.get(&code).ok_or(CaseError::UnknownPlan)?),
+            None => None,
+        };
+        Ok(QueueFilter {
+            status: self.status,
+            assigned: self.assigned.map(|a| (a, staff.id())),
+            insurer_id: staff.account.insurer_id,
+            number,
+            service_id: text(&self.service),
+            product_id,
+            overdue_at: self
+                .overdue
+                .unwrap_or(false)
+                .then(|| state.clocks.business.now()),
+        })
+    }
+}
+
 /// A page of the queue.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueuePage {
@@ -107,6 +158,7 @@ pub async fn queue(
     page: u32,
     per_page: u32,
 ) -> Result<QueuePage, CaseError> {
+    // The account's scope, whatever the caller asked.
     filter.insurer_id = staff.account.insurer_id;
     let (cases, total) = queue::page(&state.db, filter, page, per_page).await?;
     let logins = logins(&state.db, cases.iter().filter_map(|c| c.assignee_id)).await?;

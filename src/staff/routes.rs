@@ -4,19 +4,15 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::accounts::{self, StaffSummary};
 use super::auth::{self, CurrentStaff};
 use super::bodies::{ActionBody, ActionName, command};
-use super::cases::{ConsoleCase, QueuePage, console_view, queue as queue_page};
+use super::cases::{ConsoleCase, QueuePage, QueueParams, console_view, queue as queue_page};
 use crate::auth::login::Tokens;
 use crate::cases::actions;
-use crate::cases::error::CaseError;
-use crate::cases::lifecycle::Status;
-use crate::cases::number;
-use crate::cases::queue::{Assigned, QueueFilter};
 use crate::error::{ApiError, ErrorBody};
 use crate::http::{Paging, client_ip};
 use crate::state::AppState;
@@ -129,26 +125,14 @@ pub async fn logout(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct QueueQuery {
-    /// One status; default: every open case (not drafts, not closed).
-    pub status: Option<Status>,
-    /// `me` (assigned to the caller) or `none` (unclaimed).
-    pub assigned: Option<Assigned>,
-    /// A case number as said on the phone (`GC2611-00042`; case, spaces and dashes free).
-    pub number: Option<String>,
-    pub page: Option<u32>,
-    pub per_page: Option<u32>,
-}
-
 /// Cases in the account's scope: due date first (none last), overdue flagged.
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
-    params(QueueQuery),
+    params(QueueParams),
     responses(
         (status = 200, body = QueuePage),
-        (status = 400, description = "`invalid_paging`, `invalid_query`, `case_number_invalid`", body = ErrorBody),
+        (status = 400, description = "`invalid_paging`, `invalid_query`, `case_number_invalid`, `unknown_plan`", body = ErrorBody),
         (status = 401, description = "`token_*`, `session_revoked`", body = ErrorBody),
     )
 )]
@@ -156,19 +140,10 @@ pub struct QueueQuery {
 pub async fn queue(
     staff: CurrentStaff,
     state: web::Data<AppState>,
-    query: web::Query<QueueQuery>,
+    query: web::Query<QueueParams>,
 ) -> Result<web::Json<QueuePage>, ApiError> {
     let paging = Paging::parse(query.page, query.per_page)?;
-    let number = match query.number.as_deref() {
-        Some(text) => Some(number::parse(text).ok_or(CaseError::CaseNumberInvalid)?),
-        None => None,
-    };
-    let filter = QueueFilter {
-        status: query.status,
-        assigned: query.assigned.map(|a| (a, staff.id())),
-        insurer_id: None,
-        number,
-    };
+    let filter = query.filter(&state, &staff)?;
     let page = queue_page(&state, &staff, filter, paging.page, paging.per_page).await?;
     Ok(web::Json(page))
 }

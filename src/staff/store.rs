@@ -32,3 +32,12 @@ pub async fn insurer_code(db: &impl ConnectionTrait, id: i64) -> Result<Option<S
         .await?
         .map(|i| i.code))
 }
+
+/// A staff account by its row id.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn find_account(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<staff::Model>, DbErr> {
+    staff::Entity::find_by_id(id).one(db).await
+}

@@ -1,0 +1,382 @@
+//! The case page of the console, built from the same views and rules the JSON staff API uses:
+//! `staff::cases::console_view` (what the role may see), `documents::read::list` (the audited
+//! listing), `cases::actions::available` (what the role may do now).
+
+use strum::VariantArray;
+
+use super::pages::{
+    ActionForm, CasePage, Choice, Event, Labelled, Photo, PhotoGroup, action_label, due, when,
+};
+use super::session::ConsoleUser;
+use crate::cases::actions::{Refusal, available};
+use crate::cases::service::plan_of;
+use crate::cases::store::Case;
+use crate::cases::view::CaseView;
+use crate::documents::error::DocumentError;
+use crate::documents::read::{self, Reader};
+use crate::documents::store::CATEGORIES;
+use crate::documents::view::{DocumentView, Retake};
+use crate::plans::{EndReason, NotCountedReason, Service, UsedReason};
+use crate::staff::access::may_read_records;
+use crate::staff::cases::{ConsoleCase, console_view};
+use crate::state::AppState;
+
+fn refusal_label(refusal: Refusal) -> &'static str {
+    match refusal {
+        Refusal::NotACoveredIllness => "不属于保障的重大疾病",
+        Refusal::DiagnosisNotSupported => "资料不能证明疑似或确诊",
+        Refusal::PreExistingCondition => "既往症",
+        Refusal::NotFirstDiagnosis => "非初次罹患",
+        Refusal::PolicyNotEligible => "保单不符合服务条件",
+        Refusal::OutsideCoverage => "不在服务覆盖范围内",
+    }
+}
+
+fn end_label(reason: EndReason) -> &'static str {
+    match reason {
+        EndReason::Used(UsedReason::NoShow) => "用户未到",
+        EndReason::Used(UsedReason::LateCancellation) => "逾期取消",
+        EndReason::Used(UsedReason::Cancelled) => "用户取消",
+        EndReason::Used(UsedReason::LateArrival) => "用户迟到",
+        EndReason::Used(UsedReason::NoIndication) => "无手术或住院指征",
+        EndReason::Used(UsedReason::InfectiousDiseaseRefusal) => "传染病拒收",
+        EndReason::Used(UsedReason::CustomerReasons) => "客户自身原因",
+        EndReason::Used(UsedReason::Discharged) => "已出院",
+        EndReason::NotCounted(NotCountedReason::ProviderFailedCustomerDeclined) => {
+            "未能安排且客户不接受替代方案"
+        }
+        EndReason::NotCounted(NotCountedReason::ExpertUnavailable) => "专家无法安排",
+        EndReason::NotCounted(NotCountedReason::MaterialsMissing) => "资料不全",
+    }
+}
+
+fn retake_label(retake: Retake) -> &'static str {
+    match retake {
+        Retake::Blurry => "模糊",
+        Retake::Incomplete => "拍摄不完整",
+        Retake::Glare => "反光或过暗",
+        Retake::WrongCategory => "类别不符",
+        Retake::WrongPerson => "非被保险人本人",
+        Retake::NotMedical => "非医疗资料",
+        Retake::Other => "其他（请填写说明）",
+    }
+}
+
+fn event_label(action: &str) -> &'static str {
+    match action {
+        "created" => "创建申请",
+        "submitted" => "提交申请",
+        "claimed" => "认领",
+        "contacted" => "首次联系",
+        "materials_requested" => "要求补充资料",
+        "approved" => "审核通过",
+        "rejected" => "不予受理",
+        "scheduled" => "已安排就诊",
+        "started" => "开始服务",
+        "completed" => "服务完成",
+        "no_show" => "用户未到",
+        "terminated" => "终止服务",
+        "cancelled" => "取消",
+        "reassigned" => "转派",
+        "expired" => "申请过期",
+        _ => "处理",
+    }
+}
+
+fn actor_label(actor: &str) -> &'static str {
+    match actor {
+        "user" => "用户",
+        "staff" => "专员",
+        _ => "系统",
+    }
+}
+
+fn end_reasons(service: &Service) -> Vec<Choice> {
+    let used = UsedReason::VARIANTS.iter().map(|r| EndReason::Used(*r));
+    let never = NotCountedReason::VARIANTS
+        .iter()
+        .map(|r| EndReason::NotCounted(*r));
+    used.chain(never)
+        .map(|reason| Choice {
+            value: reason.code().to_owned(),
+            label: format!(
+                "{}（{}）",
+                end_label(reason),
+                if reason.counted(service) {
+                    "计为已使用"
+                } else {
+                    "不计次数"
+                }
+            ),
+        })
+        .collect()
+}
+
+fn request(view: &CaseView) -> Vec<Labelled> {
+    let named = |n: &Option<crate::cases::view::Named>| {
+        n.as_ref()
+            .map_or_else(|| "—".to_owned(), |n| n.name.clone())
+    };
+    vec![
+        Labelled {
+            label: "服务",
+            value: view.service_name.clone(),
+        },
+        Labelled {
+            label: "就医城市",
+            value: named(&view.city),
+        },
+        Labelled {
+            label: "医院",
+            value: named(&view.hospital),
+        },
+        Labelled {
+            label: "科室",
+            value: named(&view.department),
+        },
+        Labelled {
+            label: "指定专家",
+            value: view.expert_name.clone().unwrap_or_else(|| "—".to_owned()),
+        },
+        Labelled {
+            label: "期望就诊日",
+            value: view
+                .wanted_date
+                .map_or_else(|| "—".to_owned(), |d| d.to_string()),
+        },
+        Labelled {
+            label: "诊断情况",
+            value: match view.diagnosis_state.as_deref() {
+                Some("suspected") => "疑似".to_owned(),
+                Some("confirmed") => "已确诊".to_owned(),
+                _ => "—".to_owned(),
+            },
+        },
+        Labelled {
+            label: "疾病",
+            value: named(&view.illness),
+        },
+        Labelled {
+            label: "住院单",
+            value: match (view.has_admission_slip, view.admission_slip_date) {
+                (true, Some(date)) => format!("有（{date}）"),
+                (true, None) => "有".to_owned(),
+                (false, _) if view.outpatient_first => "无（先安排门诊）".to_owned(),
+                (false, _) => "无".to_owned(),
+            },
+        },
+        Labelled {
+            label: "病情描述",
+            value: view.description.clone().unwrap_or_else(|| "—".to_owned()),
+        },
+    ]
+}
+
+fn photos(documents: &[DocumentView]) -> Vec<PhotoGroup> {
+    CATEGORIES
+        .iter()
+        .filter_map(|category| {
+            let photos: Vec<Photo> = documents
+                .iter()
+                .filter(|d| d.category == category.code())
+                .map(|d| Photo {
+                    id: d.id.to_string(),
+                    state: match d.review_state.as_str() {
+                        "accepted" => "合格",
+                        "rejected" => "需重拍",
+                        _ => "待审核",
+                    },
+                    state_class: match d.review_state.as_str() {
+                        "accepted" => "accepted",
+                        "rejected" => "rejected",
+                        _ => "pending",
+                    },
+                    message: d.review_message.clone(),
+                    uploaded_at: when(Some(d.uploaded_at)),
+                })
+                .collect();
+            (!photos.is_empty()).then_some(PhotoGroup {
+                label: category.label(),
+                photos,
+            })
+        })
+        .collect()
+}
+
+/// The case page of `case` for `user`, with a notice or an error to show next to the actions.
+pub async fn build(
+    state: &AppState,
+    user: &ConsoleUser,
+    ip: Option<std::net::IpAddr>,
+    case: &Case,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<CasePage, DocumentError> {
+    let staff = &user.staff;
+    let (plan, service) = plan_of(state, case)?;
+    let now = state.clocks.business.now();
+    let calendar = state.calendar.get();
+    let view = console_view(state, staff, case).await?;
+    let mut page = CasePage {
+        who: Some(super::who(state, user).await?),
+        csrf: user.csrf.clone(),
+        id: case.public_id.to_string(),
+        number: crate::cases::number::of(case),
+        version: case.version,
+        status: "",
+        overdue: false,
+        first_contact_overdue: false,
+        notice,
+        error,
+        request: Vec::new(),
+        policy: Vec::new(),
+        awaiting: None,
+        full: false,
+        can_review: false,
+        groups: Vec::new(),
+        missing: String::new(),
+        actions: Vec::new(),
+        materials: CATEGORIES
+            .iter()
+            .map(|m| Choice {
+                value: m.code().to_owned(),
+                label: m.label().to_owned(),
+            })
+            .collect(),
+        refusals: Refusal::VARIANTS
+            .iter()
+            .filter(|r| r.applies(&plan))
+            .map(|r| Choice {
+                value: <&'static str>::from(*r).to_owned(),
+                label: refusal_label(*r).to_owned(),
+            })
+            .collect(),
+        end_reasons: end_reasons(&service),
+        retake_reasons: Retake::VARIANTS
+            .iter()
+            .map(|r| Choice {
+                value: r.code().to_owned(),
+                label: retake_label(*r).to_owned(),
+            })
+            .collect(),
+        hospital_hint: String::new(),
+        timeline: Vec::new(),
+    };
+    match view {
+        ConsoleCase::Insurer(view) => {
+            page.status = view.status_text;
+            page.overdue = view.overdue;
+            page.policy = vec![
+                Labelled {
+                    label: "保单号",
+                    value: view.policy_no.clone(),
+                },
+                Labelled {
+                    label: "服务",
+                    value: view.service_name.clone(),
+                },
+                Labelled {
+                    label: "申请时间",
+                    value: when(view.applied_at),
+                },
+                Labelled {
+                    label: "服务时限",
+                    value: due(&calendar, view.sla_due_at, now),
+                },
+                Labelled {
+                    label: "结束时间",
+                    value: when(view.closed_at),
+                },
+            ];
+        }
+        ConsoleCase::Staff(view) => {
+            let case_view = &view.case;
+            page.status = case_view.status_text;
+            page.overdue = view.overdue;
+            page.first_contact_overdue = view.first_contact_overdue;
+            page.request = request(case_view);
+            page.hospital_hint = case_view
+                .hospital
+                .as_ref()
+                .map(|h| h.name.clone())
+                .unwrap_or_default();
+            page.policy = vec![
+                Labelled {
+                    label: "保单号",
+                    value: view.policy_no.clone(),
+                },
+                Labelled {
+                    label: "被保险人",
+                    value: view.insured_name.clone(),
+                },
+                Labelled {
+                    label: "证件号",
+                    value: view.insured_id_number.clone(),
+                },
+                Labelled {
+                    label: "负责专员",
+                    value: view.assignee.clone().unwrap_or_else(|| "未认领".to_owned()),
+                },
+                Labelled {
+                    label: "服务时限",
+                    value: due(&calendar, case_view.due.sla_due_at, now),
+                },
+                Labelled {
+                    label: "首次联系时限",
+                    value: match view.first_contacted_at {
+                        Some(at) => format!("已于 {} 联系", when(Some(at))),
+                        None => due(&calendar, case_view.due.first_contact_due_at, now),
+                    },
+                },
+                Labelled {
+                    label: "启动决定时限",
+                    value: due(&calendar, case_view.due.start_decision_due_at, now),
+                },
+                Labelled {
+                    label: "服务热线",
+                    value: case_view.hotline.clone(),
+                },
+            ];
+            page.awaiting = case_view.awaiting.as_ref().map(|a| {
+                let materials: Vec<&str> = a.materials.iter().map(|m| m.label).collect();
+                match (materials.is_empty(), &a.message) {
+                    (true, Some(message)) => message.clone(),
+                    (false, Some(message)) => format!("{}（{message}）", materials.join("、")),
+                    (false, None) => materials.join("、"),
+                    (true, None) => "提交申请".to_owned(),
+                }
+            });
+            page.timeline = case_view
+                .timeline
+                .iter()
+                .rev()
+                .map(|e| Event {
+                    at: when(Some(e.at)),
+                    text: format!("{}（{}）", event_label(&e.action), actor_label(&e.actor)),
+                    note: e.note.clone(),
+                })
+                .collect();
+            if may_read_records(staff).is_ok() {
+                page.full = true;
+                let reader = Reader::Staff { staff, ip };
+                let list = read::list(state, reader, case.public_id).await?;
+                page.groups = photos(&list.items);
+                page.missing = list.missing_labels.join("、");
+                page.can_review = crate::staff::access::may_change(
+                    staff,
+                    case,
+                    crate::staff::access::Need::Owner,
+                )
+                .is_ok();
+            }
+            page.actions = available(staff, case)
+                .into_iter()
+                .map(|name| ActionForm {
+                    name,
+                    label: action_label(name),
+                })
+                .collect();
+        }
+    }
+    Ok(page)
+}

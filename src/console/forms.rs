@@ -1,0 +1,245 @@
+//! The console's forms as domain values: an action form becomes the same `Command` the JSON
+//! staff API builds; a review form the same decision. Bad input is named in Chinese.
+
+use chrono::{NaiveDateTime, Utc};
+use strum::VariantArray;
+
+use crate::calendar::local_instant;
+use crate::cases::actions::{Action, Appointment, Command, Refusal};
+use crate::documents::review::Decision;
+use crate::documents::view::Retake;
+use crate::plans::{EndReason, Material};
+
+/// A form body as its fields, in order (a field may repeat: `categories`).
+#[derive(Debug, Clone, Default)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub fn parse(body: &[u8]) -> Self {
+        Self(url::form_urlencoded::parse(body).into_owned().collect())
+    }
+
+    /// The first value of `name`, trimmed; None when absent or empty.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .collect()
+    }
+}
+
+/// What is wrong with a form, in words for the specialist. (HTML pages only: these codes are
+/// not part of the JSON API's contract.)
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum FormError {
+    /// The CSRF token is missing or not the session's.
+    #[error("页面已过期，请刷新后重试")]
+    CsrfInvalid,
+    #[error("页面已过期，请刷新后重试")]
+    Stale,
+    #[error("请选择有效的操作")]
+    UnknownAction,
+    #[error("请选择有效的就诊时间")]
+    BadTime,
+    #[error("请选择有效的理由")]
+    BadReason,
+    #[error("请选择有效的资料类别")]
+    BadCategory,
+    #[error("请选择审核结果")]
+    BadDecision,
+}
+
+impl crate::error::AreaError for FormError {
+    fn kind(&self) -> crate::error::Kind {
+        match self {
+            Self::CsrfInvalid => crate::error::Kind::Forbidden,
+            _ => crate::error::Kind::Unprocessable,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        self.into()
+    }
+
+    fn codes() -> Vec<&'static str> {
+        vec![
+            "csrf_invalid",
+            "stale",
+            "unknown_action",
+            "bad_time",
+            "bad_reason",
+            "bad_category",
+            "bad_decision",
+        ]
+    }
+}
+
+impl From<FormError> for crate::error::ApiError {
+    fn from(error: FormError) -> Self {
+        Self::from_area(error)
+    }
+}
+
+fn refusal(text: &str) -> Option<Refusal> {
+    Refusal::VARIANTS
+        .iter()
+        .copied()
+        .find(|r| <&'static str>::from(*r) == text)
+}
+
+/// The command an action form asks for.
+pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
+    let version: i32 = fields
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or(FormError::Stale)?;
+    let note = fields.get("note").map(str::to_owned);
+    let text = |name: &str| fields.get(name).unwrap_or_default().to_owned();
+    let action = match action {
+        "claim" => Action::Claim,
+        "contact" => Action::Contact,
+        "approve" => Action::Approve,
+        "start" => Action::Start,
+        "complete" => Action::Complete,
+        "no-show" => Action::NoShow,
+        "cancel" => Action::Cancel,
+        "request-materials" => Action::RequestMaterials {
+            categories: fields
+                .all("categories")
+                .into_iter()
+                .map(|c| c.parse::<Material>().map_err(|_| FormError::BadCategory))
+                .collect::<Result<_, _>>()?,
+            message: text("message"),
+        },
+        "reject" => Action::Reject {
+            reason: fields
+                .get("reason")
+                .and_then(refusal)
+                .ok_or(FormError::BadReason)?,
+        },
+        "terminate" => Action::Terminate {
+            reason: fields
+                .get("reason")
+                .and_then(|r| serde_json::from_value::<EndReason>(r.into()).ok())
+                .ok_or(FormError::BadReason)?,
+        },
+        "schedule" => {
+            // `datetime-local` sends Shanghai wall time without a zone.
+            let local = fields
+                .get("at")
+                .and_then(|t| {
+                    NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
+                        .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S"))
+                        .ok()
+                })
+                .ok_or(FormError::BadTime)?;
+            Action::Schedule(Appointment {
+                at: local_instant(local.date(), local.time()).with_timezone(&Utc),
+                hospital: text("hospital"),
+                department: text("department"),
+                expert_title: fields.get("expert_title").map(str::to_owned),
+                meeting_point: text("meeting_point"),
+                escort_contact: fields.get("escort_contact").map(str::to_owned),
+            })
+        }
+        "reassign" => Action::Reassign {
+            assignee: text("assignee"),
+        },
+        _ => return Err(FormError::UnknownAction),
+    };
+    Ok(Command::new(version, note, action))
+}
+
+/// A review form: the decision, the retake reason (with `reject`) and the note.
+pub fn review(fields: &Fields) -> Result<(Decision, Option<Retake>, Option<String>), FormError> {
+    let decision = match fields.get("decision") {
+        Some("accept") => Decision::Accept,
+        Some("reject") => Decision::Reject,
+        _ => return Err(FormError::BadDecision),
+    };
+    let reason = match decision {
+        Decision::Accept => None,
+        Decision::Reject => Some(
+            fields
+                .get("reason")
+                .and_then(|r| r.parse::<Retake>().ok())
+                .ok_or(FormError::BadReason)?,
+        ),
+    };
+    Ok((decision, reason, fields.get("note").map(str::to_owned)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(pairs: &[(&str, &str)]) -> Fields {
+        Fields(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_schedule_form_reads_shanghai_wall_time() {
+        let command = command(
+            "schedule",
+            &fields(&[
+                ("version", "4"),
+                ("at", "2026-12-01T09:30"),
+                ("hospital", "北京大学第一医院"),
+                ("department", "肿瘤内科"),
+                ("meeting_point", "门诊楼大厅"),
+            ]),
+        )
+        .expect("a command");
+        assert_eq!(command.version, 4);
+        let Action::Schedule(appointment) = command.action else {
+            panic!("a schedule");
+        };
+        assert_eq!(appointment.at.to_rfc3339(), "2026-12-01T01:30:00+00:00");
+    }
+
+    #[test]
+    fn repeated_categories_and_bad_values_are_read_as_they_are() {
+        let command = command(
+            "request-materials",
+            &fields(&[
+                ("version", "2"),
+                ("categories", "ct"),
+                ("categories", "mri"),
+                ("message", "请补充影像报告"),
+            ]),
+        )
+        .expect("a command");
+        let Action::RequestMaterials { categories, .. } = command.action else {
+            panic!("materials");
+        };
+        assert_eq!(categories, vec![Material::Ct, Material::Mri]);
+        let bad = fields(&[("version", "2"), ("categories", "x-ray")]);
+        assert_eq!(
+            super::command("request-materials", &bad).err(),
+            Some(FormError::BadCategory)
+        );
+        assert_eq!(
+            super::command("approve", &fields(&[])).err(),
+            Some(FormError::Stale)
+        );
+        assert_eq!(
+            super::command("fly", &fields(&[("version", "1")])).err(),
+            Some(FormError::UnknownAction)
+        );
+    }
+}

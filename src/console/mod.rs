@@ -1,0 +1,33 @@
+//! The specialists' web console (`/console/`): server-rendered pages (askama) with htmx for the
+//! queue's refresh, both served from the binary. Every page and form calls the same area
+//! services and authorisation as the JSON staff API (`staff::access`, `cases::actions::perform`,
+//! `documents::read`, `documents::review`); only the session (a cookie, with a CSRF token per
+//! session) and the rendering are the console's own.
+
+pub mod case_page;
+pub mod forms;
+pub mod pages;
+pub mod routes;
+pub mod session;
+
+use pages::{Who, role_text};
+use session::ConsoleUser;
+
+use crate::error::Fault;
+use crate::state::AppState;
+
+/// The page header's account line.
+pub async fn who(state: &AppState, user: &ConsoleUser) -> Result<Who, Fault> {
+    let insurer = match user.staff.account.insurer_id {
+        Some(id) => crate::staff::store::insurer_code(&state.db, id).await?,
+        None => None,
+    };
+    Ok(Who {
+        login: user.staff.account.login.clone(),
+        role_text: role_text(user.staff.role),
+        insurer,
+        csrf: user.csrf.clone(),
+    })
+}
+
+pub use routes::mount;

@@ -1,0 +1,246 @@
+//! The console's pages as askama templates (`templates/console/`), and the view models they
+//! render: plain strings in Chinese and Shanghai time, built from the same domain views the JSON
+//! staff API answers with.
+
+use askama::Template;
+use chrono::{DateTime, Utc};
+
+use crate::calendar::{Calendar, local_date};
+use crate::staff::Role;
+use crate::staff::cases::QueueItem;
+
+/// Who is signed in, for the page header (and the logout form's CSRF token).
+#[derive(Debug, Clone)]
+pub struct Who {
+    pub login: String,
+    pub role_text: &'static str,
+    pub insurer: Option<String>,
+    pub csrf: String,
+}
+
+pub fn role_text(role: Role) -> &'static str {
+    match role {
+        Role::Specialist => "医疗服务专员",
+        Role::Supervisor => "主管",
+        Role::InsurerViewer => "保险公司查看",
+        Role::Admin => "管理员",
+    }
+}
+
+/// `11月30日 14:30` in Shanghai; `—` for none.
+pub fn when(at: Option<DateTime<Utc>>) -> String {
+    at.map_or_else(
+        || "—".to_owned(),
+        |at| {
+            at.with_timezone(&chrono_tz::Asia::Shanghai)
+                .format("%m月%d日 %H:%M")
+                .to_string()
+        },
+    )
+}
+
+/// A due time with what is left of it in working days (`12月2日 23:59（还剩 2 个工作日）`).
+pub fn due(calendar: &Calendar, at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    let Some(at) = at else {
+        return "—".to_owned();
+    };
+    if at < now {
+        return format!("{}（已超时）", when(Some(at)));
+    }
+    let left = calendar
+        .working_days_between(local_date(now), local_date(at))
+        .value;
+    format!("{}（还剩 {left} 个工作日）", when(Some(at)))
+}
+
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Labelled {
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "console/login.html")]
+pub struct LoginPage {
+    pub who: Option<Who>,
+    pub login: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "console/error.html")]
+pub struct ErrorPage {
+    pub who: Option<Who>,
+    pub title: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tab {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub id: String,
+    pub number: String,
+    pub service: String,
+    pub status: &'static str,
+    pub assignee: String,
+    pub applied_at: String,
+    pub sla_due_at: String,
+    pub first_contact_due_at: String,
+    pub overdue: bool,
+    pub first_contact_overdue: bool,
+    pub start_decision_overdue: bool,
+}
+
+impl Row {
+    pub fn of(item: &QueueItem, calendar: &Calendar, now: DateTime<Utc>) -> Self {
+        Self {
+            id: item.id.to_string(),
+            number: item.number.clone(),
+            service: item.service_name.clone(),
+            status: item.status_text,
+            assignee: item.assignee.clone().unwrap_or_else(|| "未认领".to_owned()),
+            applied_at: when(item.applied_at),
+            sla_due_at: due(calendar, item.sla_due_at, now),
+            first_contact_due_at: due(calendar, item.first_contact_due_at, now),
+            overdue: item.overdue,
+            first_contact_overdue: item.first_contact_overdue,
+            start_decision_overdue: item.start_decision_overdue,
+        }
+    }
+}
+
+#[derive(Template, Debug)]
+#[template(path = "console/queue.html")]
+pub struct QueuePage {
+    pub who: Option<Who>,
+    pub tabs: Vec<Tab>,
+    pub open_total: i64,
+    pub status: String,
+    pub assigned: String,
+    pub number: String,
+    pub plan: String,
+    pub service: String,
+    pub overdue: bool,
+    pub plans: Vec<Choice>,
+    pub services: Vec<Choice>,
+    pub error: Option<String>,
+    pub rows: Vec<Row>,
+    pub total: u64,
+    pub page: u32,
+    pub pages: u32,
+    /// The filters as a query string (without `page`), for paging and the refresh.
+    pub query: String,
+    /// The filters without `status`, for the status tabs.
+    pub without_status: String,
+    pub refresh_secs: u32,
+}
+
+/// The rows alone: what the queue's periodic refresh swaps in.
+#[derive(Template, Debug)]
+#[template(path = "console/queue_rows.html")]
+pub struct QueueRows {
+    pub rows: Vec<Row>,
+    pub query: String,
+    pub page: u32,
+    pub refresh_secs: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Photo {
+    pub id: String,
+    pub state: &'static str,
+    pub state_class: &'static str,
+    pub message: Option<String>,
+    pub uploaded_at: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PhotoGroup {
+    pub label: &'static str,
+    pub photos: Vec<Photo>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionForm {
+    pub name: &'static str,
+    pub label: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub at: String,
+    pub text: String,
+    pub note: Option<String>,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "console/case.html")]
+pub struct CasePage {
+    pub who: Option<Who>,
+    pub csrf: String,
+    pub id: String,
+    pub number: String,
+    pub version: i32,
+    pub status: &'static str,
+    pub overdue: bool,
+    pub first_contact_overdue: bool,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub request: Vec<Labelled>,
+    pub policy: Vec<Labelled>,
+    pub awaiting: Option<String>,
+    /// A specialist's page (photos and actions); an insurer viewer's shows statuses and dates.
+    pub full: bool,
+    pub can_review: bool,
+    pub groups: Vec<PhotoGroup>,
+    pub missing: String,
+    pub actions: Vec<ActionForm>,
+    pub materials: Vec<Choice>,
+    pub refusals: Vec<Choice>,
+    pub end_reasons: Vec<Choice>,
+    pub retake_reasons: Vec<Choice>,
+    pub hospital_hint: String,
+    pub timeline: Vec<Event>,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "console/viewer.html")]
+pub struct ViewerPage {
+    pub who: Option<Who>,
+    pub id: String,
+    pub case_id: String,
+    pub label: &'static str,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+/// The Chinese name of an action, as its button says.
+pub fn action_label(name: &str) -> &'static str {
+    match name {
+        "claim" => "认领",
+        "contact" => "记录首次联系",
+        "request-materials" => "要求补充资料",
+        "approve" => "审核通过",
+        "reject" => "不予受理",
+        "schedule" => "安排就诊",
+        "start" => "开始服务",
+        "complete" => "服务完成",
+        "no-show" => "用户未到",
+        "terminate" => "终止服务",
+        "cancel" => "代用户取消",
+        "reassign" => "转派",
+        _ => "操作",
+    }
+}

@@ -1,0 +1,100 @@
+//! Console web sessions: a random token in an `HttpOnly`, `SameSite=Strict` cookie (`Secure` and
+//! `__Host-` prefixed in production), the session itself in the cache under the token's hash, so
+//! logout ends it at once on every instance. Each session carries its own CSRF token, checked on
+//! every state-changing request. The account is re-read on every request
+//! (`staff::access::session_staff`): a deactivated account or a changed role acts at once.
+//! These cookies authorise console pages only; the JSON API reads bearer tokens only.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::{random_token, sha256_hex};
+use crate::error::Fault;
+use crate::staff::access::{CurrentStaff, session_staff};
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct WebSession {
+    staff_id: i64,
+    csrf: String,
+}
+
+fn key(token: &str) -> String {
+    format!("csess:{}", sha256_hex(token))
+}
+
+/// The name of the session cookie: `__Host-` (Secure, no Domain, Path=/) where the site is served
+/// over HTTPS, i.e. in production.
+pub fn cookie_name(state: &AppState) -> &'static str {
+    if state.settings.is_production() {
+        "__Host-gc_console"
+    } else {
+        "gc_console"
+    }
+}
+
+/// The `Set-Cookie` value that opens a session with `token` (or, with `None`, ends it).
+pub fn cookie(state: &AppState, token: Option<&str>) -> String {
+    let name = cookie_name(state);
+    let secure = if state.settings.is_production() {
+        "; Secure"
+    } else {
+        ""
+    };
+    match token {
+        Some(token) => format!(
+            "{name}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+            state.settings.console.session_ttl_secs
+        ),
+        None => format!("{name}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"),
+    }
+}
+
+/// A signed-in console user: who, and the CSRF token their forms must send back.
+#[derive(Debug, Clone)]
+pub struct ConsoleUser {
+    pub staff: CurrentStaff,
+    pub csrf: String,
+}
+
+/// Opens a session for `staff_id`; the cookie's token.
+pub async fn open(state: &AppState, staff_id: i64) -> Result<String, Fault> {
+    let token = random_token();
+    let session = WebSession {
+        staff_id,
+        csrf: random_token(),
+    };
+    let ttl = Duration::from_secs(state.settings.console.session_ttl_secs);
+    state.cache.set_json(&key(&token), &session, ttl).await?;
+    Ok(token)
+}
+
+/// The user of a session token, if the session is open and the account active.
+pub async fn resolve(state: &AppState, token: &str) -> Result<Option<ConsoleUser>, Fault> {
+    let Some(session) = state.cache.get_json::<WebSession>(&key(token)).await? else {
+        return Ok(None);
+    };
+    let session_id = format!("web:{}", &sha256_hex(token)[..16]);
+    Ok(session_staff(state, session.staff_id, session_id)
+        .await?
+        .map(|staff| ConsoleUser {
+            staff,
+            csrf: session.csrf,
+        }))
+}
+
+/// Ends the session of `token` (on every instance: the cache is shared).
+pub async fn close(state: &AppState, token: &str) -> Result<(), Fault> {
+    state.cache.delete(&key(token)).await?;
+    Ok(())
+}
+
+/// Whether `presented` is the session's CSRF token (compared in constant time).
+pub fn csrf_ok(user: &ConsoleUser, presented: Option<&str>) -> bool {
+    let Some(presented) = presented else {
+        return false;
+    };
+    let (a, b) = (user.csrf.as_bytes(), presented.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
