@@ -111,3 +111,16 @@ wait_for_url() {
   done
   return 1
 }
+
+# The console's browser test drives Debian's Chromium through chromedriver (WebDriver). Both are
+# installed where absent (with CJK fonts, so the screenshots show Chinese); the test fails, never
+# skips, when they cannot start.
+ensure_chromium() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Chromium and chromedriver (the console's browser test)"
+    apt_install --no-install-recommends chromium chromium-driver fonts-noto-cjk
+  fi
+  chromedriver --version >/dev/null 2>&1 || die "chromedriver does not run"
+  chromium --headless=new --no-sandbox --disable-gpu --dump-dom about:blank >/dev/null 2>&1 \
+    || die "Chromium does not start headless"
+}

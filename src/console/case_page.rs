@@ -231,6 +231,7 @@ pub async fn build(
         request: Vec::new(),
         policy: Vec::new(),
         awaiting: None,
+        appointment: Vec::new(),
         full: false,
         can_review: false,
         groups: Vec::new(),
@@ -337,6 +338,35 @@ pub async fn build(
                     value: case_view.hotline.clone(),
                 },
             ];
+            if let Some(a) = &case_view.appointment {
+                let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
+                page.appointment = vec![
+                    Labelled {
+                        label: "就诊时间",
+                        value: when(a.at),
+                    },
+                    Labelled {
+                        label: "医院",
+                        value: text(&a.hospital),
+                    },
+                    Labelled {
+                        label: "科室",
+                        value: text(&a.department),
+                    },
+                    Labelled {
+                        label: "医生职称",
+                        value: text(&a.expert_title),
+                    },
+                    Labelled {
+                        label: "见面地点",
+                        value: text(&a.meeting_point),
+                    },
+                    Labelled {
+                        label: "陪诊专员",
+                        value: text(&a.escort_contact),
+                    },
+                ];
+            }
             page.awaiting = case_view.awaiting.as_ref().map(|a| {
                 let materials: Vec<&str> = a.materials.iter().map(|m| m.label).collect();
                 match (materials.is_empty(), &a.message) {

@@ -201,6 +201,7 @@ pub struct CasePage {
     pub request: Vec<Labelled>,
     pub policy: Vec<Labelled>,
     pub awaiting: Option<String>,
+    pub appointment: Vec<Labelled>,
     /// A specialist's page (photos and actions); an insurer viewer's shows statuses and dates.
     pub full: bool,
     pub can_review: bool,
