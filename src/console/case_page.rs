@@ -203,14 +203,15 @@ fn photos(documents: &[DocumentView]) -> Vec<PhotoGroup> {
         .collect()
 }
 
-/// The case page of `case` for `user`, with a notice or an error to show next to the actions.
+/// The case page of `case` for `user`, with a notice, or an error and the id of the form it
+/// belongs to (shown there).
 pub async fn build(
     state: &AppState,
     user: &ConsoleUser,
     ip: Option<std::net::IpAddr>,
     case: &Case,
     notice: Option<String>,
-    error: Option<String>,
+    error: Option<(String, String)>,
 ) -> Result<CasePage, DocumentError> {
     let staff = &user.staff;
     let (plan, service) = plan_of(state, case)?;
@@ -227,7 +228,8 @@ pub async fn build(
         overdue: false,
         first_contact_overdue: false,
         notice,
-        error,
+        error: error.as_ref().map(|(message, _)| message.clone()),
+        error_at: error.map(|(_, at)| at).unwrap_or_default(),
         request: Vec::new(),
         policy: Vec::new(),
         awaiting: None,

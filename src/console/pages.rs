@@ -198,6 +198,8 @@ pub struct CasePage {
     pub first_contact_overdue: bool,
     pub notice: Option<String>,
     pub error: Option<String>,
+    /// The id of the form the error belongs to (`action-approve`, `photo-…`), where it is shown.
+    pub error_at: String,
     pub request: Vec<Labelled>,
     pub policy: Vec<Labelled>,
     pub awaiting: Option<String>,

@@ -460,17 +460,19 @@ async fn case(
     Ok(render(StatusCode::OK, &page))
 }
 
-/// The case page again with `error` next to the actions, at the status the API would answer.
+/// The case page again with `error` shown in the form it came from (`at`: the form's id), at
+/// the status the API would answer.
 async fn refused(
     state: &AppState,
     user: &ConsoleUser,
     req: &HttpRequest,
-    id: Uuid,
+    (id, at): (Uuid, String),
     error: ApiError,
 ) -> Result<HttpResponse, ConsoleError> {
     let case = case_in_scope(state, &user.staff, id).await?;
     let ip = client_ip(req, &state.settings.server.trusted_proxies);
-    let page = case_page::build(state, user, ip, &case, None, Some(error.body().message)).await?;
+    let shown = Some((error.body().message, at));
+    let page = case_page::build(state, user, ip, &case, None, shown).await?;
     Ok(render(error.status_code(), &page))
 }
 
@@ -486,7 +488,16 @@ async fn act(
     checked(&user, &fields)?;
     let command = match forms::command(&action, &fields) {
         Ok(command) => command,
-        Err(e) => return refused(&state, &user, &req, id, e.into()).await,
+        Err(e) => {
+            return refused(
+                &state,
+                &user,
+                &req,
+                (id, format!("action-{action}")),
+                e.into(),
+            )
+            .await;
+        }
     };
     match perform(&state, &user.staff, id, command).await {
         Ok(_) => Ok(see_other(&format!("/console/cases/{id}?done={action}"))),
@@ -494,7 +505,10 @@ async fn act(
         Err(crate::cases::error::CaseError::NotFound) => {
             Err(crate::cases::error::CaseError::NotFound.into())
         }
-        Err(e) => refused(&state, &user, &req, id, e.into()).await,
+        Err(e) => {
+            let at = format!("action-{action}");
+            refused(&state, &user, &req, (id, at), e.into()).await
+        }
     }
 }
 
@@ -525,13 +539,15 @@ async fn review_document(
             e.to_string(),
         )),
     };
-    let _ = doc;
     match outcome {
         Ok(_) => Ok(see_other(&format!(
             "/console/cases/{}?done=review#photos",
             case.public_id
         ))),
-        Err(e) => refused(&state, &user, &req, case.public_id, e).await,
+        Err(e) => {
+            let at = format!("photo-{}", doc.public_id);
+            refused(&state, &user, &req, (case.public_id, at), e).await
+        }
     }
 }
 
