@@ -333,3 +333,15 @@ pub async fn insert_draft(
     case.case_number = Some(number);
     Ok(case)
 }
+
+/// A case by its number.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn find_by_number(
+    db: &impl ConnectionTrait,
+    number: &str,
+) -> Result<Option<Case>, DbErr> {
+    service_case::Entity::find()
+        .filter(service_case::Column::CaseNumber.eq(number))
+        .one(db)
+        .await
+}

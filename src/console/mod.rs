@@ -4,9 +4,13 @@
 //! `documents::read`, `documents::review`); only the session (a cookie, with a CSRF token per
 //! session) and the rendering are the console's own.
 
+pub mod admin_routes;
 pub mod case_page;
+pub mod case_routes;
 pub mod forms;
+pub mod labels;
 pub mod pages;
+pub mod queue_routes;
 pub mod routes;
 pub mod session;
 
@@ -27,6 +31,7 @@ pub async fn who(state: &AppState, user: &ConsoleUser) -> Result<Who, Fault> {
         role_text: role_text(user.staff.role),
         insurer,
         csrf: user.csrf.clone(),
+        admin: user.staff.role == crate::staff::Role::Admin,
     })
 }
 

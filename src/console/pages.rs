@@ -16,6 +16,8 @@ pub struct Who {
     pub role_text: &'static str,
     pub insurer: Option<String>,
     pub csrf: String,
+    /// Shows the administration link.
+    pub admin: bool,
 }
 
 pub fn role_text(role: Role) -> &'static str {
@@ -246,4 +248,80 @@ pub fn action_label(name: &str) -> &'static str {
         "reassign" => "转派",
         _ => "操作",
     }
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountLine {
+    pub login: String,
+    pub role: &'static str,
+    pub role_text: &'static str,
+    pub insurer: String,
+    pub active: bool,
+    pub created_at: String,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "console/admin_staff.html")]
+pub struct AdminStaffPage {
+    pub who: Option<Who>,
+    pub csrf: String,
+    pub section: &'static str,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub calendar_years: String,
+    pub calendar_next: String,
+    pub roles: Vec<Choice>,
+    pub insurers: Vec<Choice>,
+    pub accounts: Vec<AccountLine>,
+}
+
+#[derive(Debug, Clone)]
+pub struct KeyLine {
+    pub prefix: String,
+    pub insurer: String,
+    pub created_at: String,
+    pub state: String,
+    pub revocable: bool,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "console/admin_keys.html")]
+pub struct AdminKeysPage {
+    pub who: Option<Who>,
+    pub csrf: String,
+    pub section: &'static str,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    /// A key just created: shown this once.
+    pub new_key: Option<String>,
+    pub insurers: Vec<Choice>,
+    pub keys: Vec<KeyLine>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuditLine {
+    pub at: String,
+    pub staff: String,
+    pub action: String,
+    pub subject: String,
+    pub case_number: String,
+    pub ip: String,
+}
+
+#[derive(Template, Debug)]
+#[template(path = "console/admin_audit.html")]
+pub struct AdminAuditPage {
+    pub who: Option<Who>,
+    pub section: &'static str,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub staff: String,
+    pub case_number: String,
+    pub from: String,
+    pub until: String,
+    pub rows: Vec<AuditLine>,
+    pub total: u64,
+    pub page: u32,
+    pub pages: u32,
+    pub query: String,
 }

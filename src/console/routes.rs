@@ -7,24 +7,17 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
-use uuid::Uuid;
 
-use super::case_page;
-use super::forms::{self, Fields, FormError};
-use super::pages::{Choice, ErrorPage, LoginPage, QueuePage, QueueRows, Row, Tab, ViewerPage};
+use super::forms::{Fields, FormError};
+use super::pages::{ErrorPage, LoginPage};
 use super::session::{self, ConsoleUser};
-use crate::cases::actions::perform;
-use crate::cases::view::status_text;
-use crate::documents::read::{self, Reader, Rendition};
-use crate::documents::review;
+use super::{admin_routes, case_routes, queue_routes};
 use crate::error::{ApiError, Kind};
-use crate::http::{Paging, client_ip};
-use crate::staff::access::case_in_scope;
-use crate::staff::cases::{QueueParams, queue};
+use crate::http::client_ip;
 use crate::state::AppState;
 
 /// No inline script or style, nothing from elsewhere, never framed.
@@ -51,30 +44,37 @@ pub fn mount(config: &mut web::ServiceConfig) {
                 .route("/login", web::get().to(login_page))
                 .route("/login", web::post().to(login))
                 .route("/logout", web::post().to(logout))
-                .route("/", web::get().to(queue_page))
-                .route("/queue/rows", web::get().to(queue_rows))
-                .route("/cases/{id}", web::get().to(case))
-                .route("/cases/{id}/{action}", web::post().to(act))
-                .route("/documents/{id}/review", web::post().to(review_document))
-                .route("/documents/{id}/view", web::get().to(viewer))
-                .route("/documents/{id}/{rendition}", web::get().to(image)),
+                .route("/", web::get().to(queue_routes::queue_page))
+                .route("/queue/rows", web::get().to(queue_routes::queue_rows))
+                .route("/cases/{id}", web::get().to(case_routes::case))
+                .route("/cases/{id}/{action}", web::post().to(case_routes::act))
+                .route(
+                    "/documents/{id}/review",
+                    web::post().to(case_routes::review_document),
+                )
+                .route("/documents/{id}/view", web::get().to(case_routes::viewer))
+                .route(
+                    "/documents/{id}/{rendition}",
+                    web::get().to(case_routes::image),
+                )
+                .configure(admin_routes::mount),
         );
 }
 
-fn see_other(location: &str) -> HttpResponse {
+pub(super) fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location.to_owned()))
         .finish()
 }
 
-fn html(status: StatusCode, body: String) -> HttpResponse {
+pub(super) fn html(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(body)
 }
 
 /// A page, or (should a template fail) a plain 500.
-fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
+pub(super) fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
     match page.render() {
         Ok(body) => html(status, body),
         Err(e) => {
@@ -164,7 +164,7 @@ impl FromRequest for ConsoleUser {
 }
 
 /// The value of cookie `name` (the `cookies` feature of actix-web is not built).
-fn cookie(req: &HttpRequest, name: &str) -> Option<String> {
+pub(super) fn cookie(req: &HttpRequest, name: &str) -> Option<String> {
     req.headers()
         .get_all(header::COOKIE)
         .filter_map(|v| v.to_str().ok())
@@ -175,7 +175,7 @@ fn cookie(req: &HttpRequest, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-fn checked(user: &ConsoleUser, fields: &Fields) -> Result<(), ConsoleError> {
+pub(super) fn checked(user: &ConsoleUser, fields: &Fields) -> Result<(), ConsoleError> {
     if session::csrf_ok(user, fields.get("csrf")) {
         return Ok(());
     }
@@ -274,338 +274,4 @@ async fn logout(
         .insert_header((header::LOCATION, "/console/login"))
         .insert_header((header::SET_COOKIE, session::cookie(&state, None)))
         .finish())
-}
-
-/// The filters of a queue request as a query string (no `page`), and without `status`.
-fn queue_query(params: &QueueParams) -> (String, String) {
-    let mut pairs: Vec<(&str, String)> = Vec::new();
-    let mut push = |k: &'static str, v: Option<String>| {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            pairs.push((k, v));
-        }
-    };
-    push(
-        "assigned",
-        params.assigned.map(|a| format!("{a:?}").to_lowercase()),
-    );
-    push("number", params.number.clone());
-    push("plan", params.plan.clone());
-    push("service", params.service.clone());
-    push(
-        "overdue",
-        params.overdue.filter(|o| *o).map(|_| "true".to_owned()),
-    );
-    let encode = |pairs: &[(&str, String)]| {
-        url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
-            .finish()
-    };
-    let without_status = encode(&pairs);
-    if let Some(status) = params.status {
-        pairs.insert(0, ("status", status.as_str().to_owned()));
-    }
-    (encode(&pairs), without_status)
-}
-
-/// Reads the queue's query leniently: an empty form field is "any".
-fn queue_params(req: &HttpRequest) -> Result<QueueParams, ConsoleError> {
-    let fields = Fields::parse(req.query_string().as_bytes());
-    let bad = || {
-        ApiError::new(
-            Kind::BadRequest,
-            crate::error::codes::INVALID_QUERY,
-            "筛选条件无效",
-        )
-    };
-    Ok(QueueParams {
-        status: match fields.get("status") {
-            Some(s) => Some(s.parse().map_err(|_| bad())?),
-            None => None,
-        },
-        assigned: match fields.get("assigned") {
-            Some("me") => Some(crate::cases::queue::Assigned::Me),
-            Some("none") => Some(crate::cases::queue::Assigned::None),
-            Some(_) => return Err(bad().into()),
-            None => None,
-        },
-        number: fields.get("number").map(str::to_owned),
-        service: fields.get("service").map(str::to_owned),
-        plan: fields.get("plan").map(str::to_owned),
-        overdue: fields.get("overdue").map(|v| v == "true"),
-        page: fields.get("page").and_then(|p| p.parse().ok()),
-        per_page: Some(50),
-    })
-}
-
-async fn queue_page(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: ConsoleUser,
-) -> Result<HttpResponse, ConsoleError> {
-    let params = queue_params(&req)?;
-    let paging = Paging::parse(params.page, params.per_page)?;
-    let (query, without_status) = queue_query(&params);
-    let staff = &user.staff;
-    let now = state.clocks.business.now();
-    let calendar = state.calendar.get();
-    let (rows, total, error) = match params.filter(&state, staff) {
-        Ok(filter) => {
-            let found = queue(&state, staff, filter, paging.page, paging.per_page).await?;
-            let rows = found
-                .items
-                .iter()
-                .map(|i| Row::of(i, &calendar, now))
-                .collect();
-            (rows, found.total, None)
-        }
-        // A number that is not one, a plan that does not exist: said next to the filters.
-        Err(e) => (Vec::new(), 0, Some(ApiError::from(e).body().message)),
-    };
-    let counts = crate::cases::queue::counts(&state.db, staff.account.insurer_id).await?;
-    let plans: Vec<Choice> = state
-        .plans
-        .iter()
-        .map(|p| Choice {
-            value: p.code.clone(),
-            label: p.name.clone(),
-        })
-        .collect();
-    let mut services: Vec<Choice> = state
-        .plans
-        .iter()
-        .flat_map(|p| p.services.iter())
-        .map(|s| Choice {
-            value: s.id.clone(),
-            label: s.name.clone(),
-        })
-        .collect();
-    services.sort_by(|a, b| a.value.cmp(&b.value));
-    services.dedup_by(|a, b| a.value == b.value);
-    let page = QueuePage {
-        who: Some(super::who(&state, &user).await?),
-        open_total: counts.iter().map(|(_, n)| n).sum(),
-        tabs: counts
-            .iter()
-            .map(|(status, count)| Tab {
-                code: status.as_str(),
-                label: status_text(*status),
-                count: *count,
-            })
-            .collect(),
-        status: params
-            .status
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default(),
-        assigned: params
-            .assigned
-            .map(|a| format!("{a:?}").to_lowercase())
-            .unwrap_or_default(),
-        number: params.number.clone().unwrap_or_default(),
-        plan: params.plan.clone().unwrap_or_default(),
-        service: params.service.clone().unwrap_or_default(),
-        overdue: params.overdue.unwrap_or(false),
-        plans,
-        services,
-        error,
-        rows,
-        total,
-        page: paging.page,
-        pages: u32::try_from(total.div_ceil(u64::from(paging.per_page)).max(1)).unwrap_or(1),
-        query,
-        without_status,
-        refresh_secs: state.settings.console.queue_refresh_secs,
-    };
-    Ok(render(StatusCode::OK, &page))
-}
-
-/// The queue's rows alone, for the periodic refresh.
-async fn queue_rows(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: ConsoleUser,
-) -> Result<HttpResponse, ConsoleError> {
-    let params = queue_params(&req)?;
-    let paging = Paging::parse(params.page, params.per_page)?;
-    let (query, _) = queue_query(&params);
-    let filter = params.filter(&state, &user.staff)?;
-    let found = queue(&state, &user.staff, filter, paging.page, paging.per_page).await?;
-    let now = state.clocks.business.now();
-    let calendar = state.calendar.get();
-    let rows = QueueRows {
-        rows: found
-            .items
-            .iter()
-            .map(|i| Row::of(i, &calendar, now))
-            .collect(),
-        query,
-        page: paging.page,
-        refresh_secs: state.settings.console.queue_refresh_secs,
-    };
-    Ok(render(StatusCode::OK, &rows))
-}
-
-async fn case(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: ConsoleUser,
-    path: web::Path<Uuid>,
-) -> Result<HttpResponse, ConsoleError> {
-    let case = case_in_scope(&state, &user.staff, *path).await?;
-    let fields = Fields::parse(req.query_string().as_bytes());
-    let notice = fields
-        .get("done")
-        .map(|action| format!("已完成：{}", super::pages::action_label(action)));
-    let ip = client_ip(&req, &state.settings.server.trusted_proxies);
-    let page = case_page::build(&state, &user, ip, &case, notice, None).await?;
-    Ok(render(StatusCode::OK, &page))
-}
-
-/// The case page again with `error` shown in the form it came from (`at`: the form's id), at
-/// the status the API would answer.
-async fn refused(
-    state: &AppState,
-    user: &ConsoleUser,
-    req: &HttpRequest,
-    (id, at): (Uuid, String),
-    error: ApiError,
-) -> Result<HttpResponse, ConsoleError> {
-    let case = case_in_scope(state, &user.staff, id).await?;
-    let ip = client_ip(req, &state.settings.server.trusted_proxies);
-    let shown = Some((error.body().message, at));
-    let page = case_page::build(state, user, ip, &case, None, shown).await?;
-    Ok(render(error.status_code(), &page))
-}
-
-async fn act(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: ConsoleUser,
-    path: web::Path<(Uuid, String)>,
-    body: web::Bytes,
-) -> Result<HttpResponse, ConsoleError> {
-    let (id, action) = path.into_inner();
-    let fields = Fields::parse(&body);
-    checked(&user, &fields)?;
-    let command = match forms::command(&action, &fields) {
-        Ok(command) => command,
-        Err(e) => {
-            return refused(
-                &state,
-                &user,
-                &req,
-                (id, format!("action-{action}")),
-                e.into(),
-            )
-            .await;
-        }
-    };
-    match perform(&state, &user.staff, id, command).await {
-        Ok(_) => Ok(see_other(&format!("/console/cases/{id}?done={action}"))),
-        // Not in scope: as absent as on the API.
-        Err(crate::cases::error::CaseError::NotFound) => {
-            Err(crate::cases::error::CaseError::NotFound.into())
-        }
-        Err(e) => {
-            let at = format!("action-{action}");
-            refused(&state, &user, &req, (id, at), e.into()).await
-        }
-    }
-}
-
-async fn review_document(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: ConsoleUser,
-    path: web::Path<Uuid>,
-    body: web::Bytes,
-) -> Result<HttpResponse, ConsoleError> {
-    let fields = Fields::parse(&body);
-    checked(&user, &fields)?;
-    let ip = client_ip(&req, &state.settings.server.trusted_proxies);
-    let reader = Reader::Staff {
-        staff: &user.staff,
-        ip,
-    };
-    let (doc, case) = read::readable_document(&state, reader, *path, "document_viewed").await?;
-    let outcome = match forms::review(&fields) {
-        Ok((decision, reason, note)) => {
-            review::review(&state, &user.staff, ip, *path, decision, reason, note)
-                .await
-                .map_err(ApiError::from)
-        }
-        Err(e) => Err(ApiError::new(
-            Kind::Unprocessable,
-            "invalid_form",
-            e.to_string(),
-        )),
-    };
-    match outcome {
-        Ok(_) => Ok(see_other(&format!(
-            "/console/cases/{}?done=review#photos",
-            case.public_id
-        ))),
-        Err(e) => {
-            let at = format!("photo-{}", doc.public_id);
-            refused(&state, &user, &req, (case.public_id, at), e).await
-        }
-    }
-}
-
-async fn viewer(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: ConsoleUser,
-    path: web::Path<Uuid>,
-) -> Result<HttpResponse, ConsoleError> {
-    let ip = client_ip(&req, &state.settings.server.trusted_proxies);
-    let reader = Reader::Staff {
-        staff: &user.staff,
-        ip,
-    };
-    let (doc, case) = read::readable_document(&state, reader, *path, "document_viewed").await?;
-    let list = read::list(&state, reader, case.public_id).await?;
-    let ids: Vec<Uuid> = list.items.iter().map(|d| d.id).collect();
-    let at = ids.iter().position(|id| *id == doc.public_id).unwrap_or(0);
-    let label = crate::documents::store::parse_category(&doc.category)
-        .map_or("其他资料", |m| m.label());
-    let page = ViewerPage {
-        who: Some(super::who(&state, &user).await?),
-        id: doc.public_id.to_string(),
-        case_id: case.public_id.to_string(),
-        label,
-        previous: at
-            .checked_sub(1)
-            .and_then(|i| ids.get(i))
-            .map(Uuid::to_string),
-        next: ids.get(at + 1).map(Uuid::to_string),
-    };
-    Ok(render(StatusCode::OK, &page))
-}
-
-/// The image or thumbnail, through the audited read of the documents area.
-async fn image(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: ConsoleUser,
-    path: web::Path<(Uuid, String)>,
-) -> Result<HttpResponse, ConsoleError> {
-    let (id, rendition) = path.into_inner();
-    let rendition = match rendition.as_str() {
-        "image" => Rendition::Image,
-        "thumbnail" => Rendition::Thumbnail,
-        _ => return Err(ApiError::not_found().into()),
-    };
-    let reader = Reader::Staff {
-        staff: &user.staff,
-        ip: client_ip(&req, &state.settings.server.trusted_proxies),
-    };
-    let opened = read::open(&state, reader, id, rendition).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(opened.media_type)
-        .insert_header((
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        ))
-        .no_chunking(opened.object.length)
-        .streaming(opened.object.chunks))
 }

@@ -2,6 +2,7 @@
 //! re-encoded by one pipeline, stored privately under generated keys, read only by their owner
 //! and the specialists in scope (every staff read audited), reviewed one by one.
 
+pub mod audit;
 pub mod error;
 pub mod materials;
 pub mod pipeline;

@@ -240,3 +240,42 @@ pub async fn record_review(
     txn.commit().await?;
     Ok(true)
 }
+
+/// Which staff reads of medical records to list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AuditFilter {
+    pub staff_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// A page of the audit log, newest first, and how many entries match.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn audit_page(
+    db: &sea_orm::DatabaseConnection,
+    filter: AuditFilter,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<audit_log::Model>, u64), DbErr> {
+    use sea_orm::PaginatorTrait;
+    let mut select = audit_log::Entity::find();
+    if let Some(staff_id) = filter.staff_id {
+        select = select.filter(audit_log::Column::StaffId.eq(staff_id));
+    }
+    if let Some(case_id) = filter.case_id {
+        select = select.filter(audit_log::Column::CaseId.eq(case_id));
+    }
+    if let Some(from) = filter.from {
+        select = select.filter(audit_log::Column::At.gte(from));
+    }
+    if let Some(until) = filter.until {
+        select = select.filter(audit_log::Column::At.lt(until));
+    }
+    let paginator = select
+        .order_by_desc(audit_log::Column::At)
+        .order_by_desc(audit_log::Column::Id)
+        .paginate(db, u64::from(per_page));
+    let total = paginator.num_items().await?;
+    Ok((paginator.fetch_page(u64::from(page - 1)).await?, total))
+}

@@ -101,3 +101,76 @@ pub async fn authenticate(state: &AppState, key: Option<String>) -> Result<Partn
         key_prefix: found.prefix,
     })
 }
+
+/// A partner key as the administration page lists it (never the key itself).
+#[derive(Debug, Clone)]
+pub struct KeyRow {
+    pub prefix: String,
+    pub insurer: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Every partner key, for an administrator.
+pub async fn keys_for_admin(
+    state: &AppState,
+    admin: &crate::staff::CurrentStaff,
+) -> Result<Vec<KeyRow>, crate::staff::admin::AdminError> {
+    crate::staff::admin::may_administer(admin)?;
+    let insurers = crate::staff::store::insurers(&state.db).await?;
+    let keys = list_keys(&state.db, None)
+        .await
+        .map_err(crate::error::Fault::from)?;
+    Ok(keys
+        .into_iter()
+        .map(|k| KeyRow {
+            insurer: insurers
+                .iter()
+                .find(|(id, _)| *id == k.insurer_id)
+                .map(|(_, code)| code.clone())
+                .unwrap_or_default(),
+            prefix: k.prefix,
+            created_at: k.created_at,
+            revoked_at: k.revoked_at,
+        })
+        .collect())
+}
+
+/// A new key for the insurer `insurer_code`, for an administrator: the key is shown once.
+pub async fn create_for_admin(
+    state: &AppState,
+    admin: &crate::staff::CurrentStaff,
+    insurer_code: &str,
+) -> Result<NewKey, crate::staff::admin::AdminError> {
+    use crate::staff::admin::AdminError;
+    crate::staff::admin::may_administer(admin)?;
+    let insurer_id = crate::staff::store::insurers(&state.db)
+        .await?
+        .into_iter()
+        .find(|(_, code)| code == insurer_code)
+        .map(|(id, _)| id)
+        .ok_or(AdminError::UnknownInsurer)?;
+    let key = create_key(&state.db, insurer_id, state.clocks.business.now())
+        .await
+        .map_err(crate::error::Fault::from)?;
+    tracing::info!(prefix = %key.prefix, by = admin.id(), "partner key created");
+    Ok(key)
+}
+
+/// Revokes the key with `prefix`, for an administrator.
+pub async fn revoke_for_admin(
+    state: &AppState,
+    admin: &crate::staff::CurrentStaff,
+    prefix: &str,
+) -> Result<(), crate::staff::admin::AdminError> {
+    use crate::staff::admin::AdminError;
+    crate::staff::admin::may_administer(admin)?;
+    let found = revoke_key(&state.db, prefix, state.clocks.business.now())
+        .await
+        .map_err(crate::error::Fault::from)?;
+    if !found {
+        return Err(AdminError::UnknownKey);
+    }
+    tracing::info!(prefix, by = admin.id(), "partner key revoked");
+    Ok(())
+}

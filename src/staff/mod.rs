@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod admin;
 pub mod auth;
 pub mod bodies;
 pub mod cases;

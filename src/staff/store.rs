@@ -41,3 +41,60 @@ pub async fn find_account(
 ) -> Result<Option<staff::Model>, DbErr> {
     staff::Entity::find_by_id(id).one(db).await
 }
+
+/// Every staff account, by login.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn all_accounts(db: &impl ConnectionTrait) -> Result<Vec<staff::Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    staff::Entity::find()
+        .order_by_asc(staff::Column::Login)
+        .all(db)
+        .await
+}
+
+/// What an administrator changes on an account (None: unchanged).
+#[derive(Debug, Clone, Default)]
+pub struct AccountChange {
+    pub active: Option<bool>,
+    pub password_hash: Option<String>,
+    pub role: Option<&'static str>,
+    pub insurer_id: Option<Option<i64>>,
+}
+
+/// Applies `change` to the account `id`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn change_account(
+    db: &impl ConnectionTrait,
+    id: i64,
+    change: AccountChange,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbErr> {
+    use sea_orm::ActiveValue::{NotSet, Set};
+    let model = staff::ActiveModel {
+        active: change.active.map_or(NotSet, Set),
+        password_hash: change.password_hash.map_or(NotSet, Set),
+        role: change.role.map_or(NotSet, |r| Set(r.to_owned())),
+        insurer_id: change.insurer_id.map_or(NotSet, Set),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    staff::Entity::update_many()
+        .set(model)
+        .filter(staff::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Every insurer: (row id, code).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn insurers(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>, DbErr> {
+    use sea_orm::QueryOrder;
+    Ok(insurer::Entity::find()
+        .order_by_asc(insurer::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.code))
+        .collect())
+}

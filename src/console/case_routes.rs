@@ -1,0 +1,182 @@
+//! The console's case page, its actions and its photos.
+
+use actix_web::ResponseError;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use uuid::Uuid;
+
+use super::case_page;
+use super::forms::{self, Fields};
+use super::pages::ViewerPage;
+use super::routes::{ConsoleError, checked, render, see_other};
+use super::session::ConsoleUser;
+use crate::cases::actions::perform;
+use crate::documents::read::{self, Reader, Rendition};
+use crate::documents::review;
+use crate::error::ApiError;
+use crate::http::client_ip;
+use crate::staff::access::case_in_scope;
+use crate::state::AppState;
+
+pub async fn case(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ConsoleUser,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ConsoleError> {
+    let case = case_in_scope(&state, &user.staff, *path).await?;
+    let fields = Fields::parse(req.query_string().as_bytes());
+    let notice = fields
+        .get("done")
+        .map(|action| format!("已完成：{}", super::pages::action_label(action)));
+    let ip = client_ip(&req, &state.settings.server.trusted_proxies);
+    let page = case_page::build(&state, &user, ip, &case, notice, None).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// The case page again with `error` shown in the form it came from (`at`: the form's id), at
+/// the status the API would answer.
+async fn refused(
+    state: &AppState,
+    user: &ConsoleUser,
+    req: &HttpRequest,
+    (id, at): (Uuid, String),
+    error: ApiError,
+) -> Result<HttpResponse, ConsoleError> {
+    let case = case_in_scope(state, &user.staff, id).await?;
+    let ip = client_ip(req, &state.settings.server.trusted_proxies);
+    let shown = Some((error.body().message, at));
+    let page = case_page::build(state, user, ip, &case, None, shown).await?;
+    Ok(render(error.status_code(), &page))
+}
+
+pub async fn act(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ConsoleUser,
+    path: web::Path<(Uuid, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ConsoleError> {
+    let (id, action) = path.into_inner();
+    let fields = Fields::parse(&body);
+    checked(&user, &fields)?;
+    let command = match forms::command(&action, &fields) {
+        Ok(command) => command,
+        Err(e) => {
+            return refused(
+                &state,
+                &user,
+                &req,
+                (id, format!("action-{action}")),
+                e.into(),
+            )
+            .await;
+        }
+    };
+    match perform(&state, &user.staff, id, command).await {
+        Ok(_) => Ok(see_other(&format!("/console/cases/{id}?done={action}"))),
+        // Not in scope: as absent as on the API.
+        Err(crate::cases::error::CaseError::NotFound) => {
+            Err(crate::cases::error::CaseError::NotFound.into())
+        }
+        Err(e) => {
+            let at = format!("action-{action}");
+            refused(&state, &user, &req, (id, at), e.into()).await
+        }
+    }
+}
+
+pub async fn review_document(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ConsoleUser,
+    path: web::Path<Uuid>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ConsoleError> {
+    let fields = Fields::parse(&body);
+    checked(&user, &fields)?;
+    let ip = client_ip(&req, &state.settings.server.trusted_proxies);
+    let reader = Reader::Staff {
+        staff: &user.staff,
+        ip,
+    };
+    let (doc, case) = read::readable_document(&state, reader, *path, "document_viewed").await?;
+    let outcome = match forms::review(&fields) {
+        Ok((decision, reason, note)) => {
+            review::review(&state, &user.staff, ip, *path, decision, reason, note)
+                .await
+                .map_err(ApiError::from)
+        }
+        Err(e) => Err(e.into()),
+    };
+    match outcome {
+        Ok(_) => Ok(see_other(&format!(
+            "/console/cases/{}?done=review#photos",
+            case.public_id
+        ))),
+        Err(e) => {
+            let at = format!("photo-{}", doc.public_id);
+            refused(&state, &user, &req, (case.public_id, at), e).await
+        }
+    }
+}
+
+pub async fn viewer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ConsoleUser,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ConsoleError> {
+    let ip = client_ip(&req, &state.settings.server.trusted_proxies);
+    let reader = Reader::Staff {
+        staff: &user.staff,
+        ip,
+    };
+    let (doc, case) = read::readable_document(&state, reader, *path, "document_viewed").await?;
+    let list = read::list(&state, reader, case.public_id).await?;
+    let ids: Vec<Uuid> = list.items.iter().map(|d| d.id).collect();
+    let at = ids.iter().position(|id| *id == doc.public_id).unwrap_or(0);
+    let label = crate::documents::store::parse_category(&doc.category)
+        .map_or("其他资料", |m| m.label());
+    let page = ViewerPage {
+        who: Some(super::who(&state, &user).await?),
+        id: doc.public_id.to_string(),
+        case_id: case.public_id.to_string(),
+        label,
+        previous: at
+            .checked_sub(1)
+            .and_then(|i| ids.get(i))
+            .map(Uuid::to_string),
+        next: ids.get(at + 1).map(Uuid::to_string),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// The image or thumbnail, through the audited read of the documents area.
+pub async fn image(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    user: ConsoleUser,
+    path: web::Path<(Uuid, String)>,
+) -> Result<HttpResponse, ConsoleError> {
+    let (id, rendition) = path.into_inner();
+    let rendition = match rendition.as_str() {
+        "image" => Rendition::Image,
+        "thumbnail" => Rendition::Thumbnail,
+        _ => return Err(ApiError::not_found().into()),
+    };
+    let reader = Reader::Staff {
+        staff: &user.staff,
+        ip: client_ip(&req, &state.settings.server.trusted_proxies),
+    };
+    let opened = read::open(&state, reader, id, rendition).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(opened.media_type)
+        .insert_header((
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        ))
+        .no_chunking(opened.object.length)
+        .streaming(opened.object.chunks))
+}

@@ -1,0 +1,76 @@
+//! The Chinese words of the console for the domain's closed sets: refusal grounds, end reasons,
+//! retake reasons, timeline events and actors.
+
+use crate::cases::actions::Refusal;
+use crate::documents::view::Retake;
+use crate::plans::{EndReason, NotCountedReason, UsedReason};
+
+pub fn refusal_label(refusal: Refusal) -> &'static str {
+    match refusal {
+        Refusal::NotACoveredIllness => "不属于保障的重大疾病",
+        Refusal::DiagnosisNotSupported => "资料不能证明疑似或确诊",
+        Refusal::PreExistingCondition => "既往症",
+        Refusal::NotFirstDiagnosis => "非初次罹患",
+        Refusal::PolicyNotEligible => "保单不符合服务条件",
+        Refusal::OutsideCoverage => "不在服务覆盖范围内",
+    }
+}
+
+pub fn end_label(reason: EndReason) -> &'static str {
+    match reason {
+        EndReason::Used(UsedReason::NoShow) => "用户未到",
+        EndReason::Used(UsedReason::LateCancellation) => "逾期取消",
+        EndReason::Used(UsedReason::Cancelled) => "用户取消",
+        EndReason::Used(UsedReason::LateArrival) => "用户迟到",
+        EndReason::Used(UsedReason::NoIndication) => "无手术或住院指征",
+        EndReason::Used(UsedReason::InfectiousDiseaseRefusal) => "传染病拒收",
+        EndReason::Used(UsedReason::CustomerReasons) => "客户自身原因",
+        EndReason::Used(UsedReason::Discharged) => "已出院",
+        EndReason::NotCounted(NotCountedReason::ProviderFailedCustomerDeclined) => {
+            "未能安排且客户不接受替代方案"
+        }
+        EndReason::NotCounted(NotCountedReason::ExpertUnavailable) => "专家无法安排",
+        EndReason::NotCounted(NotCountedReason::MaterialsMissing) => "资料不全",
+    }
+}
+
+pub fn retake_label(retake: Retake) -> &'static str {
+    match retake {
+        Retake::Blurry => "模糊",
+        Retake::Incomplete => "拍摄不完整",
+        Retake::Glare => "反光或过暗",
+        Retake::WrongCategory => "类别不符",
+        Retake::WrongPerson => "非被保险人本人",
+        Retake::NotMedical => "非医疗资料",
+        Retake::Other => "其他（请填写说明）",
+    }
+}
+
+pub fn event_label(action: &str) -> &'static str {
+    match action {
+        "created" => "创建申请",
+        "submitted" => "提交申请",
+        "claimed" => "认领",
+        "contacted" => "首次联系",
+        "materials_requested" => "要求补充资料",
+        "approved" => "审核通过",
+        "rejected" => "不予受理",
+        "scheduled" => "已安排就诊",
+        "started" => "开始服务",
+        "completed" => "服务完成",
+        "no_show" => "用户未到",
+        "terminated" => "终止服务",
+        "cancelled" => "取消",
+        "reassigned" => "转派",
+        "expired" => "申请过期",
+        _ => "处理",
+    }
+}
+
+pub fn actor_label(actor: &str) -> &'static str {
+    match actor {
+        "user" => "用户",
+        "staff" => "专员",
+        _ => "系统",
+    }
+}
