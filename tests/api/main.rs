@@ -21,6 +21,7 @@ mod cases;
 mod catalog;
 mod consents;
 mod console;
+mod console_actions;
 mod console_admin;
 mod console_browser;
 mod console_pages;

@@ -1,0 +1,240 @@
+//! Every action form of the console, one case each, through the one action path: each reaches
+//! the state the lifecycle and the plan say, exactly as the JSON staff API would, and a form the
+//! role may not send is refused. Plan 5's tele-doctor (no quota, no materials) carries the cases.
+
+use serde_json::{Value, json};
+
+use crate::case_support::*;
+use crate::helpers::{Backend, TestApp};
+use crate::on_both_backends;
+use crate::registry::PLAN5;
+
+const MONDAY: &str = "2026-11-23T10:00:00+08:00";
+const FORM: &str = "application/x-www-form-urlencoded";
+
+async fn sign_in(app: &TestApp, login: &str) -> String {
+    let response = app
+        .client
+        .post(app.url("/console/login"))
+        .header("content-type", FORM)
+        .body(
+            url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs([("login", login), ("password", PASSWORD)])
+                .finish(),
+        )
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 303);
+    response.headers()["set-cookie"]
+        .to_str()
+        .expect("text")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_owned()
+}
+
+fn field(html: &str, name: &str) -> String {
+    html.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Posts the form of `action` on case `id` as the case page offers it (its CSRF token and the
+/// version it shows), with `extra` fields; the status of the answer.
+async fn act(app: &TestApp, cookie: &str, id: &str, action: &str, extra: &[(&str, &str)]) -> u16 {
+    let page = app
+        .client
+        .get(app.url(&format!("/console/cases/{id}")))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("HTML");
+    // A page that offers no form for this role still carries the session's CSRF token (the
+    // logout form); the version is then forged (the role is refused before it is compared).
+    let version = match field(&page, "version") {
+        v if v.is_empty() => "1".to_owned(),
+        v => v,
+    };
+    let mut pairs = vec![
+        ("csrf".to_owned(), field(&page, "csrf")),
+        ("version".to_owned(), version),
+    ];
+    pairs.extend(
+        extra
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    app.client
+        .post(app.url(&format!("/console/cases/{id}/{action}")))
+        .header("cookie", cookie)
+        .header("content-type", FORM)
+        .body(
+            url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(pairs)
+                .finish(),
+        )
+        .send()
+        .await
+        .expect("sent")
+        .status()
+        .as_u16()
+}
+
+const SCHEDULE: &[(&str, &str)] = &[
+    ("at", "2026-11-30T09:30"),
+    ("hospital", "北京协和医院"),
+    ("department", "全科"),
+    ("meeting_point", "门诊大厅"),
+];
+
+async fn every_action_form_takes_the_case_where_the_rules_say(backend: Backend) {
+    let app = app_at(backend, MONDAY).await;
+    let (user, policy) = insured(&app, "acts", PLAN5, "2026-01-05", "11010519800101008").await;
+    staff(&app, "acts-supervisor", "supervisor", None).await;
+    staff(&app, "acts-colleague", "specialist", None).await;
+    staff(&app, "acts-specialist", "specialist", None).await;
+    let supervisor = sign_in(&app, "acts-supervisor").await;
+    let specialist = sign_in(&app, "acts-specialist").await;
+    let new_case = || async {
+        let case = created(
+            &app,
+            &user,
+            &json!({"policy_id": policy, "service": "tele_doctor"}),
+        )
+        .await;
+        let id = id(&case);
+        ok(
+            &app,
+            &format!("/api/v1/cases/{id}/submit"),
+            &user,
+            &json!({}),
+        )
+        .await;
+        id
+    };
+    let status = |id: String| {
+        let app = &app;
+        let user = &user;
+        async move {
+            let case: Value = get(app, &format!("/api/v1/cases/{id}"), Some(user))
+                .await
+                .json()
+                .await
+                .expect("JSON");
+            case["status"].as_str().expect("status").to_owned()
+        }
+    };
+
+    // (the steps before, the action and its fields, the status after)
+    type Step<'a> = (&'a str, &'a [(&'a str, &'a str)]);
+    let table: Vec<(Vec<Step>, Step, &str)> = vec![
+        (vec![], ("claim", &[]), "in_review"),
+        (vec![("claim", &[])], ("contact", &[]), "in_review"),
+        (
+            vec![("claim", &[])],
+            (
+                "request-materials",
+                &[("categories", "ct"), ("message", "请补充CT报告")],
+            ),
+            "needs_materials",
+        ),
+        (
+            vec![("claim", &[])],
+            ("reject", &[("reason", "policy_not_eligible")]),
+            "rejected",
+        ),
+        (vec![("claim", &[])], ("approve", &[]), "approved"),
+        (
+            vec![("claim", &[]), ("approve", &[])],
+            ("schedule", SCHEDULE),
+            "scheduled",
+        ),
+        (
+            vec![("claim", &[]), ("approve", &[])],
+            ("start", &[]),
+            "in_progress",
+        ),
+        (
+            vec![("claim", &[]), ("approve", &[]), ("schedule", SCHEDULE)],
+            ("complete", &[]),
+            "completed",
+        ),
+        (
+            vec![("claim", &[]), ("approve", &[]), ("schedule", SCHEDULE)],
+            ("no-show", &[]),
+            "no_show",
+        ),
+        (
+            vec![("claim", &[]), ("approve", &[])],
+            ("terminate", &[("reason", "expert_unavailable")]),
+            "terminated",
+        ),
+        (
+            vec![("claim", &[]), ("approve", &[])],
+            ("cancel", &[("note", "用户来电取消")]),
+            "cancelled",
+        ),
+        (
+            vec![("claim", &[])],
+            ("reassign", &[("assignee", "acts-colleague")]),
+            "in_review",
+        ),
+    ];
+    for (before, (action, fields), expected) in table {
+        let id = new_case().await;
+        for (step, step_fields) in before {
+            assert_eq!(
+                act(&app, &supervisor, &id, step, step_fields).await,
+                303,
+                "{step} before {action}"
+            );
+        }
+        assert_eq!(
+            act(&app, &supervisor, &id, action, fields).await,
+            303,
+            "{action}"
+        );
+        assert_eq!(status(id.clone()).await, expected, "after {action}");
+        if action == "reassign" {
+            // The colleague now holds it: a specialist who does not may not act on it.
+            assert_eq!(act(&app, &specialist, &id, "approve", &[]).await, 403);
+        }
+    }
+
+    // A specialist may not reassign, nor act on a case a colleague holds; a reason the plan
+    // does not use is refused in Chinese and changes nothing.
+    let id = new_case().await;
+    assert_eq!(act(&app, &specialist, &id, "claim", &[]).await, 303);
+    assert_eq!(
+        act(
+            &app,
+            &specialist,
+            &id,
+            "reassign",
+            &[("assignee", "acts-colleague")]
+        )
+        .await,
+        403
+    );
+    assert_eq!(
+        act(
+            &app,
+            &specialist,
+            &id,
+            "reject",
+            &[("reason", "no-such-reason")]
+        )
+        .await,
+        422
+    );
+    assert_eq!(status(id).await, "in_review");
+}
+
+on_both_backends!(every_action_form_takes_the_case_where_the_rules_say);
