@@ -63,6 +63,8 @@ pub struct Model {
     /// `GC2611-00042`: what people say on the phone (never an authorisation).
     #[sea_orm(unique)]
     pub case_number: Option<String>,
+    /// The doctor booked, where the plan lets an expert be named.
+    pub appointment_doctor: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

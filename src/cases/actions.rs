@@ -56,6 +56,8 @@ pub struct Appointment {
     pub department: String,
     /// 主任医师, 副主任医师 …
     pub expert_title: Option<String>,
+    /// The doctor's name, where the plan lets the insured name an expert.
+    pub doctor: Option<String>,
     /// Where the escort meets the insured.
     pub meeting_point: String,
     /// The escort's name and phone.

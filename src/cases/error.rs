@@ -47,6 +47,11 @@ pub enum CaseError {
     DepartmentRequired,
     #[error("请填写见面地点")]
     MeetingPointRequired,
+    #[error("该服务不指定医生，请只填写医生职称")]
+    DoctorNotNameable,
+    /// A title, a doctor's name or an escort's contact longer than the field takes.
+    #[error("医生职称、医生姓名或陪诊专员信息过长")]
+    AppointmentFieldTooLong,
     #[error("{}", if *.foreign { "该专员无权处理此保险公司的申请" } else { "未找到可接手的专员账号" })]
     UnknownAssignee { foreign: bool },
     #[error(transparent)]
@@ -101,6 +106,8 @@ impl AreaError for CaseError {
             | Self::HospitalRequired
             | Self::DepartmentRequired
             | Self::MeetingPointRequired
+            | Self::DoctorNotNameable
+            | Self::AppointmentFieldTooLong
             | Self::UnknownAssignee { .. } => Kind::Unprocessable,
             Self::Access(e) => e.kind(),
             Self::Idempotency(e) => e.kind(),

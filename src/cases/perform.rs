@@ -24,12 +24,17 @@ fn required(value: &str, max: usize, missing: CaseError) -> Result<String, CaseE
     Ok(value.to_owned())
 }
 
-fn optional(value: Option<String>) -> Option<String> {
-    value
+/// An optional text of at most `max` characters (what its column holds).
+fn optional(value: Option<String>, max: usize) -> Result<Option<String>, CaseError> {
+    let value = value
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(str::to_owned)
+        .map(str::to_owned);
+    match value {
+        Some(text) if text.chars().count() > max => Err(CaseError::AppointmentFieldTooLong),
+        other => Ok(other),
+    }
 }
 
 /// Checks what can be checked without the case: bad input is refused before anything is read.
@@ -56,13 +61,14 @@ fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
                 at: appointment.at,
                 hospital: required(&appointment.hospital, 128, CaseError::HospitalRequired)?,
                 department: required(&appointment.department, 64, CaseError::DepartmentRequired)?,
-                expert_title: optional(appointment.expert_title),
+                expert_title: optional(appointment.expert_title, 64)?,
+                doctor: optional(appointment.doctor, 32)?,
                 meeting_point: required(
                     &appointment.meeting_point,
                     256,
                     CaseError::MeetingPointRequired,
                 )?,
-                escort_contact: optional(appointment.escort_contact),
+                escort_contact: optional(appointment.escort_contact, 64)?,
             })
         }
         other => other,
@@ -101,6 +107,14 @@ pub async fn perform(
         && !reason.applies(&plan)
     {
         return Err(CaseError::ReasonNotInPlan);
+    }
+    // A doctor is named only where the plan lets the insured name an expert (seed 002 一、2);
+    // elsewhere the provider books by title.
+    if let Action::Schedule(appointment) = &action
+        && appointment.doctor.is_some()
+        && !service.nameable.expert
+    {
+        return Err(CaseError::DoctorNotNameable);
     }
     may_change(staff, &case, action.need())?;
     if command.version != case.version {
@@ -225,6 +239,7 @@ fn decide(
             c.appointment_hospital = Set(Some(appointment.hospital));
             c.appointment_department = Set(Some(appointment.department));
             c.appointment_expert_title = Set(appointment.expert_title);
+            c.appointment_doctor = Set(appointment.doctor);
             c.meeting_point = Set(Some(appointment.meeting_point));
             c.escort_contact = Set(appointment.escort_contact);
             transition

@@ -62,6 +62,8 @@ pub struct Appointment {
     pub expert_title: Option<String>,
     pub meeting_point: Option<String>,
     pub escort_contact: Option<String>,
+    /// The doctor booked, where the plan lets an expert be named.
+    pub doctor: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -236,6 +238,7 @@ pub fn detail(
                 expert_title: case.appointment_expert_title.clone(),
                 meeting_point: case.meeting_point.clone(),
                 escort_contact: case.escort_contact.clone(),
+                doctor: case.appointment_doctor.clone(),
             }
         });
     CaseView {

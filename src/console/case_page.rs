@@ -194,6 +194,7 @@ pub async fn build(
             })
             .collect(),
         hospital_hint: String::new(),
+        doctor_nameable: service.nameable.expert,
         timeline: Vec::new(),
     };
     match view {
@@ -289,6 +290,10 @@ pub async fn build(
                     Labelled {
                         label: "医生职称",
                         value: text(&a.expert_title),
+                    },
+                    Labelled {
+                        label: "医生",
+                        value: text(&a.doctor),
                     },
                     Labelled {
                         label: "见面地点",

@@ -150,6 +150,7 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
                 expert_title: fields.get("expert_title").map(str::to_owned),
                 meeting_point: text("meeting_point"),
                 escort_contact: fields.get("escort_contact").map(str::to_owned),
+                doctor: fields.get("doctor").map(str::to_owned),
             })
         }
         "reassign" => Action::Reassign {

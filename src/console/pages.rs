@@ -217,6 +217,8 @@ pub struct CasePage {
     pub end_reasons: Vec<Choice>,
     pub retake_reasons: Vec<Choice>,
     pub hospital_hint: String,
+    /// The plan lets an expert be named: the schedule form asks for the doctor.
+    pub doctor_nameable: bool,
     pub timeline: Vec<Event>,
 }
 

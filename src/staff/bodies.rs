@@ -73,6 +73,8 @@ pub struct ScheduleBody {
     pub meeting_point: String,
     /// The escort's name and phone.
     pub escort_contact: Option<String>,
+    /// The doctor's name: only where the plan lets the insured name an expert.
+    pub doctor: Option<String>,
     pub note: Option<String>,
 }
 
@@ -154,6 +156,7 @@ impl IntoCommand for ScheduleBody {
             expert_title: self.expert_title,
             meeting_point: self.meeting_point,
             escort_contact: self.escort_contact,
+            doctor: self.doctor,
         });
         Command::new(self.version, self.note, action)
     }

@@ -238,3 +238,81 @@ async fn every_action_form_takes_the_case_where_the_rules_say(backend: Backend) 
 }
 
 on_both_backends!(every_action_form_takes_the_case_where_the_rules_say);
+
+/// seed 002 (一)1.2: where the insured may name an expert, the appointment names the doctor
+/// booked; elsewhere the provider books by title and a doctor's name is refused.
+async fn a_doctor_is_named_only_where_the_plan_lets_an_expert_be_named(backend: Backend) {
+    let app = app_at(backend, MONDAY).await;
+    let specialist = staff(&app, "doc-specialist", "specialist", None).await;
+    let (user, policy) = insured(&app, "doc-p3", PLAN3, "2026-06-01", "11010519800101006").await;
+    let case = created(
+        &app,
+        &user,
+        &json!({"policy_id": policy, "service": "expert_outpatient",
+                "diagnosis_state": "suspected", "illness_id": "CI-01",
+                "hospital_id": "3a-0006", "department_id": "oncology", "expert_name": "王主任"}),
+    )
+    .await;
+    let approved = approved(&app, &user, &specialist, &case).await;
+    let body = |doctor: &str, escort: &str| {
+        json!({
+            "version": version(&approved), "at": "2026-11-27T06:00:00Z",
+            "hospital": "北京大学第一医院", "department": "肿瘤内科",
+            "meeting_point": "门诊楼大厅", "doctor": doctor, "escort_contact": escort,
+        })
+    };
+    let path = format!("/api/v1/staff/cases/{}/schedule", id(&case));
+    let long = "很".repeat(65);
+    let (status, code, _) = crate::helpers::error_body(
+        post(&app, &path, Some(&specialist), &body("王主任", &long)).await,
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (422, "appointment_field_too_long"));
+    let scheduled = ok(&app, &path, &specialist, &body("王主任", "李专员")).await;
+    assert_eq!(scheduled["appointment"]["doctor"], "王主任");
+
+    // Plan 5's tele-doctor books by title: a doctor's name is refused, nothing changes.
+    let (other, other_policy) =
+        insured(&app, "doc-p5", PLAN5, "2026-01-05", "11010519800101007").await;
+    let tele = created(
+        &app,
+        &other,
+        &json!({"policy_id": other_policy, "service": "tele_doctor"}),
+    )
+    .await;
+    let tele = approved_tele(&app, &other, &specialist, &tele).await;
+    let path = format!("/api/v1/staff/cases/{}/schedule", id(&tele));
+    let mut with_doctor = body("张医生", "李专员");
+    with_doctor["version"] = json!(version(&tele));
+    let (status, code, _) =
+        crate::helpers::error_body(post(&app, &path, Some(&specialist), &with_doctor).await).await;
+    assert_eq!((status, code.as_str()), (422, "doctor_not_nameable"));
+    let now: Value = get(&app, &format!("/api/v1/cases/{}", id(&tele)), Some(&other))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(now["status"], "approved");
+}
+
+/// Submit (no materials needed) → claim → approve, for the tele-doctor.
+async fn approved_tele(app: &TestApp, user: &str, specialist: &str, case: &Value) -> Value {
+    let id = id(case);
+    let submitted = ok(app, &format!("/api/v1/cases/{id}/submit"), user, &json!({})).await;
+    let claimed = ok(
+        app,
+        &format!("/api/v1/staff/cases/{id}/claim"),
+        specialist,
+        &json!({"version": version(&submitted)}),
+    )
+    .await;
+    ok(
+        app,
+        &format!("/api/v1/staff/cases/{id}/approve"),
+        specialist,
+        &json!({"version": version(&claimed)}),
+    )
+    .await
+}
+
+on_both_backends!(a_doctor_is_named_only_where_the_plan_lets_an_expert_be_named);
