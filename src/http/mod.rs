@@ -41,5 +41,23 @@ pub fn invalid_body(error: &serde_json::Error) -> ApiError {
     .with_details(serde_json::json!({ "reason": error.to_string() }))
 }
 
+/// A JSON body read after the caller was authenticated (extractors run together: a `Json`
+/// extractor could refuse a body before an authentication extractor refused its caller).
+/// Syntax errors are 400 `malformed_json`, wrong shapes 422 `invalid_body`.
+pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        if e.is_data() {
+            invalid_body(&e)
+        } else {
+            ApiError::new(
+                Kind::BadRequest,
+                crate::error::codes::MALFORMED_JSON,
+                "请求内容不是有效的 JSON",
+            )
+            .with_details(serde_json::json!({ "line": e.line(), "column": e.column() }))
+        }
+    })
+}
+
 /// The codes the shared HTTP helpers answer with.
 pub const CODES: &[&str] = &["invalid_paging"];

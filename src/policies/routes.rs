@@ -164,7 +164,8 @@ pub async fn redeem(
         (status = 200, body = PartnerPolicyResponse, description = "Updated"),
         (status = 401, description = "`partner_key_invalid`", body = ErrorBody),
         (status = 403, description = "`partner_forbidden`: the product or the existing policy belongs to another insurer", body = ErrorBody),
-        (status = 422, description = "`invalid_policy`: `details.errors` lists field and reason", body = ErrorBody),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 422, description = "`invalid_policy`: `details.errors` lists field and reason; `invalid_body`", body = ErrorBody),
     )
 )]
 #[put("/partner/policies/{policy_no}")]
@@ -172,11 +173,12 @@ pub async fn put_policy(
     partner: Partner,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<PartnerPolicy>,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    // The key is checked before the body is read as a policy.
+    let body: PartnerPolicy = crate::http::parse_json(&body)?;
     let policy_no = path.into_inner();
-    let created =
-        service::put_partner_policy(&state, &partner, policy_no.clone(), body.into_inner()).await?;
+    let created = service::put_partner_policy(&state, &partner, policy_no.clone(), body).await?;
     let (mut response, result) = match created {
         true => (HttpResponse::Created(), "created"),
         false => (HttpResponse::Ok(), "updated"),

@@ -226,6 +226,16 @@ async fn administrators_run_accounts_keys_and_the_audit_log(backend: Backend) {
         .await
         .expect("sent");
     assert_eq!(refused.status().as_u16(), 401, "revoked");
+    // The key is checked before the body: a revoked key with a bad body is still a 401.
+    let garbled = app
+        .client
+        .put(app.url("/api/v1/partner/policies/KEY-1"))
+        .header("x-api-key", &key)
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(garbled.status().as_u16(), 401, "revoked, whatever the body");
 
     // The audit log: a specialist's read of a photo, found by staff and by case number.
     let (user, policy) = insured(&app, "audit", PLAN1, "2026-01-05", "11010519800101001").await;
