@@ -43,64 +43,55 @@ fn end_reasons(service: &Service) -> Vec<Choice> {
         .collect()
 }
 
+fn labelled(pairs: Vec<(&'static str, String)>) -> Vec<Labelled> {
+    pairs
+        .into_iter()
+        .map(|(label, value)| Labelled { label, value })
+        .collect()
+}
+
 fn request(view: &CaseView) -> Vec<Labelled> {
     let named = |n: &Option<crate::cases::view::Named>| {
         n.as_ref()
             .map_or_else(|| "—".to_owned(), |n| n.name.clone())
     };
-    vec![
-        Labelled {
-            label: "服务",
-            value: view.service_name.clone(),
-        },
-        Labelled {
-            label: "就医城市",
-            value: named(&view.city),
-        },
-        Labelled {
-            label: "医院",
-            value: named(&view.hospital),
-        },
-        Labelled {
-            label: "科室",
-            value: named(&view.department),
-        },
-        Labelled {
-            label: "指定专家",
-            value: view.expert_name.clone().unwrap_or_else(|| "—".to_owned()),
-        },
-        Labelled {
-            label: "期望就诊日",
-            value: view
-                .wanted_date
+    labelled(vec![
+        ("服务", view.service_name.clone()),
+        ("就医城市", named(&view.city)),
+        ("医院", named(&view.hospital)),
+        ("科室", named(&view.department)),
+        (
+            "指定专家",
+            view.expert_name.clone().unwrap_or_else(|| "—".to_owned()),
+        ),
+        (
+            "期望就诊日",
+            view.wanted_date
                 .map_or_else(|| "—".to_owned(), |d| d.to_string()),
-        },
-        Labelled {
-            label: "诊断情况",
-            value: match view.diagnosis_state.as_deref() {
+        ),
+        (
+            "诊断情况",
+            match view.diagnosis_state.as_deref() {
                 Some("suspected") => "疑似".to_owned(),
                 Some("confirmed") => "已确诊".to_owned(),
                 _ => "—".to_owned(),
             },
-        },
-        Labelled {
-            label: "疾病",
-            value: named(&view.illness),
-        },
-        Labelled {
-            label: "住院单",
-            value: match (view.has_admission_slip, view.admission_slip_date) {
+        ),
+        ("疾病", named(&view.illness)),
+        (
+            "住院单",
+            match (view.has_admission_slip, view.admission_slip_date) {
                 (true, Some(date)) => format!("有（{date}）"),
                 (true, None) => "有".to_owned(),
                 (false, _) if view.outpatient_first => "无（先安排门诊）".to_owned(),
                 (false, _) => "无".to_owned(),
             },
-        },
-        Labelled {
-            label: "病情描述",
-            value: view.description.clone().unwrap_or_else(|| "—".to_owned()),
-        },
-    ]
+        ),
+        (
+            "病情描述",
+            view.description.clone().unwrap_or_else(|| "—".to_owned()),
+        ),
+    ])
 }
 
 fn photos(documents: &[DocumentView]) -> Vec<PhotoGroup> {
@@ -201,28 +192,13 @@ pub async fn build(
         ConsoleCase::Insurer(view) => {
             page.status = view.status_text;
             page.overdue = view.overdue;
-            page.policy = vec![
-                Labelled {
-                    label: "保单号",
-                    value: view.policy_no.clone(),
-                },
-                Labelled {
-                    label: "服务",
-                    value: view.service_name.clone(),
-                },
-                Labelled {
-                    label: "申请时间",
-                    value: when(view.applied_at),
-                },
-                Labelled {
-                    label: "服务时限",
-                    value: due(&calendar, view.sla_due_at, now),
-                },
-                Labelled {
-                    label: "结束时间",
-                    value: when(view.closed_at),
-                },
-            ];
+            page.policy = labelled(vec![
+                ("保单号", view.policy_no.clone()),
+                ("服务", view.service_name.clone()),
+                ("申请时间", when(view.applied_at)),
+                ("服务时限", due(&calendar, view.sla_due_at, now)),
+                ("结束时间", when(view.closed_at)),
+            ]);
         }
         ConsoleCase::Staff(view) => {
             let case_view = &view.case;
@@ -235,75 +211,39 @@ pub async fn build(
                 .as_ref()
                 .map(|h| h.name.clone())
                 .unwrap_or_default();
-            page.policy = vec![
-                Labelled {
-                    label: "保单号",
-                    value: view.policy_no.clone(),
-                },
-                Labelled {
-                    label: "被保险人",
-                    value: view.insured_name.clone(),
-                },
-                Labelled {
-                    label: "证件号",
-                    value: view.insured_id_number.clone(),
-                },
-                Labelled {
-                    label: "负责专员",
-                    value: view.assignee.clone().unwrap_or_else(|| "未认领".to_owned()),
-                },
-                Labelled {
-                    label: "服务时限",
-                    value: due(&calendar, case_view.due.sla_due_at, now),
-                },
-                Labelled {
-                    label: "首次联系时限",
-                    value: match view.first_contacted_at {
+            page.policy = labelled(vec![
+                ("保单号", view.policy_no.clone()),
+                ("被保险人", view.insured_name.clone()),
+                ("证件号", view.insured_id_number.clone()),
+                (
+                    "负责专员",
+                    view.assignee.clone().unwrap_or_else(|| "未认领".to_owned()),
+                ),
+                ("服务时限", due(&calendar, case_view.due.sla_due_at, now)),
+                (
+                    "首次联系时限",
+                    match view.first_contacted_at {
                         Some(at) => format!("已于 {} 联系", when(Some(at))),
                         None => due(&calendar, case_view.due.first_contact_due_at, now),
                     },
-                },
-                Labelled {
-                    label: "启动决定时限",
-                    value: due(&calendar, case_view.due.start_decision_due_at, now),
-                },
-                Labelled {
-                    label: "服务热线",
-                    value: case_view.hotline.clone(),
-                },
-            ];
+                ),
+                (
+                    "启动决定时限",
+                    due(&calendar, case_view.due.start_decision_due_at, now),
+                ),
+                ("服务热线", case_view.hotline.clone()),
+            ]);
             if let Some(a) = &case_view.appointment {
                 let text = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
-                page.appointment = vec![
-                    Labelled {
-                        label: "就诊时间",
-                        value: when(a.at),
-                    },
-                    Labelled {
-                        label: "医院",
-                        value: text(&a.hospital),
-                    },
-                    Labelled {
-                        label: "科室",
-                        value: text(&a.department),
-                    },
-                    Labelled {
-                        label: "医生职称",
-                        value: text(&a.expert_title),
-                    },
-                    Labelled {
-                        label: "医生",
-                        value: text(&a.doctor),
-                    },
-                    Labelled {
-                        label: "见面地点",
-                        value: text(&a.meeting_point),
-                    },
-                    Labelled {
-                        label: "陪诊专员",
-                        value: text(&a.escort_contact),
-                    },
-                ];
+                page.appointment = labelled(vec![
+                    ("就诊时间", when(a.at)),
+                    ("医院", text(&a.hospital)),
+                    ("科室", text(&a.department)),
+                    ("医生职称", text(&a.expert_title)),
+                    ("医生", text(&a.doctor)),
+                    ("见面地点", text(&a.meeting_point)),
+                    ("陪诊专员", text(&a.escort_contact)),
+                ]);
             }
             page.awaiting = case_view.awaiting.as_ref().map(|a| {
                 let materials: Vec<&str> = a.materials.iter().map(|m| m.label).collect();
