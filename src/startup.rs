@@ -129,6 +129,7 @@ where
                 .service(cases::routes::submit_case)
                 .service(cases::routes::cancel_case);
             documents::routes::mount(api);
+            crate::notifications::routes::mount(api);
             staff::routes::mount(api);
             if dev_clock {
                 api.service(dev::get_clock).service(dev::set_clock);

@@ -38,6 +38,18 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// The grounds in words for the insured and the specialists.
+    pub fn label(self) -> &'static str {
+        match self {
+            Refusal::NotACoveredIllness => "不属于保障的重大疾病",
+            Refusal::DiagnosisNotSupported => "资料不能证明疑似或确诊",
+            Refusal::PreExistingCondition => "既往症",
+            Refusal::NotFirstDiagnosis => "非初次罹患",
+            Refusal::PolicyNotEligible => "保单不符合服务条件",
+            Refusal::OutsideCoverage => "不在服务覆盖范围内",
+        }
+    }
+
     /// Whether the plan refuses on these grounds at all.
     pub fn applies(self, plan: &Plan) -> bool {
         match self {

@@ -27,7 +27,7 @@ pub async fn sweep(state: &AppState) -> anyhow::Result<usize> {
             };
             let transition = Transition::new("expired", step)
                 .reason("draft_expired")
-                .notify("case_expired");
+                .notify(crate::notifications::NotificationKind::CaseExpired);
             match store::apply(
                 &state.db,
                 &state.calendar.get(),

@@ -10,6 +10,7 @@ use super::error::CaseError;
 use super::lifecycle::{InvalidTransition, QuotaEffect, Status, Step};
 use super::service::{cancel, plan_of, status_of};
 use super::store::{self, Actor, Case, Transition};
+use crate::notifications::NotificationKind;
 use crate::plans::{Service, UsedReason};
 use crate::staff::Role;
 use crate::staff::access::{CurrentStaff, case_in_scope, may_change};
@@ -212,7 +213,7 @@ fn decide(
             let mut transition =
                 Transition::new("materials_requested", status.request_materials()?)
                     .note(Some(message.clone()))
-                    .notify("case_needs_materials");
+                    .notify(NotificationKind::CaseNeedsMaterials);
             let codes: Vec<&str> = categories.iter().map(|m| m.code()).collect();
             let awaited = serde_json::to_string(&codes).map_err(CaseError::unexpected)?;
             transition.changes.awaited_materials = Set(Some(awaited));
@@ -222,18 +223,24 @@ fn decide(
             transition
         }
         Action::Approve => {
-            let mut transition =
-                Transition::new("approved", status.approve()?).notify("case_approved");
+            let mut transition = Transition::new("approved", status.approve()?)
+                .notify(NotificationKind::CaseApproved);
             transition.changes.approved_at = Set(Some(now));
             transition
         }
         Action::Reject { reason } => {
             let code: &'static str = reason.into();
-            ended("rejected", status.reject()?, code, false, "case_rejected")
+            ended(
+                "rejected",
+                status.reject()?,
+                code,
+                false,
+                NotificationKind::CaseRejected,
+            )
         }
         Action::Schedule(appointment) => {
-            let mut transition =
-                Transition::new("scheduled", status.schedule()?).notify("case_scheduled");
+            let mut transition = Transition::new("scheduled", status.schedule()?)
+                .notify(NotificationKind::CaseScheduled);
             let c = &mut transition.changes;
             c.appointment_at = Set(Some(appointment.at));
             c.appointment_hospital = Set(Some(appointment.hospital));
@@ -244,13 +251,15 @@ fn decide(
             c.escort_contact = Set(appointment.escort_contact);
             transition
         }
-        Action::Start => Transition::new("started", status.start()?).notify("case_started"),
+        Action::Start => {
+            Transition::new("started", status.start()?).notify(NotificationKind::CaseStarted)
+        }
         Action::Complete => ended(
             "completed",
             status.complete()?,
             "completed",
             true,
-            "case_completed",
+            NotificationKind::CaseCompleted,
         ),
         Action::NoShow => {
             let counted = service.counts_as_used.contains(&UsedReason::NoShow);
@@ -259,7 +268,7 @@ fn decide(
                 status.no_show(counted)?,
                 "no_show",
                 counted,
-                "case_no_show",
+                NotificationKind::CaseNoShow,
             )
         }
         Action::Terminate { reason } => {
@@ -269,7 +278,7 @@ fn decide(
                 status.terminate(counted)?,
                 reason.code(),
                 counted,
-                "case_terminated",
+                NotificationKind::CaseTerminated,
             )
         }
         Action::Cancel | Action::Reassign { .. } => {

@@ -154,7 +154,8 @@ pub async fn submit(
             note: materials::rule(&service, &case).map(|r| r.note.clone()),
         });
     }
-    let mut transition = Transition::new("submitted", step).notify("case_submitted");
+    let mut transition = Transition::new("submitted", step)
+        .notify(crate::notifications::NotificationKind::CaseSubmitted);
     transition.changes = submission(state, &service, &case, now);
     Ok(store::apply(
         &state.db,
@@ -230,7 +231,7 @@ pub async fn cancel(
     let mut transition = Transition::new("cancelled", step)
         .reason(code)
         .note(reason)
-        .notify("case_cancelled");
+        .notify(crate::notifications::NotificationKind::CaseCancelled);
     transition.changes = service_case::ActiveModel {
         outcome_code: Set(Some(code.to_owned())),
         counted: Set(Some(decision.counted)),

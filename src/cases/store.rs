@@ -65,7 +65,7 @@ pub struct Transition {
     /// Fields to set besides status, version and the recomputed promises.
     pub changes: service_case::ActiveModel,
     /// Outbox kind; the payload is built from the case.
-    pub notify: Option<&'static str>,
+    pub notify: Option<crate::notifications::NotificationKind>,
 }
 
 impl Transition {
@@ -90,7 +90,7 @@ impl Transition {
         self
     }
 
-    pub fn notify(mut self, kind: &'static str) -> Self {
+    pub fn notify(mut self, kind: crate::notifications::NotificationKind) -> Self {
         self.notify = Some(kind);
         self
     }

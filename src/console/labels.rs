@@ -6,14 +6,7 @@ use crate::documents::view::Retake;
 use crate::plans::{EndReason, NotCountedReason, UsedReason};
 
 pub fn refusal_label(refusal: Refusal) -> &'static str {
-    match refusal {
-        Refusal::NotACoveredIllness => "不属于保障的重大疾病",
-        Refusal::DiagnosisNotSupported => "资料不能证明疑似或确诊",
-        Refusal::PreExistingCondition => "既往症",
-        Refusal::NotFirstDiagnosis => "非初次罹患",
-        Refusal::PolicyNotEligible => "保单不符合服务条件",
-        Refusal::OutsideCoverage => "不在服务覆盖范围内",
-    }
+    refusal.label()
 }
 
 pub fn end_label(reason: EndReason) -> &'static str {

@@ -231,7 +231,7 @@ pub async fn record_review(
             &txn,
             user_id,
             Some(doc.case_id),
-            "document_rejected",
+            crate::notifications::NotificationKind::DocumentRejected,
             &payload,
             review.at,
         )

@@ -28,6 +28,10 @@ pub fn codes_by_area() -> Vec<(&'static str, Vec<&'static str>)> {
             console
         }),
         ("documents", crate::documents::error::DocumentError::codes()),
+        (
+            "notifications",
+            crate::notifications::centre::CentreError::codes(),
+        ),
     ]
 }
 

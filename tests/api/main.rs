@@ -31,6 +31,7 @@ mod errors;
 mod health;
 mod import;
 mod logs;
+mod notifications;
 mod openapi;
 mod outages;
 mod phone;

@@ -1,0 +1,135 @@
+//! The words of each notification in the message centre, from its kind and the facts its outbox
+//! row holds. No illness or diagnosis is ever named: the facts are the service, the case number,
+//! the appointment's time and place, and reason codes.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::NotificationKind;
+use crate::cases::actions::Refusal;
+use crate::documents::view::Retake;
+use crate::plans::Material;
+
+fn text<'a>(payload: &'a Value, key: &str) -> Option<&'a str> {
+    payload
+        .get(key)
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
+}
+
+fn time(payload: &Value, key: &str) -> Option<String> {
+    let at: DateTime<Utc> = text(payload, key)?.parse().ok()?;
+    Some(
+        at.with_timezone(&chrono_tz::Asia::Shanghai)
+            .format("%-m月%-d日 %H:%M")
+            .to_string(),
+    )
+}
+
+/// The title and the body of a message in the centre.
+pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String) {
+    let service = text(payload, "service").unwrap_or("服务");
+    let number = text(payload, "case_number").unwrap_or("");
+    let case = if number.is_empty() {
+        format!("您的{service}申请")
+    } else {
+        format!("您的{service}申请（{number}）")
+    };
+    use NotificationKind::*;
+    match kind {
+        CaseSubmitted => (
+            "申请已提交",
+            format!("{case}已提交，医疗服务专员将尽快与您联系。"),
+        ),
+        CaseNeedsMaterials => (
+            "需要补充资料",
+            format!("{case}需要补充资料，请在申请详情中查看需要上传的资料。"),
+        ),
+        CaseApproved => ("审核通过", format!("{case}已审核通过，我们正在为您安排。")),
+        CaseRejected => {
+            let reason = text(payload, "reason_code")
+                .and_then(|code| {
+                    <Refusal as strum::VariantArray>::VARIANTS
+                        .iter()
+                        .find(|r| <&'static str>::from(**r) == code)
+                })
+                .map(|r| format!("原因：{}。", r.label()))
+                .unwrap_or_default();
+            (
+                "未通过审核",
+                format!("很抱歉，{case}未通过审核。{reason}如有疑问请致电服务热线。"),
+            )
+        }
+        CaseScheduled => {
+            let when = time(payload, "appointment_at").unwrap_or_else(|| "时间待定".to_owned());
+            let place = text(payload, "appointment_hospital").unwrap_or("医院待定");
+            (
+                "已安排就诊",
+                format!("{case}已安排：{when}，{place}。请按时前往，详情见申请页面。"),
+            )
+        }
+        CaseStarted => ("服务已开始", format!("{case}的服务已开始。")),
+        CaseCompleted => ("服务已完成", format!("{case}的服务已完成，祝您早日康复。")),
+        CaseNoShow => (
+            "未按时就诊",
+            format!("{case}因未按时就诊已结束。如有疑问请致电服务热线。"),
+        ),
+        CaseTerminated => (
+            "服务已终止",
+            format!("{case}的服务已终止。如有疑问请致电服务热线。"),
+        ),
+        CaseCancelled => ("申请已取消", format!("{case}已取消。")),
+        CaseExpired => (
+            "申请已过期",
+            format!("{case}未在规定时间内提交，已过期。如仍需服务，请重新申请。"),
+        ),
+        DocumentRejected => {
+            let category = text(payload, "category")
+                .and_then(|c| c.parse::<Material>().ok())
+                .map_or("资料", Material::label);
+            let retake = text(payload, "reason")
+                .and_then(|r| r.parse::<Retake>().ok())
+                .unwrap_or(Retake::Other);
+            let on = if number.is_empty() {
+                String::new()
+            } else {
+                format!("为申请（{number}）")
+            };
+            (
+                "资料需要重拍",
+                format!("您{on}上传的{category}需要重新上传：{}", retake.message()),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_scheduled_message_says_when_and_where_in_shanghai_time() {
+        let (title, body) = render(
+            NotificationKind::CaseScheduled,
+            &json!({
+                "service": "重大疾病专家门诊预约", "case_number": "GC2611-00042",
+                "appointment_at": "2026-11-30T01:30:00Z", "appointment_hospital": "北京大学第一医院",
+            }),
+        );
+        assert_eq!(title, "已安排就诊");
+        assert!(
+            body.contains("GC2611-00042") && body.contains("11月30日 09:30"),
+            "{body}"
+        );
+        assert!(body.contains("北京大学第一医院"));
+    }
+
+    #[test]
+    fn every_kind_has_words_even_without_facts() {
+        for kind in <NotificationKind as strum::VariantArray>::VARIANTS {
+            let (title, body) = render(*kind, &json!({}));
+            assert!(!title.is_empty() && !body.is_empty(), "{kind:?}");
+        }
+    }
+}

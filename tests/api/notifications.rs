@@ -1,0 +1,136 @@
+//! The message centre: every change the insured should hear of, in Chinese and in order, whether
+//! or not a WeChat message went out; unread counts; reading one and all; nobody else's messages.
+
+use serde_json::{Value, json};
+
+use crate::case_support::*;
+use crate::helpers::{Backend, TestApp};
+use crate::on_both_backends;
+use crate::registry::PLAN5;
+
+const MONDAY: &str = "2026-11-23T10:00:00+08:00";
+
+async fn messages(app: &TestApp, token: &str) -> Value {
+    let response = get(app, "/api/v1/notifications", Some(token)).await;
+    assert_eq!(response.status().as_u16(), 200);
+    response.json().await.expect("JSON")
+}
+
+async fn the_insured_reads_every_step_in_the_message_centre(backend: Backend) {
+    let app = app_at(backend, MONDAY).await;
+    let (user, policy) = insured(&app, "inbox", PLAN5, "2026-01-05", "11010519800101008").await;
+    let (other, _) = insured(&app, "inbox-2", PLAN5, "2026-01-05", "11010519800101009").await;
+    let specialist = staff(&app, "inbox-specialist", "specialist", None).await;
+    assert_eq!(messages(&app, &user).await["total"], 0);
+
+    let case = created(
+        &app,
+        &user,
+        &json!({"policy_id": policy, "service": "tele_doctor"}),
+    )
+    .await;
+    let id = id(&case);
+    let number = case["number"].as_str().expect("number").to_owned();
+    let submitted = ok(
+        &app,
+        &format!("/api/v1/cases/{id}/submit"),
+        &user,
+        &json!({}),
+    )
+    .await;
+    let claimed = ok(
+        &app,
+        &format!("/api/v1/staff/cases/{id}/claim"),
+        &specialist,
+        &json!({"version": version(&submitted)}),
+    )
+    .await;
+    let approved = ok(
+        &app,
+        &format!("/api/v1/staff/cases/{id}/approve"),
+        &specialist,
+        &json!({"version": version(&claimed)}),
+    )
+    .await;
+    let scheduled = scheduled(&app, &specialist, &approved, "2026-11-30T09:30:00+08:00").await;
+    ok(
+        &app,
+        &format!("/api/v1/staff/cases/{id}/complete"),
+        &specialist,
+        &json!({"version": version(&scheduled)}),
+    )
+    .await;
+
+    let inbox = messages(&app, &user).await;
+    let kinds: Vec<&str> = inbox["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|m| m["kind"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "case_completed",
+            "case_scheduled",
+            "case_approved",
+            "case_submitted"
+        ],
+        "newest first; a claim is not news to the insured"
+    );
+    assert_eq!(inbox["unread"], 4);
+    let scheduled_message = &inbox["items"][1];
+    assert_eq!(scheduled_message["title"], "已安排就诊");
+    let body = scheduled_message["body"].as_str().expect("body");
+    assert!(
+        body.contains(&number)
+            && body.contains("11月30日 09:30")
+            && body.contains("北京大学第一医院"),
+        "{body}"
+    );
+    assert_eq!(scheduled_message["case_id"], id.as_str());
+    assert_eq!(scheduled_message["case_number"], number.as_str());
+
+    // Reading one: the count drops; again changes nothing.
+    let message_id = inbox["items"][0]["id"].as_i64().expect("id");
+    let read = ok(
+        &app,
+        &format!("/api/v1/notifications/{message_id}/read"),
+        &user,
+        &json!({}),
+    )
+    .await;
+    assert!(read["read_at"].is_string());
+    ok(
+        &app,
+        &format!("/api/v1/notifications/{message_id}/read"),
+        &user,
+        &json!({}),
+    )
+    .await;
+    assert_eq!(messages(&app, &user).await["unread"], 3);
+
+    // Nobody else's: another user sees none of them and cannot mark them.
+    assert_eq!(messages(&app, &other).await["total"], 0);
+    let (status, code, _) = crate::helpers::error_body(
+        post(
+            &app,
+            &format!("/api/v1/notifications/{}/read", inbox["items"][1]["id"]),
+            Some(&other),
+            &json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (404, "not_found"));
+    assert_eq!(messages(&app, &user).await["unread"], 3);
+    let anonymous = app.get("/api/v1/notifications").await;
+    assert_eq!(anonymous.status().as_u16(), 401);
+
+    // All read.
+    let all = ok(&app, "/api/v1/notifications/read-all", &user, &json!({})).await;
+    assert_eq!(all["marked"], 3);
+    assert_eq!(messages(&app, &user).await["unread"], 0);
+}
+
+on_both_backends!(the_insured_reads_every_step_in_the_message_centre);
