@@ -77,6 +77,14 @@ pub enum StaffAction {
         #[arg(long)]
         insurer: Option<String>,
     },
+    /// List the accounts: login, role, insurer, active or disabled.
+    List,
+    /// Disable an account: its console sessions and API tokens stop working at once.
+    Disable { login: String },
+    /// Enable a disabled account again.
+    Enable { login: String },
+    /// Set a new password (at least 12 characters), read from standard input.
+    ResetPassword { login: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -98,6 +98,20 @@ pub async fn partner_key(
     Ok(())
 }
 
+/// Disables or enables `login`; every request re-reads the account, so a disabled one is
+/// refused at once on every instance.
+async fn set_active(db: &DatabaseConnection, login: &str, active: bool) -> anyhow::Result<()> {
+    let account = crate::staff::accounts::find_by_login(db, login)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account `{login}`"))?;
+    let change = crate::staff::store::AccountChange {
+        active: Some(active),
+        ..Default::default()
+    };
+    crate::staff::store::change_account(db, account.id, change, chrono::Utc::now()).await?;
+    Ok(())
+}
+
 /// `staff add`: the password comes from `input` (standard input), never from an argument.
 pub async fn staff(
     db: &DatabaseConnection,
@@ -134,6 +148,47 @@ pub async fn staff(
                     .map(|i| format!(" for insurer {i}"))
                     .unwrap_or_default()
             )?;
+        }
+        crate::cli::StaffAction::List => {
+            let insurers = crate::staff::store::insurers(db).await?;
+            for account in crate::staff::store::all_accounts(db).await? {
+                let insurer = account
+                    .insurer_id
+                    .and_then(|id| insurers.iter().find(|(i, _)| *i == id))
+                    .map_or("-", |(_, code)| code.as_str());
+                let state = if account.active { "active" } else { "disabled" };
+                writeln!(
+                    out,
+                    "{}\t{}\t{insurer}\t{state}",
+                    account.login, account.role
+                )?;
+            }
+        }
+        crate::cli::StaffAction::Disable { login } => {
+            set_active(db, &login, false).await?;
+            writeln!(out, "disabled `{login}`: its sessions ended")?;
+        }
+        crate::cli::StaffAction::Enable { login } => {
+            set_active(db, &login, true).await?;
+            writeln!(out, "enabled `{login}`")?;
+        }
+        crate::cli::StaffAction::ResetPassword { login } => {
+            let mut password = String::new();
+            input.read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            anyhow::ensure!(
+                password.chars().count() >= 12,
+                "the password must be at least 12 characters"
+            );
+            let account = crate::staff::accounts::find_by_login(db, &login)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no account `{login}`"))?;
+            let change = crate::staff::store::AccountChange {
+                password_hash: Some(crate::staff::accounts::hash_password(password)?),
+                ..Default::default()
+            };
+            crate::staff::store::change_account(db, account.id, change, chrono::Utc::now()).await?;
+            writeln!(out, "password of `{login}` reset")?;
         }
     }
     Ok(())

@@ -114,6 +114,13 @@ impl Crypto {
     }
 }
 
+/// The process's TLS crypto provider: ring, for every reqwest client (the WeChat client, the
+/// object store's transport, and any other). reqwest is built without a provider of its own, so
+/// a client made before this panics; the first install wins, later calls do nothing.
+pub fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// A random 256-bit secret as URL-safe text (refresh tokens, lock owners).
 pub fn random_token() -> String {
     use base64::Engine as _;

@@ -19,13 +19,20 @@ async fn main() -> ExitCode {
         }
     };
     telemetry::init(&settings.log);
-    match run(cli.command.unwrap_or(Command::Serve), settings).await {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // The service's failure goes to its log (JSON in production); a command's to the person who
+    // ran it, once.
+    let serving = matches!(command, Command::Serve);
+    match run(command, settings).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
+        Err(error) if serving => {
             tracing::error!(
                 error = format!("{error:#}"),
                 "green-channel stopped on an error"
             );
+            ExitCode::FAILURE
+        }
+        Err(error) => {
             eprintln!("green-channel: {error:#}");
             ExitCode::FAILURE
         }

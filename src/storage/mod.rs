@@ -87,7 +87,7 @@ impl ObjectStore {
                 }
                 // The transport's TLS runs on ring, as reqwest's does for the WeChat client; the
                 // first install wins and later ones are no-ops.
-                let _ = rustls::crypto::ring::default_provider().install_default();
+                crate::crypto::install_tls_provider();
                 let op = Operator::new(builder)?;
                 let context = op
                     .context()

@@ -105,7 +105,7 @@ impl WechatClient {
         let timeout = Duration::from_millis(settings.timeout_ms);
         // reqwest's TLS runs on the ring provider the object store's transport uses too: one
         // crypto stack in the build. The first install wins; later ones do nothing.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        crate::crypto::install_tls_provider();
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(2)))

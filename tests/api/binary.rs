@@ -203,6 +203,8 @@ pub async fn serve_with(
     extra: &[(&str, &str)],
     log_file: Option<std::fs::File>,
 ) -> (Child, String) {
+    // The tests' own HTTP clients need the TLS provider the app installs for its own.
+    green_channel::crypto::install_tls_provider();
     let db = format!("sqlite://{}?mode=rwc", dir.path().join("gc.db").display());
     let storage = dir.path().join("storage").display().to_string();
     let mut env = vec![

@@ -247,3 +247,77 @@ async fn the_binary_reads_the_password_from_standard_input() {
     );
     assert!(!stdout.contains(PASSWORD) && !String::from_utf8_lossy(&out.stderr).contains(PASSWORD));
 }
+
+/// `staff list`, `disable`, `enable`, `reset-password` through the binary: one line per outcome,
+/// the password from standard input only, and an unknown login one error line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_lists_disables_and_resets_accounts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("staff.db").display()
+    );
+    let env = [("APP_DATABASE__URL", url.as_str())];
+    let run = |args: &'static [&'static str], stdin: Option<&'static str>| {
+        async move {
+            let mut child = green_channel(args, &env)
+                .stdin(Stdio::piped())
+                .spawn()
+                .expect("runs");
+            let mut pipe = child.stdin.take().expect("stdin");
+            if let Some(text) = stdin {
+                pipe.write_all(text.as_bytes()).await.expect("written");
+            }
+            drop(pipe);
+            let out = child.wait_with_output().await.expect("finished");
+            (
+                out.status.success(),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        }
+    };
+    let (ok, _, err) = run(
+        &[
+            "staff",
+            "add",
+            "--login",
+            "chen.jing",
+            "--role",
+            "specialist",
+        ],
+        Some("a long console password\n"),
+    )
+    .await;
+    assert!(ok, "{err}");
+    let (ok, listed, _) = run(&["staff", "list"], None).await;
+    assert!(
+        ok && listed.contains("chen.jing\tspecialist\t-\tactive"),
+        "{listed}"
+    );
+    let (ok, out, _) = run(&["staff", "disable", "chen.jing"], None).await;
+    assert!(ok && out.contains("disabled `chen.jing`"));
+    let (_, listed, _) = run(&["staff", "list"], None).await;
+    assert!(
+        listed.contains("chen.jing\tspecialist\t-\tdisabled"),
+        "{listed}"
+    );
+    let (ok, _, _) = run(&["staff", "enable", "chen.jing"], None).await;
+    assert!(ok);
+    let (ok, _, err) = run(&["staff", "reset-password", "chen.jing"], Some("short\n")).await;
+    assert!(!ok && err.contains("at least 12"), "{err}");
+    let (ok, out, err) = run(
+        &["staff", "reset-password", "chen.jing"],
+        Some("another long password\n"),
+    )
+    .await;
+    assert!(ok && out.contains("reset"), "{err}");
+    assert!(!out.contains("another long password") && !err.contains("another long password"));
+    let (ok, _, err) = run(&["staff", "disable", "nobody"], None).await;
+    assert!(!ok && err.contains("no account `nobody`"), "{err}");
+    assert_eq!(
+        err.matches("no account `nobody`").count(),
+        1,
+        "one error line: {err}"
+    );
+}

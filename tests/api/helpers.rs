@@ -205,6 +205,7 @@ pub async fn spawn_app_via(
     let db = application.state().db.clone();
     let state = application.state().clone();
     tokio::spawn(application.run_until_stopped());
+    green_channel::crypto::install_tls_provider();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(10))
