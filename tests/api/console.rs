@@ -258,24 +258,22 @@ async fn the_binary_lists_disables_and_resets_accounts() {
         dir.path().join("staff.db").display()
     );
     let env = [("APP_DATABASE__URL", url.as_str())];
-    let run = |args: &'static [&'static str], stdin: Option<&'static str>| {
-        async move {
-            let mut child = green_channel(args, &env)
-                .stdin(Stdio::piped())
-                .spawn()
-                .expect("runs");
-            let mut pipe = child.stdin.take().expect("stdin");
-            if let Some(text) = stdin {
-                pipe.write_all(text.as_bytes()).await.expect("written");
-            }
-            drop(pipe);
-            let out = child.wait_with_output().await.expect("finished");
-            (
-                out.status.success(),
-                String::from_utf8_lossy(&out.stdout).into_owned(),
-                String::from_utf8_lossy(&out.stderr).into_owned(),
-            )
+    let run = |args: &'static [&'static str], stdin: Option<&'static str>| async move {
+        let mut child = green_channel(args, &env)
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        let mut pipe = child.stdin.take().expect("stdin");
+        if let Some(text) = stdin {
+            pipe.write_all(text.as_bytes()).await.expect("written");
         }
+        drop(pipe);
+        let out = child.wait_with_output().await.expect("finished");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     };
     let (ok, _, err) = run(
         &[
