@@ -19,9 +19,9 @@ pub enum CaseError {
     CaseNumberInvalid,
     #[error("没有这个保障计划")]
     UnknownPlan,
-    /// Decided on an older version of the case.
+    /// Decided on an older version of the case; the current one where it is known.
     #[error("该申请刚刚有了新的变化，请刷新后再操作")]
-    CaseModified,
+    CaseModified { current_version: Option<i32> },
     #[error("该申请当前状态下不能进行此操作，请刷新后查看")]
     InvalidTransition(InvalidTransition),
     #[error("该申请已由其他专员认领")]
@@ -94,7 +94,7 @@ impl AreaError for CaseError {
         match self {
             Self::NotFound => Kind::NotFound,
             Self::CaseNumberInvalid | Self::UnknownPlan => Kind::BadRequest,
-            Self::CaseModified
+            Self::CaseModified { .. }
             | Self::InvalidTransition(_)
             | Self::CaseClaimed
             | Self::CancellationNotAllowed { .. } => Kind::Conflict,
@@ -124,6 +124,9 @@ impl AreaError for CaseError {
             Self::InvalidTransition(e) => {
                 json!({ "status": e.from.as_str(), "action": e.action })
             }
+            Self::CaseModified {
+                current_version: Some(version),
+            } => json!({ "current_version": version }),
             Self::CancellationNotAllowed { counted, hotline } => {
                 json!({ "counted": counted, "hotline": hotline })
             }
@@ -161,7 +164,9 @@ impl From<CaseError> for ApiError {
 impl From<super::store::StoreError> for CaseError {
     fn from(error: super::store::StoreError) -> Self {
         match error {
-            super::store::StoreError::Stale => Self::CaseModified,
+            super::store::StoreError::Stale => Self::CaseModified {
+                current_version: None,
+            },
             super::store::StoreError::Db(e) => e.into(),
         }
     }

@@ -120,7 +120,9 @@ pub async fn perform(
     may_change(staff, &case, action.need())?;
     if command.version != case.version {
         // Decided on an older state: say so before judging the action against the new one.
-        return Err(CaseError::CaseModified);
+        return Err(CaseError::CaseModified {
+            current_version: Some(case.version),
+        });
     }
     let actor = Actor::Staff(staff.id());
     let transition = match action {

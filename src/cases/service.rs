@@ -142,7 +142,9 @@ pub async fn submit(
 ) -> Result<Case, CaseError> {
     let case = own_case(state, user_id, id).await?;
     if version.is_some_and(|v| v != case.version) {
-        return Err(CaseError::CaseModified);
+        return Err(CaseError::CaseModified {
+            current_version: Some(case.version),
+        });
     }
     let (_, service) = plan_of(state, &case)?;
     let now = state.clocks.business.now();
@@ -181,7 +183,9 @@ pub async fn cancel_own(
 ) -> Result<Case, CaseError> {
     let case = own_case(state, user_id, id).await?;
     if version.is_some_and(|v| v != case.version) {
-        return Err(CaseError::CaseModified);
+        return Err(CaseError::CaseModified {
+            current_version: Some(case.version),
+        });
     }
     cancel(
         state,

@@ -193,10 +193,15 @@ pub async fn act(
     staff: CurrentStaff,
     state: web::Data<AppState>,
     path: web::Path<(Uuid, ActionName)>,
-    value: web::Json<serde_json::Value>,
+    body: web::Bytes,
 ) -> Result<web::Json<ConsoleCase>, ApiError> {
     let (id, name) = path.into_inner();
-    let command = command(name, value.into_inner())?;
+    // Read after the caller is known; no body reads as `{}`, so a missing `version` is named.
+    let value: serde_json::Value = match body.iter().all(u8::is_ascii_whitespace) {
+        true => serde_json::json!({}),
+        false => crate::http::parse_json(&body)?,
+    };
+    let command = command(name, value)?;
     let saved = actions::perform(&state, &staff, id, command).await?;
     Ok(web::Json(console_view(&state, &staff, &saved).await?))
 }

@@ -316,3 +316,52 @@ async fn approved_tele(app: &TestApp, user: &str, specialist: &str, case: &Value
 }
 
 on_both_backends!(a_doctor_is_named_only_where_the_plan_lets_an_expert_be_named);
+
+/// A staff action without a body names the missing `version` (422, not 415); a stale version's
+/// 409 says which version is current.
+async fn a_missing_or_stale_version_is_named(backend: Backend) {
+    let app = app_at(backend, MONDAY).await;
+    let (user, policy) = insured(&app, "ver", PLAN5, "2026-01-05", "11010519800101005").await;
+    let specialist = staff(&app, "ver-specialist", "specialist", None).await;
+    let case = created(
+        &app,
+        &user,
+        &json!({"policy_id": policy, "service": "tele_doctor"}),
+    )
+    .await;
+    let submitted = ok(
+        &app,
+        &format!("/api/v1/cases/{}/submit", id(&case)),
+        &user,
+        &json!({}),
+    )
+    .await;
+    let bare = app
+        .client
+        .post(app.url(&format!("/api/v1/staff/cases/{}/claim", id(&case))))
+        .bearer_auth(&specialist)
+        .send()
+        .await
+        .expect("sent");
+    let (status, code, details) = crate::helpers::error_body(bare).await;
+    assert_eq!((status, code.as_str()), (422, "invalid_body"));
+    assert!(
+        details["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("version"),
+        "{details}"
+    );
+    let stale = post(
+        &app,
+        &format!("/api/v1/staff/cases/{}/claim", id(&case)),
+        Some(&specialist),
+        &json!({"version": version(&submitted) - 1}),
+    )
+    .await;
+    let (status, code, details) = crate::helpers::error_body(stale).await;
+    assert_eq!((status, code.as_str()), (409, "case_modified"));
+    assert_eq!(details["current_version"], version(&submitted));
+}
+
+on_both_backends!(a_missing_or_stale_version_is_named);
