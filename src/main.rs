@@ -52,6 +52,11 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 println!(
                     "green-channel listening on {base} (API docs: {base}{DOCS_PATH}, OpenAPI: {base}{OPENAPI_PATH})"
                 );
+                if !app.wechat_configured() {
+                    println!(
+                        "WeChat is not configured: only dev: logins work (code \"dev:<name>\"; set APP_WECHAT__APP_ID and APP_WECHAT__APP_SECRET for real ones)"
+                    );
+                }
             }
             app.run_until_stopped().await?;
             tracing::info!("green-channel stopped");

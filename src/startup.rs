@@ -208,6 +208,11 @@ impl Application {
         self.port
     }
 
+    /// Whether real WeChat logins can work (an AppSecret is set); otherwise only `dev:` ones.
+    pub fn wechat_configured(&self) -> bool {
+        self.state.wechat.configured()
+    }
+
     pub fn base_url(&self) -> String {
         let host = if self.host == "0.0.0.0" {
             "127.0.0.1"

@@ -26,6 +26,7 @@ pub mod codes {
     pub const WECHAT_RATE_LIMITED: &str = "wechat_rate_limited";
     pub const WECHAT_UNAVAILABLE: &str = "wechat_unavailable";
     pub const DEV_LOGIN_DISABLED: &str = "dev_login_disabled";
+    pub const WECHAT_NOT_CONFIGURED: &str = "wechat_not_configured";
 
     pub const ALL: &[&str] = &[
         TOKEN_MISSING,
@@ -42,6 +43,7 @@ pub mod codes {
         WECHAT_RATE_LIMITED,
         WECHAT_UNAVAILABLE,
         DEV_LOGIN_DISABLED,
+        WECHAT_NOT_CONFIGURED,
     ];
 }
 
@@ -69,6 +71,11 @@ pub enum AuthError {
     WechatUnavailable(String),
     #[error("开发登录仅在本地环境可用，请使用微信登录")]
     DevLoginDisabled,
+    /// Local profile without WeChat credentials: a real code cannot be exchanged.
+    #[error(
+        "本地环境未配置微信小程序凭证，无法使用微信登录：请用 dev:<名字> 作为登录凭证（开发登录），或设置 APP_WECHAT__APP_ID 和 APP_WECHAT__APP_SECRET"
+    )]
+    WechatNotConfigured,
     #[error(transparent)]
     Limited(#[from] Limited),
     #[error(transparent)]
@@ -125,6 +132,7 @@ impl From<WechatError> for AuthError {
             Some(errcode::CODE_USED) => AuthError::CodeUsed,
             Some(errcode::HIGH_RISK_USER) => AuthError::UserBlocked,
             Some(errcode::RATE_LIMITED) => AuthError::WechatRateLimited,
+            _ if matches!(error, WechatError::NotConfigured) => AuthError::WechatNotConfigured,
             _ => {
                 // Busy after retries, timeouts, bad bodies, or our own misconfiguration
                 // (40013/40125/40164): the user can only retry; operators see the log.
@@ -140,7 +148,7 @@ impl AreaError for AuthError {
         use AuthError::*;
         match self {
             TokenMissing | Token(_) | SessionRevoked | Refresh(_) => Kind::Unauthorized,
-            CodeInvalid | CodeUsed | DevLoginDisabled => Kind::BadRequest,
+            CodeInvalid | CodeUsed | DevLoginDisabled | WechatNotConfigured => Kind::BadRequest,
             UserBlocked => Kind::Forbidden,
             WechatRateLimited => Kind::TooManyRequests,
             WechatUnavailable(_) => Kind::Unavailable,
@@ -168,6 +176,7 @@ impl AreaError for AuthError {
             AuthError::WechatRateLimited => WECHAT_RATE_LIMITED,
             AuthError::WechatUnavailable(_) => WECHAT_UNAVAILABLE,
             AuthError::DevLoginDisabled => DEV_LOGIN_DISABLED,
+            AuthError::WechatNotConfigured => WECHAT_NOT_CONFIGURED,
             AuthError::Limited(e) => e.code(),
             AuthError::Fault(_) => crate::error::codes::INTERNAL_ERROR,
         }

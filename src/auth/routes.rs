@@ -59,7 +59,7 @@ fn token_response(tokens: Tokens, user: UserSummary) -> HttpResponse {
     request_body = WechatLoginRequest,
     responses(
         (status = 200, body = TokenResponse),
-        (status = 400, description = "`wechat_code_invalid`, `wechat_code_used`, `dev_login_disabled`, `malformed_json`", body = ErrorBody),
+        (status = 400, description = "`wechat_code_invalid`, `wechat_code_used`, `dev_login_disabled`, `wechat_not_configured` (local profile without credentials: log in with `dev:<name>`), `malformed_json`", body = ErrorBody),
         (status = 403, description = "`wechat_user_blocked`: WeChat flags the account as high-risk", body = ErrorBody),
         (status = 422, description = "`invalid_body`", body = ErrorBody),
         (status = 429, description = "`rate_limited`, `wechat_rate_limited` (with Retry-After)", body = ErrorBody),

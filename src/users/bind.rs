@@ -24,6 +24,9 @@ pub enum PhoneError {
     WechatUnavailable(WechatError),
     #[error("未找到该用户")]
     NotFound,
+    /// Local profile without WeChat credentials.
+    #[error("本地环境未配置微信小程序凭证，无法获取手机号：请用 dev:<11位手机号> 作为授权凭证")]
+    WechatNotConfigured,
     #[error(transparent)]
     Limited(#[from] Limited),
     #[error(transparent)]
@@ -43,6 +46,7 @@ impl From<WechatError> for PhoneError {
             Some(errcode::INVALID_CODE) => Self::PhoneCodeInvalid,
             Some(errcode::RATE_LIMITED) => Self::WechatRateLimited,
             _ if matches!(error, WechatError::WatermarkMismatch) => Self::PhoneCodeInvalid,
+            _ if matches!(error, WechatError::NotConfigured) => Self::WechatNotConfigured,
             _ => Self::WechatUnavailable(error),
         }
     }
@@ -51,7 +55,7 @@ impl From<WechatError> for PhoneError {
 impl AreaError for PhoneError {
     fn kind(&self) -> Kind {
         match self {
-            Self::PhoneCodeInvalid => Kind::BadRequest,
+            Self::PhoneCodeInvalid | Self::WechatNotConfigured => Kind::BadRequest,
             Self::PhoneUnsupported { .. } => Kind::Unprocessable,
             Self::WechatRateLimited => Kind::TooManyRequests,
             Self::WechatUnavailable(_) => Kind::Unavailable,

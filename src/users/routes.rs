@@ -48,7 +48,7 @@ pub async fn me(
     request_body = BindPhoneRequest,
     responses(
         (status = 200, body = PhoneResponse),
-        (status = 400, description = "`phone_code_invalid`: the code expired, was used, or belongs to another user or app", body = ErrorBody),
+        (status = 400, description = "`phone_code_invalid`: the code expired, was used, or belongs to another user or app; `wechat_not_configured` (local profile: use `dev:<mobile>`)", body = ErrorBody),
         (status = 401, description = "`token_*`, `session_revoked`", body = ErrorBody),
         (status = 422, description = "`phone_unsupported`, `invalid_body`", body = ErrorBody),
         (status = 429, description = "`rate_limited`, `wechat_rate_limited` (with Retry-After)", body = ErrorBody),

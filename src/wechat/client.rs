@@ -132,11 +132,16 @@ impl WechatClient {
         format!("{}{path}", self.base_url)
     }
 
+    /// Whether real WeChat calls can be made (an AppSecret is set).
+    pub fn configured(&self) -> bool {
+        self.app_secret.is_some()
+    }
+
     fn secret(&self) -> Result<&str, WechatError> {
         self.app_secret
             .as_ref()
             .map(|s| s.expose_secret())
-            .ok_or_else(|| WechatError::Unreachable("APP_WECHAT__APP_SECRET is not set".into()))
+            .ok_or(WechatError::NotConfigured)
     }
 
     /// `GET /sns/jscode2session`: a `wx.login` code for the user's openid and session key.

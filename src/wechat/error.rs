@@ -35,6 +35,9 @@ pub enum WechatError {
     /// Another instance holds the access-token lock for longer than it should.
     #[error("timed out waiting for another instance to fetch the access token")]
     TokenWait,
+    /// No AppSecret: only `dev:` logins work (the local profile); production refuses to start.
+    #[error("WeChat credentials are not configured (APP_WECHAT__APP_SECRET)")]
+    NotConfigured,
     #[error(transparent)]
     Cache(#[from] CacheError),
 }
@@ -66,7 +69,7 @@ impl WechatError {
             | WechatError::Malformed(_)
             | WechatError::TokenWait
             | WechatError::Cache(_) => true,
-            WechatError::WatermarkMismatch => false,
+            WechatError::WatermarkMismatch | WechatError::NotConfigured => false,
         }
     }
 }

@@ -380,6 +380,40 @@ async fn dev_login_is_stable_and_can_be_switched_off(backend: Backend) {
     assert_eq!((status, code.as_str()), (400, "dev_login_disabled"));
 }
 
+/// The local profile without WeChat credentials: a real code is a 400 that says how to log in
+/// locally, not a 503 that reads like an outage; the phone button likewise.
+async fn without_wechat_credentials_a_real_code_says_how_to_log_in_locally(backend: Backend) {
+    let app = crate::helpers::spawn_app(backend).await;
+    let (status, code, _) =
+        error_body(app.wechat_login("0a3Xk2000yZ1AB1Yz0300WcZqL3Xk20X").await).await;
+    assert_eq!((status, code.as_str()), (400, "wechat_not_configured"));
+    let refused = app
+        .wechat_login("0a3Xk2000yZ1AB1Yz0300WcZqL3Xk20X")
+        .await
+        .json::<Value>()
+        .await
+        .expect("JSON");
+    assert!(
+        refused["message"]
+            .as_str()
+            .expect("message")
+            .contains("dev:"),
+        "{refused}"
+    );
+    assert_eq!(app.user_count().await, 0);
+    let login = app.login_ok("dev:local").await;
+    let token = login["access_token"].as_str().expect("token");
+    let phone = app
+        .post_json(
+            "/api/v1/me/phone",
+            &json!({"code": "a-real-phone-code"}),
+            Some(token),
+        )
+        .await;
+    let (status, code, _) = error_body(phone).await;
+    assert_eq!((status, code.as_str()), (400, "wechat_not_configured"));
+}
+
 async fn a_login_request_without_a_usable_code_is_a_422(backend: Backend) {
     let fake = FakeWechat::start().await;
     let app = spawn_with(backend, &fake, |f| f).await;
@@ -409,4 +443,5 @@ on_both_backends!(
     login_and_refresh_are_rate_limited,
     dev_login_is_stable_and_can_be_switched_off,
     a_login_request_without_a_usable_code_is_a_422,
+    without_wechat_credentials_a_real_code_says_how_to_log_in_locally,
 );

@@ -258,7 +258,10 @@ async fn sigterm_lets_an_in_flight_request_finish() {
     stream.write_all(head.as_bytes()).await.expect("write");
     stream.write_all(first).await.expect("write");
     stream.flush().await.expect("flush");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The server must have read the head (so the request is in flight, not an idle connection
+    // that a shutdown may close) before SIGTERM; on a loaded 2-core machine (the browser tests
+    // run alongside) that can take more than a moment.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
 
     let pid = child.id().expect("running").to_string();
     let killed = Command::new("kill")

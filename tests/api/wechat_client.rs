@@ -199,7 +199,9 @@ async fn without_an_app_secret_nothing_is_sent_to_wechat() {
     settings.app_secret = None;
     let client = WechatClient::new(&settings, Arc::new(MemoryCache::new("x:"))).expect("client");
     let error = client.code2session("code").await.expect_err("refused");
-    assert!(error.is_unavailable());
+    // Not an outage: a configuration the local profile may lack (the API says how to log in).
+    assert!(matches!(error, WechatError::NotConfigured), "{error}");
+    assert!(!error.is_unavailable());
     assert!(
         fake.server
             .received_requests()
