@@ -46,17 +46,23 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             let app = Application::build(settings).await?;
             let base = app.base_url();
             tracing::info!(profile, "green-channel listening on {base}");
-            // One plain line for the person who just typed `cargo run`.
-            #[allow(clippy::print_stdout)]
+            // Plain lines for the person who just typed `cargo run`. A closed standard output
+            // (a supervisor that does not read it) must not stop the service: write errors are
+            // ignored, never a panic as `println!` would make them.
             {
-                println!(
+                use std::io::Write as _;
+                let mut out = std::io::stdout();
+                let _ = writeln!(
+                    out,
                     "green-channel listening on {base} (API docs: {base}{DOCS_PATH}, OpenAPI: {base}{OPENAPI_PATH})"
                 );
                 if !app.wechat_configured() {
-                    println!(
+                    let _ = writeln!(
+                        out,
                         "WeChat is not configured: only dev: logins work (code \"dev:<name>\"; set APP_WECHAT__APP_ID and APP_WECHAT__APP_SECRET for real ones)"
                     );
                 }
+                let _ = out.flush();
             }
             app.run_until_stopped().await?;
             tracing::info!("green-channel stopped");
