@@ -102,6 +102,13 @@ pub trait AreaError: std::error::Error + Sized {
     fn codes() -> Vec<&'static str>;
 }
 
+/// Every area error answers as itself: `?` in a handler turns it into the JSON refusal.
+impl<E: AreaError> From<E> for ApiError {
+    fn from(error: E) -> Self {
+        Self::from_area(error)
+    }
+}
+
 /// The codes of an area enum: its variant names less those that pass another error through.
 pub fn variant_codes(names: &[&'static str], pass_through: &[&str]) -> Vec<&'static str> {
     names

@@ -57,12 +57,6 @@ impl AreaError for IdempotencyError {
     }
 }
 
-impl From<IdempotencyError> for crate::error::ApiError {
-    fn from(error: IdempotencyError) -> Self {
-        Self::from_area(error)
-    }
-}
-
 /// The answer given to the first request with a key, to give again to its retries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredAnswer {

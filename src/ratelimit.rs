@@ -62,12 +62,6 @@ impl AreaError for Limited {
     }
 }
 
-impl From<Limited> for ApiError {
-    fn from(error: Limited) -> Self {
-        Self::from_area(error)
-    }
-}
-
 /// Counts one attempt at `key`; 429 with `Retry-After` once `limit` is passed within `window`.
 pub async fn check(
     cache: &dyn Cache,

@@ -215,9 +215,3 @@ impl AreaError for AuthError {
         codes::ALL.to_vec()
     }
 }
-
-impl From<AuthError> for ApiError {
-    fn from(error: AuthError) -> Self {
-        Self::from_area(error)
-    }
-}

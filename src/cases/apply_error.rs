@@ -160,9 +160,3 @@ impl AreaError for ApplyError {
         codes
     }
 }
-
-impl From<ApplyError> for ApiError {
-    fn from(error: ApplyError) -> Self {
-        Self::from_area(error)
-    }
-}

@@ -155,12 +155,6 @@ impl AreaError for CaseError {
     }
 }
 
-impl From<CaseError> for ApiError {
-    fn from(error: CaseError) -> Self {
-        Self::from_area(error)
-    }
-}
-
 impl From<super::store::StoreError> for CaseError {
     fn from(error: super::store::StoreError) -> Self {
         match error {

@@ -35,8 +35,11 @@ pub fn plan_of(state: &AppState, case: &Case) -> Result<(Arc<Plan>, Service), Ca
 
 /// The name of a case's service (empty for a case of a plan no longer loaded).
 pub fn service_name(state: &AppState, case: &Case) -> String {
-    plan_of(state, case)
-        .map(|(_, s)| s.name)
+    // Borrowed, not `plan_of`'s clone of the whole service: this runs for every row of a list.
+    state
+        .plan_for_product(case.product_id)
+        .and_then(|plan| plan.service(&case.service_id))
+        .map(|s| s.name.clone())
         .unwrap_or_default()
 }
 

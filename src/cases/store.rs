@@ -312,6 +312,27 @@ pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Cas
     service_case::Entity::find_by_id(id).one(db).await
 }
 
+/// The numbers of the cases with these row ids, in one query.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn numbers(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(service_case::Entity::find()
+        .filter(service_case::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .iter()
+        .map(|case| (case.id, super::number::of(case)))
+        .collect())
+}
+
 /// Inserts a new draft in the caller's transaction and gives it its number.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_draft(

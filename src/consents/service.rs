@@ -62,12 +62,6 @@ impl AreaError for ConsentError {
     }
 }
 
-impl From<ConsentError> for ApiError {
-    fn from(error: ConsentError) -> Self {
-        Self::from_area(error)
-    }
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsentView {
     /// `medical_records`.

@@ -39,7 +39,9 @@ impl Fields {
 
 /// What is wrong with a form, in words for the specialist. (HTML pages only: these codes are
 /// not part of the JSON API's contract.)
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::IntoStaticStr)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, strum::IntoStaticStr, strum::VariantNames,
+)]
 #[strum(serialize_all = "snake_case")]
 pub enum FormError {
     /// The CSRF token is missing or not the session's.
@@ -72,21 +74,7 @@ impl crate::error::AreaError for FormError {
     }
 
     fn codes() -> Vec<&'static str> {
-        vec![
-            "csrf_invalid",
-            "stale",
-            "unknown_action",
-            "bad_time",
-            "bad_reason",
-            "bad_category",
-            "bad_decision",
-        ]
-    }
-}
-
-impl From<FormError> for crate::error::ApiError {
-    fn from(error: FormError) -> Self {
-        Self::from_area(error)
+        crate::error::variant_codes(<Self as strum::VariantNames>::VARIANTS, &[])
     }
 }
 

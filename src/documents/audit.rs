@@ -71,22 +71,18 @@ pub async fn page(
     };
     let (entries, total) = store::audit_page(&state.db, filter, page, per_page).await?;
     let logins = crate::staff::store::logins(&state.db, entries.iter().map(|e| e.staff_id)).await?;
-    let mut rows = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let case_number = match entry.case_id {
-            Some(id) => crate::cases::store::find_by_id(&state.db, id)
-                .await?
-                .map(|c| crate::cases::number::of(&c)),
-            None => None,
-        };
-        rows.push(AuditRow {
+    let numbers =
+        crate::cases::store::numbers(&state.db, entries.iter().filter_map(|e| e.case_id)).await?;
+    let rows = entries
+        .into_iter()
+        .map(|entry| AuditRow {
             at: entry.at,
             staff: logins.get(&entry.staff_id).cloned().unwrap_or_default(),
             action: entry.action,
             subject: format!("{} {}", entry.subject_kind, entry.subject_id),
-            case_number,
+            case_number: entry.case_id.and_then(|id| numbers.get(&id).cloned()),
             ip: entry.ip,
-        });
-    }
+        })
+        .collect();
     Ok((rows, total))
 }

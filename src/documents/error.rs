@@ -171,9 +171,3 @@ impl AreaError for DocumentError {
         )
     }
 }
-
-impl From<DocumentError> for ApiError {
-    fn from(error: DocumentError) -> Self {
-        Self::from_area(error)
-    }
-}

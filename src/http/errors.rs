@@ -64,13 +64,7 @@ fn json_error(error: JsonPayloadError, limit: usize) -> ApiError {
             codes::UNSUPPORTED_MEDIA_TYPE,
             "请求内容类型必须是 application/json",
         ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => super::invalid_body(&e),
-        JsonPayloadError::Deserialize(e) => ApiError::new(
-            Kind::BadRequest,
-            codes::MALFORMED_JSON,
-            "请求内容不是有效的 JSON",
-        )
-        .with_details(json!({ "line": e.line(), "column": e.column() })),
+        JsonPayloadError::Deserialize(e) => super::json_refusal(&e),
         JsonPayloadError::Payload(PayloadError::Overflow) => too_large(limit),
         JsonPayloadError::Payload(_) => ApiError::new(
             Kind::BadRequest,

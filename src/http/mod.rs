@@ -45,18 +45,22 @@ pub fn invalid_body(error: &serde_json::Error) -> ApiError {
 /// extractor could refuse a body before an authentication extractor refused its caller).
 /// Syntax errors are 400 `malformed_json`, wrong shapes 422 `invalid_body`.
 pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        if e.is_data() {
-            invalid_body(&e)
-        } else {
-            ApiError::new(
-                Kind::BadRequest,
-                crate::error::codes::MALFORMED_JSON,
-                "请求内容不是有效的 JSON",
-            )
-            .with_details(serde_json::json!({ "line": e.line(), "column": e.column() }))
-        }
-    })
+    serde_json::from_slice(bytes).map_err(|e| json_refusal(&e))
+}
+
+/// How a body that does not read as the expected JSON is refused: 422 `invalid_body` for a wrong
+/// shape, 400 `malformed_json` (with where) for broken syntax. The `Json` extractor's errors and
+/// bodies read by hand both answer through here.
+pub fn json_refusal(error: &serde_json::Error) -> ApiError {
+    if error.is_data() {
+        return invalid_body(error);
+    }
+    ApiError::new(
+        Kind::BadRequest,
+        crate::error::codes::MALFORMED_JSON,
+        "请求内容不是有效的 JSON",
+    )
+    .with_details(serde_json::json!({ "line": error.line(), "column": error.column() }))
 }
 
 /// The codes the shared HTTP helpers answer with.

@@ -53,12 +53,6 @@ impl AreaError for CentreError {
     }
 }
 
-impl From<CentreError> for ApiError {
-    fn from(error: CentreError) -> Self {
-        Self::from_area(error)
-    }
-}
-
 /// One message as the mini-program shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Message {

@@ -110,9 +110,3 @@ impl AreaError for PolicyError {
         )
     }
 }
-
-impl From<PolicyError> for ApiError {
-    fn from(error: PolicyError) -> Self {
-        Self::from_area(error)
-    }
-}

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::accounts::Role;
 use crate::cases::error::CaseError;
 use crate::cases::store::{self, Case};
-use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::error::{AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
 
 /// The authenticated staff member of a request.
@@ -95,12 +95,6 @@ impl AreaError for AccessError {
     }
 }
 
-impl From<AccessError> for ApiError {
-    fn from(error: AccessError) -> Self {
-        Self::from_area(error)
-    }
-}
-
 /// The case, if the account's scope covers it (otherwise it does not exist for them).
 pub async fn case_in_scope(
     state: &AppState,
@@ -134,12 +128,6 @@ pub fn may_read_records(staff: &CurrentStaff) -> Result<(), AccessError> {
         Role::InsurerViewer => Err(AccessError::ForbiddenRole { role: staff.role }),
         _ => Ok(()),
     }
-}
-
-/// Whether the account may take cases over from others (reassign); insurer viewers and
-/// specialists may not.
-pub fn may_reassign(staff: &CurrentStaff) -> bool {
-    matches!(staff.role, Role::Supervisor | Role::Admin)
 }
 
 /// 403 for a role that may not do this.

@@ -97,12 +97,6 @@ impl AreaError for AdminError {
     }
 }
 
-impl From<AdminError> for ApiError {
-    fn from(error: AdminError) -> Self {
-        Self::from_area(error)
-    }
-}
-
 /// Only administrators administer.
 pub fn may_administer(staff: &CurrentStaff) -> Result<(), AccessError> {
     match staff.role {

@@ -54,12 +54,6 @@ impl AreaError for StaffLoginError {
     }
 }
 
-impl From<StaffLoginError> for ApiError {
-    fn from(error: StaffLoginError) -> Self {
-        Self::from_area(error)
-    }
-}
-
 fn tokens(
     state: &AppState,
     record: &SessionRecord,

@@ -98,12 +98,6 @@ impl AreaError for PhoneError {
     }
 }
 
-impl From<PhoneError> for ApiError {
-    fn from(error: PhoneError) -> Self {
-        Self::from_area(error)
-    }
-}
-
 /// Exchanges the phone button's code and stores the number sealed, with its blind index.
 pub async fn bind_phone(
     state: &AppState,

@@ -20,15 +20,8 @@ async fn cases_are_numbered_shown_and_found_only_in_scope(backend: Backend) {
         insured(&app, "num-2", PLAN1, "2026-01-05", "11010519800101002").await;
     let specialist = staff(&app, "num-specialist", "specialist", Some(PLAN1_INSURER)).await;
     let foreign = staff(&app, "num-foreign", "specialist", Some(PLAN3_INSURER)).await;
-    let form = |policy: &str| {
-        json!({
-            "policy_id": policy, "service": "expert_outpatient",
-            "diagnosis_state": "confirmed", "illness_id": "CI-01",
-            "city": "110100", "hospital_id": "3a-0006",
-        })
-    };
-    let first = created(&app, &user, &form(&policy)).await;
-    let second = created(&app, &other, &form(&other_policy)).await;
+    let first = created(&app, &user, &beijing_outpatient(&policy)).await;
+    let second = created(&app, &other, &beijing_outpatient(&other_policy)).await;
     let numbers: Vec<String> = [&first, &second]
         .iter()
         .map(|c| c["number"].as_str().expect("a number").to_owned())

@@ -93,6 +93,15 @@ pub async fn create(app: &TestApp, token: &str, key: &str, body: &Value) -> reqw
 }
 
 /// Creates a case and returns its JSON, failing the test on anything but 201.
+/// The everyday application: an expert outpatient visit in Beijing for a confirmed illness.
+pub fn beijing_outpatient(policy: &str) -> Value {
+    json!({
+        "policy_id": policy, "service": "expert_outpatient",
+        "diagnosis_state": "confirmed", "illness_id": "CI-01",
+        "city": "110100", "hospital_id": "3a-0006",
+    })
+}
+
 pub async fn created(app: &TestApp, token: &str, body: &Value) -> Value {
     let response = create(app, token, &uuid::Uuid::new_v4().to_string(), body).await;
     let status = response.status().as_u16();
@@ -161,10 +170,20 @@ pub fn id(case: &Value) -> String {
     case["id"].as_str().expect("id").to_owned()
 }
 
-/// Submit → claim → approve: the case as the specialist last saw it.
+/// Materials → submit → claim → approve: the case as the specialist last saw it.
 pub async fn approved(app: &TestApp, user: &str, specialist: &str, case: &Value) -> Value {
+    crate::doc_support::complete_materials(app, user, &id(case)).await;
+    submitted_and_approved(app, user, specialist, case).await
+}
+
+/// Submit → claim → approve, for a case whose materials are complete or not needed.
+pub async fn submitted_and_approved(
+    app: &TestApp,
+    user: &str,
+    specialist: &str,
+    case: &Value,
+) -> Value {
     let id = id(case);
-    crate::doc_support::complete_materials(app, user, &id).await;
     let submitted = ok(app, &format!("/api/v1/cases/{id}/submit"), user, &json!({})).await;
     let claimed = ok(
         app,

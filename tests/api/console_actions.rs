@@ -280,7 +280,7 @@ async fn a_doctor_is_named_only_where_the_plan_lets_an_expert_be_named(backend: 
         &json!({"policy_id": other_policy, "service": "tele_doctor"}),
     )
     .await;
-    let tele = approved_tele(&app, &other, &specialist, &tele).await;
+    let tele = submitted_and_approved(&app, &other, &specialist, &tele).await;
     let path = format!("/api/v1/staff/cases/{}/schedule", id(&tele));
     let mut with_doctor = body("张医生", "李专员");
     with_doctor["version"] = json!(version(&tele));
@@ -293,26 +293,6 @@ async fn a_doctor_is_named_only_where_the_plan_lets_an_expert_be_named(backend: 
         .await
         .expect("JSON");
     assert_eq!(now["status"], "approved");
-}
-
-/// Submit (no materials needed) → claim → approve, for the tele-doctor.
-async fn approved_tele(app: &TestApp, user: &str, specialist: &str, case: &Value) -> Value {
-    let id = id(case);
-    let submitted = ok(app, &format!("/api/v1/cases/{id}/submit"), user, &json!({})).await;
-    let claimed = ok(
-        app,
-        &format!("/api/v1/staff/cases/{id}/claim"),
-        specialist,
-        &json!({"version": version(&submitted)}),
-    )
-    .await;
-    ok(
-        app,
-        &format!("/api/v1/staff/cases/{id}/approve"),
-        specialist,
-        &json!({"version": version(&claimed)}),
-    )
-    .await
 }
 
 on_both_backends!(a_doctor_is_named_only_where_the_plan_lets_an_expert_be_named);

@@ -239,16 +239,7 @@ async fn administrators_run_accounts_keys_and_the_audit_log(backend: Backend) {
 
     // The audit log: a specialist's read of a photo, found by staff and by case number.
     let (user, policy) = insured(&app, "audit", PLAN1, "2026-01-05", "11010519800101001").await;
-    let case = created(
-        &app,
-        &user,
-        &json!({
-            "policy_id": policy, "service": "expert_outpatient",
-            "diagnosis_state": "confirmed", "illness_id": "CI-01",
-            "city": "110100", "hospital_id": "3a-0006",
-        }),
-    )
-    .await;
+    let case = created(&app, &user, &beijing_outpatient(&policy)).await;
     complete_materials(&app, &user, &id(&case)).await;
     let (status, _) = page(&app, &specialist, &format!("/console/cases/{}", id(&case))).await;
     assert_eq!(status, 200);

@@ -171,16 +171,7 @@ async fn a_specialist_arranges_a_visit_in_a_real_browser(backend: Backend) {
     let (user, policy) = insured(&app, "chrome", PLAN1, "2026-01-05", "11010519800101001").await;
     staff(&app, "chrome-specialist", "specialist", Some(PLAN1_INSURER)).await;
     staff(&app, "chrome-viewer", "insurer_viewer", Some(PLAN1_INSURER)).await;
-    let case = created(
-        &app,
-        &user,
-        &json!({
-            "policy_id": policy, "service": "expert_outpatient",
-            "diagnosis_state": "confirmed", "illness_id": "CI-01",
-            "city": "110100", "hospital_id": "3a-0006",
-        }),
-    )
-    .await;
+    let case = created(&app, &user, &beijing_outpatient(&policy)).await;
     let id = id(&case);
     let number = case["number"].as_str().expect("number").to_owned();
     complete_materials(&app, &user, &id).await;

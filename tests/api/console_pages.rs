@@ -111,16 +111,7 @@ async fn a_specialist_works_a_case_in_the_console(backend: Backend) {
     staff(&app, "web-specialist", "specialist", Some(PLAN1_INSURER)).await;
     staff(&app, "web-foreign", "specialist", Some(PLAN3_INSURER)).await;
     staff(&app, "web-viewer", "insurer_viewer", Some(PLAN1_INSURER)).await;
-    let case = created(
-        &app,
-        &user,
-        &json!({
-            "policy_id": policy, "service": "expert_outpatient",
-            "diagnosis_state": "confirmed", "illness_id": "CI-01",
-            "city": "110100", "hospital_id": "3a-0006",
-        }),
-    )
-    .await;
+    let case = created(&app, &user, &beijing_outpatient(&policy)).await;
     let id = id(&case);
     let number = case["number"].as_str().expect("number").to_owned();
     complete_materials(&app, &user, &id).await;

@@ -4,9 +4,11 @@
 //! running business clock (they carry its sub-second ticks); whole-second instants (opening
 //! hours, appointments, dates) are part of the shape. Both backends give the same snapshot.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::case_support::{app_at, approved, created, get, id, insured, scheduled, staff};
+use crate::case_support::{
+    app_at, approved, beijing_outpatient, created, get, id, insured, scheduled, staff,
+};
 use crate::doc_support::{consent, jpeg, uploaded};
 use crate::helpers::Backend;
 use crate::on_both_backends;
@@ -68,16 +70,7 @@ async fn the_case_views_keep_their_shape(backend: Backend) {
     .expect("JSON");
     insta::assert_json_snapshot!("entitlements", redacted(&entitlements));
 
-    let draft = created(
-        &app,
-        &user,
-        &json!({
-            "policy_id": policy, "service": "expert_outpatient",
-            "diagnosis_state": "confirmed", "illness_id": "CI-01",
-            "city": "110100", "hospital_id": "3a-0006",
-        }),
-    )
-    .await;
+    let draft = created(&app, &user, &beijing_outpatient(&policy)).await;
     insta::assert_json_snapshot!("case_draft", redacted(&draft));
 
     consent(&app, &user).await;
