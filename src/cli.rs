@@ -20,6 +20,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve the HTTP API (the default).
     Serve,
+    /// Run the background jobs on their own: send notifications, queue reminders, expire
+    /// drafts. Serves only the probes and /metrics on the configured port.
+    Worker,
     /// Apply, roll back or list database migrations.
     Migrate {
         #[command(subcommand)]

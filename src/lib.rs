@@ -34,3 +34,4 @@ pub mod storage;
 pub mod telemetry;
 pub mod users;
 pub mod wechat;
+pub mod worker;

@@ -22,7 +22,7 @@ async fn main() -> ExitCode {
     let command = cli.command.unwrap_or(Command::Serve);
     // The service's failure goes to its log (JSON in production); a command's to the person who
     // ran it, once.
-    let serving = matches!(command, Command::Serve);
+    let serving = matches!(command, Command::Serve | Command::Worker);
     match run(command, settings).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if serving => {
@@ -66,6 +66,15 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             }
             app.run_until_stopped().await?;
             tracing::info!("green-channel stopped");
+            Ok(())
+        }
+        Command::Worker => {
+            tracing::info!(
+                profile = settings.profile.as_str(),
+                "green-channel worker starting"
+            );
+            Application::run_worker(settings).await?;
+            tracing::info!("green-channel worker stopped");
             Ok(())
         }
         Command::ImportPolicies { file } => {

@@ -20,6 +20,7 @@ use crate::config::{CacheBackend, Settings};
 use crate::crypto::Crypto;
 use crate::error::ErrorBody;
 use crate::http::errors;
+use crate::notifications::templates::Templates;
 use crate::plans::{self, Plans};
 use crate::state::AppState;
 use crate::storage::ObjectStore;
@@ -48,6 +49,8 @@ pub const DOCS_PATH: &str = "/docs/";
         (name = "catalog", description = "Reference data for the application form"),
         (name = "cases", description = "The insured's service applications"),
         (name = "documents", description = "Medical-record photos: upload, read, delete, review"),
+        (name = "notifications", description = "The message centre and subscribe-message grants"),
+        (name = "wechat", description = "WeChat's message push (signed and encrypted by WeChat)"),
         (name = "staff", description = "The specialists' console API (audience `console`)"),
         (name = "health", description = "Probes and metrics"),
         (name = "dev", description = "Dev-only endpoints (never mounted in production)"),
@@ -130,6 +133,7 @@ where
                 .service(cases::routes::cancel_case);
             documents::routes::mount(api);
             crate::notifications::routes::mount(api);
+            crate::notifications::push_routes::mount(api);
             staff::routes::mount(api);
             if dev_clock {
                 api.service(dev::get_clock).service(dev::set_clock);
@@ -154,47 +158,18 @@ impl std::fmt::Debug for Application {
 }
 
 impl Application {
-    /// Connects to every dependency, applies migrations when configured to, and binds the port.
+    /// Connects to every dependency, applies migrations when configured to, and binds the port;
+    /// runs the background jobs in-process when `worker.in_process` says so.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let settings = Arc::new(settings);
-        let db = db::connect(&settings.database).await?;
-        if settings.database.migrate_on_start {
-            db::migrate_up(&db).await?;
-        }
-        let cache = connect_cache(&settings)?;
-        let calendar = Arc::new(SharedCalendar::new(load_calendar(&db).await?));
-        let plans = Plans::load_dir(&settings.plans.dir)
-            .map_err(|e| anyhow::anyhow!("product plans are invalid:\n{e}"))?;
-        let product_ids = plans::store::sync(&db, &plans, chrono::Utc::now())
-            .await
-            .context("cannot store the product plans")?;
-        spawn_calendar_reload(db.clone(), calendar.clone());
-        let storage = ObjectStore::from_settings(&settings.storage)
-            .context("cannot set up the object storage")?;
-        let clocks = Clocks::from_settings(&settings.clock, !settings.is_production());
-        let wechat = WechatClient::new(&settings.wechat, cache.clone())?;
-        let state = AppState {
-            jwt: Arc::new(JwtKeys::from_settings(&settings.jwt)?),
-            crypto: Arc::new(Crypto::from_settings(&settings.crypto)?),
-            settings: settings.clone(),
-            db,
-            cache,
-            clocks,
-            metrics: telemetry::metrics_handle(),
-            wechat,
-            locks: Arc::default(),
-            storage,
-            images: Arc::new(tokio::sync::Semaphore::new(settings.uploads.workers())),
-            calendar,
-            plans: Arc::new(plans),
-            product_ids: Arc::new(product_ids),
-        };
-
+        let state = build_state(settings).await?;
+        let settings = state.settings.clone();
         let address = format!("{}:{}", settings.server.host, settings.server.port);
         let listener =
             TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
         let port = listener.local_addr()?.port();
-        cases::expiry::spawn(state.clone());
+        if settings.worker.in_process {
+            crate::worker::spawn(state.clone());
+        }
         let server = serve(listener, state.clone())?;
         Ok(Self {
             port,
@@ -202,6 +177,35 @@ impl Application {
             server,
             state,
         })
+    }
+
+    /// The background jobs on their own (`green-channel worker`): only the probes and
+    /// `/metrics` are served on the port; SIGTERM or Ctrl-C finishes the batch in flight and
+    /// stops.
+    pub async fn run_worker(settings: Settings) -> anyhow::Result<()> {
+        let state = build_state(settings).await?;
+        let settings = state.settings.clone();
+        let address = format!("{}:{}", settings.server.host, settings.server.port);
+        let listener =
+            TcpListener::bind(&address).with_context(|| format!("cannot listen on {address}"))?;
+        let data = web::Data::new(state.clone());
+        let probes = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .service(health::live)
+                .service(health::ready)
+                .service(health::metrics)
+        })
+        .workers(1)
+        .disable_signals()
+        .listen(listener)?
+        .run();
+        let handle = probes.handle();
+        let probes = tokio::spawn(probes);
+        crate::worker::run(state, shutdown_signal()).await;
+        handle.stop(true).await;
+        let _ = probes.await;
+        Ok(())
     }
 
     pub fn port(&self) -> u16 {
@@ -230,6 +234,65 @@ impl Application {
     /// finish, up to `server.shutdown_timeout_secs`).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Every dependency connected and every data file checked: the state handlers and jobs share.
+pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    let settings = Arc::new(settings);
+    let db = db::connect(&settings.database).await?;
+    if settings.database.migrate_on_start {
+        db::migrate_up(&db).await?;
+    }
+    let cache = connect_cache(&settings)?;
+    let calendar = Arc::new(SharedCalendar::new(load_calendar(&db).await?));
+    let plans = Plans::load_dir(&settings.plans.dir)
+        .map_err(|e| anyhow::anyhow!("product plans are invalid:\n{e}"))?;
+    let templates = Templates::load(
+        &settings.notifications.templates_file,
+        settings.is_production(),
+    )
+    .map_err(|e| anyhow::anyhow!("subscribe templates are invalid:\n{e}"))?;
+    let product_ids = plans::store::sync(&db, &plans, chrono::Utc::now())
+        .await
+        .context("cannot store the product plans")?;
+    spawn_calendar_reload(db.clone(), calendar.clone());
+    let storage = ObjectStore::from_settings(&settings.storage)
+        .context("cannot set up the object storage")?;
+    let clocks = Clocks::from_settings(&settings.clock, !settings.is_production());
+    let wechat = WechatClient::new(&settings.wechat, cache.clone())?;
+    Ok(AppState {
+        jwt: Arc::new(JwtKeys::from_settings(&settings.jwt)?),
+        crypto: Arc::new(Crypto::from_settings(&settings.crypto)?),
+        settings: settings.clone(),
+        db,
+        cache,
+        clocks,
+        metrics: telemetry::metrics_handle(),
+        wechat,
+        locks: Arc::default(),
+        storage,
+        images: Arc::new(tokio::sync::Semaphore::new(settings.uploads.workers())),
+        calendar,
+        plans: Arc::new(plans),
+        templates: Arc::new(templates),
+        product_ids: Arc::new(product_ids),
+    })
+}
+
+/// SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
     }
 }
 

@@ -32,6 +32,8 @@ pub struct AppState {
     /// Image decodes and encodes in flight at once (CPU-bound, off the async executor).
     pub images: Arc<tokio::sync::Semaphore>,
     pub plans: Arc<Plans>,
+    /// The subscribe-message templates (`config/subscribe_templates.toml`).
+    pub templates: Arc<crate::notifications::templates::Templates>,
     /// Product code → product row id.
     pub product_ids: Arc<std::collections::HashMap<String, i64>>,
 }

@@ -19,4 +19,6 @@ pub mod quota_use;
 pub mod relative_invitation;
 pub mod service_case;
 pub mod staff;
+pub mod subscribe_grant;
 pub mod user_consent;
+pub mod wechat_push_event;

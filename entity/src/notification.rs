@@ -11,7 +11,7 @@ pub struct Model {
     pub kind: String,
     /// JSON: the facts the message needs.
     pub payload: String,
-    /// `pending`, `sent`, `failed`.
+    /// `pending`, then one of `sent`, `no_grant`, `superseded`, `dead`, `skipped`.
     pub state: String,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
@@ -20,6 +20,18 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// When the insured read it in the message centre; none: unread.
     pub read_at: Option<DateTimeUtc>,
+    /// While a worker sends the row: claimed again by another once this has passed.
+    pub lease_until: Option<DateTimeUtc>,
+    /// The subscribe template it went out with.
+    pub template_id: Option<String>,
+    /// WeChat's message id (a 64-bit integer).
+    pub msgid: Option<i64>,
+    pub sent_at: Option<DateTimeUtc>,
+    /// WeChat's delivery result (`subscribe_msg_sent_event`): `success` or its error status.
+    pub delivery: Option<String>,
+    /// Reminders: one row per key however many workers create it.
+    #[sea_orm(unique)]
+    pub dedupe_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

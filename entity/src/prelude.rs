@@ -13,4 +13,6 @@ pub use super::quota_use::Entity as QuotaUse;
 pub use super::relative_invitation::Entity as RelativeInvitation;
 pub use super::service_case::Entity as ServiceCase;
 pub use super::staff::Entity as Staff;
+pub use super::subscribe_grant::Entity as SubscribeGrant;
 pub use super::user_consent::Entity as UserConsent;
+pub use super::wechat_push_event::Entity as WechatPushEvent;

@@ -24,6 +24,7 @@ mod m20261121_000016_create_audit_log;
 mod m20261130_000017_add_case_number;
 mod m20261130_000018_add_appointment_doctor;
 mod m20261130_000019_add_notification_read_at;
+mod m20261130_000020_add_notification_dispatch;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000017_add_case_number::Migration),
             Box::new(m20261130_000018_add_appointment_doctor::Migration),
             Box::new(m20261130_000019_add_notification_read_at::Migration),
+            Box::new(m20261130_000020_add_notification_dispatch::Migration),
         ]
     }
 }

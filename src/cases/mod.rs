@@ -21,3 +21,4 @@ pub mod routes;
 pub mod service;
 pub mod store;
 pub mod view;
+pub mod watch;

@@ -15,6 +15,7 @@ use super::lifecycle::Status;
 use super::store::{self, Actor, Case, Transition};
 use super::view::{self, CaseSummary, CaseView};
 use crate::documents::materials;
+use crate::error::Fault;
 use crate::plans::{Plan, Service};
 use crate::state::AppState;
 
@@ -248,4 +249,9 @@ pub async fn cancel(
         &state.db, &calendar, &service, case, version, transition, actor, now,
     )
     .await?)
+}
+
+/// A case by its row id (the background jobs name cases by row).
+pub async fn by_id(state: &AppState, id: i64) -> Result<Option<Case>, Fault> {
+    Ok(store::find_by_id(&state.db, id).await?)
 }

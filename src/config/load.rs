@@ -166,6 +166,31 @@ impl Settings {
                 problems.push(problem.to_owned());
             }
         }
+        if let Some(token) = &self.wechat.push_token
+            && !(3..=32).contains(&token.expose_secret().len())
+        {
+            problems.push("APP_WECHAT__PUSH_TOKEN must be 3–32 characters".to_owned());
+        }
+        if let Some(key) = &self.wechat.encoding_aes_key
+            && crate::notifications::push::aes_key(key.expose_secret()).is_none()
+        {
+            problems.push(
+                "APP_WECHAT__ENCODING_AES_KEY must be the 43-character EncodingAESKey".to_owned(),
+            );
+        }
+        let worker = &self.worker;
+        if worker.batch_size == 0
+            || worker.concurrency == 0
+            || worker.lease_secs == 0
+            || worker.max_attempts < 1
+            || worker.backoff_base_secs == 0
+            || worker.backoff_max_secs < worker.backoff_base_secs
+        {
+            problems.push(
+                "APP_WORKER__*: batch size, concurrency, lease and attempts must be above 0, and the backoff maximum at least its base"
+                    .to_owned(),
+            );
+        }
         if url::Url::parse(&self.wechat.base_url).is_err() {
             problems.push("APP_WECHAT__BASE_URL is not a URL".to_owned());
         }
@@ -188,6 +213,18 @@ impl Settings {
             }
             if self.wechat.app_secret.is_none() {
                 problems.push("APP_WECHAT__APP_SECRET is missing".to_owned());
+            }
+            if self.wechat.push_token.is_none() {
+                problems.push("APP_WECHAT__PUSH_TOKEN is missing (message push)".to_owned());
+            }
+            if self.wechat.encoding_aes_key.is_none() {
+                problems.push("APP_WECHAT__ENCODING_AES_KEY is missing (message push)".to_owned());
+            }
+            if self.wechat.miniprogram_state == super::MiniprogramState::Developer {
+                problems.push(
+                    "APP_WECHAT__MINIPROGRAM_STATE is developer, a dev-only setting: production sends formal (or trial)"
+                        .to_owned(),
+                );
             }
             if self.wechat.dev_login {
                 problems.push(

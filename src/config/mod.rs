@@ -68,6 +68,8 @@ pub struct Settings {
     pub plans: PlanSettings,
     pub health: HealthSettings,
     pub cases: CaseSettings,
+    pub worker: WorkerSettings,
+    pub notifications: NotificationSettings,
     #[serde(default)]
     pub console: ConsoleSettings,
     pub log: LogSettings,
@@ -241,6 +243,62 @@ pub struct WechatSettings {
     /// Dev-only: `dev:<name>` login codes without calling WeChat.
     pub dev_login: bool,
     pub timeout_ms: u64,
+    /// The message-push Token (3–32 characters; 开发管理 → 消息推送配置).
+    #[serde(default, deserialize_with = "secret_opt")]
+    pub push_token: Option<SecretString>,
+    /// The message-push EncodingAESKey (43 characters, safe mode).
+    #[serde(default, deserialize_with = "secret_opt")]
+    pub encoding_aes_key: Option<SecretString>,
+    /// `developer`, `trial` or `formal`: which version of the mini-program a message opens.
+    pub miniprogram_state: MiniprogramState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MiniprogramState {
+    Developer,
+    Trial,
+    Formal,
+}
+
+impl MiniprogramState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Developer => "developer",
+            Self::Trial => "trial",
+            Self::Formal => "formal",
+        }
+    }
+}
+
+/// The background jobs: sending notifications, reminders, expiring drafts.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkerSettings {
+    /// Whether `serve` runs the jobs itself (the embedded profile does; production runs
+    /// `green-channel worker` beside it).
+    pub in_process: bool,
+    /// Pause between rounds when there is nothing due.
+    pub interval_ms: u64,
+    /// Outbox rows claimed at once.
+    pub batch_size: u64,
+    /// Users sent to at once (one user's messages always go one at a time).
+    pub concurrency: usize,
+    /// How long a claimed row stays a worker's before another may claim it.
+    pub lease_secs: u64,
+    /// Sends tried before a row is dead.
+    pub max_attempts: i32,
+    /// The first retry's delay; each next one doubles, with jitter, up to `backoff_max_secs`.
+    pub backoff_base_secs: u64,
+    pub backoff_max_secs: u64,
+}
+
+/// Notifications: the subscribe templates and the specialists' alert window.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NotificationSettings {
+    /// The templates file (relative to the working directory).
+    pub templates_file: std::path::PathBuf,
+    /// A promise due within this many minutes (or past) is an alert.
+    pub alert_window_minutes: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

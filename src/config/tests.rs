@@ -35,6 +35,11 @@ const GOOD_PRODUCTION: &[(&str, &str)] = &[
         "crypto.index_key",
         "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=",
     ),
+    ("wechat.push_token", "pushToken2026"),
+    (
+        "wechat.encoding_aes_key",
+        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+    ),
 ];
 
 fn production_without(key: &str) -> Vec<(&'static str, &'static str)> {
@@ -75,6 +80,8 @@ fn production_names_each_missing_secret() {
         ),
         ("crypto.data_key", "APP_CRYPTO__DATA_KEY"),
         ("crypto.index_key", "APP_CRYPTO__INDEX_KEY"),
+        ("wechat.push_token", "APP_WECHAT__PUSH_TOKEN"),
+        ("wechat.encoding_aes_key", "APP_WECHAT__ENCODING_AES_KEY"),
     ] {
         let error = load(Profile::Production, &production_without(key)).expect_err("refused");
         assert_eq!(error.problems.len(), 1, "{error}");
@@ -93,6 +100,17 @@ fn production_refuses_sqlite_memory_cache_fs_storage_and_dev_switches() {
         ("clock.adjustable", "true", "APP_CLOCK__ADJUSTABLE"),
         ("jwt.secret", "short-secret", "APP_JWT__SECRET"),
         ("crypto.data_key", "c2hvcnQ=", "APP_CRYPTO__DATA_KEY"),
+        (
+            "wechat.miniprogram_state",
+            "developer",
+            "APP_WECHAT__MINIPROGRAM_STATE",
+        ),
+        (
+            "wechat.encoding_aes_key",
+            "too-short",
+            "APP_WECHAT__ENCODING_AES_KEY",
+        ),
+        ("wechat.push_token", "ab", "APP_WECHAT__PUSH_TOKEN"),
     ] {
         let mut pairs = production_without(key);
         pairs.push((key, value));

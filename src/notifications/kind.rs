@@ -1,5 +1,5 @@
 //! What a notification is about: one kind per change the insured should hear of. The outbox
-//! stores the snake_case name; the message centre and (later) the WeChat templates read it back.
+//! stores the snake_case name; the message centre and the WeChat templates read it back.
 
 use serde::Serialize;
 use strum::{EnumString, IntoStaticStr, VariantArray};
@@ -22,6 +22,14 @@ pub enum NotificationKind {
     CaseCancelled,
     CaseExpired,
     DocumentRejected,
+    /// 18:00 the day before the appointment.
+    AppointmentReminder,
+    /// The morning of the free-cancellation cut-off (noon the day before the visit).
+    CancellationCutoff,
+    /// Materials were asked for and nothing was uploaded in 2 working days.
+    MaterialsReminder,
+    /// A draft expires in 24 hours.
+    DraftExpiring,
 }
 
 impl NotificationKind {

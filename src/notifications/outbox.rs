@@ -89,3 +89,221 @@ pub async fn find_for_user(
         .one(db)
         .await
 }
+
+/// Where a row ends up after a send attempt.
+pub const SENT: &str = "sent";
+pub const NO_GRANT: &str = "no_grant";
+pub const SUPERSEDED: &str = "superseded";
+pub const DEAD: &str = "dead";
+/// WeChat is not configured (the embedded profile without credentials): kept in the centre only.
+pub const SKIPPED: &str = "skipped";
+
+/// Claims up to `limit` due rows for `lease` (until `now + lease`): pending, due, and not held by
+/// another worker whose lease is still running. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets any
+/// number of workers claim at once without taking the same row; SQLite has one writer at a time.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<notification::Model>, DbErr> {
+    use sea_orm::{DbBackend, Statement};
+    let backend = db.get_database_backend();
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let sql = match backend {
+        DbBackend::Postgres => {
+            "UPDATE notification SET lease_until = $1 WHERE id IN (\
+               SELECT id FROM notification WHERE state = 'pending' AND next_attempt_at <= $2 \
+               AND (lease_until IS NULL OR lease_until < $2) \
+               ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING *"
+        }
+        _ => {
+            "UPDATE notification SET lease_until = ?1 WHERE id IN (\
+               SELECT id FROM notification WHERE state = 'pending' AND next_attempt_at <= ?2 \
+               AND (lease_until IS NULL OR lease_until < ?2) \
+               ORDER BY next_attempt_at, id LIMIT ?3) RETURNING *"
+        }
+    };
+    let mut rows = notification::Entity::find()
+        .from_raw_sql(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [lease_until.into(), now.into(), limit.into()],
+        ))
+        .all(db)
+        .await?;
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
+}
+
+/// How a claimed row ends (or waits for its next attempt).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finish {
+    Sent {
+        template_id: String,
+        msgid: u64,
+    },
+    /// `state` is one of `no_grant`, `superseded`, `dead`, `skipped`.
+    Closed {
+        state: &'static str,
+        template_id: Option<String>,
+        error: Option<String>,
+    },
+    /// Try again at `at`; `attempted`: a send was made (it counts towards the limit).
+    Retry {
+        at: DateTime<Utc>,
+        attempted: bool,
+        error: String,
+    },
+}
+
+/// Records how a claimed row ended and releases its lease. Only a pending row changes: a row some
+/// other worker already finished (after this one's lease lapsed) keeps its first outcome.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn finish(
+    db: &impl ConnectionTrait,
+    row: &notification::Model,
+    finish: Finish,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut changes = notification::ActiveModel {
+        lease_until: Set(None),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    match finish {
+        Finish::Sent { template_id, msgid } => {
+            changes.state = Set(SENT.to_owned());
+            changes.template_id = Set(Some(template_id));
+            // WeChat's ids are 64-bit; stored in a signed column bit for bit.
+            changes.msgid = Set(Some(msgid as i64));
+            changes.sent_at = Set(Some(now));
+            changes.attempts = Set(row.attempts + 1);
+            changes.last_error = Set(None);
+        }
+        Finish::Closed {
+            state,
+            template_id,
+            error,
+        } => {
+            changes.state = Set(state.to_owned());
+            changes.template_id = Set(template_id);
+            changes.last_error = Set(error);
+            if state == DEAD {
+                changes.attempts = Set(row.attempts + 1);
+            }
+        }
+        Finish::Retry {
+            at,
+            attempted,
+            error,
+        } => {
+            changes.next_attempt_at = Set(at);
+            changes.last_error = Set(Some(error));
+            if attempted {
+                changes.attempts = Set(row.attempts + 1);
+            }
+        }
+    }
+    let updated = notification::Entity::update_many()
+        .set(changes)
+        .filter(notification::Column::Id.eq(row.id))
+        .filter(notification::Column::State.eq(PENDING))
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
+}
+
+/// Whether a newer message about the same case was queued after `row` (the case moved on).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn newer_for_case(
+    db: &impl ConnectionTrait,
+    row: &notification::Model,
+    kinds: &[&str],
+) -> Result<bool, DbErr> {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let Some(case_id) = row.case_id else {
+        return Ok(false);
+    };
+    Ok(notification::Entity::find()
+        .filter(notification::Column::CaseId.eq(case_id))
+        .filter(notification::Column::Id.gt(row.id))
+        .filter(notification::Column::Kind.is_in(kinds.iter().copied()))
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// Queues a reminder once: a second call with the same key (another worker, a restart) adds
+/// nothing. Whether this call added it.
+#[allow(clippy::too_many_arguments)] // the row's facts, its key and when
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn enqueue_once(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    case_id: i64,
+    kind: super::NotificationKind,
+    payload: &Value,
+    dedupe_key: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::OnConflict;
+    let inserted = notification::Entity::insert(notification::ActiveModel {
+        user_id: Set(user_id),
+        case_id: Set(Some(case_id)),
+        kind: Set(kind.as_str().to_owned()),
+        payload: Set(payload.to_string()),
+        state: Set(PENDING.to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+        dedupe_key: Set(Some(dedupe_key.to_owned())),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::column(notification::Column::DedupeKey)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(inserted == 1)
+}
+
+/// Records WeChat's delivery result for the message `msgid`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn record_delivery(
+    db: &impl ConnectionTrait,
+    msgid: u64,
+    delivery: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(notification::Entity::update_many()
+        .col_expr(notification::Column::Delivery, Expr::value(delivery))
+        .col_expr(notification::Column::UpdatedAt, Expr::value(now))
+        .filter(notification::Column::Msgid.eq(msgid as i64))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Rows waiting to be sent and the age of the oldest (for the metrics).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn depth(db: &impl ConnectionTrait) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    let pending = || notification::Entity::find().filter(notification::Column::State.eq(PENDING));
+    let count = pending().count(db).await?;
+    let oldest = pending()
+        .select_only()
+        .column(notification::Column::CreatedAt)
+        .order_by_asc(notification::Column::CreatedAt)
+        .into_tuple::<DateTime<Utc>>()
+        .one(db)
+        .await?;
+    Ok((count, oldest))
+}

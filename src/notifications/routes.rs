@@ -1,17 +1,22 @@
-//! `/api/v1/notifications`: the message centre.
+//! `/api/v1/notifications`: the message centre, and the subscribe templates and grants.
 
 use actix_web::{get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::centre::{self, Message, MessagePage};
+use super::grants::{self as subscribe, GrantsAnswer, TemplatesAnswer};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ErrorBody};
 use crate::http::Paging;
 use crate::state::AppState;
 
 pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
-    api.service(list).service(read_all).service(read);
+    api.service(list)
+        .service(read_all)
+        .service(read)
+        .service(templates)
+        .service(record_grants);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -86,4 +91,49 @@ pub async fn read_all(
 ) -> Result<web::Json<ReadAll>, ApiError> {
     let marked = centre::read_all(&state, user.user_id).await?;
     Ok(web::Json(ReadAll { marked, unread: 0 }))
+}
+
+/// Which subscribe templates to ask for, at which moment (pass `template_ids` to
+/// `wx.requestSubscribeMessage` on that tap), and how many sends the caller has granted.
+#[utoipa::path(
+    tag = "notifications",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = TemplatesAnswer),
+        (status = 401, description = "`token_*`, `session_revoked`", body = ErrorBody),
+    )
+)]
+#[get("/notifications/templates")]
+pub async fn templates(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<web::Json<TemplatesAnswer>, ApiError> {
+    Ok(web::Json(subscribe::templates(&state, user.user_id).await?))
+}
+
+/// Records the result object of `wx.requestSubscribeMessage` as it came back
+/// (`{"<tmplId>": "accept" | "reject" | "ban" | "filter", "errMsg": "requestSubscribeMessage:ok"}`):
+/// each `accept` is one send of that template. Checked whole: an unknown template or choice
+/// changes nothing.
+#[utoipa::path(
+    tag = "notifications",
+    security(("bearer" = [])),
+    request_body(content = Object, description = "The result object of `wx.requestSubscribeMessage`"),
+    responses(
+        (status = 200, body = GrantsAnswer),
+        (status = 400, description = "`malformed_json`", body = ErrorBody),
+        (status = 401, description = "`token_*`, `session_revoked`", body = ErrorBody),
+        (status = 422, description = "`no_choices`, `unknown_template`, `invalid_choice`, `invalid_body`", body = ErrorBody),
+    )
+)]
+#[post("/notifications/grants")]
+pub async fn record_grants(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<web::Json<GrantsAnswer>, ApiError> {
+    let result: serde_json::Map<String, serde_json::Value> = crate::http::parse_json(&body)?;
+    Ok(web::Json(
+        subscribe::record(&state, user.user_id, &result).await?,
+    ))
 }

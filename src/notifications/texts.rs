@@ -100,6 +100,35 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
                 format!("您{on}上传的{category}需要重新上传：{}", retake.message()),
             )
         }
+        AppointmentReminder => {
+            let when = time(payload, "appointment_at").unwrap_or_else(|| "时间待定".to_owned());
+            let place = text(payload, "appointment_hospital").unwrap_or("医院待定");
+            (
+                "明日就诊提醒",
+                format!("{case}将于{when}在{place}就诊，请提前到达并携带身份证件。"),
+            )
+        }
+        CancellationCutoff => {
+            let when = time(payload, "appointment_at").unwrap_or_else(|| "时间待定".to_owned());
+            let cutoff = time(payload, "cutoff_at").unwrap_or_else(|| "今天12:00".to_owned());
+            (
+                "取消截止提醒",
+                format!(
+                    "{case}已安排在{when}。如需取消，请在{cutoff}前操作，之后取消将计为已使用一次服务。"
+                ),
+            )
+        }
+        MaterialsReminder => (
+            "资料尚未上传",
+            format!("{case}还在等待您上传资料，请尽快在申请详情中上传，以免耽误安排。"),
+        ),
+        DraftExpiring => {
+            let until = time(payload, "draft_expires_at").unwrap_or_else(|| "24小时内".to_owned());
+            (
+                "申请即将过期",
+                format!("{case}尚未提交，将于{until}过期。如仍需服务，请尽快补全并提交。"),
+            )
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod accounts;
 pub mod admin;
+pub mod alerts;
 pub mod auth;
 pub mod bodies;
 pub mod cases;

@@ -23,7 +23,37 @@ pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
         .service(logout)
         .service(queue)
         .service(get_case)
-        .service(act);
+        .service(act)
+        .service(alerts);
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct AlertParams {
+    /// Minutes ahead to look (1–10080); default: `APP_NOTIFICATIONS__ALERT_WINDOW_MINUTES`.
+    pub window_minutes: Option<u32>,
+}
+
+/// Promises about to fall due or past in the account's scope: first contacts not yet made and
+/// service promises not yet arranged, the most urgent first.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    params(AlertParams),
+    responses(
+        (status = 200, body = super::alerts::AlertList),
+        (status = 400, description = "`window_out_of_range`, `invalid_query`", body = ErrorBody),
+        (status = 401, description = "`token_*`, `session_revoked`", body = ErrorBody),
+    )
+)]
+#[get("/staff/alerts")]
+pub async fn alerts(
+    staff: CurrentStaff,
+    state: web::Data<AppState>,
+    query: web::Query<AlertParams>,
+) -> Result<web::Json<super::alerts::AlertList>, ApiError> {
+    Ok(web::Json(
+        super::alerts::alerts(&state, &staff, query.window_minutes).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

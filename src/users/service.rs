@@ -85,3 +85,15 @@ pub async fn me(state: &AppState, user_id: i64) -> Result<MeResponse, ApiError> 
         created_at: account.created_at,
     })
 }
+
+/// The WeChat openid of a user (where their subscribe messages go); none when the user is gone.
+pub async fn openid_of(state: &AppState, user_id: i64) -> Result<Option<String>, Fault> {
+    Ok(store::find(&state.db, user_id).await?.map(|u| u.openid))
+}
+
+/// The user with this openid, if any (WeChat's pushes name users by openid).
+pub async fn by_openid(state: &AppState, openid: &str) -> Result<Option<i64>, Fault> {
+    Ok(store::find_by_openid(&state.db, openid)
+        .await?
+        .map(|u| u.id))
+}

@@ -96,3 +96,14 @@ pub async fn set_phone(
 pub fn phone_aad(user_id: i64) -> String {
     format!("app_user|phone|{user_id}")
 }
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn find_by_openid(
+    db: &impl ConnectionTrait,
+    openid: &str,
+) -> Result<Option<User>, DbErr> {
+    app_user::Entity::find()
+        .filter(app_user::Column::Openid.eq(openid))
+        .one(db)
+        .await
+}

@@ -13,6 +13,8 @@ pub mod errcode {
     pub const ACCESS_TOKEN_EXPIRED: i64 = 42001;
     pub const RATE_LIMITED: i64 = 45011;
     pub const SUBSCRIPTION_QUOTA_EXHAUSTED: i64 = 43101;
+    /// "Cannot make concurrent calls to the same OpenID" (community-reported).
+    pub const CONCURRENT_SEND: i64 = 43108;
     pub const INVALID_TEMPLATE_DATA: i64 = 47003;
     pub const INVALID_PAGE: i64 = 41030;
 }

@@ -10,7 +10,7 @@ use tokio::process::{Child, Command};
 
 use crate::helpers::create_postgres_database;
 
-const BINARY: &str = env!("CARGO_BIN_EXE_green-channel");
+pub const BINARY: &str = env!("CARGO_BIN_EXE_green-channel");
 
 /// The binary with a clean environment: only what the test sets.
 pub fn green_channel(args: &[&str], env: &[(&str, &str)]) -> Command {
@@ -48,6 +48,11 @@ const PRODUCTION: &[(&str, &str)] = &[
     (
         "APP_CRYPTO__INDEX_KEY",
         "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=",
+    ),
+    ("APP_WECHAT__PUSH_TOKEN", "pushToken2026"),
+    (
+        "APP_WECHAT__ENCODING_AES_KEY",
+        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
     ),
 ];
 

@@ -134,3 +134,90 @@ async fn the_insured_reads_every_step_in_the_message_centre(backend: Backend) {
 }
 
 on_both_backends!(the_insured_reads_every_step_in_the_message_centre);
+
+/// The templates to ask for and the grants the mini-program reports: each accept is one send;
+/// an unknown template, an unknown choice or an empty result changes nothing.
+async fn grants_are_recorded_from_the_mini_program_s_result(backend: Backend) {
+    use crate::notify_support::{APPOINTMENT, PROGRESS, REMINDER};
+    let app = app_at(backend, MONDAY).await;
+    let (user, _) = insured(&app, "granted", PLAN5, "2026-01-05", "11010519800101008").await;
+    let answer: Value = get(&app, "/api/v1/notifications/templates", Some(&user))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let submit = answer["moments"]
+        .as_array()
+        .expect("moments")
+        .iter()
+        .find(|m| m["moment"] == "submit")
+        .expect("submit");
+    assert_eq!(submit["template_ids"], json!([APPOINTMENT, PROGRESS]));
+    assert!(
+        answer["templates"]
+            .as_array()
+            .expect("templates")
+            .iter()
+            .all(|t| t["remaining"] == 0)
+    );
+
+    let recorded = ok(
+        &app,
+        "/api/v1/notifications/grants",
+        &user,
+        &json!({PROGRESS: "accept", APPOINTMENT: "reject", REMINDER: "filter", "errMsg": "requestSubscribeMessage:ok"}),
+    )
+    .await;
+    assert_eq!(recorded["accepted"], 1);
+    let progress = recorded["templates"]
+        .as_array()
+        .expect("templates")
+        .iter()
+        .find(|t| t["template_id"] == PROGRESS)
+        .expect("progress");
+    assert_eq!(progress["remaining"], 1);
+
+    for (body, status, code) in [
+        (
+            json!({"tmpl-unknown": "accept", PROGRESS: "accept"}),
+            422,
+            "unknown_template",
+        ),
+        (json!({PROGRESS: "maybe"}), 422, "invalid_choice"),
+        (json!({PROGRESS: 1}), 422, "invalid_choice"),
+        (json!({}), 422, "no_choices"),
+        (
+            json!({"errMsg": "requestSubscribeMessage:ok"}),
+            422,
+            "no_choices",
+        ),
+        (json!([PROGRESS]), 422, "invalid_body"),
+    ] {
+        let (got, got_code, _) = crate::helpers::error_body(
+            post(&app, "/api/v1/notifications/grants", Some(&user), &body).await,
+        )
+        .await;
+        assert_eq!((got, got_code.as_str()), (status, code), "{body}");
+    }
+    let (user_id, _) = crate::notify_support::user_of(&app, &user).await;
+    let left = crate::notify_support::remaining(&app, user_id).await;
+    assert_eq!(left.get(PROGRESS), Some(&1), "refusals changed nothing");
+    assert_eq!(left.len(), 1);
+    // Banned by WeChat: the template's grants end.
+    ok(
+        &app,
+        "/api/v1/notifications/grants",
+        &user,
+        &json!({PROGRESS: "ban"}),
+    )
+    .await;
+    assert!(remaining_is_empty(&app, user_id).await);
+}
+
+async fn remaining_is_empty(app: &TestApp, user_id: i64) -> bool {
+    crate::notify_support::remaining(app, user_id)
+        .await
+        .is_empty()
+}
+
+on_both_backends!(grants_are_recorded_from_the_mini_program_s_result);

@@ -20,6 +20,9 @@ fn settings(fake: &FakeWechat) -> WechatSettings {
         app_secret: Some(SecretString::from(APP_SECRET.to_owned())),
         dev_login: false,
         timeout_ms: 2000,
+        push_token: None,
+        encoding_aes_key: None,
+        miniprogram_state: green_channel::config::MiniprogramState::Formal,
     }
 }
 

@@ -1,0 +1,77 @@
+//! Whether a queued message is still true when its turn comes. A message about a case that has
+//! moved on is superseded, not sent: no "appointment tomorrow" after a cancellation, no
+//! "approved" when "scheduled" is already on its way (it would spend a one-shot grant on news
+//! that is out of date).
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::NotificationKind;
+use super::outbox;
+use crate::cases::lifecycle::Status;
+use crate::cases::store::Case;
+use crate::error::Fault;
+use crate::state::AppState;
+
+/// The kinds that report a change of the case: a newer one makes the older ones out of date.
+pub const CASE_CHANGES: &[NotificationKind] = &[
+    NotificationKind::CaseSubmitted,
+    NotificationKind::CaseNeedsMaterials,
+    NotificationKind::CaseApproved,
+    NotificationKind::CaseRejected,
+    NotificationKind::CaseScheduled,
+    NotificationKind::CaseStarted,
+    NotificationKind::CaseCompleted,
+    NotificationKind::CaseNoShow,
+    NotificationKind::CaseTerminated,
+    NotificationKind::CaseCancelled,
+    NotificationKind::CaseExpired,
+];
+
+fn instant(payload: &Value, key: &str) -> Option<DateTime<Utc>> {
+    payload.get(key)?.as_str()?.parse().ok()
+}
+
+/// Why the message is out of date, or none when it should go out.
+pub async fn moved_on(
+    state: &AppState,
+    kind: NotificationKind,
+    row: &entity::notification::Model,
+    payload: &Value,
+    case: Option<&Case>,
+    now: DateTime<Utc>,
+) -> Result<Option<&'static str>, Fault> {
+    use NotificationKind::*;
+    let Some(case) = case else {
+        return Ok(None);
+    };
+    let status = Status::parse(&case.status);
+    let reason = match kind {
+        AppointmentReminder | CancellationCutoff => {
+            let booked = instant(payload, "appointment_at");
+            if status != Some(Status::Scheduled) || case.appointment_at != booked {
+                Some("the appointment changed or the case moved on")
+            } else if booked.is_some_and(|at| at <= now) {
+                Some("the appointment has passed")
+            } else if kind == CancellationCutoff
+                && instant(payload, "cutoff_at").is_some_and(|at| at <= now)
+            {
+                Some("the cancellation cut-off has passed")
+            } else {
+                None
+            }
+        }
+        MaterialsReminder => (status != Some(Status::NeedsMaterials))
+            .then_some("the case no longer waits for materials"),
+        DraftExpiring => (status != Some(Status::Draft)
+            || case.draft_expires_at.is_none_or(|at| at <= now))
+        .then_some("the draft was submitted or has expired"),
+        _ => {
+            let kinds: Vec<&str> = CASE_CHANGES.iter().map(|k| k.as_str()).collect();
+            outbox::newer_for_case(&state.db, row, &kinds)
+                .await?
+                .then_some("a newer message about the case was queued")
+        }
+    };
+    Ok(reason)
+}
