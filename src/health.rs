@@ -1,6 +1,8 @@
 //! Probes and metrics: `/health/live` (the process answers), `/health/ready` (the database,
 //! the cache and the object store answer, each within the check timeout), `/metrics` (Prometheus text format).
 
+use std::time::Duration;
+
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use serde_json::json;
@@ -103,13 +105,22 @@ pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<ReadyResponse
     .retry_after(1))
 }
 
-/// Request counts and latencies by route pattern, in the Prometheus text format.
+/// Request counts and latencies by route pattern, notification sends by kind and outcome, the
+/// outbox depth and oldest pending age, and open staff alerts, in the Prometheus text format.
+/// The gauges are read at each scrape (within the health check's deadline; left as they were
+/// when the database does not answer in time).
 #[utoipa::path(
     tag = "health",
     responses((status = 200, description = "Prometheus text exposition format", content_type = "text/plain", body = String))
 )]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let deadline = Duration::from_millis(state.settings.health.check_timeout_ms);
+    if let Ok(Err(error)) =
+        tokio::time::timeout(deadline, crate::worker::refresh_gauges(&state)).await
+    {
+        tracing::debug!(error = %error, "notification gauges not refreshed");
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(state.metrics.render())

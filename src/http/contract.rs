@@ -28,10 +28,16 @@ pub fn codes_by_area() -> Vec<(&'static str, Vec<&'static str>)> {
             console
         }),
         ("documents", crate::documents::error::DocumentError::codes()),
+        ("notifications", {
+            let mut notifications = crate::notifications::centre::CentreError::codes();
+            notifications.extend(crate::notifications::grants::GrantError::codes());
+            notifications
+        }),
         (
-            "notifications",
-            crate::notifications::centre::CentreError::codes(),
+            "wechat push",
+            crate::notifications::push_events::PushError::codes(),
         ),
+        ("alerts", crate::staff::alerts::AlertError::codes()),
     ]
 }
 

@@ -17,7 +17,7 @@ pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
     tag = "wechat",
     params(PushQuery),
     responses(
-        (status = 200, description = "`echostr`, as text", content_type = "text/plain", body = String),
+        (status = 200, description = "the echostr, verbatim, as text", content_type = "text/plain", body = String),
         (status = 401, description = "`push_signature_invalid`, `push_stale`", body = ErrorBody),
         (status = 404, description = "`push_not_configured`", body = ErrorBody),
     )
@@ -41,7 +41,7 @@ pub async fn check(
     params(PushQuery),
     request_body(content = Object, description = "WeChat's safe-mode envelope"),
     responses(
-        (status = 200, description = "`success`", content_type = "text/plain", body = String),
+        (status = 200, description = "success, as text", content_type = "text/plain", body = String),
         (status = 400, description = "`push_malformed`", body = ErrorBody),
         (status = 401, description = "`push_signature_invalid`, `push_stale`", body = ErrorBody),
         (status = 404, description = "`push_not_configured`", body = ErrorBody),

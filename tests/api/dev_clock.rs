@@ -84,6 +84,11 @@ fn production_never_mounts_the_dev_clock() {
             .merge(Serialized::default("storage.secret_access_key", "s"))
             .merge(Serialized::default("wechat.app_id", "wx0123456789"))
             .merge(Serialized::default("wechat.app_secret", "secret"))
+            .merge(Serialized::default("wechat.push_token", "pushToken2026"))
+            .merge(Serialized::default(
+                "wechat.encoding_aes_key",
+                "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+            ))
             .merge(Serialized::default("jwt.secret", "x".repeat(48)))
             .merge(Serialized::default(
                 "crypto.data_key",

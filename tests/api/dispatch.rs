@@ -121,6 +121,17 @@ async fn a_case_walked_to_its_end_sends_what_the_user_granted_in_order(backend: 
     // Every grant is used.
     let (user_id, _) = user_of(&app, &user).await;
     assert!(remaining(&app, user_id).await.is_empty());
+    // Sends by kind and outcome, the outbox and the alerts, as metrics.
+    let metrics = app.metrics().await;
+    for series in [
+        r#"notification_sends_total{kind="case_submitted",outcome="sent"}"#,
+        r#"notification_sends_total{kind="case_completed",outcome="no_grant"}"#,
+        "notification_outbox_depth ",
+        "notification_outbox_oldest_pending_seconds ",
+        "staff_alerts_open ",
+    ] {
+        assert!(metrics.contains(series), "{series} in {metrics}");
+    }
 }
 
 async fn every_answer_of_wechat_has_its_outcome(backend: Backend) {
