@@ -1,6 +1,8 @@
 //! A fake WeChat server for load tests on this machine (`scripts/bench-auth`): answers
 //! `jscode2session` with an openid derived from the code (1,000 distinct users, so logins hit
-//! existing accounts as they mostly do in production) and `stable_token` with a fixed token.
+//! existing accounts as they mostly do in production), `stable_token` with a fixed token and
+//! `subscribeMessage.send` with success (`scripts/bench-notifications`). Requests are not
+//! recorded, so a long run keeps its memory flat.
 //!
 //!     cargo run --release --example fake_wechat -- 127.0.0.1:9911
 
@@ -37,7 +39,11 @@ async fn main() {
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:9911".to_owned());
     let listener = TcpListener::bind(&address).expect("bind the fake WeChat");
-    let server = MockServer::builder().listener(listener).start().await;
+    let server = MockServer::builder()
+        .listener(listener)
+        .disable_request_recording()
+        .start()
+        .await;
     Mock::given(method("GET"))
         .and(path("/sns/jscode2session"))
         .respond_with(Code2Session)
@@ -48,6 +54,15 @@ async fn main() {
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_json(json!({"access_token": "bench-token", "expires_in": 7200})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/cgi-bin/message/subscribe/send"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/json")
+                .set_body_string(r#"{"errcode":0,"errmsg":"ok","msgid":1988810812324364291}"#),
         )
         .mount(&server)
         .await;

@@ -26,7 +26,7 @@ use crate::wechat::{SubscribeMessage, WechatError, errcode};
 /// How long a user's send lock lives at most (a crashed holder frees it after this).
 const USER_LOCK: Duration = Duration::from_secs(15);
 /// When another worker is sending to the same user: try again this soon (not an attempt).
-const BUSY_USER_DELAY: TimeDelta = TimeDelta::seconds(2);
+const BUSY_USER_DELAY: TimeDelta = TimeDelta::milliseconds(250);
 
 /// What one batch did, by outcome.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -44,7 +44,10 @@ async fn first_contacts_due_soon_and_overdue_are_listed_in_scope(backend: Backen
     assert_eq!(alert["number"], case["number"]);
     // The clock runs on while the test works: 119 whole minutes and some seconds, or 120.
     assert_eq!(alert["overdue"], false);
-    assert!(matches!(alert["minutes_left"].as_i64(), Some(119 | 120)), "{alert}");
+    assert!(
+        matches!(alert["minutes_left"].as_i64(), Some(119 | 120)),
+        "{alert}"
+    );
     assert_eq!(
         (list["overdue"].as_u64(), list["due_soon"].as_u64()),
         (Some(0), Some(1))
@@ -59,7 +62,10 @@ async fn first_contacts_due_soon_and_overdue_are_listed_in_scope(backend: Backen
     set_clock(&app, "2026-11-23T12:30:00+08:00").await;
     let list = alerts(&app, &specialist, "?window_minutes=1").await;
     assert_eq!(list["items"][0]["overdue"], true);
-    assert!(matches!(list["items"][0]["minutes_left"].as_i64(), Some(-30 | -29)));
+    assert!(matches!(
+        list["items"][0]["minutes_left"].as_i64(),
+        Some(-30 | -29)
+    ));
     assert_eq!(list["overdue"], 1);
 
     // Contact made: no longer an alert.
