@@ -11,6 +11,9 @@
 //!
 //!     bench_notify CASE_PUBLIC_ID FAKE_WECHAT_URL
 
+// A benchmark's figures are its standard output.
+#![allow(clippy::print_stdout)]
+
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
