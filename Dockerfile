@@ -14,6 +14,9 @@ RUN apt-get update \
 COPY --from=build /src/target/release/green-channel /usr/local/bin/green-channel
 # The product plans are data, read at start from ./products (APP_PLANS__DIR).
 COPY products /app/products
+# The subscribe templates (APP_NOTIFICATIONS__TEMPLATES_FILE): a deployment mounts its own copy
+# with the template ids from mp.weixin.qq.com; production refuses the shipped placeholders.
+COPY config/subscribe_templates.toml /app/config/subscribe_templates.toml
 USER app
 ENV APP_PROFILE=production
 EXPOSE 8080

@@ -240,6 +240,12 @@ impl Application {
 /// Every dependency connected and every data file checked: the state handlers and jobs share.
 pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let settings = Arc::new(settings);
+    // Data files first: a bad one is named before any connection is tried.
+    let templates = Templates::load(
+        &settings.notifications.templates_file,
+        settings.is_production(),
+    )
+    .map_err(|e| anyhow::anyhow!("subscribe templates are invalid:\n{e}"))?;
     let db = db::connect(&settings.database).await?;
     if settings.database.migrate_on_start {
         db::migrate_up(&db).await?;
@@ -248,11 +254,6 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let calendar = Arc::new(SharedCalendar::new(load_calendar(&db).await?));
     let plans = Plans::load_dir(&settings.plans.dir)
         .map_err(|e| anyhow::anyhow!("product plans are invalid:\n{e}"))?;
-    let templates = Templates::load(
-        &settings.notifications.templates_file,
-        settings.is_production(),
-    )
-    .map_err(|e| anyhow::anyhow!("subscribe templates are invalid:\n{e}"))?;
     let product_ids = plans::store::sync(&db, &plans, chrono::Utc::now())
         .await
         .context("cannot store the product plans")?;

@@ -135,6 +135,40 @@ async fn production_refuses_a_short_jwt_secret_and_dev_switches() {
     .await;
 }
 
+/// Production refuses the shipped template placeholders before it connects to anything, naming
+/// the file and each template.
+#[tokio::test]
+async fn production_refuses_placeholder_subscribe_templates() {
+    let output = green_channel(&["worker"], &production_with(&[]))
+        .output()
+        .await
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("subscribe_templates.toml")
+            && stderr.contains("templates.progress.id is a local placeholder"),
+        "{stderr}"
+    );
+    let mut own = tempfile::NamedTempFile::new().expect("a file");
+    let shipped = std::fs::read_to_string("config/subscribe_templates.toml").expect("shipped");
+    std::io::Write::write_all(&mut own, shipped.replace("local-", "wx-tmpl-").as_bytes())
+        .expect("written");
+    let path = own.path().display().to_string();
+    let env: Vec<(&str, &str)> = production_with(&[])
+        .into_iter()
+        .chain([("APP_NOTIFICATIONS__TEMPLATES_FILE", path.as_str())])
+        .collect();
+    let output = green_channel(&["worker"], &env)
+        .output()
+        .await
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Past the templates: it now fails on the unreachable database instead.
+    assert!(!stderr.contains("subscribe templates"), "{stderr}");
+    assert!(!output.status.success());
+}
+
 async fn migrate_applies_lists_and_rolls_back(url: &str) {
     let env = [("APP_DATABASE__URL", url)];
     let run = |args: &'static [&'static str]| {
