@@ -5,6 +5,7 @@
 //! session) and the rendering are the console's own.
 
 pub mod admin_routes;
+pub mod alert_routes;
 pub mod case_page;
 pub mod case_routes;
 pub mod forms;

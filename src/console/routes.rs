@@ -46,6 +46,7 @@ pub fn mount(config: &mut web::ServiceConfig) {
                 .route("/logout", web::post().to(logout))
                 .route("/", web::get().to(queue_routes::queue_page))
                 .route("/queue/rows", web::get().to(queue_routes::queue_rows))
+                .route("/alerts", web::get().to(super::alert_routes::alerts_page))
                 .route("/cases/{id}", web::get().to(case_routes::case))
                 .route("/cases/{id}/{action}", web::post().to(case_routes::act))
                 .route(

@@ -391,4 +391,62 @@ async fn a_specialist_works_a_case_in_the_console(backend: Backend) {
     assert_eq!(viewer.get("/console/").await.status().as_u16(), 303);
 }
 
-on_both_backends!(a_specialist_works_a_case_in_the_console);
+/// The alerts page: what falls due within the window, in the account's scope, before it does.
+async fn the_console_lists_promises_before_they_fall_due(backend: Backend) {
+    let app = app_at(backend, MONDAY).await;
+    let (user, policy) =
+        insured(&app, "alerts-web", PLAN3, "2026-01-05", "11010519800101008").await;
+    staff(
+        &app,
+        "alerts-web-specialist",
+        "specialist",
+        Some(PLAN3_INSURER),
+    )
+    .await;
+    staff(
+        &app,
+        "alerts-web-foreign",
+        "specialist",
+        Some(PLAN1_INSURER),
+    )
+    .await;
+    let case = created(&app, &user, &beijing_outpatient(&policy)).await;
+    let number = case["number"].as_str().expect("number").to_owned();
+    complete_materials(&app, &user, &id(&case)).await;
+    ok(
+        &app,
+        &format!("/api/v1/cases/{}/submit", id(&case)),
+        &user,
+        &json!({}),
+    )
+    .await;
+
+    let anonymous = app.get("/console/alerts").await;
+    assert_eq!(anonymous.status().as_u16(), 303);
+    let specialist = sign_in(&app, "alerts-web-specialist").await;
+    let html = specialist.page("/console/alerts").await;
+    assert!(html.contains(&number), "{html}");
+    assert!(html.contains("首次联系") && html.contains("即将到期 <strong>1</strong>"));
+    assert!(
+        specialist
+            .page("/console/")
+            .await
+            .contains("/console/alerts")
+    );
+    set_clock(&app, "2026-11-23T12:30:00+08:00").await;
+    let html = specialist.page("/console/alerts").await;
+    assert!(
+        // (29 whole minutes and some seconds, or 30, as the test's clock runs on.)
+        html.contains("已超时 <strong>1</strong>")
+            && (html.contains("已超时 29 分钟") || html.contains("已超时 30 分钟")),
+        "{html}"
+    );
+    let foreign = sign_in(&app, "alerts-web-foreign").await;
+    let html = foreign.page("/console/alerts").await;
+    assert!(!html.contains(&number) && html.contains("没有即将到期或已超时的承诺"));
+}
+
+on_both_backends!(
+    a_specialist_works_a_case_in_the_console,
+    the_console_lists_promises_before_they_fall_due,
+);
