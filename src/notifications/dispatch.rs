@@ -24,7 +24,7 @@ use crate::state::AppState;
 use crate::wechat::{SubscribeMessage, WechatError, errcode};
 
 /// How long a user's send lock lives at most (a crashed holder frees it after this).
-const USER_LOCK: Duration = Duration::from_secs(15);
+const USER_LOCK: Duration = Duration::from_secs(30);
 /// When another worker is sending to the same user: try again this soon (not an attempt).
 const BUSY_USER_DELAY: TimeDelta = TimeDelta::milliseconds(250);
 

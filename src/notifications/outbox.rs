@@ -40,8 +40,25 @@ pub async fn page_for_user(
     page: u32,
     per_page: u32,
 ) -> Result<(Vec<notification::Model>, u64, u64), DbErr> {
-    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder};
-    let mine = || notification::Entity::find().filter(notification::Column::UserId.eq(user_id));
+    use sea_orm::{ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder};
+    // A reminder that was out of date when its turn came (the visit cancelled or moved) is not
+    // news: it is left out. Every other row is shown, sent or not.
+    let reminders = [
+        super::NotificationKind::AppointmentReminder,
+        super::NotificationKind::CancellationCutoff,
+        super::NotificationKind::MaterialsReminder,
+        super::NotificationKind::DraftExpiring,
+    ]
+    .map(|k| k.as_str());
+    let mine = || {
+        notification::Entity::find()
+            .filter(notification::Column::UserId.eq(user_id))
+            .filter(
+                Condition::any()
+                    .add(notification::Column::State.ne(SUPERSEDED))
+                    .add(notification::Column::Kind.is_not_in(reminders)),
+            )
+    };
     let paginator = mine()
         .order_by_desc(notification::Column::CreatedAt)
         .order_by_desc(notification::Column::Id)

@@ -311,6 +311,27 @@ async fn a_case_that_moved_on_supersedes_its_older_messages(backend: Backend) {
             ("case_cancelled", "sent"),
         ]
     );
+    // The reminder that went stale is not in the message centre; the changes are.
+    let inbox: Value = get(&app, "/api/v1/notifications", Some(&user))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let kinds: Vec<&str> = inbox["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|m| m["kind"].as_str().expect("kind"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "case_cancelled",
+            "case_scheduled",
+            "case_approved",
+            "case_submitted"
+        ]
+    );
     // Only the cancellation went out, with the one progress grant; the others are kept.
     let sends = sends(&fake).await;
     assert_eq!(sends.len(), 1);

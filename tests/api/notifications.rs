@@ -126,6 +126,11 @@ async fn the_insured_reads_every_step_in_the_message_centre(backend: Backend) {
     assert_eq!(messages(&app, &user).await["unread"], 3);
     let anonymous = app.get("/api/v1/notifications").await;
     assert_eq!(anonymous.status().as_u16(), 401);
+    // A console token is not a mini-program user's.
+    let (status, code, _) =
+        crate::helpers::error_body(get(&app, "/api/v1/notifications", Some(&specialist)).await)
+            .await;
+    assert_eq!((status, code.as_str()), (401, "token_audience_invalid"));
 
     // All read.
     let all = ok(&app, "/api/v1/notifications/read-all", &user, &json!({})).await;
