@@ -274,6 +274,9 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         locks: Arc::default(),
         storage,
         images: Arc::new(tokio::sync::Semaphore::new(settings.uploads.workers())),
+        image_memory: Arc::new(tokio::sync::Semaphore::new(
+            settings.uploads.budget_permits(),
+        )),
         calendar,
         plans: Arc::new(plans),
         templates: Arc::new(templates),

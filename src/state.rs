@@ -31,6 +31,9 @@ pub struct AppState {
     pub storage: crate::storage::ObjectStore,
     /// Image decodes and encodes in flight at once (CPU-bound, off the async executor).
     pub images: Arc<tokio::sync::Semaphore>,
+    /// The memory the images in the pipeline may hold at once, in permits of 64 KiB: an
+    /// upload takes its share (from its header) before any pixel is decoded.
+    pub image_memory: Arc<tokio::sync::Semaphore>,
     pub plans: Arc<Plans>,
     /// The subscribe-message templates (`config/subscribe_templates.toml`).
     pub templates: Arc<crate::notifications::templates::Templates>,

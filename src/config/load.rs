@@ -161,6 +161,14 @@ impl Settings {
                 uploads.max_pixels > 0 && uploads.max_decode_bytes > 0,
                 "APP_UPLOADS__MAX_PIXELS and APP_UPLOADS__MAX_DECODE_BYTES must be greater than 0",
             ),
+            (
+                uploads.pipeline_budget_bytes >= uploads.max_decode_bytes,
+                "APP_UPLOADS__PIPELINE_BUDGET_BYTES must be at least APP_UPLOADS__MAX_DECODE_BYTES (or an allowed image could never be processed)",
+            ),
+            (
+                uploads.max_expansion > 0,
+                "APP_UPLOADS__MAX_EXPANSION must be greater than 0",
+            ),
         ] {
             if !ok {
                 problems.push(problem.to_owned());

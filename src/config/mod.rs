@@ -222,9 +222,29 @@ pub struct UploadSettings {
     pub thumbnail_quality: u8,
     /// Images decoded and encoded at once; 0: one per core.
     pub pipeline_workers: usize,
+    /// Decoded bytes per byte of file at most (a decompression bomb unpacks to thousands).
+    pub max_expansion: u64,
+    /// The memory all images in the pipeline may hold at once, in bytes: an upload waits for
+    /// its share (from its header) before any pixel is decoded.
+    pub pipeline_budget_bytes: u64,
 }
 
+/// The unit of the pipeline's memory budget (a semaphore permit).
+pub const PIPELINE_BUDGET_UNIT: u64 = 64 * 1024;
+
 impl UploadSettings {
+    /// The pipeline's memory budget in permits of [`PIPELINE_BUDGET_UNIT`].
+    pub fn budget_permits(&self) -> usize {
+        usize::try_from(self.pipeline_budget_bytes / PIPELINE_BUDGET_UNIT)
+            .unwrap_or(usize::MAX >> 4)
+    }
+
+    /// The permits an image of `bytes` takes (at least one, at most the whole budget).
+    pub fn permits_for(&self, bytes: u64) -> u32 {
+        let permits = bytes.div_ceil(PIPELINE_BUDGET_UNIT).max(1);
+        u32::try_from(permits.min(self.budget_permits() as u64)).unwrap_or(u32::MAX)
+    }
+
     pub fn workers(&self) -> usize {
         if self.pipeline_workers > 0 {
             self.pipeline_workers

@@ -1,6 +1,6 @@
 //! One pipeline for every uploaded photo: the type is decided by content (magic bytes), then a
 //! bounded decode (dimension, pixel and allocation limits checked from the header, before any
-//! pixel is decoded) → the EXIF orientation applied → the longest side capped → a re-encode
+//! pixel is decoded) → the longest side capped → the EXIF orientation applied → a re-encode
 //! (which is what drops EXIF, GPS, XMP and anything appended after the image) → a thumbnail.
 //! CPU-bound: callers run it off the async executor, behind a limit sized to the cores.
 
@@ -8,7 +8,6 @@ use std::io::Cursor;
 
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
-use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader};
 
 use crate::config::UploadSettings;
@@ -153,21 +152,38 @@ fn decode_error(error: ImageError) -> Refusal {
     }
 }
 
-/// Runs the whole pipeline on an upload.
-pub fn process(bytes: &[u8], settings: &UploadSettings) -> Result<Processed, Refusal> {
-    let source = sniff(bytes)?;
-    let image_bytes = match source {
-        // Anything after the end-of-image marker (an HTML page, a ZIP) is not read at all.
+/// What an upload's headers say, read before any pixel is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inspected {
+    pub source: Kind,
+    pub width: u32,
+    pub height: u32,
+    /// The most memory the pipeline will hold for this image at once, in bytes.
+    pub budget: u64,
+}
+
+/// The bytes of the image itself (a JPEG's trailer, an HTML page or a ZIP after its end marker,
+/// is never read).
+fn image_bytes(bytes: &[u8], source: Kind) -> Result<&[u8], Refusal> {
+    Ok(match source {
         Kind::Jpeg => &bytes[..jpeg_end(bytes)?],
         Kind::Png | Kind::Webp => bytes,
-    };
+    })
+}
+
+/// The decoder of `image_bytes`, with the dimension and allocation limits set.
+fn decoder<'a>(
+    image_bytes: &'a [u8],
+    source: Kind,
+    settings: &UploadSettings,
+) -> Result<impl ImageDecoder + 'a, Refusal> {
     let mut reader = ImageReader::with_format(Cursor::new(image_bytes), source.format());
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(settings.max_dimension);
     limits.max_image_height = Some(settings.max_dimension);
     limits.max_alloc = Some(settings.max_decode_bytes);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|e| match e {
+    reader.into_decoder().map_err(|e| match e {
         ImageError::Limits(_) => header_dimensions(image_bytes, source).map_or_else(
             || Refusal::TooManyPixels {
                 width: settings.max_dimension.saturating_add(1),
@@ -176,7 +192,76 @@ pub fn process(bytes: &[u8], settings: &UploadSettings) -> Result<Processed, Ref
             |(width, height)| Refusal::TooManyPixels { width, height },
         ),
         other => decode_error(other),
-    })?;
+    })
+}
+
+/// The most memory the pipeline holds for an image at once, from its header alone. The phases
+/// follow each other, so the peak is the largest of them:
+/// - decoding: the output (width × height × channels × bytes per sample) and the decoder's
+///   working memory (a progressive JPEG keeps every 16-bit coefficient of the image until its
+///   last scan; a baseline one a few rows; a WebP its YUV planes; a PNG two rows);
+/// - downscaling: the decoded image and the smaller one;
+/// - turning it upright (after downscaling): a second copy when the orientation rotates by 90°;
+/// - encoding: the smaller image, an 8-bit copy unless it is 8-bit RGB already, and the encoded
+///   bytes (never more than 4 per pixel).
+pub fn budget(
+    source: Kind,
+    progressive: bool,
+    width: u32,
+    height: u32,
+    color: image::ColorType,
+    rotates: bool,
+    settings: &UploadSettings,
+) -> u64 {
+    let pixels = u64::from(width) * u64::from(height);
+    let bytes_per_pixel = u64::from(color.bytes_per_pixel());
+    let decoded = pixels * bytes_per_pixel;
+    let working = match source {
+        Kind::Jpeg if progressive => pixels * 3 * 2,
+        Kind::Jpeg => u64::from(width) * 16 * 3 * 2,
+        Kind::Webp => pixels * 3 / 2,
+        Kind::Png => u64::from(width) * bytes_per_pixel * 2 + (1 << 16),
+    };
+    let longest = width.max(height);
+    let out_pixels = if longest > settings.max_side {
+        let scale = f64::from(settings.max_side) / f64::from(longest);
+        ((f64::from(width) * scale).round() as u64) * ((f64::from(height) * scale).round() as u64)
+    } else {
+        pixels
+    };
+    let out = out_pixels * bytes_per_pixel;
+    let eight_bit_copy = if color == image::ColorType::Rgb8 {
+        0
+    } else {
+        out_pixels * 4
+    };
+    let decoding = decoded + working;
+    let downscaled = longest > settings.max_side;
+    let downscaling = if downscaled { decoded + out } else { decoded };
+    // Turned upright after downscaling: the copy is of the smaller image.
+    let upright = match (rotates, downscaled) {
+        (true, true) => out * 2,
+        (true, false) => decoded * 2,
+        (false, _) => 0,
+    };
+    let encoding = out + eight_bit_copy + out_pixels * 4;
+    decoding.max(upright).max(downscaling).max(encoding)
+}
+
+/// Whether a JPEG is progressive (a start-of-frame marker of a progressive process).
+fn progressive(bytes: &[u8]) -> bool {
+    bytes
+        .windows(2)
+        .any(|w| w[0] == 0xFF && matches!(w[1], 0xC2 | 0xC6 | 0xCA | 0xCE))
+}
+
+/// Reads the type and the headers and decides whether the image may be decoded: the pixel and
+/// dimension limits, then the memory it would take against `max_decode_bytes`. No pixel is
+/// decoded.
+pub fn inspect(bytes: &[u8], settings: &UploadSettings) -> Result<Inspected, Refusal> {
+    let source = sniff(bytes)?;
+    let image_bytes = image_bytes(bytes, source)?;
+    let mut decoder = decoder(image_bytes, source, settings)?;
     let (width, height) = decoder.dimensions();
     if width == 0
         || height == 0
@@ -187,16 +272,61 @@ pub fn process(bytes: &[u8], settings: &UploadSettings) -> Result<Processed, Ref
         return Err(Refusal::TooManyPixels { width, height });
     }
     let orientation = decoder.orientation().map_err(decode_error)?;
+    let rotates = !matches!(
+        orientation,
+        image::metadata::Orientation::NoTransforms
+            | image::metadata::Orientation::FlipHorizontal
+            | image::metadata::Orientation::FlipVertical
+            | image::metadata::Orientation::Rotate180
+    );
+    let color = decoder.color_type();
+    let decoded = u64::from(width) * u64::from(height) * u64::from(color.bytes_per_pixel());
+    // A small file that unpacks to a huge image (a decompression bomb) is refused for what it
+    // is, whatever memory it would fit in: photos of medical records unpack to tens of times
+    // their size, not hundreds.
+    let expansion = decoded / (image_bytes.len() as u64).max(1);
+    let is_progressive = source == Kind::Jpeg && progressive(image_bytes);
+    let budget = budget(
+        source,
+        is_progressive,
+        width,
+        height,
+        color,
+        rotates,
+        settings,
+    );
+    if budget > settings.max_decode_bytes || expansion > settings.max_expansion {
+        return Err(Refusal::TooManyPixels { width, height });
+    }
+    Ok(Inspected {
+        source,
+        width,
+        height,
+        budget,
+    })
+}
+
+/// Runs the whole pipeline on an upload (after [`inspect`], which it repeats: it is cheap).
+pub fn process(bytes: &[u8], settings: &UploadSettings) -> Result<Processed, Refusal> {
+    let Inspected { source, .. } = inspect(bytes, settings)?;
+    let image_bytes = image_bytes(bytes, source)?;
+    let mut decoder = decoder(image_bytes, source, settings)?;
+    let orientation = decoder.orientation().map_err(decode_error)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
-    image.apply_orientation(orientation);
 
     let longest = image.width().max(image.height());
     if longest > settings.max_side {
         let scale = f64::from(settings.max_side) / f64::from(longest);
         let w = ((f64::from(image.width()) * scale).round() as u32).max(1);
         let h = ((f64::from(image.height()) * scale).round() as u32).max(1);
-        image = image.resize_exact(w, h, FilterType::CatmullRom);
+        // Area averaging: each output pixel the mean of the input pixels it covers. For the
+        // reductions this makes (photos above 4096 px) it keeps small print as legible as a
+        // two-pass filter, and it needs no full-width floating-point buffer (which for a
+        // 50-megapixel photo is hundreds of megabytes).
+        image = image.thumbnail_exact(w, h);
     }
+    // Upright after downscaling: a rotation copies the smaller image, not the decoded one.
+    image.apply_orientation(orientation);
 
     let kind = match source {
         Kind::Png => Kind::Png,

@@ -251,18 +251,31 @@ async fn save(
     Ok(Saved::Stored(answer))
 }
 
-/// The pipeline, off the async executor, at most one image per permit.
+/// The pipeline, off the async executor: the headers read first (nothing decoded), then the
+/// image's share of the pipeline's memory budget and a core taken, then the decode.
 async fn process(state: &AppState, bytes: Bytes) -> Result<Processed, DocumentError> {
-    let permit = state
+    let settings = state.settings.uploads.clone();
+    let max_pixels = settings.max_pixels;
+    let (inspected, bytes, settings) = tokio::task::spawn_blocking(move || {
+        (pipeline::inspect(&bytes, &settings), bytes, settings)
+    })
+    .await
+    .map_err(DocumentError::unexpected)?;
+    let inspected = inspected.map_err(|r| refused(r, max_pixels))?;
+    let memory = state
+        .image_memory
+        .clone()
+        .acquire_many_owned(settings.permits_for(inspected.budget))
+        .await
+        .map_err(DocumentError::unexpected)?;
+    let core = state
         .images
         .clone()
         .acquire_owned()
         .await
         .map_err(DocumentError::unexpected)?;
-    let settings = state.settings.uploads.clone();
-    let max_pixels = settings.max_pixels;
     let result = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
+        let _held = (memory, core);
         pipeline::process(&bytes, &settings)
     })
     .await

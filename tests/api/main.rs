@@ -1,5 +1,6 @@
 //! Black-box tests of the real application over HTTP, on both backends.
 
+mod bomb_corpus;
 mod case_support;
 mod doc_support;
 mod fake_wechat;
@@ -15,6 +16,7 @@ mod storage_contract;
 mod alerts;
 mod auth;
 mod binary;
+mod bombs;
 mod cache_contract;
 mod case_access;
 mod case_concurrency;
