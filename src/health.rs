@@ -55,26 +55,7 @@ pub async fn live() -> web::Json<LiveResponse> {
 )]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<ReadyResponse>, ApiError> {
-    let timeout = state.settings.health.check_timeout();
-    let database = async {
-        matches!(
-            tokio::time::timeout(timeout, state.db.ping()).await,
-            Ok(Ok(()))
-        )
-    };
-    let cache = async {
-        matches!(
-            tokio::time::timeout(timeout, state.cache.ping()).await,
-            Ok(Ok(()))
-        )
-    };
-    let storage = async {
-        matches!(
-            tokio::time::timeout(timeout, state.storage.check()).await,
-            Ok(Ok(()))
-        )
-    };
-    let (database, cache, storage) = tokio::join!(database, cache, storage);
+    let (database, cache, storage) = probe(&state).await;
     let word = |up: bool| if up { "ok" } else { "down" };
     if database && cache && storage {
         return Ok(web::Json(ReadyResponse {
@@ -103,6 +84,30 @@ pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<ReadyResponse
         "storage": word(storage),
     }))
     .retry_after(1))
+}
+
+/// Whether the database, the cache and the object store each answer within the check timeout.
+pub async fn probe(state: &AppState) -> (bool, bool, bool) {
+    let timeout = state.settings.health.check_timeout();
+    let database = async {
+        matches!(
+            tokio::time::timeout(timeout, state.db.ping()).await,
+            Ok(Ok(()))
+        )
+    };
+    let cache = async {
+        matches!(
+            tokio::time::timeout(timeout, state.cache.ping()).await,
+            Ok(Ok(()))
+        )
+    };
+    let storage = async {
+        matches!(
+            tokio::time::timeout(timeout, state.storage.check()).await,
+            Ok(Ok(()))
+        )
+    };
+    tokio::join!(database, cache, storage)
 }
 
 /// Request counts and latencies by route pattern, notification sends by kind and outcome, the

@@ -24,6 +24,7 @@ pub mod http;
 pub mod idempotency;
 pub mod net;
 pub mod notifications;
+pub mod outages;
 pub mod plans;
 pub mod policies;
 pub mod ratelimit;

@@ -170,6 +170,7 @@ impl Application {
         if settings.worker.in_process {
             crate::worker::spawn(state.clone());
         }
+        crate::outages::spawn_watch(state.clone());
         let server = serve(listener, state.clone())?;
         Ok(Self {
             port,
@@ -258,8 +259,10 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         .await
         .context("cannot store the product plans")?;
     spawn_calendar_reload(db.clone(), calendar.clone());
+    let outages = Arc::new(crate::outages::Outages::default());
     let storage = ObjectStore::from_settings(&settings.storage)
-        .context("cannot set up the object storage")?;
+        .context("cannot set up the object storage")?
+        .watched_by(outages.watch(crate::outages::Dependency::Storage));
     let clocks = Clocks::from_settings(&settings.clock, !settings.is_production());
     let wechat = WechatClient::new(&settings.wechat, cache.clone())?;
     Ok(AppState {
@@ -280,6 +283,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         calendar,
         plans: Arc::new(plans),
         templates: Arc::new(templates),
+        outages,
         product_ids: Arc::new(product_ids),
     })
 }
@@ -369,6 +373,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                         .finish()
                 }),
             )
+            .wrap(from_fn(crate::http::outage_guard::guard))
             .wrap(ErrorHandlers::new().default_handler(errors::envelope_fallback))
             .wrap(from_fn(telemetry::observe))
     })

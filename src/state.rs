@@ -35,6 +35,8 @@ pub struct AppState {
     /// upload takes its share (from its header) before any pixel is decoded.
     pub image_memory: Arc<tokio::sync::Semaphore>,
     pub plans: Arc<Plans>,
+    /// Which dependencies are known to be down (requests needing them fail fast).
+    pub outages: Arc<crate::outages::Outages>,
     /// The subscribe-message templates (`config/subscribe_templates.toml`).
     pub templates: Arc<crate::notifications::templates::Templates>,
     /// Product code → product row id.

@@ -197,6 +197,8 @@ pub struct StorageSettings {
     pub virtual_host_style: bool,
     /// Per operation, and per read or write of a chunk.
     pub timeout_ms: u64,
+    /// Every storage call's total deadline, all attempts and backoffs together.
+    pub deadline_ms: u64,
     /// Retries of a failed operation (with backoff) before the request fails.
     pub retries: usize,
 }

@@ -43,7 +43,11 @@ impl ResponseError for ApiError {
         if let Some(seconds) = self.retry_after_secs() {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
-        response.json(self.body())
+        let mut response = response.json(self.body());
+        response
+            .extensions_mut()
+            .insert(super::outage_guard::AnsweredCode(self.code()));
+        response
     }
 }
 

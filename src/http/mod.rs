@@ -4,6 +4,7 @@
 pub mod contract;
 pub mod errors;
 pub mod idempotency;
+pub mod outage_guard;
 
 pub use crate::net::client_ip;
 

@@ -4,6 +4,8 @@
 //! (`cases/{case}/{document}`), never from a user's file name. Objects are private: nothing
 //! here hands out a public address; the service streams them after its own checks.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -22,6 +24,12 @@ pub enum StorageError {
     NotFound,
     #[error("object storage: {0}")]
     Backend(#[from] opendal::Error),
+    /// The call's total deadline (every attempt and backoff together) passed.
+    #[error("object storage did not answer within {0:?}")]
+    Deadline(Duration),
+    /// The outage watcher found the store down while the call waited.
+    #[error("object storage is down (the watcher's last probe failed)")]
+    KnownDown,
 }
 
 /// A cheap-to-clone handle on the configured store.
@@ -29,6 +37,10 @@ pub enum StorageError {
 pub struct ObjectStore {
     op: Operator,
     backend: StorageBackend,
+    /// Every call's total deadline, retries included.
+    deadline: Duration,
+    /// Set while the outage watcher knows the store to be down: a waiting call gives up.
+    down: Option<Arc<AtomicBool>>,
 }
 
 /// A stored object's bytes, as a stream of chunks, and its length.
@@ -104,16 +116,53 @@ impl ObjectStore {
             .layer(
                 RetryLayer::new()
                     .with_max_times(settings.retries)
+                    .with_min_delay(Duration::from_millis(100))
+                    .with_max_delay(Duration::from_secs(1))
                     .with_jitter(),
             );
         Ok(Self {
             op,
             backend: settings.backend,
+            deadline: Duration::from_millis(settings.deadline_ms),
+            down: None,
         })
     }
 
     pub fn backend(&self) -> StorageBackend {
         self.backend
+    }
+
+    /// Calls give up as soon as `down` is set (by `crate::outages`' watcher).
+    pub fn watched_by(mut self, down: Arc<AtomicBool>) -> Self {
+        self.down = Some(down);
+        self
+    }
+
+    /// `call` within the store's total deadline, or until the store is known down.
+    async fn bounded<T>(
+        &self,
+        call: impl Future<Output = Result<T, StorageError>>,
+    ) -> Result<T, StorageError> {
+        let bounded = async {
+            tokio::time::timeout(self.deadline, call)
+                .await
+                .unwrap_or(Err(StorageError::Deadline(self.deadline)))
+        };
+        let Some(down) = &self.down else {
+            return bounded.await;
+        };
+        let known_down = async {
+            loop {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                if down.load(Ordering::Relaxed) {
+                    break;
+                }
+            }
+        };
+        tokio::select! {
+            result = bounded => result,
+            () = known_down => Err(StorageError::KnownDown),
+        }
     }
 
     /// Stores `bytes` under `key`, replacing what was there.
@@ -123,24 +172,35 @@ impl ObjectStore {
         bytes: Bytes,
         content_type: &str,
     ) -> Result<(), StorageError> {
-        self.op
-            .write_with(key, bytes)
-            .content_type(content_type)
-            .await?;
-        Ok(())
+        self.bounded(async {
+            self.op
+                .write_with(key, bytes)
+                .content_type(content_type)
+                .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// The whole object.
     pub async fn get(&self, key: &str) -> Result<Bytes, StorageError> {
-        match self.op.read(key).await {
-            Ok(buffer) => Ok(buffer.to_bytes()),
-            Err(e) if e.kind() == ErrorKind::NotFound => Err(StorageError::NotFound),
-            Err(e) => Err(e.into()),
-        }
+        self.bounded(async {
+            match self.op.read(key).await {
+                Ok(buffer) => Ok(buffer.to_bytes()),
+                Err(e) if e.kind() == ErrorKind::NotFound => Err(StorageError::NotFound),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await
     }
 
-    /// The object as a stream of chunks, for answering without holding it in memory.
+    /// The object as a stream of chunks, for answering without holding it in memory. Opening it
+    /// is bounded by the deadline; each chunk by the per-operation timeout.
     pub async fn stream(&self, key: &str) -> Result<ObjectStream, StorageError> {
+        self.bounded(self.open_stream(key)).await
+    }
+
+    async fn open_stream(&self, key: &str) -> Result<ObjectStream, StorageError> {
         let length = match self.op.stat(key).await {
             Ok(meta) => meta.content_length(),
             Err(e) if e.kind() == ErrorKind::NotFound => return Err(StorageError::NotFound),
@@ -158,12 +218,12 @@ impl ObjectStore {
     }
 
     pub async fn exists(&self, key: &str) -> Result<bool, StorageError> {
-        Ok(self.op.exists(key).await?)
+        self.bounded(async { Ok(self.op.exists(key).await?) }).await
     }
 
     /// Removes the object; removing one that is not there is not an error.
     pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
-        Ok(self.op.delete(key).await?)
+        self.bounded(async { Ok(self.op.delete(key).await?) }).await
     }
 
     /// The keys under `prefix` (which ends with `/`), recursively.

@@ -68,3 +68,171 @@ async fn postgres_going_away_makes_the_service_unready_until_it_returns() {
     let app = spawn_app_via(Backend::Postgres, Some(proxy.port), None, |f| f).await;
     outage_and_recovery(&app, &proxy, "database").await;
 }
+
+/// One request's answer and how long it took.
+async fn timed(request: reqwest::RequestBuilder) -> (u16, Option<String>, String, Duration) {
+    let started = Instant::now();
+    let response = request.send().await.expect("an answer");
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body: serde_json::Value = response.json().await.unwrap_or_default();
+    let code = body["code"].as_str().unwrap_or_default().to_owned();
+    (status, retry_after, code, elapsed)
+}
+
+/// While a dependency is out: the first request is answered 503 within its own bound (a pool
+/// acquire, a Redis response, a storage deadline), and once the watcher knows, every request
+/// that needs it is answered 503 with `Retry-After` at once; all within a second. (These check
+/// that the bounds are applied, not how fast the machine is.)
+async fn answers_fast_while_out(
+    request: impl Fn() -> reqwest::RequestBuilder,
+    code: &str,
+    first_bound: Duration,
+) {
+    let (status, retry_after, answered, elapsed) = timed(request()).await;
+    assert_eq!((status, answered.as_str()), (503, code), "first request");
+    assert!(retry_after.is_some(), "Retry-After on the first 503");
+    assert!(elapsed < first_bound, "first answer in {elapsed:?}");
+    // The watcher probes every 250 ms (each probe bounded by 500 ms).
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    for n in 0..10 {
+        let (status, retry_after, answered, elapsed) = timed(request()).await;
+        assert_eq!((status, answered.as_str()), (503, code), "request {n}");
+        assert_eq!(retry_after.as_deref(), Some("1"), "request {n}");
+        assert!(
+            elapsed < Duration::from_secs(1),
+            "request {n} in {elapsed:?}"
+        );
+    }
+}
+
+async fn recovers(request: impl Fn() -> reqwest::RequestBuilder) {
+    let back = eventually(Duration::from_secs(15), || async {
+        request()
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+    })
+    .await;
+    assert!(
+        back,
+        "served again once the dependency is back, without a restart"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn database_stopped_or_frozen_answers_503_within_a_second_and_recovers() {
+    let proxy = FaultProxy::start(socket_of(&postgres_admin_url(), 5432)).await;
+    let app = spawn_app_via(Backend::Postgres, Some(proxy.port), None, |f| f).await;
+    let token = app.login_ok("dev:outage-db").await["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let me = || app.client.get(app.url("/api/v1/me")).bearer_auth(&token);
+    assert_eq!(me().send().await.expect("ok").status().as_u16(), 200);
+
+    proxy.cut().await;
+    // A refused connection: the pool gives up after APP_DATABASE__ACQUIRE_TIMEOUT_MS (1 s).
+    answers_fast_while_out(me, "database_unavailable", Duration::from_millis(1500)).await;
+    proxy.restore().await;
+    recovers(me).await;
+
+    proxy.freeze();
+    answers_fast_while_out(me, "database_unavailable", Duration::from_millis(1500)).await;
+    proxy.thaw();
+    recovers(me).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cache_frozen_answers_503_within_a_second_and_recovers() {
+    let proxy = FaultProxy::start(socket_of(&redis_url(), 6379)).await;
+    let via = format!("redis://127.0.0.1:{}", proxy.port);
+    let app = spawn_app_via(Backend::Postgres, None, Some(via), |f| f).await;
+    let token = app.login_ok("dev:outage-cache").await["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let me = || app.client.get(app.url("/api/v1/me")).bearer_auth(&token);
+    proxy.freeze();
+    // A Redis call gives up after APP_REDIS__RESPONSE_TIMEOUT_MS (500 ms).
+    answers_fast_while_out(me, "cache_unavailable", Duration::from_secs(1)).await;
+    proxy.thaw();
+    recovers(me).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn object_store_stopped_or_frozen_answers_503_within_a_second_and_recovers() {
+    use crate::case_support::*;
+    use crate::doc_support::{complete_materials, jpeg};
+
+    let endpoint =
+        std::env::var("TEST_S3_ENDPOINT").unwrap_or_else(|_| "http://127.0.0.1:8014".to_owned());
+    let proxy = FaultProxy::start(socket_of(&endpoint, 80)).await;
+    let via = format!("http://127.0.0.1:{}", proxy.port);
+    let app = spawn_app_via(Backend::Postgres, None, None, move |f| {
+        f.merge(figment::providers::Serialized::default(
+            "storage.endpoint",
+            via,
+        ))
+    })
+    .await;
+    let (user, policy) = insured(&app, "outage-s3", PLAN3, "2026-01-05", "11010519800101008").await;
+    let case = created(&app, &user, &beijing_outpatient(&policy)).await;
+    complete_materials(&app, &user, &id(&case)).await;
+    let documents: serde_json::Value = get(
+        &app,
+        &format!("/api/v1/cases/{}/documents", id(&case)),
+        Some(&user),
+    )
+    .await
+    .json()
+    .await
+    .expect("JSON");
+    let document = documents["items"][0]["id"]
+        .as_str()
+        .expect("a document")
+        .to_owned();
+    let read = || {
+        app.client
+            .get(app.url(&format!("/api/v1/documents/{document}")))
+            .bearer_auth(&user)
+    };
+    let photo = jpeg(24, 16, 4242);
+    let upload = || {
+        app.client
+            .post(app.url(&format!("/api/v1/cases/{}/documents", id(&case))))
+            .bearer_auth(&user)
+            .header("Content-Type", crate::doc_support::content_type())
+            .body(crate::doc_support::multipart(
+                &[("category", "outpatient_record")],
+                "tmp.jpg",
+                &photo,
+            ))
+    };
+    assert_eq!(read().send().await.expect("ok").status().as_u16(), 200);
+
+    for freeze in [false, true] {
+        if freeze {
+            proxy.freeze();
+        } else {
+            proxy.cut().await;
+        }
+        // The first call gives up when the watcher finds the store down (a probe every 250 ms,
+        // bounded by 500 ms), well before its own deadline.
+        answers_fast_while_out(read, "storage_unavailable", Duration::from_millis(1500)).await;
+        let (status, _, code, elapsed) = timed(upload()).await;
+        assert_eq!((status, code.as_str()), (503, "storage_unavailable"));
+        assert!(elapsed < Duration::from_secs(1), "upload in {elapsed:?}");
+        if freeze {
+            proxy.thaw();
+        } else {
+            proxy.restore().await;
+        }
+        recovers(read).await;
+    }
+}

@@ -1,18 +1,48 @@
-//! A TCP proxy that can cut a dependency off and bring it back on the same port: stopping a
-//! shared PostgreSQL or Redis would break the tests running beside this one. Cut means what a
-//! stopped server means to a client: live connections are dropped and new ones are refused.
+//! A TCP proxy that can cut a dependency off and bring it back on the same port, or freeze it:
+//! stopping (or SIGSTOPping) a shared PostgreSQL or Redis would break the tests running beside
+//! this one. Cut means what a stopped server means to a client: live connections are dropped
+//! and new ones are refused. Frozen means what a stopped process (SIGSTOP) means: connections
+//! are accepted and kept, and not a byte moves either way until it thaws.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, watch};
 use tokio::task::JoinSet;
 
 pub struct FaultProxy {
     pub port: u16,
     upstream: SocketAddr,
     running: Arc<Mutex<Option<JoinSet<()>>>>,
+    frozen: watch::Sender<bool>,
+}
+
+/// Copies one direction, holding still while frozen.
+async fn pump(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, mut frozen: watch::Receiver<bool>) {
+    let mut buffer = vec![0u8; 16 * 1024];
+    loop {
+        if frozen.wait_for(|f| !*f).await.is_err() {
+            return;
+        }
+        let read = tokio::select! {
+            read = from.read(&mut buffer) => read,
+            // Frozen while waiting: stop reading until it thaws.
+            _ = frozen.wait_for(|f| *f) => continue,
+        };
+        let n = match read {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        if frozen.wait_for(|f| !*f).await.is_err() {
+            return;
+        }
+        if to.write_all(&buffer[..n]).await.is_err() {
+            return;
+        }
+    }
 }
 
 impl FaultProxy {
@@ -23,6 +53,7 @@ impl FaultProxy {
             port,
             upstream,
             running: Arc::default(),
+            frozen: watch::Sender::new(false),
         };
         proxy.serve(listener).await;
         proxy
@@ -31,18 +62,26 @@ impl FaultProxy {
     async fn serve(&self, listener: TcpListener) {
         let mut tasks = JoinSet::new();
         let upstream = self.upstream;
+        let frozen = self.frozen.subscribe();
         // Owned by the accept task: aborting it drops the set, which aborts every relayed
         // connection with it.
         let accepted = Arc::new(Mutex::new(JoinSet::new()));
         tasks.spawn(async move {
             loop {
-                let Ok((mut inbound, _)) = listener.accept().await else {
+                let Ok((inbound, _)) = listener.accept().await else {
                     continue;
                 };
+                let frozen = frozen.clone();
                 accepted.lock().await.spawn(async move {
-                    if let Ok(mut outbound) = TcpStream::connect(upstream).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                    }
+                    let Ok(outbound) = TcpStream::connect(upstream).await else {
+                        return;
+                    };
+                    let (in_read, in_write) = inbound.into_split();
+                    let (out_read, out_write) = outbound.into_split();
+                    tokio::join!(
+                        pump(in_read, out_write, frozen.clone()),
+                        pump(out_read, in_write, frozen),
+                    );
                 });
             }
         });
@@ -63,5 +102,15 @@ impl FaultProxy {
             .await
             .expect("rebind the proxy port");
         self.serve(listener).await;
+    }
+
+    /// Holds every byte where it is: the server seems alive (connections open) but answers
+    /// nothing, as a stopped process.
+    pub fn freeze(&self) {
+        self.frozen.send_replace(true);
+    }
+
+    pub fn thaw(&self) {
+        self.frozen.send_replace(false);
     }
 }

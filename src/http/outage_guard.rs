@@ -1,0 +1,90 @@
+//! Fail fast while a dependency is down: an API request that needs the database, the cache or
+//! (for photos) the object store answers 503 with `Retry-After: 1` at once while
+//! `crate::outages` knows it to be down, instead of waiting out a connection pool or a storage
+//! timeout. An answer that reports the database or the store unavailable marks it down at once;
+//! the watcher's next successful probe marks it up again.
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{Error, ResponseError as _, http::Method, web};
+
+use crate::error::{ApiError, codes};
+use crate::outages::Dependency;
+use crate::state::AppState;
+
+/// The error code an answer carried (set by `ApiError`'s response).
+#[derive(Debug, Clone, Copy)]
+pub struct AnsweredCode(pub &'static str);
+
+const DATA: &[Dependency] = &[Dependency::Database, Dependency::Cache];
+const PHOTOS: &[Dependency] = &[Dependency::Database, Dependency::Cache, Dependency::Storage];
+
+/// What a request needs, from its path and method: photo reads, uploads and deletes need the
+/// store; every other API request but the public reference data needs the database and cache.
+pub fn needs(method: &Method, path: &str) -> &'static [Dependency] {
+    let Some(api) = path.strip_prefix("/api/v1/") else {
+        return &[];
+    };
+    if api.starts_with("catalog/") || api.starts_with("dev/") {
+        return &[];
+    }
+    let photo_read = api.starts_with("documents/") && *method == Method::GET;
+    let photo_change = api.starts_with("cases/")
+        && api.contains("/documents")
+        && matches!(*method, Method::POST | Method::DELETE);
+    if photo_read || photo_change {
+        PHOTOS
+    } else {
+        DATA
+    }
+}
+
+fn refusal(dependency: Dependency) -> ApiError {
+    let error = match dependency {
+        Dependency::Database => ApiError::unavailable(
+            codes::DATABASE_UNAVAILABLE,
+            anyhow::anyhow!("the database is down (known from the last probe)"),
+        ),
+        Dependency::Cache => ApiError::unavailable(
+            codes::CACHE_UNAVAILABLE,
+            anyhow::anyhow!("the cache is down (known from the last probe)"),
+        ),
+        Dependency::Storage => ApiError::unavailable(
+            codes::STORAGE_UNAVAILABLE,
+            anyhow::anyhow!("the object store is down (known from the last probe)"),
+        )
+        .with_message("资料存储暂时不可用，请稍后重试"),
+    };
+    error.retry_after(1)
+}
+
+pub async fn guard(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let needed = needs(req.method(), req.path());
+    if let Some(down) = needed.iter().find(|d| state.outages.is_down(**d)) {
+        let response = refusal(*down).error_response();
+        return Ok(req.into_response(response));
+    }
+    let response = next.call(req).await?.map_into_boxed_body();
+    let answered = response
+        .response()
+        .extensions()
+        .get::<AnsweredCode>()
+        .copied();
+    match answered {
+        Some(AnsweredCode(codes::DATABASE_UNAVAILABLE)) => {
+            state.outages.set(Dependency::Database, false)
+        }
+        Some(AnsweredCode(codes::STORAGE_UNAVAILABLE)) => {
+            state.outages.set(Dependency::Storage, false)
+        }
+        _ => {}
+    }
+    Ok(response)
+}

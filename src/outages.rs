@@ -1,0 +1,74 @@
+//! What the service knows of its dependencies' health, so that a request needing one that is
+//! down answers 503 at once instead of waiting out a pool or a timeout. A watcher probes the
+//! database, the cache and the object store every `WATCH_EVERY` (each probe bounded by the
+//! health check's timeout) and a failed call marks its dependency down on the spot; the next
+//! successful probe marks it up again, so the service recovers by itself.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// How often the watcher probes.
+pub const WATCH_EVERY: Duration = Duration::from_millis(250);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum Dependency {
+    Database,
+    Cache,
+    Storage,
+}
+
+/// Up or down, per dependency. Cheap to read on every request.
+#[derive(Debug, Default)]
+pub struct Outages {
+    database: Arc<AtomicBool>,
+    cache: Arc<AtomicBool>,
+    storage: Arc<AtomicBool>,
+}
+
+impl Outages {
+    fn flag(&self, dependency: Dependency) -> &Arc<AtomicBool> {
+        match dependency {
+            Dependency::Database => &self.database,
+            Dependency::Cache => &self.cache,
+            Dependency::Storage => &self.storage,
+        }
+    }
+
+    /// The flag itself, for a client that stops waiting once its dependency is known down.
+    pub fn watch(&self, dependency: Dependency) -> Arc<AtomicBool> {
+        self.flag(dependency).clone()
+    }
+
+    pub fn is_down(&self, dependency: Dependency) -> bool {
+        self.flag(dependency).load(Ordering::Relaxed)
+    }
+
+    /// Records a probe's or a call's finding; logs a change once.
+    pub fn set(&self, dependency: Dependency, up: bool) {
+        let was_down = self.flag(dependency).swap(!up, Ordering::Relaxed);
+        let name: &'static str = dependency.into();
+        match (was_down, up) {
+            (false, false) => tracing::warn!(dependency = name, "dependency down: failing fast"),
+            (true, true) => tracing::info!(dependency = name, "dependency back"),
+            _ => {}
+        }
+    }
+}
+
+/// Probes every dependency every `WATCH_EVERY` until the process ends.
+pub fn spawn_watch(state: crate::state::AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(WATCH_EVERY);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            let (database, cache, storage) = crate::health::probe(&state).await;
+            let outages: &Arc<Outages> = &state.outages;
+            outages.set(Dependency::Database, database);
+            outages.set(Dependency::Cache, cache);
+            outages.set(Dependency::Storage, storage);
+        }
+    })
+}
