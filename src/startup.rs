@@ -248,6 +248,13 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     )
     .map_err(|e| anyhow::anyhow!("subscribe templates are invalid:\n{e}"))?;
     let db = db::connect(&settings.database).await?;
+    let watch_db = db::connect(&crate::config::DatabaseSettings {
+        max_connections: 1,
+        min_connections: 0,
+        migrate_on_start: false,
+        ..settings.database.clone()
+    })
+    .await?;
     if settings.database.migrate_on_start {
         db::migrate_up(&db).await?;
     }
@@ -270,6 +277,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         crypto: Arc::new(Crypto::from_settings(&settings.crypto)?),
         settings: settings.clone(),
         db,
+        watch_db,
         cache,
         clocks,
         metrics: telemetry::metrics_handle(),

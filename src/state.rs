@@ -19,6 +19,8 @@ use crate::wechat::WechatClient;
 pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: DatabaseConnection,
+    /// One connection of its own for the health probes (a busy pool is not an outage).
+    pub watch_db: DatabaseConnection,
     pub cache: SharedCache,
     pub clocks: Clocks,
     pub metrics: PrometheusHandle,

@@ -43,11 +43,7 @@ impl ResponseError for ApiError {
         if let Some(seconds) = self.retry_after_secs() {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
-        let mut response = response.json(self.body());
-        response
-            .extensions_mut()
-            .insert(super::outage_guard::AnsweredCode(self.code()));
-        response
+        response.json(self.body())
     }
 }
 

@@ -1,8 +1,9 @@
 //! Fail fast while a dependency is down: an API request that needs the database, the cache or
 //! (for photos) the object store answers 503 with `Retry-After: 1` at once while
 //! `crate::outages` knows it to be down, instead of waiting out a connection pool or a storage
-//! timeout. An answer that reports the database or the store unavailable marks it down at once;
-//! the watcher's next successful probe marks it up again.
+//! timeout; a request already waiting when it goes down is answered so then. Only the watcher's
+//! probes decide: one slow answer in a burst is not an outage, and must not turn the requests
+//! beside it away.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -12,10 +13,6 @@ use actix_web::{Error, ResponseError as _, http::Method, web};
 use crate::error::{ApiError, codes};
 use crate::outages::Dependency;
 use crate::state::AppState;
-
-/// The error code an answer carried (set by `ApiError`'s response).
-#[derive(Debug, Clone, Copy)]
-pub struct AnsweredCode(pub &'static str);
 
 const DATA: &[Dependency] = &[Dependency::Database, Dependency::Cache];
 const PHOTOS: &[Dependency] = &[Dependency::Database, Dependency::Cache, Dependency::Storage];
@@ -71,20 +68,22 @@ pub async fn guard(
         let response = refusal(*down).error_response();
         return Ok(req.into_response(response));
     }
-    let response = next.call(req).await?.map_into_boxed_body();
-    let answered = response
-        .response()
-        .extensions()
-        .get::<AnsweredCode>()
-        .copied();
-    match answered {
-        Some(AnsweredCode(codes::DATABASE_UNAVAILABLE)) => {
-            state.outages.set(Dependency::Database, false)
-        }
-        Some(AnsweredCode(codes::STORAGE_UNAVAILABLE)) => {
-            state.outages.set(Dependency::Storage, false)
-        }
-        _ => {}
+    if needed.is_empty() {
+        return Ok(next.call(req).await?.map_into_boxed_body());
     }
-    Ok(response)
+    // A request already waiting on a dependency that goes down stops waiting then: its work is
+    // dropped (transactions roll back), as when a client goes away. The request has moved into
+    // the routing by now, so the refusal goes out as an error the server renders (the same
+    // envelope and Retry-After; without the request-id header the outer middleware would add).
+    tokio::select! {
+        response = next.call(req) => Ok(response?.map_into_boxed_body()),
+        () = state.outages.until_down(needed) => {
+            let down = needed
+                .iter()
+                .find(|d| state.outages.is_down(**d))
+                .copied()
+                .unwrap_or(Dependency::Database);
+            Err(refusal(down).into())
+        }
+    }
 }

@@ -17,6 +17,7 @@ mod alerts;
 mod auth;
 mod binary;
 mod bombs;
+mod burst;
 mod cache_contract;
 mod case_access;
 mod case_concurrency;
