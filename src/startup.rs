@@ -265,7 +265,11 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let product_ids = plans::store::sync(&db, &plans, chrono::Utc::now())
         .await
         .context("cannot store the product plans")?;
-    spawn_calendar_reload(db.clone(), calendar.clone());
+    spawn_calendar_reload(
+        db.clone(),
+        calendar.clone(),
+        std::time::Duration::from_secs(settings.calendar.reload_secs.max(1)),
+    );
     let outages = Arc::new(crate::outages::Outages::default());
     let storage = ObjectStore::from_settings(&settings.storage)
         .context("cannot set up the object storage")?
@@ -322,9 +326,13 @@ async fn load_calendar(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Calen
 
 /// Picks up a year imported by `import-holidays` on any instance; a failed reload keeps the
 /// calendar it has (and says so), it never empties it.
-fn spawn_calendar_reload(db: sea_orm::DatabaseConnection, shared: Arc<SharedCalendar>) {
+fn spawn_calendar_reload(
+    db: sea_orm::DatabaseConnection,
+    shared: Arc<SharedCalendar>,
+    every: std::time::Duration,
+) {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(CALENDAR_RELOAD);
+        let mut every = tokio::time::interval(every);
         every.tick().await;
         loop {
             every.tick().await;
@@ -337,8 +345,6 @@ fn spawn_calendar_reload(db: sea_orm::DatabaseConnection, shared: Arc<SharedCale
         }
     });
 }
-
-const CALENDAR_RELOAD: std::time::Duration = std::time::Duration::from_secs(300);
 
 fn connect_cache(settings: &Settings) -> anyhow::Result<SharedCache> {
     let prefix = settings.cache.key_prefix.clone();

@@ -69,6 +69,7 @@ pub struct Settings {
     pub health: HealthSettings,
     pub cases: CaseSettings,
     pub worker: WorkerSettings,
+    pub calendar: CalendarSettings,
     pub notifications: NotificationSettings,
     #[serde(default)]
     pub console: ConsoleSettings,
@@ -312,6 +313,14 @@ pub struct WorkerSettings {
     /// The first retry's delay; each next one doubles, with jitter, up to `backoff_max_secs`.
     pub backoff_base_secs: u64,
     pub backoff_max_secs: u64,
+}
+
+/// The State Council calendar as each instance holds it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CalendarSettings {
+    /// How often an instance reloads it from the database (a year imported by
+    /// `import-holidays` reaches every instance within this).
+    pub reload_secs: u64,
 }
 
 /// Notifications: the subscribe templates and the specialists' alert window.

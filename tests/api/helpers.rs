@@ -221,6 +221,27 @@ pub async fn spawn_app_via(
     }
 }
 
+/// A second instance of `app`'s service: the same settings (database, cache and its prefix,
+/// object store), its own process state (pools, in-process locks, clock, calendar), its own
+/// port — what a second copy behind a load balancer is.
+pub async fn second_instance(app: &TestApp) -> TestApp {
+    let settings = (*app.state.settings).clone();
+    let application = Application::build(settings)
+        .await
+        .expect("the second instance starts");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let state = application.state().clone();
+    tokio::spawn(application.run_until_stopped());
+    TestApp {
+        address,
+        client: app.client.clone(),
+        cache: state.cache.clone(),
+        db: state.db.clone(),
+        state,
+        _dir: tempfile::tempdir().expect("a temp dir"),
+    }
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)

@@ -36,6 +36,7 @@ mod documents;
 mod errors;
 mod health;
 mod import;
+mod instances;
 mod logs;
 mod notifications;
 mod openapi;
