@@ -105,11 +105,17 @@ impl Crypto {
     /// The blind index of an already normalised value, scoped by `domain` (e.g. `phone`) so the
     /// same digits in two columns do not share an index.
     pub fn blind_index(&self, domain: &str, normalised: &str) -> String {
+        self.mac(domain, normalised)
+    }
+
+    /// HMAC-SHA256 of `message` under the index key, scoped by `domain` (a blind index, a signed
+    /// address): hex.
+    pub fn mac(&self, domain: &str, message: &str) -> String {
         let mut mac = <Hmac<Sha256> as hmac::digest::KeyInit>::new_from_slice(&self.index_key)
             .expect("HMAC takes a key of any length");
         mac.update(domain.as_bytes());
         mac.update(b"\0");
-        mac.update(normalised.as_bytes());
+        mac.update(message.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
 }

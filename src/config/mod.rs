@@ -225,6 +225,8 @@ pub struct UploadSettings {
     pub thumbnail_quality: u8,
     /// Images decoded and encoded at once; 0: one per core.
     pub pipeline_workers: usize,
+    /// How long a signed image address (for `<image src>`) stays valid.
+    pub signed_url_ttl_secs: u64,
     /// Decoded bytes per byte of file at most (a decompression bomb unpacks to thousands).
     pub max_expansion: u64,
     /// The memory all images in the pipeline may hold at once, in bytes: an upload waits for

@@ -62,6 +62,10 @@ pub enum DocumentError {
     ReasonRequired,
     #[error("选择“其他”时请填写给用户的说明")]
     NoteRequired,
+    #[error("图片地址无效，请刷新页面后重试")]
+    UrlSignatureInvalid,
+    #[error("图片地址已过期，请刷新页面后重试")]
+    UrlExpired,
     #[error(transparent)]
     Case(#[from] CaseError),
     #[error(transparent)]
@@ -95,7 +99,7 @@ impl AreaError for DocumentError {
         use DocumentError::*;
         match self {
             NotFound => Kind::NotFound,
-            ConsentRequired => Kind::Forbidden,
+            ConsentRequired | UrlSignatureInvalid | UrlExpired => Kind::Forbidden,
             CaseClosed | TooManyDocuments { .. } | UploadInProgress { .. } | DocumentReviewed => {
                 Kind::Conflict
             }

@@ -9,6 +9,7 @@ pub mod pipeline;
 pub mod read;
 pub mod review;
 pub mod routes;
+pub mod signed;
 pub mod store;
 pub mod upload;
 pub mod view;

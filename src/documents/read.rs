@@ -28,6 +28,16 @@ pub enum Reader<'a> {
     },
 }
 
+impl Reader<'_> {
+    /// Who the addresses of what this reader sees are signed for.
+    pub fn signer(&self) -> super::signed::Signer {
+        match self {
+            Reader::User(id) => super::signed::Signer::User(*id),
+            Reader::Staff { staff, .. } => super::signed::Signer::Staff(staff.id()),
+        }
+    }
+}
+
 /// The case `reader` may see the documents of; staff reads are written to the audit log.
 async fn readable_case(
     state: &AppState,
@@ -84,7 +94,15 @@ pub async fn list(
     Ok(DocumentList {
         items: documents
             .iter()
-            .map(|d| view(d, case.public_id, false))
+            .map(|d| {
+                let signer = reader.signer();
+                view(
+                    d,
+                    case.public_id,
+                    false,
+                    super::signed::addresses(state, d.public_id, signer),
+                )
+            })
             .collect(),
         limit: state.settings.uploads.max_documents_per_case,
         missing: missing.iter().map(|m| m.code().to_owned()).collect(),

@@ -77,5 +77,10 @@ pub async fn review(
     let saved = store::find(&state.db, doc.public_id)
         .await?
         .ok_or(DocumentError::NotFound)?;
-    Ok(view(&saved, case.public_id, false))
+    let addresses = super::signed::addresses(
+        state,
+        saved.public_id,
+        super::signed::Signer::Staff(staff.id()),
+    );
+    Ok(view(&saved, case.public_id, false, addresses))
 }

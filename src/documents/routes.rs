@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::error::DocumentError;
 use super::read::{self, Opened, Reader, Rendition};
 use super::review::{self as reviews, Decision};
+use super::signed::{self, Signature, Signer};
 use super::upload::{self as uploads, Received, Uploaded};
 use super::view::{DocumentList, DocumentView, Retake};
 use crate::auth::CurrentUser;
@@ -208,15 +209,40 @@ pub async fn list(
 }
 
 /// Streams a stored object with our own headers: the sniffed type, never HTML, never cached
-/// by shared caches, never sniffed by the browser.
+/// by shared caches, never sniffed by the browser. With a signed address (`by`, `exp`, `sig`)
+/// no `Authorization` header is needed: the signature names the reader, whose rights are
+/// checked as with a token.
 async fn serve(
     req: HttpRequest,
-    principal: Principal,
     state: web::Data<AppState>,
     id: Uuid,
     rendition: Rendition,
+    signature: Signature,
 ) -> Result<HttpResponse, ApiError> {
-    let reader = principal.reader(&req, &state);
+    let staff;
+    let principal;
+    let (reader, cache) = if signature.present() {
+        let (signer, left) = signed::verify(&state, id, rendition, &signature)?;
+        let reader = match signer {
+            Signer::User(user_id) => Reader::User(user_id),
+            Signer::Staff(staff_id) => {
+                staff = crate::staff::access::session_staff(&state, staff_id, "signed-url".into())
+                    .await?
+                    .ok_or(DocumentError::UrlSignatureInvalid)?;
+                Reader::Staff {
+                    staff: &staff,
+                    ip: client_ip(&req, &state.settings.server.trusted_proxies),
+                }
+            }
+        };
+        (reader, format!("private, max-age={left}"))
+    } else {
+        principal = Principal::from_request(&req, &mut Payload::None).await?;
+        (
+            principal.reader(&req, &state),
+            "private, no-store".to_owned(),
+        )
+    };
     let Opened {
         object,
         media_type,
@@ -229,7 +255,7 @@ async fn serve(
             header::CONTENT_SECURITY_POLICY,
             "default-src 'none'; sandbox",
         ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .insert_header((header::CACHE_CONTROL, cache))
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("inline; filename=\"{file_name}\""),
@@ -245,11 +271,12 @@ macro_rules! rendition_route {
         $(#[$doc])*
         #[utoipa::path(
             tag = "documents",
-            security(("bearer" = [])),
-            params(("id" = Uuid, Path, description = "The document")),
+            security(("bearer" = []), ()),
+            params(("id" = Uuid, Path, description = "The document"), Signature),
             responses(
                 (status = 200, description = $ok, content_type = "image/jpeg"),
-                (status = 403, description = "`forbidden_role` (insurer viewers see no medical images)", body = ErrorBody),
+                (status = 401, description = "`token_*`, `session_revoked` (without a signed address)", body = ErrorBody),
+                (status = 403, description = "`forbidden_role` (insurer viewers see no medical images), `url_signature_invalid`, `url_expired`", body = ErrorBody),
                 (status = 404, description = "`not_found` (also another user's document)", body = ErrorBody),
                 (status = 503, description = "`storage_unavailable`", body = ErrorBody),
             )
@@ -257,11 +284,11 @@ macro_rules! rendition_route {
         #[get($path)]
         pub async fn $name(
             req: HttpRequest,
-            principal: Principal,
             state: web::Data<AppState>,
             path: web::Path<Uuid>,
+            signature: web::Query<Signature>,
         ) -> Result<HttpResponse, ApiError> {
-            serve(req, principal, state, *path, $rendition).await
+            serve(req, state, *path, $rendition, signature.into_inner()).await
         }
     };
 }

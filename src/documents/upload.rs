@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::error::DocumentError;
 use super::pipeline::{self, Processed, Refusal};
+use super::signed::{self, Signer};
 use super::store::{self, Inserted, PENDING};
 use super::view::{DocumentView, view};
 use crate::cases::service::{own_case, status_of};
@@ -124,6 +125,7 @@ pub async fn store_upload(
             &existing,
             case.public_id,
             true,
+            signed::addresses(state, existing.public_id, Signer::User(user_id)),
         ))));
     }
 
@@ -190,6 +192,7 @@ pub async fn store_upload(
                 &existing,
                 case.public_id,
                 true,
+                signed::addresses(state, existing.public_id, Signer::User(user_id)),
             )))),
             None => Err(DocumentError::UploadInProgress { same_key: false }),
         },
@@ -240,7 +243,10 @@ async fn save(
             return Ok(Saved::Duplicate);
         }
     };
-    let body = serde_json::to_string(&view(&saved, case.public_id, false))
+    // A replay of this answer (the same Idempotency-Key) carries these addresses; once they
+    // expire, the document list gives fresh ones.
+    let addresses = signed::addresses(state, saved.public_id, Signer::User(case.user_id));
+    let body = serde_json::to_string(&view(&saved, case.public_id, false, addresses))
         .map_err(DocumentError::unexpected)?;
     let answer = StoredAnswer { status: 201, body };
     if let Some(key) = idempotency {

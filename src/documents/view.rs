@@ -32,8 +32,11 @@ pub struct DocumentView {
     pub reviewed_at: Option<DateTime<Utc>>,
     /// The owner may delete it while it is pending.
     pub deletable: bool,
+    /// The image's address, signed for the caller: loadable without an `Authorization` header
+    /// (an `<image src>`) until `urls_expire_at`; with the header, the plain path works too.
     pub url: String,
     pub thumbnail_url: String,
+    pub urls_expire_at: DateTime<Utc>,
     /// These bytes were already on the case: this is the document that holds them.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub duplicate: bool,
@@ -86,7 +89,20 @@ impl Retake {
     }
 }
 
-pub fn view(doc: &Document, case_public_id: Uuid, duplicate: bool) -> DocumentView {
+/// A document's signed addresses (see `documents::signed`).
+#[derive(Debug, Clone)]
+pub struct Addresses {
+    pub url: String,
+    pub thumbnail_url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub fn view(
+    doc: &Document,
+    case_public_id: Uuid,
+    duplicate: bool,
+    addresses: Addresses,
+) -> DocumentView {
     let category = store::parse_category(&doc.category);
     let review_message = match (doc.review_state.as_str(), doc.review_reason.as_deref()) {
         (REJECTED, reason) => {
@@ -113,8 +129,9 @@ pub fn view(doc: &Document, case_public_id: Uuid, duplicate: bool) -> DocumentVi
         uploaded_at: doc.uploaded_at,
         reviewed_at: doc.reviewed_at,
         deletable: doc.review_state == PENDING,
-        url: format!("/api/v1/documents/{}", doc.public_id),
-        thumbnail_url: format!("/api/v1/documents/{}/thumbnail", doc.public_id),
+        url: addresses.url,
+        thumbnail_url: addresses.thumbnail_url,
+        urls_expire_at: addresses.expires_at,
         duplicate,
     }
 }

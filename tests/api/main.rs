@@ -11,6 +11,7 @@ mod quota;
 mod registry;
 mod rules;
 mod shapes;
+mod signed_urls;
 mod storage_contract;
 
 mod alerts;
