@@ -77,6 +77,10 @@ pub enum ApplyError {
     Idempotency(#[from] IdempotencyError),
     #[error(transparent)]
     Fault(#[from] Fault),
+    /// The form's problems: answered with the first's code, message and details, every one of
+    /// them in `details.errors`.
+    #[error("{}", .0.first().map(ToString::to_string).unwrap_or_default())]
+    Several(Vec<ApplyError>),
 }
 
 fn first(reasons: &[Reason]) -> Reason {
@@ -90,6 +94,24 @@ impl From<sea_orm::DbErr> for ApplyError {
 }
 
 impl ApplyError {
+    /// No problem, or every problem of the form (`details.errors` lists them, even one).
+    pub fn all(problems: Vec<ApplyError>) -> Result<(), ApplyError> {
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ApplyError::Several(problems))
+        }
+    }
+
+    /// One problem as `details.errors` lists it.
+    fn entry(&self) -> Value {
+        let mut entry = json!({ "code": self.code(), "message": self.to_string() });
+        if let (Value::Object(into), Value::Object(from)) = (&mut entry, self.details()) {
+            into.extend(from);
+        }
+        entry
+    }
+
     pub fn unexpected(what: impl std::fmt::Display) -> Self {
         Self::Fault(Fault::Unexpected(anyhow::anyhow!("{what}")))
     }
@@ -98,6 +120,7 @@ impl ApplyError {
 impl AreaError for ApplyError {
     fn kind(&self) -> Kind {
         match self {
+            Self::Several(all) => all.first().map_or(Kind::Unprocessable, AreaError::kind),
             Self::NotEntitled { reasons, .. } if first(reasons) == Reason::QuotaExhausted => {
                 Kind::Conflict
             }
@@ -112,6 +135,7 @@ impl AreaError for ApplyError {
 
     fn code(&self) -> &'static str {
         match self {
+            Self::Several(all) => all.first().map_or("invalid_body", AreaError::code),
             Self::NotEntitled { reasons, .. } => first(reasons).code(),
             other => other.into(),
         }
@@ -119,6 +143,16 @@ impl AreaError for ApplyError {
 
     fn details(&self) -> Value {
         match self {
+            Self::Several(all) => {
+                let mut details = all.first().map_or_else(|| json!({}), AreaError::details);
+                if let Value::Object(map) = &mut details {
+                    map.insert(
+                        "errors".to_owned(),
+                        Value::Array(all.iter().map(ApplyError::entry).collect()),
+                    );
+                }
+                details
+            }
             Self::CityNotCovered { coverage } => json!({ "coverage": coverage }),
             Self::FieldNotNameable { field } => json!({ "field": field }),
             Self::DepartmentExcluded { department_id, .. } => {
@@ -152,7 +186,7 @@ impl AreaError for ApplyError {
     fn codes() -> Vec<&'static str> {
         let mut codes = variant_codes(
             <Self as strum::VariantNames>::VARIANTS,
-            &["not_entitled", "policy", "idempotency", "fault"],
+            &["not_entitled", "several", "policy", "idempotency", "fault"],
         );
         codes.extend(<Reason as strum::VariantNames>::VARIANTS.iter().copied());
         codes.sort_unstable();

@@ -22,7 +22,8 @@ pub fn trimmed(value: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The checks that need no database: place, named fields, dates, diagnosis, slip.
+/// The checks that need no database: place, named fields, dates, diagnosis, slip. Every problem
+/// of the request is found (one per group of related fields), not only the first.
 pub fn check_form(
     state: &AppState,
     plan: &Plan,
@@ -30,8 +31,24 @@ pub fn check_form(
     body: &CreateCase,
     now: DateTime<Utc>,
 ) -> Result<(), ApplyError> {
-    let catalog = Catalog::get();
     let today = local_date(now);
+    let problems: Vec<ApplyError> = [
+        place(service, body),
+        department(service, body),
+        expert(service, body),
+        description(body),
+        dates(state, service, body, now),
+        diagnosis(plan, service, body),
+        admission_slip(service, body, today),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .collect();
+    ApplyError::all(problems)
+}
+
+fn place(service: &Service, body: &CreateCase) -> Result<(), ApplyError> {
+    let catalog = Catalog::get();
     let city = trimmed(&body.city);
     match (&service.coverage, &city) {
         (Some(_), None) => {
@@ -61,25 +78,34 @@ pub fn check_form(
             return Err(ApplyError::HospitalNotInCity);
         }
     }
-    if let Some(department_id) = trimmed(&body.department_id) {
-        if !service.nameable.department {
-            return Err(not_nameable("department"));
-        }
-        let department = catalog
-            .department(&department_id)
-            .ok_or(ApplyError::UnknownDepartment)?;
-        if department
-            .excluded_by(&service.excluded_departments)
-            .is_some()
-        {
-            return Err(ApplyError::DepartmentExcluded {
-                department_id: department.id.clone(),
-                reason: department
-                    .exclusion_reason()
-                    .unwrap_or("该科室不在服务范围内"),
-            });
-        }
+    Ok(())
+}
+
+fn department(service: &Service, body: &CreateCase) -> Result<(), ApplyError> {
+    let Some(department_id) = trimmed(&body.department_id) else {
+        return Ok(());
+    };
+    if !service.nameable.department {
+        return Err(not_nameable("department"));
     }
+    let department = Catalog::get()
+        .department(&department_id)
+        .ok_or(ApplyError::UnknownDepartment)?;
+    if department
+        .excluded_by(&service.excluded_departments)
+        .is_some()
+    {
+        return Err(ApplyError::DepartmentExcluded {
+            department_id: department.id.clone(),
+            reason: department
+                .exclusion_reason()
+                .unwrap_or("该科室不在服务范围内"),
+        });
+    }
+    Ok(())
+}
+
+fn expert(service: &Service, body: &CreateCase) -> Result<(), ApplyError> {
     if let Some(expert) = trimmed(&body.expert_name) {
         if !service.nameable.expert {
             return Err(not_nameable("expert"));
@@ -88,6 +114,10 @@ pub fn check_form(
             return Err(ApplyError::ExpertNameTooLong);
         }
     }
+    Ok(())
+}
+
+fn description(body: &CreateCase) -> Result<(), ApplyError> {
     if body
         .description
         .as_deref()
@@ -95,6 +125,16 @@ pub fn check_form(
     {
         return Err(ApplyError::DescriptionTooLong);
     }
+    Ok(())
+}
+
+fn dates(
+    state: &AppState,
+    service: &Service,
+    body: &CreateCase,
+    now: DateTime<Utc>,
+) -> Result<(), ApplyError> {
+    let today = local_date(now);
     if let Some(wanted) = body.wanted_date
         && wanted <= today
     {
@@ -111,6 +151,11 @@ pub fn check_form(
             });
         }
     }
+    Ok(())
+}
+
+fn diagnosis(plan: &Plan, service: &Service, body: &CreateCase) -> Result<(), ApplyError> {
+    let catalog = Catalog::get();
     let states = plan.diagnosis_states_of(service);
     if !states.is_empty() {
         let diagnosis = body.diagnosis_state.ok_or(ApplyError::DiagnosisRequired)?;
@@ -126,6 +171,14 @@ pub fn check_form(
     {
         return Err(ApplyError::UnknownIllness);
     }
+    Ok(())
+}
+
+fn admission_slip(
+    service: &Service,
+    body: &CreateCase,
+    today: chrono::NaiveDate,
+) -> Result<(), ApplyError> {
     if let Some(date) = body.admission_slip_date {
         if !body.admission_slip {
             return Err(ApplyError::AdmissionSlipDateWithoutSlip);

@@ -27,7 +27,9 @@ pub fn optional_body<T: for<'de> Deserialize<'de> + Default>(
 }
 
 /// Applies for a service. Send an `Idempotency-Key` (a UUID per application); a retry with the
-/// same key and body returns the same case.
+/// same key and body returns the same case. A form with problems is refused with all of them
+/// at once: the first's code and message, and `details.errors` listing every one
+/// (`{code, message, …}`).
 #[utoipa::path(
     tag = "cases",
     security(("bearer" = [])),

@@ -24,10 +24,13 @@ pub struct ReasonView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MaterialsView {
-    /// Every one of these.
+    /// Every one of these (labels, in Chinese).
     pub all_of: Vec<&'static str>,
-    /// At least one of these.
+    /// At least one of these (labels).
     pub any_of: Vec<&'static str>,
+    /// The same, as the `category` codes the upload takes (`outpatient_record` …), in order.
+    pub all_of_codes: Vec<&'static str>,
+    pub any_of_codes: Vec<&'static str>,
     pub note: String,
 }
 
@@ -105,6 +108,8 @@ fn materials(rule: &Option<MaterialRule>) -> Option<MaterialsView> {
     rule.as_ref().map(|rule| MaterialsView {
         all_of: rule.all_of.iter().map(|m| m.label()).collect(),
         any_of: rule.any_of.iter().map(|m| m.label()).collect(),
+        all_of_codes: rule.all_of.iter().map(|m| m.code()).collect(),
+        any_of_codes: rule.any_of.iter().map(|m| m.code()).collect(),
         note: rule.note.clone(),
     })
 }

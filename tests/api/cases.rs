@@ -69,6 +69,36 @@ async fn plan_1_expert_outpatient(backend: Backend) {
     wrong_city["city"] = json!("310100");
     let (status, code, _) = refused(create(&app, &user, "p1-hospital", &wrong_city).await).await;
     assert_eq!((status, code.as_str()), (422, "hospital_not_in_city"));
+    // Every problem of a request at once: the first is the answer's code, all are listed.
+    let mut several = elsewhere.clone();
+    several["department_id"] = json!("oncology");
+    several["diagnosis_state"] = json!("suspected");
+    several["description"] = json!("很".repeat(501));
+    let (status, code, details) = refused(create(&app, &user, "p1-several", &several).await).await;
+    assert_eq!((status, code.as_str()), (422, "city_not_covered"));
+    let codes: Vec<&str> = details["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["code"].as_str().expect("code"))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "city_not_covered",
+            "field_not_nameable",
+            "description_too_long",
+            "diagnosis_state_not_accepted"
+        ]
+    );
+    assert_eq!(details["errors"][1]["field"], "department");
+    assert!(
+        details["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .all(|e| e["message"].as_str().is_some_and(|m| !m.is_empty()))
+    );
 
     let case = created(&app, &user, &form).await;
     assert_eq!(case["status"], "draft");

@@ -340,6 +340,17 @@ async fn entitlements_follow_the_business_clock(backend: Backend) {
             .len()
             >= 5
     );
+    // Next to each label, the category code the upload takes, in the same order.
+    let confirmed = &outpatient["prepare"]["confirmed"];
+    let codes = confirmed["any_of_codes"].as_array().expect("codes");
+    assert_eq!(
+        codes.len(),
+        confirmed["any_of"].as_array().expect("labels").len()
+    );
+    assert!(
+        codes.contains(&Value::from("pathology_report")),
+        "{codes:?}"
+    );
     assert!(
         outpatient["promises"]["sla"]
             .as_str()
