@@ -20,6 +20,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve the HTTP API (the default).
     Serve,
+    /// Local profile only: load a demo policy of each programme, a console account per role
+    /// and a few cases, and print what to log in with (refused in production).
+    Demo,
     /// Run the background jobs on their own: send notifications, queue reminders, expire
     /// drafts. Serves only the probes and /metrics on the configured port.
     Worker,

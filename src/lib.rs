@@ -15,6 +15,7 @@ pub mod consents;
 pub mod console;
 pub mod crypto;
 pub mod db;
+pub mod demo;
 pub mod dev;
 pub mod documents;
 pub mod eligibility;

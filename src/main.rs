@@ -68,6 +68,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             tracing::info!("green-channel stopped");
             Ok(())
         }
+        Command::Demo => {
+            let mut out = std::io::stdout();
+            green_channel::demo::run(settings, &mut out).await
+        }
         Command::Worker => {
             tracing::info!(
                 profile = settings.profile.as_str(),

@@ -476,3 +476,87 @@ async fn import_holidays_adds_a_newly_published_year_and_refuses_an_empty_one() 
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("outside the calendar year"));
 }
+
+/// A newcomer's first hour: `demo` loads what to try the service with, prints how to log in,
+/// and can run again; production refuses it.
+#[tokio::test]
+async fn demo_loads_policies_accounts_and_cases_to_try() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = format!("sqlite://{}?mode=rwc", dir.path().join("gc.db").display());
+    let storage = dir.path().join("storage").display().to_string();
+    let env = [
+        ("APP_DATABASE__URL", db.as_str()),
+        ("APP_STORAGE__ROOT", storage.as_str()),
+        ("APP_LOG__FILTER", "warn"),
+    ];
+    let mut printed = String::new();
+    for run in 0..2 {
+        let out = green_channel(&["demo"], &env).output().await.expect("runs");
+        printed = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "run {run}: {}{printed}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for expected in [
+            "王小明",
+            "陈建国",
+            "demo-specialist",
+            "demo-admin",
+            "GC",
+            "scheduled",
+        ] {
+            assert!(
+                printed.contains(expected),
+                "run {run}: {expected} in {printed}"
+            );
+        }
+    }
+    // What it printed works: the specialist's password, and a policy to bind.
+    let password = printed
+        .lines()
+        .find(|l| l.trim_start().starts_with("demo-specialist"))
+        .and_then(|l| l.split_whitespace().last())
+        .expect("a password")
+        .to_owned();
+    let (mut child, base) = serve_with(&dir, &[("APP_DATABASE__URL", db.as_str())], None).await;
+    let client = reqwest::Client::new();
+    let staff = client
+        .post(format!("{base}/api/v1/staff/auth/login"))
+        .json(&serde_json::json!({"login": "demo-specialist", "password": password}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(staff.status().as_u16(), 200);
+    let token: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/wechat-login"))
+        .json(&serde_json::json!({"code": "dev:demo-plan1"}))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("JSON");
+    let id_number = printed
+        .lines()
+        .find(|l| l.contains("王小明"))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .expect("an ID number")
+        .to_owned();
+    let bound = client
+        .post(format!("{base}/api/v1/policies/bind"))
+        .bearer_auth(token["access_token"].as_str().expect("token"))
+        .json(&serde_json::json!({"name": "王小明", "id_type": "resident_id", "id_number": id_number}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(bound.status().as_u16(), 200);
+    child.start_kill().ok();
+
+    let refused = green_channel(&["demo"], &production_with(&[]))
+        .output()
+        .await
+        .expect("runs");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("local profile only"));
+}
