@@ -14,7 +14,7 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SetClockRequest {
     /// The instant the business clock should read now (RFC 3339, with offset).
-    #[schema(value_type = String, example = "2026-03-31T10:00:00+08:00")]
+    #[schema(value_type = String, format = DateTime, example = "2026-03-31T10:00:00+08:00")]
     pub now: DateTime<FixedOffset>,
 }
 

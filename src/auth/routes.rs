@@ -16,12 +16,13 @@ use crate::users::service::UserSummary;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct WechatLoginRequest {
     /// The code from `wx.login()` (valid five minutes, single use). Locally also `dev:<name>`.
-    #[schema(value_type = String, example = "0a3Xk2000yZ1AB1Yz0300WcZqL3Xk20X")]
+    #[schema(value_type = String, max_length = 256, example = "0a3Xk2000yZ1AB1Yz0300WcZqL3Xk20X")]
     pub code: LoginCode,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RefreshRequest {
+    #[schema(max_length = 256)]
     pub refresh_token: String,
 }
 
@@ -85,6 +86,7 @@ pub async fn wechat_login(
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, description = "`refresh_token_invalid`, `refresh_token_reused` (the session is ended), `session_revoked`", body = ErrorBody),
+        (status = 422, description = "`field_too_long`, `invalid_body`", body = ErrorBody),
         (status = 429, description = "`rate_limited` (with Retry-After)", body = ErrorBody),
         (status = 503, description = "`cache_unavailable`", body = ErrorBody),
     )
@@ -95,6 +97,7 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: web::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    crate::http::check_lengths(&[("refresh_token", Some(&body.refresh_token), 256)])?;
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     let (tokens, record) = login::refresh(&state, &body.refresh_token, ip).await?;
     if record.audience != super::jwt::AUDIENCE_MINIAPP {

@@ -41,7 +41,7 @@ pub fn optional_body<T: for<'de> Deserialize<'de> + Default>(
         (status = 403, description = "`not_insured_person`, `waiting_period`, `cooling_off`, `not_yet_effective`, `window_closed`, `policy_lapsed`, `policy_surrendered`, `sum_insured_below_threshold`", body = ErrorBody),
         (status = 404, description = "`not_found`: no such policy bound to the caller", body = ErrorBody),
         (status = 409, description = "`quota_exhausted`, `request_in_progress`", body = ErrorBody),
-        (status = 422, description = "`unknown_service`, `city_required`, `city_not_covered`, `city_invalid`, `field_not_nameable`, `unknown_hospital`, `hospital_not_in_city`, `unknown_department`, `department_excluded`, `wanted_date_required`, `wanted_date_in_past`, `lead_time_too_short`, `diagnosis_required`, `diagnosis_state_not_accepted`, `illness_required`, `unknown_illness`, `admission_slip_required`, `admission_slip_date_required`, `admission_slip_date_invalid`, `admission_slip_date_without_slip`, `expert_name_too_long`, `description_too_long`, `idempotency_key_reused`, `invalid_body`", body = ErrorBody),
+        (status = 422, description = "`unknown_service`, `city_required`, `city_not_covered`, `city_invalid`, `field_not_nameable`, `unknown_hospital`, `hospital_not_in_city`, `unknown_department`, `department_excluded`, `wanted_date_required`, `wanted_date_in_past`, `lead_time_too_short`, `diagnosis_required`, `diagnosis_state_not_accepted`, `illness_required`, `unknown_illness`, `admission_slip_required`, `admission_slip_date_required`, `admission_slip_date_invalid`, `admission_slip_date_without_slip`, `expert_name_too_long`, `description_too_long`, `field_too_long`, `idempotency_key_reused`, `invalid_body`", body = ErrorBody),
     )
 )]
 #[post("/cases")]
@@ -51,6 +51,7 @@ pub async fn create_case(
     state: web::Data<AppState>,
     body: web::Json<CreateCase>,
 ) -> Result<HttpResponse, ApiError> {
+    create::check_lengths(&body)?;
     match create::create(&state, user.user_id, key_header(&req), body.into_inner()).await? {
         Created::New { case_id, answer } => Ok(HttpResponse::Created()
             .insert_header((header::LOCATION, format!("/api/v1/cases/{case_id}")))
@@ -132,6 +133,7 @@ pub struct VersionBody {
 pub struct CancelBody {
     pub version: Option<i32>,
     /// Why, in the user's words.
+    #[schema(max_length = 500)]
     pub reason: Option<String>,
 }
 
@@ -183,6 +185,7 @@ pub async fn cancel_case(
     body: web::Bytes,
 ) -> Result<web::Json<CaseView>, ApiError> {
     let body: CancelBody = optional_body(&body)?;
+    crate::http::check_lengths(&[("reason", body.reason.as_deref(), 500)])?;
     let saved = service::cancel_own(&state, user.user_id, *path, body.version, body.reason).await?;
     Ok(web::Json(service::detail_view(&state, &saved).await?))
 }

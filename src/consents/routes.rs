@@ -26,8 +26,10 @@ pub async fn list(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptRequest {
+    #[schema(max_length = 32)]
     pub purpose: String,
     /// The version the user was shown.
+    #[schema(max_length = 16)]
     pub version: String,
 }
 
@@ -40,7 +42,7 @@ pub struct AcceptRequest {
         (status = 201, body = ConsentView, description = "Recorded"),
         (status = 200, body = ConsentView, description = "Already accepted; nothing changed"),
         (status = 409, description = "`consent_version_outdated`: the text changed; show the new one", body = ErrorBody),
-        (status = 422, description = "`unknown_consent`", body = ErrorBody),
+        (status = 422, description = "`unknown_consent`, `field_too_long`", body = ErrorBody),
     )
 )]
 #[post("/me/consents")]
@@ -49,6 +51,10 @@ pub async fn accept_consent(
     state: web::Data<AppState>,
     body: web::Json<AcceptRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    crate::http::check_lengths(&[
+        ("purpose", Some(&body.purpose), 32),
+        ("version", Some(&body.version), 16),
+    ])?;
     let (view, created) =
         service::accept_current(&state, user.user_id, &body.purpose, &body.version).await?;
     Ok(match created {

@@ -346,6 +346,7 @@ pub struct ReviewBody {
     /// With `reject`: what the user must retake.
     pub reason: Option<Retake>,
     /// Optional words for the user (required with `other`).
+    #[schema(max_length = 200)]
     pub note: Option<String>,
 }
 
@@ -359,7 +360,7 @@ pub struct ReviewBody {
         (status = 200, body = DocumentView),
         (status = 403, description = "`forbidden_role`, `not_assignee`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 422, description = "`reason_required`, `note_required`, `note_too_long`, `invalid_body`", body = ErrorBody),
+        (status = 422, description = "`reason_required`, `note_required`, `note_too_long`, `field_too_long`, `invalid_body`", body = ErrorBody),
     )
 )]
 #[post("/staff/documents/{id}/review")]
@@ -375,6 +376,7 @@ pub async fn review(
         reason,
         note,
     } = body.into_inner();
+    crate::http::check_lengths(&[("note", note.as_deref(), 200)])?;
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     let view = reviews::review(&state, &staff, ip, *path, decision, reason, note).await?;
     Ok(web::Json(view))

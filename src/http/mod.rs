@@ -65,4 +65,24 @@ pub fn json_refusal(error: &serde_json::Error) -> ApiError {
 }
 
 /// The codes the shared HTTP helpers answer with.
-pub const CODES: &[&str] = &["invalid_paging"];
+pub const CODES: &[&str] = &["invalid_paging", FIELD_TOO_LONG];
+
+/// A text field of a request body over its length (the column that holds it).
+pub const FIELD_TOO_LONG: &str = "field_too_long";
+
+/// Checks the text fields of a request body against their maximum lengths, in characters (what
+/// the OpenAPI schema states as `maxLength` and the columns hold), before anything is read or
+/// written: 422 `field_too_long` naming the field.
+pub fn check_lengths(fields: &[(&'static str, Option<&str>, usize)]) -> Result<(), ApiError> {
+    for (field, value, max) in fields {
+        if value.is_some_and(|v| v.chars().count() > *max) {
+            return Err(ApiError::new(
+                Kind::Unprocessable,
+                FIELD_TOO_LONG,
+                format!("“{field}”最多 {max} 个字，请删减后重试"),
+            )
+            .with_details(serde_json::json!({ "field": field, "max": max })));
+        }
+    }
+    Ok(())
+}

@@ -72,7 +72,7 @@ pub enum Window {
     UntilNthEffectiveDate { nth: u32 },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 #[derive(IntoStaticStr, EnumString)]
 #[strum(serialize_all = "snake_case")]

@@ -26,11 +26,14 @@ pub struct PoliciesResponse {
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BindRequest {
+    #[schema(max_length = 64)]
     pub name: String,
     /// `resident_id` (default), `passport`, `hk_macao_permit`, `taiwan_permit`,
     /// `foreign_permanent_resident`.
     #[serde(default = "resident_id")]
+    #[schema(max_length = 32)]
     pub id_type: String,
+    #[schema(max_length = 32)]
     pub id_number: String,
 }
 
@@ -46,7 +49,7 @@ fn resident_id() -> String {
     responses(
         (status = 200, body = PoliciesResponse),
         (status = 404, description = "`policy_not_found`: no policy with this name and ID number (the same answer whatever is wrong)", body = ErrorBody),
-        (status = 422, description = "`invalid_identity`: a field is malformed (`details.field`)", body = ErrorBody),
+        (status = 422, description = "`invalid_identity`: a field is malformed (`details.field`); `field_too_long`", body = ErrorBody),
         (status = 429, description = "`bind_locked`: too many failed attempts (Retry-After)", body = ErrorBody),
         (status = 401, description = "`token_*`, `session_revoked`", body = ErrorBody),
     )
@@ -57,6 +60,11 @@ pub async fn bind_policies(
     state: web::Data<AppState>,
     body: web::Json<BindRequest>,
 ) -> Result<web::Json<PoliciesResponse>, ApiError> {
+    crate::http::check_lengths(&[
+        ("name", Some(&body.name), 64),
+        ("id_type", Some(&body.id_type), 32),
+        ("id_number", Some(&body.id_number), 32),
+    ])?;
     let bound = bind::bind(
         &state,
         user.user_id,
@@ -128,6 +136,7 @@ pub async fn invite(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RedeemRequest {
+    #[schema(max_length = 64)]
     pub code: String,
 }
 
@@ -139,6 +148,7 @@ pub struct RedeemRequest {
     responses(
         (status = 200, body = PolicySummary),
         (status = 404, description = "`invitation_invalid`: unknown, used or expired", body = ErrorBody),
+        (status = 422, description = "`field_too_long`, `invalid_body`", body = ErrorBody),
         (status = 409, description = "`already_bound`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     )
@@ -149,6 +159,7 @@ pub async fn redeem(
     state: web::Data<AppState>,
     body: web::Json<RedeemRequest>,
 ) -> Result<web::Json<PolicySummary>, ApiError> {
+    crate::http::check_lengths(&[("code", Some(&body.code), 64)])?;
     let (policy, relation) = bind::redeem(&state, user.user_id, &body.code).await?;
     Ok(web::Json(summary(&state, &policy, relation)))
 }
@@ -165,7 +176,7 @@ pub async fn redeem(
         (status = 401, description = "`partner_key_invalid`", body = ErrorBody),
         (status = 403, description = "`partner_forbidden`: the product or the existing policy belongs to another insurer", body = ErrorBody),
         (status = 400, description = "`malformed_json`", body = ErrorBody),
-        (status = 422, description = "`invalid_policy`: `details.errors` lists field and reason; `invalid_body`", body = ErrorBody),
+        (status = 422, description = "`invalid_policy`: `details.errors` lists field and reason; `field_too_long`, `invalid_body`", body = ErrorBody),
     )
 )]
 #[put("/partner/policies/{policy_no}")]
@@ -177,6 +188,7 @@ pub async fn put_policy(
 ) -> Result<HttpResponse, ApiError> {
     // The key is checked before the body is read as a policy.
     let body: PartnerPolicy = crate::http::parse_json(&body)?;
+    crate::http::check_lengths(&body.lengths())?;
     let policy_no = path.into_inner();
     let created = service::put_partner_policy(&state, &partner, policy_no.clone(), body).await?;
     let (mut response, result) = match created {

@@ -58,22 +58,48 @@ pub fn summary(state: &AppState, policy: &Policy, relation: Relation) -> PolicyS
 /// The JSON body of a partner's policy: the CSV columns, as strings.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct PartnerPolicy {
+    #[schema(max_length = 64)]
     pub product_code: String,
+    #[schema(max_length = 64)]
     pub insured_name: String,
     #[serde(default)]
+    #[schema(max_length = 32)]
     pub id_type: String,
+    #[schema(max_length = 32)]
     pub id_number: String,
     #[serde(default)]
+    #[schema(max_length = 20)]
     pub phone: Option<String>,
+    #[schema(max_length = 10)]
     pub effective_date: String,
     #[serde(default)]
+    #[schema(max_length = 10)]
     pub expiry_date: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 10)]
     pub cooling_off_end: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 16)]
     pub status: Option<String>,
     #[serde(default)]
     pub sum_insured_ok: Option<bool>,
+}
+
+impl PartnerPolicy {
+    /// Its text fields and their maximum lengths (the schema states the same).
+    pub fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
+        vec![
+            ("product_code", Some(&self.product_code), 64),
+            ("insured_name", Some(&self.insured_name), 64),
+            ("id_type", Some(&self.id_type), 32),
+            ("id_number", Some(&self.id_number), 32),
+            ("phone", self.phone.as_deref(), 20),
+            ("effective_date", Some(&self.effective_date), 10),
+            ("expiry_date", self.expiry_date.as_deref(), 10),
+            ("cooling_off_end", self.cooling_off_end.as_deref(), 10),
+            ("status", self.status.as_deref(), 16),
+        ]
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

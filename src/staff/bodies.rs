@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::cases::actions::{Action, Appointment, Command, Refusal};
 use crate::error::ApiError;
-use crate::http::invalid_body;
+use crate::http::{check_lengths, invalid_body};
 use crate::plans::{EndReason, Material};
 
 /// The actions of `POST /staff/cases/{id}/{action}`.
@@ -35,6 +35,7 @@ pub enum ActionName {
 #[serde(deny_unknown_fields)]
 pub struct ChangeBody {
     pub version: i32,
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -47,6 +48,7 @@ pub struct MaterialsBody {
     /// `pathology_report`, `admission_slip`, `id_document`, `other`.
     #[schema(value_type = Vec<String>)]
     pub categories: Vec<Material>,
+    #[schema(max_length = 500)]
     pub message: String,
 }
 
@@ -56,6 +58,7 @@ pub struct MaterialsBody {
 pub struct RejectBody {
     pub version: i32,
     pub reason: Refusal,
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -65,16 +68,23 @@ pub struct RejectBody {
 pub struct ScheduleBody {
     pub version: i32,
     pub at: DateTime<Utc>,
+    #[schema(max_length = 128)]
     pub hospital: String,
+    #[schema(max_length = 64)]
     pub department: String,
     /// 主任医师, 副主任医师 …
+    #[schema(max_length = 64)]
     pub expert_title: Option<String>,
     /// Where the escort meets the insured.
+    #[schema(max_length = 256)]
     pub meeting_point: String,
     /// The escort's name and phone.
+    #[schema(max_length = 64)]
     pub escort_contact: Option<String>,
     /// The doctor's name: only where the plan lets the insured name an expert.
+    #[schema(max_length = 32)]
     pub doctor: Option<String>,
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -88,6 +98,7 @@ pub struct TerminateBody {
     pub version: i32,
     #[schema(value_type = String)]
     pub reason: EndReason,
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -96,7 +107,9 @@ pub struct TerminateBody {
 #[serde(deny_unknown_fields)]
 pub struct ReassignBody {
     pub version: i32,
+    #[schema(max_length = 64)]
     pub assignee: String,
+    #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
 
@@ -116,18 +129,36 @@ fn body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
     serde_json::from_value(value).map_err(|e| invalid_body(&e))
 }
 
+/// A timeline note at most (the schemas say the same).
+const NOTE: usize = 1000;
+
 /// An action whose body is a [`ChangeBody`].
 fn plain(action: Action, value: serde_json::Value) -> Result<Command, ApiError> {
     let ChangeBody { version, note } = body(value)?;
+    check_lengths(&[("note", note.as_deref(), NOTE)])?;
     Ok(Command::new(version, note, action))
 }
 
 /// A body that, with the action its path names, makes a command.
 trait IntoCommand: DeserializeOwned {
+    /// Its text fields and their maximum lengths (as the schema states them).
+    fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)>;
+
     fn into_command(self) -> Command;
 }
 
+/// The body, its lengths checked, as a command.
+fn checked<T: IntoCommand>(value: serde_json::Value) -> Result<Command, ApiError> {
+    let parsed: T = body(value)?;
+    check_lengths(&parsed.lengths())?;
+    Ok(parsed.into_command())
+}
+
 impl IntoCommand for MaterialsBody {
+    fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
+        vec![("message", Some(&self.message), 500)]
+    }
+
     fn into_command(self) -> Command {
         let action = Action::RequestMaterials {
             categories: self.categories,
@@ -139,6 +170,10 @@ impl IntoCommand for MaterialsBody {
 }
 
 impl IntoCommand for RejectBody {
+    fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
+        vec![("note", self.note.as_deref(), NOTE)]
+    }
+
     fn into_command(self) -> Command {
         let action = Action::Reject {
             reason: self.reason,
@@ -148,6 +183,18 @@ impl IntoCommand for RejectBody {
 }
 
 impl IntoCommand for ScheduleBody {
+    fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
+        vec![
+            ("hospital", Some(&self.hospital), 128),
+            ("department", Some(&self.department), 64),
+            ("expert_title", self.expert_title.as_deref(), 64),
+            ("meeting_point", Some(&self.meeting_point), 256),
+            ("escort_contact", self.escort_contact.as_deref(), 64),
+            ("doctor", self.doctor.as_deref(), 32),
+            ("note", self.note.as_deref(), NOTE),
+        ]
+    }
+
     fn into_command(self) -> Command {
         let action = Action::Schedule(Appointment {
             at: self.at,
@@ -163,6 +210,10 @@ impl IntoCommand for ScheduleBody {
 }
 
 impl IntoCommand for TerminateBody {
+    fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
+        vec![("note", self.note.as_deref(), NOTE)]
+    }
+
     fn into_command(self) -> Command {
         let action = Action::Terminate {
             reason: self.reason,
@@ -172,6 +223,13 @@ impl IntoCommand for TerminateBody {
 }
 
 impl IntoCommand for ReassignBody {
+    fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
+        vec![
+            ("assignee", Some(&self.assignee), 64),
+            ("note", self.note.as_deref(), NOTE),
+        ]
+    }
+
     fn into_command(self) -> Command {
         let action = Action::Reassign {
             assignee: self.assignee,
@@ -190,10 +248,10 @@ pub fn command(name: ActionName, value: serde_json::Value) -> Result<Command, Ap
         ActionName::Complete => plain(Action::Complete, value)?,
         ActionName::NoShow => plain(Action::NoShow, value)?,
         ActionName::Cancel => plain(Action::Cancel, value)?,
-        ActionName::RequestMaterials => body::<MaterialsBody>(value)?.into_command(),
-        ActionName::Reject => body::<RejectBody>(value)?.into_command(),
-        ActionName::Schedule => body::<ScheduleBody>(value)?.into_command(),
-        ActionName::Terminate => body::<TerminateBody>(value)?.into_command(),
-        ActionName::Reassign => body::<ReassignBody>(value)?.into_command(),
+        ActionName::RequestMaterials => checked::<MaterialsBody>(value)?,
+        ActionName::Reject => checked::<RejectBody>(value)?,
+        ActionName::Schedule => checked::<ScheduleBody>(value)?,
+        ActionName::Terminate => checked::<TerminateBody>(value)?,
+        ActionName::Reassign => checked::<ReassignBody>(value)?,
     })
 }

@@ -58,12 +58,15 @@ pub async fn alerts(
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
+    #[schema(max_length = 64)]
     pub login: String,
+    #[schema(max_length = 256)]
     pub password: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RefreshRequest {
+    #[schema(max_length = 256)]
     pub refresh_token: String,
 }
 
@@ -98,6 +101,7 @@ fn token_response(tokens: Tokens, staff: StaffSummary) -> HttpResponse {
     responses(
         (status = 200, body = ConsoleTokens),
         (status = 401, description = "`invalid_credentials`", body = ErrorBody),
+        (status = 422, description = "`field_too_long`, `invalid_body`", body = ErrorBody),
         (status = 429, description = "`rate_limited`, `login_locked`", body = ErrorBody),
     )
 )]
@@ -107,6 +111,10 @@ pub async fn login(
     state: web::Data<AppState>,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    crate::http::check_lengths(&[
+        ("login", Some(&body.login), 64),
+        ("password", Some(&body.password), 256),
+    ])?;
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     let (tokens, account) = auth::login(&state, &body.login, &body.password, ip).await?;
     Ok(token_response(
@@ -122,6 +130,7 @@ pub async fn login(
     responses(
         (status = 200, body = ConsoleTokens),
         (status = 401, description = "`refresh_token_invalid`, `refresh_token_reused`, `session_revoked`", body = ErrorBody),
+        (status = 422, description = "`field_too_long`, `invalid_body`", body = ErrorBody),
     )
 )]
 #[post("/staff/auth/refresh")]
@@ -130,6 +139,7 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: web::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    crate::http::check_lengths(&[("refresh_token", Some(&body.refresh_token), 256)])?;
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     let (tokens, account) = auth::refresh(&state, &body.refresh_token, ip).await?;
     Ok(token_response(
@@ -215,7 +225,7 @@ pub async fn get_case(
         (status = 403, description = "`forbidden_role`, `not_assignee`", body = ErrorBody),
         (status = 404, description = "`not_found` (also outside the account's insurer scope)", body = ErrorBody),
         (status = 409, description = "`invalid_transition`, `case_claimed`, `case_modified`", body = ErrorBody),
-        (status = 422, description = "`categories_required`, `message_required`, `reason_not_in_plan`, `appointment_in_past`, `hospital_required`, `department_required`, `meeting_point_required`, `doctor_not_nameable`, `appointment_field_too_long`, `unknown_assignee`, `invalid_body`", body = ErrorBody),
+        (status = 422, description = "`categories_required`, `message_required`, `reason_not_in_plan`, `appointment_in_past`, `hospital_required`, `department_required`, `meeting_point_required`, `doctor_not_nameable`, `appointment_field_too_long`, `field_too_long`, `unknown_assignee`, `invalid_body`", body = ErrorBody),
     )
 )]
 #[post("/staff/cases/{id}/{action}")]

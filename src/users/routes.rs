@@ -12,6 +12,7 @@ use crate::state::AppState;
 pub struct BindPhoneRequest {
     /// `e.detail.code` from `<button open-type="getPhoneNumber">` (five minutes, single use).
     /// Locally also `dev:<11-digit mobile>`.
+    #[schema(max_length = 256)]
     pub code: String,
 }
 
@@ -50,7 +51,7 @@ pub async fn me(
         (status = 200, body = PhoneResponse),
         (status = 400, description = "`phone_code_invalid`: the code expired, was used, or belongs to another user or app; `wechat_not_configured` (local profile: use `dev:<mobile>`)", body = ErrorBody),
         (status = 401, description = "`token_*`, `session_revoked`", body = ErrorBody),
-        (status = 422, description = "`phone_unsupported`, `invalid_body`", body = ErrorBody),
+        (status = 422, description = "`phone_unsupported`, `field_too_long`, `invalid_body`", body = ErrorBody),
         (status = 429, description = "`rate_limited`, `wechat_rate_limited` (with Retry-After)", body = ErrorBody),
         (status = 503, description = "`wechat_unavailable`, `cache_unavailable`, `database_unavailable`", body = ErrorBody),
     )
@@ -61,6 +62,7 @@ pub async fn bind_phone(
     state: web::Data<AppState>,
     body: web::Json<BindPhoneRequest>,
 ) -> Result<web::Json<PhoneResponse>, ApiError> {
+    crate::http::check_lengths(&[("code", Some(&body.code), 256)])?;
     let phone = bind::bind_phone(&state, &user, body.code.trim()).await?;
     Ok(web::Json(PhoneResponse {
         phone: phone.masked(),

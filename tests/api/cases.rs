@@ -73,7 +73,7 @@ async fn plan_1_expert_outpatient(backend: Backend) {
     let mut several = elsewhere.clone();
     several["department_id"] = json!("oncology");
     several["diagnosis_state"] = json!("suspected");
-    several["description"] = json!("很".repeat(501));
+    several["admission_slip_date"] = json!("2026-11-01");
     let (status, code, details) = refused(create(&app, &user, "p1-several", &several).await).await;
     assert_eq!((status, code.as_str()), (422, "city_not_covered"));
     let codes: Vec<&str> = details["errors"]
@@ -87,8 +87,8 @@ async fn plan_1_expert_outpatient(backend: Backend) {
         [
             "city_not_covered",
             "field_not_nameable",
-            "description_too_long",
-            "diagnosis_state_not_accepted"
+            "diagnosis_state_not_accepted",
+            "admission_slip_date_without_slip"
         ]
     );
     assert_eq!(details["errors"][1]["field"], "department");

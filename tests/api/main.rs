@@ -38,6 +38,7 @@ mod errors;
 mod health;
 mod import;
 mod instances;
+mod lengths;
 mod logs;
 mod notifications;
 mod openapi;
