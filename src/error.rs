@@ -139,6 +139,8 @@ pub struct ApiError {
     message: Cow<'static, str>,
     details: Value,
     retry_after_secs: Option<u64>,
+    /// For 405: the methods the resource takes (the `Allow` header).
+    allow: Option<String>,
     cause: Option<anyhow::Error>,
 }
 
@@ -150,6 +152,7 @@ impl ApiError {
             message: message.into(),
             details: json!({}),
             retry_after_secs: None,
+            allow: None,
             cause: None,
         }
     }
@@ -198,6 +201,16 @@ impl ApiError {
 
     pub fn retry_after_secs(&self) -> Option<u64> {
         self.retry_after_secs
+    }
+
+    /// A 405's `Allow` header: the methods the resource takes.
+    pub fn allow(mut self, methods: impl Into<String>) -> Self {
+        self.allow = Some(methods.into());
+        self
+    }
+
+    pub fn allowed(&self) -> Option<&str> {
+        self.allow.as_deref()
     }
 
     pub fn cause(&self) -> Option<&anyhow::Error> {

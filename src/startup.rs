@@ -39,7 +39,8 @@ pub const DOCS_PATH: &str = "/docs/";
         title = "green-channel",
         description = "英仕健康重疾绿通小程序后端（BFF）。所有错误都以 `{code, message, details}` 返回：`code` 是稳定的机器码，`message` 是给用户看的中文说明。"
     ),
-    components(schemas(ErrorBody)),
+    // Schemas only a path or query parameter names (utoipa registers body schemas itself).
+    components(schemas(ErrorBody, crate::staff::bodies::ActionName, crate::cases::queue::Assigned)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "WeChat login, token refresh, logout"),
@@ -85,7 +86,8 @@ impl utoipa::Modify for BearerAuth {
 
 /// The OpenAPI document of every mounted route, as served at `/api-docs/openapi.json`.
 pub fn openapi(settings: &Settings) -> utoipa::openapi::OpenApi {
-    let (_, api) = routes(App::new().into_utoipa_app(), settings).split_for_parts();
+    let (_, mut api) = routes(App::new().into_utoipa_app(), settings).split_for_parts();
+    crate::http::contract::complete(&mut api);
     api
 }
 
@@ -373,7 +375,8 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(errors::payload_config(json_limit))
             .app_data(errors::query_config())
             .app_data(errors::path_config())
-            .openapi_service(|api| {
+            .openapi_service(|mut api| {
+                crate::http::contract::complete(&mut api);
                 SwaggerUi::new(format!("{DOCS_PATH}{{_:.*}}")).url(OPENAPI_PATH, api)
             })
             .default_service(web::to(errors::route_not_found))

@@ -63,7 +63,9 @@ pub async fn create_case(
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PageQuery {
+    #[param(minimum = 1)]
     pub page: Option<u32>,
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
 }
 

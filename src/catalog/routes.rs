@@ -184,8 +184,10 @@ pub struct HospitalsQuery {
     /// A fragment of the name.
     pub q: Option<String>,
     /// From 1.
+    #[param(minimum = 1)]
     pub page: Option<u32>,
     /// 1–100, default 20.
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
 }
 
@@ -246,7 +248,7 @@ pub async fn hospitals(query: web::Query<HospitalsQuery>) -> Result<HttpResponse
     let total = matching.len();
     let items = matching
         .into_iter()
-        .skip(((page - 1) * per_page) as usize)
+        .skip((page as usize - 1).saturating_mul(per_page as usize))
         .take(per_page as usize)
         .map(|h| HospitalView {
             id: h.id.clone(),

@@ -43,6 +43,9 @@ impl ResponseError for ApiError {
         if let Some(seconds) = self.retry_after_secs() {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
+        if let Some(methods) = self.allowed() {
+            response.insert_header((header::ALLOW, methods.to_owned()));
+        }
         response.json(self.body())
     }
 }
@@ -121,17 +124,66 @@ pub fn path_config() -> web::PathConfig {
 /// (method-guarded resources fall through to here rather than answering 405 themselves).
 pub async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     if req.resource_map().has_resource(req.path()) {
-        return Err(ApiError::new(
+        let mut error = ApiError::new(
             Kind::MethodNotAllowed,
             codes::METHOD_NOT_ALLOWED,
             "该接口不支持此请求方法",
-        ));
+        );
+        if let Some(state) = req.app_data::<actix_web::web::Data<crate::state::AppState>>() {
+            let methods = allowed_methods(&state.settings, req.path());
+            if !methods.is_empty() {
+                error = error.allow(methods.join(", "));
+            }
+        }
+        return Err(error);
     }
     Err(ApiError::new(
         Kind::NotFound,
         codes::NOT_FOUND,
         "请求的接口不存在",
     ))
+}
+
+/// The methods the documented route matching `path` takes (from the OpenAPI document, built
+/// once): `GET, HEAD` where it takes GET.
+fn allowed_methods(settings: &crate::config::Settings, path: &str) -> Vec<&'static str> {
+    use std::sync::OnceLock;
+    static ROUTES: OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> = OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        crate::startup::openapi(settings)
+            .paths
+            .paths
+            .iter()
+            .map(|(pattern, item)| {
+                let mut methods = Vec::new();
+                if item.get.is_some() {
+                    methods.extend(["GET", "HEAD"]);
+                }
+                for (present, name) in [
+                    (item.post.is_some(), "POST"),
+                    (item.put.is_some(), "PUT"),
+                    (item.delete.is_some(), "DELETE"),
+                    (item.patch.is_some(), "PATCH"),
+                ] {
+                    if present {
+                        methods.push(name);
+                    }
+                }
+                (pattern.split('/').map(str::to_owned).collect(), methods)
+            })
+            .collect()
+    });
+    let segments: Vec<&str> = path.split('/').collect();
+    routes
+        .iter()
+        .find(|(pattern, _)| {
+            pattern.len() == segments.len()
+                && pattern.iter().zip(&segments).all(|(p, s)| {
+                    p == s || (p.starts_with('{') && p.ends_with('}') && !s.is_empty())
+                })
+        })
+        .map(|(_, methods)| methods.clone())
+        .unwrap_or_default()
 }
 
 /// Error responses that leave the app without our envelope (a wrong method, actix's own 4xx,

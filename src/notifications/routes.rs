@@ -21,7 +21,9 @@ pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct MessagesQuery {
+    #[param(minimum = 1)]
     pub page: Option<u32>,
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
 }
 

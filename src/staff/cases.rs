@@ -103,7 +103,9 @@ pub struct QueueParams {
     pub plan: Option<String>,
     /// Only cases past a promise (SLA or first contact).
     pub overdue: Option<bool>,
+    #[param(minimum = 1)]
     pub page: Option<u32>,
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
 }
 

@@ -36,6 +36,16 @@ async fn the_catalog_serves_the_form(backend: Backend) {
     .await
     .expect("JSON");
     assert_ne!(next["items"][0]["id"], items[0]["id"]);
+    // A page far past the end (found by the contract fuzzer: it overflowed) is simply empty.
+    let far = get(
+        &app,
+        "/api/v1/catalog/hospitals?page=214748366&per_page=100",
+        None,
+    )
+    .await;
+    assert_eq!(far.status().as_u16(), 200);
+    let far: Value = far.json().await.expect("JSON");
+    assert_eq!(far["items"], serde_json::json!([]));
     // 昆山 (a county-level city) finds the hospitals of 苏州.
     let kunshan: Value = get(&app, "/api/v1/catalog/hospitals?city=320583", None)
         .await

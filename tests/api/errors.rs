@@ -70,6 +70,22 @@ async fn a_known_route_with_the_wrong_method_is_a_405(backend: Backend) {
         .expect("sent");
     let (status, code, _) = error_body(response).await;
     assert_eq!((status, code.as_str()), (405, "method_not_allowed"));
+    // The answer says which methods the route takes (RFC 9110), path parameters and all.
+    let response = app
+        .client
+        .delete(app.url(&format!("/api/v1/cases/{}/submit", uuid::Uuid::new_v4())))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 405);
+    assert_eq!(response.headers()["allow"], "POST");
+    let response = app
+        .client
+        .put(app.url("/api/v1/notifications"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.headers()["allow"], "GET, HEAD");
 }
 
 async fn failed_requests_change_nothing(backend: Backend) {
