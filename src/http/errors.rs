@@ -129,11 +129,10 @@ pub async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError>
             codes::METHOD_NOT_ALLOWED,
             "该接口不支持此请求方法",
         );
-        if let Some(state) = req.app_data::<actix_web::web::Data<crate::state::AppState>>() {
-            let methods = allowed_methods(&state.settings, req.path());
-            if !methods.is_empty() {
-                error = error.allow(methods.join(", "));
-            }
+        if let Some(state) = req.app_data::<actix_web::web::Data<crate::state::AppState>>()
+            && let Some(methods) = allowed_methods(&state.settings, req.path())
+        {
+            error = error.allow(methods);
         }
         return Err(error);
     }
@@ -146,9 +145,9 @@ pub async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError>
 
 /// The methods the documented route matching `path` takes (from the OpenAPI document, built
 /// once): `GET, HEAD` where it takes GET.
-fn allowed_methods(settings: &crate::config::Settings, path: &str) -> Vec<&'static str> {
+fn allowed_methods(settings: &crate::config::Settings, path: &str) -> Option<&'static str> {
     use std::sync::OnceLock;
-    static ROUTES: OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> = OnceLock::new();
+    static ROUTES: OnceLock<Vec<(Vec<String>, String)>> = OnceLock::new();
     let routes = ROUTES.get_or_init(|| {
         crate::startup::openapi(settings)
             .paths
@@ -169,7 +168,10 @@ fn allowed_methods(settings: &crate::config::Settings, path: &str) -> Vec<&'stat
                         methods.push(name);
                     }
                 }
-                (pattern.split('/').map(str::to_owned).collect(), methods)
+                (
+                    pattern.split('/').map(str::to_owned).collect(),
+                    methods.join(", "),
+                )
             })
             .collect()
     });
@@ -182,8 +184,8 @@ fn allowed_methods(settings: &crate::config::Settings, path: &str) -> Vec<&'stat
                     p == s || (p.starts_with('{') && p.ends_with('}') && !s.is_empty())
                 })
         })
-        .map(|(_, methods)| methods.clone())
-        .unwrap_or_default()
+        .map(|(_, methods)| methods.as_str())
+        .filter(|methods| !methods.is_empty())
 }
 
 /// Error responses that leave the app without our envelope (a wrong method, actix's own 4xx,

@@ -263,11 +263,15 @@ async fn a_doctor_is_named_only_where_the_plan_lets_an_expert_be_named(backend: 
     };
     let path = format!("/api/v1/staff/cases/{}/schedule", id(&case));
     let long = "很".repeat(65);
-    let (status, code, _) = crate::helpers::error_body(
+    let (status, code, details) = crate::helpers::error_body(
         post(&app, &path, Some(&specialist), &body("王主任", &long)).await,
     )
     .await;
-    assert_eq!((status, code.as_str()), (422, "appointment_field_too_long"));
+    assert_eq!((status, code.as_str()), (422, "field_too_long"));
+    assert_eq!(
+        (details["field"].as_str(), details["max"].as_u64()),
+        (Some("escort_contact"), Some(64))
+    );
     let scheduled = ok(&app, &path, &specialist, &body("王主任", "李专员")).await;
     assert_eq!(scheduled["appointment"]["doctor"], "王主任");
 
