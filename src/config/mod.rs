@@ -170,95 +170,6 @@ pub struct RedisSettings {
     pub reconnect_retries: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StorageBackend {
-    /// A local directory: the embedded profile.
-    Fs,
-    /// Any S3-compatible store (MinIO, Tencent COS, Aliyun OSS through their S3 endpoints).
-    S3,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct StorageSettings {
-    pub backend: StorageBackend,
-    /// Directory of the `fs` backend; key prefix within the bucket for `s3` (empty: none).
-    pub root: String,
-    #[serde(default)]
-    pub endpoint: Option<String>,
-    #[serde(default)]
-    pub bucket: Option<String>,
-    pub region: String,
-    #[serde(default, deserialize_with = "secret_opt")]
-    pub access_key_id: Option<SecretString>,
-    #[serde(default, deserialize_with = "secret_opt")]
-    pub secret_access_key: Option<SecretString>,
-    /// `bucket.host` addressing (COS and OSS want it); path style otherwise (MinIO).
-    #[serde(default)]
-    pub virtual_host_style: bool,
-    /// Per operation, and per read or write of a chunk.
-    pub timeout_ms: u64,
-    /// Every storage call's total deadline, all attempts and backoffs together.
-    pub deadline_ms: u64,
-    /// Retries of a failed operation (with backoff) before the request fails.
-    pub retries: usize,
-}
-
-/// Medical-record photo uploads.
-#[derive(Debug, Clone, Deserialize)]
-pub struct UploadSettings {
-    /// The largest file taken; a larger one is refused (413) as soon as the limit is crossed.
-    pub max_file_bytes: usize,
-    /// Documents a case holds at most (deleted ones do not count).
-    pub max_documents_per_case: i32,
-    /// Images declaring more pixels than this are refused before decoding.
-    pub max_pixels: u64,
-    /// Neither side may exceed this (pixels).
-    pub max_dimension: u32,
-    /// Memory one decode may allocate.
-    pub max_decode_bytes: u64,
-    /// The stored image's longest side at most.
-    pub max_side: u32,
-    pub thumbnail_side: u32,
-    /// JPEG quality of the stored image (small print must stay legible).
-    pub jpeg_quality: u8,
-    pub thumbnail_quality: u8,
-    /// Images decoded and encoded at once; 0: one per core.
-    pub pipeline_workers: usize,
-    /// How long a signed image address (for `<image src>`) stays valid.
-    pub signed_url_ttl_secs: u64,
-    /// Decoded bytes per byte of file at most (a decompression bomb unpacks to thousands).
-    pub max_expansion: u64,
-    /// The memory all images in the pipeline may hold at once, in bytes: an upload waits for
-    /// its share (from its header) before any pixel is decoded.
-    pub pipeline_budget_bytes: u64,
-}
-
-/// The unit of the pipeline's memory budget (a semaphore permit).
-pub const PIPELINE_BUDGET_UNIT: u64 = 64 * 1024;
-
-impl UploadSettings {
-    /// The pipeline's memory budget in permits of [`PIPELINE_BUDGET_UNIT`].
-    pub fn budget_permits(&self) -> usize {
-        usize::try_from(self.pipeline_budget_bytes / PIPELINE_BUDGET_UNIT)
-            .unwrap_or(usize::MAX >> 4)
-    }
-
-    /// The permits an image of `bytes` takes (at least one, at most the whole budget).
-    pub fn permits_for(&self, bytes: u64) -> u32 {
-        let permits = bytes.div_ceil(PIPELINE_BUDGET_UNIT).max(1);
-        u32::try_from(permits.min(self.budget_permits() as u64)).unwrap_or(u32::MAX)
-    }
-
-    pub fn workers(&self) -> usize {
-        if self.pipeline_workers > 0 {
-            self.pipeline_workers
-        } else {
-            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
-        }
-    }
-}
-
 #[derive(Debug, Clone, Deserialize)]
 pub struct WechatSettings {
     pub base_url: String,
@@ -294,44 +205,6 @@ impl MiniprogramState {
             Self::Formal => "formal",
         }
     }
-}
-
-/// The background jobs: sending notifications, reminders, expiring drafts.
-#[derive(Debug, Clone, Deserialize)]
-pub struct WorkerSettings {
-    /// Whether `serve` runs the jobs itself (the embedded profile does; production runs
-    /// `green-channel worker` beside it).
-    pub in_process: bool,
-    /// Pause between rounds when there is nothing due.
-    pub interval_ms: u64,
-    /// Outbox rows claimed at once.
-    pub batch_size: u64,
-    /// Users sent to at once (one user's messages always go one at a time).
-    pub concurrency: usize,
-    /// How long a claimed row stays a worker's before another may claim it.
-    pub lease_secs: u64,
-    /// Sends tried before a row is dead.
-    pub max_attempts: i32,
-    /// The first retry's delay; each next one doubles, with jitter, up to `backoff_max_secs`.
-    pub backoff_base_secs: u64,
-    pub backoff_max_secs: u64,
-}
-
-/// The State Council calendar as each instance holds it.
-#[derive(Debug, Clone, Deserialize)]
-pub struct CalendarSettings {
-    /// How often an instance reloads it from the database (a year imported by
-    /// `import-holidays` reaches every instance within this).
-    pub reload_secs: u64,
-}
-
-/// Notifications: the subscribe templates and the specialists' alert window.
-#[derive(Debug, Clone, Deserialize)]
-pub struct NotificationSettings {
-    /// The templates file (relative to the working directory).
-    pub templates_file: std::path::PathBuf,
-    /// A promise due within this many minutes (or past) is an alert.
-    pub alert_window_minutes: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -430,10 +303,14 @@ pub enum SpanEvents {
     Close,
 }
 
+mod files;
+mod jobs;
 mod load;
 #[cfg(test)]
 mod tests;
 
+pub use files::{PIPELINE_BUDGET_UNIT, StorageBackend, StorageSettings, UploadSettings};
+pub use jobs::{CalendarSettings, NotificationSettings, WorkerSettings};
 pub use load::{ConfigError, decode_key};
 
 /// Environment values that look like numbers arrive as numbers: a secret is still a string.

@@ -3,6 +3,7 @@
 //! and the specialists in scope (every staff read audited), reviewed one by one.
 
 pub mod audit;
+pub mod budget;
 pub mod error;
 pub mod materials;
 pub mod pipeline;
