@@ -63,13 +63,15 @@ pub fn outcome(
                 provisional: false,
             }
         }
-        // Seed 004 四、(三): at least N working days' notice, otherwise counted. The working days
-        // strictly between today and the visit day are the notice.
+        // Seed 004 四、(三) "至少提前2个工作日": free on or before the Nth working day before the
+        // visit day, counted after. The notice is the working days from today (itself included)
+        // to the visit day (excluded): for a Thursday visit, Tuesday gives Tuesday and Wednesday
+        // (free), Wednesday gives one (counted).
         (Cancellation::WorkingDaysNotice { days }, Some(at)) => {
             let visit = local_date(at);
             let today = local_date(now);
             let notice = if visit > today {
-                calendar.working_days_between(today, visit - Days::new(1))
+                calendar.working_days_between(today - Days::new(1), visit - Days::new(1))
             } else {
                 crate::calendar::Flagged {
                     value: 0,
@@ -134,41 +136,26 @@ mod tests {
     fn two_working_days_notice_across_a_weekend() {
         let calendar = embedded_calendar();
         let rule = Cancellation::WorkingDaysNotice { days: 2 };
-        let thursday = Some(at("2026-06-11T09:00:00+08:00"));
-        // Monday for Thursday: Tuesday and Wednesday are notice.
-        assert!(
-            !outcome(
-                rule,
-                Status::Scheduled,
-                at("2026-06-08T18:00:00+08:00"),
-                thursday,
-                &calendar
-            )
-            .counted
-        );
-        // Tuesday for Thursday: only Wednesday.
-        assert!(
-            outcome(
-                rule,
-                Status::Scheduled,
-                at("2026-06-09T08:00:00+08:00"),
-                thursday,
-                &calendar
-            )
-            .counted
-        );
-        // Thursday for Monday: Friday only (the weekend does not count).
-        let monday = Some(at("2026-06-15T09:00:00+08:00"));
-        assert!(
-            outcome(
-                rule,
-                Status::Scheduled,
-                at("2026-06-11T10:00:00+08:00"),
-                monday,
-                &calendar
-            )
-            .counted
-        );
+        let counted = |now: &str, visit: &str| {
+            outcome(rule, Status::Scheduled, at(now), Some(at(visit)), &calendar).counted
+        };
+        let thursday = "2026-06-11T09:00:00+08:00";
+        // Tuesday for Thursday: Tuesday and Wednesday are the notice — free, at any hour.
+        assert!(!counted("2026-06-09T23:00:00+08:00", thursday));
+        assert!(!counted("2026-06-08T18:00:00+08:00", thursday));
+        // Wednesday for Thursday: one working day — counted.
+        assert!(counted("2026-06-10T08:00:00+08:00", thursday));
+        // Across a weekend: Thursday for Monday gives Thursday and Friday (free); Friday only
+        // itself (counted); the weekend never counts.
+        let monday = "2026-06-15T09:00:00+08:00";
+        assert!(!counted("2026-06-11T10:00:00+08:00", monday));
+        assert!(counted("2026-06-12T10:00:00+08:00", monday));
+        assert!(counted("2026-06-13T10:00:00+08:00", monday));
+        // A make-up Saturday works: 10 October 2026 is one. Friday the 9th for Monday the 12th
+        // gives Friday and Saturday (free); Saturday gives itself (counted).
+        let after_make_up = "2026-10-12T09:00:00+08:00";
+        assert!(!counted("2026-10-09T10:00:00+08:00", after_make_up));
+        assert!(counted("2026-10-10T10:00:00+08:00", after_make_up));
     }
 
     #[test]

@@ -76,6 +76,12 @@ enum Check {
         wanted: &'static str,
         expect: bool,
     },
+    /// Cancelling an arranged visit at `now`: whether it counts as used.
+    Cancel {
+        now: &'static str,
+        appointment: &'static str,
+        counted: bool,
+    },
 }
 
 struct Row {
@@ -164,6 +170,24 @@ fn check(rows: &[Row]) {
                     Ok(())
                 } else {
                     Err(format!("expected {expect}, got {}", got.value))
+                }
+            }
+            Cancel {
+                now,
+                appointment,
+                counted,
+            } => {
+                let got = green_channel::cases::cancellation::outcome(
+                    service.cancellation,
+                    green_channel::cases::lifecycle::Status::Scheduled,
+                    at(now),
+                    Some(at(appointment)),
+                    &calendar,
+                );
+                if got.allowed && got.counted == *counted {
+                    Ok(())
+                } else {
+                    Err(format!("expected counted {counted}, got {got:?}"))
                 }
             }
         };

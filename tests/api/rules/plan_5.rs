@@ -10,6 +10,46 @@ use super::{P5, Policy, Row, in_force};
 pub(super) fn rows() -> Vec<Row> {
     vec![
         Row {
+            clause: "seed 004 四、(三) 至少提前2个工作日: Tuesday for a Thursday visit is in time",
+            plan: P5,
+            service: "expert_outpatient",
+            check: Cancel {
+                now: "2026-06-09T20:00:00+08:00",
+                appointment: "2026-06-11T09:00:00+08:00",
+                counted: false,
+            },
+        },
+        Row {
+            clause: "seed 004 四、(三) 至少提前2个工作日: Wednesday for a Thursday visit counts as used",
+            plan: P5,
+            service: "expert_outpatient",
+            check: Cancel {
+                now: "2026-06-10T09:00:00+08:00",
+                appointment: "2026-06-11T09:00:00+08:00",
+                counted: true,
+            },
+        },
+        Row {
+            clause: "seed 004 四、(三) 至少提前2个工作日: Friday for Monday counts (the weekend gives no notice)",
+            plan: P5,
+            service: "expert_outpatient",
+            check: Cancel {
+                now: "2026-06-12T09:00:00+08:00",
+                appointment: "2026-06-15T09:00:00+08:00",
+                counted: true,
+            },
+        },
+        Row {
+            clause: "seed 004 四、(三) 至少提前2个工作日: the make-up Saturday 2026-10-10 is a working day of notice",
+            plan: P5,
+            service: "expert_outpatient",
+            check: Cancel {
+                now: "2026-10-09T09:00:00+08:00",
+                appointment: "2026-10-12T09:00:00+08:00",
+                counted: false,
+            },
+        },
+        Row {
             clause: "seed 004 服务期限 保险合同等待内确诊疾病，不可使用服务 (90 days, interpretation)",
             plan: P5,
             service: "expert_outpatient",
