@@ -227,10 +227,22 @@ pub async fn entitlements(
     let today = local_date(now);
     let facts = PolicyFacts::of(&policy)?;
     let uses = super::store::uses(&state.db, policy.id).await?;
+    let unlimited: Vec<&str> = plan
+        .services
+        .iter()
+        .filter(|s| s.quota.unlimited)
+        .map(|s| s.id.as_str())
+        .collect();
+    let unlimited_uses = super::store::unlimited_uses(&state.db, policy.id, &unlimited).await?;
     let services = evaluate(&plan, &facts, relation, today, &uses)
         .into_iter()
         .zip(&plan.services)
-        .map(|(entitlement, service)| view(state, service, &plan.provider.name, entitlement, now))
+        .map(|(mut entitlement, service)| {
+            if entitlement.quota.unlimited {
+                entitlement.quota.used = unlimited_uses.get(&service.id).copied().unwrap_or(0);
+            }
+            view(state, service, &plan.provider.name, entitlement, now)
+        })
         .collect();
     Ok(EntitlementsResponse {
         policy: summary(state, &policy, relation),

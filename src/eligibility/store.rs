@@ -20,3 +20,38 @@ pub async fn uses(db: &impl ConnectionTrait, policy_id: i64) -> Result<Uses, DbE
     }
     Ok(uses)
 }
+
+/// Uses of the policy's unlimited services, by service id: their cases past the draft that are
+/// open or ended counted (they hold no quota rows, having no limit to reserve against).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn unlimited_uses(
+    db: &impl ConnectionTrait,
+    policy_id: i64,
+    service_ids: &[&str],
+) -> Result<std::collections::HashMap<String, u32>, DbErr> {
+    use entity::service_case;
+    use sea_orm::{Condition, QuerySelect};
+    if service_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<String> = service_case::Entity::find()
+        .select_only()
+        .column(service_case::Column::ServiceId)
+        .filter(service_case::Column::PolicyId.eq(policy_id))
+        .filter(service_case::Column::ServiceId.is_in(service_ids.iter().copied()))
+        .filter(service_case::Column::Status.ne("draft"))
+        .filter(service_case::Column::Status.ne("expired"))
+        .filter(
+            Condition::any()
+                .add(service_case::Column::ClosedAt.is_null())
+                .add(service_case::Column::Counted.eq(true)),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut uses = std::collections::HashMap::new();
+    for service in rows {
+        *uses.entry(service).or_default() += 1;
+    }
+    Ok(uses)
+}

@@ -992,7 +992,66 @@ async fn the_background_sweeper_expires_drafts_on_its_own(backend: Backend) {
     assert_eq!(service_left(&app, &user, &policy, "escort").await, 2);
 }
 
+/// Seed 004's tele-doctor has no limit: its entitlement still says how often it was used (a
+/// case past its draft, open or ended counted; one cancelled free does not count).
+async fn unlimited_services_report_their_uses(backend: Backend) {
+    let app = app_at(backend, "2026-11-23T10:00:00+08:00").await;
+    let (user, policy) = insured(&app, "unlimited", PLAN5, "2026-01-05", "11010519800101008").await;
+    let used = || async {
+        let entitlements: Value = get(
+            &app,
+            &format!("/api/v1/policies/{policy}/entitlements"),
+            Some(&user),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+        let tele = entitlements["services"]
+            .as_array()
+            .expect("services")
+            .iter()
+            .find(|s| s["id"] == "tele_doctor")
+            .expect("tele_doctor")["quota"]
+            .clone();
+        assert_eq!(tele["unlimited"], true);
+        tele["used"].as_u64().expect("used")
+    };
+    let body = json!({"policy_id": policy, "service": "tele_doctor"});
+    let first = created(&app, &user, &body).await;
+    assert_eq!(used().await, 0, "a draft is not a use");
+    ok(
+        &app,
+        &format!("/api/v1/cases/{}/submit", id(&first)),
+        &user,
+        &json!({}),
+    )
+    .await;
+    let second = created(&app, &user, &body).await;
+    ok(
+        &app,
+        &format!("/api/v1/cases/{}/submit", id(&second)),
+        &user,
+        &json!({}),
+    )
+    .await;
+    assert_eq!(used().await, 2);
+    ok(
+        &app,
+        &format!("/api/v1/cases/{}/cancel", id(&second)),
+        &user,
+        &json!({}),
+    )
+    .await;
+    assert_eq!(
+        used().await,
+        1,
+        "cancelled before it was arranged: not counted"
+    );
+}
+
 on_both_backends!(
+    unlimited_services_report_their_uses,
     the_background_sweeper_expires_drafts_on_its_own,
     the_queue_puts_due_dates_first_and_flags_broken_promises,
     plan_1_expert_outpatient,
