@@ -76,6 +76,8 @@ enum Check {
         wanted: &'static str,
         expect: bool,
     },
+    /// A case ended early for `reason`: whether it counts as used.
+    Ends { reason: &'static str, counted: bool },
     /// Cancelling an arranged visit at `now`: whether it counts as used.
     Cancel {
         now: &'static str,
@@ -170,6 +172,15 @@ fn check(rows: &[Row]) {
                     Ok(())
                 } else {
                     Err(format!("expected {expect}, got {}", got.value))
+                }
+            }
+            Ends { reason, counted } => {
+                let reason: green_channel::plans::EndReason =
+                    serde_json::from_value(serde_json::json!(reason)).expect("a reason");
+                if reason.counted(service) == *counted {
+                    Ok(())
+                } else {
+                    Err(format!("expected counted {counted}"))
                 }
             }
             Cancel {

@@ -11,6 +11,24 @@ use super::{P3, Policy, Row, in_force};
 pub(super) fn rows() -> Vec<Row> {
     vec![
         Row {
+            clause: "seed 002 (一)2.9(5) 无故迟到30分钟（含）以上…视为客户放弃本次服务: a no-show is at least that, counted",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Ends {
+                reason: "no_show",
+                counted: true,
+            },
+        },
+        Row {
+            clause: "seed 002 (二)2.9(10) 视为客户放弃本次服务: an inpatient no-show counts as a late arrival does",
+            plan: P3,
+            service: "inpatient_surgery",
+            check: Ends {
+                reason: "no_show",
+                counted: true,
+            },
+        },
+        Row {
             clause: "seed 002 (一)2.5(2) 未过本保险产品的犹豫期 (15 days, interpretation)",
             plan: P3,
             service: "expert_outpatient",
