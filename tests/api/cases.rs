@@ -433,6 +433,29 @@ async fn plan_3_cooling_off_slip_first_contact_and_noon_the_day_before(backend: 
     .await;
     assert_eq!((status, code.as_str()), (409, "cancellation_not_allowed"));
     assert_eq!(details["counted"], true);
+    // seed 002 (一)2.9(5): arriving 30 minutes late gives the service up; a no-show is at least
+    // that, and counts.
+    let (c, c_policy) = insured(&app, "p3-absent", PLAN3, "2026-01-05", "11010519800101049").await;
+    let outpatient = created(&app, &c, &beijing_outpatient(&c_policy)).await;
+    let arranged = crate::case_support::approved(&app, &c, &specialist, &outpatient).await;
+    let booked =
+        crate::case_support::scheduled(&app, &specialist, &arranged, "2026-12-08T09:30:00+08:00")
+            .await;
+    let absent = ok(
+        &app,
+        &format!("/api/v1/staff/cases/{}/no-show", id(&outpatient)),
+        &specialist,
+        &json!({"version": version(&booked)}),
+    )
+    .await;
+    assert_eq!(
+        absent["outcome"],
+        json!({"code": "no_show", "counted": true})
+    );
+    assert_eq!(
+        service_left(&app, &c, &c_policy, "expert_outpatient").await,
+        0
+    );
 }
 
 async fn plan_4_lead_time_departments_and_the_no_slip_path(backend: Backend) {
