@@ -88,7 +88,9 @@ pub async fn bound(state: &AppState, user_id: i64) -> Result<Vec<(Policy, Relati
     Ok(store::bound(&state.db, user_id).await?)
 }
 
-/// 直系三代以内: the relatives seed 004 lets use the tele-doctor.
+/// The relatives seed 004 lets use the tele-doctor: "亲属关系（如：直系三代以内）". The 如 makes
+/// the three generations an example, not a list: a spouse and siblings are relatives too
+/// (interpretation, the reading most favourable to the insured; to confirm with the insurer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 #[derive(strum::IntoStaticStr)]
@@ -96,6 +98,8 @@ pub async fn bound(state: &AppState, user_id: i64) -> Result<Vec<(Policy, Relati
 pub enum Relationship {
     Grandparent,
     Parent,
+    Spouse,
+    Sibling,
     Child,
     Grandchild,
 }

@@ -209,6 +209,17 @@ async fn relatives_join_by_invitation_for_the_services_that_allow_them(backend: 
         .await;
     let (status, code, _) = error_body(refused).await;
     assert_eq!((status, code.as_str()), (422, "relatives_not_allowed"));
+    // Seed 004's "如：直系三代以内" is an example: a spouse and a sibling are relatives too.
+    for relationship in ["spouse", "sibling"] {
+        let invited = app
+            .post_json(
+                &format!("/api/v1/policies/{plan5}/invitations"),
+                &json!({ "relationship": relationship }),
+                Some(&insured),
+            )
+            .await;
+        assert_eq!(invited.status().as_u16(), 201, "{relationship}");
+    }
 
     let invited = app
         .post_json(
