@@ -1,8 +1,6 @@
 //! Drafts not submitted in time expire and give their use back; old idempotency keys are
-//! forgotten. Every instance sweeps; optimistic locking makes two sweepers harmless (the second
-//! sees a changed version and skips the case).
-
-use std::time::Duration;
+//! forgotten. The background jobs sweep (`crate::worker`), in any number of workers: optimistic
+//! locking makes two sweepers harmless (the second sees a changed version and skips the case).
 
 use chrono::TimeDelta;
 
@@ -57,19 +55,4 @@ pub async fn sweep(state: &AppState) -> anyhow::Result<usize> {
         tracing::info!(expired, "drafts expired");
     }
     Ok(expired)
-}
-
-/// Runs [`sweep`] every `sweep_interval_secs` until the process ends.
-pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let every = Duration::from_secs(state.settings.cases.sweep_interval_secs.max(1));
-        let mut ticker = tokio::time::interval(every);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticker.tick().await;
-            if let Err(error) = sweep(&state).await {
-                tracing::warn!(error = %error, "draft expiry sweep failed; will retry");
-            }
-        }
-    })
 }
