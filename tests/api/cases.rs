@@ -456,6 +456,41 @@ async fn plan_3_cooling_off_slip_first_contact_and_noon_the_day_before(backend: 
         service_left(&app, &c, &c_policy, "expert_outpatient").await,
         0
     );
+
+    // seed 002 (二)2.9(2): a hospital refusing the admission for an infectious disease — the
+    // provider is not liable, and the use is not counted (interpretation).
+    let (d, d_policy) = insured(
+        &app,
+        "p3-infectious",
+        PLAN3,
+        "2026-01-05",
+        "11010519800101057",
+    )
+    .await;
+    let stay = created(
+        &app,
+        &d,
+        &json!({"policy_id": d_policy, "service": "inpatient_surgery",
+                "diagnosis_state": "confirmed", "illness_id": "CI-01",
+                "admission_slip": true, "admission_slip_date": "2026-11-20"}),
+    )
+    .await;
+    let arranged = crate::case_support::approved(&app, &d, &specialist, &stay).await;
+    let refused_admission = ok(
+        &app,
+        &format!("/api/v1/staff/cases/{}/terminate", id(&stay)),
+        &specialist,
+        &json!({"version": version(&arranged), "reason": "infectious_disease_refusal"}),
+    )
+    .await;
+    assert_eq!(
+        refused_admission["outcome"],
+        json!({"code": "infectious_disease_refusal", "counted": false})
+    );
+    assert_eq!(
+        service_left(&app, &d, &d_policy, "inpatient_surgery").await,
+        1
+    );
 }
 
 async fn plan_4_lead_time_departments_and_the_no_slip_path(backend: Backend) {

@@ -11,6 +11,15 @@ use super::{P3, Policy, Row, in_force};
 pub(super) fn rows() -> Vec<Row> {
     vec![
         Row {
+            clause: "seed 002 (二)2.9(2) 传染性疾病…不能收治入院，我司免责: not liable, and not counted (interpretation)",
+            plan: P3,
+            service: "inpatient_surgery",
+            check: Ends {
+                reason: "infectious_disease_refusal",
+                counted: false,
+            },
+        },
+        Row {
             clause: "seed 002 (一)2.9(5) 无故迟到30分钟（含）以上…视为客户放弃本次服务: a no-show is at least that, counted",
             plan: P3,
             service: "expert_outpatient",
