@@ -22,26 +22,23 @@ pub enum Dependency {
     Storage,
 }
 
-/// Up or down, per dependency. Cheap to read on every request.
+/// Up or down, per dependency. Cheap to read on every request; waiters are woken on a change
+/// (no polling).
 #[derive(Debug, Default)]
 pub struct Outages {
-    database: Arc<AtomicBool>,
-    cache: Arc<AtomicBool>,
-    storage: Arc<AtomicBool>,
+    database: AtomicBool,
+    cache: AtomicBool,
+    storage: AtomicBool,
+    changed: tokio::sync::Notify,
 }
 
 impl Outages {
-    fn flag(&self, dependency: Dependency) -> &Arc<AtomicBool> {
+    fn flag(&self, dependency: Dependency) -> &AtomicBool {
         match dependency {
             Dependency::Database => &self.database,
             Dependency::Cache => &self.cache,
             Dependency::Storage => &self.storage,
         }
-    }
-
-    /// The flag itself, for a client that stops waiting once its dependency is known down.
-    pub fn watch(&self, dependency: Dependency) -> Arc<AtomicBool> {
-        self.flag(dependency).clone()
     }
 
     pub fn is_down(&self, dependency: Dependency) -> bool {
@@ -51,16 +48,23 @@ impl Outages {
     /// Resolves once any of `dependencies` is down.
     pub async fn until_down(&self, dependencies: &[Dependency]) {
         loop {
+            // Registered before the check, so a change between the two is not missed.
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
             if dependencies.iter().any(|d| self.is_down(*d)) {
                 return;
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            changed.await;
         }
     }
 
     /// Records a probe's or a call's finding; logs a change once.
     pub fn set(&self, dependency: Dependency, up: bool) {
         let was_down = self.flag(dependency).swap(!up, Ordering::Relaxed);
+        if was_down == up {
+            self.changed.notify_waiters();
+        }
         let name: &'static str = dependency.into();
         match (was_down, up) {
             (false, false) => tracing::warn!(dependency = name, "dependency down: failing fast"),

@@ -95,6 +95,5 @@ pub fn csrf_ok(user: &ConsoleUser, presented: Option<&str>) -> bool {
     let Some(presented) = presented else {
         return false;
     };
-    let (a, b) = (user.csrf.as_bytes(), presented.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    crate::crypto::same_secret(&user.csrf, presented)
 }

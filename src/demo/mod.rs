@@ -65,16 +65,12 @@ const STAFF: &[(&str, &str, Option<&str>)] = &[
     ("demo-admin", "admin", None),
 ];
 
-/// A resident ID number with its check digit (GB 11643).
+/// A resident ID number with its check character (GB 11643).
 pub fn resident_id(first17: &str) -> String {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .chars()
-        .zip(WEIGHTS)
-        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{first17}{check}")
+    format!(
+        "{first17}{}",
+        crate::policies::identity::check_char(first17)
+    )
 }
 
 /// A 16-character password from the random source.

@@ -12,6 +12,8 @@ use aes::cipher::{BlockModeDecrypt, KeyIvInit};
 use base64::Engine as _;
 use sha1::{Digest, Sha1};
 
+use crate::crypto::same_secret;
+
 type Decryptor = cbc::Decryptor<aes::Aes256>;
 
 /// Why a push was refused. Nothing is recorded for any of these.
@@ -52,15 +54,9 @@ pub fn signature(parts: &[&str]) -> String {
     hex::encode(Sha1::digest(sorted.concat().as_bytes()))
 }
 
-/// Compares without stopping at the first difference.
-pub fn same(expected: &str, given: &str) -> bool {
-    let (a, b) = (expected.as_bytes(), given.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 /// Checks a signature over `parts` (the Token first is not required: they are sorted).
 pub fn verify(parts: &[&str], given: &str) -> Result<(), PushRefusal> {
-    if same(&signature(parts), &given.to_ascii_lowercase()) {
+    if same_secret(&signature(parts), &given.to_ascii_lowercase()) {
         Ok(())
     } else {
         Err(PushRefusal::Signature)
@@ -109,7 +105,7 @@ pub fn decrypt(key: &[u8; 32], encrypted: &str, app_id: &str) -> Result<Vec<u8>,
         return Err(PushRefusal::Malformed);
     }
     let (message, appid) = rest.split_at(length);
-    if !same(app_id, &String::from_utf8_lossy(appid)) {
+    if !same_secret(app_id, &String::from_utf8_lossy(appid)) {
         return Err(PushRefusal::OtherApp);
     }
     Ok(message.to_vec())

@@ -77,6 +77,16 @@ impl fmt::Debug for ResidentId {
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK: &[u8; 11] = b"10X98765432";
 
+/// The GB 11643 check character of a resident ID number's first 17 digits (a digit or `X`).
+pub fn check_char(first17: &str) -> char {
+    let sum: u32 = first17
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b.wrapping_sub(b'0')) * w)
+        .sum();
+    CHECK[(sum % 11) as usize] as char
+}
+
 impl ResidentId {
     pub fn parse(text: &str) -> Result<Self, IdentityError> {
         let normalised: String = text
@@ -95,12 +105,7 @@ impl ResidentId {
         {
             return Err(IdentityError::ResidentIdShape);
         }
-        let sum: u32 = bytes[..17]
-            .iter()
-            .zip(WEIGHTS)
-            .map(|(b, w)| u32::from(b - b'0') * w)
-            .sum();
-        if CHECK[(sum % 11) as usize] != bytes[17] {
+        if check_char(&normalised[..17]) as u8 != bytes[17] {
             return Err(IdentityError::ResidentIdChecksum);
         }
         if &normalised[..2] < "11" || &normalised[..2] > "82" {
@@ -259,12 +264,7 @@ mod tests {
 
     /// Appends the GB 11643 check character to 17 digits.
     fn with_check(first17: &str) -> String {
-        let sum: u32 = first17
-            .bytes()
-            .zip(WEIGHTS)
-            .map(|(b, w)| u32::from(b - b'0') * w)
-            .sum();
-        format!("{first17}{}", CHECK[(sum % 11) as usize] as char)
+        format!("{first17}{}", check_char(first17))
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let outages = Arc::new(crate::outages::Outages::default());
     let storage = ObjectStore::from_settings(&settings.storage)
         .context("cannot set up the object storage")?
-        .watched_by(outages.watch(crate::outages::Dependency::Storage));
+        .watched_by(outages.clone());
     let clocks = Clocks::from_settings(&settings.clock, !settings.is_production());
     let wechat = WechatClient::new(&settings.wechat, cache.clone())?;
     Ok(AppState {

@@ -5,7 +5,6 @@
 //! here hands out a public address; the service streams them after its own checks.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -39,8 +38,8 @@ pub struct ObjectStore {
     backend: StorageBackend,
     /// Every call's total deadline, retries included.
     deadline: Duration,
-    /// Set while the outage watcher knows the store to be down: a waiting call gives up.
-    down: Option<Arc<AtomicBool>>,
+    /// What the outage watcher knows: a waiting call gives up once the store is down.
+    outages: Option<Arc<crate::outages::Outages>>,
 }
 
 /// A stored object's bytes, as a stream of chunks, and its length.
@@ -124,7 +123,7 @@ impl ObjectStore {
             op,
             backend: settings.backend,
             deadline: Duration::from_millis(settings.deadline_ms),
-            down: None,
+            outages: None,
         })
     }
 
@@ -132,9 +131,9 @@ impl ObjectStore {
         self.backend
     }
 
-    /// Calls give up as soon as `down` is set (by `crate::outages`' watcher).
-    pub fn watched_by(mut self, down: Arc<AtomicBool>) -> Self {
-        self.down = Some(down);
+    /// Calls give up as soon as `crate::outages`' watcher finds the store down.
+    pub fn watched_by(mut self, outages: Arc<crate::outages::Outages>) -> Self {
+        self.outages = Some(outages);
         self
     }
 
@@ -148,20 +147,14 @@ impl ObjectStore {
                 .await
                 .unwrap_or(Err(StorageError::Deadline(self.deadline)))
         };
-        let Some(down) = &self.down else {
+        let Some(outages) = &self.outages else {
             return bounded.await;
-        };
-        let known_down = async {
-            loop {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                if down.load(Ordering::Relaxed) {
-                    break;
-                }
-            }
         };
         tokio::select! {
             result = bounded => result,
-            () = known_down => Err(StorageError::KnownDown),
+            () = outages.until_down(&[crate::outages::Dependency::Storage]) => {
+                Err(StorageError::KnownDown)
+            }
         }
     }
 
