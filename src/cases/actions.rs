@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use strum::{IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 
-use super::lifecycle::Status;
 use super::store::Case;
 use crate::plans::{EndReason, Material, Plan};
 use crate::staff::Role;
@@ -165,7 +164,7 @@ pub fn available(staff: &CurrentStaff, case: &Case) -> Vec<&'static str> {
     let Ok(status) = super::service::status_of(case) else {
         return Vec::new();
     };
-    let open = !status.is_terminal() && status != Status::Draft;
+    let open = status.is_open();
     let allowed = |need: Need| may_change(staff, case, need).is_ok();
     let claim_ok = status.claim().is_ok()
         && allowed(Need::Claim)

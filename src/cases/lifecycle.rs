@@ -65,6 +65,19 @@ impl Status {
         text.parse().ok()
     }
 
+    /// Submitted and not closed: what the specialists work on.
+    pub fn is_open(self) -> bool {
+        !self.is_terminal() && self != Status::Draft
+    }
+
+    /// The open statuses, as stored.
+    pub fn open() -> impl Iterator<Item = &'static str> {
+        Status::ALL
+            .iter()
+            .filter(|s| s.is_open())
+            .map(|s| s.as_str())
+    }
+
     pub fn is_terminal(self) -> bool {
         matches!(
             self,

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::actions::{Action, Appointment, Command};
 use super::error::CaseError;
-use super::lifecycle::{InvalidTransition, QuotaEffect, Status, Step};
+use super::lifecycle::{InvalidTransition, QuotaEffect, Step};
 use super::service::{cancel, plan_of, status_of};
 use super::store::{self, Actor, Case, Transition};
 use crate::notifications::NotificationKind;
@@ -161,7 +161,7 @@ pub async fn perform(
 /// A change that leaves the status as it is, allowed on any open case.
 fn keep(case: &Case, action: &'static str) -> Result<Step, CaseError> {
     let status = status_of(case)?;
-    if status.is_terminal() || status == Status::Draft {
+    if !status.is_open() {
         return Err(InvalidTransition {
             from: status,
             action,

@@ -43,6 +43,24 @@ pub struct QueueFilter {
     pub overdue_at: Option<DateTime<Utc>>,
 }
 
+/// Cases with a promise falling due before `at`: the service promise while the case is not yet
+/// arranged, the first contact while none is recorded. (Overdue in the queue at `now`; an
+/// alert within a window at `now + window`.)
+pub fn promise_due_before(at: DateTime<Utc>) -> Condition {
+    let arranged = [Status::Scheduled.as_str(), Status::InProgress.as_str()];
+    Condition::any()
+        .add(
+            Condition::all()
+                .add(service_case::Column::SlaDueAt.lt(at))
+                .add(service_case::Column::Status.is_not_in(arranged)),
+        )
+        .add(
+            Condition::all()
+                .add(service_case::Column::FirstContactedAt.is_null())
+                .add(service_case::Column::FirstContactDueAt.lt(at)),
+        )
+}
+
 /// A page of the queue and the number of cases it holds.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn page(
@@ -54,14 +72,7 @@ pub async fn page(
     let mut select = service_case::Entity::find();
     select = match filter.status {
         Some(status) => select.filter(service_case::Column::Status.eq(status.as_str())),
-        None => select.filter(
-            service_case::Column::Status.is_in(
-                Status::ALL
-                    .iter()
-                    .filter(|s| !s.is_terminal() && **s != Status::Draft)
-                    .map(|s| s.as_str()),
-            ),
-        ),
+        None => select.filter(service_case::Column::Status.is_in(Status::open())),
     };
     select = match filter.assigned {
         None => select,
@@ -77,20 +88,7 @@ pub async fn page(
         select = select.filter(service_case::Column::ProductId.eq(product_id));
     }
     if let Some(now) = filter.overdue_at {
-        let arranged = [Status::Scheduled.as_str(), Status::InProgress.as_str()];
-        select = select.filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(service_case::Column::SlaDueAt.lt(now))
-                        .add(service_case::Column::Status.is_not_in(arranged)),
-                )
-                .add(
-                    Condition::all()
-                        .add(service_case::Column::FirstContactedAt.is_null())
-                        .add(service_case::Column::FirstContactDueAt.lt(now)),
-                ),
-        );
+        select = select.filter(promise_due_before(now));
     }
     if let Some(number) = filter.number {
         select = select.filter(service_case::Column::CaseNumber.eq(number));
@@ -133,7 +131,7 @@ pub async fn counts(
     let rows: Vec<(String, i64)> = select.into_tuple().all(db).await?;
     Ok(Status::ALL
         .iter()
-        .filter(|s| !s.is_terminal() && **s != Status::Draft)
+        .filter(|s| s.is_open())
         .map(|s| {
             let n = rows
                 .iter()

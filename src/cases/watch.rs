@@ -4,8 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use entity::{case_event, document, service_case};
@@ -97,8 +96,9 @@ pub async fn awaiting_materials(db: &impl ConnectionTrait) -> Result<Vec<Awaitin
     Ok(out)
 }
 
-/// Open cases (submitted and not closed) in the scope whose first contact (not yet made) or SLA
-/// (not yet arranged) falls due by `until`: the nearest due first.
+/// Open cases (submitted and not closed) in the scope whose first contact (not yet made) or
+/// service promise (not yet arranged) falls due before `until`, as the queue's overdue flag
+/// reads them (`queue::promise_due_before`).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn due_by(
     db: &impl ConnectionTrait,
@@ -106,27 +106,9 @@ pub async fn due_by(
     until: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<Case>, DbErr> {
-    let open: Vec<&str> = Status::ALL
-        .iter()
-        .filter(|s| !s.is_terminal() && **s != Status::Draft)
-        .map(|s| s.as_str())
-        .collect();
-    let arranged = [Status::Scheduled.as_str(), Status::InProgress.as_str()];
     let mut select = service_case::Entity::find()
-        .filter(service_case::Column::Status.is_in(open))
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(service_case::Column::FirstContactedAt.is_null())
-                        .add(service_case::Column::FirstContactDueAt.lte(until)),
-                )
-                .add(
-                    Condition::all()
-                        .add(service_case::Column::SlaDueAt.lte(until))
-                        .add(service_case::Column::Status.is_not_in(arranged)),
-                ),
-        );
+        .filter(service_case::Column::Status.is_in(Status::open()))
+        .filter(super::queue::promise_due_before(until));
     if let Some(insurer_id) = insurer_id {
         select = select.filter(service_case::Column::InsurerId.eq(insurer_id));
     }

@@ -117,12 +117,12 @@ pub async fn alerts(
         };
         let mut promises = Vec::new();
         if case.first_contacted_at.is_none()
-            && let Some(due) = case.first_contact_due_at.filter(|d| *d <= until)
+            && let Some(due) = case.first_contact_due_at.filter(|d| *d < until)
         {
             promises.push((Promise::FirstContact, due));
         }
         if !matches!(status, Status::Scheduled | Status::InProgress)
-            && let Some(due) = case.sla_due_at.filter(|d| *d <= until)
+            && let Some(due) = case.sla_due_at.filter(|d| *d < until)
         {
             promises.push((Promise::Sla, due));
         }

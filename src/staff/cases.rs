@@ -22,7 +22,7 @@ use crate::state::AppState;
 
 /// Which promises a case has broken: (SLA, first contact, start decision).
 pub fn overdue(case: &Case, status: Status, now: DateTime<Utc>) -> (bool, bool, bool) {
-    let open = !status.is_terminal() && status != Status::Draft;
+    let open = status.is_open();
     let past = |due: Option<DateTime<Utc>>| due.is_some_and(|due| due < now);
     let sla =
         open && past(case.sla_due_at) && !matches!(status, Status::Scheduled | Status::InProgress);
