@@ -36,4 +36,15 @@ impl NotificationKind {
     pub fn as_str(self) -> &'static str {
         self.into()
     }
+
+    /// A reminder the jobs queue on the business clock, not a change of the case.
+    pub fn is_reminder(self) -> bool {
+        matches!(
+            self,
+            Self::AppointmentReminder
+                | Self::CancellationCutoff
+                | Self::MaterialsReminder
+                | Self::DraftExpiring
+        )
+    }
 }

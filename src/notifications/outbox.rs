@@ -43,20 +43,19 @@ pub async fn page_for_user(
     use sea_orm::{ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder};
     // A reminder that was out of date when its turn came (the visit cancelled or moved) is not
     // news: it is left out. Every other row is shown, sent or not.
-    let reminders = [
-        super::NotificationKind::AppointmentReminder,
-        super::NotificationKind::CancellationCutoff,
-        super::NotificationKind::MaterialsReminder,
-        super::NotificationKind::DraftExpiring,
-    ]
-    .map(|k| k.as_str());
+    use strum::VariantArray;
+    let reminders = super::NotificationKind::VARIANTS
+        .iter()
+        .filter(|k| k.is_reminder())
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>();
     let mine = || {
         notification::Entity::find()
             .filter(notification::Column::UserId.eq(user_id))
             .filter(
                 Condition::any()
                     .add(notification::Column::State.ne(SUPERSEDED))
-                    .add(notification::Column::Kind.is_not_in(reminders)),
+                    .add(notification::Column::Kind.is_not_in(reminders.iter().copied())),
             )
     };
     let paginator = mine()

@@ -13,21 +13,6 @@ use crate::cases::store::Case;
 use crate::error::Fault;
 use crate::state::AppState;
 
-/// The kinds that report a change of the case: a newer one makes the older ones out of date.
-pub const CASE_CHANGES: &[NotificationKind] = &[
-    NotificationKind::CaseSubmitted,
-    NotificationKind::CaseNeedsMaterials,
-    NotificationKind::CaseApproved,
-    NotificationKind::CaseRejected,
-    NotificationKind::CaseScheduled,
-    NotificationKind::CaseStarted,
-    NotificationKind::CaseCompleted,
-    NotificationKind::CaseNoShow,
-    NotificationKind::CaseTerminated,
-    NotificationKind::CaseCancelled,
-    NotificationKind::CaseExpired,
-];
-
 fn instant(payload: &Value, key: &str) -> Option<DateTime<Utc>> {
     payload.get(key)?.as_str()?.parse().ok()
 }
@@ -67,7 +52,12 @@ pub async fn moved_on(
             || case.draft_expires_at.is_none_or(|at| at <= now))
         .then_some("the draft was submitted or has expired"),
         _ => {
-            let kinds: Vec<&str> = CASE_CHANGES.iter().map(|k| k.as_str()).collect();
+            // The kinds that report a change of the case: a newer one makes older ones stale.
+            let kinds: Vec<&str> = <NotificationKind as strum::VariantArray>::VARIANTS
+                .iter()
+                .filter(|k| !k.is_reminder() && **k != DocumentRejected)
+                .map(|k| k.as_str())
+                .collect();
             outbox::newer_for_case(&state.db, row, &kinds)
                 .await?
                 .then_some("a newer message about the case was queued")
