@@ -65,6 +65,10 @@ pub struct Model {
     pub case_number: Option<String>,
     /// The doctor booked, where the plan lets an expert be named.
     pub appointment_doctor: Option<String>,
+    /// The hospital abroad accepted the patient (seed 001 overseas treatment), as recorded.
+    pub hospital_accepted_on: Option<Date>,
+    /// The medical visa was granted, as recorded.
+    pub visa_granted_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

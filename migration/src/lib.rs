@@ -25,6 +25,7 @@ mod m20261130_000017_add_case_number;
 mod m20261130_000018_add_appointment_doctor;
 mod m20261130_000019_add_notification_read_at;
 mod m20261130_000020_add_notification_dispatch;
+mod m20261130_000021_add_case_milestones;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000018_add_appointment_doctor::Migration),
             Box::new(m20261130_000019_add_notification_read_at::Migration),
             Box::new(m20261130_000020_add_notification_dispatch::Migration),
+            Box::new(m20261130_000021_add_case_milestones::Migration),
         ]
     }
 }

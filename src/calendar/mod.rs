@@ -8,7 +8,7 @@ pub mod store;
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc, Weekday};
 use chrono_tz::Asia::Shanghai;
 
 pub use hours::{AcceptanceHours, ClosedOn, OpenDays};
@@ -187,6 +187,40 @@ impl Calendar {
         }
         Flagged {
             value: at,
+            provisional: true,
+        }
+    }
+
+    /// The instant `minutes` of open time after `from`, counting only while a provider with
+    /// these hours is open: a promise of "about 2 hours" made at 17:30 by a provider open
+    /// 09:00–18:00 falls due at 10:30 on its next opening day (issue 13, item 1). Time before the
+    /// first opening at or after `from` does not count either.
+    pub fn add_open_minutes(
+        &self,
+        from: DateTime<Utc>,
+        minutes: u32,
+        hours: &AcceptanceHours,
+    ) -> Flagged<DateTime<Utc>> {
+        let mut opening = self.next_opening(from, hours);
+        let mut provisional = opening.provisional;
+        let mut left = TimeDelta::minutes(i64::from(minutes));
+        // Each pass spends one opening day; a year of them bounds a promise of any size here.
+        for _ in 0..400 {
+            let start = opening.value;
+            let close = hours.close_instant(local_date(start));
+            let open_for = close - start;
+            if left <= open_for {
+                return Flagged {
+                    value: start + left,
+                    provisional,
+                };
+            }
+            left -= open_for;
+            opening = self.next_opening(close, hours);
+            provisional |= opening.provisional;
+        }
+        Flagged {
+            value: from + TimeDelta::minutes(i64::from(minutes)),
             provisional: true,
         }
     }

@@ -111,6 +111,66 @@ fn acceptance_out_of_hours_moves_to_the_next_opening() {
 }
 
 #[test]
+fn an_hours_promise_runs_only_while_the_provider_is_open() {
+    let calendar = embedded_calendar();
+    let plan3 = hours(
+        OpenDays::MonFri,
+        "09:00",
+        "18:00",
+        ClosedOn::StatutoryHolidays,
+    );
+    let due = |from: &str, minutes| calendar.add_open_minutes(at(from), minutes, &plan3).value;
+    // Inside hours: plain addition, up to the close itself.
+    assert_eq!(
+        due("2026-06-02T10:15:00+08:00", 120),
+        at("2026-06-02T12:15:00+08:00")
+    );
+    assert_eq!(
+        due("2026-06-02T16:00:00+08:00", 120),
+        at("2026-06-02T18:00:00+08:00")
+    );
+    // 17:30 Friday: 30 minutes that day, 90 on Monday.
+    assert_eq!(
+        due("2026-06-05T17:30:00+08:00", 120),
+        at("2026-06-08T10:30:00+08:00")
+    );
+    // Friday 18:30 and a Saturday: counted from Monday's opening.
+    assert_eq!(
+        due("2026-06-05T18:30:00+08:00", 120),
+        at("2026-06-08T11:00:00+08:00")
+    );
+    // The day before National Day, 17:00: one hour then, one after the holiday (Thursday 10-08);
+    // the make-up Saturday 10-10 is closed for a Mon–Fri provider.
+    assert_eq!(
+        due("2026-09-30T17:00:00+08:00", 120),
+        at("2026-10-08T10:00:00+08:00")
+    );
+    assert_eq!(
+        due("2026-10-09T17:00:00+08:00", 120),
+        at("2026-10-12T10:00:00+08:00")
+    );
+    // A provider open round the clock but closed on holidays: the night counts, the holiday not.
+    let tele = hours(
+        OpenDays::EveryDay,
+        "00:00",
+        "24:00",
+        ClosedOn::StatutoryHolidays,
+    );
+    assert_eq!(
+        calendar
+            .add_open_minutes(at("2026-03-07T23:50:00+08:00"), 30, &tele)
+            .value,
+        at("2026-03-08T00:20:00+08:00")
+    );
+    assert_eq!(
+        calendar
+            .add_open_minutes(at("2026-04-30T23:50:00+08:00"), 30, &tele)
+            .value,
+        at("2026-05-06T00:20:00+08:00")
+    );
+}
+
+#[test]
 fn a_daily_provider_closed_over_spring_festival_reopens_after_it() {
     let calendar = embedded_calendar();
     let plan4 = hours(
@@ -182,5 +242,30 @@ proptest! {
         // And not a day earlier: the day before the due date has n - 1 working days.
         let before = due.value - chrono::Days::new(1);
         prop_assert_eq!(calendar.working_days_between(start, before).value, n - 1);
+    }
+}
+
+proptest! {
+    #[test]
+    fn an_hours_promise_is_due_inside_the_hours_and_spends_exactly_its_minutes(
+        offset in 0i64..(366 * 24 * 60), minutes in 1u32..3000
+    ) {
+        let calendar = embedded_calendar();
+        let plan3 = hours(OpenDays::MonFri, "09:00", "18:00", ClosedOn::StatutoryHolidays);
+        let from = at("2026-01-01T00:00:00+08:00") + chrono::TimeDelta::minutes(offset);
+        let due = calendar.add_open_minutes(from, minutes, &plan3).value;
+        // Due at an open instant, or at a close (a promise used up exactly at 18:00).
+        let just_before = due - chrono::TimeDelta::minutes(1);
+        prop_assert!(calendar.is_open_at(just_before, &plan3).value);
+        // Counting open minutes one by one from `from` reaches the due time.
+        let mut counted = 0u32;
+        let mut t = from;
+        while t < due {
+            if calendar.is_open_at(t, &plan3).value {
+                counted += 1;
+            }
+            t += chrono::TimeDelta::minutes(1);
+        }
+        prop_assert_eq!(counted, minutes);
     }
 }

@@ -5,13 +5,13 @@
 //! store write the case, its event, the quota effect and the outbox row in one transaction;
 //! [`available`] says beforehand which actions a staff member may take on a case now.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 
 use super::store::Case;
-use crate::plans::{EndReason, Material, Plan};
+use crate::plans::{Anchor, EndReason, Material, Plan, Service};
 use crate::staff::Role;
 use crate::staff::access::{CurrentStaff, Need, may_change};
 
@@ -56,6 +56,52 @@ impl Refusal {
             Refusal::NotFirstDiagnosis => plan.eligibility.first_diagnosis_only,
             _ => true,
         }
+    }
+}
+
+/// A dated step outside the provider's hands that a promise runs from, recorded by a
+/// specialist: the hospital abroad accepting the patient and the medical visa (seed 001's
+/// overseas treatment, "资料齐全、医院接收且医疗签证签署后40个工作日内"), and the admission slip
+/// of a service that lets the insured apply before it exists (seed 000 inpatient).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr, VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum Milestone {
+    HospitalAccepted,
+    VisaGranted,
+    AdmissionSlip,
+}
+
+impl Milestone {
+    /// The promise anchor the date is.
+    pub fn anchor(self) -> Anchor {
+        match self {
+            Milestone::HospitalAccepted => Anchor::HospitalAccepted,
+            Milestone::VisaGranted => Anchor::VisaGranted,
+            Milestone::AdmissionSlip => Anchor::AdmissionSlipDate,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Milestone::HospitalAccepted => "海外医院已接收",
+            Milestone::VisaGranted => "医疗签证已签发",
+            Milestone::AdmissionSlip => "住院单开具日期",
+        }
+    }
+
+    /// The milestones `service` waits for (a promise runs from them).
+    pub fn of(service: &Service) -> Vec<Milestone> {
+        Milestone::VARIANTS
+            .iter()
+            .copied()
+            .filter(|m| service.tracks(m.anchor()))
+            .collect()
     }
 }
 
@@ -106,6 +152,9 @@ pub enum Action {
     Cancel,
     /// Give an open case to another specialist (supervisors and admins), by login.
     Reassign { assignee: String },
+    /// Record the date of a milestone the service's promise waits for (a later record of the
+    /// same milestone corrects it).
+    RecordMilestone { milestone: Milestone, on: NaiveDate },
 }
 
 impl Action {
@@ -124,6 +173,7 @@ impl Action {
             Action::Terminate { .. } => "terminate",
             Action::Cancel => "cancel",
             Action::Reassign { .. } => "reassign",
+            Action::RecordMilestone { .. } => "milestone",
         }
     }
 
@@ -160,7 +210,7 @@ pub use super::perform::perform;
 /// The actions `staff` may take on `case` now (role, ownership and the lifecycle agree): what
 /// the console offers, and nothing else. The plan's own checks (a refusal reason the plan does
 /// not use, a past appointment) are still made by [`perform`].
-pub fn available(staff: &CurrentStaff, case: &Case) -> Vec<&'static str> {
+pub fn available(staff: &CurrentStaff, case: &Case, service: &Service) -> Vec<&'static str> {
     let Ok(status) = super::service::status_of(case) else {
         return Vec::new();
     };
@@ -192,5 +242,9 @@ pub fn available(staff: &CurrentStaff, case: &Case) -> Vec<&'static str> {
     offer("terminate", owner && status.terminate(false).is_ok());
     offer("cancel", owner && status.cancel(false).is_ok());
     offer("reassign", allowed(Need::Supervisor) && open);
+    offer(
+        "milestone",
+        owner && open && !Milestone::of(service).is_empty(),
+    );
     names
 }

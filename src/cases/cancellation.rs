@@ -84,6 +84,13 @@ pub fn outcome(
                 provisional: notice.provisional,
             }
         }
+        // Plans 2 and 4 say only that a missed visit is used: free before the visit's day, on the
+        // day itself counted as the no-show it is (interpretation).
+        (Cancellation::BeforeVisitDay, Some(at)) => CancelOutcome {
+            allowed: true,
+            counted: local_date(now) >= local_date(at),
+            provisional: false,
+        },
         // The seed is silent: free until the appointment is arranged, counted after (interpretation).
         (Cancellation::UntilScheduled, Some(_)) => CancelOutcome {
             allowed: true,
@@ -156,6 +163,35 @@ mod tests {
         let after_make_up = "2026-10-12T09:00:00+08:00";
         assert!(!counted("2026-10-09T10:00:00+08:00", after_make_up));
         assert!(counted("2026-10-10T10:00:00+08:00", after_make_up));
+    }
+
+    #[test]
+    fn before_the_visit_day_is_free_and_the_day_itself_counts() {
+        let calendar = embedded_calendar();
+        let visit = Some(at("2026-06-10T09:30:00+08:00"));
+        let counted = |now: &str| {
+            outcome(
+                Cancellation::BeforeVisitDay,
+                Status::Scheduled,
+                at(now),
+                visit,
+                &calendar,
+            )
+            .counted
+        };
+        assert!(!counted("2026-06-09T23:59:59+08:00"));
+        // Midnight in Shanghai is 16:00 UTC the day before: the local day decides.
+        assert!(counted("2026-06-10T00:00:00+08:00"));
+        assert!(counted("2026-06-10T11:00:00+08:00"));
+        // Approved and not yet arranged: free.
+        let free = outcome(
+            Cancellation::BeforeVisitDay,
+            Status::Approved,
+            at("2026-06-10T11:00:00+08:00"),
+            None,
+            &calendar,
+        );
+        assert_eq!((free.allowed, free.counted), (true, false));
     }
 
     #[test]

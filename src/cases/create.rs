@@ -18,7 +18,7 @@ use crate::calendar::local_date;
 use crate::eligibility::quota::{self, Claim, Reservation, write_transaction};
 use crate::eligibility::{PolicyFacts, evaluate_service, quota_of, quota_period};
 use crate::idempotency::{IdempotencyKey, StoredAnswer};
-use crate::plans::{AdmissionSlip, DiagnosisState};
+use crate::plans::{AdmissionSlip, DiagnosisState, Flow};
 use crate::policies::bind::plan_of_policy;
 use crate::policies::error::PolicyError;
 use crate::state::AppState;
@@ -149,6 +149,18 @@ pub async fn create(
         }
     }
     let ttl = TimeDelta::hours(i64::from(state.settings.cases.draft_ttl_hours));
+    // A service whose flow starts with a contact skips the draft: the case is applied for now,
+    // accepted at the provider's next opening, and awaits the materials the specialist guides.
+    let calendar = state.calendar.get();
+    let (status, applied_at, accepted_at, draft_expires_at) = match service.flow {
+        Flow::MaterialsFirst => (Status::Draft, None, None, Some(now + ttl)),
+        Flow::ContactFirst => (
+            Status::NeedsMaterials,
+            Some(now),
+            Some(calendar.next_opening(now, &service.acceptance).value),
+            None,
+        ),
+    };
     for _ in 0..3 {
         let txn = write_transaction(&state.db).await?;
         if !key.claim(&txn, now).await? {
@@ -179,8 +191,10 @@ pub async fn create(
                 }
             }
         }
-        let case = store::insert_draft(
+        let case = store::insert_case(
             &txn,
+            &calendar,
+            service,
             service_case::ActiveModel {
                 public_id: Set(Uuid::new_v4()),
                 policy_id: Set(policy.id),
@@ -189,7 +203,7 @@ pub async fn create(
                 insurer_id: Set(insurer_id),
                 service_id: Set(service.id.clone()),
                 quota_key: Set(quota_of(&plan, service).map(|(k, ..)| k)),
-                status: Set(Status::Draft.as_str().to_owned()),
+                status: Set(status.as_str().to_owned()),
                 diagnosis_state: Set(body.diagnosis_state.map(|d| d.code().to_owned())),
                 illness_id: Set(trimmed(&body.illness_id)),
                 city_code: Set(trimmed(&body.city)),
@@ -202,7 +216,9 @@ pub async fn create(
                 outpatient_first: Set(outpatient_first),
                 description: Set(trimmed(&body.description)),
                 sla_provisional: Set(false),
-                draft_expires_at: Set(Some(now + ttl)),
+                applied_at: Set(applied_at),
+                accepted_at: Set(accepted_at),
+                draft_expires_at: Set(draft_expires_at),
                 version: Set(1),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -217,7 +233,7 @@ pub async fn create(
             &txn,
             case.id,
             None,
-            Status::Draft,
+            status,
             "created",
             Actor::User(user_id),
             None,
@@ -226,10 +242,9 @@ pub async fn create(
         )
         .await?;
         let events = store::events(&txn, case.id).await?;
-        let calendar = state.calendar.get();
         let view = view::detail(
             &case,
-            Status::Draft,
+            status,
             policy.public_id,
             service,
             &calendar,

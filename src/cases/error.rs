@@ -52,6 +52,14 @@ pub enum CaseError {
     /// A title, a doctor's name or an escort's contact longer than the field takes.
     #[error("医生职称、医生姓名或陪诊专员信息过长")]
     AppointmentFieldTooLong,
+    #[error("日期不能晚于今天")]
+    MilestoneInFuture,
+    #[error("该服务的时限不以此进展计算，无需记录")]
+    MilestoneNotInPlan,
+    /// A stay arranged before the admission slip's date is recorded (a service that lets the
+    /// insured apply before the slip exists).
+    #[error("请先记录住院单开具日期，再安排住院")]
+    AdmissionSlipNotRecorded,
     #[error("{}", if *.foreign { "该专员无权处理此保险公司的申请" } else { "未找到可接手的专员账号" })]
     UnknownAssignee { foreign: bool },
     #[error(transparent)]
@@ -108,6 +116,9 @@ impl AreaError for CaseError {
             | Self::MeetingPointRequired
             | Self::DoctorNotNameable
             | Self::AppointmentFieldTooLong
+            | Self::MilestoneInFuture
+            | Self::MilestoneNotInPlan
+            | Self::AdmissionSlipNotRecorded
             | Self::UnknownAssignee { .. } => Kind::Unprocessable,
             Self::Access(e) => e.kind(),
             Self::Idempotency(e) => e.kind(),

@@ -191,7 +191,7 @@ fn admission_slip(
         AdmissionSlip::Required if !body.admission_slip || body.admission_slip_date.is_none() => {
             Err(ApplyError::AdmissionSlipRequired)
         }
-        AdmissionSlip::OutpatientFirst
+        AdmissionSlip::OutpatientFirst | AdmissionSlip::Later
             if body.admission_slip && body.admission_slip_date.is_none() =>
         {
             Err(ApplyError::AdmissionSlipDateRequired)

@@ -1,6 +1,8 @@
 //! The case lifecycle (ARCHITECTURE.md): `draft → submitted → in_review → needs_materials ⇄
 //! submitted → approved | rejected → scheduled | in_progress → completed | no_show | cancelled |
-//! terminated`, plus `expired` for a draft never submitted. Transitions are methods that return
+//! terminated`, plus `expired` for a draft never submitted. A service whose flow starts with a
+//! contact (plan 3, seed 002 "在医疗服务专员的指导下…上传照片") skips the draft: its case is
+//! created `needs_materials`, in the specialists' queue from the application. Transitions are methods that return
 //! the next status and what happens to the case's use of its quota; the store persists what the
 //! domain decided.
 
@@ -120,21 +122,27 @@ impl Status {
         )
     }
 
-    /// A specialist takes the case.
+    /// A specialist takes the case: a submitted one goes into review; one awaiting the guided
+    /// upload (a plan whose flow starts with a contact) is taken as it stands.
     pub fn claim(self) -> Result<Step, InvalidTransition> {
         self.step(
-            &[Status::Submitted],
+            &[Status::Submitted, Status::NeedsMaterials],
             "claimed",
             Step {
-                to: Status::InReview,
+                to: match self {
+                    Status::NeedsMaterials => Status::NeedsMaterials,
+                    _ => Status::InReview,
+                },
                 quota: QuotaEffect::Keep,
             },
         )
     }
 
+    /// Back to the insured for materials; on a case already awaiting them (the guided upload,
+    /// or a second request), the list asked for is replaced.
     pub fn request_materials(self) -> Result<Step, InvalidTransition> {
         self.step(
-            &[Status::InReview],
+            &[Status::InReview, Status::NeedsMaterials],
             "sent back for materials",
             Step {
                 to: Status::NeedsMaterials,
@@ -295,6 +303,12 @@ mod tests {
             status = next.to;
         }
         assert_eq!(status, Status::Scheduled);
+        // The guided upload: taken and asked for materials before any submission.
+        let guided = Status::NeedsMaterials;
+        assert_eq!(guided.claim().expect("allowed").to, guided);
+        assert_eq!(guided.request_materials().expect("allowed").to, guided);
+        assert_eq!(guided.submit().expect("allowed").to, Status::Submitted);
+        assert!(Status::Submitted.request_materials().is_err());
         assert_eq!(
             status.complete().expect("allowed"),
             Step {

@@ -5,13 +5,14 @@ use sea_orm::ActiveValue::Set;
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::actions::{Action, Appointment, Command};
+use super::actions::{Action, Appointment, Command, Milestone};
 use super::error::CaseError;
 use super::lifecycle::{InvalidTransition, QuotaEffect, Step};
 use super::service::{cancel, plan_of, status_of};
 use super::store::{self, Actor, Case, Transition};
+use crate::calendar::local_date;
 use crate::notifications::NotificationKind;
-use crate::plans::{Service, UsedReason};
+use crate::plans::{AdmissionSlip, Service, UsedReason};
 use crate::staff::Role;
 use crate::staff::access::{CurrentStaff, case_in_scope, may_change};
 use crate::staff::accounts::find_by_login;
@@ -72,6 +73,12 @@ fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
                 escort_contact: optional(appointment.escort_contact, 64)?,
             })
         }
+        Action::RecordMilestone { milestone, on } => {
+            if on > local_date(now) {
+                return Err(CaseError::MilestoneInFuture);
+            }
+            Action::RecordMilestone { milestone, on }
+        }
         other => other,
     })
 }
@@ -108,6 +115,24 @@ pub async fn perform(
         && !reason.applies(&plan)
     {
         return Err(CaseError::ReasonNotInPlan);
+    }
+    if let Action::Terminate { reason } = &action
+        && !reason.applies(&service)
+    {
+        return Err(CaseError::ReasonNotInPlan);
+    }
+    if let Action::RecordMilestone { milestone, .. } = &action
+        && !service.tracks(milestone.anchor())
+    {
+        return Err(CaseError::MilestoneNotInPlan);
+    }
+    // A stay is arranged at a hospital that has issued the slip (seed 000 二、2(4)2)): where the
+    // insured may apply before it exists, its date must be recorded first.
+    if let Action::Schedule(_) = &action
+        && service.admission_slip == AdmissionSlip::Later
+        && case.admission_slip_date.is_none()
+    {
+        return Err(CaseError::AdmissionSlipNotRecorded);
     }
     // A doctor is named only where the plan lets the insured name an expert (seed 002 一、2);
     // elsewhere the provider books by title.
@@ -147,10 +172,13 @@ pub async fn perform(
         &service,
         &case,
         command.version,
-        match command.note {
-            // The staff member's words, where the action did not write its own.
-            Some(note) => transition.note(Some(note)),
-            None => transition,
+        match (command.note, transition.note.clone()) {
+            // The staff member's words, after the action's own where it wrote some.
+            (Some(note), Some(own)) if !note.trim().is_empty() => {
+                transition.note(Some(format!("{own}：{}", note.trim())))
+            }
+            (Some(note), None) => transition.note(Some(note)),
+            _ => transition,
         },
         actor,
         now,
@@ -282,6 +310,21 @@ fn decide(
                 counted,
                 NotificationKind::CaseTerminated,
             )
+        }
+        Action::RecordMilestone { milestone, on } => {
+            let mut transition = Transition::new("milestone_recorded", keep(case, "milestone")?)
+                .reason(milestone.code())
+                .note(Some(on.to_string()));
+            let c = &mut transition.changes;
+            match milestone {
+                Milestone::HospitalAccepted => c.hospital_accepted_on = Set(Some(on)),
+                Milestone::VisaGranted => c.visa_granted_on = Set(Some(on)),
+                Milestone::AdmissionSlip => {
+                    c.admission_slip_date = Set(Some(on));
+                    c.has_admission_slip = Set(true);
+                }
+            }
+            transition
         }
         Action::Cancel | Action::Reassign { .. } => {
             return Err(CaseError::unexpected("decided by perform"));

@@ -24,6 +24,8 @@ pub fn merged(case: &Case, changes: &service_case::ActiveModel) -> Case {
     next.approved_at = take(&changes.approved_at, case.approved_at);
     next.materials_complete_at = take(&changes.materials_complete_at, case.materials_complete_at);
     next.admission_slip_date = take(&changes.admission_slip_date, case.admission_slip_date);
+    next.hospital_accepted_on = take(&changes.hospital_accepted_on, case.hospital_accepted_on);
+    next.visa_granted_on = take(&changes.visa_granted_on, case.visa_granted_on);
     next
 }
 
@@ -48,11 +50,12 @@ pub fn promises(calendar: &Calendar, service: &Service, case: &Case) -> Promises
     put(Anchor::Acceptance, case.accepted_at);
     put(Anchor::EligibilityApproval, case.approved_at);
     put(Anchor::MaterialsComplete, case.materials_complete_at);
-    put(
-        Anchor::AdmissionSlipDate,
-        case.admission_slip_date
-            .map(|d| local_instant(d, NaiveTime::MIN)),
-    );
+    // Dates (the slip, the hospital's acceptance, the visa) anchor at the start of their day:
+    // working days count from the day after.
+    let day = |date: Option<chrono::NaiveDate>| date.map(|d| local_instant(d, NaiveTime::MIN));
+    put(Anchor::AdmissionSlipDate, day(case.admission_slip_date));
+    put(Anchor::HospitalAccepted, day(case.hospital_accepted_on));
+    put(Anchor::VisaGranted, day(case.visa_granted_on));
     if case.applied_at.is_none() {
         return Promises::default();
     }

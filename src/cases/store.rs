@@ -333,25 +333,47 @@ pub async fn numbers(
         .collect())
 }
 
-/// Inserts a new draft in the caller's transaction and gives it its number.
+/// Inserts a new case (a draft, or one applied for at once) in the caller's transaction and
+/// gives it its number and its promises.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn insert_draft(
+pub async fn insert_case(
     txn: &impl ConnectionTrait,
+    calendar: &Calendar,
+    service: &Service,
     case: service_case::ActiveModel,
 ) -> Result<Case, DbErr> {
     let mut case = service_case::Entity::insert(case)
         .exec_with_returning(txn)
         .await?;
     let number = super::number::format(case.id, case.created_at);
+    // A case applied for at once (a flow that starts with a contact) has its promises now.
+    let due = promises(calendar, service, &case);
     service_case::Entity::update_many()
         .col_expr(
             service_case::Column::CaseNumber,
             Expr::value(number.clone()),
         )
+        .col_expr(
+            service_case::Column::FirstContactDueAt,
+            Expr::value(due.first_contact),
+        )
+        .col_expr(
+            service_case::Column::StartDecisionDueAt,
+            Expr::value(due.start_decision),
+        )
+        .col_expr(service_case::Column::SlaDueAt, Expr::value(due.sla))
+        .col_expr(
+            service_case::Column::SlaProvisional,
+            Expr::value(due.provisional),
+        )
         .filter(service_case::Column::Id.eq(case.id))
         .exec(txn)
         .await?;
     case.case_number = Some(number);
+    case.first_contact_due_at = due.first_contact;
+    case.start_decision_due_at = due.start_decision;
+    case.sla_due_at = due.sla;
+    case.sla_provisional = due.provisional;
     Ok(case)
 }
 

@@ -11,7 +11,7 @@ use super::lifecycle::Status;
 use super::store::Case;
 use crate::calendar::Calendar;
 use crate::catalog::Catalog;
-use crate::plans::{Material, Service};
+use crate::plans::{AdmissionSlip, Flow, Material, Service};
 
 pub fn status_text(status: Status) -> &'static str {
     match status {
@@ -46,7 +46,8 @@ pub struct MaterialView {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Awaiting {
-    /// `submit` (a draft waits for the user to submit) or `materials` (asked for more).
+    /// `submit` (a draft waits for the user to submit), `materials` (asked for more, or the
+    /// guided upload) or `admission_slip` (a stay applied for before the slip existed).
     pub action: &'static str,
     pub materials: Vec<MaterialView>,
     pub message: Option<String>,
@@ -121,6 +122,10 @@ pub struct CaseView {
     pub admission_slip_date: Option<NaiveDate>,
     /// Without an admission slip an outpatient visit is arranged first.
     pub outpatient_first: bool,
+    /// Treatment abroad: the day the hospital accepted the patient, as a specialist recorded it.
+    pub hospital_accepted_on: Option<NaiveDate>,
+    /// Treatment abroad: the day the medical visa was granted.
+    pub visa_granted_on: Option<NaiveDate>,
     pub description: Option<String>,
     pub awaiting: Option<Awaiting>,
     pub appointment: Option<Appointment>,
@@ -224,9 +229,29 @@ pub fn detail(
         Status::NeedsMaterials => Some(Awaiting {
             action: "materials",
             materials: materials(case.awaited_materials.as_deref()),
-            message: case.awaited_message.clone(),
+            // The guided upload before a specialist has asked for anything in particular.
+            message: case.awaited_message.clone().or_else(|| {
+                (service.flow == Flow::ContactFirst).then(|| {
+                    "医疗服务专员将与您联系，请在专员指导下上传就医资料后提交审核".to_owned()
+                })
+            }),
             deadline: None,
         }),
+        // Applied for before the admission slip existed: the stay waits for it.
+        Status::Submitted | Status::InReview | Status::Approved
+            if service.admission_slip == AdmissionSlip::Later
+                && case.admission_slip_date.is_none() =>
+        {
+            Some(Awaiting {
+                action: "admission_slip",
+                materials: vec![MaterialView {
+                    code: Material::AdmissionSlip,
+                    label: Material::AdmissionSlip.label(),
+                }],
+                message: Some("住院单开具后请上传，专员确认住院单日期后为您安排住院".to_owned()),
+                deadline: None,
+            })
+        }
         _ => None,
     };
     let appointment =
@@ -274,6 +299,8 @@ pub fn detail(
         wanted_date: case.wanted_date,
         has_admission_slip: case.has_admission_slip,
         admission_slip_date: case.admission_slip_date,
+        hospital_accepted_on: case.hospital_accepted_on,
+        visa_granted_on: case.visa_granted_on,
         outpatient_first: case.outpatient_first,
         description: case.description.clone(),
         awaiting,

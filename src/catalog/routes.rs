@@ -72,11 +72,7 @@ fn form_service(plan: &Plan, service: &Service) -> FormService {
                 DiagnosisState::Confirmed => "confirmed",
             })
             .collect(),
-        admission_slip: match service.admission_slip {
-            crate::plans::AdmissionSlip::NotNeeded => "not_needed",
-            crate::plans::AdmissionSlip::Required => "required",
-            crate::plans::AdmissionSlip::OutpatientFirst => "outpatient_first",
-        },
+        admission_slip: service.admission_slip.code(),
         lead_time_working_days: service.lead_time_working_days,
         excluded_department_ids: Catalog::get()
             .departments

@@ -9,7 +9,7 @@ use super::pages::{
     ActionForm, CasePage, Choice, Event, Labelled, Photo, PhotoGroup, action_label, due, when,
 };
 use super::session::ConsoleUser;
-use crate::cases::actions::{Refusal, available};
+use crate::cases::actions::{Milestone, Refusal, available};
 use crate::cases::service::plan_of;
 use crate::cases::store::Case;
 use crate::cases::view::CaseView;
@@ -28,6 +28,7 @@ fn end_reasons(service: &Service) -> Vec<Choice> {
         .iter()
         .map(|r| EndReason::NotCounted(*r));
     used.chain(never)
+        .filter(|reason| reason.applies(service))
         .map(|reason| Choice {
             value: reason.code().to_owned(),
             label: format!(
@@ -55,7 +56,7 @@ fn request(view: &CaseView) -> Vec<Labelled> {
         n.as_ref()
             .map_or_else(|| "—".to_owned(), |n| n.name.clone())
     };
-    labelled(vec![
+    let mut rows = vec![
         ("服务", view.service_name.clone()),
         ("就医城市", named(&view.city)),
         ("医院", named(&view.hospital)),
@@ -91,7 +92,15 @@ fn request(view: &CaseView) -> Vec<Labelled> {
             "病情描述",
             view.description.clone().unwrap_or_else(|| "—".to_owned()),
         ),
-    ])
+    ];
+    // Treatment abroad: the steps its promise waits for, once recorded.
+    if let Some(day) = view.hospital_accepted_on {
+        rows.push(("海外医院接收", day.to_string()));
+    }
+    if let Some(day) = view.visa_granted_on {
+        rows.push(("医疗签证", day.to_string()));
+    }
+    labelled(rows)
 }
 
 fn photos(documents: &[DocumentView]) -> Vec<PhotoGroup> {
@@ -177,6 +186,13 @@ pub async fn build(
             })
             .collect(),
         end_reasons: end_reasons(&service),
+        milestones: Milestone::of(&service)
+            .into_iter()
+            .map(|m| Choice {
+                value: m.code().to_owned(),
+                label: m.label().to_owned(),
+            })
+            .collect(),
         retake_reasons: Retake::VARIANTS
             .iter()
             .map(|r| Choice {
@@ -277,7 +293,7 @@ pub async fn build(
                 )
                 .is_ok();
             }
-            page.actions = available(staff, case)
+            page.actions = available(staff, case, &service)
                 .into_iter()
                 .map(|name| ActionForm {
                     name,

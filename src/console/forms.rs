@@ -5,7 +5,7 @@ use chrono::{NaiveDateTime, Utc};
 use strum::VariantArray;
 
 use crate::calendar::local_instant;
-use crate::cases::actions::{Action, Appointment, Command, Refusal};
+use crate::cases::actions::{Action, Appointment, Command, Milestone, Refusal};
 use crate::documents::review::Decision;
 use crate::documents::view::Retake;
 use crate::plans::{EndReason, Material};
@@ -59,6 +59,10 @@ pub enum FormError {
     BadCategory,
     #[error("请选择审核结果")]
     BadDecision,
+    #[error("请选择要记录的进展")]
+    BadMilestone,
+    #[error("请选择有效的日期")]
+    BadDate,
 }
 
 impl crate::error::AreaError for FormError {
@@ -143,6 +147,16 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
         }
         "reassign" => Action::Reassign {
             assignee: text("assignee"),
+        },
+        "milestone" => Action::RecordMilestone {
+            milestone: fields
+                .get("milestone")
+                .and_then(|m| serde_json::from_value::<Milestone>(m.into()).ok())
+                .ok_or(FormError::BadMilestone)?,
+            on: fields
+                .get("date")
+                .and_then(|d| d.parse().ok())
+                .ok_or(FormError::BadDate)?,
         },
         _ => return Err(FormError::UnknownAction),
     };

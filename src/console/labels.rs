@@ -24,6 +24,8 @@ pub fn end_label(reason: EndReason) -> &'static str {
         }
         EndReason::NotCounted(NotCountedReason::ExpertUnavailable) => "专家无法安排",
         EndReason::NotCounted(NotCountedReason::MaterialsMissing) => "资料不全",
+        EndReason::NotCounted(NotCountedReason::HospitalRefused) => "海外医院不予接收",
+        EndReason::NotCounted(NotCountedReason::VisaRefused) => "医疗签证被拒",
     }
 }
 
@@ -55,6 +57,7 @@ pub fn event_label(action: &str) -> &'static str {
         "terminated" => "终止服务",
         "cancelled" => "取消",
         "reassigned" => "转派",
+        "milestone_recorded" => "记录进展",
         "expired" => "申请过期",
         _ => "处理",
     }

@@ -215,6 +215,8 @@ pub struct CasePage {
     pub materials: Vec<Choice>,
     pub refusals: Vec<Choice>,
     pub end_reasons: Vec<Choice>,
+    /// The dated steps the service's promise waits for (hospital abroad, visa, slip).
+    pub milestones: Vec<Choice>,
     pub retake_reasons: Vec<Choice>,
     pub hospital_hint: String,
     /// The plan lets an expert be named: the schedule form asks for the doctor.
@@ -248,6 +250,7 @@ pub fn action_label(name: &str) -> &'static str {
         "terminate" => "终止服务",
         "cancel" => "代用户取消",
         "reassign" => "转派",
+        "milestone" => "记录进展",
         _ => "操作",
     }
 }

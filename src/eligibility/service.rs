@@ -7,9 +7,10 @@ use uuid::Uuid;
 
 use tracing::instrument;
 
+use super::sla::{Anchors, due};
 use super::{Entitlement, PolicyFacts, QuotaStatus, Reason, evaluate};
 use crate::calendar::local_date;
-use crate::plans::{AdmissionSlip, Cancellation, ExcludedDepartments, MaterialRule, Service};
+use crate::plans::{Anchor, Cancellation, ExcludedDepartments, Flow, MaterialRule, Service};
 use crate::policies::bind::plan_of_policy;
 use crate::policies::error::PolicyError;
 use crate::policies::service::{PolicySummary, summary};
@@ -40,9 +41,12 @@ pub struct Prepare {
     pub suspected: Option<MaterialsView>,
     /// When it is confirmed (确诊).
     pub confirmed: Option<MaterialsView>,
-    /// `not_needed`, `required`, `outpatient_first`.
+    /// `not_needed`, `required`, `outpatient_first`, `later`.
     pub admission_slip: &'static str,
     pub admission_slip_text: Option<&'static str>,
+    /// `materials_first`: upload, then submit; `contact_first`: a specialist calls after the
+    /// application and guides the upload (the case is with the specialists at once).
+    pub flow: &'static str,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -60,6 +64,9 @@ pub struct AcceptanceView {
     pub open_now: bool,
     /// When an application made now is accepted.
     pub next_opening: DateTime<Utc>,
+    /// When a specialist makes first contact with an application made now (plans that promise
+    /// it), counted the way the case will count it: only while the service is open.
+    pub first_contact_by: Option<DateTime<Utc>>,
     /// The answer rests on a year whose holiday calendar is not published yet.
     pub provisional: bool,
 }
@@ -120,6 +127,7 @@ fn cancellation_text(rule: Cancellation) -> &'static str {
         Cancellation::BeforeNoonDayBefore => "可在就诊前一天12:00前取消，之后取消计为已使用一次",
         Cancellation::WorkingDaysNotice { .. } => "取消需至少提前2个工作日告知，否则计为已使用一次",
         Cancellation::UntilScheduled => "安排完成前可取消",
+        Cancellation::BeforeVisitDay => "就诊日前可免费取消，就诊当天取消计为已使用一次",
     }
 }
 
@@ -132,6 +140,11 @@ fn view(
 ) -> ServiceEntitlement {
     let calendar = state.calendar.get();
     let opening = calendar.next_opening(now, &service.acceptance);
+    let applied_now = Anchors::from([(Anchor::Application, now)]);
+    let first_contact_by = service
+        .first_contact
+        .as_ref()
+        .and_then(|promise| due(&calendar, service, promise, &applied_now));
     let cancellation = match service.cancellation {
         Cancellation::WorkingDaysNotice { days } if days != 2 => {
             "取消需提前告知，否则计为已使用一次"
@@ -165,17 +178,11 @@ fn view(
         prepare: Prepare {
             suspected: materials(&service.materials.suspected),
             confirmed: materials(&service.materials.confirmed),
-            admission_slip: match service.admission_slip {
-                AdmissionSlip::NotNeeded => "not_needed",
-                AdmissionSlip::Required => "required",
-                AdmissionSlip::OutpatientFirst => "outpatient_first",
-            },
-            admission_slip_text: match service.admission_slip {
-                AdmissionSlip::NotNeeded => None,
-                AdmissionSlip::Required => Some("需提供申请医院科室开具的住院单"),
-                AdmissionSlip::OutpatientFirst => {
-                    Some("有住院单可直接安排住院；没有住院单将先安排专家门诊")
-                }
+            admission_slip: service.admission_slip.code(),
+            admission_slip_text: service.admission_slip.text(),
+            flow: match service.flow {
+                Flow::MaterialsFirst => "materials_first",
+                Flow::ContactFirst => "contact_first",
             },
         },
         promises: Promises {
@@ -188,7 +195,8 @@ fn view(
             hours: service.acceptance.describe(),
             open_now: opening.value == now,
             next_opening: opening.value,
-            provisional: opening.provisional,
+            first_contact_by: first_contact_by.map(|d| d.value),
+            provisional: opening.provisional || first_contact_by.is_some_and(|d| d.provisional),
         },
         hotline: service.hotline.clone(),
         provider: service

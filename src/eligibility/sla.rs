@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::calendar::{Calendar, Flagged, local_date};
 use crate::plans::{Anchor, Promise, Service};
@@ -13,6 +13,11 @@ use crate::plans::{Anchor, Promise, Service};
 pub type Anchors = HashMap<Anchor, DateTime<Utc>>;
 
 /// When `promise` is due, or `None` while one of its anchors has not happened yet.
+///
+/// One rule for every plan with acceptance hours (issue 13, item 1): an application made
+/// outside them is accepted at the next opening, so a promise anchored on the application counts
+/// from that acceptance (working days from the acceptance day), and an hours promise runs only
+/// while the service is open. A provider open round the clock is unaffected.
 pub fn due(
     calendar: &Calendar,
     service: &Service,
@@ -23,6 +28,11 @@ pub fn due(
     let mut latest: Option<DateTime<Utc>> = None;
     for anchor in &promise.from {
         let at = match (anchor, anchors.get(anchor)) {
+            (Anchor::Application, Some(applied)) => {
+                let accepted = calendar.next_opening(*applied, &service.acceptance);
+                provisional |= accepted.provisional;
+                accepted.value
+            }
             (_, Some(at)) => *at,
             (Anchor::Acceptance, None) => {
                 let opening =
@@ -35,16 +45,18 @@ pub fn due(
         latest = Some(latest.map_or(at, |l| l.max(at)));
     }
     let from = latest?;
-    let value = if let Some(days) = promise.working_days {
-        let due = calendar.add_working_days(from, days);
-        provisional |= due.provisional;
-        due.value
-    } else if let Some(hours) = promise.hours {
-        from + TimeDelta::hours(i64::from(hours))
+    let flagged = if let Some(days) = promise.working_days {
+        calendar.add_working_days(from, days)
     } else {
-        from + TimeDelta::minutes(i64::from(promise.minutes.unwrap_or(0)))
+        let minutes = promise
+            .hours
+            .map_or(promise.minutes.unwrap_or(0), |hours| hours * 60);
+        calendar.add_open_minutes(from, minutes, &service.acceptance)
     };
-    Some(Flagged { value, provisional })
+    Some(Flagged {
+        value: flagged.value,
+        provisional: provisional | flagged.provisional,
+    })
 }
 
 /// Whether a visit on `wanted` leaves at least `working_days` working days after the day of the

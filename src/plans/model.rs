@@ -233,6 +233,49 @@ pub enum AdmissionSlip {
     Required,
     /// Without a slip the outpatient visit comes first (and may consume its use).
     OutpatientFirst,
+    /// The insured may apply before the slip exists (seed 000 asks "是否已开具住院条" as a step):
+    /// it is uploaded later, a specialist records its date, the promise anchored on the slip
+    /// waits for that date, and the stay is arranged only once it is recorded.
+    Later,
+}
+
+impl AdmissionSlip {
+    /// As the API names it.
+    pub fn code(self) -> &'static str {
+        match self {
+            AdmissionSlip::NotNeeded => "not_needed",
+            AdmissionSlip::Required => "required",
+            AdmissionSlip::OutpatientFirst => "outpatient_first",
+            AdmissionSlip::Later => "later",
+        }
+    }
+
+    /// What the insured is told to prepare.
+    pub fn text(self) -> Option<&'static str> {
+        match self {
+            AdmissionSlip::NotNeeded => None,
+            AdmissionSlip::Required => Some("需提供申请医院科室开具的住院单"),
+            AdmissionSlip::OutpatientFirst => {
+                Some("有住院单可直接安排住院；没有住院单将先安排专家门诊")
+            }
+            AdmissionSlip::Later => {
+                Some("未开具住院单也可先申请；住院单开具后请上传，服务时限自住院单开具之日起计算")
+            }
+        }
+    }
+}
+
+/// How a case reaches the specialists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flow {
+    /// The insured uploads the materials and submits; the specialists see the case then.
+    #[default]
+    MaterialsFirst,
+    /// A specialist calls first and guides the upload (seed 002 "在医疗服务专员的指导下…上传照片"):
+    /// the case enters the queue as awaiting materials when it is applied for, with its
+    /// first-contact due time. Needs a `first_contact` promise.
+    ContactFirst,
 }
 
 /// Points in a case's life that a promise runs from.
@@ -278,6 +321,10 @@ pub enum Cancellation {
     WorkingDaysNotice { days: u32 },
     /// The seed says nothing: free until the appointment is arranged (interpretation).
     UntilScheduled,
+    /// The seed says nothing about cancelling an arranged visit, only that a missed one is used:
+    /// free before the day of the visit (Asia/Shanghai), counted on the day itself as the
+    /// no-show it is (interpretation, the reading most favourable to the insured).
+    BeforeVisitDay,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -308,6 +355,8 @@ pub struct Service {
     pub materials: Materials,
     #[serde(default)]
     pub admission_slip: AdmissionSlip,
+    #[serde(default)]
+    pub flow: Flow,
     /// Without a slip, these services' uses are consumed too (seed 003 注意事项 11).
     #[serde(default)]
     pub no_slip_consumes: Vec<String>,
@@ -332,6 +381,17 @@ pub struct Service {
     pub not_counted: Vec<NotCountedReason>,
     /// The seed clauses this service restates, e.g. `seed 002 (一)2.7`.
     pub clauses: Vec<String>,
+}
+
+impl Service {
+    /// Whether one of the service's promises runs from `anchor` (a date the provider side must
+    /// record for the promise to be tracked).
+    pub fn tracks(&self, anchor: Anchor) -> bool {
+        [&self.sla, &self.first_contact, &self.start_decision]
+            .into_iter()
+            .flatten()
+            .any(|promise| promise.from.contains(&anchor))
+    }
 }
 
 fn yes() -> bool {

@@ -30,6 +30,11 @@ pub enum NotCountedReason {
     ProviderFailedCustomerDeclined,
     ExpertUnavailable,
     MaterialsMissing,
+    /// The hospital abroad would not accept the patient (seed 001 overseas treatment; not
+    /// counted: interpretation, the reading most favourable to the insured).
+    HospitalRefused,
+    /// The medical visa was refused (as above).
+    VisaRefused,
 }
 
 /// Why a case ended early: a reason the plan counts as a use, or one it never counts.
@@ -45,6 +50,20 @@ impl EndReason {
         match self {
             EndReason::Used(r) => r.into(),
             EndReason::NotCounted(r) => r.into(),
+        }
+    }
+
+    /// Whether the reason can end a case of `service` at all: a refusal by the hospital abroad or
+    /// of the visa only where the service waits for that step.
+    pub fn applies(self, service: &Service) -> bool {
+        match self {
+            EndReason::NotCounted(NotCountedReason::HospitalRefused) => {
+                service.tracks(super::Anchor::HospitalAccepted)
+            }
+            EndReason::NotCounted(NotCountedReason::VisaRefused) => {
+                service.tracks(super::Anchor::VisaGranted)
+            }
+            _ => true,
         }
     }
 

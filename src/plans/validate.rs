@@ -169,6 +169,11 @@ pub fn plan(plan: &Plan) -> Vec<String> {
                 promise(&mut problems, &format!("{field}.{name}"), p);
             }
         }
+        if service.flow == Flow::ContactFirst && service.first_contact.is_none() {
+            problems.push(format!(
+                "{field}.flow: \"contact_first\" needs a first_contact promise"
+            ));
+        }
         for consumed in &service.no_slip_consumes {
             if !ids.contains(consumed.as_str()) {
                 problems.push(format!(

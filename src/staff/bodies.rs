@@ -1,12 +1,12 @@
 //! The bodies of the staff case actions and how each, with the action its path names, becomes a
 //! domain [`Command`] for `cases::actions::perform`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
-use crate::cases::actions::{Action, Appointment, Command, Refusal};
+use crate::cases::actions::{Action, Appointment, Command, Milestone, Refusal};
 use crate::error::ApiError;
 use crate::http::{check_lengths, invalid_body};
 use crate::plans::{EndReason, Material};
@@ -27,6 +27,7 @@ pub enum ActionName {
     Terminate,
     Cancel,
     Reassign,
+    Milestone,
 }
 
 /// `claim`, `contact`, `approve`, `start`, `complete`, `no-show`, `cancel`: the version the
@@ -91,7 +92,8 @@ pub struct ScheduleBody {
 /// `terminate`: counted where the plan lists the reason (`late_arrival`, `no_indication`,
 /// `infectious_disease_refusal`, `customer_reasons`, `discharged`, `cancelled`,
 /// `late_cancellation`, `no_show`); never counted: `provider_failed_customer_declined`,
-/// `expert_unavailable`, `materials_missing`.
+/// `expert_unavailable`, `materials_missing`, `hospital_refused` and `visa_refused` (these two
+/// only on services waiting for the hospital abroad or the visa).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TerminateBody {
@@ -113,6 +115,20 @@ pub struct ReassignBody {
     pub note: Option<String>,
 }
 
+/// `milestone`: the date of a step the service's promise waits for — `hospital_accepted` and
+/// `visa_granted` (overseas treatment: its 40 working days run from the last of these and
+/// complete materials), `admission_slip` (a stay applied for before the slip existed: its
+/// 10 working days run from the later of the approval and the slip's date). Not in the future.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MilestoneBody {
+    pub version: i32,
+    pub milestone: Milestone,
+    pub date: NaiveDate,
+    #[schema(max_length = 1000)]
+    pub note: Option<String>,
+}
+
 /// The body each action takes (documentation: the action in the path decides which).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)] // read by the OpenAPI document only
@@ -123,6 +139,7 @@ pub enum ActionBody {
     Schedule(ScheduleBody),
     Terminate(TerminateBody),
     Reassign(ReassignBody),
+    Milestone(MilestoneBody),
 }
 
 fn body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
@@ -238,6 +255,20 @@ impl IntoCommand for ReassignBody {
     }
 }
 
+impl IntoCommand for MilestoneBody {
+    fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
+        vec![("note", self.note.as_deref(), NOTE)]
+    }
+
+    fn into_command(self) -> Command {
+        let action = Action::RecordMilestone {
+            milestone: self.milestone,
+            on: self.date,
+        };
+        Command::new(self.version, self.note, action)
+    }
+}
+
 /// The command a request asks for: the path names the action, the body its particulars.
 pub fn command(name: ActionName, value: serde_json::Value) -> Result<Command, ApiError> {
     Ok(match name {
@@ -253,5 +284,6 @@ pub fn command(name: ActionName, value: serde_json::Value) -> Result<Command, Ap
         ActionName::Schedule => checked::<ScheduleBody>(value)?,
         ActionName::Terminate => checked::<TerminateBody>(value)?,
         ActionName::Reassign => checked::<ReassignBody>(value)?,
+        ActionName::Milestone => checked::<MilestoneBody>(value)?,
     })
 }

@@ -52,13 +52,13 @@ async fn plan_1_expert_outpatient(backend: Backend) {
         (status, code.as_str()),
         (422, "diagnosis_state_not_accepted")
     );
-    // seed 000 一、2(4)2): the provider picks the department and the expert.
-    let mut department = form.clone();
-    department["department_id"] = json!("oncology");
-    let (status, code, details) =
-        refused(create(&app, &user, "p1-department", &department).await).await;
+    // seed 000 一、2(4)2) "指定科室，但不承诺指定医生": the insured may name the department
+    // (interpretation, issue 13), never the doctor.
+    let mut doctor = form.clone();
+    doctor["expert_name"] = json!("王主任");
+    let (status, code, details) = refused(create(&app, &user, "p1-doctor", &doctor).await).await;
     assert_eq!((status, code.as_str()), (422, "field_not_nameable"));
-    assert_eq!(details["field"], "department");
+    assert_eq!(details["field"], "expert");
     // seed 000 一、2(3): only the listed cities (秦皇岛 is not one of the 31).
     let mut elsewhere = form.clone();
     elsewhere["city"] = json!("130300");
@@ -71,7 +71,7 @@ async fn plan_1_expert_outpatient(backend: Backend) {
     assert_eq!((status, code.as_str()), (422, "hospital_not_in_city"));
     // Every problem of a request at once: the first is the answer's code, all are listed.
     let mut several = elsewhere.clone();
-    several["department_id"] = json!("oncology");
+    several["expert_name"] = json!("王主任");
     several["diagnosis_state"] = json!("suspected");
     several["admission_slip_date"] = json!("2026-11-01");
     let (status, code, details) = refused(create(&app, &user, "p1-several", &several).await).await;
@@ -91,7 +91,7 @@ async fn plan_1_expert_outpatient(backend: Backend) {
             "admission_slip_date_without_slip"
         ]
     );
-    assert_eq!(details["errors"][1]["field"], "department");
+    assert_eq!(details["errors"][1]["field"], "expert");
     assert!(
         details["errors"]
             .as_array()
@@ -100,9 +100,12 @@ async fn plan_1_expert_outpatient(backend: Backend) {
             .all(|e| e["message"].as_str().is_some_and(|m| !m.is_empty()))
     );
 
+    let mut form = form;
+    form["department_id"] = json!("oncology");
     let case = created(&app, &user, &form).await;
     assert_eq!(case["status"], "draft");
     assert_eq!(case["awaiting"]["action"], "submit");
+    assert_eq!(case["department"]["id"], "oncology");
     assert_eq!(case["city"]["name"], "北京");
     assert_eq!(case["hospital"]["name"], "北京大学第一医院（北大医院）");
     assert_eq!(

@@ -94,7 +94,11 @@ async fn the_catalog_serves_the_form(backend: Backend) {
     .expect("JSON");
     let outpatient = &services[0];
     assert_eq!(outpatient["id"], "expert_outpatient");
-    assert_eq!(outpatient["nameable"], serde_json::json!(["hospital"]));
+    // seed 000 一、2(4)2) 指定科室 (interpretation): hospital and department, never the doctor.
+    assert_eq!(
+        outpatient["nameable"],
+        serde_json::json!(["hospital", "department"])
+    );
     assert_eq!(
         outpatient["diagnosis_states"],
         serde_json::json!(["confirmed"])

@@ -239,6 +239,81 @@ async fn every_action_form_takes_the_case_where_the_rules_say(backend: Backend) 
 
 on_both_backends!(every_action_form_takes_the_case_where_the_rules_say);
 
+/// Issue 13, item 5: the console's form for the steps overseas treatment waits for (the hospital
+/// abroad, the visa) takes the same action path; a service that waits for none offers no form.
+async fn the_milestone_form_records_what_overseas_treatment_waits_for(backend: Backend) {
+    let app = app_at(backend, MONDAY).await;
+    staff(&app, "ms-supervisor", "supervisor", None).await;
+    let cookie = sign_in(&app, "ms-supervisor").await;
+    let supervisor = staff(&app, "ms-api", "supervisor", None).await;
+    let (user, policy) = insured(&app, "ms", PLAN2, "2026-01-05", "11010519800101009").await;
+    let abroad = created(
+        &app,
+        &user,
+        &json!({"policy_id": policy, "service": "overseas_treatment", "city": "US",
+                "diagnosis_state": "confirmed", "illness_id": "CI-01"}),
+    )
+    .await;
+    let abroad = approved(&app, &user, &supervisor, &abroad).await;
+    let page = |id: String| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move {
+            app.client
+                .get(app.url(&format!("/console/cases/{id}")))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("sent")
+                .text()
+                .await
+                .expect("HTML")
+        }
+    };
+    let html = page(id(&abroad)).await;
+    assert!(
+        html.contains("id=\"action-milestone\""),
+        "the form is offered"
+    );
+    assert!(html.contains("海外医院已接收") && html.contains("医疗签证已签发"));
+    assert!(
+        !html.contains("住院单开具日期"),
+        "only what this service waits for"
+    );
+    let fields = [("milestone", "visa_granted"), ("date", "2026-11-20")];
+    assert_eq!(
+        act(&app, &cookie, &id(&abroad), "milestone", &fields).await,
+        303
+    );
+    // A date that is not one is refused in Chinese and changes nothing.
+    let bad = [("milestone", "hospital_accepted"), ("date", "2026-13-01")];
+    assert_eq!(
+        act(&app, &cookie, &id(&abroad), "milestone", &bad).await,
+        422
+    );
+    let case: Value = get(&app, &format!("/api/v1/cases/{}", id(&abroad)), Some(&user))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(case["visa_granted_on"], "2026-11-20");
+    assert_eq!(case["hospital_accepted_on"], Value::Null);
+    assert!(page(id(&abroad)).await.contains("医疗签证"));
+
+    // The escort waits for neither: no form.
+    let escort = created(
+        &app,
+        &user,
+        &json!({"policy_id": policy, "service": "escort", "city": "110100",
+                "diagnosis_state": "confirmed", "illness_id": "CI-01"}),
+    )
+    .await;
+    let escort = approved(&app, &user, &supervisor, &escort).await;
+    assert!(!page(id(&escort)).await.contains("id=\"action-milestone\""));
+}
+
+on_both_backends!(the_milestone_form_records_what_overseas_treatment_waits_for);
+
 /// seed 002 (一)1.2: where the insured may name an expert, the appointment names the doctor
 /// booked; elsewhere the provider books by title and a doctor's name is refused.
 async fn a_doctor_is_named_only_where_the_plan_lets_an_expert_be_named(backend: Backend) {

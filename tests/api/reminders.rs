@@ -151,7 +151,8 @@ async fn materials_are_reminded_two_working_days_later_across_national_day(backe
 async fn a_draft_is_reminded_a_day_before_it_expires(backend: Backend) {
     let fake = fake().await;
     let app = notify_app(backend, &fake, "2026-11-23T10:00:00+08:00").await;
-    let (user, policy) = insured(&app, "drafty", PLAN3, "2026-01-05", "11010519800101008").await;
+    // Plan 2 keeps drafts (plan 3's guided flow has none).
+    let (user, policy) = insured(&app, "drafty", PLAN2, "2026-01-05", "11010519800101008").await;
     created(&app, &user, &beijing_outpatient(&policy)).await;
     // A draft lives 168 hours: it expires Monday 30 November 10:00.
     set_clock(&app, "2026-11-29T09:59:00+08:00").await;

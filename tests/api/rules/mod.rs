@@ -78,6 +78,8 @@ enum Check {
     },
     /// A case ended early for `reason`: whether it counts as used.
     Ends { reason: &'static str, counted: bool },
+    /// Whether the insured may name `field` (`hospital`, `department`, `expert`).
+    Names { field: &'static str, allowed: bool },
     /// Cancelling an arranged visit at `now`: whether it counts as used.
     Cancel {
         now: &'static str,
@@ -181,6 +183,18 @@ fn check(rows: &[Row]) {
                     Ok(())
                 } else {
                     Err(format!("expected counted {counted}"))
+                }
+            }
+            Names { field, allowed } => {
+                let got = match *field {
+                    "hospital" => service.nameable.hospital,
+                    "department" => service.nameable.department,
+                    _ => service.nameable.expert,
+                };
+                if got == *allowed {
+                    Ok(())
+                } else {
+                    Err(format!("expected {field} nameable: {allowed}"))
                 }
             }
             Cancel {

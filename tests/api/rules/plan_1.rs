@@ -148,5 +148,53 @@ pub(super) fn rows() -> Vec<Row> {
                 expect: "",
             },
         },
+        Row {
+            clause: "seed 000 二、2(3) + 步骤2 是否已开具住院条: a slip dated after the approval starts the 10 days",
+            plan: P1,
+            service: "inpatient",
+            check: Due {
+                promise: "sla",
+                anchors: &[
+                    (Anchor::Application, "2026-03-02T10:00:00+08:00"),
+                    (Anchor::MaterialsComplete, "2026-03-02T12:00:00+08:00"),
+                    (Anchor::EligibilityApproval, "2026-03-03T11:00:00+08:00"),
+                    (Anchor::AdmissionSlipDate, "2026-03-09T00:00:00+08:00"),
+                ],
+                expect: "2026-03-23T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 000 二、2(3): a slip older than the approval: the 10 days run from the approval",
+            plan: P1,
+            service: "surgery",
+            check: Due {
+                promise: "sla",
+                anchors: &[
+                    (Anchor::Application, "2026-03-02T10:00:00+08:00"),
+                    (Anchor::MaterialsComplete, "2026-03-02T12:00:00+08:00"),
+                    (Anchor::AdmissionSlipDate, "2026-02-27T00:00:00+08:00"),
+                    (Anchor::EligibilityApproval, "2026-03-04T11:00:00+08:00"),
+                ],
+                expect: "2026-03-18T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 000 一、2(4)2) 指定科室 (interpretation): the insured may name the department",
+            plan: P1,
+            service: "expert_outpatient",
+            check: Names {
+                field: "department",
+                allowed: true,
+            },
+        },
+        Row {
+            clause: "seed 000 一、2(4)2) 不承诺指定医生: never the doctor",
+            plan: P1,
+            service: "expert_outpatient",
+            check: Names {
+                field: "expert",
+                allowed: false,
+            },
+        },
     ]
 }

@@ -122,5 +122,89 @@ pub(super) fn rows() -> Vec<Row> {
                 expect: "2026-08-11T23:59:59+08:00",
             },
         },
+        Row {
+            clause: "seed 001 海外就医综合服务 一、4: the hospital's acceptance is the last of the three (Monday 06-22: 40 wd end Monday 08-17)",
+            plan: P2,
+            service: "overseas_treatment",
+            check: Due {
+                promise: "sla",
+                anchors: &[
+                    (Anchor::MaterialsComplete, "2026-06-01T09:00:00+08:00"),
+                    (Anchor::VisaGranted, "2026-06-15T00:00:00+08:00"),
+                    (Anchor::HospitalAccepted, "2026-06-22T00:00:00+08:00"),
+                ],
+                expect: "2026-08-17T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 001 海外就医综合服务 一、4: no clock before the visa is recorded",
+            plan: P2,
+            service: "overseas_treatment",
+            check: Due {
+                promise: "sla",
+                anchors: &[
+                    (Anchor::MaterialsComplete, "2026-06-01T09:00:00+08:00"),
+                    (Anchor::HospitalAccepted, "2026-06-10T00:00:00+08:00"),
+                ],
+                expect: "",
+            },
+        },
+        Row {
+            clause: "seed 001 海外就医综合服务 一、5 医院无法接收: ends the service, not counted (interpretation)",
+            plan: P2,
+            service: "overseas_treatment",
+            check: Ends {
+                reason: "hospital_refused",
+                counted: false,
+            },
+        },
+        Row {
+            clause: "seed 001 海外就医综合服务 一、5 医疗签证无法办理: ends the service, not counted (interpretation)",
+            plan: P2,
+            service: "overseas_treatment",
+            check: Ends {
+                reason: "visa_refused",
+                counted: false,
+            },
+        },
+        Row {
+            clause: "seed 001 海外就医综合服务 一、5 被保人自身原因: counted",
+            plan: P2,
+            service: "overseas_treatment",
+            check: Ends {
+                reason: "customer_reasons",
+                counted: true,
+            },
+        },
+        Row {
+            clause: "seed 001 一、6 silent on cancelling: the day before the visit is free (interpretation)",
+            plan: P2,
+            service: "expert_outpatient",
+            check: Cancel {
+                now: "2026-06-09T23:59:00+08:00",
+                appointment: "2026-06-10T09:00:00+08:00",
+                counted: false,
+            },
+        },
+        Row {
+            clause: "seed 001 一、6 未在预定时间就医视为已完成: a cancellation on the day counts",
+            plan: P2,
+            service: "inpatient",
+            check: Cancel {
+                now: "2026-06-10T07:00:00+08:00",
+                appointment: "2026-06-10T09:00:00+08:00",
+                counted: true,
+            },
+        },
+        Row {
+            clause: "seed 001 国内就医陪诊 silent on cancelling: the day before is free (interpretation)",
+            plan: P2,
+            service: "escort",
+            check: Cancel {
+                now: "2026-06-09T18:00:00+08:00",
+                appointment: "2026-06-10T09:00:00+08:00",
+                counted: false,
+            },
+        },
     ]
 }

@@ -177,6 +177,59 @@ pub(super) fn rows() -> Vec<Row> {
             },
         },
         Row {
+            clause: "seed 002 (一)1.2 约2小时 + (一)2.3 09:00-18:00: runs only while open (17:30 Friday → Monday 10:30)",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Due {
+                promise: "first_contact",
+                anchors: &[(Anchor::Application, "2026-06-05T17:30:00+08:00")],
+                expect: "2026-06-08T10:30:00+08:00",
+            },
+        },
+        Row {
+            clause: "seed 002 (一)1.2 + (一)2.3: Friday 18:30 is accepted Monday 09:00, contact by 11:00",
+            plan: P3,
+            service: "inpatient_surgery",
+            check: Due {
+                promise: "first_contact",
+                anchors: &[(Anchor::Application, "2026-06-05T18:30:00+08:00")],
+                expect: "2026-06-08T11:00:00+08:00",
+            },
+        },
+        Row {
+            clause: "seed 002 (一)1.2 + (一)2.3 国家法定节假日除外: an application on National Day waits for 10-08",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Due {
+                promise: "first_contact",
+                anchors: &[(Anchor::Application, "2026-10-03T10:00:00+08:00")],
+                expect: "2026-10-08T11:00:00+08:00",
+            },
+        },
+        Row {
+            clause: "seed 002 (一)1.2 + (一)2.3 周一至周五: not due on the make-up Saturday 10-10",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Due {
+                promise: "first_contact",
+                anchors: &[(Anchor::Application, "2026-10-09T17:00:00+08:00")],
+                expect: "2026-10-12T10:00:00+08:00",
+            },
+        },
+        Row {
+            clause: "seed 002 (二)2.7 申请服务之日: a Saturday application counts from its acceptance on Monday",
+            plan: P3,
+            service: "inpatient_surgery",
+            check: Due {
+                promise: "sla",
+                anchors: &[
+                    (Anchor::Application, "2026-06-06T10:00:00+08:00"),
+                    (Anchor::AdmissionSlipDate, "2026-06-05T00:00:00+08:00"),
+                ],
+                expect: "2026-06-17T23:59:59+08:00",
+            },
+        },
+        Row {
             clause: "seed 002 (一)2.7 资格审核通过时5个工作日内 (the make-up Saturday 05-09 counts)",
             plan: P3,
             service: "expert_outpatient",

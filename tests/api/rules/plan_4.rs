@@ -104,5 +104,25 @@ pub(super) fn rows() -> Vec<Row> {
                 expect: "2026-06-04T23:59:59+08:00",
             },
         },
+        Row {
+            clause: "seed 003 一、注意事项10 silent on cancelling: the day before the visit is free (interpretation)",
+            plan: P4,
+            service: "expert_outpatient",
+            check: Cancel {
+                now: "2026-06-09T23:59:00+08:00",
+                appointment: "2026-06-10T09:00:00+08:00",
+                counted: false,
+            },
+        },
+        Row {
+            clause: "seed 003 一、注意事项10 未如约赴诊视为已使用: a cancellation on the day counts",
+            plan: P4,
+            service: "inpatient_surgery",
+            check: Cancel {
+                now: "2026-06-10T08:00:00+08:00",
+                appointment: "2026-06-10T14:00:00+08:00",
+                counted: true,
+            },
+        },
     ]
 }

@@ -218,5 +218,15 @@ pub(super) fn rows() -> Vec<Row> {
                 expect: "2026-05-06T03:30:00+08:00",
             },
         },
+        Row {
+            clause: "seed 004 电话医生 半小时内回电 + 法定节假日除外: a call on a holiday counts from its end",
+            plan: P5,
+            service: "tele_doctor",
+            check: Due {
+                promise: "first_contact",
+                anchors: &[(Anchor::Application, "2026-05-02T03:00:00+08:00")],
+                expect: "2026-05-06T00:30:00+08:00",
+            },
+        },
     ]
 }
