@@ -47,6 +47,11 @@ pub enum Command {
         #[command(subcommand)]
         action: StaffAction,
     },
+    /// Make a report (the insurers' weekly service-progress report).
+    Report {
+        #[command(subcommand)]
+        action: ReportAction,
+    },
     /// Import a newly published State Council holiday calendar (holiday-cn JSON format).
     ImportHolidays {
         /// A `<year>.json` file as published by NateScarlet/holiday-cn.
@@ -91,6 +96,26 @@ pub enum StaffAction {
     Enable { login: String },
     /// Set a new password (at least 12 characters), read from standard input.
     ResetPassword { login: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportAction {
+    /// Write an insurer's weekly service-progress report to a file (the background jobs also
+    /// make it every Monday 09:00 and store it for the console).
+    Weekly {
+        /// The insurer's code in the plan files (e.g. `starr`).
+        #[arg(long)]
+        insurer: String,
+        /// ISO week, e.g. `2026-W48`; default: the last complete week.
+        #[arg(long)]
+        week: Option<String>,
+        /// `xlsx` (default) or `csv`.
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        /// Where to write; default: `服务进度周报-<insurer>-<week>.<format>` here.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -29,6 +29,7 @@ pub mod outages;
 pub mod plans;
 pub mod policies;
 pub mod ratelimit;
+pub mod reports;
 pub mod staff;
 pub mod startup;
 pub mod state;

@@ -123,6 +123,10 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             )
             .await
         }
+        Command::Report { action } => {
+            let mut out = std::io::stdout();
+            green_channel::reports::weekly::cli::run(settings, action, &mut out).await
+        }
         Command::ImportHolidays { file } => {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;

@@ -1,5 +1,6 @@
 //! The background jobs: sending notifications (`notifications::dispatch`), queuing reminders
-//! (`notifications::reminders`), expiring drafts (`cases::expiry`) and forgetting old push keys.
+//! (`notifications::reminders`), expiring drafts (`cases::expiry`), forgetting old push keys and
+//! making the insurers' weekly reports (`reports::weekly::job`).
 //! `green-channel worker` runs them on their own (with only the probes and `/metrics` on its
 //! port); `serve` runs them in-process when `APP_WORKER__IN_PROCESS=true` (the embedded
 //! profile's default). Any number of workers may run at once: claims, reminder keys and case
@@ -18,6 +19,8 @@ use crate::state::AppState;
 const REMINDERS_EVERY: Duration = Duration::from_secs(30);
 /// How often the outbox gauges are refreshed by the worker.
 const GAUGES_EVERY: Duration = Duration::from_secs(15);
+/// How often the weekly reports are looked at (made from Monday 09:00 for the week before).
+const WEEKLY_REPORTS_EVERY: Duration = Duration::from_secs(60);
 /// Pushes are remembered this long (WeChat retries within a minute).
 const PUSH_KEYS_KEPT: TimeDelta = TimeDelta::days(2);
 
@@ -27,6 +30,9 @@ struct Timers {
     reminders: Option<Instant>,
     sweep: Option<Instant>,
     gauges: Option<Instant>,
+    weekly: Option<Instant>,
+    /// A weekly report being made (it may take a while: the dispatcher does not wait for it).
+    weekly_task: Option<tokio::task::JoinHandle<()>>,
 }
 
 fn due(last: Option<Instant>, every: Duration) -> bool {
@@ -40,6 +46,8 @@ pub async fn run(state: AppState, stop: impl Future<Output = ()>) {
         reminders: None,
         sweep: None,
         gauges: None,
+        weekly: None,
+        weekly_task: None,
     };
     let idle = Duration::from_millis(state.settings.worker.interval_ms.max(10));
     tracing::info!("background jobs started");
@@ -94,6 +102,21 @@ async fn round(state: &AppState, timers: &mut Timers) -> bool {
         {
             tracing::warn!(error = %error, "pruning push keys failed; will retry");
         }
+    }
+    let making = timers
+        .weekly_task
+        .as_ref()
+        .is_some_and(|t| !t.is_finished());
+    if state.settings.worker.weekly_reports && !making && due(timers.weekly, WEEKLY_REPORTS_EVERY) {
+        timers.weekly = Some(Instant::now());
+        let state = state.clone();
+        timers.weekly_task = Some(tokio::spawn(async move {
+            match crate::reports::weekly::job::run_due(&state).await {
+                Ok(0) => {}
+                Ok(made) => tracing::info!(made, "weekly reports made"),
+                Err(error) => tracing::warn!(error = %error, "weekly reports failed; will retry"),
+            }
+        }));
     }
     if due(timers.gauges, GAUGES_EVERY) {
         timers.gauges = Some(Instant::now());

@@ -4,6 +4,7 @@
 pub mod app_user;
 pub mod audit_log;
 pub mod case_event;
+pub mod case_report;
 pub mod document;
 pub mod holiday;
 pub mod holiday_year;
@@ -22,3 +23,4 @@ pub mod staff;
 pub mod subscribe_grant;
 pub mod user_consent;
 pub mod wechat_push_event;
+pub mod weekly_report;

@@ -26,6 +26,7 @@ mod m20261130_000018_add_appointment_doctor;
 mod m20261130_000019_add_notification_read_at;
 mod m20261130_000020_add_notification_dispatch;
 mod m20261130_000021_add_case_milestones;
+mod m20261130_000022_create_reports;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000019_add_notification_read_at::Migration),
             Box::new(m20261130_000020_add_notification_dispatch::Migration),
             Box::new(m20261130_000021_add_case_milestones::Migration),
+            Box::new(m20261130_000022_create_reports::Migration),
         ]
     }
 }

@@ -225,6 +225,36 @@ impl Calendar {
         }
     }
 
+    /// The open time between `from` and `until` (none when `until` is not later), in minutes:
+    /// how long an hours promise took, counted the way it runs.
+    pub fn open_minutes_between(
+        &self,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+        hours: &AcceptanceHours,
+    ) -> Flagged<i64> {
+        let mut opening = self.next_opening(from, hours);
+        let mut provisional = opening.provisional;
+        let mut counted = TimeDelta::zero();
+        for _ in 0..400 {
+            let start = opening.value;
+            if start >= until {
+                break;
+            }
+            let close = hours.close_instant(local_date(start));
+            counted += close.min(until) - start;
+            if close >= until {
+                break;
+            }
+            opening = self.next_opening(close, hours);
+            provisional |= opening.provisional;
+        }
+        Flagged {
+            value: counted.num_minutes(),
+            provisional,
+        }
+    }
+
     /// Whether the provider takes applications at `at`.
     pub fn is_open_at(&self, at: DateTime<Utc>, hours: &AcceptanceHours) -> Flagged<bool> {
         let opening = self.next_opening(at, hours);

@@ -254,6 +254,11 @@ proptest! {
         let plan3 = hours(OpenDays::MonFri, "09:00", "18:00", ClosedOn::StatutoryHolidays);
         let from = at("2026-01-01T00:00:00+08:00") + chrono::TimeDelta::minutes(offset);
         let due = calendar.add_open_minutes(from, minutes, &plan3).value;
+        // Measuring back gives the promise's length.
+        prop_assert_eq!(
+            calendar.open_minutes_between(from, due, &plan3).value,
+            i64::from(minutes)
+        );
         // Due at an open instant, or at a close (a promise used up exactly at 18:00).
         let just_before = due - chrono::TimeDelta::minutes(1);
         prop_assert!(calendar.is_open_at(just_before, &plan3).value);

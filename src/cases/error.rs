@@ -52,6 +52,8 @@ pub enum CaseError {
     /// A title, a doctor's name or an escort's contact longer than the field takes.
     #[error("医生职称、医生姓名或陪诊专员信息过长")]
     AppointmentFieldTooLong,
+    #[error("该服务须先上传书面报告，才能完成")]
+    ReportRequired,
     #[error("日期不能晚于今天")]
     MilestoneInFuture,
     #[error("该服务的时限不以此进展计算，无需记录")]
@@ -116,6 +118,7 @@ impl AreaError for CaseError {
             | Self::MeetingPointRequired
             | Self::DoctorNotNameable
             | Self::AppointmentFieldTooLong
+            | Self::ReportRequired
             | Self::MilestoneInFuture
             | Self::MilestoneNotInPlan
             | Self::AdmissionSlipNotRecorded

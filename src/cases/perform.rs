@@ -143,6 +143,13 @@ pub async fn perform(
         return Err(CaseError::DoctorNotNameable);
     }
     may_change(staff, &case, action.need())?;
+    // A service that ends with a written report is complete only with one (issue 15).
+    if let Action::Complete = &action
+        && service.report
+        && crate::reports::store::count_for_case(&state.db, case.id).await? == 0
+    {
+        return Err(CaseError::ReportRequired);
+    }
     if command.version != case.version {
         // Decided on an older state: say so before judging the action against the new one.
         return Err(CaseError::CaseModified {

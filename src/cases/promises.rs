@@ -39,7 +39,8 @@ pub struct Promises {
     pub provisional: bool,
 }
 
-pub fn promises(calendar: &Calendar, service: &Service, case: &Case) -> Promises {
+/// The moments `case` has reached, by anchor.
+pub fn anchors_of(case: &Case) -> Anchors {
     let mut anchors = Anchors::new();
     let mut put = |anchor, at: Option<DateTime<Utc>>| {
         if let Some(at) = at {
@@ -56,6 +57,11 @@ pub fn promises(calendar: &Calendar, service: &Service, case: &Case) -> Promises
     put(Anchor::AdmissionSlipDate, day(case.admission_slip_date));
     put(Anchor::HospitalAccepted, day(case.hospital_accepted_on));
     put(Anchor::VisaGranted, day(case.visa_granted_on));
+    anchors
+}
+
+pub fn promises(calendar: &Calendar, service: &Service, case: &Case) -> Promises {
+    let anchors = anchors_of(case);
     if case.applied_at.is_none() {
         return Promises::default();
     }

@@ -67,6 +67,8 @@ pub struct UploadSettings {
     /// The memory all images in the pipeline may hold at once, in bytes: an upload waits for
     /// its share (from its header) before any pixel is decoded.
     pub pipeline_budget_bytes: u64,
+    /// The largest written report (PDF) a specialist may upload to a case.
+    pub max_report_bytes: usize,
 }
 
 /// The unit of the pipeline's memory budget (a semaphore permit).

@@ -21,6 +21,9 @@ pub struct WorkerSettings {
     /// The first retry's delay; each next one doubles, with jitter, up to `backoff_max_secs`.
     pub backoff_base_secs: u64,
     pub backoff_max_secs: u64,
+    /// Whether the jobs make the insurers' weekly reports (from Monday 09:00, for the week
+    /// before). Off only where something else makes them.
+    pub weekly_reports: bool,
 }
 
 /// The State Council calendar as each instance holds it.

@@ -159,7 +159,7 @@ pub enum Principal {
 }
 
 impl Principal {
-    fn reader<'a>(&'a self, req: &HttpRequest, state: &AppState) -> Reader<'a> {
+    pub fn reader<'a>(&'a self, req: &HttpRequest, state: &AppState) -> Reader<'a> {
         match self {
             Principal::User(user) => Reader::User(user.user_id),
             Principal::Staff(staff) => Reader::Staff {

@@ -24,6 +24,29 @@ pub fn due(
     promise: &Promise,
     anchors: &Anchors,
 ) -> Option<Flagged<DateTime<Utc>>> {
+    let from = start(calendar, service, promise, anchors)?;
+    let flagged = if let Some(days) = promise.working_days {
+        calendar.add_working_days(from.value, days)
+    } else {
+        let minutes = promise
+            .hours
+            .map_or(promise.minutes.unwrap_or(0), |hours| hours * 60);
+        calendar.add_open_minutes(from.value, minutes, &service.acceptance)
+    };
+    Some(Flagged {
+        value: flagged.value,
+        provisional: from.provisional | flagged.provisional,
+    })
+}
+
+/// When `promise` starts running: the latest of its anchors (the application read as its
+/// acceptance), or `None` while one has not happened.
+pub fn start(
+    calendar: &Calendar,
+    service: &Service,
+    promise: &Promise,
+    anchors: &Anchors,
+) -> Option<Flagged<DateTime<Utc>>> {
     let mut provisional = false;
     let mut latest: Option<DateTime<Utc>> = None;
     for anchor in &promise.from {
@@ -44,18 +67,9 @@ pub fn due(
         };
         latest = Some(latest.map_or(at, |l| l.max(at)));
     }
-    let from = latest?;
-    let flagged = if let Some(days) = promise.working_days {
-        calendar.add_working_days(from, days)
-    } else {
-        let minutes = promise
-            .hours
-            .map_or(promise.minutes.unwrap_or(0), |hours| hours * 60);
-        calendar.add_open_minutes(from, minutes, &service.acceptance)
-    };
     Some(Flagged {
-        value: flagged.value,
-        provisional: provisional | flagged.provisional,
+        value: latest?,
+        provisional,
     })
 }
 

@@ -38,6 +38,7 @@ pub fn codes_by_area() -> Vec<(&'static str, Vec<&'static str>)> {
             crate::notifications::push_events::PushError::codes(),
         ),
         ("alerts", crate::staff::alerts::AlertError::codes()),
+        ("reports", crate::reports::error::ReportError::codes()),
     ]
 }
 

@@ -30,6 +30,8 @@ pub enum NotificationKind {
     MaterialsReminder,
     /// A draft expires in 24 hours.
     DraftExpiring,
+    /// A written report (a second opinion …) is ready to read.
+    ReportReady,
 }
 
 impl NotificationKind {

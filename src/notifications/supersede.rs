@@ -51,11 +51,13 @@ pub async fn moved_on(
         DraftExpiring => (status != Some(Status::Draft)
             || case.draft_expires_at.is_none_or(|at| at <= now))
         .then_some("the draft was submitted or has expired"),
+        // A report is news of its own: completing the case right after does not make it stale.
+        ReportReady => None,
         _ => {
             // The kinds that report a change of the case: a newer one makes older ones stale.
             let kinds: Vec<&str> = <NotificationKind as strum::VariantArray>::VARIANTS
                 .iter()
-                .filter(|k| !k.is_reminder() && **k != DocumentRejected)
+                .filter(|k| !k.is_reminder() && !matches!(**k, DocumentRejected | ReportReady))
                 .map(|k| k.as_str())
                 .collect();
             outbox::newer_for_case(&state.db, row, &kinds)

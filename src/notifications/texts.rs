@@ -122,6 +122,10 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
             "资料尚未上传",
             format!("{case}还在等待您上传资料，请尽快在申请详情中上传，以免耽误安排。"),
         ),
+        ReportReady => (
+            "报告已出具",
+            format!("{case}的书面报告已出具，请在申请详情中查看和下载。"),
+        ),
         DraftExpiring => {
             let until = time(payload, "draft_expires_at").unwrap_or_else(|| "24小时内".to_owned());
             (

@@ -357,6 +357,10 @@ pub struct Service {
     pub admission_slip: AdmissionSlip,
     #[serde(default)]
     pub flow: Flow,
+    /// The service ends with a written report (a second opinion, treatment abroad's service
+    /// report): a specialist uploads it as a PDF and the case completes only with one.
+    #[serde(default)]
+    pub report: bool,
     /// Without a slip, these services' uses are consumed too (seed 003 注意事项 11).
     #[serde(default)]
     pub no_slip_consumes: Vec<String>,

@@ -203,6 +203,11 @@ pub fn plan(plan: &Plan) -> Vec<String> {
         }
     }
     for (i, id) in plan.reports.per_case.iter().enumerate() {
+        if plan.service(id).is_some_and(|s| !s.report) {
+            problems.push(format!(
+                "reports.per_case[{i}]: `{id}` does not end with a report (set `report = true`)"
+            ));
+        }
         if !ids.contains(id.as_str()) {
             problems.push(format!(
                 "reports.per_case[{i}]: `{id}` is not a service of this plan"

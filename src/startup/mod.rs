@@ -131,6 +131,8 @@ where
             documents::routes::mount(api);
             crate::notifications::routes::mount(api);
             crate::notifications::push_routes::mount(api);
+            // Before the staff routes: `/staff/cases/{id}/reports` is not an action.
+            crate::reports::routes::mount(api);
             staff::routes::mount(api);
             if dev_clock {
                 api.service(dev::get_clock).service(dev::set_clock);

@@ -154,6 +154,8 @@ pub async fn spawn_app_via(
     let mut figment = Settings::figment(Profile::Local)
         .merge(Serialized::default("server.port", 0))
         .merge(Serialized::default("server.workers", 1))
+        // The weekly reports' tests make them themselves, on the business clock.
+        .merge(Serialized::default("worker.weekly_reports", false))
         .merge(Serialized::default("server.shutdown_timeout_secs", 1))
         .merge(Serialized::default("cache.key_prefix", &prefix))
         .merge(Serialized::default(

@@ -49,5 +49,6 @@ mod phone;
 mod policies;
 mod push;
 mod reminders;
+mod reports;
 mod wechat_client;
 mod worker_kill;

@@ -1,0 +1,104 @@
+//! The reports area's refusals: a report file that is not a PDF or too large, a report where the
+//! service gives none, a week that does not parse. The variant name is the code, the `#[error]`
+//! text the message.
+
+use serde_json::{Value, json};
+
+use crate::cases::error::CaseError;
+use crate::documents::error::DocumentError;
+use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::staff::access::AccessError;
+
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum ReportError {
+    /// Missing, or not the caller's to see.
+    #[error("未找到该报告")]
+    NotFound,
+    #[error("该服务不出具书面报告")]
+    ReportNotExpected,
+    #[error("该申请已结束，不能再上传报告")]
+    CaseClosed,
+    #[error("报告须为 PDF 文件")]
+    ReportNotPdf,
+    #[error("报告文件过大，请压缩后再上传")]
+    ReportTooLarge { max_bytes: usize },
+    #[error("周次格式应如 2026-W48")]
+    WeekInvalid,
+    #[error("没有这家保险公司")]
+    UnknownInsurer,
+    #[error("格式只能是 xlsx 或 csv")]
+    FormatInvalid,
+    #[error(transparent)]
+    Document(#[from] DocumentError),
+    #[error(transparent)]
+    Case(#[from] CaseError),
+    #[error(transparent)]
+    Access(#[from] AccessError),
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+impl From<sea_orm::DbErr> for ReportError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Self::Fault(error.into())
+    }
+}
+
+impl From<crate::storage::StorageError> for ReportError {
+    fn from(error: crate::storage::StorageError) -> Self {
+        Self::Fault(error.into())
+    }
+}
+
+impl ReportError {
+    pub fn unexpected(what: impl std::fmt::Display) -> Self {
+        Self::Fault(Fault::Unexpected(anyhow::anyhow!("{what}")))
+    }
+}
+
+impl AreaError for ReportError {
+    fn kind(&self) -> Kind {
+        use ReportError::*;
+        match self {
+            NotFound => Kind::NotFound,
+            CaseClosed => Kind::Conflict,
+            ReportNotPdf => Kind::UnsupportedMediaType,
+            ReportTooLarge { .. } => Kind::PayloadTooLarge,
+            WeekInvalid | UnknownInsurer | FormatInvalid => Kind::BadRequest,
+            ReportNotExpected => Kind::Unprocessable,
+            Document(e) => e.kind(),
+            Case(e) => e.kind(),
+            Access(e) => e.kind(),
+            Fault(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        self.into()
+    }
+
+    fn details(&self) -> Value {
+        match self {
+            Self::ReportTooLarge { max_bytes } => json!({ "max_bytes": max_bytes }),
+            _ => json!({}),
+        }
+    }
+
+    fn pass_through(self) -> Result<ApiError, Self> {
+        match self {
+            Self::Document(e) => Ok(e.into()),
+            Self::Case(e) => Ok(e.into()),
+            Self::Access(e) => Ok(e.into()),
+            Self::Fault(e) => Ok(e.into()),
+            other => Err(other),
+        }
+    }
+
+    fn codes() -> Vec<&'static str> {
+        variant_codes(
+            <Self as strum::VariantNames>::VARIANTS,
+            &["document", "case", "access", "fault"],
+        )
+    }
+}

@@ -1,0 +1,259 @@
+//! A case's written report: a specialist uploads the PDF (sniffed by content, size-limited,
+//! stored privately as it came, never re-encoded), the insured is told through the outbox
+//! (`report_ready`) and reads it in the mini-program; where the plan sends it to the insurer
+//! (seed 001 "服务报告发送史带"), that insurer's viewers read it too. Every staff read is audited.
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use entity::case_report;
+use sea_orm::ActiveValue::Set;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tracing::instrument;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::error::ReportError;
+use super::store::{self, CaseReport};
+use crate::cases::service::{owns, plan_of, status_of};
+use crate::cases::store::{self as cases, Actor, Case};
+use crate::documents::read::{Opened, Reader};
+use crate::documents::store::{Access, audit};
+use crate::eligibility::quota::write_transaction;
+use crate::notifications::NotificationKind;
+use crate::staff::Role;
+use crate::staff::access::{AccessError, CurrentStaff, Need, case_in_scope, may_change};
+use crate::state::AppState;
+use crate::storage::StorageError;
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportView {
+    pub id: Uuid,
+    pub file_name: String,
+    pub size_bytes: i64,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReportList {
+    pub items: Vec<ReportView>,
+}
+
+fn view(row: &CaseReport) -> ReportView {
+    ReportView {
+        id: row.public_id,
+        file_name: row.file_name.clone(),
+        size_bytes: row.size_bytes,
+        uploaded_at: row.uploaded_at,
+    }
+}
+
+/// Whether `bytes` are a PDF by content: the header a PDF starts with and the end-of-file
+/// marker in its last kilobyte (a truncated upload has none).
+pub fn is_pdf(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    bytes.starts_with(b"%PDF-") && tail.windows(5).any(|w| w == b"%%EOF")
+}
+
+/// The name the insured sees: the uploaded file's base name, at most 128 characters, ending in
+/// `.pdf`; `报告.pdf` when it had none.
+pub fn file_name(given: Option<&str>) -> String {
+    let base = given
+        .and_then(|name| name.rsplit(['/', '\\']).next())
+        .map(|name| {
+            name.chars()
+                .filter(|c| !c.is_control() && *c != '"')
+                .collect::<String>()
+        })
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "报告.pdf".to_owned());
+    let stem = base
+        .strip_suffix(".pdf")
+        .or_else(|| base.strip_suffix(".PDF"))
+        .unwrap_or(&base);
+    let stem: String = stem.chars().take(124).collect();
+    format!("{stem}.pdf")
+}
+
+/// Stores a report on a case whose service ends with one, as the staff member who may act on
+/// it; the insured is notified.
+#[instrument(skip_all, fields(case = %case_id, staff_id = staff.id(), size = bytes.len()))]
+pub async fn upload(
+    state: &AppState,
+    staff: &CurrentStaff,
+    case_id: Uuid,
+    given_name: Option<&str>,
+    bytes: Bytes,
+) -> Result<ReportView, ReportError> {
+    let case = case_in_scope(state, staff, case_id).await?;
+    may_change(staff, &case, Need::Owner)?;
+    let (_, service) = plan_of(state, &case)?;
+    if !service.report {
+        return Err(ReportError::ReportNotExpected);
+    }
+    let status = status_of(&case)?;
+    if !status.is_open() {
+        return Err(ReportError::CaseClosed);
+    }
+    if !is_pdf(&bytes) {
+        return Err(ReportError::ReportNotPdf);
+    }
+    let now = state.clocks.business.now();
+    let public_id = Uuid::new_v4();
+    let key = format!("reports/{}/{public_id}.pdf", case.public_id);
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let size = i64::try_from(bytes.len()).map_err(ReportError::unexpected)?;
+    // The object first: a row never names a missing object (a crash in between leaves an
+    // unreferenced object, which costs storage, not a report).
+    state.storage.put(&key, bytes, "application/pdf").await?;
+    let name = file_name(given_name);
+    let txn = write_transaction(&state.db).await?;
+    let row = store::insert_case_report(
+        &txn,
+        case_report::ActiveModel {
+            public_id: Set(public_id),
+            case_id: Set(case.id),
+            storage_key: Set(key),
+            file_name: Set(name.clone()),
+            size_bytes: Set(size),
+            sha256: Set(sha256),
+            uploaded_by: Set(staff.id()),
+            uploaded_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await?;
+    cases::record_event(
+        &txn,
+        case.id,
+        Some(status),
+        status,
+        "report_uploaded",
+        Actor::Staff(staff.id()),
+        None,
+        Some(name),
+        now,
+    )
+    .await?;
+    crate::notifications::outbox::enqueue(
+        &txn,
+        case.user_id,
+        Some(case.id),
+        NotificationKind::ReportReady,
+        &cases::notification_payload(&case, &service, None),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(case = %case.public_id, report = %public_id, "report uploaded");
+    Ok(view(&row))
+}
+
+/// The case `reader` may see the reports of: its owner; staff in scope, insurer viewers only
+/// where the plan sends the service's report to the insurer. Staff reads are audited.
+async fn readable_case(
+    state: &AppState,
+    reader: Reader<'_>,
+    case: Option<Case>,
+    action: &str,
+    subject: (&str, Uuid),
+) -> Result<Case, ReportError> {
+    match reader {
+        Reader::User(user_id) => case
+            .filter(|c| owns(user_id, c))
+            .ok_or(ReportError::NotFound),
+        Reader::Staff { staff, ip } => {
+            let case = case
+                .filter(|c| staff.sees(c.insurer_id))
+                .ok_or(ReportError::NotFound)?;
+            if staff.role == Role::InsurerViewer {
+                let (plan, service) = plan_of(state, &case)?;
+                if !plan.reports.per_case.contains(&service.id) {
+                    return Err(AccessError::ForbiddenRole { role: staff.role }.into());
+                }
+            }
+            audit(
+                &state.db,
+                Access {
+                    staff_id: staff.id(),
+                    action,
+                    subject_kind: subject.0,
+                    subject_id: subject.1,
+                    case_id: Some(case.id),
+                    ip: ip.map(|ip| ip.to_string()),
+                },
+                Utc::now(),
+            )
+            .await?;
+            Ok(case)
+        }
+    }
+}
+
+/// A case's reports, for its owner or staff who may read them.
+#[instrument(skip_all, fields(case = %case_id))]
+pub async fn list(
+    state: &AppState,
+    reader: Reader<'_>,
+    case_id: Uuid,
+) -> Result<ReportList, ReportError> {
+    let found = cases::find(&state.db, case_id).await?;
+    let case = readable_case(state, reader, found, "reports_listed", ("case", case_id)).await?;
+    let rows = store::for_case(&state.db, case.id).await?;
+    Ok(ReportList {
+        items: rows.iter().map(view).collect(),
+    })
+}
+
+/// Opens a report for `reader`, after the check and the audit.
+#[instrument(skip_all, fields(report = %id))]
+pub async fn open(state: &AppState, reader: Reader<'_>, id: Uuid) -> Result<Opened, ReportError> {
+    let row = store::find_case_report(&state.db, id)
+        .await?
+        .ok_or(ReportError::NotFound)?;
+    let case = cases::find_by_id(&state.db, row.case_id).await?;
+    readable_case(state, reader, case, "report_read", ("report", id)).await?;
+    let object = match state.storage.stream(&row.storage_key).await {
+        Ok(object) => object,
+        Err(StorageError::NotFound) => {
+            tracing::error!(
+                key = row.storage_key,
+                "a report's object is missing from the store"
+            );
+            return Err(ReportError::NotFound);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Opened {
+        object,
+        media_type: "application/pdf".to_owned(),
+        file_name: row.file_name,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pdf_is_known_by_its_header_and_its_end() {
+        assert!(is_pdf(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"));
+        assert!(!is_pdf(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), "truncated");
+        assert!(!is_pdf(b"<html>%PDF-1.7 %%EOF</html>"));
+        assert!(!is_pdf(b""));
+    }
+
+    #[test]
+    fn file_names_are_tidied() {
+        assert_eq!(
+            file_name(Some("C:\\reports\\第二诊疗意见.PDF")),
+            "第二诊疗意见.pdf"
+        );
+        assert_eq!(file_name(Some("../../etc/passwd")), "passwd.pdf");
+        assert_eq!(file_name(Some("  ")), "报告.pdf");
+        assert_eq!(file_name(None), "报告.pdf");
+        assert_eq!(file_name(Some(&"长".repeat(300))).chars().count(), 128);
+        assert_eq!(file_name(Some("a\"b\u{7}.pdf")), "ab.pdf");
+    }
+}

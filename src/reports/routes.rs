@@ -1,0 +1,274 @@
+//! `/api/v1/staff/cases/{id}/reports`, `/api/v1/cases/{id}/reports`, `/api/v1/reports/{id}` (a
+//! case's written report) and `/api/v1/staff/reports` (the insurers' weekly reports): the
+//! multipart body read as it arrives, everything else in the area's services.
+
+use actix_multipart::{Multipart, MultipartError};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use bytes::{Bytes, BytesMut};
+use futures_util::TryStreamExt;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::error::ReportError;
+use super::files::{self, ReportList, ReportView};
+use super::published::{self, WeeklyList};
+use crate::documents::error::DocumentError;
+use crate::documents::read::Opened;
+use crate::documents::routes::Principal;
+use crate::error::{ApiError, ErrorBody};
+use crate::http::client_ip;
+use crate::staff::CurrentStaff;
+use crate::state::AppState;
+
+pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    api.service(upload)
+        .service(list)
+        .service(download)
+        .service(weekly)
+        .service(weekly_download);
+}
+
+fn multipart_error(error: MultipartError) -> ReportError {
+    match error {
+        MultipartError::ContentTypeMissing
+        | MultipartError::ContentTypeParse
+        | MultipartError::ContentTypeIncompatible
+        | MultipartError::BoundaryMissing => DocumentError::MultipartRequired.into(),
+        other => DocumentError::UploadIncomplete {
+            reason: other.to_string(),
+        }
+        .into(),
+    }
+}
+
+/// The part `file` up to `max` bytes (refused the moment it crosses the limit) and its file name.
+async fn read_file(
+    mut multipart: Multipart,
+    max: usize,
+) -> Result<(Bytes, Option<String>), ReportError> {
+    let mut file: Option<(Bytes, Option<String>)> = None;
+    let mut fields = 0;
+    while let Some(mut field) = multipart.try_next().await.map_err(multipart_error)? {
+        fields += 1;
+        if fields > 8 {
+            return Err(DocumentError::TooManyFields.into());
+        }
+        if field.name() != Some("file") {
+            // Nothing else is read: drain it within a small bound.
+            let mut seen = 0;
+            while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
+                seen += chunk.len();
+                if seen > 1024 {
+                    return Err(DocumentError::FieldTooLong.into());
+                }
+            }
+            continue;
+        }
+        if file.is_some() {
+            return Err(DocumentError::TooManyFiles.into());
+        }
+        let name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(str::to_owned);
+        let mut buffer = BytesMut::new();
+        while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
+            if buffer.len() + chunk.len() > max {
+                return Err(ReportError::ReportTooLarge { max_bytes: max });
+            }
+            buffer.extend_from_slice(&chunk);
+        }
+        file = Some((buffer.freeze(), name));
+    }
+    file.ok_or_else(|| DocumentError::FileRequired.into())
+}
+
+/// `attachment` with the name in UTF-8 (RFC 6266 / 5987), and an ASCII fallback.
+fn disposition(file_name: &str) -> String {
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    let extension = file_name.rsplit('.').next().unwrap_or("bin");
+    format!("attachment; filename=\"report.{extension}\"; filename*=UTF-8''{encoded}")
+}
+
+/// Streams a stored file with the same headers as photos: our own type, never sniffed, never
+/// cached by shared caches, sandboxed.
+fn stream(opened: Opened) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(opened.media_type)
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox",
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .insert_header((header::CONTENT_DISPOSITION, disposition(&opened.file_name)))
+        .no_chunking(opened.object.length)
+        .streaming(opened.object.chunks)
+}
+
+/// Uploads a case's written report (a second opinion, treatment abroad's service report): a
+/// PDF, recognised by its content, stored as it came. The insured is notified (`report_ready`);
+/// completing the case needs one. Multipart with the file in the part `file`.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The case")),
+    request_body(content_type = "multipart/form-data", description = "`file`: the report (PDF)"),
+    responses(
+        (status = 201, body = ReportView),
+        (status = 400, description = "`upload_incomplete`, `too_many_files`, `too_many_fields`, `field_too_long`", body = ErrorBody),
+        (status = 403, description = "`forbidden_role`, `not_assignee`", body = ErrorBody),
+        (status = 404, description = "`not_found` (also outside the account's insurer scope)", body = ErrorBody),
+        (status = 409, description = "`case_closed`", body = ErrorBody),
+        (status = 413, description = "`report_too_large`", body = ErrorBody),
+        (status = 415, description = "`report_not_pdf`, `multipart_required`", body = ErrorBody),
+        (status = 422, description = "`report_not_expected`, `file_required`", body = ErrorBody),
+        (status = 503, description = "`storage_unavailable`", body = ErrorBody),
+    )
+)]
+#[post("/staff/cases/{id}/reports")]
+pub async fn upload(
+    req: HttpRequest,
+    staff: CurrentStaff,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let max = state.settings.uploads.max_report_bytes;
+    let (bytes, name) = read_file(Multipart::new(req.headers(), payload), max).await?;
+    let view = files::upload(&state, &staff, *path, name.as_deref(), bytes).await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// A case's written reports: for the insured, for staff in scope (insurer viewers where the plan
+/// sends the report to the insurer). Staff reads are audited.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The case")),
+    responses(
+        (status = 200, body = ReportList),
+        (status = 403, description = "`forbidden_role` (an insurer viewer, where the report is not sent to the insurer)", body = ErrorBody),
+        (status = 404, description = "`not_found` (also another user's case)", body = ErrorBody),
+    )
+)]
+#[get("/cases/{id}/reports")]
+pub async fn list(
+    req: HttpRequest,
+    principal: Principal,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+) -> Result<web::Json<ReportList>, ApiError> {
+    let reader = principal.reader(&req, &state);
+    Ok(web::Json(files::list(&state, reader, *path).await?))
+}
+
+/// One written report, streamed (`application/pdf`).
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The report")),
+    responses(
+        (status = 200, description = "The PDF", content_type = "application/pdf"),
+        (status = 403, description = "`forbidden_role`", body = ErrorBody),
+        (status = 404, description = "`not_found` (also another user's report)", body = ErrorBody),
+        (status = 503, description = "`storage_unavailable`", body = ErrorBody),
+    )
+)]
+#[get("/reports/{id}")]
+pub async fn download(
+    req: HttpRequest,
+    principal: Principal,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let reader = principal.reader(&req, &state);
+    Ok(stream(files::open(&state, reader, *path).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct WeeklyParams {
+    /// An insurer's code; default: every insurer the account sees.
+    #[param(max_length = 64)]
+    pub insurer: Option<String>,
+    /// ISO week, `2026-W48`.
+    #[param(max_length = 8)]
+    pub week: Option<String>,
+}
+
+/// The insurers' weekly service-progress reports (made every Monday 09:00 for the week before):
+/// supervisors and admins see every insurer's, an insurer's viewers their own.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(WeeklyParams),
+    responses(
+        (status = 200, body = WeeklyList),
+        (status = 400, description = "`week_invalid`, `unknown_insurer`, `field_too_long`", body = ErrorBody),
+        (status = 403, description = "`forbidden_role` (specialists)", body = ErrorBody),
+        (status = 404, description = "`not_found` (another insurer's, for a viewer)", body = ErrorBody),
+    )
+)]
+#[get("/staff/reports")]
+pub async fn weekly(
+    staff: CurrentStaff,
+    state: web::Data<AppState>,
+    query: web::Query<WeeklyParams>,
+) -> Result<web::Json<WeeklyList>, ApiError> {
+    crate::http::check_lengths(&[
+        ("insurer", query.insurer.as_deref(), 64),
+        ("week", query.week.as_deref(), 8),
+    ])?;
+    Ok(web::Json(
+        published::list(
+            &state,
+            &staff,
+            query.insurer.as_deref(),
+            query.week.as_deref(),
+        )
+        .await?,
+    ))
+}
+
+/// One weekly report, streamed (XLSX or CSV); the download is audited.
+#[utoipa::path(
+    tag = "reports",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The report")),
+    responses(
+        (status = 200, description = "The report", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, description = "`forbidden_role` (specialists)", body = ErrorBody),
+        (status = 404, description = "`not_found` (also another insurer's)", body = ErrorBody),
+        (status = 503, description = "`storage_unavailable`", body = ErrorBody),
+    )
+)]
+#[get("/staff/reports/{id}")]
+pub async fn weekly_download(
+    req: HttpRequest,
+    staff: CurrentStaff,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let ip = client_ip(&req, &state.settings.server.trusted_proxies);
+    Ok(stream(published::open(&state, &staff, ip, *path).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_chinese_file_name_is_sent_in_utf8() {
+        assert_eq!(
+            super::disposition("周报.csv"),
+            "attachment; filename=\"report.csv\"; filename*=UTF-8''%E5%91%A8%E6%8A%A5.csv"
+        );
+    }
+}
