@@ -51,4 +51,5 @@ mod push;
 mod reminders;
 mod reports;
 mod wechat_client;
+mod weekly_reports;
 mod worker_kill;
