@@ -6,7 +6,8 @@ use strum::VariantArray;
 
 use super::labels::{actor_label, end_label, event_label, refusal_label, retake_label};
 use super::pages::{
-    ActionForm, CasePage, Choice, Event, Labelled, Photo, PhotoGroup, action_label, due, when,
+    ActionForm, CasePage, Choice, Event, Labelled, Photo, PhotoGroup, ReportLink, action_label,
+    due, when,
 };
 use super::session::ConsoleUser;
 use crate::cases::actions::{Milestone, Refusal, available};
@@ -202,8 +203,32 @@ pub async fn build(
             .collect(),
         hospital_hint: String::new(),
         doctor_nameable: service.nameable.expert,
+        report_expected: service.report,
+        reports: Vec::new(),
+        can_upload_report: false,
         timeline: Vec::new(),
     };
+    if service.report {
+        // Listed through the reports area (its access rule and its audit); a reader it refuses
+        // (an insurer viewer where the plan keeps the report with the insured) sees none.
+        let reader = Reader::Staff { staff, ip };
+        if let Ok(list) = crate::reports::files::list(state, reader, case.public_id).await {
+            page.reports = list
+                .items
+                .iter()
+                .map(|r| ReportLink {
+                    id: r.id.to_string(),
+                    name: r.file_name.clone(),
+                    size_kib: (r.size_bytes + 1023) / 1024,
+                    at: when(Some(r.uploaded_at)),
+                })
+                .collect();
+        }
+        page.can_upload_report =
+            crate::staff::access::may_change(staff, case, crate::staff::access::Need::Owner)
+                .is_ok()
+                && crate::cases::service::status_of(case).is_ok_and(|s| s.is_open());
+    }
     match view {
         ConsoleCase::Insurer(view) => {
             page.status = view.status_text;

@@ -37,7 +37,7 @@ pub async fn case(
 
 /// The case page again with `error` shown in the form it came from (`at`: the form's id), at
 /// the status the API would answer.
-async fn refused(
+pub(super) async fn refused(
     state: &AppState,
     user: &ConsoleUser,
     req: &HttpRequest,

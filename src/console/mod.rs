@@ -12,6 +12,7 @@ pub mod forms;
 pub mod labels;
 pub mod pages;
 pub mod queue_routes;
+pub mod report_routes;
 pub mod routes;
 pub mod session;
 
@@ -33,6 +34,7 @@ pub async fn who(state: &AppState, user: &ConsoleUser) -> Result<Who, Fault> {
         insurer,
         csrf: user.csrf.clone(),
         admin: user.staff.role == crate::staff::Role::Admin,
+        reports: user.staff.role != crate::staff::Role::Specialist,
     })
 }
 

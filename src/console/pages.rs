@@ -18,6 +18,8 @@ pub struct Who {
     pub csrf: String,
     /// Shows the administration link.
     pub admin: bool,
+    /// Shows the weekly reports' link (everyone but specialists).
+    pub reports: bool,
 }
 
 pub fn role_text(role: Role) -> &'static str {
@@ -221,7 +223,20 @@ pub struct CasePage {
     pub hospital_hint: String,
     /// The plan lets an expert be named: the schedule form asks for the doctor.
     pub doctor_nameable: bool,
+    /// The service ends with a written report: the reports panel is shown.
+    pub report_expected: bool,
+    pub reports: Vec<ReportLink>,
+    pub can_upload_report: bool,
     pub timeline: Vec<Event>,
+}
+
+/// A case's written report on its page.
+#[derive(Debug)]
+pub struct ReportLink {
+    pub id: String,
+    pub name: String,
+    pub size_kib: i64,
+    pub at: String,
 }
 
 #[derive(Template, Debug)]
@@ -251,6 +266,7 @@ pub fn action_label(name: &str) -> &'static str {
         "cancel" => "代用户取消",
         "reassign" => "转派",
         "milestone" => "记录进展",
+        "report" => "上传书面报告",
         _ => "操作",
     }
 }

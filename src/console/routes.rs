@@ -48,6 +48,20 @@ pub fn mount(config: &mut web::ServiceConfig) {
                 .route("/queue/rows", web::get().to(queue_routes::queue_rows))
                 .route("/alerts", web::get().to(super::alert_routes::alerts_page))
                 .route("/cases/{id}", web::get().to(case_routes::case))
+                // Before the actions: `report` is the upload, not an action.
+                .route(
+                    "/cases/{id}/report",
+                    web::post().to(super::report_routes::upload),
+                )
+                .route(
+                    "/case-reports/{id}",
+                    web::get().to(super::report_routes::case_report),
+                )
+                .route("/reports", web::get().to(super::report_routes::weekly_page))
+                .route(
+                    "/reports/{id}",
+                    web::get().to(super::report_routes::weekly_file),
+                )
                 .route("/cases/{id}/{action}", web::post().to(case_routes::act))
                 .route(
                     "/documents/{id}/review",

@@ -27,8 +27,6 @@ pub enum ReportError {
     WeekInvalid,
     #[error("没有这家保险公司")]
     UnknownInsurer,
-    #[error("格式只能是 xlsx 或 csv")]
-    FormatInvalid,
     #[error(transparent)]
     Document(#[from] DocumentError),
     #[error(transparent)]
@@ -65,7 +63,7 @@ impl AreaError for ReportError {
             CaseClosed => Kind::Conflict,
             ReportNotPdf => Kind::UnsupportedMediaType,
             ReportTooLarge { .. } => Kind::PayloadTooLarge,
-            WeekInvalid | UnknownInsurer | FormatInvalid => Kind::BadRequest,
+            WeekInvalid | UnknownInsurer => Kind::BadRequest,
             ReportNotExpected => Kind::Unprocessable,
             Document(e) => e.kind(),
             Case(e) => e.kind(),

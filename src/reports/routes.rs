@@ -42,12 +42,20 @@ fn multipart_error(error: MultipartError) -> ReportError {
     }
 }
 
-/// The part `file` up to `max` bytes (refused the moment it crosses the limit) and its file name.
-async fn read_file(
-    mut multipart: Multipart,
-    max: usize,
-) -> Result<(Bytes, Option<String>), ReportError> {
+/// A report as uploaded: the file, its name, and the small form fields beside it.
+#[derive(Debug)]
+pub struct Received {
+    pub file: Bytes,
+    pub file_name: Option<String>,
+    /// Other fields (the console's CSRF token), up to 1 KiB each.
+    pub fields: std::collections::HashMap<String, String>,
+}
+
+/// The part `file` up to `max` bytes (refused the moment it crosses the limit), its file name
+/// and the small fields.
+pub async fn read_file(mut multipart: Multipart, max: usize) -> Result<Received, ReportError> {
     let mut file: Option<(Bytes, Option<String>)> = None;
+    let mut small = std::collections::HashMap::new();
     let mut fields = 0;
     while let Some(mut field) = multipart.try_next().await.map_err(multipart_error)? {
         fields += 1;
@@ -55,14 +63,15 @@ async fn read_file(
             return Err(DocumentError::TooManyFields.into());
         }
         if field.name() != Some("file") {
-            // Nothing else is read: drain it within a small bound.
-            let mut seen = 0;
+            let name = field.name().unwrap_or_default().to_owned();
+            let mut value = Vec::new();
             while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
-                seen += chunk.len();
-                if seen > 1024 {
+                if value.len() + chunk.len() > 1024 {
                     return Err(DocumentError::FieldTooLong.into());
                 }
+                value.extend_from_slice(&chunk);
             }
+            small.insert(name, String::from_utf8_lossy(&value).into_owned());
             continue;
         }
         if file.is_some() {
@@ -81,7 +90,12 @@ async fn read_file(
         }
         file = Some((buffer.freeze(), name));
     }
-    file.ok_or_else(|| DocumentError::FileRequired.into())
+    let (file, file_name) = file.ok_or(DocumentError::FileRequired)?;
+    Ok(Received {
+        file,
+        file_name,
+        fields: small,
+    })
 }
 
 /// `attachment` with the name in UTF-8 (RFC 6266 / 5987), and an ASCII fallback.
@@ -101,7 +115,7 @@ fn disposition(file_name: &str) -> String {
 
 /// Streams a stored file with the same headers as photos: our own type, never sniffed, never
 /// cached by shared caches, sandboxed.
-fn stream(opened: Opened) -> HttpResponse {
+pub fn stream(opened: Opened) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(opened.media_type)
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -144,8 +158,15 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let max = state.settings.uploads.max_report_bytes;
-    let (bytes, name) = read_file(Multipart::new(req.headers(), payload), max).await?;
-    let view = files::upload(&state, &staff, *path, name.as_deref(), bytes).await?;
+    let received = read_file(Multipart::new(req.headers(), payload), max).await?;
+    let view = files::upload(
+        &state,
+        &staff,
+        *path,
+        received.file_name.as_deref(),
+        received.file,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(view))
 }
 

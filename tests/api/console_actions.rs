@@ -424,3 +424,103 @@ async fn a_missing_or_stale_version_is_named(backend: Backend) {
 }
 
 on_both_backends!(a_missing_or_stale_version_is_named);
+
+/// Issue 15 in the console: the specialist uploads a second opinion's PDF from the case page
+/// (multipart, the session's CSRF token beside the file), staff download it there, and the
+/// weekly reports are listed for supervisors and insurer viewers, not for specialists.
+async fn reports_in_the_console(backend: Backend) {
+    let app = app_at(backend, MONDAY).await;
+    let supervisor_api = staff(&app, "cr-supervisor", "supervisor", None).await;
+    staff(&app, "cr-specialist", "specialist", None).await;
+    let supervisor = sign_in(&app, "cr-supervisor").await;
+    let specialist = sign_in(&app, "cr-specialist").await;
+    let (user, policy) = insured(&app, "cr", PLAN2, "2026-01-05", "11010519800101071").await;
+    let case = created(
+        &app,
+        &user,
+        &json!({"policy_id": policy, "service": "second_opinion_domestic", "city": "310100",
+                "diagnosis_state": "confirmed", "illness_id": "CI-01"}),
+    )
+    .await;
+    let ready = approved(&app, &user, &supervisor_api, &case).await;
+    let id = id(&ready);
+    let page = |cookie: String| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            app.client
+                .get(app.url(&format!("/console/cases/{id}")))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("sent")
+                .text()
+                .await
+                .expect("HTML")
+        }
+    };
+    let html = page(supervisor.clone()).await;
+    assert!(html.contains("id=\"report-upload\""), "the upload form");
+    let csrf = field(&html, "csrf");
+    let post = |cookie: &str, csrf: &str| {
+        let body =
+            crate::doc_support::multipart(&[("csrf", csrf)], "opinion.pdf", crate::reports::PDF);
+        app.client
+            .post(app.url(&format!("/console/cases/{id}/report")))
+            .header("cookie", cookie.to_owned())
+            .header("content-type", crate::doc_support::content_type())
+            .body(body)
+            .send()
+    };
+    // A forged form (no token) is refused; nothing is stored.
+    assert_eq!(
+        post(&supervisor, "forged")
+            .await
+            .expect("sent")
+            .status()
+            .as_u16(),
+        403
+    );
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM case_report").await, 0);
+    let done = post(&supervisor, &csrf).await.expect("sent");
+    assert_eq!(done.status().as_u16(), 303);
+    let html = page(supervisor.clone()).await;
+    let link = html
+        .split("href=\"/console/case-reports/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the report")
+        .to_owned();
+    let file = app
+        .client
+        .get(app.url(&format!("/console/case-reports/{link}")))
+        .header("cookie", specialist.clone())
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(file.status().as_u16(), 200);
+    assert_eq!(
+        file.bytes().await.expect("bytes").as_ref(),
+        crate::reports::PDF
+    );
+
+    // The weekly reports: a supervisor's page and link; a specialist has neither.
+    let weekly = |cookie: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(app.url("/console/reports"))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .expect("sent")
+        }
+    };
+    let listed = weekly(supervisor.clone()).await;
+    assert_eq!(listed.status().as_u16(), 200);
+    assert!(listed.text().await.expect("HTML").contains("服务周报"));
+    assert_eq!(weekly(specialist.clone()).await.status().as_u16(), 403);
+    assert!(!page(specialist).await.contains("href=\"/console/reports\""));
+}
+
+on_both_backends!(reports_in_the_console);
