@@ -27,7 +27,10 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
         .connect_timeout(Duration::from_millis(settings.connect_timeout_ms))
         .acquire_timeout(Duration::from_millis(settings.acquire_timeout_ms))
         // sqlx logs every statement at INFO; our own spans say what matters.
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // No ping on every checkout (a round trip per statement for nothing): only a connection
+        // idle long enough to have been dropped by the server or a proxy is checked first.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30));
     match kind {
         DatabaseKind::Sqlite => {
             ensure_sqlite_directory(&url)?;

@@ -280,15 +280,35 @@ impl From<crate::cache::CacheError> for ApiError {
     }
 }
 
+/// Whether a database error is the connection failing (the server gone, the link cut), not
+/// the statement: an outage, whatever step it surfaced in.
+pub fn connection_lost(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    use sea_orm::{DbErr, RuntimeErr};
+    match error {
+        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(
+                e.as_ref(),
+                Sqlx::Io(_)
+                    | Sqlx::Tls(_)
+                    | Sqlx::PoolTimedOut
+                    | Sqlx::PoolClosed
+                    | Sqlx::WorkerCrashed
+            )
+        }
+        _ => false,
+    }
+}
+
 /// Lost or unobtainable connections are an outage (503); anything else is a bug (500).
 /// Constraint violations are mapped by each area's store, by constraint name, before this.
 impl From<sea_orm::DbErr> for ApiError {
     fn from(error: sea_orm::DbErr) -> Self {
-        match error {
-            sea_orm::DbErr::Conn(_) | sea_orm::DbErr::ConnectionAcquire(_) => {
-                Self::unavailable(codes::DATABASE_UNAVAILABLE, error)
-            }
-            other => Self::internal(other),
+        if connection_lost(&error) {
+            Self::unavailable(codes::DATABASE_UNAVAILABLE, error)
+        } else {
+            Self::internal(error)
         }
     }
 }

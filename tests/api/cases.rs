@@ -266,6 +266,16 @@ async fn plan_2_waiting_period_escorts_and_abroad(backend: Backend) {
     )
     .await;
     assert_eq!(started["status"], "in_progress");
+    // The second opinion ends with its report (issue 15).
+    let uploaded = crate::reports::upload_report(
+        &app,
+        &specialist,
+        &id(&report),
+        "opinion.pdf",
+        crate::reports::PDF,
+    )
+    .await;
+    assert_eq!(uploaded.status().as_u16(), 201);
     let done = ok(
         &app,
         &format!("/api/v1/staff/cases/{}/complete", id(&report)),
