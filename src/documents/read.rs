@@ -2,7 +2,6 @@
 //! in scope whose role may read medical records; every staff read is written to the audit log
 //! before the bytes leave. The owner may delete a photo nobody has reviewed yet.
 
-use chrono::Utc;
 use tracing::instrument;
 use uuid::Uuid;
 
@@ -55,19 +54,7 @@ async fn readable_case(
                 .filter(|c| staff.sees(c.insurer_id))
                 .ok_or(DocumentError::NotFound)?;
             may_read_records(staff)?;
-            store::audit(
-                &state.db,
-                store::Access {
-                    staff_id: staff.id(),
-                    action,
-                    subject_kind: subject.0,
-                    subject_id: subject.1,
-                    case_id: Some(case.id),
-                    ip: ip.map(|ip| ip.to_string()),
-                },
-                Utc::now(),
-            )
-            .await?;
+            store::audit_read(&state.db, staff, ip, action, subject, Some(case.id)).await?;
             Ok(case)
         }
     }

@@ -248,20 +248,12 @@ async fn serve(
         media_type,
         file_name,
     } = read::open(&state, reader, id, rendition).await?;
-    Ok(HttpResponse::Ok()
-        .content_type(media_type)
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; sandbox",
-        ))
-        .insert_header((header::CACHE_CONTROL, cache))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("inline; filename=\"{file_name}\""),
-        ))
-        .no_chunking(object.length)
-        .streaming(object.chunks))
+    Ok(crate::http::private_file(
+        object,
+        media_type,
+        format!("inline; filename=\"{file_name}\""),
+        cache,
+    ))
 }
 
 /// A route that streams one rendition of a document: the two differ only in path, rendition

@@ -165,6 +165,30 @@ pub struct Access<'a> {
     pub ip: Option<String>,
 }
 
+/// Writes a staff member's read of `subject` (kind, public id) to the audit log, now.
+pub async fn audit_read(
+    db: &impl ConnectionTrait,
+    staff: &crate::staff::access::CurrentStaff,
+    ip: Option<std::net::IpAddr>,
+    action: &str,
+    subject: (&str, Uuid),
+    case_id: Option<i64>,
+) -> Result<(), DbErr> {
+    audit(
+        db,
+        Access {
+            staff_id: staff.id(),
+            action,
+            subject_kind: subject.0,
+            subject_id: subject.1,
+            case_id,
+            ip: ip.map(|ip| ip.to_string()),
+        },
+        chrono::Utc::now(),
+    )
+    .await
+}
+
 /// Writes `access` to the audit log.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn audit(

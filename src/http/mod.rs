@@ -86,3 +86,25 @@ pub fn check_lengths(fields: &[(&'static str, Option<&str>, usize)]) -> Result<(
     }
     Ok(())
 }
+
+/// A stored file streamed with our own headers: our type (never sniffed by the browser),
+/// sandboxed, cached (`cache`) only privately; `disposition` says inline or attachment.
+pub fn private_file(
+    object: crate::storage::ObjectStream,
+    media_type: String,
+    disposition: String,
+    cache: String,
+) -> actix_web::HttpResponse {
+    use actix_web::http::header;
+    actix_web::HttpResponse::Ok()
+        .content_type(media_type)
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox",
+        ))
+        .insert_header((header::CACHE_CONTROL, cache))
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .no_chunking(object.length)
+        .streaming(object.chunks)
+}

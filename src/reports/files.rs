@@ -18,7 +18,7 @@ use super::store::{self, CaseReport};
 use crate::cases::service::{owns, plan_of, status_of};
 use crate::cases::store::{self as cases, Actor, Case};
 use crate::documents::read::{Opened, Reader};
-use crate::documents::store::{Access, audit};
+use crate::documents::store::audit_read;
 use crate::eligibility::quota::write_transaction;
 use crate::notifications::NotificationKind;
 use crate::staff::Role;
@@ -173,19 +173,7 @@ async fn readable_case(
                     return Err(AccessError::ForbiddenRole { role: staff.role }.into());
                 }
             }
-            audit(
-                &state.db,
-                Access {
-                    staff_id: staff.id(),
-                    action,
-                    subject_kind: subject.0,
-                    subject_id: subject.1,
-                    case_id: Some(case.id),
-                    ip: ip.map(|ip| ip.to_string()),
-                },
-                Utc::now(),
-            )
-            .await?;
+            audit_read(&state.db, staff, ip, action, subject, Some(case.id)).await?;
             Ok(case)
         }
     }

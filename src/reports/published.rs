@@ -11,7 +11,7 @@ use super::error::ReportError;
 use super::store::{self, WeeklyReport};
 use super::weekly::{Format, Week};
 use crate::documents::read::Opened;
-use crate::documents::store::{Access, audit};
+use crate::documents::store::audit_read;
 use crate::staff::Role;
 use crate::staff::access::{AccessError, CurrentStaff};
 use crate::state::AppState;
@@ -106,17 +106,13 @@ pub async fn open(
         .await?
         .filter(|r| staff.sees(r.insurer_id))
         .ok_or(ReportError::NotFound)?;
-    audit(
+    audit_read(
         &state.db,
-        Access {
-            staff_id: staff.id(),
-            action: "weekly_report_read",
-            subject_kind: "weekly_report",
-            subject_id: id,
-            case_id: None,
-            ip: ip.map(|ip| ip.to_string()),
-        },
-        Utc::now(),
+        staff,
+        ip,
+        "weekly_report_read",
+        ("weekly_report", id),
+        None,
     )
     .await?;
     let format = Format::parse(&row.format).ok_or_else(|| ReportError::unexpected("format"))?;

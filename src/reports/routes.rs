@@ -3,7 +3,6 @@
 //! multipart body read as it arrives, everything else in the area's services.
 
 use actix_multipart::{Multipart, MultipartError};
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use bytes::{Bytes, BytesMut};
 use futures_util::TryStreamExt;
@@ -116,17 +115,13 @@ fn disposition(file_name: &str) -> String {
 /// Streams a stored file with the same headers as photos: our own type, never sniffed, never
 /// cached by shared caches, sandboxed.
 pub fn stream(opened: Opened) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(opened.media_type)
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; sandbox",
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .insert_header((header::CONTENT_DISPOSITION, disposition(&opened.file_name)))
-        .no_chunking(opened.object.length)
-        .streaming(opened.object.chunks)
+    let disposition = disposition(&opened.file_name);
+    crate::http::private_file(
+        opened.object,
+        opened.media_type,
+        disposition,
+        "private, no-store".to_owned(),
+    )
 }
 
 /// Uploads a case's written report (a second opinion, treatment abroad's service report): a

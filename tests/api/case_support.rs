@@ -232,3 +232,32 @@ pub async fn count(app: &TestApp, sql: &str) -> i64 {
         .expect("a row");
     row.try_get_by_index::<i64>(0).expect("a count")
 }
+
+pub async fn json_of(response: reqwest::Response) -> Value {
+    response.json().await.expect("JSON")
+}
+
+/// The entitlement of `service` on `policy`, as the mini-program reads it.
+pub async fn entitlement(app: &TestApp, token: &str, policy: &str, service: &str) -> Value {
+    let body = json_of(
+        get(
+            app,
+            &format!("/api/v1/policies/{policy}/entitlements"),
+            Some(token),
+        )
+        .await,
+    )
+    .await;
+    body["services"]
+        .as_array()
+        .expect("services")
+        .iter()
+        .find(|s| s["id"] == service)
+        .cloned()
+        .expect("the service")
+}
+
+/// The uses of `service` left on `policy`.
+pub async fn service_left(app: &TestApp, token: &str, policy: &str, service: &str) -> Value {
+    entitlement(app, token, policy, service).await["quota"]["left"].clone()
+}

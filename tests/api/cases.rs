@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::case_support::*;
 use crate::doc_support::{complete_materials, jpeg, upload};
-use crate::helpers::{Backend, TestApp, error_body};
+use crate::helpers::{Backend, error_body};
 use crate::on_both_backends;
 use crate::registry::{PLAN1, PLAN5};
 
@@ -13,25 +13,6 @@ const MONDAY: &str = "2026-11-23T10:00:00+08:00";
 
 async fn refused(response: reqwest::Response) -> (u16, String, Value) {
     error_body(response).await
-}
-
-async fn service_left(app: &TestApp, token: &str, policy: &str, service: &str) -> Value {
-    let entitlements: Value = get(
-        app,
-        &format!("/api/v1/policies/{policy}/entitlements"),
-        Some(token),
-    )
-    .await
-    .json()
-    .await
-    .expect("JSON");
-    entitlements["services"]
-        .as_array()
-        .expect("services")
-        .iter()
-        .find(|s| s["id"] == service)
-        .expect("service")["quota"]["left"]
-        .clone()
 }
 
 async fn plan_1_expert_outpatient(backend: Backend) {

@@ -5,7 +5,8 @@
 use serde_json::{Value, json};
 
 use crate::case_support::{
-    PLAN3, PLAN3_INSURER, app_at, count, created, get, id, insured, ok, set_clock, staff, version,
+    PLAN3, PLAN3_INSURER, app_at, count, created, entitlement, get, id, insured, json_of, ok,
+    set_clock, staff, version,
 };
 use crate::doc_support::complete_materials;
 use crate::helpers::{Backend, TestApp};
@@ -23,29 +24,6 @@ fn outpatient(policy: &str) -> Value {
 /// An instant to the minute: the pinned business clock runs on from where it was set.
 fn minute(value: &Value) -> &str {
     value.as_str().map_or("", |t| &t[..t.len().min(16)])
-}
-
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json().await.expect("JSON")
-}
-
-async fn entitlement(app: &TestApp, token: &str, policy: &str, service: &str) -> Value {
-    let body = json_of(
-        get(
-            app,
-            &format!("/api/v1/policies/{policy}/entitlements"),
-            Some(token),
-        )
-        .await,
-    )
-    .await;
-    body["services"]
-        .as_array()
-        .expect("services")
-        .iter()
-        .find(|s| s["id"] == service)
-        .cloned()
-        .expect("the service")
 }
 
 /// The queue's row for `case` (as a plan 3 specialist sees it), if it is there.

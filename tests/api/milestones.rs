@@ -6,37 +6,13 @@
 use serde_json::{Value, json};
 
 use crate::case_support::{
-    PLAN1_INSURER, PLAN2, PLAN4, app_at, approved, created, get, id, insured, ok, post, scheduled,
-    set_clock, staff, submitted_and_approved, version,
+    PLAN1_INSURER, PLAN2, PLAN4, app_at, approved, created, get, id, insured, json_of, ok, post,
+    scheduled, service_left, set_clock, staff, submitted_and_approved, version,
 };
 use crate::doc_support::{consent, jpeg, uploaded};
 use crate::helpers::{Backend, TestApp, error_body};
 use crate::on_both_backends;
 use crate::registry::PLAN1;
-
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json().await.expect("JSON")
-}
-
-/// The uses of `service` left on `policy`.
-async fn left(app: &TestApp, token: &str, policy: &str, service: &str) -> Value {
-    let body = json_of(
-        get(
-            app,
-            &format!("/api/v1/policies/{policy}/entitlements"),
-            Some(token),
-        )
-        .await,
-    )
-    .await;
-    body["services"]
-        .as_array()
-        .expect("services")
-        .iter()
-        .find(|s| s["id"] == service)
-        .expect("the service")["quota"]["left"]
-        .clone()
-}
 
 /// A staff action expected to be refused: (status, code).
 async fn refused_action(
@@ -177,7 +153,10 @@ async fn overseas_treatment_is_followed_to_its_end(backend: Backend) {
     assert_eq!((status, code.as_str()), (422, "reason_not_in_plan"));
 
     // seed 001 一、5: the visa refused ends the service; not counted (interpretation).
-    assert_eq!(left(&app, &user, &policy, "overseas_treatment").await, 0);
+    assert_eq!(
+        service_left(&app, &user, &policy, "overseas_treatment").await,
+        0
+    );
     let ended = ok(
         &app,
         &format!("/api/v1/staff/cases/{}/terminate", id(&case)),
@@ -190,7 +169,10 @@ async fn overseas_treatment_is_followed_to_its_end(backend: Backend) {
         ended["outcome"],
         json!({"code": "visa_refused", "counted": false})
     );
-    assert_eq!(left(&app, &user, &policy, "overseas_treatment").await, 1);
+    assert_eq!(
+        service_left(&app, &user, &policy, "overseas_treatment").await,
+        1
+    );
 }
 
 async fn plan_1_stay_applied_for_before_the_slip_exists(backend: Backend) {
@@ -302,7 +284,10 @@ async fn plans_2_and_4_cancel_free_before_the_day_of_the_visit(backend: Backend)
             cancelled["outcome"],
             json!({"code": "cancelled", "counted": false})
         );
-        assert_eq!(left(&app, token, policy, "expert_outpatient").await, 1);
+        assert_eq!(
+            service_left(&app, token, policy, "expert_outpatient").await,
+            1
+        );
     }
 
     // Arranged again (the clock back a week), then cancelled on the morning of the visit: it
@@ -317,7 +302,10 @@ async fn plans_2_and_4_cancel_free_before_the_day_of_the_visit(backend: Backend)
             cancelled["outcome"],
             json!({"code": "late_cancellation", "counted": true})
         );
-        assert_eq!(left(&app, token, policy, "expert_outpatient").await, 0);
+        assert_eq!(
+            service_left(&app, token, policy, "expert_outpatient").await,
+            0
+        );
     }
 }
 

@@ -10,6 +10,7 @@
 
 pub mod cli;
 pub mod collect;
+pub mod csv;
 pub mod job;
 pub mod write;
 

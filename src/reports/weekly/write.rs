@@ -4,10 +4,8 @@
 //! XLSX: three sheets (汇总, 时限承诺, 案件清单), frozen header rows, set widths, dates as real
 //! dates (Asia/Shanghai); the case list in constant-memory mode (rows go to a temporary file as
 //! written). CSV: the three tables one after another, each under a `【…】` title row, UTF-8 with
-//! a BOM so Excel opens it in Chinese.
+//! a BOM so Excel opens it in Chinese (`csv.rs`).
 
-use std::fs::File;
-use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use anyhow::Context;
@@ -75,7 +73,7 @@ pub trait Sink: Send {
     fn finish(self: Box<Self>, totals: &Totals) -> anyhow::Result<()>;
 }
 
-fn counts_row(line: &Line) -> [u64; 12] {
+pub(super) fn counts_row(line: &Line) -> [u64; 12] {
     let c = &line.counts;
     [
         c.opened,
@@ -97,12 +95,12 @@ fn local(at: DateTime<Utc>) -> chrono::DateTime<chrono_tz::Tz> {
     at.with_timezone(&Shanghai)
 }
 
-fn text_time(at: Option<DateTime<Utc>>) -> String {
+pub(super) fn text_time(at: Option<DateTime<Utc>>) -> String {
     at.map(|at| local(at).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
 }
 
-fn heading(totals: &Totals) -> Vec<(String, String)> {
+pub(super) fn heading(totals: &Totals) -> Vec<(String, String)> {
     let week = totals.week;
     vec![
         ("保险公司".to_owned(), totals.insurer.clone()),
@@ -120,7 +118,7 @@ fn heading(totals: &Totals) -> Vec<(String, String)> {
     ]
 }
 
-const NO_CASES: &str = "本周没有在办或办结的案件";
+pub(super) const NO_CASES: &str = "本周没有在办或办结的案件";
 
 /// The XLSX writer.
 pub struct Xlsx {
@@ -295,114 +293,4 @@ impl Sink for Xlsx {
     }
 }
 
-/// The CSV writer: case rows go to a temporary file until the totals are known.
-#[derive(Debug)]
-pub struct Csv {
-    rows: csv::Writer<BufWriter<File>>,
-    rows_file: File,
-    path: std::path::PathBuf,
-}
-
-impl Csv {
-    pub fn create(path: &Path) -> anyhow::Result<Self> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let rows_file = tempfile::tempfile_in(dir).context("a temporary file for the rows")?;
-        let mut rows = csv::Writer::from_writer(BufWriter::new(rows_file.try_clone()?));
-        rows.write_record(CASE_HEADERS)?;
-        Ok(Self {
-            rows,
-            rows_file,
-            path: path.to_owned(),
-        })
-    }
-}
-
-impl Sink for Csv {
-    fn row(&mut self, row: &CaseRow) -> anyhow::Result<()> {
-        self.rows.write_record([
-            row.number.as_str(),
-            &row.product,
-            &row.service,
-            &row.city,
-            &row.insured,
-            row.status,
-            &text_time(row.applied_at),
-            &text_time(row.approved_at),
-            &text_time(row.arranged_at),
-            &text_time(row.closed_at),
-            &row.outcome,
-            &text_time(row.sla_due_at),
-            row.sla,
-        ])?;
-        Ok(())
-    }
-
-    fn finish(mut self: Box<Self>, totals: &Totals) -> anyhow::Result<()> {
-        self.rows.flush()?;
-        drop(self.rows);
-        let mut out = BufWriter::new(
-            File::create(&self.path)
-                .with_context(|| format!("creating {}", self.path.display()))?,
-        );
-        out.write_all("\u{feff}".as_bytes())?;
-        {
-            let mut w = csv::WriterBuilder::new()
-                .flexible(true)
-                .from_writer(&mut out);
-            w.write_record(["【汇总】"])?;
-            for (label, value) in heading(totals) {
-                w.write_record([label, value])?;
-            }
-            if totals.cases == 0 {
-                w.write_record([NO_CASES])?;
-            }
-            w.write_record(SUMMARY_HEADERS)?;
-            let mut sums = [0u64; 12];
-            for line in &totals.lines {
-                let counts = counts_row(line);
-                let mut record = vec![line.product.clone(), line.service.clone()];
-                for (i, n) in counts.into_iter().enumerate() {
-                    sums[i] += n;
-                    record.push(n.to_string());
-                }
-                w.write_record(record)?;
-            }
-            let mut record = vec!["合计".to_owned(), String::new()];
-            record.extend(sums.iter().map(u64::to_string));
-            w.write_record(record)?;
-            w.write_record([""])?;
-            w.write_record(["【时限承诺】"])?;
-            w.write_record(PROMISE_HEADERS)?;
-            for line in &totals.lines {
-                for (kind, text, unit, stats) in &line.promises {
-                    let pct = |p| {
-                        stats
-                            .percentile(p)
-                            .map(|v| v.to_string())
-                            .unwrap_or_default()
-                    };
-                    w.write_record([
-                        line.product.clone(),
-                        line.service.clone(),
-                        kind.label().to_owned(),
-                        text.clone(),
-                        (*unit).to_owned(),
-                        stats.fell_due.to_string(),
-                        stats.met.to_string(),
-                        stats.missed.to_string(),
-                        pct(50),
-                        pct(90),
-                        stats.overdue.to_string(),
-                    ])?;
-                }
-            }
-            w.write_record([""])?;
-            w.write_record(["【案件清单】"])?;
-            w.flush()?;
-        }
-        self.rows_file.seek(SeekFrom::Start(0))?;
-        std::io::copy(&mut self.rows_file, &mut out)?;
-        out.flush()?;
-        Ok(())
-    }
-}
+pub use super::csv::Csv;
