@@ -87,6 +87,19 @@ async fn act(app: &TestApp, cookie: &str, id: &str, action: &str, extra: &[(&str
         .as_u16()
 }
 
+/// The console's page of case `id` as the session `cookie` sees it.
+async fn case_page(app: &TestApp, cookie: String, id: String) -> String {
+    app.client
+        .get(app.url(&format!("/console/cases/{id}")))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("HTML")
+}
+
 const SCHEDULE: &[(&str, &str)] = &[
     ("at", "2026-11-30T09:30"),
     ("hospital", "北京协和医院"),
@@ -255,21 +268,7 @@ async fn the_milestone_form_records_what_overseas_treatment_waits_for(backend: B
     )
     .await;
     let abroad = approved(&app, &user, &supervisor, &abroad).await;
-    let page = |id: String| {
-        let app = &app;
-        let cookie = cookie.clone();
-        async move {
-            app.client
-                .get(app.url(&format!("/console/cases/{id}")))
-                .header("cookie", cookie)
-                .send()
-                .await
-                .expect("sent")
-                .text()
-                .await
-                .expect("HTML")
-        }
-    };
+    let page = |id: String| case_page(&app, cookie.clone(), id);
     let html = page(id(&abroad)).await;
     assert!(
         html.contains("id=\"action-milestone\""),
@@ -444,21 +443,7 @@ async fn reports_in_the_console(backend: Backend) {
     .await;
     let ready = approved(&app, &user, &supervisor_api, &case).await;
     let id = id(&ready);
-    let page = |cookie: String| {
-        let app = &app;
-        let id = id.clone();
-        async move {
-            app.client
-                .get(app.url(&format!("/console/cases/{id}")))
-                .header("cookie", cookie)
-                .send()
-                .await
-                .expect("sent")
-                .text()
-                .await
-                .expect("HTML")
-        }
-    };
+    let page = |cookie: String| case_page(&app, cookie, id.clone());
     let html = page(supervisor.clone()).await;
     assert!(html.contains("id=\"report-upload\""), "the upload form");
     let csrf = field(&html, "csrf");
