@@ -191,6 +191,25 @@ impl Calendar {
         }
     }
 
+    /// The provider's open spans from `from` on, each `(start, close)` with whether it rests
+    /// on an unpublished year; the first starts at `from` when it is open then. A year of
+    /// opening days bounds the walk.
+    fn open_spans<'a>(
+        &'a self,
+        from: DateTime<Utc>,
+        hours: &'a AcceptanceHours,
+    ) -> impl Iterator<Item = (DateTime<Utc>, DateTime<Utc>, bool)> + 'a {
+        let mut at = from;
+        let mut provisional = false;
+        (0..400).map(move |_| {
+            let opening = self.next_opening(at, hours);
+            provisional |= opening.provisional;
+            let close = hours.close_instant(local_date(opening.value));
+            at = close;
+            (opening.value, close, provisional)
+        })
+    }
+
     /// The instant `minutes` of open time after `from`, counting only while a provider with
     /// these hours is open: a promise of "about 2 hours" made at 17:30 by a provider open
     /// 09:00–18:00 falls due at 10:30 on its next opening day (issue 13, item 1). Time before the
@@ -201,23 +220,15 @@ impl Calendar {
         minutes: u32,
         hours: &AcceptanceHours,
     ) -> Flagged<DateTime<Utc>> {
-        let mut opening = self.next_opening(from, hours);
-        let mut provisional = opening.provisional;
         let mut left = TimeDelta::minutes(i64::from(minutes));
-        // Each pass spends one opening day; a year of them bounds a promise of any size here.
-        for _ in 0..400 {
-            let start = opening.value;
-            let close = hours.close_instant(local_date(start));
-            let open_for = close - start;
-            if left <= open_for {
+        for (start, close, provisional) in self.open_spans(from, hours) {
+            if left <= close - start {
                 return Flagged {
                     value: start + left,
                     provisional,
                 };
             }
-            left -= open_for;
-            opening = self.next_opening(close, hours);
-            provisional |= opening.provisional;
+            left -= close - start;
         }
         Flagged {
             value: from + TimeDelta::minutes(i64::from(minutes)),
@@ -233,21 +244,17 @@ impl Calendar {
         until: DateTime<Utc>,
         hours: &AcceptanceHours,
     ) -> Flagged<i64> {
-        let mut opening = self.next_opening(from, hours);
-        let mut provisional = opening.provisional;
         let mut counted = TimeDelta::zero();
-        for _ in 0..400 {
-            let start = opening.value;
+        let mut provisional = false;
+        for (start, close, flagged) in self.open_spans(from, hours) {
             if start >= until {
                 break;
             }
-            let close = hours.close_instant(local_date(start));
+            provisional = flagged;
             counted += close.min(until) - start;
             if close >= until {
                 break;
             }
-            opening = self.next_opening(close, hours);
-            provisional |= opening.provisional;
         }
         Flagged {
             value: counted.num_minutes(),

@@ -29,7 +29,7 @@ pub async fn upload(
 ) -> Result<HttpResponse, ConsoleError> {
     let id = *path;
     let max = state.settings.uploads.max_report_bytes;
-    let received = api::read_file(Multipart::new(req.headers(), payload), max).await;
+    let received = api::read_report(Multipart::new(req.headers(), payload), max).await;
     // The token first: nothing of a forged form is acted on.
     let token = received
         .as_ref()

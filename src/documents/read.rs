@@ -37,7 +37,31 @@ impl Reader<'_> {
     }
 }
 
-/// The case `reader` may see the documents of; staff reads are written to the audit log.
+/// The case `reader` may see: its owner's, or one in a staff member's scope that `staff_may`
+/// lets them read (a staff read is written to the audit log as `action` on `subject`). Missing,
+/// another user's or out of scope: `not_found`. Shared by the documents and the reports areas.
+pub async fn reader_case<E: From<sea_orm::DbErr>>(
+    state: &AppState,
+    reader: Reader<'_>,
+    case: Option<Case>,
+    (action, subject): (&str, (&str, Uuid)),
+    not_found: fn() -> E,
+    staff_may: impl FnOnce(&CurrentStaff, &Case) -> Result<(), E>,
+) -> Result<Case, E> {
+    match reader {
+        Reader::User(user_id) => case.filter(|c| owns(user_id, c)).ok_or_else(not_found),
+        Reader::Staff { staff, ip } => {
+            let case = case
+                .filter(|c| staff.sees(c.insurer_id))
+                .ok_or_else(not_found)?;
+            staff_may(staff, &case)?;
+            store::audit_read(&state.db, staff, ip, action, subject, Some(case.id)).await?;
+            Ok(case)
+        }
+    }
+}
+
+/// The case `reader` may see the documents of: medical records are for those who arrange care.
 async fn readable_case(
     state: &AppState,
     reader: Reader<'_>,
@@ -45,19 +69,15 @@ async fn readable_case(
     action: &str,
     subject: (&str, Uuid),
 ) -> Result<Case, DocumentError> {
-    match reader {
-        Reader::User(user_id) => case
-            .filter(|c| owns(user_id, c))
-            .ok_or(DocumentError::NotFound),
-        Reader::Staff { staff, ip } => {
-            let case = case
-                .filter(|c| staff.sees(c.insurer_id))
-                .ok_or(DocumentError::NotFound)?;
-            may_read_records(staff)?;
-            store::audit_read(&state.db, staff, ip, action, subject, Some(case.id)).await?;
-            Ok(case)
-        }
-    }
+    reader_case(
+        state,
+        reader,
+        case,
+        (action, subject),
+        || DocumentError::NotFound,
+        |staff, _| Ok(may_read_records(staff)?),
+    )
+    .await
 }
 
 /// A case's documents with their thumbnails' addresses, and what is still missing.

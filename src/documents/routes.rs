@@ -51,19 +51,28 @@ fn multipart_error(error: MultipartError) -> DocumentError {
 const MAX_FIELD_BYTES: usize = 1024;
 const MAX_FIELDS: usize = 16;
 
-/// Reads the multipart body as it arrives: the file part up to `max_file` bytes (refused the
-/// moment it crosses the limit, the rest never read), small form fields, nothing else.
-async fn read_upload(
+/// A multipart upload as read: the file part `file`, its file name, and the small fields.
+#[derive(Debug)]
+pub struct Parts {
+    pub file: Bytes,
+    pub file_name: Option<String>,
+    pub fields: std::collections::HashMap<String, String>,
+}
+
+/// Reads a multipart body as it arrives: the part `file` up to `max_file` bytes (refused the
+/// moment it crosses the limit, the rest never read), small form fields, nothing else. Photos
+/// and written reports are uploaded through it.
+pub async fn read_parts(
     mut multipart: Multipart,
     max_file: usize,
     expected: usize,
-) -> Result<Received, DocumentError> {
-    let mut file: Option<Bytes> = None;
-    let mut category = None;
-    let mut fields = 0;
+) -> Result<Parts, DocumentError> {
+    let mut file: Option<(Bytes, Option<String>)> = None;
+    let mut fields = std::collections::HashMap::new();
+    let mut count = 0;
     while let Some(mut field) = multipart.try_next().await.map_err(multipart_error)? {
-        fields += 1;
-        if fields > MAX_FIELDS {
+        count += 1;
+        if count > MAX_FIELDS {
             return Err(DocumentError::TooManyFields);
         }
         let name = field.name().unwrap_or_default().to_owned();
@@ -71,6 +80,10 @@ async fn read_upload(
             if file.is_some() {
                 return Err(DocumentError::TooManyFiles);
             }
+            let file_name = field
+                .content_disposition()
+                .and_then(|d| d.get_filename())
+                .map(str::to_owned);
             // Sized from Content-Length (capped by the limit): no doubling of a 10 MB buffer.
             let mut buffer = BytesMut::with_capacity(expected.min(max_file));
             while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
@@ -81,7 +94,7 @@ async fn read_upload(
                 }
                 buffer.extend_from_slice(&chunk);
             }
-            file = Some(buffer.freeze());
+            file = Some((buffer.freeze(), file_name));
         } else {
             let mut value = Vec::new();
             while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
@@ -90,13 +103,15 @@ async fn read_upload(
                 }
                 value.extend_from_slice(&chunk);
             }
-            if name == "category" {
-                category = Some(String::from_utf8_lossy(&value).into_owned());
-            }
+            fields.insert(name, String::from_utf8_lossy(&value).into_owned());
         }
     }
-    let file = file.ok_or(DocumentError::FileRequired)?;
-    Ok(Received { file, category })
+    let (file, file_name) = file.ok_or(DocumentError::FileRequired)?;
+    Ok(Parts {
+        file,
+        file_name,
+        fields,
+    })
 }
 
 /// Uploads a photo of a medical record to a case, as `wx.uploadFile` sends it: multipart with the
@@ -141,7 +156,11 @@ pub async fn upload(
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0);
     let max_file = state.settings.uploads.max_file_bytes;
-    let received = read_upload(Multipart::new(req.headers(), payload), max_file, expected).await?;
+    let mut parts = read_parts(Multipart::new(req.headers(), payload), max_file, expected).await?;
+    let received = Received {
+        file: parts.file,
+        category: parts.fields.remove("category"),
+    };
     let uploaded =
         uploads::store_upload(&state, user.user_id, &case, received, key_header(&req)).await?;
     Ok(match uploaded {

@@ -249,6 +249,11 @@ impl PersonName {
         &self.0
     }
 
+    /// A name as stored, masked; `*` for one that does not parse.
+    pub fn mask_stored(stored: &str) -> String {
+        Self::parse(stored).map_or_else(|_| "*".to_owned(), |n| n.masked())
+    }
+
     /// `张*`, `欧阳**`, `买买提·**`: the first character kept.
     pub fn masked(&self) -> String {
         let mut chars = self.0.chars();

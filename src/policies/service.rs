@@ -44,9 +44,7 @@ pub fn summary(state: &AppState, policy: &Policy, relation: Relation) -> PolicyS
         policy_no: policy.policy_no.clone(),
         product_code: code,
         product_name,
-        insured_name: PersonName::parse(&policy.insured_name)
-            .map(|n| n.masked())
-            .unwrap_or_else(|_| "*".to_owned()),
+        insured_name: PersonName::mask_stored(&policy.insured_name),
         id_number: policy.id_number_masked.clone(),
         relation: relation.as_str().to_owned(),
         status: policy.status.clone(),

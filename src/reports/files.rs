@@ -15,10 +15,9 @@ use uuid::Uuid;
 
 use super::error::ReportError;
 use super::store::{self, CaseReport};
-use crate::cases::service::{owns, plan_of, status_of};
+use crate::cases::service::{plan_of, status_of};
 use crate::cases::store::{self as cases, Actor, Case};
-use crate::documents::read::{Opened, Reader};
-use crate::documents::store::audit_read;
+use crate::documents::read::{Opened, Reader, reader_case};
 use crate::eligibility::quota::write_transaction;
 use crate::notifications::NotificationKind;
 use crate::staff::Role;
@@ -159,24 +158,23 @@ async fn readable_case(
     action: &str,
     subject: (&str, Uuid),
 ) -> Result<Case, ReportError> {
-    match reader {
-        Reader::User(user_id) => case
-            .filter(|c| owns(user_id, c))
-            .ok_or(ReportError::NotFound),
-        Reader::Staff { staff, ip } => {
-            let case = case
-                .filter(|c| staff.sees(c.insurer_id))
-                .ok_or(ReportError::NotFound)?;
+    reader_case(
+        state,
+        reader,
+        case,
+        (action, subject),
+        || ReportError::NotFound,
+        |staff, case| {
             if staff.role == Role::InsurerViewer {
-                let (plan, service) = plan_of(state, &case)?;
+                let (plan, service) = plan_of(state, case)?;
                 if !plan.reports.per_case.contains(&service.id) {
                     return Err(AccessError::ForbiddenRole { role: staff.role }.into());
                 }
             }
-            audit_read(&state.db, staff, ip, action, subject, Some(case.id)).await?;
-            Ok(case)
-        }
-    }
+            Ok(())
+        },
+    )
+    .await
 }
 
 /// A case's reports, for its owner or staff who may read them.

@@ -2,10 +2,8 @@
 //! case's written report) and `/api/v1/staff/reports` (the insurers' weekly reports): the
 //! multipart body read as it arrives, everything else in the area's services.
 
-use actix_multipart::{Multipart, MultipartError};
+use actix_multipart::Multipart;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use bytes::{Bytes, BytesMut};
-use futures_util::TryStreamExt;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -14,7 +12,7 @@ use super::files::{self, ReportList, ReportView};
 use super::published::{self, WeeklyList};
 use crate::documents::error::DocumentError;
 use crate::documents::read::Opened;
-use crate::documents::routes::Principal;
+use crate::documents::routes::{Parts, Principal, read_parts};
 use crate::error::{ApiError, ErrorBody};
 use crate::http::client_ip;
 use crate::staff::CurrentStaff;
@@ -28,72 +26,12 @@ pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
         .service(weekly_download);
 }
 
-fn multipart_error(error: MultipartError) -> ReportError {
-    match error {
-        MultipartError::ContentTypeMissing
-        | MultipartError::ContentTypeParse
-        | MultipartError::ContentTypeIncompatible
-        | MultipartError::BoundaryMissing => DocumentError::MultipartRequired.into(),
-        other => DocumentError::UploadIncomplete {
-            reason: other.to_string(),
-        }
-        .into(),
-    }
-}
-
-/// A report as uploaded: the file, its name, and the small form fields beside it.
-#[derive(Debug)]
-pub struct Received {
-    pub file: Bytes,
-    pub file_name: Option<String>,
-    /// Other fields (the console's CSRF token), up to 1 KiB each.
-    pub fields: std::collections::HashMap<String, String>,
-}
-
-/// The part `file` up to `max` bytes (refused the moment it crosses the limit), its file name
-/// and the small fields.
-pub async fn read_file(mut multipart: Multipart, max: usize) -> Result<Received, ReportError> {
-    let mut file: Option<(Bytes, Option<String>)> = None;
-    let mut small = std::collections::HashMap::new();
-    let mut fields = 0;
-    while let Some(mut field) = multipart.try_next().await.map_err(multipart_error)? {
-        fields += 1;
-        if fields > 8 {
-            return Err(DocumentError::TooManyFields.into());
-        }
-        if field.name() != Some("file") {
-            let name = field.name().unwrap_or_default().to_owned();
-            let mut value = Vec::new();
-            while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
-                if value.len() + chunk.len() > 1024 {
-                    return Err(DocumentError::FieldTooLong.into());
-                }
-                value.extend_from_slice(&chunk);
-            }
-            small.insert(name, String::from_utf8_lossy(&value).into_owned());
-            continue;
-        }
-        if file.is_some() {
-            return Err(DocumentError::TooManyFiles.into());
-        }
-        let name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .map(str::to_owned);
-        let mut buffer = BytesMut::new();
-        while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
-            if buffer.len() + chunk.len() > max {
-                return Err(ReportError::ReportTooLarge { max_bytes: max });
-            }
-            buffer.extend_from_slice(&chunk);
-        }
-        file = Some((buffer.freeze(), name));
-    }
-    let (file, file_name) = file.ok_or(DocumentError::FileRequired)?;
-    Ok(Received {
-        file,
-        file_name,
-        fields: small,
+/// A report's multipart body, read the way photos are (`documents::routes::read_parts`); only
+/// the limit's answer is the report's own.
+pub async fn read_report(multipart: Multipart, max: usize) -> Result<Parts, ReportError> {
+    read_parts(multipart, max, 0).await.map_err(|e| match e {
+        DocumentError::FileTooLarge { max_bytes } => ReportError::ReportTooLarge { max_bytes },
+        other => other.into(),
     })
 }
 
@@ -153,7 +91,7 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let max = state.settings.uploads.max_report_bytes;
-    let received = read_file(Multipart::new(req.headers(), payload), max).await?;
+    let received = read_report(Multipart::new(req.headers(), payload), max).await?;
     let view = files::upload(
         &state,
         &staff,

@@ -14,6 +14,7 @@ use crate::cases::store::Case;
 use crate::cases::view::{place_name, status_text};
 use crate::eligibility::sla;
 use crate::plans::{Plan, Promise, Service};
+use crate::policies::identity::PersonName;
 
 /// One case as the insurer reads it.
 #[derive(Debug, Clone)]
@@ -141,13 +142,6 @@ fn promises_of(service: &Service) -> [(PromiseKind, Option<&Promise>); 3] {
     ]
 }
 
-fn mask(name: &str) -> String {
-    match name.chars().next() {
-        Some(first) => format!("{first}**"),
-        None => "**".to_owned(),
-    }
-}
-
 fn terminal(status: Option<Status>) -> bool {
     status.is_some_and(Status::is_terminal)
 }
@@ -263,32 +257,22 @@ impl<'a> Collector<'a> {
 
         // The promises: due in the week (kept or not), and overdue at its end.
         let anchors = anchors_of(case);
-        for (kind, due, kept_at) in [
-            (
-                PromiseKind::FirstContact,
-                case.first_contact_due_at,
-                contacted_at,
-            ),
-            (
-                PromiseKind::StartDecision,
-                case.start_decision_due_at,
-                decided_at,
-            ),
-            (PromiseKind::Sla, case.sla_due_at, arranged_at),
-        ] {
-            let Some(due) = due else { continue };
-            let Some(promise) = promises_of(service)
-                .into_iter()
-                .find(|(k, _)| *k == kind)
-                .and_then(|(_, p)| p)
-            else {
-                continue;
+        let calendar = self.calendar;
+        for (kind, _, _, stats) in &mut self.totals.lines[line].promises {
+            let (due, kept_at, promise) = match kind {
+                PromiseKind::FirstContact => (
+                    case.first_contact_due_at,
+                    contacted_at,
+                    service.first_contact.as_ref(),
+                ),
+                PromiseKind::StartDecision => (
+                    case.start_decision_due_at,
+                    decided_at,
+                    service.start_decision.as_ref(),
+                ),
+                PromiseKind::Sla => (case.sla_due_at, arranged_at, service.sla.as_ref()),
             };
-            let Some((_, _, _, stats)) = self.totals.lines[line]
-                .promises
-                .iter_mut()
-                .find(|(k, ..)| *k == kind)
-            else {
+            let (Some(due), Some(promise)) = (due, promise) else {
                 continue;
             };
             let withdrawn = kept_at.is_none() && closed.is_some_and(|(at, _)| at <= due);
@@ -300,17 +284,16 @@ impl<'a> Collector<'a> {
                     stats.missed += 1;
                 }
                 if let Some(kept) = kept_at
-                    && let Some(start) = sla::start(self.calendar, service, promise, &anchors)
+                    && let Some(start) = sla::start(calendar, service, promise, &anchors)
                 {
                     stats.taken.push(if promise.working_days.is_some() {
                         f64::from(
-                            self.calendar
+                            calendar
                                 .working_days_between(local_date(start.value), local_date(kept))
                                 .value,
                         )
                     } else {
-                        let minutes = self
-                            .calendar
+                        let minutes = calendar
                             .open_minutes_between(start.value, kept, &service.acceptance)
                             .value;
                         (minutes as f64 / 6.0).round() / 10.0
@@ -341,7 +324,7 @@ impl<'a> Collector<'a> {
                 .city_code
                 .as_deref()
                 .map_or_else(String::new, |code| place_name(service, code).name),
-            insured: mask(insured_name),
+            insured: PersonName::mask_stored(insured_name),
             status: at_end.map_or("—", status_text),
             applied_at: case.applied_at,
             approved_at,
@@ -383,7 +366,7 @@ mod tests {
         };
         assert_eq!(one.percentile(90), Some(7.0));
         assert_eq!(PromiseStats::default().percentile(50), None);
-        assert_eq!(mask("王小明"), "王**");
-        assert_eq!(mask(""), "**");
+        assert_eq!(PersonName::mask_stored("王小明"), "王**");
+        assert_eq!(PersonName::mask_stored(""), "*");
     }
 }

@@ -89,20 +89,14 @@ pub async fn generate(
         let mut rows = Vec::with_capacity(page.len());
         let mut rest = events.as_slice();
         for case in &page {
-            // Events come by case id, as the cases do.
-            let split = rest.partition_point(|e| e.case_id <= case.id);
-            let (mine, later) = rest.split_at(split);
-            let mine: Vec<_> = mine
-                .iter()
-                .filter(|e| e.case_id == case.id)
-                .cloned()
-                .collect();
+            // Events come by case id, as the cases do, and only the page's cases have any here.
+            let (mine, later) = rest.split_at(rest.partition_point(|e| e.case_id <= case.id));
             rest = later;
             let Some(code) = state.product_code(case.product_id) else {
                 continue;
             };
             let name = names.get(&case.policy_id).map_or("", String::as_str);
-            if let Some(row) = collector.case(code, case, &mine, name) {
+            if let Some(row) = collector.case(code, case, mine, name) {
                 rows.push(row);
             }
         }
