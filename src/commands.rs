@@ -35,8 +35,11 @@ pub async fn import_policies(
     let handle =
         std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let size = handle.metadata().ok().map(|m| m.len());
+    // The server's cached copies of policies must not outlive the import (a shared cache only).
+    let cache = crate::startup::connect_cache(settings)?;
     import::import_csv(
         db,
+        &*cache,
         std::io::BufReader::new(handle),
         size,
         &product_ids,

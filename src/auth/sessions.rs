@@ -78,6 +78,36 @@ impl<'a> Sessions<'a> {
         self.cache.get_json(&session_key(sid)).await
     }
 
+    /// The session and the values of `more` keys, in the same round trip.
+    pub async fn get_with(
+        &self,
+        sid: &str,
+        more: Vec<String>,
+    ) -> Result<(Option<SessionRecord>, Vec<Option<Vec<u8>>>), CacheError> {
+        let key = session_key(sid);
+        let mut keys = Vec::with_capacity(1 + more.len());
+        keys.push(key.clone());
+        keys.extend(more);
+        let mut values = self.cache.get_many(&keys).await?;
+        if values.len() != keys.len() {
+            return Err(CacheError::Unavailable(
+                "the cache answered another number of keys than asked".to_owned(),
+            ));
+        }
+        let record = match values.remove(0) {
+            None => None,
+            Some(bytes) => {
+                Some(
+                    serde_json::from_slice(&bytes).map_err(|e| CacheError::Decode {
+                        key,
+                        reason: e.to_string(),
+                    })?,
+                )
+            }
+        };
+        Ok((record, values))
+    }
+
     pub async fn revoke(&self, sid: &str) -> Result<(), CacheError> {
         self.cache.delete(&session_key(sid)).await?;
         Ok(())

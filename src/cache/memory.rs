@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 
-use super::{Cache, CacheError, Counter, ttl_millis};
+use super::{Cache, CacheError, Counter, Guard, Write, ttl_millis};
 
 /// How many writes between two sweeps of expired entries.
 const SWEEP_EVERY: u32 = 256;
@@ -74,6 +74,14 @@ impl MemoryCache {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+/// A holder counter's value; anything else counts as no holder.
+fn count(value: &[u8]) -> i64 {
+    std::str::from_utf8(value)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }
 
 fn expiry(now: Instant, ttl: Duration) -> Instant {
@@ -182,6 +190,91 @@ impl Cache for MemoryCache {
             store.entries.remove(&key);
         }
         Ok(matches)
+    }
+
+    async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
+        let now = Instant::now();
+        let mut store = self.lock();
+        Ok(keys
+            .iter()
+            .map(|key| store.live(&self.key(key), now).map(|e| e.value.clone()))
+            .collect())
+    }
+
+    async fn set_if_unchanged(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+        guards: &[Guard],
+    ) -> Result<bool, CacheError> {
+        let now = Instant::now();
+        let mut store = self.lock();
+        for guard in guards {
+            let current = store.live(&self.key(&guard.key), now).map(|e| &e.value);
+            if current != guard.holds.as_ref() {
+                return Ok(false);
+            }
+        }
+        store.entries.insert(
+            self.key(key),
+            Entry {
+                value: value.to_vec(),
+                expires_at: expiry(now, ttl),
+            },
+        );
+        store.wrote(now);
+        Ok(true)
+    }
+
+    async fn apply(&self, writes: &[Write]) -> Result<(), CacheError> {
+        let now = Instant::now();
+        let mut store = self.lock();
+        for write in writes {
+            match write {
+                Write::Set { key, value, ttl } => {
+                    store.entries.insert(
+                        self.key(key),
+                        Entry {
+                            value: value.clone(),
+                            expires_at: expiry(now, *ttl),
+                        },
+                    );
+                }
+                Write::Delete { key } => {
+                    store.entries.remove(&self.key(key));
+                }
+                Write::Hold { key, ttl } => {
+                    let key = self.key(key);
+                    let holders = store.live(&key, now).map_or(0, |e| count(&e.value));
+                    store.entries.insert(
+                        key,
+                        Entry {
+                            value: (holders + 1).to_string().into_bytes(),
+                            expires_at: expiry(now, *ttl),
+                        },
+                    );
+                }
+                Write::Release { key } => {
+                    let key = self.key(key);
+                    match store.live(&key, now) {
+                        Some(entry) if count(&entry.value) > 1 => {
+                            entry.value = (count(&entry.value) - 1).to_string().into_bytes();
+                        }
+                        _ => {
+                            store.entries.remove(&key);
+                        }
+                    }
+                }
+            }
+        }
+        store.wrote(now);
+        Ok(())
+    }
+
+    /// One process's memory: a command run beside the server cannot reach it.
+    fn shared(&self) -> bool {
+        false
     }
 
     async fn ttl(&self, key: &str) -> Result<Option<Duration>, CacheError> {

@@ -14,6 +14,8 @@ use async_trait::async_trait;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub mod guarded;
+
 pub use self::memory::MemoryCache;
 pub use self::redis::RedisCache;
 
@@ -34,6 +36,36 @@ pub enum CacheError {
 pub struct Counter {
     pub value: i64,
     pub ttl: Duration,
+}
+
+/// A condition on one key for [`Cache::set_if_unchanged`]: the key holds exactly `holds`
+/// (`None`: the key is absent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guard {
+    pub key: String,
+    pub holds: Option<Vec<u8>>,
+}
+
+/// One write of an atomic [`Cache::apply`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    Set {
+        key: String,
+        value: Vec<u8>,
+        ttl: Duration,
+    },
+    Delete {
+        key: String,
+    },
+    /// Adds one holder to the counter at `key` and keeps it for `ttl` from now.
+    Hold {
+        key: String,
+        ttl: Duration,
+    },
+    /// Takes one holder away; the counter is removed when none is left.
+    Release {
+        key: String,
+    },
 }
 
 /// Keys are logical: each implementation puts its own prefix in front, so several deployments
@@ -63,6 +95,26 @@ pub trait Cache: Send + Sync + Debug {
     /// Removes the key only if it still holds `expected` (releasing one's own lock, dropping a
     /// token only if it is still the one that failed).
     async fn delete_if_equals(&self, key: &str, expected: &[u8]) -> Result<bool, CacheError>;
+
+    /// The values of several keys, in their order, in one round trip.
+    async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, CacheError>;
+
+    /// Stores `value` for `ttl` only if every guard still holds (checked and written atomically):
+    /// a cache-aside fill that a concurrent change can refuse. True when it was stored.
+    async fn set_if_unchanged(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+        guards: &[Guard],
+    ) -> Result<bool, CacheError>;
+
+    /// Applies every write, in order, atomically and in one round trip.
+    async fn apply(&self, writes: &[Write]) -> Result<(), CacheError>;
+
+    /// True when every instance of the service (and its commands) sees the same entries: what
+    /// a cached copy of database rows needs, since a change made elsewhere must reach it.
+    fn shared(&self) -> bool;
 
     /// Time left before the key expires; `None` when it does not exist.
     async fn ttl(&self, key: &str) -> Result<Option<Duration>, CacheError>;

@@ -9,7 +9,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, Script, SetExpiry, SetOptions};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{Cache, CacheError, Counter, ttl_millis};
+use super::{Cache, CacheError, Counter, Guard, Write, ttl_millis};
 use crate::config::RedisSettings;
 
 /// INCR, starting the window on the first increment; a key left without an expiry (written by
@@ -31,6 +31,45 @@ end
 return 0
 ";
 
+/// SET only if every guard key holds what its argument says: `0` for absent, `1` followed by
+/// the value for present. KEYS[1] is the key to set; ARGV[1] its value, ARGV[2] its TTL in ms.
+const SET_IF_UNCHANGED: &str = r"
+for i = 2, #KEYS do
+  local current = redis.call('GET', KEYS[i])
+  local expected = ARGV[i + 1]
+  if string.sub(expected, 1, 1) == '0' then
+    if current then return 0 end
+  elseif current ~= string.sub(expected, 2) then
+    return 0
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+";
+
+/// The writes of one `apply`, each on its key: ARGV holds each write's kind and arguments in turn.
+const APPLY: &str = r"
+local a = 1
+for i = 1, #KEYS do
+  local kind = ARGV[a]
+  if kind == 'set' then
+    redis.call('SET', KEYS[i], ARGV[a + 1], 'PX', ARGV[a + 2])
+    a = a + 3
+  elseif kind == 'del' then
+    redis.call('DEL', KEYS[i])
+    a = a + 1
+  elseif kind == 'hold' then
+    redis.call('INCR', KEYS[i])
+    redis.call('PEXPIRE', KEYS[i], ARGV[a + 1])
+    a = a + 2
+  else
+    if redis.call('DECR', KEYS[i]) <= 0 then redis.call('DEL', KEYS[i]) end
+    a = a + 1
+  end
+end
+return 1
+";
+
 #[derive(Clone)]
 pub struct RedisCache {
     connection: ConnectionManager,
@@ -38,6 +77,8 @@ pub struct RedisCache {
     timeout: Duration,
     incr_script: Script,
     delete_if_equals_script: Script,
+    set_if_unchanged_script: Script,
+    apply_script: Script,
 }
 
 impl std::fmt::Debug for RedisCache {
@@ -75,6 +116,8 @@ impl RedisCache {
             timeout: connect_timeout + response_timeout,
             incr_script: Script::new(INCR_WITH_WINDOW),
             delete_if_equals_script: Script::new(DELETE_IF_EQUALS),
+            set_if_unchanged_script: Script::new(SET_IF_UNCHANGED),
+            apply_script: Script::new(APPLY),
         })
     }
 
@@ -185,6 +228,83 @@ impl Cache for RedisCache {
             })
             .await?;
         Ok(removed > 0)
+    }
+
+    async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut connection = self.connection.clone();
+        let keys: Vec<String> = keys.iter().map(|k| self.key(k)).collect();
+        self.bounded(async move { connection.mget(keys).await })
+            .await
+    }
+
+    async fn set_if_unchanged(
+        &self,
+        key: &str,
+        value: &[u8],
+        ttl: Duration,
+        guards: &[Guard],
+    ) -> Result<bool, CacheError> {
+        let mut connection = self.connection.clone();
+        let script = self.set_if_unchanged_script.clone();
+        let mut invocation = script.prepare_invoke();
+        invocation
+            .key(self.key(key))
+            .arg(value)
+            .arg(ttl_millis(ttl));
+        for guard in guards {
+            invocation.key(self.key(&guard.key));
+            match &guard.holds {
+                None => invocation.arg("0"),
+                Some(bytes) => invocation.arg([b"1".as_slice(), bytes].concat()),
+            };
+        }
+        let stored: i64 = self
+            .bounded(async move { invocation.invoke_async(&mut connection).await })
+            .await?;
+        Ok(stored == 1)
+    }
+
+    async fn apply(&self, writes: &[Write]) -> Result<(), CacheError> {
+        if writes.is_empty() {
+            return Ok(());
+        }
+        let mut connection = self.connection.clone();
+        let script = self.apply_script.clone();
+        let mut invocation = script.prepare_invoke();
+        for write in writes {
+            match write {
+                Write::Set { key, value, ttl } => {
+                    invocation
+                        .key(self.key(key))
+                        .arg("set")
+                        .arg(value.as_slice())
+                        .arg(ttl_millis(*ttl));
+                }
+                Write::Delete { key } => {
+                    invocation.key(self.key(key)).arg("del");
+                }
+                Write::Hold { key, ttl } => {
+                    invocation
+                        .key(self.key(key))
+                        .arg("hold")
+                        .arg(ttl_millis(*ttl));
+                }
+                Write::Release { key } => {
+                    invocation.key(self.key(key)).arg("release");
+                }
+            }
+        }
+        let _: i64 = self
+            .bounded(async move { invocation.invoke_async(&mut connection).await })
+            .await?;
+        Ok(())
+    }
+
+    fn shared(&self) -> bool {
+        true
     }
 
     async fn ttl(&self, key: &str) -> Result<Option<Duration>, CacheError> {

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::error::PolicyError;
 use super::identity::{IdNumber, IdType, PersonName};
 use super::store::{self, Policy, Redeemed, Relation};
+use crate::auth::CurrentUser;
 use crate::crypto::sha256_hex;
 use crate::plans::{Beneficiaries, Plan};
 use crate::ratelimit::{self, HOUR};
@@ -43,11 +44,12 @@ async fn failures(state: &AppState, key: &str) -> Result<(i64, u64), PolicyError
 #[instrument(skip_all, fields(user_id))]
 pub async fn bind(
     state: &AppState,
-    user_id: i64,
+    user: &CurrentUser,
     name: &str,
     id_type: &str,
     id_number: &str,
 ) -> Result<Vec<(Policy, Relation)>, PolicyError> {
+    let user_id = user.user_id;
     let limits = &state.settings.limits;
     let user_key = format!("bindfail:user:{user_id}");
     let (user_failures, ttl) = failures(state, &user_key).await?;
@@ -78,7 +80,12 @@ pub async fn bind(
         return Err(PolicyError::PolicyNotFound);
     }
     let now = state.clocks.business.now();
-    store::bind_all(&state.db, user_id, &matching, now).await?;
+    crate::users::cached::changing(&*state.cache, user.public_id, async {
+        store::bind_all(&state.db, user_id, &matching, now)
+            .await
+            .map_err(PolicyError::from)
+    })
+    .await?;
     tracing::info!(user_id, policies = matching.len(), "policies bound");
     Ok(store::bound(&state.db, user_id).await?)
 }
@@ -201,9 +208,10 @@ pub async fn invite(
 #[instrument(skip_all, fields(user_id))]
 pub async fn redeem(
     state: &AppState,
-    user_id: i64,
+    user: &CurrentUser,
     code: &str,
 ) -> Result<(Policy, Relation), PolicyError> {
+    let user_id = user.user_id;
     ratelimit::check(
         &*state.cache,
         &format!("invite:user:{user_id}"),
@@ -213,12 +221,17 @@ pub async fn redeem(
     .await?;
     let hash = sha256_hex(&normalise_code(code));
     let bound_at = state.clocks.business.now();
-    let policy_id =
-        match store::redeem_invitation(&state.db, &hash, user_id, Utc::now(), bound_at).await? {
-            Redeemed::Bound { policy_id } => policy_id,
-            Redeemed::OwnInvitation => return Err(PolicyError::AlreadyBound),
-            Redeemed::Invalid => return Err(PolicyError::InvitationInvalid),
-        };
+    let redeemed = crate::users::cached::changing(&*state.cache, user.public_id, async {
+        store::redeem_invitation(&state.db, &hash, user_id, Utc::now(), bound_at)
+            .await
+            .map_err(PolicyError::from)
+    })
+    .await?;
+    let policy_id = match redeemed {
+        Redeemed::Bound { policy_id } => policy_id,
+        Redeemed::OwnInvitation => return Err(PolicyError::AlreadyBound),
+        Redeemed::Invalid => return Err(PolicyError::InvitationInvalid),
+    };
     store::bound(&state.db, user_id)
         .await?
         .into_iter()

@@ -6,12 +6,14 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 use serde::Serialize;
 
 use super::record::{FieldError, PolicyInput, PolicyRecord};
 use super::store;
+use crate::cache::Cache;
 use crate::crypto::Crypto;
 
 const BATCH: usize = 500;
@@ -39,6 +41,7 @@ pub struct ImportReport {
 
 pub async fn import_csv(
     db: &DatabaseConnection,
+    cache: &dyn Cache,
     input: impl Read,
     total_bytes: Option<u64>,
     product_ids: &HashMap<String, i64>,
@@ -72,59 +75,71 @@ pub async fn import_csv(
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
 
-    let txn = db.begin().await?;
-    let mut report = ImportReport::default();
-    let mut batch: Vec<PolicyInput> = Vec::with_capacity(BATCH);
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line() + 1;
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(error) => {
-                report.rows += 1;
-                report.rejected.push(RejectedRow {
-                    line: error.position().map_or(line, |p| p.line()),
-                    errors: vec![FieldError {
+    let change = super::changes::begin_import(cache).await.context(
+        "the cache must be reachable to import policies (cached copies of them are dropped)",
+    )?;
+    let result = async {
+        let txn = db.begin().await?;
+        let mut report = ImportReport::default();
+        let mut batch: Vec<PolicyInput> = Vec::with_capacity(BATCH);
+        let mut record = csv::StringRecord::new();
+        loop {
+            let line = reader.position().line() + 1;
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(error) => {
+                    report.rows += 1;
+                    report.rejected.push(RejectedRow {
+                        line: error.position().map_or(line, |p| p.line()),
+                        errors: vec![FieldError {
+                            field: "row",
+                            reason: match error.kind() {
+                                csv::ErrorKind::UnequalLengths {
+                                    expected_len, len, ..
+                                } => {
+                                    format!("{len} columns where the header has {expected_len}")
+                                }
+                                csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_owned(),
+                                _ => "unreadable row".to_owned(),
+                            },
+                        }],
+                    });
+                    continue;
+                }
+            }
+            report.rows += 1;
+            let line = record.position().map_or(line, |p| p.line());
+            let parsed = record
+                .deserialize::<PolicyRecord>(Some(&headers))
+                .map_err(|_| {
+                    vec![FieldError {
                         field: "row",
-                        reason: match error.kind() {
-                            csv::ErrorKind::UnequalLengths {
-                                expected_len, len, ..
-                            } => {
-                                format!("{len} columns where the header has {expected_len}")
-                            }
-                            csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_owned(),
-                            _ => "unreadable row".to_owned(),
-                        },
-                    }],
-                });
-                continue;
+                        reason: "unreadable row".to_owned(),
+                    }]
+                })
+                .and_then(|raw| raw.parse(|code| product_ids.contains_key(code)));
+            match parsed {
+                Ok(input) => batch.push(input),
+                Err(errors) => report.rejected.push(RejectedRow { line, errors }),
+            }
+            if batch.len() >= BATCH {
+                change.extend().await.context(
+                    "the cache stopped answering during the import; nothing was written",
+                )?;
+                report.written +=
+                    store::upsert(&txn, &batch, product_ids, crypto, "import", now).await? as u64;
+                batch.clear();
+                progress.set_position(reader.position().byte());
             }
         }
-        report.rows += 1;
-        let line = record.position().map_or(line, |p| p.line());
-        let parsed = record
-            .deserialize::<PolicyRecord>(Some(&headers))
-            .map_err(|_| {
-                vec![FieldError {
-                    field: "row",
-                    reason: "unreadable row".to_owned(),
-                }]
-            })
-            .and_then(|raw| raw.parse(|code| product_ids.contains_key(code)));
-        match parsed {
-            Ok(input) => batch.push(input),
-            Err(errors) => report.rejected.push(RejectedRow { line, errors }),
-        }
-        if batch.len() >= BATCH {
-            report.written +=
-                store::upsert(&txn, &batch, product_ids, crypto, "import", now).await? as u64;
-            batch.clear();
-            progress.set_position(reader.position().byte());
-        }
+        report.written +=
+            store::upsert(&txn, &batch, product_ids, crypto, "import", now).await? as u64;
+        txn.commit().await?;
+        Ok(report)
     }
-    report.written += store::upsert(&txn, &batch, product_ids, crypto, "import", now).await? as u64;
-    txn.commit().await?;
+    .await;
+    change.end().await;
     progress.finish_and_clear();
-    Ok(report)
+    result
 }

@@ -2,6 +2,7 @@
 //! identity checks on them, and binding mini-program users to them.
 
 pub mod bind;
+pub mod changes;
 pub mod error;
 pub mod identity;
 pub mod import;

@@ -65,14 +65,7 @@ pub async fn bind_policies(
         ("id_type", Some(&body.id_type), 32),
         ("id_number", Some(&body.id_number), 32),
     ])?;
-    let bound = bind::bind(
-        &state,
-        user.user_id,
-        &body.name,
-        &body.id_type,
-        &body.id_number,
-    )
-    .await?;
+    let bound = bind::bind(&state, &user, &body.name, &body.id_type, &body.id_number).await?;
     Ok(web::Json(PoliciesResponse {
         policies: bound.iter().map(|(p, r)| summary(&state, p, *r)).collect(),
     }))
@@ -160,7 +153,7 @@ pub async fn redeem(
     body: web::Json<RedeemRequest>,
 ) -> Result<web::Json<PolicySummary>, ApiError> {
     crate::http::check_lengths(&[("code", Some(&body.code), 64)])?;
-    let (policy, relation) = bind::redeem(&state, user.user_id, &body.code).await?;
+    let (policy, relation) = bind::redeem(&state, &user, &body.code).await?;
     Ok(web::Json(summary(&state, &policy, relation)))
 }
 

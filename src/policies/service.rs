@@ -153,16 +153,19 @@ pub async fn put_partner_policy(
     {
         return Err(PolicyError::PartnerForbidden);
     }
-    store::upsert(
-        &state.db,
-        std::slice::from_ref(&input),
-        &state.product_ids,
-        &state.crypto,
-        "partner",
-        state.clocks.business.now(),
-    )
-    .await
-    .map_err(PolicyError::unexpected)?;
+    super::changes::changing(&*state.cache, async {
+        store::upsert(
+            &state.db,
+            std::slice::from_ref(&input),
+            &state.product_ids,
+            &state.crypto,
+            "partner",
+            state.clocks.business.now(),
+        )
+        .await
+        .map_err(PolicyError::unexpected)
+    })
+    .await?;
     tracing::info!(partner = %partner.key_prefix, "partner policy stored");
     Ok(existing.is_none())
 }

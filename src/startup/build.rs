@@ -126,7 +126,8 @@ fn spawn_calendar_reload(
     });
 }
 
-fn connect_cache(settings: &Settings) -> anyhow::Result<SharedCache> {
+/// The cache the settings name (lazily connected: a Redis that is down fails the first call).
+pub fn connect_cache(settings: &Settings) -> anyhow::Result<SharedCache> {
     let prefix = settings.cache.key_prefix.clone();
     Ok(match settings.cache.backend {
         CacheBackend::Memory => Arc::new(MemoryCache::new(prefix)),

@@ -13,8 +13,8 @@ use utoipa_swagger_ui::SwaggerUi;
 
 mod build;
 
-pub use build::build_state;
 use build::shutdown_signal;
+pub use build::{build_state, connect_cache};
 
 use crate::config::Settings;
 use crate::error::ErrorBody;

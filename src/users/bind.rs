@@ -33,6 +33,12 @@ pub enum PhoneError {
     Fault(#[from] Fault),
 }
 
+impl From<crate::cache::CacheError> for PhoneError {
+    fn from(error: crate::cache::CacheError) -> Self {
+        Self::Fault(error.into())
+    }
+}
+
 impl From<sea_orm::DbErr> for PhoneError {
     fn from(error: sea_orm::DbErr) -> Self {
         Self::Fault(error.into())
@@ -133,14 +139,18 @@ pub async fn bind_phone(
         .map_err(|e| Fault::Unexpected(anyhow::Error::from(e)))?;
     let index = state.crypto.blind_index("phone", &phone.normalised());
     let now = state.clocks.business.now();
-    store::set_phone(
-        &state.db,
-        account.id,
-        sealed,
-        index,
-        phone.country_code(),
-        now,
-    )
+    super::cached::changing(&*state.cache, user.public_id, async {
+        store::set_phone(
+            &state.db,
+            account.id,
+            sealed,
+            index,
+            phone.country_code(),
+            now,
+        )
+        .await
+        .map_err(PhoneError::from)
+    })
     .await?;
     tracing::info!(user_id = account.id, "phone bound");
     Ok(phone)

@@ -2,6 +2,7 @@
 //! `GET /api/v1/me` and `POST /api/v1/me/phone` live here.
 
 pub mod bind;
+pub mod cached;
 pub mod phone;
 pub mod routes;
 pub mod service;

@@ -1,4 +1,4 @@
-use actix_web::{get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -35,11 +35,11 @@ pub struct PhoneResponse {
     )
 )]
 #[get("/me")]
-pub async fn me(
-    user: CurrentUser,
-    state: web::Data<AppState>,
-) -> Result<web::Json<MeResponse>, ApiError> {
-    Ok(web::Json(service::me(&state, user.user_id).await?))
+pub async fn me(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let body = service::me_json(&state, crate::auth::extractor::bearer(&req)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body))
 }
 
 /// Binds the phone number from WeChat's phone button.

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use green_channel::cache::{CacheError, SharedCache};
+use green_channel::cache::{CacheError, Guard, SharedCache, Write};
 
 use crate::helpers::{memory_cache, redis_cache, redis_url, unique_suffix};
 
@@ -211,6 +211,116 @@ async fn json_values_round_trip(kind: Kind) {
     assert!(matches!(error, CacheError::Decode { .. }));
 }
 
+async fn get_many_reads_keys_in_their_order(kind: Kind) {
+    let cache = cache(kind).await;
+    assert!(cache.get_many(&[]).await.expect("mget").is_empty());
+    cache.set("a", b"1", MINUTE).await.expect("set");
+    cache.set("c", b"3", MINUTE).await.expect("set");
+    let keys = ["c", "b", "a"].map(str::to_owned);
+    assert_eq!(
+        cache.get_many(&keys).await.expect("mget"),
+        vec![Some(b"3".to_vec()), None, Some(b"1".to_vec())]
+    );
+}
+
+fn guard(key: &str, holds: Option<&[u8]>) -> Guard {
+    Guard {
+        key: key.to_owned(),
+        holds: holds.map(<[u8]>::to_vec),
+    }
+}
+
+async fn set_if_unchanged_needs_every_guard(kind: Kind) {
+    let cache = cache(kind).await;
+    cache.set("version", b"v1", MINUTE).await.expect("set");
+    let guards = [guard("version", Some(b"v1")), guard("hold", None)];
+    assert!(
+        cache
+            .set_if_unchanged("entry", b"first", MINUTE, &guards)
+            .await
+            .expect("cas")
+    );
+    assert_eq!(
+        cache.get("entry").await.expect("get"),
+        Some(b"first".to_vec())
+    );
+    let ttl = cache.ttl("entry").await.expect("ttl").expect("exists");
+    assert!(ttl > Duration::from_secs(50) && ttl <= MINUTE, "{ttl:?}");
+    // A changed version refuses the write; so does a present hold; an absent key is not "".
+    cache.set("version", b"v2", MINUTE).await.expect("set");
+    assert!(
+        !cache
+            .set_if_unchanged("entry", b"stale", MINUTE, &guards)
+            .await
+            .expect("cas")
+    );
+    let guards = [guard("version", Some(b"v2")), guard("hold", None)];
+    cache.set("hold", b"", MINUTE).await.expect("set");
+    assert!(
+        !cache
+            .set_if_unchanged("entry", b"held", MINUTE, &guards)
+            .await
+            .expect("cas")
+    );
+    assert!(
+        !cache
+            .set_if_unchanged("entry", b"absent", MINUTE, &[guard("missing", Some(b""))])
+            .await
+            .expect("cas")
+    );
+    assert_eq!(
+        cache.get("entry").await.expect("get"),
+        Some(b"first".to_vec())
+    );
+    cache.delete("hold").await.expect("del");
+    assert!(
+        cache
+            .set_if_unchanged("entry", b"second", MINUTE, &guards)
+            .await
+            .expect("cas")
+    );
+    assert_eq!(
+        cache.get("entry").await.expect("get"),
+        Some(b"second".to_vec())
+    );
+    // No guard at all: a plain set.
+    assert!(
+        cache
+            .set_if_unchanged("free", b"x", MINUTE, &[])
+            .await
+            .expect("cas")
+    );
+}
+
+async fn apply_writes_and_deletes_in_one_go(kind: Kind) {
+    let cache = cache(kind).await;
+    cache.set("gone", b"x", MINUTE).await.expect("set");
+    cache
+        .apply(&[
+            Write::Set {
+                key: "one".to_owned(),
+                value: b"1".to_vec(),
+                ttl: MINUTE,
+            },
+            Write::Delete {
+                key: "gone".to_owned(),
+            },
+            Write::Set {
+                key: "short".to_owned(),
+                value: b"2".to_vec(),
+                ttl: Duration::from_millis(150),
+            },
+        ])
+        .await
+        .expect("apply");
+    assert_eq!(cache.get("one").await.expect("get"), Some(b"1".to_vec()));
+    assert_eq!(cache.get("gone").await.expect("get"), None);
+    assert_eq!(cache.get("short").await.expect("get"), Some(b"2".to_vec()));
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(cache.get("short").await.expect("get"), None);
+    cache.apply(&[]).await.expect("nothing to apply");
+}
+
 async fn ping_answers(kind: Kind) {
     cache(kind).await.ping().await.expect("ping");
 }
@@ -234,6 +344,9 @@ macro_rules! cache_contract {
 }
 
 cache_contract!(
+    get_many_reads_keys_in_their_order,
+    set_if_unchanged_needs_every_guard,
+    apply_writes_and_deletes_in_one_go,
     get_returns_what_set_stored,
     entries_expire_after_their_ttl,
     set_if_absent_takes_a_lock_once,

@@ -47,6 +47,7 @@ mod openapi;
 mod outages;
 mod phone;
 mod policies;
+mod profile_cache;
 mod push;
 mod reminders;
 mod reports;

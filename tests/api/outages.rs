@@ -142,32 +142,45 @@ async fn database_stopped_or_frozen_answers_503_within_a_second_and_recovers() {
         .as_str()
         .expect("token")
         .to_owned();
-    let me = || app.client.get(app.url("/api/v1/me")).bearer_auth(&token);
-    assert_eq!(me().send().await.expect("ok").status().as_u16(), 200);
+    // The bound policies come from the database on every request (`/me` may be answered from
+    // the cache, and is: below, while the database is out).
+    let policies = || {
+        app.client
+            .get(app.url("/api/v1/policies"))
+            .bearer_auth(&token)
+    };
+    assert_eq!(policies().send().await.expect("ok").status().as_u16(), 200);
+    let profile = || app.client.get(app.url("/api/v1/me")).bearer_auth(&token);
+    assert_eq!(profile().send().await.expect("ok").status().as_u16(), 200);
 
     proxy.cut().await;
+    assert_eq!(
+        profile().send().await.expect("answered").status().as_u16(),
+        200,
+        "/me from its cached copy"
+    );
     // The first request waits until the watcher finds the database down (two failed probes,
     // 250 ms apart, each bounded by 500 ms), not for the pool's 3 s.
     answers_fast_while_out(
         "database stopped",
-        me,
+        policies,
         "database_unavailable",
         Duration::from_secs(2),
     )
     .await;
     proxy.restore().await;
-    recovers(me).await;
+    recovers(policies).await;
 
     proxy.freeze();
     answers_fast_while_out(
         "database frozen",
-        me,
+        policies,
         "database_unavailable",
         Duration::from_secs(2),
     )
     .await;
     proxy.thaw();
-    recovers(me).await;
+    recovers(policies).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -46,13 +46,17 @@ pub async fn add_policy(app: &TestApp, policy: NewPolicy<'_>) -> store::Policy {
     let input = record
         .parse(|code| app.state.product_ids.contains_key(code))
         .expect("a valid test policy");
-    store::upsert(
-        &app.db,
-        &[input],
-        &app.state.product_ids,
-        &app.state.crypto,
-        "import",
-        chrono::Utc::now(),
+    // As the import does: a change of every policy, so no cached copy outlives it.
+    green_channel::policies::changes::changing(
+        &*app.cache,
+        store::upsert(
+            &app.db,
+            &[input],
+            &app.state.product_ids,
+            &app.state.crypto,
+            "import",
+            chrono::Utc::now(),
+        ),
     )
     .await
     .expect("stored");

@@ -1,0 +1,263 @@
+//! Cached copies of database rows that a change cannot leave stale (cache-aside with guards).
+//!
+//! Each copy depends on one or more *scopes* (a user's own rows; every policy at once). A scope
+//! has two keys: a version (a random token, new at every change) and a hold (how many changes
+//! are writing now). The protocol:
+//!
+//! - **Read**: the copy, and each scope's version and hold, in the same round trip as whatever
+//!   else the request reads (the session). A copy is used only when no scope is held and the
+//!   versions it was made under are the current ones.
+//! - **Fill** (after a miss, from the database): stored only if, atomically, every scope still
+//!   has the version the reader saw and no hold ([`Cache::set_if_unchanged`]). A change that
+//!   began after the read, even one already finished, refuses the fill.
+//! - **Change**: before the write, one atomic step takes a hold, sets a new version and deletes
+//!   the copies the change names; a cache that cannot be reached refuses the change (nothing is
+//!   written). After the write (committed or not), the hold is released. Nothing read while the
+//!   hold lasts is stored, so no copy can be made from rows read before the commit; if the
+//!   release is lost, the hold runs out by itself (its TTL is longer than any write may last)
+//!   and the cache is only unused meanwhile, never wrong.
+//!
+//! Only a cache shared by every process is used: an in-process cache cannot see a change made
+//! by another process (a command run beside the server), so with one nothing is cached.
+
+use std::future::Future;
+use std::time::Duration;
+
+use super::{Cache, CacheError, Guard, Write};
+use crate::crypto::random_token;
+
+/// Versions outlive every copy by far, so an expired version can never make an old copy current.
+const VERSION_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// A set of rows that copies depend on and that changes name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    version: String,
+    hold: String,
+}
+
+impl Scope {
+    pub fn new(name: &str) -> Self {
+        Self {
+            version: format!("{name}:v"),
+            hold: format!("{name}:h"),
+        }
+    }
+}
+
+/// One cached copy: its key, the scopes it depends on and how long it is kept.
+#[derive(Debug, Clone)]
+pub struct Copy {
+    key: String,
+    scopes: Vec<Scope>,
+    ttl: Duration,
+}
+
+/// What a reader found: the copy if it is current, and the guards a fill must pass.
+#[derive(Debug)]
+pub struct Found {
+    current: Option<Vec<u8>>,
+    guards: Option<Vec<Guard>>,
+}
+
+impl Copy {
+    pub fn new(key: String, scopes: Vec<Scope>, ttl: Duration) -> Self {
+        Self { key, scopes, ttl }
+    }
+
+    /// The keys to read, in the order [`Copy::found`] expects their values.
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys = Vec::with_capacity(1 + 2 * self.scopes.len());
+        keys.push(self.key.clone());
+        for scope in &self.scopes {
+            keys.push(scope.version.clone());
+            keys.push(scope.hold.clone());
+        }
+        keys
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Reads the values of [`Copy::keys`].
+    pub fn found(&self, mut values: Vec<Option<Vec<u8>>>) -> Found {
+        if values.len() != 1 + 2 * self.scopes.len() {
+            return Found {
+                current: None,
+                guards: None,
+            };
+        }
+        let stored = values.remove(0);
+        let mut held = false;
+        let mut guards = Vec::with_capacity(2 * self.scopes.len());
+        for (scope, pair) in self.scopes.iter().zip(values.chunks_exact(2)) {
+            held |= pair[1].is_some();
+            guards.push(Guard {
+                key: scope.version.clone(),
+                holds: pair[0].clone(),
+            });
+            guards.push(Guard {
+                key: scope.hold.clone(),
+                holds: None,
+            });
+        }
+        if held {
+            return Found {
+                current: None,
+                guards: None,
+            };
+        }
+        let stamp = stamp(&guards);
+        let current = stored.and_then(|bytes| {
+            let (made_under, body) = split(&bytes)?;
+            (made_under == stamp.as_slice()).then(|| body.to_vec())
+        });
+        Found {
+            current,
+            guards: Some(guards),
+        }
+    }
+}
+
+impl Found {
+    /// The copy, when it can be used.
+    pub fn current(&self) -> Option<&[u8]> {
+        self.current.as_deref()
+    }
+
+    /// Stores `body` as the copy unless a change began since the read (or was under way then).
+    /// True when it was stored.
+    pub async fn fill(
+        &self,
+        cache: &dyn Cache,
+        copy: &Copy,
+        body: &[u8],
+    ) -> Result<bool, CacheError> {
+        let Some(guards) = &self.guards else {
+            return Ok(false);
+        };
+        if !cache.shared() {
+            return Ok(false);
+        }
+        let mut value = stamp(guards);
+        value.push(b'\n');
+        value.extend_from_slice(body);
+        cache
+            .set_if_unchanged(&copy.key, &value, copy.ttl, guards)
+            .await
+    }
+}
+
+/// The versions a copy was made under: each scope's, `-` for none yet.
+fn stamp(guards: &[Guard]) -> Vec<u8> {
+    let mut stamp = Vec::new();
+    for guard in guards.iter().step_by(2) {
+        if !stamp.is_empty() {
+            stamp.push(b'|');
+        }
+        match &guard.holds {
+            Some(version) => stamp.extend_from_slice(version),
+            None => stamp.push(b'-'),
+        }
+    }
+    stamp
+}
+
+fn split(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    let at = bytes.iter().position(|b| *b == b'\n')?;
+    Some((&bytes[..at], &bytes[at + 1..]))
+}
+
+/// A change under way: its scope is held until [`Change::end`].
+#[derive(Debug)]
+#[must_use = "a change holds its scope until it ends"]
+pub struct Change<'a> {
+    cache: &'a dyn Cache,
+    scope: Scope,
+    hold: Duration,
+    active: bool,
+}
+
+/// Begins a change of `scope`: takes a hold for at most `hold`, sets a new version and deletes
+/// the copies named. An error means nothing may be written.
+pub async fn begin<'a>(
+    cache: &'a dyn Cache,
+    scope: &Scope,
+    drop_copies: &[&str],
+    hold: Duration,
+) -> Result<Change<'a>, CacheError> {
+    let active = cache.shared();
+    if active {
+        let mut writes = vec![
+            Write::Hold {
+                key: scope.hold.clone(),
+                ttl: hold,
+            },
+            Write::Set {
+                key: scope.version.clone(),
+                value: random_token().into_bytes(),
+                ttl: VERSION_TTL,
+            },
+        ];
+        writes.extend(drop_copies.iter().map(|key| Write::Delete {
+            key: (*key).to_owned(),
+        }));
+        cache.apply(&writes).await?;
+    }
+    Ok(Change {
+        cache,
+        scope: scope.clone(),
+        hold,
+        active,
+    })
+}
+
+impl Change<'_> {
+    /// Keeps the hold for another full period (a long write, such as an import, calls this as
+    /// it goes). An error means the write must stop: its hold may run out before it commits.
+    pub async fn extend(&self) -> Result<(), CacheError> {
+        if !self.active {
+            return Ok(());
+        }
+        self.cache
+            .apply(&[
+                Write::Hold {
+                    key: self.scope.hold.clone(),
+                    ttl: self.hold,
+                },
+                Write::Release {
+                    key: self.scope.hold.clone(),
+                },
+            ])
+            .await
+    }
+
+    /// Releases the hold (the write committed or failed). A lost release only leaves the cache
+    /// unused until the hold runs out.
+    pub async fn end(self) {
+        if !self.active {
+            return;
+        }
+        let release = [Write::Release {
+            key: self.scope.hold.clone(),
+        }];
+        if let Err(error) = self.cache.apply(&release).await {
+            tracing::warn!(%error, "a cache hold was not released; it runs out by itself");
+        }
+    }
+}
+
+/// Runs `write` as a change of `scope` (see [`begin`]).
+pub async fn changing<T, E: From<CacheError>>(
+    cache: &dyn Cache,
+    scope: &Scope,
+    drop_copies: &[&str],
+    hold: Duration,
+    write: impl Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    let change = begin(cache, scope, drop_copies, hold).await?;
+    let result = write.await;
+    change.end().await;
+    result
+}
