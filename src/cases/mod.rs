@@ -9,6 +9,7 @@ pub mod actions;
 pub mod apply_error;
 pub mod cancellation;
 pub mod create;
+pub mod detail;
 pub mod error;
 pub mod expiry;
 pub mod form;

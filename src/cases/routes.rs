@@ -119,8 +119,9 @@ pub async fn get_case(
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
 ) -> Result<web::Json<CaseView>, ApiError> {
-    let case = service::own_case(&state, user.user_id, *path).await?;
-    Ok(web::Json(service::detail_view(&state, &case).await?))
+    Ok(web::Json(
+        service::own_detail_view(&state, user.user_id, *path).await?,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]

@@ -67,12 +67,35 @@ pub async fn own_case(state: &AppState, user_id: i64, id: Uuid) -> Result<Case, 
 
 /// What the insured sees of a case (the specialists' view builds on it).
 pub async fn detail_view(state: &AppState, case: &Case) -> Result<CaseView, CaseError> {
-    let (_, service) = plan_of(state, case)?;
-    let status = status_of(case)?;
     let policy_public_id = store::policy_public_id(&state.db, case.policy_id)
         .await?
         .ok_or_else(|| CaseError::unexpected("case without its policy"))?;
     let events = store::events(&state.db, case.id).await?;
+    view_of(state, case, policy_public_id, &events)
+}
+
+/// The caller's own case page, read in one statement (another user's case is as absent as a
+/// missing one).
+#[instrument(skip_all, fields(user_id, case = %id))]
+pub async fn own_detail_view(
+    state: &AppState,
+    user_id: i64,
+    id: Uuid,
+) -> Result<CaseView, CaseError> {
+    let detail = super::detail::own(&state.db, user_id, id)
+        .await?
+        .ok_or(CaseError::NotFound)?;
+    view_of(state, &detail.case, detail.policy_public_id, &detail.events)
+}
+
+fn view_of(
+    state: &AppState,
+    case: &Case,
+    policy_public_id: Uuid,
+    events: &[entity::case_event::Model],
+) -> Result<CaseView, CaseError> {
+    let (_, service) = plan_of(state, case)?;
+    let status = status_of(case)?;
     let calendar = state.calendar.get();
     Ok(view::detail(
         case,
@@ -81,7 +104,7 @@ pub async fn detail_view(state: &AppState, case: &Case) -> Result<CaseView, Case
         &service,
         &calendar,
         state.clocks.business.now(),
-        &events,
+        events,
     ))
 }
 

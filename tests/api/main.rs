@@ -23,6 +23,7 @@ mod cache_contract;
 mod case_access;
 mod case_concurrency;
 mod case_numbers;
+mod case_page;
 mod cases;
 mod catalog;
 mod consents;
