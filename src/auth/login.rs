@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 use super::error::AuthError;
 use super::jwt::AUDIENCE_MINIAPP;
 use super::sessions::{SessionRecord, Sessions};
+use crate::cache::Write;
 use crate::crypto::{random_token, sha256_hex};
 use crate::ratelimit::{self, HOUR, MINUTE};
 use crate::state::AppState;
-use crate::users::store::{self as users, User};
+use crate::users::service::{self as users, UserSummary};
 
 /// WeChat codes are valid for five minutes and single-use: the outcome of exchanging one is
 /// kept that long, so a page that fires twice gets one upstream call and one answer.
@@ -83,7 +84,7 @@ pub struct Tokens {
 #[derive(Debug)]
 pub struct LoginOutcome {
     pub tokens: Tokens,
-    pub user: User,
+    pub user: UserSummary,
 }
 
 fn refresh_ttl(state: &AppState) -> Duration {
@@ -122,37 +123,33 @@ pub async fn login(
         HOUR,
     )
     .await?;
-    let now = state.clocks.business.now();
-    let user = users::upsert_by_openid(
-        &state.db,
-        &identity.openid,
-        identity.unionid.as_deref(),
-        now,
-    )
-    .await?;
+    let (user_id, user) =
+        users::login_user(state, &identity.openid, identity.unionid.as_deref()).await?;
+    let mut more = Vec::new();
     if let Some(session_key) = &identity.session_key {
         // Kept server-side only, sealed, for as long as a session may live.
         let sealed = state
             .crypto
             .seal(
                 session_key.expose_secret().as_bytes(),
-                &session_key_aad(user.id),
+                &session_key_aad(user_id),
             )
             .map_err(|e| AuthError::Fault(anyhow::Error::from(e).into()))?;
-        state
-            .cache
-            .set(&format!("wxsk:{}", user.id), &sealed, refresh_ttl(state))
-            .await?;
+        more.push(Write::Set {
+            key: format!("wxsk:{user_id}"),
+            value: sealed,
+            ttl: refresh_ttl(state),
+        });
     }
     let record = SessionRecord {
-        user_id: user.id,
-        user_public_id: user.public_id,
+        user_id,
+        user_public_id: user.id,
         audience: AUDIENCE_MINIAPP.to_owned(),
         created_at: chrono::Utc::now().timestamp().max(0) as u64,
     };
-    let (sid, refresh_token) = sessions(state).create(&record).await?;
+    let (sid, refresh_token) = sessions(state).create_with(&record, more).await?;
     let tokens = tokens_for(state, &record, &sid, refresh_token)?;
-    tracing::info!(user_id = user.id, "logged in");
+    tracing::info!(user_id, "logged in");
     Ok(LoginOutcome { tokens, user })
 }
 
@@ -237,16 +234,22 @@ async fn exchange_once(state: &AppState, code: &LoginCode) -> Result<Identity, A
             _ => None,
         },
     };
-    if let Some(outcome) = &stored {
-        state
-            .cache
-            .set_json(&key, outcome, CODE_OUTCOME_TTL)
-            .await?;
+    match &stored {
+        // Whoever comes next reads the outcome before trying the lock: it may run out by itself.
+        Some(outcome) => {
+            state
+                .cache
+                .set_json(&key, outcome, CODE_OUTCOME_TTL)
+                .await?
+        }
+        // Nothing stored (WeChat was unreachable): the lock goes, so a retry can call again.
+        None => {
+            state
+                .cache
+                .delete_if_equals(&lock_key, owner.as_bytes())
+                .await?;
+        }
     }
-    state
-        .cache
-        .delete_if_equals(&lock_key, owner.as_bytes())
-        .await?;
     let session = result?;
     Ok(Identity {
         openid: session.openid,

@@ -75,8 +75,7 @@ pub async fn wechat_login(
 ) -> Result<HttpResponse, ApiError> {
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     let outcome = login::login(&state, body.into_inner().code, ip).await?;
-    let user = users::service::summary(&state, &outcome.user).await?;
-    Ok(token_response(outcome.tokens, user))
+    Ok(token_response(outcome.tokens, outcome.user))
 }
 
 /// Trades a refresh token for a new access token and the next refresh token.

@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::cache::{Cache, CacheError};
+use crate::cache::{Cache, CacheError, Write};
 use crate::crypto::{random_token, sha256_hex};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -57,11 +57,33 @@ impl<'a> Sessions<'a> {
 
     /// Opens a session; returns its id and its first refresh token.
     pub async fn create(&self, record: &SessionRecord) -> Result<(String, String), CacheError> {
+        self.create_with(record, Vec::new()).await
+    }
+
+    /// Opens a session and makes `more` writes with it, all in one round trip.
+    pub async fn create_with(
+        &self,
+        record: &SessionRecord,
+        more: Vec<Write>,
+    ) -> Result<(String, String), CacheError> {
         let sid = Uuid::new_v4().simple().to_string();
-        self.cache
-            .set_json(&session_key(&sid), record, self.ttl)
-            .await?;
-        let refresh = self.issue_refresh(&sid).await?;
+        let refresh = random_token();
+        let value = serde_json::to_vec(record).map_err(|e| CacheError::Decode {
+            key: session_key(&sid),
+            reason: e.to_string(),
+        })?;
+        let mut writes = more;
+        writes.push(Write::Set {
+            key: session_key(&sid),
+            value,
+            ttl: self.ttl,
+        });
+        writes.push(Write::Set {
+            key: refresh_key(&refresh),
+            value: sid.as_bytes().to_vec(),
+            ttl: self.ttl,
+        });
+        self.cache.apply(&writes).await?;
         Ok((sid, refresh))
     }
 

@@ -56,7 +56,9 @@ fn build(backend: DbBackend) -> String {
             Expr::col((case_event::Entity, case_event::Column::CaseId))
                 .equals((service_case::Entity, service_case::Column::Id)),
         )
-        .and_where(Expr::col((service_case::Entity, service_case::Column::PublicId)).eq(Uuid::nil()))
+        .and_where(
+            Expr::col((service_case::Entity, service_case::Column::PublicId)).eq(Uuid::nil()),
+        )
         .and_where(Expr::col((service_case::Entity, service_case::Column::UserId)).eq(0i64))
         .order_by((case_event::Entity, case_event::Column::Id), Order::Asc);
     backend.build(&query).sql

@@ -42,6 +42,29 @@ pub async fn summary(state: &AppState, user: &User) -> Result<UserSummary, Fault
     })
 }
 
+/// The user a login names (created on their first login), as the login answer shows them.
+pub async fn login_user(
+    state: &AppState,
+    openid: &str,
+    unionid: Option<&str>,
+) -> Result<(i64, UserSummary), Fault> {
+    let now = state.clocks.business.now();
+    match store::login(&state.db, openid, unionid, now).await? {
+        Some(user) => Ok((
+            user.id,
+            UserSummary {
+                id: user.public_id,
+                phone_bound: user.phone_bound,
+                policies_bound: user.policies_bound,
+            },
+        )),
+        None => {
+            let user = store::upsert_by_openid(&state.db, openid, unionid, now).await?;
+            Ok((user.id, summary(state, &user).await?))
+        }
+    }
+}
+
 /// The summary of the user `user_id`; none for a user that no longer exists.
 pub async fn summary_of(state: &AppState, user_id: i64) -> Result<Option<UserSummary>, Fault> {
     match store::find(&state.db, user_id).await? {

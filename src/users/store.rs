@@ -53,6 +53,87 @@ pub async fn upsert_by_openid(
     }
 }
 
+/// The user a login names, with what the login answer says of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginUser {
+    pub id: i64,
+    pub public_id: Uuid,
+    pub phone_bound: bool,
+    pub policies_bound: bool,
+}
+
+/// A first login inserts the user; a later one finds them — in one statement on PostgreSQL (an
+/// insert that does nothing on a known openid, and a read of the known row with whether any
+/// policy is bound). A unionid WeChat now reports is kept. None on SQLite, which has no
+/// data-modifying `WITH`, and when two first logins of one openid raced: the caller takes the
+/// ordinary path then.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn login(
+    db: &impl ConnectionTrait,
+    openid: &str,
+    unionid: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<LoginUser>, DbErr> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                LOGIN_POSTGRES,
+                [
+                    Uuid::new_v4().into(),
+                    openid.into(),
+                    unionid.map(str::to_owned).into(),
+                    now.into(),
+                ],
+            ))
+            .await?;
+        // None: a first login of the same openid committed between this statement's snapshot
+        // and its insert.
+        if let Some(row) = row {
+            let known: Option<String> = row.try_get("", "unionid")?;
+            let user = LoginUser {
+                id: row.try_get("", "id")?,
+                public_id: row.try_get("", "public_id")?,
+                phone_bound: row.try_get("", "phone_bound")?,
+                policies_bound: row.try_get("", "policies_bound")?,
+            };
+            if let Some(unionid) = unionid.filter(|u| known.as_deref() != Some(*u)) {
+                set_unionid(db, user.id, unionid, now).await?;
+            }
+            return Ok(Some(user));
+        }
+    }
+    Ok(None)
+}
+
+const LOGIN_POSTGRES: &str = "\
+WITH inserted AS (
+  INSERT INTO app_user (public_id, openid, unionid, created_at, updated_at)
+  VALUES ($1, $2, $3, $4, $4)
+  ON CONFLICT (openid) DO NOTHING
+  RETURNING id, public_id, unionid
+)
+SELECT id, public_id, unionid, FALSE AS phone_bound, FALSE AS policies_bound FROM inserted
+UNION ALL
+SELECT u.id, u.public_id, u.unionid, u.phone_hash IS NOT NULL AS phone_bound,
+       EXISTS (SELECT 1 FROM policy_binding b WHERE b.user_id = u.id) AS policies_bound
+FROM app_user u WHERE u.openid = $2";
+
+async fn set_unionid(
+    db: &impl ConnectionTrait,
+    id: i64,
+    unionid: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    app_user::Entity::update_many()
+        .col_expr(app_user::Column::Unionid, Expr::value(unionid))
+        .col_expr(app_user::Column::UpdatedAt, Expr::value(now))
+        .filter(app_user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<User>, DbErr> {
     app_user::Entity::find_by_id(id).one(db).await

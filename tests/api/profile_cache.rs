@@ -70,6 +70,8 @@ async fn me_is_cached_and_every_change_shows_at_once(backend: Backend) {
         .await;
     }
     let login = app.login_ok("dev:cache-user").await;
+    assert_eq!(login["user"]["phone_bound"], false);
+    assert_eq!(login["user"]["policies_bound"], false);
     let token = login["access_token"].as_str().expect("token").to_owned();
     let first = me(&app, &token).await;
     assert_eq!(first["policies_bound"], false);
@@ -109,6 +111,11 @@ async fn me_is_cached_and_every_change_shows_at_once(backend: Backend) {
     assert_eq!(bound.status().as_u16(), 200);
     let after_bind = me(&app, &token).await;
     assert_eq!(policy_nos(&after_bind), ["P-CACHE-1", "P-CACHE-2"]);
+    // The login answer (one statement on PostgreSQL) names the same account and what it has.
+    let again = app.login_ok("dev:cache-user").await;
+    assert_eq!(again["user"]["id"], first["id"]);
+    assert_eq!(again["user"]["phone_bound"], true);
+    assert_eq!(again["user"]["policies_bound"], true);
 
     // An import that changes a bound policy (the command, as an operator runs it).
     let dir = tempfile::tempdir().expect("dir");
