@@ -8,7 +8,7 @@ use std::io::Read;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use serde::Serialize;
 
 use super::record::{FieldError, PolicyInput, PolicyRecord};
@@ -39,10 +39,30 @@ pub struct ImportReport {
     pub rejected: Vec<RejectedRow>,
 }
 
+/// One batch as the reading thread hands it over: the rows it read, those it rejected, and the
+/// statement that writes the rest (sealed and indexed already).
+struct Prepared {
+    rows: u64,
+    rejected: Vec<RejectedRow>,
+    statement: Option<(Statement, usize)>,
+    position: u64,
+}
+
+/// What the reading thread needs, owned.
+struct Reading {
+    product_ids: HashMap<String, i64>,
+    crypto: Crypto,
+    backend: DbBackend,
+    now: DateTime<Utc>,
+}
+
+/// Batches ready before the database has taken them: the memory bound (each is 500 rows).
+const READY: usize = 2;
+
 pub async fn import_csv(
     db: &DatabaseConnection,
     cache: &dyn Cache,
-    input: impl Read,
+    input: impl Read + Send + 'static,
     total_bytes: Option<u64>,
     product_ids: &HashMap<String, i64>,
     crypto: &Crypto,
@@ -78,68 +98,118 @@ pub async fn import_csv(
     let change = super::changes::begin_import(cache).await.context(
         "the cache must be reachable to import policies (cached copies of them are dropped)",
     )?;
+    // Reading, checking, sealing and building each batch's statement (CPU) run on a thread of
+    // their own while the database writes the batch before: the two cores work at once.
+    let (ready, mut batches) = tokio::sync::mpsc::channel(READY);
+    let reading = Reading {
+        product_ids: product_ids.clone(),
+        crypto: crypto.clone(),
+        backend: db.get_database_backend(),
+        now,
+    };
+    let reader_thread =
+        tokio::task::spawn_blocking(move || read_batches(reader, &headers, &reading, &ready));
     let result = async {
         let txn = db.begin().await?;
         let mut report = ImportReport::default();
-        let mut batch: Vec<PolicyInput> = Vec::with_capacity(BATCH);
-        let mut record = csv::StringRecord::new();
-        loop {
-            let line = reader.position().line() + 1;
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(error) => {
-                    report.rows += 1;
-                    report.rejected.push(RejectedRow {
-                        line: error.position().map_or(line, |p| p.line()),
-                        errors: vec![FieldError {
-                            field: "row",
-                            reason: match error.kind() {
-                                csv::ErrorKind::UnequalLengths {
-                                    expected_len, len, ..
-                                } => {
-                                    format!("{len} columns where the header has {expected_len}")
-                                }
-                                csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_owned(),
-                                _ => "unreadable row".to_owned(),
-                            },
-                        }],
-                    });
-                    continue;
-                }
+        while let Some(prepared) = batches.recv().await {
+            let prepared = prepared?;
+            report.rows += prepared.rows;
+            report.rejected.extend(prepared.rejected);
+            if let Some((statement, written)) = prepared.statement {
+                change.extend().await.context(
+                    "the cache stopped answering during the import; nothing was written",
+                )?;
+                txn.execute_raw(statement).await?;
+                report.written += written as u64;
             }
-            report.rows += 1;
+            progress.set_position(prepared.position);
+        }
+        txn.commit().await?;
+        Ok(report)
+    }
+    .await;
+    // A failed write dropped the receiver: the reading thread stops at its next batch.
+    drop(batches);
+    let read = reader_thread.await;
+    change.end().await;
+    progress.finish_and_clear();
+    read.context("the reading thread failed")?;
+    result
+}
+
+/// Reads every row, sending a [`Prepared`] batch each [`BATCH`] valid rows and one at the end;
+/// stops when the receiver is gone.
+fn read_batches(
+    mut reader: csv::Reader<impl Read>,
+    headers: &csv::StringRecord,
+    reading: &Reading,
+    ready: &tokio::sync::mpsc::Sender<anyhow::Result<Prepared>>,
+) {
+    let mut batch: Vec<PolicyInput> = Vec::with_capacity(BATCH);
+    let mut rows = 0;
+    let mut rejected = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line() + 1;
+        let more = match reader.read_record(&mut record) {
+            Ok(more) => more,
+            Err(error) => {
+                rows += 1;
+                rejected.push(RejectedRow {
+                    line: error.position().map_or(line, |p| p.line()),
+                    errors: vec![FieldError {
+                        field: "row",
+                        reason: match error.kind() {
+                            csv::ErrorKind::UnequalLengths {
+                                expected_len, len, ..
+                            } => {
+                                format!("{len} columns where the header has {expected_len}")
+                            }
+                            csv::ErrorKind::Utf8 { .. } => "not UTF-8 text".to_owned(),
+                            _ => "unreadable row".to_owned(),
+                        },
+                    }],
+                });
+                continue;
+            }
+        };
+        if more {
+            rows += 1;
             let line = record.position().map_or(line, |p| p.line());
             let parsed = record
-                .deserialize::<PolicyRecord>(Some(&headers))
+                .deserialize::<PolicyRecord>(Some(headers))
                 .map_err(|_| {
                     vec![FieldError {
                         field: "row",
                         reason: "unreadable row".to_owned(),
                     }]
                 })
-                .and_then(|raw| raw.parse(|code| product_ids.contains_key(code)));
+                .and_then(|raw| raw.parse(|code| reading.product_ids.contains_key(code)));
             match parsed {
                 Ok(input) => batch.push(input),
-                Err(errors) => report.rejected.push(RejectedRow { line, errors }),
-            }
-            if batch.len() >= BATCH {
-                change.extend().await.context(
-                    "the cache stopped answering during the import; nothing was written",
-                )?;
-                report.written +=
-                    store::upsert(&txn, &batch, product_ids, crypto, "import", now).await? as u64;
-                batch.clear();
-                progress.set_position(reader.position().byte());
+                Err(errors) => rejected.push(RejectedRow { line, errors }),
             }
         }
-        report.written +=
-            store::upsert(&txn, &batch, product_ids, crypto, "import", now).await? as u64;
-        txn.commit().await?;
-        Ok(report)
+        if batch.len() >= BATCH || !more {
+            let statement = store::upsert_statement(
+                reading.backend,
+                &batch,
+                &reading.product_ids,
+                &reading.crypto,
+                "import",
+                reading.now,
+            );
+            let prepared = statement.map(|statement| Prepared {
+                rows: std::mem::take(&mut rows),
+                rejected: std::mem::take(&mut rejected),
+                statement,
+                position: reader.position().byte(),
+            });
+            batch.clear();
+            if ready.blocking_send(prepared).is_err() || !more {
+                return;
+            }
+        }
     }
-    .await;
-    change.end().await;
-    progress.finish_and_clear();
-    result
 }

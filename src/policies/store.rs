@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use entity::{policy, policy_binding};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QueryTrait, Statement,
 };
 use uuid::Uuid;
 
@@ -78,6 +79,32 @@ pub async fn upsert(
     source: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
+    let Some((statement, written)) = upsert_statement(
+        db.get_database_backend(),
+        inputs,
+        product_ids,
+        crypto,
+        source,
+        now,
+    )?
+    else {
+        return Ok(0);
+    };
+    db.execute_raw(statement).await?;
+    Ok(written)
+}
+
+/// The statement [`upsert`] runs and how many policies it writes (none for no input): every
+/// identity number and phone sealed and indexed — the CPU half of an upsert, which an import
+/// does on a thread of its own while the database runs the previous batch.
+pub fn upsert_statement(
+    backend: DbBackend,
+    inputs: &[PolicyInput],
+    product_ids: &HashMap<String, i64>,
+    crypto: &Crypto,
+    source: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<(Statement, usize)>> {
     let mut latest: HashMap<&str, usize> = HashMap::new();
     for (i, input) in inputs.iter().enumerate() {
         latest.insert(input.policy_no.as_str(), i);
@@ -94,9 +121,9 @@ pub async fn upsert(
     }
     let written = rows.len();
     if rows.is_empty() {
-        return Ok(0);
+        return Ok(None);
     }
-    policy::Entity::insert_many(rows)
+    let statement = policy::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::column(policy::Column::PolicyNo)
                 .update_columns([
@@ -118,9 +145,8 @@ pub async fn upsert(
                 ])
                 .to_owned(),
         )
-        .exec_without_returning(db)
-        .await?;
-    Ok(written)
+        .build(backend);
+    Ok(Some((statement, written)))
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
