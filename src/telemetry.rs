@@ -93,16 +93,15 @@ pub async fn observe(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
     let request_id = request_id_of(&req);
-    let route = req
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
     let method = req.method().to_string();
     req.extensions_mut().insert(RequestId(request_id.clone()));
+    // The route is known cheaply once the request was routed (before that, naming it means
+    // matching the path against every route's pattern once more): recorded on the way out.
     let span = tracing::info_span!(
         "request",
         request_id = %request_id,
         method = %method,
-        route = %route,
+        route = tracing::field::Empty,
     );
     // Handlers' errors are already responses here (actix converts them at the resource); only
     // a failing middleware could return Err, and ours do not.
@@ -111,6 +110,11 @@ pub async fn observe(
         .instrument(span.clone())
         .await?
         .map_into_boxed_body();
+    let route = response
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_owned());
+    span.record("route", route.as_str());
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
     if let Ok(value) = HeaderValue::from_str(&request_id) {

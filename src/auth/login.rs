@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::error::AuthError;
 use super::jwt::AUDIENCE_MINIAPP;
 use super::sessions::{SessionRecord, Sessions};
-use crate::cache::Write;
+use crate::cache::{CacheError, GetOrLock, Write};
 use crate::crypto::{random_token, sha256_hex};
 use crate::ratelimit::{self, HOUR, MINUTE};
 use crate::state::AppState;
@@ -71,6 +71,8 @@ struct Identity {
     unionid: Option<String>,
     /// Only the request that made the upstream call holds it.
     session_key: Option<SecretString>,
+    /// The exchange to record for the code (only the request that made the call has one).
+    to_store: Option<(String, Vec<u8>)>,
 }
 
 #[derive(Debug)]
@@ -116,15 +118,26 @@ pub async fn login(
         Some(name) => dev_identity(state, name)?,
         None => exchange_once(state, &code).await?,
     };
-    ratelimit::check(
+    // What the exchange taught, the per-openid limit and the account: three independent round
+    // trips, made at once.
+    let store_outcome = async {
+        match &identity.to_store {
+            Some((key, outcome)) => state.cache.set(key, outcome, CODE_OUTCOME_TTL).await,
+            None => Ok(()),
+        }
+    };
+    let openid_key = format!("login:openid:{}", sha256_hex(&identity.openid));
+    let openid_limit = ratelimit::check(
         &*state.cache,
-        &format!("login:openid:{}", sha256_hex(&identity.openid)),
+        &openid_key,
         limits.login_per_openid_per_hour,
         HOUR,
-    )
-    .await?;
-    let (user_id, user) =
-        users::login_user(state, &identity.openid, identity.unionid.as_deref()).await?;
+    );
+    let account = users::login_user(state, &identity.openid, identity.unionid.as_deref());
+    let (stored, limited, account) = tokio::join!(store_outcome, openid_limit, account);
+    stored?;
+    limited?;
+    let (user_id, user) = account?;
     let mut more = Vec::new();
     if let Some(session_key) = &identity.session_key {
         // Kept server-side only, sealed, for as long as a session may live.
@@ -187,39 +200,45 @@ fn dev_identity(state: &AppState, name: &str) -> Result<Identity, AuthError> {
         openid: format!("dev-{}", &sha256_hex(&format!("dev-login|{name}"))[..28]),
         unionid: None,
         session_key: None,
+        to_store: None,
     })
 }
 
 /// Exchanges a code with WeChat once for everyone presenting it: an in-process lock per code,
-/// then a short cache lock across instances; followers read the stored outcome.
+/// then, in one cache round trip, the stored outcome or a short lock across instances; followers
+/// read the outcome. The caller stores this exchange's outcome (with its other writes).
 async fn exchange_once(state: &AppState, code: &LoginCode) -> Result<Identity, AuthError> {
     let key = format!("wxcode:{}", sha256_hex(&code.0));
     let _one_per_process = state.locks.lock(&key).await;
-    if let Some(outcome) = state.cache.get_json::<CodeOutcome>(&key).await? {
-        return from_outcome(outcome);
-    }
     let lock_key = format!("{key}:lock");
     let owner = random_token();
     let deadline = tokio::time::Instant::now()
         + Duration::from_millis(state.settings.wechat.timeout_ms)
         + CODE_LOCK_TTL;
-    while !state
-        .cache
-        .set_if_absent(&lock_key, owner.as_bytes(), CODE_LOCK_TTL)
-        .await?
-    {
-        tokio::time::sleep(POLL).await;
-        if let Some(outcome) = state.cache.get_json::<CodeOutcome>(&key).await? {
-            return from_outcome(outcome);
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return Err(AuthError::WechatUnavailable(
-                "another instance is still exchanging this code".to_owned(),
-            ));
+    loop {
+        match state
+            .cache
+            .get_or_lock(&key, &lock_key, owner.as_bytes(), CODE_LOCK_TTL)
+            .await?
+        {
+            GetOrLock::Found(bytes) => {
+                let outcome = serde_json::from_slice(&bytes).map_err(|e| CacheError::Decode {
+                    key: key.clone(),
+                    reason: e.to_string(),
+                })?;
+                return from_outcome(outcome);
+            }
+            GetOrLock::Locked => break,
+            GetOrLock::Busy if tokio::time::Instant::now() >= deadline => {
+                return Err(AuthError::WechatUnavailable(
+                    "another instance is still exchanging this code".to_owned(),
+                ));
+            }
+            GetOrLock::Busy => tokio::time::sleep(POLL).await,
         }
     }
     let result = state.wechat.code2session(&code.0).await;
-    let stored = match &result {
+    let outcome = match &result {
         Ok(session) => Some(CodeOutcome::Identity {
             openid: session.openid.clone(),
             unionid: session.unionid.clone(),
@@ -234,28 +253,42 @@ async fn exchange_once(state: &AppState, code: &LoginCode) -> Result<Identity, A
             _ => None,
         },
     };
-    match &stored {
-        // Whoever comes next reads the outcome before trying the lock: it may run out by itself.
-        Some(outcome) => {
+    let encoded = |outcome: &CodeOutcome| {
+        serde_json::to_vec(outcome).map_err(|e| CacheError::Decode {
+            key: key.clone(),
+            reason: e.to_string(),
+        })
+    };
+    match (result, outcome) {
+        // The lock is left to run out: whoever comes next reads the outcome before trying it.
+        (Ok(session), Some(outcome)) => Ok(Identity {
+            openid: session.openid,
+            unionid: session.unionid,
+            session_key: Some(session.session_key),
+            to_store: Some((key.clone(), encoded(&outcome)?)),
+        }),
+        (Err(error), Some(outcome)) => {
             state
                 .cache
-                .set_json(&key, outcome, CODE_OUTCOME_TTL)
-                .await?
+                .set(&key, &encoded(&outcome)?, CODE_OUTCOME_TTL)
+                .await?;
+            Err(error.into())
         }
-        // Nothing stored (WeChat was unreachable): the lock goes, so a retry can call again.
-        None => {
+        // Nothing learnt (WeChat was unreachable): the lock goes, so a retry can call again.
+        (result, None) => {
             state
                 .cache
                 .delete_if_equals(&lock_key, owner.as_bytes())
                 .await?;
+            let session = result?;
+            Ok(Identity {
+                openid: session.openid,
+                unionid: session.unionid,
+                session_key: Some(session.session_key),
+                to_store: None,
+            })
         }
     }
-    let session = result?;
-    Ok(Identity {
-        openid: session.openid,
-        unionid: session.unionid,
-        session_key: Some(session.session_key),
-    })
 }
 
 fn from_outcome(outcome: CodeOutcome) -> Result<Identity, AuthError> {
@@ -264,6 +297,7 @@ fn from_outcome(outcome: CodeOutcome) -> Result<Identity, AuthError> {
             openid,
             unionid,
             session_key: None,
+            to_store: None,
         }),
         CodeOutcome::Refused { errcode } => Err(crate::wechat::WechatError::Api {
             code: errcode,

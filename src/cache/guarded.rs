@@ -53,11 +53,12 @@ pub struct Copy {
     ttl: Duration,
 }
 
-/// What a reader found: the copy if it is current, and the guards a fill must pass.
+/// What a reader found: the copy if it is current, and the versions a fill must still see
+/// (none while a scope is held: nothing may be stored then).
 #[derive(Debug)]
 pub struct Found {
     current: Option<Vec<u8>>,
-    guards: Option<Vec<Guard>>,
+    versions: Option<Vec<Option<Vec<u8>>>>,
 }
 
 impl Copy {
@@ -81,41 +82,27 @@ impl Copy {
     }
 
     /// Reads the values of [`Copy::keys`].
-    pub fn found(&self, mut values: Vec<Option<Vec<u8>>>) -> Found {
-        if values.len() != 1 + 2 * self.scopes.len() {
-            return Found {
-                current: None,
-                guards: None,
-            };
-        }
-        let stored = values.remove(0);
-        let mut held = false;
-        let mut guards = Vec::with_capacity(2 * self.scopes.len());
-        for (scope, pair) in self.scopes.iter().zip(values.chunks_exact(2)) {
-            held |= pair[1].is_some();
-            guards.push(Guard {
-                key: scope.version.clone(),
-                holds: pair[0].clone(),
-            });
-            guards.push(Guard {
-                key: scope.hold.clone(),
-                holds: None,
-            });
-        }
+    pub fn found(&self, values: Vec<Option<Vec<u8>>>) -> Found {
+        let held = values.len() != 1 + 2 * self.scopes.len()
+            || values.iter().skip(2).step_by(2).any(Option::is_some);
         if held {
             return Found {
                 current: None,
-                guards: None,
+                versions: None,
             };
         }
-        let stamp = stamp(&guards);
+        // The copy, then each scope's version and hold.
+        let mut values = values.into_iter();
+        let stored = values.next().flatten();
+        let versions: Vec<Option<Vec<u8>>> = values.step_by(2).collect();
+        let stamp = stamp(&versions);
         let current = stored.and_then(|bytes| {
             let (made_under, body) = split(&bytes)?;
             (made_under == stamp.as_slice()).then(|| body.to_vec())
         });
         Found {
             current,
-            guards: Some(guards),
+            versions: Some(versions),
         }
     }
 }
@@ -134,29 +121,40 @@ impl Found {
         copy: &Copy,
         body: &[u8],
     ) -> Result<bool, CacheError> {
-        let Some(guards) = &self.guards else {
+        let Some(versions) = &self.versions else {
             return Ok(false);
         };
         if !cache.shared() {
             return Ok(false);
         }
-        let mut value = stamp(guards);
+        let mut guards = Vec::with_capacity(2 * copy.scopes.len());
+        for (scope, version) in copy.scopes.iter().zip(versions) {
+            guards.push(Guard {
+                key: scope.version.clone(),
+                holds: version.clone(),
+            });
+            guards.push(Guard {
+                key: scope.hold.clone(),
+                holds: None,
+            });
+        }
+        let mut value = stamp(versions);
         value.push(b'\n');
         value.extend_from_slice(body);
         cache
-            .set_if_unchanged(&copy.key, &value, copy.ttl, guards)
+            .set_if_unchanged(&copy.key, &value, copy.ttl, &guards)
             .await
     }
 }
 
 /// The versions a copy was made under: each scope's, `-` for none yet.
-fn stamp(guards: &[Guard]) -> Vec<u8> {
+fn stamp(versions: &[Option<Vec<u8>>]) -> Vec<u8> {
     let mut stamp = Vec::new();
-    for guard in guards.iter().step_by(2) {
+    for version in versions {
         if !stamp.is_empty() {
             stamp.push(b'|');
         }
-        match &guard.holds {
+        match version {
             Some(version) => stamp.extend_from_slice(version),
             None => stamp.push(b'-'),
         }

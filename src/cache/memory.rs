@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 
-use super::{Cache, CacheError, Counter, Guard, Write, ttl_millis};
+use super::{Cache, CacheError, Counter, GetOrLock, Guard, Write, ttl_millis};
 
 /// How many writes between two sweeps of expired entries.
 const SWEEP_EVERY: u32 = 256;
@@ -190,6 +190,33 @@ impl Cache for MemoryCache {
             store.entries.remove(&key);
         }
         Ok(matches)
+    }
+
+    async fn get_or_lock(
+        &self,
+        key: &str,
+        lock: &str,
+        owner: &[u8],
+        ttl: Duration,
+    ) -> Result<GetOrLock, CacheError> {
+        let now = Instant::now();
+        let mut store = self.lock();
+        if let Some(entry) = store.live(&self.key(key), now) {
+            return Ok(GetOrLock::Found(entry.value.clone()));
+        }
+        let lock = self.key(lock);
+        if store.live(&lock, now).is_some() {
+            return Ok(GetOrLock::Busy);
+        }
+        store.entries.insert(
+            lock,
+            Entry {
+                value: owner.to_vec(),
+                expires_at: expiry(now, ttl),
+            },
+        );
+        store.wrote(now);
+        Ok(GetOrLock::Locked)
     }
 
     async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, CacheError> {

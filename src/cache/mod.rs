@@ -46,6 +46,17 @@ pub struct Guard {
     pub holds: Option<Vec<u8>>,
 }
 
+/// What [`Cache::get_or_lock`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GetOrLock {
+    /// The value.
+    Found(Vec<u8>),
+    /// No value; the lock is now the caller's.
+    Locked,
+    /// No value, and someone else holds the lock.
+    Busy,
+}
+
 /// One write of an atomic [`Cache::apply`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Write {
@@ -95,6 +106,16 @@ pub trait Cache: Send + Sync + Debug {
     /// Removes the key only if it still holds `expected` (releasing one's own lock, dropping a
     /// token only if it is still the one that failed).
     async fn delete_if_equals(&self, key: &str, expected: &[u8]) -> Result<bool, CacheError>;
+
+    /// The value at `key`; when there is none, takes the lock `lock` for `owner` (set if absent,
+    /// for `ttl`) — "read it, or be the one who makes it", in one atomic step.
+    async fn get_or_lock(
+        &self,
+        key: &str,
+        lock: &str,
+        owner: &[u8],
+        ttl: Duration,
+    ) -> Result<GetOrLock, CacheError>;
 
     /// The values of several keys, in their order, in one round trip.
     async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, CacheError>;

@@ -9,7 +9,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, Script, SetExpiry, SetOptions};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{Cache, CacheError, Counter, Guard, Write, ttl_millis};
+use super::{Cache, CacheError, Counter, GetOrLock, Guard, Write, ttl_millis};
 use crate::config::RedisSettings;
 
 /// INCR, starting the window on the first increment; a key left without an expiry (written by
@@ -70,6 +70,15 @@ end
 return 1
 ";
 
+/// The value at KEYS[1]; else 1 when the lock KEYS[2] was taken for ARGV[1] (ARGV[2] ms), 0 when
+/// it is held by someone else.
+const GET_OR_LOCK: &str = r"
+local value = redis.call('GET', KEYS[1])
+if value then return value end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0
+";
+
 #[derive(Clone)]
 pub struct RedisCache {
     connection: ConnectionManager,
@@ -79,6 +88,7 @@ pub struct RedisCache {
     delete_if_equals_script: Script,
     set_if_unchanged_script: Script,
     apply_script: Script,
+    get_or_lock_script: Script,
 }
 
 impl std::fmt::Debug for RedisCache {
@@ -118,6 +128,7 @@ impl RedisCache {
             delete_if_equals_script: Script::new(DELETE_IF_EQUALS),
             set_if_unchanged_script: Script::new(SET_IF_UNCHANGED),
             apply_script: Script::new(APPLY),
+            get_or_lock_script: Script::new(GET_OR_LOCK),
         })
     }
 
@@ -228,6 +239,37 @@ impl Cache for RedisCache {
             })
             .await?;
         Ok(removed > 0)
+    }
+
+    async fn get_or_lock(
+        &self,
+        key: &str,
+        lock: &str,
+        owner: &[u8],
+        ttl: Duration,
+    ) -> Result<GetOrLock, CacheError> {
+        let mut connection = self.connection.clone();
+        let script = self.get_or_lock_script.clone();
+        let (key, lock) = (self.key(key), self.key(lock));
+        let reply: redis::Value = self
+            .bounded(async move {
+                script
+                    .key(key)
+                    .key(lock)
+                    .arg(owner)
+                    .arg(ttl_millis(ttl))
+                    .invoke_async(&mut connection)
+                    .await
+            })
+            .await?;
+        match reply {
+            redis::Value::BulkString(bytes) => Ok(GetOrLock::Found(bytes)),
+            redis::Value::Int(1) => Ok(GetOrLock::Locked),
+            redis::Value::Int(0) => Ok(GetOrLock::Busy),
+            other => Err(CacheError::Unavailable(format!(
+                "unexpected answer to get-or-lock: {other:?}"
+            ))),
+        }
     }
 
     async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, CacheError> {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use green_channel::cache::{CacheError, Guard, SharedCache, Write};
+use green_channel::cache::{CacheError, GetOrLock, Guard, SharedCache, Write};
 
 use crate::helpers::{memory_cache, redis_cache, redis_url, unique_suffix};
 
@@ -321,6 +321,42 @@ async fn apply_writes_and_deletes_in_one_go(kind: Kind) {
     cache.apply(&[]).await.expect("nothing to apply");
 }
 
+async fn get_or_lock_reads_or_takes_the_lock_once(kind: Kind) {
+    let cache = cache(kind).await;
+    let first = cache
+        .get_or_lock("value", "value:lock", b"a", MINUTE)
+        .await
+        .expect("get or lock");
+    assert_eq!(first, GetOrLock::Locked);
+    assert_eq!(
+        cache.get("value:lock").await.expect("get"),
+        Some(b"a".to_vec())
+    );
+    let second = cache
+        .get_or_lock("value", "value:lock", b"b", MINUTE)
+        .await
+        .expect("get or lock");
+    assert_eq!(second, GetOrLock::Busy);
+    cache.set("value", b"made", MINUTE).await.expect("set");
+    let third = cache
+        .get_or_lock("value", "value:lock", b"c", MINUTE)
+        .await
+        .expect("get or lock");
+    assert_eq!(third, GetOrLock::Found(b"made".to_vec()));
+    // The lock runs out by itself.
+    cache.delete("value").await.expect("del");
+    cache
+        .set("value:lock", b"a", Duration::from_millis(150))
+        .await
+        .expect("set");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let later = cache
+        .get_or_lock("value", "value:lock", b"d", MINUTE)
+        .await
+        .expect("get or lock");
+    assert_eq!(later, GetOrLock::Locked);
+}
+
 async fn ping_answers(kind: Kind) {
     cache(kind).await.ping().await.expect("ping");
 }
@@ -344,6 +380,7 @@ macro_rules! cache_contract {
 }
 
 cache_contract!(
+    get_or_lock_reads_or_takes_the_lock_once,
     get_many_reads_keys_in_their_order,
     set_if_unchanged_needs_every_guard,
     apply_writes_and_deletes_in_one_go,
