@@ -6,7 +6,6 @@
 
 use std::io::Cursor;
 
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::PngEncoder;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader};
 
@@ -275,30 +274,39 @@ pub fn process(bytes: &[u8], settings: &UploadSettings) -> Result<Processed, Ref
         Kind::Png => Kind::Png,
         Kind::Jpeg | Kind::Webp => Kind::Jpeg,
     };
-    // The thumbnail first, from a borrow; then the image is converted by value (no copy when
-    // it already is 8-bit RGB, as decoded JPEGs are).
-    let thumb = image.thumbnail(settings.thumbnail_side, settings.thumbnail_side);
     let (width, height) = (image.width(), image.height());
-    let (thumbnail_width, thumbnail_height) = (thumb.width(), thumb.height());
-    let mut thumbnail = Vec::new();
-    DynamicImage::ImageRgb8(thumb.into_rgb8())
-        .write_with_encoder(JpegEncoder::new_with_quality(
-            &mut thumbnail,
-            settings.thumbnail_quality,
-        ))
-        .map_err(|e| Refusal::Corrupt(e.to_string()))?;
     let mut out = Vec::with_capacity(bytes.len());
-    let encoded = match kind {
-        Kind::Png if image.color().has_alpha() => DynamicImage::ImageRgba8(image.into_rgba8())
-            .write_with_encoder(PngEncoder::new(&mut out)),
+    let (thumbnail, (thumbnail_width, thumbnail_height)) = match kind {
         Kind::Png => {
-            DynamicImage::ImageRgb8(image.into_rgb8()).write_with_encoder(PngEncoder::new(&mut out))
+            let thumb = image.thumbnail(settings.thumbnail_side, settings.thumbnail_side);
+            let dimensions = (thumb.width(), thumb.height());
+            let thumbnail = encode_jpeg(
+                &thumb.into_rgb8(),
+                dimensions,
+                settings.thumbnail_quality,
+                Vec::new(),
+            )?;
+            let encoded = if image.color().has_alpha() {
+                DynamicImage::ImageRgba8(image.into_rgba8())
+                    .write_with_encoder(PngEncoder::new(&mut out))
+            } else {
+                DynamicImage::ImageRgb8(image.into_rgb8())
+                    .write_with_encoder(PngEncoder::new(&mut out))
+            };
+            encoded.map_err(|e| Refusal::Corrupt(e.to_string()))?;
+            (thumbnail, dimensions)
         }
-        Kind::Jpeg | Kind::Webp => DynamicImage::ImageRgb8(image.into_rgb8()).write_with_encoder(
-            JpegEncoder::new_with_quality(&mut out, settings.jpeg_quality),
-        ),
+        Kind::Jpeg | Kind::Webp => {
+            // No copy: a decoded JPEG already is 8-bit RGB.
+            let rgb = image.into_rgb8();
+            let dimensions = thumbnail_size((width, height), settings.thumbnail_side);
+            let thumb = resized(&rgb, (width, height), dimensions)?;
+            let thumbnail =
+                encode_jpeg(&thumb, dimensions, settings.thumbnail_quality, Vec::new())?;
+            out = encode_jpeg(&rgb, (width, height), settings.jpeg_quality, out)?;
+            (thumbnail, dimensions)
+        }
     };
-    encoded.map_err(|e| Refusal::Corrupt(e.to_string()))?;
 
     Ok(Processed {
         source,
@@ -310,6 +318,53 @@ pub fn process(bytes: &[u8], settings: &UploadSettings) -> Result<Processed, Ref
         thumbnail_width,
         thumbnail_height,
     })
+}
+
+/// The largest size of the same proportions that fits a `side`-pixel square (never larger).
+fn thumbnail_size((width, height): (u32, u32), side: u32) -> (u32, u32) {
+    if width <= side && height <= side {
+        return (width, height);
+    }
+    let scale = f64::from(side) / f64::from(width.max(height));
+    let fit = |n: u32| ((f64::from(n) * scale).round() as u32).clamp(1, side);
+    (fit(width), fit(height))
+}
+
+/// An 8-bit RGB image resized (SIMD convolution, bilinear: a thumbnail several times smaller).
+fn resized(rgb: &[u8], from: (u32, u32), to: (u32, u32)) -> Result<Vec<u8>, Refusal> {
+    use fast_image_resize::images::{Image, ImageRef};
+    use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+    if from == to {
+        return Ok(rgb.to_vec());
+    }
+    let fault = |e: &dyn std::fmt::Display| Refusal::Corrupt(e.to_string());
+    let source = ImageRef::new(from.0, from.1, rgb, PixelType::U8x3).map_err(|e| fault(&e))?;
+    let mut target = Image::new(to.0, to.1, PixelType::U8x3);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
+    Resizer::new()
+        .resize(&source, &mut target, &options)
+        .map_err(|e| fault(&e))?;
+    Ok(target.into_vec())
+}
+
+/// Baseline JPEG of 8-bit RGB pixels (SIMD colour conversion and DCT where the CPU has them),
+/// written after `out`'s contents; nothing but the image: no EXIF, no comment, no trailer.
+fn encode_jpeg(
+    rgb: &[u8],
+    (width, height): (u32, u32),
+    quality: u8,
+    mut out: Vec<u8>,
+) -> Result<Vec<u8>, Refusal> {
+    let side = |n: u32| u16::try_from(n).map_err(|_| Refusal::Corrupt("image too large".into()));
+    jpeg_encoder::Encoder::new(&mut out, quality)
+        .encode(
+            rgb,
+            side(width)?,
+            side(height)?,
+            jpeg_encoder::ColorType::Rgb,
+        )
+        .map_err(|e| Refusal::Corrupt(e.to_string()))?;
+    Ok(out)
 }
 
 /// The dimensions a header declares, read without the decoder's limits (for the refusal).
@@ -351,7 +406,9 @@ mod tests {
     fn a_jpeg_cut_anywhere_has_no_end() {
         let mut jpeg = Vec::new();
         DynamicImage::new_rgb8(40, 30)
-            .write_with_encoder(JpegEncoder::new_with_quality(&mut jpeg, 80))
+            .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+                &mut jpeg, 80,
+            ))
             .expect("encode");
         assert_eq!(jpeg_end(&jpeg), Ok(jpeg.len()));
         for cut in [3, 20, jpeg.len() / 2, jpeg.len() - 1] {
