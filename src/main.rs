@@ -6,11 +6,6 @@ use green_channel::config::Settings;
 use green_channel::startup::{Application, DOCS_PATH, OPENAPI_PATH};
 use green_channel::{db, telemetry};
 
-/// mimalloc rather than the system allocator: a request allocates and frees on several threads,
-/// where glibc's malloc took a fifth of the CPU of a cached `/me` (BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
