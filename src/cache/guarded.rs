@@ -47,7 +47,7 @@ impl Scope {
 
 /// One cached copy: its key, the scopes it depends on and how long it is kept.
 #[derive(Debug, Clone)]
-pub struct Copy {
+pub struct GuardedCopy {
     key: String,
     scopes: Vec<Scope>,
     ttl: Duration,
@@ -61,12 +61,12 @@ pub struct Found {
     versions: Option<Vec<Option<Vec<u8>>>>,
 }
 
-impl Copy {
+impl GuardedCopy {
     pub fn new(key: String, scopes: Vec<Scope>, ttl: Duration) -> Self {
         Self { key, scopes, ttl }
     }
 
-    /// The keys to read, in the order [`Copy::found`] expects their values.
+    /// The keys to read, in the order [`GuardedCopy::found`] expects their values.
     pub fn keys(&self) -> Vec<String> {
         let mut keys = Vec::with_capacity(1 + 2 * self.scopes.len());
         keys.push(self.key.clone());
@@ -77,11 +77,7 @@ impl Copy {
         keys
     }
 
-    pub fn key(&self) -> &str {
-        &self.key
-    }
-
-    /// Reads the values of [`Copy::keys`].
+    /// Reads the values of [`GuardedCopy::keys`].
     pub fn found(&self, values: Vec<Option<Vec<u8>>>) -> Found {
         let held = values.len() != 1 + 2 * self.scopes.len()
             || values.iter().skip(2).step_by(2).any(Option::is_some);
@@ -118,7 +114,7 @@ impl Found {
     pub async fn fill(
         &self,
         cache: &dyn Cache,
-        copy: &Copy,
+        copy: &GuardedCopy,
         body: &[u8],
     ) -> Result<bool, CacheError> {
         let Some(versions) = &self.versions else {

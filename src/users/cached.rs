@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use crate::cache::guarded::{self, Copy, Scope};
+use crate::cache::guarded::{self, GuardedCopy, Scope};
 use crate::cache::{Cache, CacheError};
 
 /// How long a copy is kept without being read again into the database.
@@ -25,9 +25,9 @@ fn copy_key(user: Uuid) -> String {
 }
 
 /// The copy of `user`'s `/me`; `subject` is the token's subject (the user's public id).
-pub fn copy(subject: &str) -> Option<Copy> {
+pub fn copy(subject: &str) -> Option<GuardedCopy> {
     let user = Uuid::parse_str(subject).ok()?;
-    Some(Copy::new(
+    Some(GuardedCopy::new(
         copy_key(user),
         vec![scope(user), crate::policies::changes::scope()],
         COPY_TTL,

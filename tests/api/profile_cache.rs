@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use green_channel::cache::guarded::{self, Copy, Scope};
+use green_channel::cache::guarded::{self, GuardedCopy, Scope};
 use green_channel::cache::{Cache, SharedCache};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
@@ -181,8 +181,8 @@ async fn cache(redis: bool) -> SharedCache {
     }
 }
 
-fn copy() -> Copy {
-    Copy::new(
+fn copy() -> GuardedCopy {
+    GuardedCopy::new(
         "copy".to_owned(),
         vec![Scope::new("user"), Scope::new("all")],
         Duration::from_secs(60),
