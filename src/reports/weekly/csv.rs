@@ -1,6 +1,7 @@
 //! The CSV form of the weekly report: the case rows go to a temporary file as they come, and
 //! the file is written once the totals that precede them are known.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -11,6 +12,18 @@ use super::collect::{CaseRow, Totals};
 use super::write::{
     CASE_HEADERS, NO_CASES, PROMISE_HEADERS, SUMMARY_HEADERS, Sink, counts_row, heading, text_time,
 };
+
+/// A text cell a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return is a formula to Excel and WPS, so it is kept as text behind a `'` (OWASP's
+/// CSV-injection rule). The plan files, the catalog and fixed words never start so today; a
+/// name or a note that did must not become a formula on an insurer's desk.
+fn cell(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
 
 /// The CSV writer: case rows go to a temporary file until the totals are known.
 #[derive(Debug)]
@@ -37,17 +50,17 @@ impl Csv {
 impl Sink for Csv {
     fn row(&mut self, row: &CaseRow) -> anyhow::Result<()> {
         self.rows.write_record([
-            row.number.as_str(),
-            &row.product,
-            &row.service,
-            &row.city,
-            &row.insured,
+            cell(&row.number).as_ref(),
+            &cell(&row.product),
+            &cell(&row.service),
+            &cell(&row.city),
+            &cell(&row.insured),
             row.status,
             &text_time(row.applied_at),
             &text_time(row.approved_at),
             &text_time(row.arranged_at),
             &text_time(row.closed_at),
-            &row.outcome,
+            &cell(&row.outcome),
             &text_time(row.sla_due_at),
             row.sla,
         ])?;
@@ -77,7 +90,10 @@ impl Sink for Csv {
             let mut sums = [0u64; 12];
             for line in &totals.lines {
                 let counts = counts_row(line);
-                let mut record = vec![line.product.clone(), line.service.clone()];
+                let mut record = vec![
+                    cell(&line.product).into_owned(),
+                    cell(&line.service).into_owned(),
+                ];
                 for (i, n) in counts.into_iter().enumerate() {
                     sums[i] += n;
                     record.push(n.to_string());
@@ -99,10 +115,10 @@ impl Sink for Csv {
                             .unwrap_or_default()
                     };
                     w.write_record([
-                        line.product.clone(),
-                        line.service.clone(),
+                        cell(&line.product).into_owned(),
+                        cell(&line.service).into_owned(),
                         kind.label().to_owned(),
-                        text.clone(),
+                        cell(text).into_owned(),
                         (*unit).to_owned(),
                         stats.fell_due.to_string(),
                         stats.met.to_string(),
@@ -121,5 +137,34 @@ impl Sink for Csv {
         std::io::copy(&mut self.rows_file, &mut out)?;
         out.flush()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_stay_text() {
+        for formula in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(cell(formula), format!("'{formula}"));
+        }
+        for text in [
+            "王**",
+            "GC2611-00042",
+            "北京",
+            "",
+            "2026-11-23 10:00",
+            "1+1",
+        ] {
+            assert_eq!(cell(text), text);
+        }
     }
 }
