@@ -275,17 +275,17 @@ pub fn process(bytes: &[u8], settings: &UploadSettings) -> Result<Processed, Ref
         Kind::Jpeg | Kind::Webp => Kind::Jpeg,
     };
     let (width, height) = (image.width(), image.height());
-    let mut out = Vec::with_capacity(bytes.len());
-    let (thumbnail, (thumbnail_width, thumbnail_height)) = match kind {
+    let (thumbnail_width, thumbnail_height) =
+        thumbnail_size((width, height), settings.thumbnail_side);
+    // One thumbnail path for every kind: resized from the upright 8-bit RGB pixels.
+    let (out, thumb) = match kind {
         Kind::Png => {
-            let thumb = image.thumbnail(settings.thumbnail_side, settings.thumbnail_side);
-            let dimensions = (thumb.width(), thumb.height());
-            let thumbnail = encode_jpeg(
-                &thumb.into_rgb8(),
-                dimensions,
-                settings.thumbnail_quality,
-                Vec::new(),
+            let thumb = resized(
+                &image.to_rgb8(),
+                (width, height),
+                (thumbnail_width, thumbnail_height),
             )?;
+            let mut out = Vec::with_capacity(bytes.len());
             let encoded = if image.color().has_alpha() {
                 DynamicImage::ImageRgba8(image.into_rgba8())
                     .write_with_encoder(PngEncoder::new(&mut out))
@@ -294,19 +294,27 @@ pub fn process(bytes: &[u8], settings: &UploadSettings) -> Result<Processed, Ref
                     .write_with_encoder(PngEncoder::new(&mut out))
             };
             encoded.map_err(|e| Refusal::Corrupt(e.to_string()))?;
-            (thumbnail, dimensions)
+            (out, thumb)
         }
         Kind::Jpeg | Kind::Webp => {
             // No copy: a decoded JPEG already is 8-bit RGB.
             let rgb = image.into_rgb8();
-            let dimensions = thumbnail_size((width, height), settings.thumbnail_side);
-            let thumb = resized(&rgb, (width, height), dimensions)?;
-            let thumbnail =
-                encode_jpeg(&thumb, dimensions, settings.thumbnail_quality, Vec::new())?;
-            out = encode_jpeg(&rgb, (width, height), settings.jpeg_quality, out)?;
-            (thumbnail, dimensions)
+            let thumb = resized(&rgb, (width, height), (thumbnail_width, thumbnail_height))?;
+            let out = encode_jpeg(
+                &rgb,
+                (width, height),
+                settings.jpeg_quality,
+                Vec::with_capacity(bytes.len()),
+            )?;
+            (out, thumb)
         }
     };
+    let thumbnail = encode_jpeg(
+        &thumb,
+        (thumbnail_width, thumbnail_height),
+        settings.thumbnail_quality,
+        Vec::new(),
+    )?;
 
     Ok(Processed {
         source,

@@ -113,8 +113,10 @@ pub async fn me(state: &AppState, user_id: i64) -> Result<MeResponse, ApiError> 
 /// trip; on a miss the database, then the copy is stored unless a change began meanwhile.
 pub async fn me_json(state: &AppState, token: Option<String>) -> Result<Vec<u8>, ApiError> {
     let mut copy = None;
+    // Only a shared cache keeps copies: with the in-process one, only the session is read.
+    let shared = state.cache.shared();
     let (user, values) = crate::auth::extractor::authenticate_reading(state, token, |subject| {
-        copy = super::cached::copy(subject);
+        copy = shared.then(|| super::cached::copy(subject)).flatten();
         copy.as_ref().map(|c| c.keys()).unwrap_or_default()
     })
     .await?;
