@@ -28,3 +28,23 @@ pub fn photo(width: u32, height: u32, quality: u8, noise: u32, seed: u64) -> Vec
         .expect("encode");
     out
 }
+
+/// `jpeg` with an EXIF segment after its start marker that says only `orientation` (6: a
+/// portrait photo the sensor stored sideways, as many phones write it).
+pub fn oriented(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    let mut tiff = b"MM\0*\0\0\0\x08\0\x01".to_vec();
+    // Orientation, SHORT, one value; no next IFD.
+    tiff.extend_from_slice(&[0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1]);
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    let payload = [&b"Exif\0\0"[..], &tiff].concat();
+    let length = u16::try_from(payload.len() + 2).expect("short");
+    [
+        &jpeg[..2],
+        &[0xFF, 0xE1],
+        &length.to_be_bytes(),
+        &payload,
+        &jpeg[2..],
+    ]
+    .concat()
+}

@@ -1,13 +1,18 @@
-//! Writes a stand-in phone photo: `photo_fixture OUT WIDTH HEIGHT QUALITY NOISE SEED`.
+//! Writes a stand-in phone photo: `photo_fixture OUT WIDTH HEIGHT QUALITY NOISE SEED
+//! [ORIENTATION]` (an EXIF orientation other than 1: the photo as a phone stores it sideways).
 
 #[path = "../benches/photo.rs"]
 mod photo;
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [out, width, height, quality, noise, seed] = args.as_slice() else {
-        eprintln!("usage: photo_fixture OUT WIDTH HEIGHT QUALITY NOISE SEED");
-        std::process::exit(2);
+    let (out, width, height, quality, noise, seed, orientation) = match args.as_slice() {
+        [out, w, h, q, n, s] => (out, w, h, q, n, s, "1"),
+        [out, w, h, q, n, s, o] => (out, w, h, q, n, s, o.as_str()),
+        _ => {
+            eprintln!("usage: photo_fixture OUT WIDTH HEIGHT QUALITY NOISE SEED [ORIENTATION]");
+            std::process::exit(2);
+        }
     };
     let parse = |v: &str| {
         v.parse::<u64>()
@@ -20,6 +25,10 @@ fn main() -> std::io::Result<()> {
         parse(noise) as u32,
         parse(seed),
     );
+    let bytes = match parse(orientation) {
+        1 => bytes,
+        other => photo::oriented(&bytes, u16::try_from(other).expect("an EXIF orientation")),
+    };
     std::fs::write(out, &bytes)?;
     eprintln!("{out}: {} bytes", bytes.len());
     Ok(())

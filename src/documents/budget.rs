@@ -57,9 +57,38 @@ pub fn budget(
     decoding.max(upright).max(downscaling).max(encoding)
 }
 
-/// Whether a JPEG is progressive (a start-of-frame marker of a progressive process).
-pub(super) fn progressive(bytes: &[u8]) -> bool {
-    bytes
-        .windows(2)
-        .any(|w| w[0] == 0xFF && matches!(w[1], 0xC2 | 0xC6 | 0xCA | 0xCE))
+/// Rows of coefficients a baseline decode hands to its per-component threads at once, at most
+/// as far as the budget goes: the threads' work at 1/8 scale is a fraction of the entropy
+/// decoding that feeds them, so few wait.
+const ROWS_IN_FLIGHT: u64 = 8;
+
+/// The most memory a photo kept as it was taken holds at once: the file (the stored pieces are
+/// slices of it, held until they are written), the decoder's coefficients (every one of a
+/// progressive image until its last scan; a few rows of a baseline one), the DCT-scaled pixels
+/// (a plane per component and the RGB image) and the thumbnail's pixels.
+pub fn kept(
+    progressive: bool,
+    (width, height): (u32, u32),
+    file_bytes: u64,
+    scaled: (u32, u32),
+    thumbnail: (u32, u32),
+) -> u64 {
+    let area = |(w, h): (u32, u32)| u64::from(w) * u64::from(h);
+    let coefficients = if progressive {
+        area((width, height)) * 3 * 2
+    } else {
+        u64::from(width) * 16 * 3 * 2 * ROWS_IN_FLIGHT
+    };
+    file_bytes + coefficients + area(scaled) * 3 * 2 + area(thumbnail) * 3 * 2
+}
+
+/// The size a JPEG of `size` decodes to when its inverse DCT is scaled to the smallest of 1/8,
+/// 1/4, 1/2 and 1 that still reaches `at_least` on one side (as the decoder chooses it).
+pub fn dct_scaled(size: (u32, u32), at_least: (u32, u32)) -> (u32, u32) {
+    let scaled = |n: u32, eighths: u32| (n * eighths).div_ceil(8);
+    let eighths = [1, 2, 4]
+        .into_iter()
+        .find(|&e| scaled(size.0, e) >= at_least.0 || scaled(size.1, e) >= at_least.1)
+        .unwrap_or(8);
+    (scaled(size.0, eighths), scaled(size.1, eighths))
 }

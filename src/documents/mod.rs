@@ -1,12 +1,15 @@
 //! Medical-record photos: uploaded by the insured as `wx.uploadFile` sends them, checked and
-//! re-encoded by one pipeline, stored privately under generated keys, read only by their owner
+//! cleaned by one pipeline, stored privately under generated keys, read only by their owner
 //! and the specialists in scope (every staff read audited), reviewed one by one.
 
 pub mod audit;
 pub mod budget;
 pub mod error;
+mod jpeg;
+mod kept;
 pub mod materials;
 pub mod pipeline;
+mod pixels;
 pub mod read;
 pub mod review;
 pub mod routes;

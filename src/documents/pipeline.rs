@@ -1,10 +1,21 @@
-//! One pipeline for every uploaded photo: the type is decided by content (magic bytes), then a
-//! bounded decode (dimension, pixel and allocation limits checked from the header, before any
-//! pixel is decoded) → the longest side capped → the EXIF orientation applied → a re-encode
-//! (which is what drops EXIF, GPS, XMP and anything appended after the image) → a thumbnail.
+//! One pipeline for every uploaded photo: the type is decided by content (magic bytes), the
+//! headers are read (dimension, pixel and memory limits checked before any pixel is decoded),
+//! then one of two routes ([`Route`]):
+//! - a JPEG photo that is upright and within the size cap (what phones send) is **kept as it
+//!   was taken**: its markers rewritten without EXIF, GPS, XMP, comments or anything after the
+//!   image (the `jpeg` module), its compressed data untouched (no second lossy generation of
+//!   small print), and the stored bytes decoded once at the smallest DCT scale that covers the
+//!   thumbnail (the decoder scales the inverse DCT: 1/8 for a phone photo), which reads every
+//!   coded block and gives the thumbnail;
+//! - anything else (PNG, WebP, a JPEG with an EXIF orientation, a larger or unusual one) is
+//!   decoded in full → its longest side capped → the orientation applied → re-encoded (which
+//!   is what drops its metadata) → a thumbnail.
+//!
 //! CPU-bound: callers run it off the async executor, behind a limit sized to the cores.
 
 use std::io::Cursor;
+
+use bytes::Bytes;
 
 use image::codecs::png::PngEncoder;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader};
@@ -12,7 +23,9 @@ use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader};
 use crate::config::UploadSettings;
 
 pub use super::budget::budget;
-use super::budget::progressive;
+use super::budget::{dct_scaled, kept};
+use super::pixels::{encode_jpeg, resized, thumbnail_size};
+use super::{jpeg, kept};
 
 /// What the bytes are, by their content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +76,8 @@ pub struct Processed {
     pub source: Kind,
     /// What is stored: JPEG (from JPEG or WebP photos) or PNG (screenshots stay lossless).
     pub kind: Kind,
-    pub bytes: Vec<u8>,
+    /// The stored bytes: slices of the upload (a JPEG kept as taken) or a new encoding.
+    pub bytes: Vec<Bytes>,
     pub width: u32,
     pub height: u32,
     /// JPEG.
@@ -102,51 +116,6 @@ fn is_heif(bytes: &[u8]) -> bool {
     )
 }
 
-/// A JPEG's structure, walked marker by marker: the offset just past its end-of-image marker.
-/// A file cut off before it (a truncated upload) is refused here, because the decoder would
-/// quietly fill the missing rows with grey.
-fn jpeg_end(bytes: &[u8]) -> Result<usize, Refusal> {
-    let truncated = || Refusal::Corrupt("the JPEG ends before its end-of-image marker".to_owned());
-    let mut at = 2; // past SOI
-    loop {
-        // Markers may be padded with 0xFF fill bytes.
-        while bytes.get(at) == Some(&0xFF) && bytes.get(at + 1) == Some(&0xFF) {
-            at += 1;
-        }
-        let (Some(&0xFF), Some(&marker)) = (bytes.get(at), bytes.get(at + 1)) else {
-            return Err(truncated());
-        };
-        at += 2;
-        match marker {
-            0xD9 => return Ok(at),
-            0x01 | 0xD0..=0xD7 => continue,
-            _ => {}
-        }
-        let (Some(&hi), Some(&lo)) = (bytes.get(at), bytes.get(at + 1)) else {
-            return Err(truncated());
-        };
-        let length = usize::from(u16::from_be_bytes([hi, lo]));
-        if length < 2 || at + length > bytes.len() {
-            return Err(truncated());
-        }
-        at += length;
-        if marker == 0xDA {
-            // Entropy-coded data: runs until a marker that is neither stuffing nor a restart.
-            loop {
-                let Some(offset) = bytes[at..].iter().position(|&b| b == 0xFF) else {
-                    return Err(truncated());
-                };
-                at += offset;
-                match bytes.get(at + 1) {
-                    None => return Err(truncated()),
-                    Some(0x00 | 0xD0..=0xD7 | 0xFF) => at += 1,
-                    Some(_) => break,
-                }
-            }
-        }
-    }
-}
-
 fn decode_error(error: ImageError) -> Refusal {
     match error {
         ImageError::Limits(e) => Refusal::Corrupt(format!("over the decoding limits: {e}")),
@@ -160,17 +129,28 @@ pub struct Inspected {
     pub source: Kind,
     pub width: u32,
     pub height: u32,
+    pub route: Route,
     /// The most memory the pipeline will hold for this image at once, in bytes.
     pub budget: u64,
+    /// A JPEG's markers.
+    frame: Option<jpeg::Frame>,
 }
 
-/// The bytes of the image itself (a JPEG's trailer, an HTML page or a ZIP after its end marker,
-/// is never read).
-fn image_bytes(bytes: &[u8], source: Kind) -> Result<&[u8], Refusal> {
-    Ok(match source {
-        Kind::Jpeg => &bytes[..jpeg_end(bytes)?],
-        Kind::Png | Kind::Webp => bytes,
-    })
+/// How the pipeline treats an image (see the module's text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// A JPEG kept as it was taken, without its metadata.
+    Kept,
+    /// Decoded in full, capped, turned upright and re-encoded.
+    Reencoded,
+}
+
+impl Inspected {
+    /// The bytes of the image itself (a JPEG's trailer, an HTML page or a ZIP after its end
+    /// marker, is never read).
+    fn image<'a>(&self, bytes: &'a [u8]) -> &'a [u8] {
+        self.frame.map_or(bytes, |f| &bytes[..f.end])
+    }
 }
 
 /// The decoder of `image_bytes`, with the dimension and allocation limits set.
@@ -202,7 +182,11 @@ fn decoder<'a>(
 /// decoded.
 pub fn inspect(bytes: &[u8], settings: &UploadSettings) -> Result<Inspected, Refusal> {
     let source = sniff(bytes)?;
-    let image_bytes = image_bytes(bytes, source)?;
+    let frame = match source {
+        Kind::Jpeg => Some(jpeg::frame(bytes)?),
+        Kind::Png | Kind::Webp => None,
+    };
+    let image_bytes = frame.map_or(bytes, |f| &bytes[..f.end]);
     let mut decoder = decoder(image_bytes, source, settings)?;
     let (width, height) = decoder.dimensions();
     if width == 0
@@ -214,6 +198,7 @@ pub fn inspect(bytes: &[u8], settings: &UploadSettings) -> Result<Inspected, Ref
         return Err(Refusal::TooManyPixels { width, height });
     }
     let orientation = decoder.orientation().map_err(decode_error)?;
+    let upright = orientation == image::metadata::Orientation::NoTransforms;
     let rotates = !matches!(
         orientation,
         image::metadata::Orientation::NoTransforms
@@ -227,16 +212,34 @@ pub fn inspect(bytes: &[u8], settings: &UploadSettings) -> Result<Inspected, Ref
     // is, whatever memory it would fit in: photos of medical records unpack to tens of times
     // their size, not hundreds.
     let expansion = decoded / (image_bytes.len() as u64).max(1);
-    let is_progressive = source == Kind::Jpeg && progressive(image_bytes);
-    let budget = budget(
-        source,
-        is_progressive,
-        width,
-        height,
-        color,
-        rotates,
-        settings,
-    );
+    let is_progressive = frame.is_some_and(|f| f.progressive);
+    let route =
+        if frame.is_some_and(|f| f.keepable) && upright && width.max(height) <= settings.max_side {
+            Route::Kept
+        } else {
+            Route::Reencoded
+        };
+    let budget = match route {
+        Route::Kept => {
+            let thumbnail = thumbnail_size((width, height), settings.thumbnail_side);
+            kept(
+                is_progressive,
+                (width, height),
+                image_bytes.len() as u64,
+                dct_scaled((width, height), thumbnail),
+                thumbnail,
+            )
+        }
+        Route::Reencoded => budget(
+            source,
+            is_progressive,
+            width,
+            height,
+            color,
+            rotates,
+            settings,
+        ),
+    };
     if budget > settings.max_decode_bytes || expansion > settings.max_expansion {
         return Err(Refusal::TooManyPixels { width, height });
     }
@@ -244,14 +247,28 @@ pub fn inspect(bytes: &[u8], settings: &UploadSettings) -> Result<Inspected, Ref
         source,
         width,
         height,
+        route,
         budget,
+        frame,
     })
 }
 
 /// Runs the whole pipeline on an upload (after [`inspect`], which it repeats: it is cheap).
-pub fn process(bytes: &[u8], settings: &UploadSettings) -> Result<Processed, Refusal> {
-    let Inspected { source, .. } = inspect(bytes, settings)?;
-    let image_bytes = image_bytes(bytes, source)?;
+pub fn process(bytes: &Bytes, settings: &UploadSettings) -> Result<Processed, Refusal> {
+    process_inspected(bytes, &inspect(bytes, settings)?, settings)
+}
+
+/// Runs the pipeline on an upload that [`inspect`] (of the same bytes) let through.
+pub fn process_inspected(
+    bytes: &Bytes,
+    inspected: &Inspected,
+    settings: &UploadSettings,
+) -> Result<Processed, Refusal> {
+    let source = inspected.source;
+    if let (Route::Kept, Some(frame)) = (inspected.route, &inspected.frame) {
+        return kept::kept_as_taken(bytes, frame, inspected, settings);
+    }
+    let image_bytes = inspected.image(bytes);
     let mut decoder = decoder(image_bytes, source, settings)?;
     let orientation = decoder.orientation().map_err(decode_error)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
@@ -319,60 +336,13 @@ pub fn process(bytes: &[u8], settings: &UploadSettings) -> Result<Processed, Ref
     Ok(Processed {
         source,
         kind,
-        bytes: out,
+        bytes: vec![Bytes::from(out)],
         width,
         height,
         thumbnail,
         thumbnail_width,
         thumbnail_height,
     })
-}
-
-/// The largest size of the same proportions that fits a `side`-pixel square (never larger).
-fn thumbnail_size((width, height): (u32, u32), side: u32) -> (u32, u32) {
-    if width <= side && height <= side {
-        return (width, height);
-    }
-    let scale = f64::from(side) / f64::from(width.max(height));
-    let fit = |n: u32| ((f64::from(n) * scale).round() as u32).clamp(1, side);
-    (fit(width), fit(height))
-}
-
-/// An 8-bit RGB image resized (SIMD convolution, bilinear: a thumbnail several times smaller).
-fn resized(rgb: &[u8], from: (u32, u32), to: (u32, u32)) -> Result<Vec<u8>, Refusal> {
-    use fast_image_resize::images::{Image, ImageRef};
-    use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-    if from == to {
-        return Ok(rgb.to_vec());
-    }
-    let fault = |e: &dyn std::fmt::Display| Refusal::Corrupt(e.to_string());
-    let source = ImageRef::new(from.0, from.1, rgb, PixelType::U8x3).map_err(|e| fault(&e))?;
-    let mut target = Image::new(to.0, to.1, PixelType::U8x3);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
-    Resizer::new()
-        .resize(&source, &mut target, &options)
-        .map_err(|e| fault(&e))?;
-    Ok(target.into_vec())
-}
-
-/// Baseline JPEG of 8-bit RGB pixels (SIMD colour conversion and DCT where the CPU has them),
-/// written after `out`'s contents; nothing but the image: no EXIF, no comment, no trailer.
-fn encode_jpeg(
-    rgb: &[u8],
-    (width, height): (u32, u32),
-    quality: u8,
-    mut out: Vec<u8>,
-) -> Result<Vec<u8>, Refusal> {
-    let side = |n: u32| u16::try_from(n).map_err(|_| Refusal::Corrupt("image too large".into()));
-    jpeg_encoder::Encoder::new(&mut out, quality)
-        .encode(
-            rgb,
-            side(width)?,
-            side(height)?,
-            jpeg_encoder::ColorType::Rgb,
-        )
-        .map_err(|e| Refusal::Corrupt(e.to_string()))?;
-    Ok(out)
 }
 
 /// The dimensions a header declares, read without the decoder's limits (for the refusal).
@@ -408,22 +378,5 @@ mod tests {
             sniff(b"GIF89a\x01\0\x01\0"),
             Err(Refusal::Unsupported(_))
         ));
-    }
-
-    #[test]
-    fn a_jpeg_cut_anywhere_has_no_end() {
-        let mut jpeg = Vec::new();
-        DynamicImage::new_rgb8(40, 30)
-            .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
-                &mut jpeg, 80,
-            ))
-            .expect("encode");
-        assert_eq!(jpeg_end(&jpeg), Ok(jpeg.len()));
-        for cut in [3, 20, jpeg.len() / 2, jpeg.len() - 1] {
-            assert!(jpeg_end(&jpeg[..cut]).is_err(), "cut at {cut}");
-        }
-        let mut tailed = jpeg.clone();
-        tailed.extend_from_slice(b"<html>\xFF\xD9</html>");
-        assert_eq!(jpeg_end(&tailed), Ok(jpeg.len()));
     }
 }

@@ -116,7 +116,7 @@ pub async fn read_parts(
 
 /// Uploads a photo of a medical record to a case, as `wx.uploadFile` sends it: multipart with the
 /// file in the part `file` and the form field `category`. The type is decided by content; the
-/// stored image is re-encoded (no EXIF/GPS), upright, at most 4096 px on its longest side. The
+/// stored image has no EXIF/GPS, is upright and at most 4096 px on its longest side. The
 /// same photo twice is one document (200, `duplicate: true`).
 #[utoipa::path(
     tag = "documents",

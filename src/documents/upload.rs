@@ -139,7 +139,7 @@ pub async fn store_upload(
         processed.width,
         processed.height,
     );
-    let stored_bytes = processed.bytes.len();
+    let stored_bytes: usize = processed.bytes.iter().map(Bytes::len).sum();
     let stored = async {
         state
             .storage
@@ -151,7 +151,7 @@ pub async fn store_upload(
             .await?;
         state
             .storage
-            .put(&key, Bytes::from(processed.bytes), kind.media_type())
+            .put(&key, processed.bytes, kind.media_type())
             .await
     };
     if let Err(e) = stored.await {
@@ -282,7 +282,7 @@ async fn process(state: &AppState, bytes: Bytes) -> Result<Processed, DocumentEr
         .map_err(DocumentError::unexpected)?;
     let result = tokio::task::spawn_blocking(move || {
         let _held = (memory, core);
-        pipeline::process(&bytes, &settings)
+        pipeline::process_inspected(&bytes, &inspected, &settings)
     })
     .await
     .map_err(DocumentError::unexpected)?;

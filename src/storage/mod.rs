@@ -158,13 +158,15 @@ impl ObjectStore {
         }
     }
 
-    /// Stores `bytes` under `key`, replacing what was there.
+    /// Stores `bytes` (one buffer, or pieces written in order without being joined) under
+    /// `key`, replacing what was there.
     pub async fn put(
         &self,
         key: &str,
-        bytes: Bytes,
+        bytes: impl Into<opendal::Buffer>,
         content_type: &str,
     ) -> Result<(), StorageError> {
+        let bytes = bytes.into();
         self.bounded(async {
             self.op
                 .write_with(key, bytes)

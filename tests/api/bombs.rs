@@ -93,13 +93,34 @@ async fn bombs_are_refused_and_a_twelve_megapixel_photo_passes(backend: Backend)
         "nothing stored"
     );
     let photo = photo::photo(4000, 3000, 92, 10, 7);
-    let response = upload(&app, &user, &id(&case), "outpatient_record", &photo).await;
-    assert_eq!(response.status().as_u16(), 201);
-    let body: serde_json::Value = response.json().await.expect("JSON");
-    assert_eq!(
-        (body["width"].as_u64(), body["height"].as_u64()),
-        (Some(4000), Some(3000))
+    // Upright, it is kept as taken: its file, a few rows of coefficients and small pixels,
+    // a fraction of what a full decode and re-encode holds.
+    let settings = settings();
+    let inspected = pipeline::inspect(&photo, &settings).expect("a photo");
+    assert_eq!(inspected.route, pipeline::Route::Kept);
+    let reencoded = pipeline::budget(
+        pipeline::Kind::Jpeg,
+        false,
+        4000,
+        3000,
+        image::ColorType::Rgb8,
+        false,
+        &settings,
     );
+    assert!(inspected.budget < reencoded / 2, "{inspected:?}");
+    // Stored sideways (EXIF orientation 6), it is decoded, turned upright and re-encoded.
+    let sideways = photo::oriented(&photo, 6);
+    let inspected = pipeline::inspect(&sideways, &settings).expect("a photo");
+    assert_eq!(inspected.route, pipeline::Route::Reencoded);
+    for (bytes, size) in [(photo, (4000, 3000)), (sideways, (3000, 4000))] {
+        let response = upload(&app, &user, &id(&case), "outpatient_record", &bytes).await;
+        assert_eq!(response.status().as_u16(), 201);
+        let body: serde_json::Value = response.json().await.expect("JSON");
+        assert_eq!(
+            (body["width"].as_u64(), body["height"].as_u64()),
+            (Some(size.0), Some(size.1))
+        );
+    }
 }
 
 on_both_backends!(bombs_are_refused_and_a_twelve_megapixel_photo_passes);

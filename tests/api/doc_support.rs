@@ -53,19 +53,42 @@ pub fn webp(w: u32, h: u32, seed: u32) -> Vec<u8> {
     out.into_inner()
 }
 
-/// An EXIF APP1 segment as a phone camera writes it: Orientation 6 (the sensor's image must be
-/// turned 90° clockwise to be upright) and a GPS IFD with where the photo was taken.
-fn exif_app1() -> Vec<u8> {
+/// The same picture as a progressive JPEG (what some phones and most web tools write).
+pub fn progressive_jpeg(w: u32, h: u32, seed: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, 90);
+    encoder.set_progressive(true);
+    encoder
+        .encode(
+            picture(w, h, seed).as_raw(),
+            u16::try_from(w).expect("small"),
+            u16::try_from(h).expect("small"),
+            jpeg_encoder::ColorType::Rgb,
+        )
+        .expect("encode progressive JPEG");
+    out
+}
+
+/// A JPEG marker segment: `marker`, its length, `payload`.
+pub fn segment(marker: u8, payload: &[u8]) -> Vec<u8> {
+    let length = u16::try_from(payload.len() + 2).expect("short");
+    [&[0xFF, marker][..], &length.to_be_bytes(), payload].concat()
+}
+
+/// An EXIF APP1 segment as a phone camera writes it: `orientation` (6: the sensor's image must
+/// be turned 90° clockwise to be upright; 1: it is upright) and a GPS IFD with where the photo
+/// was taken.
+pub fn exif_app1(orientation: u16) -> Vec<u8> {
     let mut tiff = Vec::new();
     tiff.extend_from_slice(b"II*\0");
     tiff.extend_from_slice(&8u32.to_le_bytes()); // IFD0 at 8
     // IFD0: 2 entries.
     tiff.extend_from_slice(&2u16.to_le_bytes());
-    // Orientation, SHORT, 1, value 6.
+    // Orientation, SHORT, 1, the value.
     tiff.extend_from_slice(&0x0112u16.to_le_bytes());
     tiff.extend_from_slice(&3u16.to_le_bytes());
     tiff.extend_from_slice(&1u32.to_le_bytes());
-    tiff.extend_from_slice(&6u16.to_le_bytes());
+    tiff.extend_from_slice(&orientation.to_le_bytes());
     tiff.extend_from_slice(&0u16.to_le_bytes());
     // GPS IFD pointer, LONG, 1, offset 38 (8 + 2 + 2×12 + 4).
     tiff.extend_from_slice(&0x8825u16.to_le_bytes());
@@ -85,21 +108,14 @@ fn exif_app1() -> Vec<u8> {
     tiff.extend_from_slice(&0u32.to_le_bytes());
     let mut payload = b"Exif\0\0".to_vec();
     payload.extend_from_slice(&tiff);
-    let mut segment = vec![0xFF, 0xE1];
-    segment.extend_from_slice(
-        &u16::try_from(payload.len() + 2)
-            .expect("short")
-            .to_be_bytes(),
-    );
-    segment.extend_from_slice(&payload);
-    segment
+    segment(0xE1, &payload)
 }
 
 /// A landscape-stored portrait photo with GPS: the phone held upright, the sensor sideways.
 pub fn jpeg_with_gps_and_orientation(w: u32, h: u32) -> Vec<u8> {
     let plain = jpeg(w, h, 1);
     let mut out = plain[..2].to_vec();
-    out.extend_from_slice(&exif_app1());
+    out.extend_from_slice(&exif_app1(6));
     out.extend_from_slice(&plain[2..]);
     out
 }

@@ -1,5 +1,5 @@
-//! Medical-record photo uploads (issue 6): streamed, sniffed by content, re-encoded without
-//! EXIF/GPS and upright, deduplicated, limited, private to the owner and the specialists in
+//! Medical-record photo uploads (issue 6): streamed, sniffed by content, stored without
+//! EXIF/GPS and upright (upright JPEG photos as taken, the rest re-encoded), deduplicated, limited, private to the owner and the specialists in
 //! scope (each staff read audited), reviewable, and never half-stored.
 
 use std::time::Duration;
@@ -150,6 +150,71 @@ async fn photos_are_stored_clean_upright_and_as_what_they_are(backend: Backend) 
         assert!(image::load_from_memory(&stored).is_ok());
     }
     assert_eq!(documents_and_objects(&app).await, (5, 10));
+}
+
+/// Where the scan data of a JPEG starts (its first start-of-scan segment).
+fn first_scan(jpeg: &[u8]) -> usize {
+    jpeg.windows(2)
+        .position(|w| w == [0xFF, 0xDA])
+        .expect("a scan")
+}
+
+fn holds(bytes: &[u8], part: &[u8]) -> bool {
+    bytes.windows(part.len()).any(|w| w == part)
+}
+
+async fn upright_phone_photos_are_kept_as_taken_without_their_metadata(backend: Backend) {
+    let app = app(backend, 10 * 1024 * 1024, 30).await;
+    let (user, case) = draft(&app, "doc-kept", "11010519800101058").await;
+    consent(&app, &user).await;
+
+    // An upright photo (EXIF orientation 1) with GPS, a comment, an ICC profile and a ZIP
+    // after its end; baseline and progressive.
+    for (seed, plain) in [
+        (21, jpeg(800, 600, 21)),
+        (22, progressive_jpeg(800, 600, 22)),
+    ] {
+        let comment = "拍摄于患者家中".as_bytes();
+        let original = [
+            &plain[..2],
+            &exif_app1(1),
+            &segment(0xFE, comment),
+            &segment(0xE2, b"ICC_PROFILE\0\x01\x01a colour profile"),
+            &plain[2..],
+            b"PK\x03\x04\x14\x00payload.exe",
+        ]
+        .concat();
+        assert!(has_gps(&original), "seed {seed}");
+        let doc = uploaded(&app, &user, &case, "outpatient_record", &original).await;
+        assert_eq!(
+            (doc["width"].as_i64(), doc["height"].as_i64()),
+            (Some(800), Some(600))
+        );
+        let (media, stored) = bytes_of(&app, doc["url"].as_str().expect("url"), &user).await;
+        assert_eq!(media, "image/jpeg");
+        assert!(!has_exif(&stored) && !has_gps(&stored), "EXIF/GPS survived");
+        for dropped in [comment, b"ICC_PROFILE", b"PK\x03\x04"] {
+            assert!(!holds(&stored, dropped), "{dropped:?} survived");
+        }
+        // Not a second lossy generation: the compressed image itself, byte for byte.
+        assert!(
+            stored.ends_with(&plain[first_scan(&plain)..]),
+            "seed {seed}"
+        );
+        assert_eq!(
+            image::load_from_memory(&stored).expect("a JPEG").to_rgb8(),
+            image::load_from_memory(&plain).expect("a JPEG").to_rgb8(),
+        );
+        // The thumbnail, from a decode at a quarter of the size: left red, right blue.
+        let (_, thumb) = bytes_of(&app, doc["thumbnail_url"].as_str().expect("thumb"), &user).await;
+        let thumb = image::load_from_memory(&thumb).expect("a JPEG").to_rgb8();
+        assert_eq!(thumb.dimensions(), (320, 240));
+        let (left, right) = (thumb.get_pixel(40, 100), thumb.get_pixel(280, 100));
+        assert!(left[0] > 180 && left[2] < 80, "left is red: {left:?}");
+        assert!(right[2] > 180 && right[0] < 80, "right is blue: {right:?}");
+    }
+
+    assert_eq!(documents_and_objects(&app).await, (2, 4));
 }
 
 async fn refused_files_leave_nothing_behind(backend: Backend) {
@@ -599,6 +664,7 @@ async fn specialists_review_and_the_user_learns_what_to_retake(backend: Backend)
 
 on_both_backends!(
     photos_are_stored_clean_upright_and_as_what_they_are,
+    upright_phone_photos_are_kept_as_taken_without_their_metadata,
     refused_files_leave_nothing_behind,
     cut_off_and_oversized_bodies_leave_nothing,
     twenty_concurrent_uploads_to_a_ten_document_case_leave_ten,

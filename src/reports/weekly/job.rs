@@ -145,10 +145,7 @@ pub async fn make_and_store(
         .map_err(ReportError::unexpected)?;
     let size = i64::try_from(bytes.len()).map_err(ReportError::unexpected)?;
     let key = storage_key(&insurer.code, week, format);
-    state
-        .storage
-        .put(&key, bytes.into(), format.media_type())
-        .await?;
+    state.storage.put(&key, bytes, format.media_type()).await?;
     store::upsert_weekly(
         &state.db,
         weekly_report::ActiveModel {
