@@ -2,11 +2,15 @@
 //! the route pattern (`/api/v1/cases/{id}`), never the raw path or query string: those carry
 //! personal data and tokens.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage};
@@ -42,6 +46,9 @@ pub fn init(settings: &LogSettings) {
     };
 }
 
+/// How often recorded histogram samples are folded into their buckets.
+const UPKEEP_EVERY: Duration = Duration::from_secs(5);
+
 /// The process-wide Prometheus recorder (metrics are process-global by nature).
 pub fn metrics_handle() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
@@ -61,6 +68,17 @@ pub fn metrics_handle() -> PrometheusHandle {
             // Another recorder may already be installed (a test binary embedding us): then our
             // handle renders what we record through it, which is nothing, but nothing breaks.
             let _ = metrics::set_global_recorder(recorder);
+            // Histogram samples wait in a queue until they are folded into the buckets: by a
+            // scrape, or here, so that they do not pile up where nothing scrapes.
+            let upkeep = handle.clone();
+            let _ = std::thread::Builder::new()
+                .name("metrics-upkeep".to_owned())
+                .spawn(move || {
+                    loop {
+                        std::thread::sleep(UPKEEP_EVERY);
+                        upkeep.run_upkeep();
+                    }
+                });
             handle
         })
         .clone()
@@ -83,7 +101,62 @@ fn request_id_of(req: &ServiceRequest) -> String {
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
         })
         .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+        .unwrap_or_else(new_request_id)
+}
+
+/// A request id made here: a random prefix drawn once per process, then a counter (a UUID v4 per
+/// request would read the kernel's random source every time).
+fn new_request_id() -> String {
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let prefix = PREFIX.get_or_init(|| {
+        let mut random = uuid::Uuid::new_v4().simple().to_string();
+        random.truncate(16);
+        random
+    });
+    format!("{prefix}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+type Handles = Vec<(Method, u16, metrics::Counter, metrics::Histogram)>;
+
+thread_local! {
+    /// This thread's handles of the request metrics, by route, method and status: registered
+    /// once each, instead of building and looking up their labelled keys on every request.
+    static REQUEST_METRICS: RefCell<HashMap<String, Handles>> = RefCell::new(HashMap::new());
+}
+
+fn record_request(method: &Method, route: &str, status: u16, elapsed: Duration) {
+    REQUEST_METRICS.with_borrow_mut(|routes| {
+        if !routes.contains_key(route) {
+            routes.insert(route.to_owned(), Vec::new());
+        }
+        let Some(handles) = routes.get_mut(route) else {
+            return;
+        };
+        let at = match handles
+            .iter()
+            .position(|(m, s, _, _)| m == method && *s == status)
+        {
+            Some(at) => at,
+            None => {
+                let labels = [
+                    ("method", method.to_string()),
+                    ("route", route.to_owned()),
+                    ("status", status.to_string()),
+                ];
+                handles.push((
+                    method.clone(),
+                    status,
+                    metrics::counter!("http_requests_total", &labels),
+                    metrics::histogram!("http_request_duration_seconds", &labels),
+                ));
+                handles.len() - 1
+            }
+        };
+        let (_, _, counter, histogram) = &handles[at];
+        counter.increment(1);
+        histogram.record(elapsed.as_secs_f64());
+    });
 }
 
 /// One span per request, the request id on every response, and the request metrics.
@@ -93,7 +166,7 @@ pub async fn observe(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
     let request_id = request_id_of(&req);
-    let method = req.method().to_string();
+    let method = req.method().clone();
     req.extensions_mut().insert(RequestId(request_id.clone()));
     // The route is known cheaply once the request was routed (before that, naming it means
     // matching the path against every route's pattern once more): recorded on the way out.
@@ -120,18 +193,12 @@ pub async fn observe(
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
-    let labels = [
-        ("method", method),
-        ("route", route),
-        ("status", status.to_string()),
-    ];
-    metrics::counter!("http_requests_total", &labels).increment(1);
-    metrics::histogram!("http_request_duration_seconds", &labels).record(elapsed.as_secs_f64());
+    record_request(&method, &route, status, elapsed);
     span.in_scope(|| {
         let millis = elapsed.as_secs_f64() * 1000.0;
         if status >= 500 {
             tracing::error!(status, millis, "served");
-        } else if labels[1].1.starts_with("/health") || labels[1].1 == "/metrics" {
+        } else if route.starts_with("/health") || route == "/metrics" {
             // Probes and scrapes arrive every few seconds: not worth an info line each.
             tracing::debug!(status, millis, "served");
         } else {
