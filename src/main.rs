@@ -6,9 +6,28 @@ use green_channel::config::Settings;
 use green_channel::startup::{Application, DOCS_PATH, OPENAPI_PATH};
 use green_channel::{db, telemetry};
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `serve` hands requests to actix's own worker threads (one runtime each); what remains on
+    // the main runtime (the accept loop, the Redis connection's driver, pool upkeep, probes) is
+    // light, and one thread for it, as the floor has, saves the hand-offs between a pool of
+    // threads on every cache round trip. The commands and `worker` keep a pool.
+    let runtime = match cli.command {
+        None | Some(Command::Serve) => tokio::runtime::Builder::new_current_thread(),
+        Some(_) => tokio::runtime::Builder::new_multi_thread(),
+    }
+    .enable_all()
+    .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(start(cli)),
+        Err(error) => {
+            eprintln!("green-channel: cannot start the runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start(cli: Cli) -> ExitCode {
     let settings = match Settings::load() {
         Ok(settings) => settings,
         Err(error) => {
