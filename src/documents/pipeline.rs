@@ -145,12 +145,10 @@ pub enum Route {
     Reencoded,
 }
 
-impl Inspected {
-    /// The bytes of the image itself (a JPEG's trailer, an HTML page or a ZIP after its end
-    /// marker, is never read).
-    fn image<'a>(&self, bytes: &'a [u8]) -> &'a [u8] {
-        self.frame.map_or(bytes, |f| &bytes[..f.end])
-    }
+/// The bytes of the image itself (a JPEG's trailer, an HTML page or a ZIP after its end marker,
+/// is never read).
+fn image_of(bytes: &[u8], frame: Option<jpeg::Frame>) -> &[u8] {
+    frame.map_or(bytes, |f| &bytes[..f.end])
 }
 
 /// The decoder of `image_bytes`, with the dimension and allocation limits set.
@@ -186,7 +184,7 @@ pub fn inspect(bytes: &[u8], settings: &UploadSettings) -> Result<Inspected, Ref
         Kind::Jpeg => Some(jpeg::frame(bytes)?),
         Kind::Png | Kind::Webp => None,
     };
-    let image_bytes = frame.map_or(bytes, |f| &bytes[..f.end]);
+    let image_bytes = image_of(bytes, frame);
     let mut decoder = decoder(image_bytes, source, settings)?;
     let (width, height) = decoder.dimensions();
     if width == 0
@@ -253,7 +251,7 @@ pub fn inspect(bytes: &[u8], settings: &UploadSettings) -> Result<Inspected, Ref
     })
 }
 
-/// Runs the whole pipeline on an upload (after [`inspect`], which it repeats: it is cheap).
+/// Runs the whole pipeline on an upload: [`inspect`], then [`process_inspected`].
 pub fn process(bytes: &Bytes, settings: &UploadSettings) -> Result<Processed, Refusal> {
     process_inspected(bytes, &inspect(bytes, settings)?, settings)
 }
@@ -268,7 +266,7 @@ pub fn process_inspected(
     if let (Route::Kept, Some(frame)) = (inspected.route, &inspected.frame) {
         return kept::kept_as_taken(bytes, frame, inspected, settings);
     }
-    let image_bytes = inspected.image(bytes);
+    let image_bytes = image_of(bytes, inspected.frame);
     let mut decoder = decoder(image_bytes, source, settings)?;
     let orientation = decoder.orientation().map_err(decode_error)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
