@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::cache::{Cache, CacheError};
+use crate::cache::{Cache, CacheError, Counter, Reply, Step};
 use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
@@ -69,7 +69,46 @@ pub async fn check(
     limit: u32,
     window: Duration,
 ) -> Result<(), Limited> {
-    let counter = cache.incr(&format!("rl:{key}"), window).await?;
+    let counter = cache.incr(&counter_key(key), window).await?;
+    verdict(counter, limit)
+}
+
+fn counter_key(key: &str) -> String {
+    format!("rl:{key}")
+}
+
+/// [`check`] as a step of a [`Cache::run`]: the steps after it run only within the limit.
+pub fn step(key: &str, limit: u32, window: Duration) -> Step {
+    Step::Count {
+        key: counter_key(key),
+        window,
+        limit: i64::from(limit),
+    }
+}
+
+/// The replies of a [`Cache::run`] after its first count (a [`step`] of `limit`), or what
+/// [`check`] answers when that count passed the limit.
+pub fn after_count(replies: Vec<Reply>, limit: u32) -> Result<Vec<Reply>, Limited> {
+    let mut replies = replies.into_iter();
+    loop {
+        match replies.next() {
+            Some(Reply::Counted(counter)) => {
+                verdict(counter, limit)?;
+                return Ok(replies.collect());
+            }
+            Some(_) => {}
+            None => {
+                return Err(CacheError::Unavailable(
+                    "the cache answered a run without its count".to_owned(),
+                )
+                .into());
+            }
+        }
+    }
+}
+
+/// What [`check`] answers for a counter [`step`] counted.
+pub fn verdict(counter: Counter, limit: u32) -> Result<(), Limited> {
     if counter.value > i64::from(limit) {
         let retry_after = counter.ttl.as_secs() + u64::from(counter.ttl.subsec_nanos() > 0);
         return Err(Limited::RateLimited {

@@ -29,6 +29,8 @@ pub struct AppState {
     pub crypto: Arc<Crypto>,
     /// In-process request coalescing (one WeChat exchange per login code).
     pub locks: Arc<KeyedLocks>,
+    /// The accounts logins have named in this process (ids only: they never change).
+    pub accounts: Arc<crate::users::accounts::KnownAccounts>,
     pub calendar: Arc<SharedCalendar>,
     pub storage: crate::storage::ObjectStore,
     /// Image decodes and encodes in flight at once (CPU-bound, off the async executor).

@@ -3,29 +3,27 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use uuid::Uuid;
 
 use super::error::AuthError;
+use super::exchange;
 use super::jwt::AUDIENCE_MINIAPP;
-use super::sessions::{SessionRecord, Sessions};
-use crate::cache::{CacheError, GetOrLock, Write};
-use crate::crypto::{random_token, sha256_hex};
+use super::sessions::{Opening, SessionRecord, Sessions};
+use crate::cache::{Reply, Step, Write};
+use crate::crypto::sha256_hex;
 use crate::ratelimit::{self, HOUR, MINUTE};
 use crate::state::AppState;
-use crate::users::service::{self as users, UserSummary};
+use crate::users;
+use crate::users::service::UserSummary;
 
-/// WeChat codes are valid for five minutes and single-use: the outcome of exchanging one is
-/// kept that long, so a page that fires twice gets one upstream call and one answer.
-const CODE_OUTCOME_TTL: Duration = Duration::from_secs(300);
-const CODE_LOCK_TTL: Duration = Duration::from_secs(15);
-const POLL: Duration = Duration::from_millis(50);
 const DEV_PREFIX: &str = "dev:";
 
 /// A login code as the mini-program sends it: `wx.login`'s code, or `dev:<name>` locally.
 #[derive(Clone, Deserialize)]
 #[serde(try_from = "String")]
-pub struct LoginCode(String);
+pub struct LoginCode(pub(super) String);
 
 impl std::fmt::Debug for LoginCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -52,27 +50,6 @@ impl LoginCode {
     fn dev_name(&self) -> Option<&str> {
         self.0.strip_prefix(DEV_PREFIX)
     }
-}
-
-/// What `jscode2session` said about a code, shared by everyone presenting the same code.
-#[derive(Debug, Serialize, Deserialize)]
-enum CodeOutcome {
-    Identity {
-        openid: String,
-        unionid: Option<String>,
-    },
-    Refused {
-        errcode: i64,
-    },
-}
-
-struct Identity {
-    openid: String,
-    unionid: Option<String>,
-    /// Only the request that made the upstream call holds it.
-    session_key: Option<SecretString>,
-    /// The exchange to record for the code (only the request that made the call has one).
-    to_store: Option<(String, Vec<u8>)>,
 }
 
 #[derive(Debug)]
@@ -107,37 +84,111 @@ pub async fn login(
     ip: Option<IpAddr>,
 ) -> Result<LoginOutcome, AuthError> {
     let limits = &state.settings.limits;
-    ratelimit::check(
-        &*state.cache,
-        &format!("login:ip:{}", ip_key(ip)),
+    let ip_limit = (
+        ratelimit::step(
+            &format!("login:ip:{}", ip_key(ip)),
+            limits.login_per_ip_per_minute,
+            MINUTE,
+        ),
         limits.login_per_ip_per_minute,
-        MINUTE,
-    )
-    .await?;
+    );
     let identity = match code.dev_name() {
-        Some(name) => dev_identity(state, name)?,
-        None => exchange_once(state, &code).await?,
-    };
-    // What the exchange taught, the per-openid limit and the account: three independent round
-    // trips, made at once.
-    let store_outcome = async {
-        match &identity.to_store {
-            Some((key, outcome)) => state.cache.set(key, outcome, CODE_OUTCOME_TTL).await,
-            None => Ok(()),
+        Some(name) => {
+            ratelimit::after_count(state.cache.run(&[ip_limit.0]).await?, ip_limit.1)?;
+            exchange::dev_identity(state, name)?
         }
+        None => exchange::exchange_once(state, &code.0, ip_limit).await?,
     };
-    let openid_key = format!("login:openid:{}", sha256_hex(&identity.openid));
-    let openid_limit = ratelimit::check(
-        &*state.cache,
-        &openid_key,
+    // An account this process has seen: its session opens in the next round trip.
+    let early = match state.accounts.get(&identity.openid) {
+        Some((user_id, public_id)) => Some(opening(state, &identity, user_id, public_id)?),
+        None => None,
+    };
+    // One round trip: what the exchange taught (kept even when the limit is passed), the
+    // per-openid limit, then the login copy of the account (a shared cache only) and the session.
+    let mut steps = Vec::with_capacity(8);
+    if let Some((key, outcome)) = &identity.to_store {
+        steps.push(Step::Write(Write::Set {
+            key: key.clone(),
+            value: outcome.clone(),
+            ttl: exchange::CODE_OUTCOME_TTL,
+        }));
+    }
+    steps.push(ratelimit::step(
+        &format!("login:openid:{}", sha256_hex(&identity.openid)),
         limits.login_per_openid_per_hour,
         HOUR,
-    );
-    let account = users::login_user(state, &identity.openid, identity.unionid.as_deref());
-    let (stored, limited, account) = tokio::join!(store_outcome, openid_limit, account);
-    stored?;
-    limited?;
-    let (user_id, user) = account?;
+    ));
+    let copy = state
+        .cache
+        .shared()
+        .then(|| users::cached::login_copy(&identity.openid));
+    if let Some(copy) = &copy {
+        steps.extend(copy.keys().into_iter().map(|key| Step::Get { key }));
+    }
+    if let Some((_, opening)) = &early {
+        steps.extend(opening.writes.iter().cloned().map(Step::Write));
+    }
+    let read = ratelimit::after_count(
+        state.cache.run(&steps).await?,
+        limits.login_per_openid_per_hour,
+    )?;
+    let cached = copy.map(|copy| {
+        let values = read
+            .into_iter()
+            .filter_map(|reply| match reply {
+                Reply::Value(value) => Some(value),
+                _ => None,
+            })
+            .collect();
+        let found = copy.found(values);
+        (copy, found)
+    });
+    let account =
+        users::service::login_user(state, &identity.openid, identity.unionid.as_deref(), cached)
+            .await;
+    let (user_id, user) = match account {
+        Ok(account) => account,
+        Err(error) => {
+            if let Some((_, opened)) = &early {
+                // Nobody holds its tokens; it goes at once rather than when it runs out.
+                let _ = sessions(state).revoke(&opened.sid).await;
+            }
+            return Err(error.into());
+        }
+    };
+    state.accounts.remember(&identity.openid, user_id, user.id);
+    let (record, opened) = match early {
+        Some((record, opened)) if record.user_id == user_id && record.user_public_id == user.id => {
+            (record, opened)
+        }
+        stale => {
+            if let Some((_, opened)) = stale {
+                // Not an account this process knew after all (the database was replaced).
+                tracing::warn!(
+                    user_id,
+                    "a remembered account did not match; session reopened"
+                );
+                sessions(state).revoke(&opened.sid).await?;
+            }
+            let (record, opened) = opening(state, &identity, user_id, user.id)?;
+            state.cache.apply(&opened.writes).await?;
+            (record, opened)
+        }
+    };
+    let tokens = tokens_for(state, &record, &opened.sid, opened.refresh_token)?;
+    tracing::info!(user_id, "logged in");
+    Ok(LoginOutcome { tokens, user })
+}
+
+/// The session a login opens for account `user_id` (public id `public_id`), with the sealed
+/// WeChat session key when this request made the exchange.
+fn opening(
+    state: &AppState,
+    identity: &exchange::Identity,
+    user_id: i64,
+    public_id: Uuid,
+) -> Result<(SessionRecord, Opening), AuthError> {
     let mut more = Vec::new();
     if let Some(session_key) = &identity.session_key {
         // Kept server-side only, sealed, for as long as a session may live.
@@ -156,14 +207,12 @@ pub async fn login(
     }
     let record = SessionRecord {
         user_id,
-        user_public_id: user.id,
+        user_public_id: public_id,
         audience: AUDIENCE_MINIAPP.to_owned(),
         created_at: chrono::Utc::now().timestamp().max(0) as u64,
     };
-    let (sid, refresh_token) = sessions(state).create_with(&record, more).await?;
-    let tokens = tokens_for(state, &record, &sid, refresh_token)?;
-    tracing::info!(user_id, "logged in");
-    Ok(LoginOutcome { tokens, user })
+    let opened = sessions(state).opening(&record, more)?;
+    Ok((record, opened))
 }
 
 pub fn session_key_aad(user_id: i64) -> String {
@@ -186,125 +235,6 @@ fn tokens_for(
         refresh_token,
         refresh_expires_in: refresh_ttl(state).as_secs(),
     })
-}
-
-/// `dev:<name>`: a stable fake openid without WeChat, for the embedded profile only.
-fn dev_identity(state: &AppState, name: &str) -> Result<Identity, AuthError> {
-    if !state.settings.wechat.dev_login || state.settings.is_production() {
-        return Err(AuthError::DevLoginDisabled);
-    }
-    if name.is_empty() || name.len() > 64 {
-        return Err(AuthError::CodeInvalid);
-    }
-    Ok(Identity {
-        openid: format!("dev-{}", &sha256_hex(&format!("dev-login|{name}"))[..28]),
-        unionid: None,
-        session_key: None,
-        to_store: None,
-    })
-}
-
-/// Exchanges a code with WeChat once for everyone presenting it: an in-process lock per code,
-/// then, in one cache round trip, the stored outcome or a short lock across instances; followers
-/// read the outcome. The caller stores this exchange's outcome (with its other writes).
-async fn exchange_once(state: &AppState, code: &LoginCode) -> Result<Identity, AuthError> {
-    let key = format!("wxcode:{}", sha256_hex(&code.0));
-    let _one_per_process = state.locks.lock(&key).await;
-    let lock_key = format!("{key}:lock");
-    let owner = random_token();
-    let deadline = tokio::time::Instant::now()
-        + Duration::from_millis(state.settings.wechat.timeout_ms)
-        + CODE_LOCK_TTL;
-    loop {
-        match state
-            .cache
-            .get_or_lock(&key, &lock_key, owner.as_bytes(), CODE_LOCK_TTL)
-            .await?
-        {
-            GetOrLock::Found(bytes) => {
-                let outcome = serde_json::from_slice(&bytes).map_err(|e| CacheError::Decode {
-                    key: key.clone(),
-                    reason: e.to_string(),
-                })?;
-                return from_outcome(outcome);
-            }
-            GetOrLock::Locked => break,
-            GetOrLock::Busy if tokio::time::Instant::now() >= deadline => {
-                return Err(AuthError::WechatUnavailable(
-                    "another instance is still exchanging this code".to_owned(),
-                ));
-            }
-            GetOrLock::Busy => tokio::time::sleep(POLL).await,
-        }
-    }
-    let result = state.wechat.code2session(&code.0).await;
-    let outcome = match &result {
-        Ok(session) => Some(CodeOutcome::Identity {
-            openid: session.openid.clone(),
-            unionid: session.unionid.clone(),
-        }),
-        // Answers about the code itself are final for this code; anything else may be retried.
-        Err(error) => match error.errcode() {
-            Some(
-                code @ (crate::wechat::errcode::INVALID_CODE
-                | crate::wechat::errcode::CODE_USED
-                | crate::wechat::errcode::HIGH_RISK_USER),
-            ) => Some(CodeOutcome::Refused { errcode: code }),
-            _ => None,
-        },
-    };
-    let encoded = |outcome: &CodeOutcome| {
-        serde_json::to_vec(outcome).map_err(|e| CacheError::Decode {
-            key: key.clone(),
-            reason: e.to_string(),
-        })
-    };
-    match (result, outcome) {
-        // The lock is left to run out: whoever comes next reads the outcome before trying it.
-        (Ok(session), Some(outcome)) => Ok(Identity {
-            openid: session.openid,
-            unionid: session.unionid,
-            session_key: Some(session.session_key),
-            to_store: Some((key.clone(), encoded(&outcome)?)),
-        }),
-        (Err(error), Some(outcome)) => {
-            state
-                .cache
-                .set(&key, &encoded(&outcome)?, CODE_OUTCOME_TTL)
-                .await?;
-            Err(error.into())
-        }
-        // Nothing learnt (WeChat was unreachable): the lock goes, so a retry can call again.
-        (result, None) => {
-            state
-                .cache
-                .delete_if_equals(&lock_key, owner.as_bytes())
-                .await?;
-            let session = result?;
-            Ok(Identity {
-                openid: session.openid,
-                unionid: session.unionid,
-                session_key: Some(session.session_key),
-                to_store: None,
-            })
-        }
-    }
-}
-
-fn from_outcome(outcome: CodeOutcome) -> Result<Identity, AuthError> {
-    match outcome {
-        CodeOutcome::Identity { openid, unionid } => Ok(Identity {
-            openid,
-            unionid,
-            session_key: None,
-            to_store: None,
-        }),
-        CodeOutcome::Refused { errcode } => Err(crate::wechat::WechatError::Api {
-            code: errcode,
-            message: String::new(),
-        }
-        .into()),
-    }
 }
 
 /// Uses a refresh token: a new access token and the next refresh token in the same session.

@@ -3,6 +3,7 @@
 //! extractor every authenticated mini-program route uses.
 
 pub mod error;
+mod exchange;
 pub mod extractor;
 pub mod jwt;
 pub mod jwt_hmac;

@@ -36,6 +36,14 @@ pub enum RefreshError {
     Cache(#[from] CacheError),
 }
 
+/// See [`Sessions::opening`].
+#[derive(Debug)]
+pub struct Opening {
+    pub sid: String,
+    pub refresh_token: String,
+    pub writes: Vec<Write>,
+}
+
 #[derive(Debug)]
 pub struct Sessions<'a> {
     cache: &'a dyn Cache,
@@ -66,6 +74,14 @@ impl<'a> Sessions<'a> {
         record: &SessionRecord,
         more: Vec<Write>,
     ) -> Result<(String, String), CacheError> {
+        let opening = self.opening(record, more)?;
+        self.cache.apply(&opening.writes).await?;
+        Ok((opening.sid, opening.refresh_token))
+    }
+
+    /// A session about to open: its id, its first refresh token and the writes that open it
+    /// (after `more`), for the caller to apply with its own steps.
+    pub fn opening(&self, record: &SessionRecord, more: Vec<Write>) -> Result<Opening, CacheError> {
         let sid = Uuid::new_v4().simple().to_string();
         let refresh = random_token();
         let value = serde_json::to_vec(record).map_err(|e| CacheError::Decode {
@@ -83,8 +99,11 @@ impl<'a> Sessions<'a> {
             value: sid.as_bytes().to_vec(),
             ttl: self.ttl,
         });
-        self.cache.apply(&writes).await?;
-        Ok((sid, refresh))
+        Ok(Opening {
+            sid,
+            refresh_token: refresh,
+            writes,
+        })
     }
 
     async fn issue_refresh(&self, sid: &str) -> Result<String, CacheError> {

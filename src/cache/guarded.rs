@@ -163,37 +163,38 @@ fn split(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
     Some((&bytes[..at], &bytes[at + 1..]))
 }
 
-/// A change under way: its scope is held until [`Change::end`].
+/// A change under way: its scopes are held until [`Change::end`].
 #[derive(Debug)]
-#[must_use = "a change holds its scope until it ends"]
+#[must_use = "a change holds its scopes until it ends"]
 pub struct Change<'a> {
     cache: &'a dyn Cache,
-    scope: Scope,
+    scopes: Vec<Scope>,
     hold: Duration,
     active: bool,
 }
 
-/// Begins a change of `scope`: takes a hold for at most `hold`, sets a new version and deletes
-/// the copies named. An error means nothing may be written.
+/// Begins a change of `scopes`: takes a hold on each for at most `hold`, sets a new version of
+/// each and deletes the copies named, in one atomic step. An error means nothing may be written.
 pub async fn begin<'a>(
     cache: &'a dyn Cache,
-    scope: &Scope,
+    scopes: &[Scope],
     drop_copies: &[&str],
     hold: Duration,
 ) -> Result<Change<'a>, CacheError> {
     let active = cache.shared();
     if active {
-        let mut writes = vec![
-            Write::Hold {
+        let mut writes = Vec::with_capacity(2 * scopes.len() + drop_copies.len());
+        for scope in scopes {
+            writes.push(Write::Hold {
                 key: scope.hold.clone(),
                 ttl: hold,
-            },
-            Write::Set {
+            });
+            writes.push(Write::Set {
                 key: scope.version.clone(),
                 value: random_token().into_bytes(),
                 ttl: VERSION_TTL,
-            },
-        ];
+            });
+        }
         writes.extend(drop_copies.iter().map(|key| Write::Delete {
             key: (*key).to_owned(),
         }));
@@ -201,7 +202,7 @@ pub async fn begin<'a>(
     }
     Ok(Change {
         cache,
-        scope: scope.clone(),
+        scopes: scopes.to_vec(),
         hold,
         active,
     })
@@ -214,17 +215,17 @@ impl Change<'_> {
         if !self.active {
             return Ok(());
         }
-        self.cache
-            .apply(&[
-                Write::Hold {
-                    key: self.scope.hold.clone(),
-                    ttl: self.hold,
-                },
-                Write::Release {
-                    key: self.scope.hold.clone(),
-                },
-            ])
-            .await
+        let mut writes = Vec::with_capacity(2 * self.scopes.len());
+        for scope in &self.scopes {
+            writes.push(Write::Hold {
+                key: scope.hold.clone(),
+                ttl: self.hold,
+            });
+            writes.push(Write::Release {
+                key: scope.hold.clone(),
+            });
+        }
+        self.cache.apply(&writes).await
     }
 
     /// Releases the hold (the write committed or failed). A lost release only leaves the cache
@@ -233,24 +234,28 @@ impl Change<'_> {
         if !self.active {
             return;
         }
-        let release = [Write::Release {
-            key: self.scope.hold.clone(),
-        }];
+        let release: Vec<Write> = self
+            .scopes
+            .iter()
+            .map(|scope| Write::Release {
+                key: scope.hold.clone(),
+            })
+            .collect();
         if let Err(error) = self.cache.apply(&release).await {
             tracing::warn!(%error, "a cache hold was not released; it runs out by itself");
         }
     }
 }
 
-/// Runs `write` as a change of `scope` (see [`begin`]).
+/// Runs `write` as a change of `scopes` (see [`begin`]).
 pub async fn changing<T, E: From<CacheError>>(
     cache: &dyn Cache,
-    scope: &Scope,
+    scopes: &[Scope],
     drop_copies: &[&str],
     hold: Duration,
     write: impl Future<Output = Result<T, E>>,
 ) -> Result<T, E> {
-    let change = begin(cache, scope, drop_copies, hold).await?;
+    let change = begin(cache, scopes, drop_copies, hold).await?;
     let result = write.await;
     change.end().await;
     result

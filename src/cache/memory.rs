@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 
-use super::{Cache, CacheError, Counter, GetOrLock, Guard, Write, ttl_millis};
+use super::{Cache, CacheError, Counter, GetOrLock, Guard, Reply, Step, Write, ttl_millis};
 
 /// How many writes between two sweeps of expired entries.
 const SWEEP_EVERY: u32 = 256;
@@ -30,6 +30,100 @@ impl Store {
             self.entries.remove(key);
         }
         self.entries.get_mut(key)
+    }
+
+    /// [`Cache::incr`] at `full_key` (`key` names it in an error).
+    fn incr(
+        &mut self,
+        full_key: String,
+        key: &str,
+        ttl: Duration,
+        now: Instant,
+    ) -> Result<Counter, CacheError> {
+        if let Some(entry) = self.live(&full_key, now) {
+            let current: i64 = std::str::from_utf8(&entry.value)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| CacheError::NotAnInteger(key.to_owned()))?;
+            let value = current.saturating_add(1);
+            entry.value = value.to_string().into_bytes();
+            return Ok(Counter {
+                value,
+                ttl: entry.expires_at.saturating_duration_since(now),
+            });
+        }
+        let expires_at = expiry(now, ttl);
+        self.entries.insert(
+            full_key,
+            Entry {
+                value: b"1".to_vec(),
+                expires_at,
+            },
+        );
+        Ok(Counter {
+            value: 1,
+            ttl: expires_at.saturating_duration_since(now),
+        })
+    }
+
+    fn get_or_lock(
+        &mut self,
+        key: &str,
+        lock: String,
+        owner: &[u8],
+        ttl: Duration,
+        now: Instant,
+    ) -> GetOrLock {
+        if let Some(entry) = self.live(key, now) {
+            return GetOrLock::Found(entry.value.clone());
+        }
+        if self.live(&lock, now).is_some() {
+            return GetOrLock::Busy;
+        }
+        self.entries.insert(
+            lock,
+            Entry {
+                value: owner.to_vec(),
+                expires_at: expiry(now, ttl),
+            },
+        );
+        GetOrLock::Locked
+    }
+
+    /// One write of [`Cache::apply`], at `key` (the write's key with the prefix).
+    fn write(&mut self, key: String, write: &Write, now: Instant) {
+        match write {
+            Write::Set { value, ttl, .. } => {
+                self.entries.insert(
+                    key,
+                    Entry {
+                        value: value.clone(),
+                        expires_at: expiry(now, *ttl),
+                    },
+                );
+            }
+            Write::Delete { .. } => {
+                self.entries.remove(&key);
+            }
+            Write::Hold { ttl, .. } => {
+                let holders = self.live(&key, now).map_or(0, |e| count(&e.value));
+                self.entries.insert(
+                    key,
+                    Entry {
+                        value: (holders + 1).to_string().into_bytes(),
+                        expires_at: expiry(now, *ttl),
+                    },
+                );
+            }
+            Write::Release { .. } => match self.live(&key, now) {
+                Some(entry) if count(&entry.value) > 1 => {
+                    entry.value = (count(&entry.value) - 1).to_string().into_bytes();
+                }
+                _ => {
+                    self.entries.remove(&key);
+                }
+            },
+        }
     }
 
     fn wrote(&mut self, now: Instant) {
@@ -135,37 +229,9 @@ impl Cache for MemoryCache {
     }
 
     async fn incr(&self, key: &str, ttl: Duration) -> Result<Counter, CacheError> {
-        let full_key = self.key(key);
         let now = Instant::now();
         let mut store = self.lock();
-        let counter = match store.live(&full_key, now) {
-            Some(entry) => {
-                let current: i64 = std::str::from_utf8(&entry.value)
-                    .ok()
-                    .and_then(|s| s.parse().ok())
-                    .ok_or_else(|| CacheError::NotAnInteger(key.to_owned()))?;
-                let value = current.saturating_add(1);
-                entry.value = value.to_string().into_bytes();
-                Counter {
-                    value,
-                    ttl: entry.expires_at.saturating_duration_since(now),
-                }
-            }
-            None => {
-                let expires_at = expiry(now, ttl);
-                store.entries.insert(
-                    full_key,
-                    Entry {
-                        value: b"1".to_vec(),
-                        expires_at,
-                    },
-                );
-                Counter {
-                    value: 1,
-                    ttl: expires_at.saturating_duration_since(now),
-                }
-            }
-        };
+        let counter = store.incr(self.key(key), key, ttl, now)?;
         store.wrote(now);
         Ok(counter)
     }
@@ -201,22 +267,9 @@ impl Cache for MemoryCache {
     ) -> Result<GetOrLock, CacheError> {
         let now = Instant::now();
         let mut store = self.lock();
-        if let Some(entry) = store.live(&self.key(key), now) {
-            return Ok(GetOrLock::Found(entry.value.clone()));
-        }
-        let lock = self.key(lock);
-        if store.live(&lock, now).is_some() {
-            return Ok(GetOrLock::Busy);
-        }
-        store.entries.insert(
-            lock,
-            Entry {
-                value: owner.to_vec(),
-                expires_at: expiry(now, ttl),
-            },
-        );
+        let answer = store.get_or_lock(&self.key(key), self.key(lock), owner, ttl, now);
         store.wrote(now);
-        Ok(GetOrLock::Locked)
+        Ok(answer)
     }
 
     async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
@@ -258,45 +311,47 @@ impl Cache for MemoryCache {
         let now = Instant::now();
         let mut store = self.lock();
         for write in writes {
-            match write {
-                Write::Set { key, value, ttl } => {
-                    store.entries.insert(
-                        self.key(key),
-                        Entry {
-                            value: value.clone(),
-                            expires_at: expiry(now, *ttl),
-                        },
-                    );
-                }
-                Write::Delete { key } => {
-                    store.entries.remove(&self.key(key));
-                }
-                Write::Hold { key, ttl } => {
-                    let key = self.key(key);
-                    let holders = store.live(&key, now).map_or(0, |e| count(&e.value));
-                    store.entries.insert(
-                        key,
-                        Entry {
-                            value: (holders + 1).to_string().into_bytes(),
-                            expires_at: expiry(now, *ttl),
-                        },
-                    );
-                }
-                Write::Release { key } => {
-                    let key = self.key(key);
-                    match store.live(&key, now) {
-                        Some(entry) if count(&entry.value) > 1 => {
-                            entry.value = (count(&entry.value) - 1).to_string().into_bytes();
-                        }
-                        _ => {
-                            store.entries.remove(&key);
-                        }
+            store.write(self.key(write.key()), write, now);
+        }
+        store.wrote(now);
+        Ok(())
+    }
+
+    async fn run(&self, steps: &[Step]) -> Result<Vec<Reply>, CacheError> {
+        let now = Instant::now();
+        let mut store = self.lock();
+        let mut replies = Vec::with_capacity(steps.len());
+        for step in steps {
+            match step {
+                Step::Count { key, window, limit } => {
+                    let counter = store.incr(self.key(key), key, *window, now)?;
+                    replies.push(Reply::Counted(counter));
+                    if counter.value > *limit {
+                        break;
                     }
+                }
+                Step::Get { key } => {
+                    let value = store.live(&self.key(key), now).map(|e| e.value.clone());
+                    replies.push(Reply::Value(value));
+                }
+                Step::GetOrLock {
+                    key,
+                    lock,
+                    owner,
+                    ttl,
+                } => {
+                    let answer =
+                        store.get_or_lock(&self.key(key), self.key(lock), owner, *ttl, now);
+                    replies.push(Reply::Lock(answer));
+                }
+                Step::Write(write) => {
+                    store.write(self.key(write.key()), write, now);
+                    replies.push(Reply::Written);
                 }
             }
         }
         store.wrote(now);
-        Ok(())
+        Ok(replies)
     }
 
     /// One process's memory: a command run beside the server cannot reach it.

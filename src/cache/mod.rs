@@ -5,6 +5,7 @@
 
 mod memory;
 mod redis;
+mod scripts;
 
 use std::fmt::Debug;
 use std::sync::Arc;
@@ -79,6 +80,49 @@ pub enum Write {
     },
 }
 
+/// One step of [`Cache::run`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// [`Cache::incr`]; when the counter passes `limit`, the steps after it are not run.
+    Count {
+        key: String,
+        window: Duration,
+        limit: i64,
+    },
+    /// [`Cache::get`].
+    Get { key: String },
+    /// [`Cache::get_or_lock`].
+    GetOrLock {
+        key: String,
+        lock: String,
+        owner: Vec<u8>,
+        ttl: Duration,
+    },
+    /// One write, as in [`Cache::apply`].
+    Write(Write),
+}
+
+/// What one [`Step`] answered, in the same order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    Counted(Counter),
+    Value(Option<Vec<u8>>),
+    Lock(GetOrLock),
+    Written,
+}
+
+impl Write {
+    /// The key the write is on.
+    pub fn key(&self) -> &str {
+        match self {
+            Self::Set { key, .. }
+            | Self::Delete { key }
+            | Self::Hold { key, .. }
+            | Self::Release { key } => key,
+        }
+    }
+}
+
 /// Keys are logical: each implementation puts its own prefix in front, so several deployments
 /// (or parallel tests) can share one Redis without seeing each other's keys.
 #[async_trait]
@@ -132,6 +176,11 @@ pub trait Cache: Send + Sync + Debug {
 
     /// Applies every write, in order, atomically and in one round trip.
     async fn apply(&self, writes: &[Write]) -> Result<(), CacheError>;
+
+    /// Runs the steps in order, atomically and in one round trip: a reply per step run. A
+    /// [`Step::Count`] that passes its limit ends the run (its reply is the last one), so what
+    /// follows a rate limit happens only within it.
+    async fn run(&self, steps: &[Step]) -> Result<Vec<Reply>, CacheError>;
 
     /// True when every instance of the service (and its commands) sees the same entries: what
     /// a cached copy of database rows needs, since a change made elsewhere must reach it.

@@ -9,86 +9,18 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, Script, SetExpiry, SetOptions};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{Cache, CacheError, Counter, GetOrLock, Guard, Write, ttl_millis};
+use super::scripts::{DELETE_IF_EQUALS, RUN, SET_IF_UNCHANGED};
+use super::{Cache, CacheError, Counter, GetOrLock, Guard, Reply, Step, Write, ttl_millis};
 use crate::config::RedisSettings;
-
-/// INCR, starting the window on the first increment; a key left without an expiry (written by
-/// something else) gets one too, so a counter can never live forever.
-const INCR_WITH_WINDOW: &str = r"
-local value = redis.call('INCR', KEYS[1])
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
-end
-return {value, ttl}
-";
-
-const DELETE_IF_EQUALS: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-";
-
-/// SET only if every guard key holds what its argument says: `0` for absent, `1` followed by
-/// the value for present. KEYS[1] is the key to set; ARGV[1] its value, ARGV[2] its TTL in ms.
-const SET_IF_UNCHANGED: &str = r"
-for i = 2, #KEYS do
-  local current = redis.call('GET', KEYS[i])
-  local expected = ARGV[i + 1]
-  if string.sub(expected, 1, 1) == '0' then
-    if current then return 0 end
-  elseif current ~= string.sub(expected, 2) then
-    return 0
-  end
-end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-";
-
-/// The writes of one `apply`, each on its key: ARGV holds each write's kind and arguments in turn.
-const APPLY: &str = r"
-local a = 1
-for i = 1, #KEYS do
-  local kind = ARGV[a]
-  if kind == 'set' then
-    redis.call('SET', KEYS[i], ARGV[a + 1], 'PX', ARGV[a + 2])
-    a = a + 3
-  elseif kind == 'del' then
-    redis.call('DEL', KEYS[i])
-    a = a + 1
-  elseif kind == 'hold' then
-    redis.call('INCR', KEYS[i])
-    redis.call('PEXPIRE', KEYS[i], ARGV[a + 1])
-    a = a + 2
-  else
-    if redis.call('DECR', KEYS[i]) <= 0 then redis.call('DEL', KEYS[i]) end
-    a = a + 1
-  end
-end
-return 1
-";
-
-/// The value at KEYS[1]; else 1 when the lock KEYS[2] was taken for ARGV[1] (ARGV[2] ms), 0 when
-/// it is held by someone else.
-const GET_OR_LOCK: &str = r"
-local value = redis.call('GET', KEYS[1])
-if value then return value end
-if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
-return 0
-";
 
 #[derive(Clone)]
 pub struct RedisCache {
     connection: ConnectionManager,
     prefix: String,
     timeout: Duration,
-    incr_script: Script,
     delete_if_equals_script: Script,
     set_if_unchanged_script: Script,
-    apply_script: Script,
-    get_or_lock_script: Script,
+    run_script: Script,
 }
 
 impl std::fmt::Debug for RedisCache {
@@ -124,11 +56,9 @@ impl RedisCache {
             connection,
             prefix: prefix.into(),
             timeout: connect_timeout + response_timeout,
-            incr_script: Script::new(INCR_WITH_WINDOW),
             delete_if_equals_script: Script::new(DELETE_IF_EQUALS),
             set_if_unchanged_script: Script::new(SET_IF_UNCHANGED),
-            apply_script: Script::new(APPLY),
-            get_or_lock_script: Script::new(GET_OR_LOCK),
+            run_script: Script::new(RUN),
         })
     }
 
@@ -192,27 +122,14 @@ impl Cache for RedisCache {
     }
 
     async fn incr(&self, key: &str, ttl: Duration) -> Result<Counter, CacheError> {
-        let mut connection = self.connection.clone();
-        let full_key = self.key(key);
-        let script = self.incr_script.clone();
-        let result: Result<(i64, i64), CacheError> = self
-            .bounded(async move {
-                script
-                    .key(full_key)
-                    .arg(ttl_millis(ttl))
-                    .invoke_async(&mut connection)
-                    .await
-            })
-            .await;
-        match result {
-            Ok((value, ttl_ms)) => Ok(Counter {
-                value,
-                ttl: Duration::from_millis(u64::try_from(ttl_ms).unwrap_or(0)),
-            }),
-            Err(CacheError::Unavailable(message)) if message.contains("not an integer") => {
-                Err(CacheError::NotAnInteger(key.to_owned()))
-            }
-            Err(e) => Err(e),
+        let step = Step::Count {
+            key: key.to_owned(),
+            window: ttl,
+            limit: i64::MAX,
+        };
+        match self.run(&[step]).await?.pop() {
+            Some(Reply::Counted(counter)) => Ok(counter),
+            other => Err(unexpected("increment", &other)),
         }
     }
 
@@ -248,27 +165,15 @@ impl Cache for RedisCache {
         owner: &[u8],
         ttl: Duration,
     ) -> Result<GetOrLock, CacheError> {
-        let mut connection = self.connection.clone();
-        let script = self.get_or_lock_script.clone();
-        let (key, lock) = (self.key(key), self.key(lock));
-        let reply: redis::Value = self
-            .bounded(async move {
-                script
-                    .key(key)
-                    .key(lock)
-                    .arg(owner)
-                    .arg(ttl_millis(ttl))
-                    .invoke_async(&mut connection)
-                    .await
-            })
-            .await?;
-        match reply {
-            redis::Value::BulkString(bytes) => Ok(GetOrLock::Found(bytes)),
-            redis::Value::Int(1) => Ok(GetOrLock::Locked),
-            redis::Value::Int(0) => Ok(GetOrLock::Busy),
-            other => Err(CacheError::Unavailable(format!(
-                "unexpected answer to get-or-lock: {other:?}"
-            ))),
+        let step = Step::GetOrLock {
+            key: key.to_owned(),
+            lock: lock.to_owned(),
+            owner: owner.to_vec(),
+            ttl,
+        };
+        match self.run(&[step]).await?.pop() {
+            Some(Reply::Lock(answer)) => Ok(answer),
+            other => Err(unexpected("get-or-lock", &other)),
         }
     }
 
@@ -313,36 +218,86 @@ impl Cache for RedisCache {
         if writes.is_empty() {
             return Ok(());
         }
+        let steps: Vec<Step> = writes.iter().cloned().map(Step::Write).collect();
+        self.run(&steps).await?;
+        Ok(())
+    }
+
+    async fn run(&self, steps: &[Step]) -> Result<Vec<Reply>, CacheError> {
+        if steps.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut connection = self.connection.clone();
-        let script = self.apply_script.clone();
+        let script = self.run_script.clone();
         let mut invocation = script.prepare_invoke();
-        for write in writes {
-            match write {
-                Write::Set { key, value, ttl } => {
+        for step in steps {
+            match step {
+                Step::Count { key, window, limit } => {
                     invocation
                         .key(self.key(key))
-                        .arg("set")
-                        .arg(value.as_slice())
-                        .arg(ttl_millis(*ttl));
+                        .arg("count")
+                        .arg(ttl_millis(*window))
+                        .arg(*limit);
                 }
-                Write::Delete { key } => {
-                    invocation.key(self.key(key)).arg("del");
+                Step::Get { key } => {
+                    invocation.key(self.key(key)).arg("get");
                 }
-                Write::Hold { key, ttl } => {
+                Step::GetOrLock {
+                    key,
+                    lock,
+                    owner,
+                    ttl,
+                } => {
                     invocation
                         .key(self.key(key))
-                        .arg("hold")
+                        .key(self.key(lock))
+                        .arg("lock")
+                        .arg(owner.as_slice())
                         .arg(ttl_millis(*ttl));
                 }
-                Write::Release { key } => {
-                    invocation.key(self.key(key)).arg("release");
+                Step::Write(write) => {
+                    invocation.key(self.key(write.key()));
+                    match write {
+                        Write::Set { value, ttl, .. } => {
+                            invocation
+                                .arg("set")
+                                .arg(value.as_slice())
+                                .arg(ttl_millis(*ttl));
+                        }
+                        Write::Delete { .. } => {
+                            invocation.arg("del");
+                        }
+                        Write::Hold { ttl, .. } => {
+                            invocation.arg("hold").arg(ttl_millis(*ttl));
+                        }
+                        Write::Release { .. } => {
+                            invocation.arg("release");
+                        }
+                    }
                 }
             }
         }
-        let _: i64 = self
+        let answer: Result<Vec<redis::Value>, CacheError> = self
             .bounded(async move { invocation.invoke_async(&mut connection).await })
-            .await?;
-        Ok(())
+            .await;
+        let answer = match answer {
+            Err(CacheError::Unavailable(message)) if message.contains("not an integer") => {
+                let key = steps.iter().find_map(|step| match step {
+                    Step::Count { key, .. } => Some(key.clone()),
+                    _ => None,
+                });
+                return Err(CacheError::NotAnInteger(key.unwrap_or_default()));
+            }
+            answer => answer?,
+        };
+        if answer.len() > steps.len() {
+            return Err(unexpected("run", &answer));
+        }
+        steps
+            .iter()
+            .zip(answer)
+            .map(|(step, reply)| reply_of(step, reply))
+            .collect()
     }
 
     fn shared(&self) -> bool {
@@ -374,4 +329,41 @@ impl Cache for RedisCache {
     fn backend(&self) -> &'static str {
         "redis"
     }
+}
+
+/// One step's reply as the script gives it (see [`RUN`]).
+fn reply_of(step: &Step, reply: redis::Value) -> Result<Reply, CacheError> {
+    let redis::Value::Array(parts) = reply else {
+        return Err(unexpected("run", &reply));
+    };
+    let mut parts = parts.into_iter();
+    let reply = match (step, parts.next(), parts.next()) {
+        (Step::Count { .. }, Some(redis::Value::Int(value)), Some(redis::Value::Int(ttl))) => {
+            Reply::Counted(Counter {
+                value,
+                ttl: Duration::from_millis(u64::try_from(ttl).unwrap_or(0)),
+            })
+        }
+        (Step::Get { .. }, None, None) => Reply::Value(None),
+        (Step::Get { .. }, Some(redis::Value::BulkString(value)), None) => {
+            Reply::Value(Some(value))
+        }
+        (Step::GetOrLock { .. }, Some(redis::Value::BulkString(kind)), value) => {
+            match (kind.as_slice(), value) {
+                (b"found", Some(redis::Value::BulkString(value))) => {
+                    Reply::Lock(GetOrLock::Found(value))
+                }
+                (b"locked", None) => Reply::Lock(GetOrLock::Locked),
+                (b"busy", None) => Reply::Lock(GetOrLock::Busy),
+                (_, value) => return Err(unexpected("get-or-lock", &value)),
+            }
+        }
+        (Step::Write(_), None, None) => Reply::Written,
+        (_, first, second) => return Err(unexpected("run", &(first, second))),
+    };
+    Ok(reply)
+}
+
+fn unexpected(what: &str, answer: &impl std::fmt::Debug) -> CacheError {
+    CacheError::Unavailable(format!("unexpected answer to {what}: {answer:?}"))
 }

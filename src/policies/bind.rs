@@ -80,7 +80,7 @@ pub async fn bind(
         return Err(PolicyError::PolicyNotFound);
     }
     let now = state.clocks.business.now();
-    crate::users::cached::changing(&*state.cache, user.public_id, async {
+    crate::users::cached::changing(state, user_id, user.public_id, async {
         store::bind_all(&state.db, user_id, &matching, now)
             .await
             .map_err(PolicyError::from)
@@ -221,7 +221,7 @@ pub async fn redeem(
     .await?;
     let hash = sha256_hex(&normalise_code(code));
     let bound_at = state.clocks.business.now();
-    let redeemed = crate::users::cached::changing(&*state.cache, user.public_id, async {
+    let redeemed = crate::users::cached::changing(state, user_id, user.public_id, async {
         store::redeem_invitation(&state.db, &hash, user_id, Utc::now(), bound_at)
             .await
             .map_err(PolicyError::from)

@@ -21,10 +21,10 @@ pub async fn changing<T, E: From<CacheError>>(
     cache: &dyn Cache,
     write: impl Future<Output = Result<T, E>>,
 ) -> Result<T, E> {
-    guarded::changing(cache, &scope(), &[], HOLD_ONE, write).await
+    guarded::changing(cache, &[scope()], &[], HOLD_ONE, write).await
 }
 
 /// Begins a long write to policy rows (an import), which extends its hold as it goes.
 pub async fn begin_import(cache: &dyn Cache) -> Result<Change<'_>, CacheError> {
-    guarded::begin(cache, &scope(), &[], HOLD_IMPORT).await
+    guarded::begin(cache, &[scope()], &[], HOLD_IMPORT).await
 }

@@ -67,6 +67,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         metrics: telemetry::metrics_handle(),
         wechat,
         locks: Arc::default(),
+        accounts: Arc::default(),
         storage,
         images: Arc::new(tokio::sync::Semaphore::new(settings.uploads.workers())),
         image_memory: Arc::new(tokio::sync::Semaphore::new(

@@ -139,7 +139,7 @@ pub async fn bind_phone(
         .map_err(|e| Fault::Unexpected(anyhow::Error::from(e)))?;
     let index = state.crypto.blind_index("phone", &phone.normalised());
     let now = state.clocks.business.now();
-    super::cached::changing(&*state.cache, user.public_id, async {
+    super::cached::changing(state, user.user_id, user.public_id, async {
         store::set_phone(
             &state.db,
             account.id,

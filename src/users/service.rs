@@ -1,13 +1,14 @@
 //! What the mini-program shows of its user: `/me`, and the summary that comes with tokens.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::phone::PhoneNumber;
 use super::store::{self, User};
+use crate::cache::guarded::{Found, GuardedCopy};
 use crate::error::{ApiError, Fault};
 use crate::state::AppState;
 
@@ -26,7 +27,7 @@ pub struct MeResponse {
 }
 
 /// The user as a login or refresh answer names them.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct UserSummary {
     pub id: Uuid,
     pub phone_bound: bool,
@@ -42,27 +43,67 @@ pub async fn summary(state: &AppState, user: &User) -> Result<UserSummary, Fault
     })
 }
 
-/// The user a login names (created on their first login), as the login answer shows them.
+/// What the login copy keeps (see [`super::cached::login_copy`]).
+#[derive(Serialize, Deserialize)]
+struct LoginCopy {
+    id: i64,
+    user: UserSummary,
+    /// The unionid as the last login knew it: a login that reports another one reads the
+    /// database (which keeps it).
+    unionid: Option<String>,
+}
+
+/// The user a login names (created on their first login), as the login answer shows them: from
+/// the login copy when `cached` (the copy and what the cache read of it, in the login's own
+/// round trip) found it current, else from the database, then kept as the copy.
 pub async fn login_user(
     state: &AppState,
     openid: &str,
     unionid: Option<&str>,
+    cached: Option<(GuardedCopy, Found)>,
 ) -> Result<(i64, UserSummary), Fault> {
+    let from_copy = cached
+        .as_ref()
+        .and_then(|(_, found)| found.current())
+        .and_then(|body| serde_json::from_slice::<LoginCopy>(body).ok())
+        .filter(|copy| unionid.is_none() || unionid == copy.unionid.as_deref());
+    if let Some(copy) = from_copy {
+        return Ok((copy.id, copy.user));
+    }
     let now = state.clocks.business.now();
-    match store::login(&state.db, openid, unionid, now).await? {
-        Some(user) => Ok((
+    let (id, user) = match store::login(&state.db, openid, unionid, now).await? {
+        Some(user) => (
             user.id,
             UserSummary {
                 id: user.public_id,
                 phone_bound: user.phone_bound,
                 policies_bound: user.policies_bound,
             },
-        )),
+        ),
         None => {
             let user = store::upsert_by_openid(&state.db, openid, unionid, now).await?;
-            Ok((user.id, summary(state, &user).await?))
+            (user.id, summary(state, &user).await?)
+        }
+    };
+    if let Some((copy, found)) = cached {
+        let body = LoginCopy {
+            id,
+            user: user.clone(),
+            unionid: unionid.map(str::to_owned),
+        };
+        let stored = match serde_json::to_vec(&body) {
+            Ok(body) => found.fill(&*state.cache, &copy, &body).await,
+            Err(error) => Err(crate::cache::CacheError::Decode {
+                key: "login copy".to_owned(),
+                reason: error.to_string(),
+            }),
+        };
+        // The account is read; a copy not kept only costs the next login a read.
+        if let Err(error) = stored {
+            tracing::warn!(%error, "the login copy was not kept");
         }
     }
+    Ok((id, user))
 }
 
 /// The summary of the user `user_id`; none for a user that no longer exists.

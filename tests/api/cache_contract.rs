@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use green_channel::cache::{CacheError, GetOrLock, Guard, SharedCache, Write};
+use green_channel::cache::{
+    CacheError, Counter, GetOrLock, Guard, Reply, SharedCache, Step, Write,
+};
 
 use crate::helpers::{memory_cache, redis_cache, redis_url, unique_suffix};
 
@@ -357,6 +359,98 @@ async fn get_or_lock_reads_or_takes_the_lock_once(kind: Kind) {
     assert_eq!(later, GetOrLock::Locked);
 }
 
+fn count(key: &str, limit: i64) -> Step {
+    Step::Count {
+        key: key.to_owned(),
+        window: MINUTE,
+        limit,
+    }
+}
+
+fn counted(reply: &Reply) -> i64 {
+    match reply {
+        Reply::Counted(Counter { value, ttl }) => {
+            assert!(*ttl > Duration::ZERO && *ttl <= MINUTE, "{ttl:?}");
+            *value
+        }
+        other => panic!("not a count: {other:?}"),
+    }
+}
+
+async fn run_stops_at_a_passed_limit(kind: Kind) {
+    let cache = cache(kind).await;
+    cache.set("seen", b"before", MINUTE).await.expect("set");
+    let steps = [
+        Step::Write(Write::Set {
+            key: "outcome".to_owned(),
+            value: b"kept".to_vec(),
+            ttl: MINUTE,
+        }),
+        count("attempts", 2),
+        Step::Get {
+            key: "seen".to_owned(),
+        },
+        Step::Get {
+            key: "absent".to_owned(),
+        },
+        Step::GetOrLock {
+            key: "made".to_owned(),
+            lock: "made:lock".to_owned(),
+            owner: b"me".to_vec(),
+            ttl: MINUTE,
+        },
+        Step::Write(Write::Delete {
+            key: "seen".to_owned(),
+        }),
+    ];
+    // Within the limit: every step, in order, a reply each.
+    let first = cache.run(&steps).await.expect("run");
+    assert_eq!(first.len(), steps.len());
+    assert_eq!(first[0], Reply::Written);
+    assert_eq!(counted(&first[1]), 1);
+    assert_eq!(first[2], Reply::Value(Some(b"before".to_vec())));
+    assert_eq!(first[3], Reply::Value(None));
+    assert_eq!(first[4], Reply::Lock(GetOrLock::Locked));
+    assert_eq!(first[5], Reply::Written);
+    assert_eq!(cache.get("seen").await.expect("get"), None);
+    assert_eq!(
+        cache.get("made:lock").await.expect("get"),
+        Some(b"me".to_vec())
+    );
+
+    cache.set("seen", b"again", MINUTE).await.expect("set");
+    let second = cache.run(&steps).await.expect("run");
+    assert_eq!(counted(&second[1]), 2);
+    assert_eq!(second[2], Reply::Value(Some(b"again".to_vec())));
+    assert_eq!(second[4], Reply::Lock(GetOrLock::Busy));
+
+    // Past the limit: what came before the count happened, nothing after it did.
+    cache.set("seen", b"third", MINUTE).await.expect("set");
+    cache.delete("outcome").await.expect("del");
+    let third = cache.run(&steps).await.expect("run");
+    assert_eq!(third.len(), 2, "{third:?}");
+    assert_eq!(third[0], Reply::Written);
+    assert_eq!(counted(&third[1]), 3);
+    assert_eq!(
+        cache.get("outcome").await.expect("get"),
+        Some(b"kept".to_vec())
+    );
+    assert_eq!(
+        cache.get("seen").await.expect("get"),
+        Some(b"third".to_vec()),
+        "the delete after the count did not run"
+    );
+
+    // A count on a value that is not a counter is an error, as with incr.
+    cache.set("text", b"abc", MINUTE).await.expect("set");
+    let error = cache
+        .run(&[count("text", 5)])
+        .await
+        .expect_err("not a counter");
+    assert!(matches!(error, CacheError::NotAnInteger(_)), "{error:?}");
+    assert_eq!(cache.run(&[]).await.expect("nothing to run"), Vec::new());
+}
+
 async fn ping_answers(kind: Kind) {
     cache(kind).await.ping().await.expect("ping");
 }
@@ -380,6 +474,7 @@ macro_rules! cache_contract {
 }
 
 cache_contract!(
+    run_stops_at_a_passed_limit,
     get_or_lock_reads_or_takes_the_lock_once,
     get_many_reads_keys_in_their_order,
     set_if_unchanged_needs_every_guard,

@@ -149,6 +149,125 @@ async fn me_is_cached_and_every_change_shows_at_once(backend: Backend) {
 
 crate::on_both_backends!(me_is_cached_and_every_change_shows_at_once);
 
+/// A login reads the account from the cache (no database read on a hit), and a phone or a policy
+/// bound through the service shows in the very next login.
+async fn login_is_cached_and_every_change_shows_at_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let shared = app.cache.shared();
+    let id = resident_id("11010519800101411");
+    for no in ["P-LOGIN-1", "P-LOGIN-2"] {
+        add_policy(
+            &app,
+            NewPolicy {
+                policy_no: no,
+                product: PLAN5,
+                name: "张三丰",
+                id_number: &id,
+                effective: "2026-01-05",
+                status: "in_force",
+            },
+        )
+        .await;
+    }
+    let first = app.login_ok("dev:login-copy").await;
+    assert_eq!(first["user"]["policies_bound"], false);
+    assert_eq!(first["user"]["phone_bound"], false);
+
+    // Written behind the service's back: a login served from the copy does not see it.
+    bind_behind_the_back(&app, "P-LOGIN-1").await;
+    let second = app.login_ok("dev:login-copy").await;
+    if shared {
+        assert_eq!(second["user"], first["user"], "served from the cache");
+    } else {
+        assert_eq!(second["user"]["policies_bound"], true);
+    }
+    assert_eq!(app.user_count().await, 1);
+
+    // A phone bound through the service: the next login reads the account again.
+    let token = second["access_token"].as_str().expect("token").to_owned();
+    assert_eq!(
+        app.bind_phone(&token, "dev:13800005678")
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    let third = app.login_ok("dev:login-copy").await;
+    assert_eq!(third["user"]["id"], first["user"]["id"]);
+    assert_eq!(third["user"]["phone_bound"], true);
+    assert_eq!(third["user"]["policies_bound"], true);
+
+    // A policy bound through the service, on an account the copy says has one already: the copy
+    // is dropped all the same (what it says may have changed).
+    let bound = app
+        .post_json(
+            "/api/v1/policies/bind",
+            &json!({"name": "张三丰", "id_type": "resident_id", "id_number": id}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(bound.status().as_u16(), 200);
+    let sql = "DELETE FROM policy_binding";
+    app.db
+        .execute_raw(Statement::from_string(app.db.get_database_backend(), sql))
+        .await
+        .expect("deleted");
+    let fourth = app.login_ok("dev:login-copy").await;
+    assert_eq!(fourth["user"]["policies_bound"], false, "read again");
+    // Kept again: the next login answers the same from the copy.
+    let fifth = app.login_ok("dev:login-copy").await;
+    assert_eq!(fifth["user"], fourth["user"]);
+    assert_eq!(app.user_count().await, 1);
+}
+
+crate::on_both_backends!(login_is_cached_and_every_change_shows_at_once);
+
+/// A login opens its session before it reads the account when this process has seen the openid;
+/// a remembered account that does not match what the database says (a replaced database) gets
+/// no session: the login answers the database's account, with a session of its own.
+async fn a_remembered_account_that_does_not_match_gets_no_session(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let first = app.login_ok("dev:remembered").await;
+    let openid = format!(
+        "dev-{}",
+        &green_channel::crypto::sha256_hex("dev-login|remembered")[..28]
+    );
+    let user_id: i64 = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            format!("SELECT id FROM app_user WHERE openid = '{openid}'"),
+        ))
+        .await
+        .expect("read")
+        .expect("the user")
+        .try_get("", "id")
+        .expect("id");
+    assert_eq!(
+        app.state.accounts.get(&openid).map(|(id, _)| id),
+        Some(user_id)
+    );
+    let stranger = uuid::Uuid::new_v4();
+    app.state
+        .accounts
+        .remember(&openid, user_id + 1000, stranger);
+    let second = app.login_ok("dev:remembered").await;
+    assert_eq!(second["user"]["id"], first["user"]["id"]);
+    let token = second["access_token"].as_str().expect("token");
+    assert_eq!(me(&app, token).await["id"], first["user"]["id"]);
+    assert_eq!(
+        app.state.accounts.get(&openid).map(|(id, _)| id),
+        Some(user_id),
+        "remembered as the database says"
+    );
+    // Its next login opens the session early again, for the right account.
+    let third = app.login_ok("dev:remembered").await;
+    let token = third["access_token"].as_str().expect("token");
+    assert_eq!(me(&app, token).await["id"], first["user"]["id"]);
+}
+
+crate::on_both_backends!(a_remembered_account_that_does_not_match_gets_no_session);
+
 /// Instances share sessions and copies only through Redis.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_instance_sees_a_change_made_by_the_first() {
@@ -213,7 +332,7 @@ async fn a_fill_never_outlives_a_change(redis: bool) {
 
     // A reader that read before a change and fills after it finished is refused.
     let early = read(cache).await;
-    guarded::changing(cache, &Scope::new("all"), &[], MINUTE, async {
+    guarded::changing(cache, &[Scope::new("all")], &[], MINUTE, async {
         Ok::<_, green_channel::cache::CacheError>(())
     })
     .await
@@ -222,14 +341,14 @@ async fn a_fill_never_outlives_a_change(redis: bool) {
     assert!(!early.fill(cache, &copy, b"stale").await.expect("fill"));
 
     // While a change is under way nothing is used or stored, even with the new version read.
-    let change = guarded::begin(cache, &Scope::new("user"), &["copy"], MINUTE)
+    let change = guarded::begin(cache, &[Scope::new("user")], &["copy"], MINUTE)
         .await
         .expect("begun");
     let during = read(cache).await;
     assert_eq!(during.current(), None);
     assert!(!during.fill(cache, &copy, b"mid-write").await.expect("fill"));
     // Two changes at once: the first to end does not free the scope for the second.
-    let second = guarded::begin(cache, &Scope::new("user"), &[], MINUTE)
+    let second = guarded::begin(cache, &[Scope::new("user")], &[], MINUTE)
         .await
         .expect("begun");
     change.end().await;
@@ -248,7 +367,7 @@ async fn a_fill_never_outlives_a_change(redis: bool) {
     // A release that never comes: the hold runs out by itself and the cache is used again.
     let lost = guarded::begin(
         cache,
-        &Scope::new("user"),
+        &[Scope::new("user")],
         &["copy"],
         Duration::from_millis(300),
     )
@@ -267,6 +386,29 @@ async fn a_fill_never_outlives_a_change(redis: bool) {
     let found = read(cache).await;
     assert!(found.fill(cache, &copy, b"v3").await.expect("fill"));
     assert_eq!(read(cache).await.current(), Some(b"v3".as_slice()));
+
+    // One change of two scopes: both held and both moved on in one step, both released at its end.
+    let both = guarded::begin(
+        cache,
+        &[Scope::new("user"), Scope::new("all")],
+        &["copy"],
+        MINUTE,
+    )
+    .await
+    .expect("begun");
+    let during = read(cache).await;
+    assert_eq!(during.current(), None);
+    assert!(!during.fill(cache, &copy, b"mid").await.expect("fill"));
+    for scope in ["user:h", "all:h"] {
+        assert!(cache.get(scope).await.expect("read").is_some(), "{scope}");
+    }
+    both.end().await;
+    for scope in ["user:h", "all:h"] {
+        assert!(cache.get(scope).await.expect("read").is_none(), "{scope}");
+    }
+    let found = read(cache).await;
+    assert!(found.fill(cache, &copy, b"v4").await.expect("fill"));
+    assert_eq!(read(cache).await.current(), Some(b"v4".as_slice()));
 }
 
 mod a_fill_never_outlives_a_change {
