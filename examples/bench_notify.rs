@@ -1,7 +1,7 @@
 //! Notification figures (`scripts/bench-notifications` runs it; settings from the environment,
 //! as the service reads them):
 //!
-//! 1. what the outbox write adds to a case transition: `cases::store::apply` on one case, the
+//! 1. what the outbox write adds to a case transition: `cases::cached::apply` on one case, the
 //!    same transition with and without its notification, in interleaved rounds;
 //! 2. sends per second through the dispatcher with 10,000 queued rows (100 users × 100,
 //!    interleaved) and 1
@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use futures_util::StreamExt as _;
+use green_channel::cases::cached;
 use green_channel::cases::lifecycle::{QuotaEffect, Status, Step};
 use green_channel::cases::service::plan_of;
 use green_channel::cases::store::{self, Actor, Transition};
@@ -75,8 +76,8 @@ async fn transitions(state: &AppState, case_id: uuid::Uuid) -> anyhow::Result<()
                 if notify {
                     transition = transition.notify(NotificationKind::CaseSubmitted);
                 }
-                case = store::apply(
-                    &state.db,
+                case = cached::apply(
+                    state,
                     &calendar,
                     &service,
                     &case,

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::store::Case;
 
 /// What the page is made from.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Detail {
     pub case: Case,
     pub policy_public_id: Uuid,

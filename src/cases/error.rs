@@ -176,6 +176,7 @@ impl From<super::store::StoreError> for CaseError {
                 current_version: None,
             },
             super::store::StoreError::Db(e) => e.into(),
+            super::store::StoreError::Cache(e) => crate::error::Fault::from(e).into(),
         }
     }
 }

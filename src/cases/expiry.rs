@@ -26,8 +26,8 @@ pub async fn sweep(state: &AppState) -> anyhow::Result<usize> {
             let transition = Transition::new("expired", step)
                 .reason("draft_expired")
                 .notify(crate::notifications::NotificationKind::CaseExpired);
-            match store::apply(
-                &state.db,
+            match super::cached::apply(
+                state,
                 &state.calendar.get(),
                 &service,
                 case,
@@ -44,6 +44,7 @@ pub async fn sweep(state: &AppState) -> anyhow::Result<usize> {
                 }
                 Err(StoreError::Stale) => progressed = true,
                 Err(StoreError::Db(e)) => return Err(e.into()),
+                Err(StoreError::Cache(e)) => return Err(e.into()),
             }
         }
         if !progressed {

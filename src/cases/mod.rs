@@ -7,6 +7,7 @@
 
 pub mod actions;
 pub mod apply_error;
+pub mod cached;
 pub mod cancellation;
 pub mod create;
 pub mod detail;

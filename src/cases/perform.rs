@@ -9,7 +9,7 @@ use super::actions::{Action, Appointment, Command, Milestone};
 use super::error::CaseError;
 use super::lifecycle::{InvalidTransition, QuotaEffect, Step};
 use super::service::{cancel, plan_of, status_of};
-use super::store::{self, Actor, Case, Transition};
+use super::store::{Actor, Case, Transition};
 use crate::calendar::local_date;
 use crate::notifications::NotificationKind;
 use crate::plans::{AdmissionSlip, Service, UsedReason};
@@ -173,8 +173,8 @@ pub async fn perform(
         }
         other => decide(staff, &case, &service, other, now)?,
     };
-    Ok(store::apply(
-        &state.db,
+    Ok(super::cached::apply(
+        state,
         &state.calendar.get(),
         &service,
         &case,

@@ -74,18 +74,56 @@ pub async fn detail_view(state: &AppState, case: &Case) -> Result<CaseView, Case
     view_of(state, case, policy_public_id, &events)
 }
 
-/// The caller's own case page, read in one statement (another user's case is as absent as a
-/// missing one).
-#[instrument(skip_all, fields(user_id, case = %id))]
-pub async fn own_detail_view(
+/// The caller's own case page (`token`: their bearer token), another user's case as absent as a
+/// missing one: from the case's copy when it is current (read in the session's round trip),
+/// else from the database in one statement, then kept as the copy.
+#[instrument(skip_all, fields(case = %id))]
+pub async fn own_page(
     state: &AppState,
-    user_id: i64,
+    token: Option<String>,
     id: Uuid,
-) -> Result<CaseView, CaseError> {
-    let detail = super::detail::own(&state.db, user_id, id)
-        .await?
+) -> Result<CaseView, crate::error::ApiError> {
+    // Only a shared cache keeps copies: with the in-process one, only the session is read.
+    let copy = state.cache.shared().then(|| super::cached::copy(id));
+    let keys = copy.as_ref().map(|c| c.keys()).unwrap_or_default();
+    let (user, values) =
+        crate::auth::extractor::authenticate_reading(state, token, |_| keys).await?;
+    let found = copy.as_ref().map(|c| c.found(values));
+    let from_copy = found
+        .as_ref()
+        .and_then(|f| f.current())
+        .and_then(|sealed| super::cached::open(&state.crypto, id, sealed));
+    if let Some(detail) = from_copy {
+        if !owns(user.user_id, &detail.case) {
+            return Err(CaseError::NotFound.into());
+        }
+        return Ok(view_of(
+            state,
+            &detail.case,
+            detail.policy_public_id,
+            &detail.events,
+        )?);
+    }
+    let detail = super::detail::own(&state.db, user.user_id, id)
+        .await
+        .map_err(CaseError::from)?
         .ok_or(CaseError::NotFound)?;
-    view_of(state, &detail.case, detail.policy_public_id, &detail.events)
+    if let (Some(copy), Some(found)) = (&copy, &found) {
+        // A copy not stored costs the next request a database read, nothing more.
+        let stored = match super::cached::seal(&state.crypto, &detail) {
+            Ok(sealed) => found.fill(&*state.cache, copy, &sealed).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = stored {
+            tracing::warn!(%error, "the case page copy was not stored");
+        }
+    }
+    Ok(view_of(
+        state,
+        &detail.case,
+        detail.policy_public_id,
+        &detail.events,
+    )?)
 }
 
 fn view_of(
@@ -186,8 +224,8 @@ pub async fn submit(
     let mut transition = Transition::new("submitted", step)
         .notify(crate::notifications::NotificationKind::CaseSubmitted);
     transition.changes = submission(state, &service, &case, now);
-    Ok(store::apply(
-        &state.db,
+    Ok(super::cached::apply(
+        state,
         &state.calendar.get(),
         &service,
         &case,
@@ -268,8 +306,8 @@ pub async fn cancel(
         counted: Set(Some(decision.counted)),
         ..Default::default()
     };
-    Ok(store::apply(
-        &state.db, &calendar, &service, case, version, transition, actor, now,
+    Ok(super::cached::apply(
+        state, &calendar, &service, case, version, transition, actor, now,
     )
     .await?)
 }

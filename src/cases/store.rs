@@ -52,6 +52,9 @@ pub enum StoreError {
     Stale,
     #[error(transparent)]
     Db(#[from] DbErr),
+    /// The change could not be announced to the cache (see `cases::cached`): nothing written.
+    #[error(transparent)]
+    Cache(#[from] crate::cache::CacheError),
 }
 
 /// A transition to persist: the lifecycle's step, the event's words, the fields it sets, and
@@ -99,7 +102,7 @@ impl Transition {
 /// Applies `transition` to `case` if its version is still `expected_version`.
 #[allow(clippy::too_many_arguments)] // the rules (calendar, service), the case, the change, who and when
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn apply(
+pub(super) async fn apply(
     db: &DatabaseConnection,
     calendar: &Calendar,
     service: &Service,

@@ -114,10 +114,14 @@ pub fn path_config() -> web::PathConfig {
             PathError::Deserialize(e) => e.to_string(),
             other => other.to_string(),
         };
-        ApiError::new(Kind::BadRequest, codes::INVALID_PATH, "路径参数不正确")
-            .with_details(json!({ "reason": reason }))
-            .into()
+        invalid_path(reason).into()
     })
+}
+
+/// A path parameter that does not parse (what [`path_config`] answers).
+pub fn invalid_path(reason: String) -> ApiError {
+    ApiError::new(Kind::BadRequest, codes::INVALID_PATH, "路径参数不正确")
+        .with_details(json!({ "reason": reason }))
 }
 
 /// The default service: an unknown route, or a known one asked with a method it does not take
