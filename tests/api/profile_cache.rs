@@ -51,24 +51,29 @@ fn policy_nos(me: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn me_is_cached_and_every_change_shows_at_once(backend: Backend) {
-    let app = spawn_app(backend).await;
-    let shared = app.cache.shared();
-    let id = resident_id("11010519800101411");
-    for no in ["P-CACHE-1", "P-CACHE-2"] {
+/// Policies in force of 张三丰 (`id`), numbered `nos`, not bound to anyone yet.
+async fn add_policies(app: &TestApp, id: &str, nos: [&str; 2]) {
+    for no in nos {
         add_policy(
-            &app,
+            app,
             NewPolicy {
                 policy_no: no,
                 product: PLAN5,
                 name: "张三丰",
-                id_number: &id,
+                id_number: id,
                 effective: "2026-01-05",
                 status: "in_force",
             },
         )
         .await;
     }
+}
+
+async fn me_is_cached_and_every_change_shows_at_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let shared = app.cache.shared();
+    let id = resident_id("11010519800101411");
+    add_policies(&app, &id, ["P-CACHE-1", "P-CACHE-2"]).await;
     let login = app.login_ok("dev:cache-user").await;
     assert_eq!(login["user"]["phone_bound"], false);
     assert_eq!(login["user"]["policies_bound"], false);
@@ -155,20 +160,7 @@ async fn login_is_cached_and_every_change_shows_at_once(backend: Backend) {
     let app = spawn_app(backend).await;
     let shared = app.cache.shared();
     let id = resident_id("11010519800101411");
-    for no in ["P-LOGIN-1", "P-LOGIN-2"] {
-        add_policy(
-            &app,
-            NewPolicy {
-                policy_no: no,
-                product: PLAN5,
-                name: "张三丰",
-                id_number: &id,
-                effective: "2026-01-05",
-                status: "in_force",
-            },
-        )
-        .await;
-    }
+    add_policies(&app, &id, ["P-LOGIN-1", "P-LOGIN-2"]).await;
     let first = app.login_ok("dev:login-copy").await;
     assert_eq!(first["user"]["policies_bound"], false);
     assert_eq!(first["user"]["phone_bound"], false);
