@@ -77,38 +77,54 @@ fn counter_key(key: &str) -> String {
     format!("rl:{key}")
 }
 
-/// [`check`] as a step of a [`Cache::run`]: the steps after it run only within the limit.
-pub fn step(key: &str, limit: u32, window: Duration) -> Step {
-    Step::Count {
-        key: counter_key(key),
-        window,
-        limit: i64::from(limit),
-    }
+/// [`check`] as a step of a [`Cache::run`]: the steps after its count run only within it.
+#[derive(Debug, Clone)]
+pub struct Limit {
+    step: Step,
+    limit: u32,
 }
 
-/// The replies of a [`Cache::run`] after its first count (a [`step`] of `limit`), or what
-/// [`check`] answers when that count passed the limit.
-pub fn after_count(replies: Vec<Reply>, limit: u32) -> Result<Vec<Reply>, Limited> {
-    let mut replies = replies.into_iter();
-    loop {
-        match replies.next() {
-            Some(Reply::Counted(counter)) => {
-                verdict(counter, limit)?;
-                return Ok(replies.collect());
-            }
-            Some(_) => {}
-            None => {
-                return Err(CacheError::Unavailable(
-                    "the cache answered a run without its count".to_owned(),
-                )
-                .into());
+impl Limit {
+    pub fn new(key: &str, limit: u32, window: Duration) -> Self {
+        Self {
+            step: Step::Count {
+                key: counter_key(key),
+                window,
+                limit: i64::from(limit),
+            },
+            limit,
+        }
+    }
+
+    /// The count, to put in a run before the steps it guards.
+    pub fn step(&self) -> Step {
+        self.step.clone()
+    }
+
+    /// The replies of a run after this limit's count, or what [`check`] answers when the count
+    /// passed the limit.
+    pub fn after(&self, replies: Vec<Reply>) -> Result<Vec<Reply>, Limited> {
+        let mut replies = replies.into_iter();
+        loop {
+            match replies.next() {
+                Some(Reply::Counted(counter)) => {
+                    verdict(counter, self.limit)?;
+                    return Ok(replies.collect());
+                }
+                Some(_) => {}
+                None => {
+                    return Err(CacheError::Unavailable(
+                        "the cache answered a run without its count".to_owned(),
+                    )
+                    .into());
+                }
             }
         }
     }
 }
 
-/// What [`check`] answers for a counter [`step`] counted.
-pub fn verdict(counter: Counter, limit: u32) -> Result<(), Limited> {
+/// What [`check`] answers for a counter.
+fn verdict(counter: Counter, limit: u32) -> Result<(), Limited> {
     if counter.value > i64::from(limit) {
         let retry_after = counter.ttl.as_secs() + u64::from(counter.ttl.subsec_nanos() > 0);
         return Err(Limited::RateLimited {

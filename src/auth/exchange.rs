@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::error::AuthError;
 use crate::cache::{CacheError, GetOrLock, Reply, Step};
 use crate::crypto::{random_token, sha256_hex};
-use crate::ratelimit;
+use crate::ratelimit::Limit;
 use crate::state::AppState;
 
 /// WeChat codes are valid for five minutes and single-use: the outcome of exchanging one is
@@ -56,13 +56,13 @@ pub fn dev_identity(state: &AppState, name: &str) -> Result<Identity, AuthError>
 }
 
 /// Exchanges a code with WeChat once for everyone presenting it: an in-process lock per code,
-/// then, in one cache round trip with the per-IP limit (`ip_limit`: its step and its limit), the
+/// then, in one cache round trip with the per-IP limit (`ip_limit`), the
 /// stored outcome or a short lock across instances; followers read the outcome. The caller
 /// stores this exchange's outcome (with its other writes).
 pub async fn exchange_once(
     state: &AppState,
     code: &str,
-    ip_limit: (Step, u32),
+    ip_limit: Limit,
 ) -> Result<Identity, AuthError> {
     let key = format!("wxcode:{}", sha256_hex(code));
     let _one_per_process = state.locks.lock(&key).await;
@@ -78,9 +78,11 @@ pub async fn exchange_once(
         ttl: CODE_LOCK_TTL,
     };
     // The first try counts the attempt; waiting for another instance's exchange does not.
-    let (limit, limit_step) = (ip_limit.1, ip_limit.0);
-    let first = state.cache.run(&[limit_step, get_or_lock.clone()]).await?;
-    let mut answer = ratelimit::after_count(first, limit)?.pop();
+    let first = state
+        .cache
+        .run(&[ip_limit.step(), get_or_lock.clone()])
+        .await?;
+    let mut answer = ip_limit.after(first)?.pop();
     loop {
         match answer {
             Some(Reply::Lock(GetOrLock::Found(bytes))) => {

@@ -13,7 +13,7 @@ use super::jwt::AUDIENCE_MINIAPP;
 use super::sessions::{Opening, SessionRecord, Sessions};
 use crate::cache::{Reply, Step, Write};
 use crate::crypto::sha256_hex;
-use crate::ratelimit::{self, HOUR, MINUTE};
+use crate::ratelimit::{self, HOUR, Limit, MINUTE};
 use crate::state::AppState;
 use crate::users;
 use crate::users::service::UserSummary;
@@ -84,23 +84,20 @@ pub async fn login(
     ip: Option<IpAddr>,
 ) -> Result<LoginOutcome, AuthError> {
     let limits = &state.settings.limits;
-    let ip_limit = (
-        ratelimit::step(
-            &format!("login:ip:{}", ip_key(ip)),
-            limits.login_per_ip_per_minute,
-            MINUTE,
-        ),
+    let ip_limit = Limit::new(
+        &format!("login:ip:{}", ip_key(ip)),
         limits.login_per_ip_per_minute,
+        MINUTE,
     );
     let identity = match code.dev_name() {
         Some(name) => {
-            ratelimit::after_count(state.cache.run(&[ip_limit.0]).await?, ip_limit.1)?;
+            ip_limit.after(state.cache.run(&[ip_limit.step()]).await?)?;
             exchange::dev_identity(state, name)?
         }
         None => exchange::exchange_once(state, &code.0, ip_limit).await?,
     };
     // An account this process has seen: its session opens in the next round trip.
-    let early = match state.accounts.get(&identity.openid) {
+    let mut early = match state.accounts.get(&identity.openid) {
         Some((user_id, public_id)) => Some(opening(state, &identity, user_id, public_id)?),
         None => None,
     };
@@ -114,11 +111,12 @@ pub async fn login(
             ttl: exchange::CODE_OUTCOME_TTL,
         }));
     }
-    steps.push(ratelimit::step(
+    let openid_limit = Limit::new(
         &format!("login:openid:{}", sha256_hex(&identity.openid)),
         limits.login_per_openid_per_hour,
         HOUR,
-    ));
+    );
+    steps.push(openid_limit.step());
     let copy = state
         .cache
         .shared()
@@ -126,13 +124,14 @@ pub async fn login(
     if let Some(copy) = &copy {
         steps.extend(copy.keys().into_iter().map(|key| Step::Get { key }));
     }
-    if let Some((_, opening)) = &early {
-        steps.extend(opening.writes.iter().cloned().map(Step::Write));
+    if let Some((_, opening)) = &mut early {
+        steps.extend(
+            std::mem::take(&mut opening.writes)
+                .into_iter()
+                .map(Step::Write),
+        );
     }
-    let read = ratelimit::after_count(
-        state.cache.run(&steps).await?,
-        limits.login_per_openid_per_hour,
-    )?;
+    let read = openid_limit.after(state.cache.run(&steps).await?)?;
     let cached = copy.map(|copy| {
         let values = read
             .into_iter()

@@ -141,6 +141,14 @@ impl Found {
             .set_if_unchanged(&copy.key, &value, copy.ttl, &guards)
             .await
     }
+
+    /// [`Found::fill`] for a reader that has its answer already: a copy not stored only costs
+    /// the next reader a database read, so a failure is logged rather than returned.
+    pub async fn keep(&self, cache: &dyn Cache, copy: &GuardedCopy, body: &[u8]) {
+        if let Err(error) = self.fill(cache, copy, body).await {
+            tracing::warn!(%error, "a cached copy was not stored");
+        }
+    }
 }
 
 /// The versions a copy was made under: each scope's, `-` for none yet.

@@ -109,13 +109,9 @@ pub async fn own_page(
         .map_err(CaseError::from)?
         .ok_or(CaseError::NotFound)?;
     if let (Some(copy), Some(found)) = (&copy, &found) {
-        // A copy not stored costs the next request a database read, nothing more.
-        let stored = match super::cached::seal(&state.crypto, &detail) {
-            Ok(sealed) => found.fill(&*state.cache, copy, &sealed).await,
-            Err(error) => Err(error),
-        };
-        if let Err(error) = stored {
-            tracing::warn!(%error, "the case page copy was not stored");
+        match super::cached::seal(&state.crypto, &detail) {
+            Ok(sealed) => found.keep(&*state.cache, copy, &sealed).await,
+            Err(error) => tracing::warn!(%error, "the case page copy was not sealed"),
         }
     }
     Ok(view_of(

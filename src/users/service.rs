@@ -91,16 +91,9 @@ pub async fn login_user(
             user: user.clone(),
             unionid: unionid.map(str::to_owned),
         };
-        let stored = match serde_json::to_vec(&body) {
-            Ok(body) => found.fill(&*state.cache, &copy, &body).await,
-            Err(error) => Err(crate::cache::CacheError::Decode {
-                key: "login copy".to_owned(),
-                reason: error.to_string(),
-            }),
-        };
-        // The account is read; a copy not kept only costs the next login a read.
-        if let Err(error) = stored {
-            tracing::warn!(%error, "the login copy was not kept");
+        match serde_json::to_vec(&body) {
+            Ok(body) => found.keep(&*state.cache, &copy, &body).await,
+            Err(error) => tracing::warn!(%error, "the login copy was not encoded"),
         }
     }
     Ok((id, user))
@@ -167,10 +160,7 @@ pub async fn me_json(state: &AppState, token: Option<String>) -> Result<Vec<u8>,
     }
     let body = serde_json::to_vec(&me(state, user.user_id).await?).map_err(ApiError::internal)?;
     if let (Some(copy), Some(found)) = (&copy, &found) {
-        // A copy not stored costs the next request a database read, nothing more.
-        if let Err(error) = found.fill(&*state.cache, copy, &body).await {
-            tracing::warn!(%error, "the /me copy was not stored");
-        }
+        found.keep(&*state.cache, copy, &body).await;
     }
     Ok(body)
 }
