@@ -19,9 +19,9 @@ COPY products /app/products
 COPY config/subscribe_templates.toml /app/config/subscribe_templates.toml
 USER app
 ENV APP_PROFILE=production
-# The binary allocates with mimalloc; freed memory goes back to the kernel at once rather than
-# after mimalloc's default 10 ms, so photo buffers (up to 10 MB each) do not pile up between
-# uploads (peak RSS under eight 10 MB uploads: 286 → 186 MiB; BENCHMARKS.md).
+# The binary allocates with mimalloc (2.x); freed memory goes back to the kernel at once rather
+# than after mimalloc's default 10 ms, so photo buffers (up to 10 MB each) do not pile up between
+# uploads (peak RSS under eight 10 MB uploads: 233 → 192 MiB; BENCHMARKS.md).
 ENV MIMALLOC_PURGE_DELAY=0
 EXPOSE 8080
 ENTRYPOINT ["green-channel"]

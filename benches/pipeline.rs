@@ -12,6 +12,11 @@
 
 mod photo;
 
+/// The service's allocator (`src/main.rs`), so that the endpoint is compared with the same
+/// pipeline it runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::{Duration, Instant};
 
 use green_channel::config::{Profile, Settings, UploadSettings};

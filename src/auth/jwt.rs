@@ -42,6 +42,10 @@ pub enum TokenError {
 pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    /// Built once (the algorithm pinned, the issuer, the required claims, the leeway): every
+    /// request verifies a token, and a `Validation` is several allocations. The audience is
+    /// compared after it (one validation serves every audience).
+    validation: Validation,
     issuer: String,
     ttl: Duration,
 }
@@ -70,9 +74,17 @@ impl JwtKeys {
             .as_ref()
             .ok_or_else(|| anyhow::anyhow!("APP_JWT__SECRET is missing"))?;
         let bytes = secret.expose_secret().as_bytes();
+        let mut validation = Validation::new(ALGORITHM);
+        validation.leeway = 30;
+        validation.set_issuer(&[&settings.issuer]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        // Checked in `verify`, after the signature, expiry and issuer (the order jsonwebtoken
+        // checks them in), so that an expired token is still "expired" for any audience.
+        validation.validate_aud = false;
         Ok(Self {
             encoding: EncodingKey::from_secret(bytes),
             decoding: DecodingKey::from_secret(bytes),
+            validation,
             issuer: settings.issuer.clone(),
             ttl: Duration::from_secs(settings.access_ttl_secs),
         })
@@ -100,32 +112,34 @@ impl JwtKeys {
     }
 
     pub fn verify(&self, token: &str, audience: &str) -> Result<Claims, TokenError> {
-        // Read the header's `alg` ourselves first, so `none` or an algorithm jsonwebtoken does
-        // not know still gets its own answer rather than "malformed".
-        let header = token.split('.').next().unwrap_or_default();
-        let alg = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(header)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-            .and_then(|value| value.get("alg").and_then(|a| a.as_str()).map(str::to_owned))
-            .ok_or(TokenError::Invalid)?;
-        if alg != "HS256" {
-            return Err(TokenError::Algorithm);
-        }
-        let mut validation = Validation::new(ALGORITHM);
-        validation.leeway = 30;
-        validation.set_audience(&[audience]);
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
             .map_err(|error| match error.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
-                ErrorKind::InvalidAudience => TokenError::Audience,
                 ErrorKind::InvalidAlgorithm => TokenError::Algorithm,
+                // `none`, or an algorithm jsonwebtoken does not know, fails as a header it
+                // cannot read: read the header's `alg` ourselves to give it its own answer.
+                _ if header_algorithm(token).is_some_and(|alg| alg != "HS256") => {
+                    TokenError::Algorithm
+                }
                 _ => TokenError::Invalid,
-            })
+            })?;
+        if claims.aud != audience {
+            return Err(TokenError::Audience);
+        }
+        Ok(claims)
     }
+}
+
+/// The `alg` a token's header names, when the header reads as JSON (only asked of a token that
+/// failed to verify).
+fn header_algorithm(token: &str) -> Option<String> {
+    let header = token.split('.').next()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(header)
+        .ok()?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    value.get("alg")?.as_str().map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -170,5 +184,51 @@ mod tests {
                 .expect_err("rejected"),
             TokenError::Invalid
         );
+    }
+
+    fn signed(claims: &Claims, secret: &str) -> String {
+        jsonwebtoken::encode(
+            &Header::new(ALGORITHM),
+            claims,
+            &EncodingKey::from_secret(secret.as_bytes()),
+        )
+        .expect("signed")
+    }
+
+    #[test]
+    fn expiry_and_issuer_are_checked_before_the_audience() {
+        let secret = "a-secret-of-at-least-thirty-two-bytes!";
+        let ours = keys(secret);
+        let now = unix_now();
+        let claims = |iss: &str, aud: &str, exp: u64| Claims {
+            iss: iss.to_owned(),
+            aud: aud.to_owned(),
+            sub: "user-1".to_owned(),
+            sid: "sid-1".to_owned(),
+            iat: now,
+            exp,
+        };
+        let expired = signed(&claims("green-channel", "console", now - 3600), secret);
+        assert_eq!(
+            ours.verify(&expired, AUDIENCE_MINIAPP)
+                .expect_err("expired"),
+            TokenError::Expired
+        );
+        // Within the 30 s leeway it still verifies.
+        let just = signed(&claims("green-channel", AUDIENCE_MINIAPP, now - 10), secret);
+        assert!(ours.verify(&just, AUDIENCE_MINIAPP).is_ok());
+        let stranger = signed(&claims("someone-else", "console", now + 600), secret);
+        assert_eq!(
+            ours.verify(&stranger, AUDIENCE_MINIAPP)
+                .expect_err("another issuer"),
+            TokenError::Invalid
+        );
+        let console = signed(&claims("green-channel", "console", now + 600), secret);
+        assert_eq!(
+            ours.verify(&console, AUDIENCE_MINIAPP)
+                .expect_err("another audience"),
+            TokenError::Audience
+        );
+        assert!(ours.verify(&console, "console").is_ok());
     }
 }
