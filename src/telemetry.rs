@@ -176,13 +176,23 @@ pub async fn observe(
         method = %method,
         route = tracing::field::Empty,
     );
-    // Handlers' errors are already responses here (actix converts them at the resource); only
-    // a failing middleware could return Err, and ours do not.
-    let mut response = next
-        .call(req)
-        .instrument(span.clone())
-        .await?
-        .map_into_boxed_body();
+    // Handlers' errors are already responses here (actix converts them at the resource); an
+    // inner middleware's error (the outage guard's refusal of a request already routed, which
+    // carries the request id itself) is rendered by the server: logged and counted here.
+    let mut response = match next.call(req).instrument(span.clone()).await {
+        Ok(response) => response.map_into_boxed_body(),
+        Err(error) => {
+            let elapsed = started.elapsed();
+            let status = error.as_response_error().status_code().as_u16();
+            // The route's pattern went with the request: counted under "routed".
+            record_request(&method, "routed", status, elapsed);
+            span.in_scope(|| {
+                let millis = elapsed.as_secs_f64() * 1000.0;
+                tracing::error!(status, millis, %error, "served");
+            });
+            return Err(error);
+        }
+    };
     let route = response
         .request()
         .match_pattern()

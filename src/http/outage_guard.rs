@@ -7,12 +7,15 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::HeaderValue;
 use actix_web::middleware::Next;
-use actix_web::{Error, ResponseError as _, http::Method, web};
+use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, http::Method, web};
 
 use crate::error::{ApiError, codes};
 use crate::outages::Dependency;
 use crate::state::AppState;
+use crate::telemetry::{REQUEST_ID_HEADER, RequestId};
 
 const DATA: &[Dependency] = &[Dependency::Database, Dependency::Cache];
 const PHOTOS: &[Dependency] = &[Dependency::Database, Dependency::Cache, Dependency::Storage];
@@ -73,8 +76,9 @@ pub async fn guard(
     }
     // A request already waiting on a dependency that goes down stops waiting then: its work is
     // dropped (transactions roll back), as when a client goes away. The request has moved into
-    // the routing by now, so the refusal goes out as an error the server renders (the same
-    // envelope and Retry-After; without the request-id header the outer middleware would add).
+    // the routing by now, so the refusal goes out as an error the server renders: the same
+    // envelope and Retry-After, and the request id the outer middleware could not add.
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
     tokio::select! {
         response = next.call(req) => Ok(response?.map_into_boxed_body()),
         () = state.outages.until_down(needed) => {
@@ -83,7 +87,38 @@ pub async fn guard(
                 .find(|d| state.outages.is_down(**d))
                 .copied()
                 .unwrap_or(Dependency::Database);
-            Err(refusal(down).into())
+            Err(Refused { error: refusal(down), request_id }.into())
         }
+    }
+}
+
+/// The refusal of a request that was already routed, with its request id.
+#[derive(Debug)]
+struct Refused {
+    error: ApiError,
+    request_id: Option<String>,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl ResponseError for Refused {
+    fn status_code(&self) -> StatusCode {
+        self.error.status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = self.error.error_response();
+        if let Some(value) = self
+            .request_id
+            .as_deref()
+            .and_then(|id| HeaderValue::from_str(id).ok())
+        {
+            response.headers_mut().insert(REQUEST_ID_HEADER, value);
+        }
+        response
     }
 }

@@ -75,6 +75,12 @@ async fn timed(request: reqwest::RequestBuilder) -> (u16, Option<String>, String
     let response = request.send().await.expect("an answer");
     let elapsed = started.elapsed();
     let status = response.status().as_u16();
+    // Every answer, a 503 to a request that was waiting when the dependency went down too,
+    // names its request (what a user quotes to support, and what the logs are searched by).
+    assert!(
+        response.headers().contains_key("x-request-id"),
+        "X-Request-Id on a {status}"
+    );
     let retry_after = response
         .headers()
         .get("retry-after")
