@@ -115,6 +115,11 @@ impl Store {
                     },
                 );
             }
+            Write::Touch { ttl, .. } => {
+                if let Some(entry) = self.live(&key, now) {
+                    entry.expires_at = expiry(now, *ttl);
+                }
+            }
             Write::Release { .. } => match self.live(&key, now) {
                 Some(entry) if count(&entry.value) > 1 => {
                     entry.value = (count(&entry.value) - 1).to_string().into_bytes();

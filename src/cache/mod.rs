@@ -78,6 +78,12 @@ pub enum Write {
     Release {
         key: String,
     },
+    /// Keeps the value at `key`, if there is one, for `ttl` from now; creates nothing (a value
+    /// deleted meanwhile stays deleted).
+    Touch {
+        key: String,
+        ttl: Duration,
+    },
 }
 
 /// One step of [`Cache::run`].
@@ -118,7 +124,8 @@ impl Write {
             Self::Set { key, .. }
             | Self::Delete { key }
             | Self::Hold { key, .. }
-            | Self::Release { key } => key,
+            | Self::Release { key }
+            | Self::Touch { key, .. } => key,
         }
     }
 }

@@ -273,6 +273,9 @@ impl Cache for RedisCache {
                         Write::Release { .. } => {
                             invocation.arg("release");
                         }
+                        Write::Touch { ttl, .. } => {
+                            invocation.arg("touch").arg(ttl_millis(*ttl));
+                        }
                     }
                 }
             }

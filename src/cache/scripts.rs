@@ -71,6 +71,9 @@ while a <= #ARGV do
       redis.call('INCR', KEYS[k])
       redis.call('PEXPIRE', KEYS[k], ARGV[a + 1])
       a = a + 2
+    elseif kind == 'touch' then
+      redis.call('PEXPIRE', KEYS[k], ARGV[a + 1])
+      a = a + 2
     else
       if redis.call('DECR', KEYS[k]) <= 0 then redis.call('DEL', KEYS[k]) end
       a = a + 1

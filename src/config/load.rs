@@ -131,6 +131,13 @@ impl Settings {
                     .to_owned(),
             );
         }
+        let console = &self.console;
+        if console.idle_timeout_secs == 0 || console.idle_timeout_secs > console.session_ttl_secs {
+            problems.push(
+                "APP_CONSOLE__IDLE_TIMEOUT_SECS must be above 0 and at most APP_CONSOLE__SESSION_TTL_SECS"
+                    .to_owned(),
+            );
+        }
         if self.server.json_limit_bytes == 0 {
             problems.push("APP_SERVER__JSON_LIMIT_BYTES must be greater than 0".to_owned());
         }

@@ -81,6 +81,9 @@ pub struct Settings {
 pub struct ConsoleSettings {
     /// How long a console login lasts (absolute; logout and deactivation end it at once).
     pub session_ttl_secs: u64,
+    /// How long a console login lasts without a request (a screen of health data left open on
+    /// an unattended desk): each request starts the span again.
+    pub idle_timeout_secs: u64,
     /// How often the queue page refreshes its rows.
     pub queue_refresh_secs: u32,
 }
@@ -89,6 +92,7 @@ impl Default for ConsoleSettings {
     fn default() -> Self {
         Self {
             session_ttl_secs: 8 * 3600,
+            idle_timeout_secs: 30 * 60,
             queue_refresh_secs: 30,
         }
     }

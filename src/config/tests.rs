@@ -167,3 +167,26 @@ fn an_unknown_profile_is_refused() {
     assert!(Profile::parse("staging").is_err());
     assert_eq!(Profile::parse("production"), Ok(Profile::Production));
 }
+
+#[test]
+fn the_console_idle_span_is_within_the_session() {
+    let settings = load(Profile::Local, &[]).expect("defaults");
+    assert_eq!(
+        (
+            settings.console.idle_timeout_secs,
+            settings.console.session_ttl_secs
+        ),
+        (1800, 28800)
+    );
+    for idle in [0_u64, 28801] {
+        let figment = Figment::new()
+            .merge(Toml::string(BASE))
+            .merge(Toml::string(LOCAL))
+            .merge(Serialized::default("console.idle_timeout_secs", idle));
+        let error = Settings::from_figment(Profile::Local, figment).expect_err("refused");
+        assert!(
+            error.problems[0].starts_with("APP_CONSOLE__IDLE_TIMEOUT_SECS must be"),
+            "{error}"
+        );
+    }
+}

@@ -107,13 +107,16 @@ pub(super) fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
 #[derive(Debug)]
 pub enum ConsoleError {
     SignIn,
+    /// Not signed in (any more), asked by a page's own script (htmx): the whole page goes to
+    /// the login page, rather than the login page being swapped into a part of it.
+    SignInPage,
     Api(ApiError),
 }
 
 impl std::fmt::Display for ConsoleError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::SignIn => write!(f, "not signed in"),
+            Self::SignIn | Self::SignInPage => write!(f, "not signed in"),
             Self::Api(e) => write!(f, "{e}"),
         }
     }
@@ -129,6 +132,7 @@ impl ResponseError for ConsoleError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::SignIn => StatusCode::SEE_OTHER,
+            Self::SignInPage => StatusCode::UNAUTHORIZED,
             Self::Api(e) => e.status_code(),
         }
     }
@@ -136,6 +140,9 @@ impl ResponseError for ConsoleError {
     fn error_response(&self) -> HttpResponse {
         match self {
             Self::SignIn => see_other("/console/login"),
+            Self::SignInPage => HttpResponse::Unauthorized()
+                .insert_header((HX_REDIRECT, "/console/login"))
+                .finish(),
             Self::Api(e) => {
                 if e.kind() == Kind::Internal || e.kind() == Kind::Unavailable {
                     // Logged (with its cause) as the API logs it.
@@ -159,6 +166,13 @@ impl ResponseError for ConsoleError {
     }
 }
 
+/// Sent by htmx with each of its requests.
+const HX_REQUEST: &str = "hx-request";
+/// Makes htmx load this address as the whole page.
+const HX_REDIRECT: &str = "hx-redirect";
+/// Sent by a page's timed refresh: not the user's doing, so it keeps no idle session open.
+const REFRESH: &str = "x-console-refresh";
+
 impl FromRequest for ConsoleUser {
     type Error = ConsoleError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
@@ -168,12 +182,25 @@ impl FromRequest for ConsoleUser {
         let token = state
             .as_ref()
             .and_then(|s| cookie(req, session::cookie_name(s)));
+        let sign_in = if req.headers().contains_key(HX_REQUEST) {
+            ConsoleError::SignInPage
+        } else {
+            ConsoleError::SignIn
+        };
+        // The queue's and the alerts' timed refreshes say so (`hx-headers` in their templates).
+        let activity = if req.headers().contains_key(REFRESH) {
+            session::Activity::Refresh
+        } else {
+            session::Activity::User
+        };
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no AppState")))?;
-            let token = token.ok_or(ConsoleError::SignIn)?;
-            session::resolve(&state, &token)
+            let Some(token) = token else {
+                return Err(sign_in);
+            };
+            session::resolve(&state, &token, activity)
                 .await?
-                .ok_or(ConsoleError::SignIn)
+                .ok_or(sign_in)
         })
     }
 }
@@ -228,7 +255,7 @@ async fn static_file(path: web::Path<String>) -> HttpResponse {
 async fn login_page(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     // Already signed in: to the queue.
     if let Some(token) = cookie(&req, session::cookie_name(&state))
-        && let Ok(Some(_)) = session::resolve(&state, &token).await
+        && let Ok(Some(_)) = session::resolve(&state, &token, session::Activity::User).await
     {
         return see_other("/console/");
     }

@@ -3,12 +3,15 @@
 //! logout ends it at once on every instance. Each session carries its own CSRF token, checked on
 //! every state-changing request. The account is re-read on every request
 //! (`staff::access::session_staff`): a deactivated account or a changed role acts at once.
-//! These cookies authorise console pages only; the JSON API reads bearer tokens only.
+//! A session ends after `console.idle_timeout_secs` without a request the user made (a page's
+//! own timed refresh does not count), and `console.session_ttl_secs` after it opened whatever
+//! happens. These cookies authorise console pages only; the JSON API reads bearer tokens only.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use crate::cache::{CacheError, Reply, Step, Write};
 use crate::crypto::{random_token, sha256_hex};
 use crate::error::Fault;
 use crate::staff::access::{CurrentStaff, session_staff};
@@ -18,6 +21,28 @@ use crate::state::AppState;
 struct WebSession {
     staff_id: i64,
     csrf: String,
+    /// When it opened (Unix seconds); a session stored before this was recorded reads as 0 and
+    /// is over (its user signs in once more).
+    #[serde(default)]
+    opened_at: u64,
+}
+
+/// Whether a request is the user's doing (it keeps an idle session open) or a page refreshing
+/// itself on a timer (it does not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    User,
+    Refresh,
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn idle(state: &AppState) -> Duration {
+    Duration::from_secs(state.settings.console.idle_timeout_secs)
 }
 
 fn key(token: &str) -> String {
@@ -64,17 +89,44 @@ pub async fn open(state: &AppState, staff_id: i64) -> Result<String, Fault> {
     let session = WebSession {
         staff_id,
         csrf: random_token(),
+        opened_at: unix_now(),
     };
-    let ttl = Duration::from_secs(state.settings.console.session_ttl_secs);
-    state.cache.set_json(&key(&token), &session, ttl).await?;
+    state
+        .cache
+        .set_json(&key(&token), &session, idle(state))
+        .await?;
     Ok(token)
 }
 
-/// The user of a session token, if the session is open and the account active.
-pub async fn resolve(state: &AppState, token: &str) -> Result<Option<ConsoleUser>, Fault> {
-    let Some(session) = state.cache.get_json::<WebSession>(&key(token)).await? else {
-        return Ok(None);
+/// The user of a session token, if the session is open and the account active. A request of
+/// the user's keeps the session for another idle span, in the same round trip as the read (a
+/// touch: a session closed meanwhile stays closed).
+pub async fn resolve(
+    state: &AppState,
+    token: &str,
+    activity: Activity,
+) -> Result<Option<ConsoleUser>, Fault> {
+    let key = key(token);
+    let mut steps = vec![Step::Get { key: key.clone() }];
+    if activity == Activity::User {
+        steps.push(Step::Write(Write::Touch {
+            key: key.clone(),
+            ttl: idle(state),
+        }));
+    }
+    let stored = match state.cache.run(&steps).await?.into_iter().next() {
+        Some(Reply::Value(Some(bytes))) => bytes,
+        _ => return Ok(None),
     };
+    let session: WebSession = serde_json::from_slice(&stored).map_err(|e| CacheError::Decode {
+        key: key.clone(),
+        reason: e.to_string(),
+    })?;
+    let lasted = unix_now().saturating_sub(session.opened_at);
+    if lasted >= state.settings.console.session_ttl_secs {
+        state.cache.delete(&key).await?;
+        return Ok(None);
+    }
     let session_id = format!("web:{}", &sha256_hex(token)[..16]);
     Ok(session_staff(state, session.staff_id, session_id)
         .await?

@@ -323,6 +323,53 @@ async fn apply_writes_and_deletes_in_one_go(kind: Kind) {
     cache.apply(&[]).await.expect("nothing to apply");
 }
 
+async fn touch_keeps_a_value_longer_and_creates_none(kind: Kind) {
+    let cache = cache(kind).await;
+    cache
+        .set("idle", b"v", Duration::from_millis(300))
+        .await
+        .expect("set");
+    let touch = |key: &str, ttl| {
+        Step::Write(Write::Touch {
+            key: key.to_owned(),
+            ttl,
+        })
+    };
+    let replies = cache
+        .run(&[
+            Step::Get {
+                key: "idle".to_owned(),
+            },
+            touch("idle", MINUTE),
+            touch("never", MINUTE),
+        ])
+        .await
+        .expect("run");
+    assert_eq!(
+        replies,
+        vec![
+            Reply::Value(Some(b"v".to_vec())),
+            Reply::Written,
+            Reply::Written
+        ]
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(cache.get("idle").await.expect("get"), Some(b"v".to_vec()));
+    let ttl = cache.ttl("idle").await.expect("ttl").expect("kept");
+    assert!(ttl > Duration::from_secs(50), "{ttl:?}");
+    assert_eq!(cache.get("never").await.expect("get"), None, "not created");
+    // A shorter touch shortens; after a delete, a touch brings nothing back.
+    cache
+        .apply(&[Write::Touch {
+            key: "idle".to_owned(),
+            ttl: Duration::from_millis(150),
+        }])
+        .await
+        .expect("touch");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(cache.get("idle").await.expect("get"), None);
+}
+
 async fn get_or_lock_reads_or_takes_the_lock_once(kind: Kind) {
     let cache = cache(kind).await;
     let first = cache
@@ -475,6 +522,7 @@ macro_rules! cache_contract {
 
 cache_contract!(
     run_stops_at_a_passed_limit,
+    touch_keeps_a_value_longer_and_creates_none,
     get_or_lock_reads_or_takes_the_lock_once,
     get_many_reads_keys_in_their_order,
     set_if_unchanged_needs_every_guard,

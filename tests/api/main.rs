@@ -31,6 +31,7 @@ mod console;
 mod console_actions;
 mod console_admin;
 mod console_browser;
+mod console_idle;
 mod console_pages;
 mod dev_clock;
 mod dispatch;
