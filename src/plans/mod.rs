@@ -2,6 +2,7 @@
 //! with errors that name the file and the field, loaded into `insurer` / `product` rows, and
 //! held in memory for the eligibility and case rules. A sixth programme is a sixth file.
 
+mod materials;
 pub mod model;
 pub mod outcomes;
 pub mod store;

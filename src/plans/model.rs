@@ -4,8 +4,9 @@
 
 use super::outcomes::{NotCountedReason, UsedReason};
 use serde::{Deserialize, Serialize};
-use strum::{EnumString, IntoStaticStr, VariantArray};
+use strum::{EnumString, IntoStaticStr};
 
+pub use super::materials::{AdmissionSlip, Material, MaterialRule, Materials};
 use crate::calendar::AcceptanceHours;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -162,107 +163,6 @@ pub enum ExcludedDepartments {
     Emergency,
     /// 医技科室 (超声, 影像, 检验 …)
     Technical,
-}
-
-/// The document categories a user uploads (shared with the uploads area).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[derive(IntoStaticStr, EnumString, VariantArray)]
-#[strum(serialize_all = "snake_case")]
-pub enum Material {
-    OutpatientRecord,
-    DischargeSummary,
-    BloodTest,
-    Ct,
-    Mri,
-    PathologyReport,
-    AdmissionSlip,
-    IdDocument,
-    Other,
-}
-
-impl Material {
-    /// The stable code (`admission_slip` …), as in requests and the database.
-    pub fn code(self) -> &'static str {
-        self.into()
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Material::OutpatientRecord => "门诊病历",
-            Material::DischargeSummary => "出院小结",
-            Material::BloodTest => "血液检测报告",
-            Material::Ct => "CT报告",
-            Material::Mri => "MRI报告",
-            Material::PathologyReport => "病理报告",
-            Material::AdmissionSlip => "住院单",
-            Material::IdDocument => "身份证件",
-            Material::Other => "其他资料",
-        }
-    }
-}
-
-/// What a diagnosis state must bring: every one of `all_of` and at least one of `any_of`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MaterialRule {
-    #[serde(default)]
-    pub all_of: Vec<Material>,
-    #[serde(default)]
-    pub any_of: Vec<Material>,
-    /// What the records must show, in words (e.g. 二甲及以上公立医院的诊断).
-    #[serde(default)]
-    pub note: String,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Materials {
-    #[serde(default)]
-    pub suspected: Option<MaterialRule>,
-    #[serde(default)]
-    pub confirmed: Option<MaterialRule>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AdmissionSlip {
-    #[default]
-    NotNeeded,
-    /// The slip of the requested hospital department is required.
-    Required,
-    /// Without a slip the outpatient visit comes first (and may consume its use).
-    OutpatientFirst,
-    /// The insured may apply before the slip exists (seed 000 asks "是否已开具住院条" as a step):
-    /// it is uploaded later, a specialist records its date, the promise anchored on the slip
-    /// waits for that date, and the stay is arranged only once it is recorded.
-    Later,
-}
-
-impl AdmissionSlip {
-    /// As the API names it.
-    pub fn code(self) -> &'static str {
-        match self {
-            AdmissionSlip::NotNeeded => "not_needed",
-            AdmissionSlip::Required => "required",
-            AdmissionSlip::OutpatientFirst => "outpatient_first",
-            AdmissionSlip::Later => "later",
-        }
-    }
-
-    /// What the insured is told to prepare.
-    pub fn text(self) -> Option<&'static str> {
-        match self {
-            AdmissionSlip::NotNeeded => None,
-            AdmissionSlip::Required => Some("需提供申请医院科室开具的住院单"),
-            AdmissionSlip::OutpatientFirst => {
-                Some("有住院单可直接安排住院；没有住院单将先安排专家门诊")
-            }
-            AdmissionSlip::Later => {
-                Some("未开具住院单也可先申请；住院单开具后请上传，服务时限自住院单开具之日起计算")
-            }
-        }
-    }
 }
 
 /// How a case reaches the specialists.
