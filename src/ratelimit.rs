@@ -69,8 +69,7 @@ pub async fn check(
     limit: u32,
     window: Duration,
 ) -> Result<(), Limited> {
-    let counter = cache.incr(&counter_key(key), window).await?;
-    verdict(counter, limit)
+    Limit::new(key, limit, window).check(cache).await
 }
 
 fn counter_key(key: &str) -> String {
@@ -94,6 +93,11 @@ impl Limit {
             },
             limit,
         }
+    }
+
+    /// Counts one attempt on its own (see [`check`]).
+    pub async fn check(&self, cache: &dyn Cache) -> Result<(), Limited> {
+        self.after(cache.run(&[self.step()]).await?).map(drop)
     }
 
     /// The count, to put in a run before the steps it guards.

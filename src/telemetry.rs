@@ -84,9 +84,10 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
-/// The id of the request being served, also returned as `X-Request-Id`.
+/// The id of the request being served, also returned as `X-Request-Id` (shared, not copied:
+/// the outage guard reads it on every request it guards).
 #[derive(Debug, Clone)]
-pub struct RequestId(pub String);
+pub struct RequestId(pub std::sync::Arc<str>);
 
 /// Accepts a caller's `X-Request-Id` when it is a short token of safe characters (so it cannot
 /// forge log lines), otherwise makes one.
@@ -165,7 +166,7 @@ pub async fn observe(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let started = Instant::now();
-    let request_id = request_id_of(&req);
+    let request_id: std::sync::Arc<str> = request_id_of(&req).into();
     let method = req.method().clone();
     req.extensions_mut().insert(RequestId(request_id.clone()));
     // The route is known cheaply once the request was routed (before that, naming it means

@@ -32,7 +32,11 @@ pub fn bearer(req: &HttpRequest) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-async fn authenticate(state: &AppState, token: Option<String>) -> Result<CurrentUser, AuthError> {
+/// The user a bearer token names, when its session is open.
+pub async fn authenticate(
+    state: &AppState,
+    token: Option<String>,
+) -> Result<CurrentUser, AuthError> {
     Ok(authenticate_reading(state, token, |_| Vec::new()).await?.0)
 }
 

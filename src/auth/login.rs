@@ -91,7 +91,7 @@ pub async fn login(
     );
     let identity = match code.dev_name() {
         Some(name) => {
-            ip_limit.after(state.cache.run(&[ip_limit.step()]).await?)?;
+            ip_limit.check(&*state.cache).await?;
             exchange::dev_identity(state, name)?
         }
         None => exchange::exchange_once(state, &code.0, ip_limit).await?,

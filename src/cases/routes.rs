@@ -124,7 +124,7 @@ pub async fn get_case(
     match Uuid::parse_str(&path) {
         Ok(id) => Ok(web::Json(service::own_page(&state, token, id).await?)),
         Err(error) => {
-            crate::auth::extractor::authenticate_reading(&state, token, |_| Vec::new()).await?;
+            crate::auth::extractor::authenticate(&state, token).await?;
             Err(crate::http::errors::invalid_path(error.to_string()))
         }
     }

@@ -96,7 +96,7 @@ pub async fn guard(
 #[derive(Debug)]
 struct Refused {
     error: ApiError,
-    request_id: Option<String>,
+    request_id: Option<std::sync::Arc<str>>,
 }
 
 impl std::fmt::Display for Refused {
