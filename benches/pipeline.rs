@@ -19,7 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::time::{Duration, Instant};
 
-use green_channel::config::{Profile, Settings, UploadSettings};
+use green_channel::platform::config::{Profile, Settings, UploadSettings};
 use green_channel::documents::pipeline;
 
 fn env<T: std::str::FromStr>(name: &str) -> Option<T> {

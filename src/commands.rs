@@ -9,8 +9,8 @@ use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
 use crate::cli::PartnerKeyAction;
-use crate::config::Settings;
-use crate::crypto::Crypto;
+use crate::platform::config::Settings;
+use crate::platform::crypto::Crypto;
 use crate::plans::{self, Plans};
 use crate::policies::import::{self, ImportReport};
 use crate::policies::partner;

@@ -8,7 +8,7 @@ use chrono_tz::Asia::Shanghai;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ErrorBody, Kind};
+use crate::platform::error::{ApiError, ErrorBody, Kind};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -81,7 +81,7 @@ pub async fn set_clock(
     let Some(clock) = &state.clocks.adjustable else {
         return Err(ApiError::new(
             Kind::NotFound,
-            crate::error::codes::NOT_FOUND,
+            crate::platform::error::codes::NOT_FOUND,
             "请求的接口不存在",
         ));
     };

@@ -8,8 +8,8 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::error::Kind;
-use crate::error::{ApiError, ErrorBody, codes};
+use crate::platform::error::Kind;
+use crate::platform::error::{ApiError, ErrorBody, codes};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -55,7 +55,7 @@ pub async fn live() -> web::Json<LiveResponse> {
 )]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<ReadyResponse>, ApiError> {
-    let (database, cache, storage) = probe(&state).await;
+    let (database, cache, storage) = state.probes().run().await;
     let word = |up: bool| if up { "ok" } else { "down" };
     if database && cache && storage {
         return Ok(web::Json(ReadyResponse {
@@ -84,31 +84,6 @@ pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<ReadyResponse
         "storage": word(storage),
     }))
     .retry_after(1))
-}
-
-/// Whether the database, the cache and the object store each answer within the check timeout.
-/// The database is asked on a connection of its own: a pool busy with a burst is not down.
-pub async fn probe(state: &AppState) -> (bool, bool, bool) {
-    let timeout = state.settings.health.check_timeout();
-    let database = async {
-        matches!(
-            tokio::time::timeout(timeout, state.watch_db.ping()).await,
-            Ok(Ok(()))
-        )
-    };
-    let cache = async {
-        matches!(
-            tokio::time::timeout(timeout, state.cache.ping()).await,
-            Ok(Ok(()))
-        )
-    };
-    let storage = async {
-        matches!(
-            tokio::time::timeout(timeout, state.storage.check()).await,
-            Ok(Ok(()))
-        )
-    };
-    tokio::join!(database, cache, storage)
 }
 
 /// Request counts and latencies by route pattern, notification sends by kind and outcome, the

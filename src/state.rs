@@ -5,13 +5,13 @@ use std::sync::Arc;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
 
-use crate::auth::jwt::JwtKeys;
-use crate::cache::SharedCache;
+use crate::platform::jwt::JwtKeys;
+use crate::platform::cache::SharedCache;
 use crate::calendar::SharedCalendar;
-use crate::clock::Clocks;
-use crate::coalesce::KeyedLocks;
-use crate::config::Settings;
-use crate::crypto::Crypto;
+use crate::platform::clock::Clocks;
+use crate::platform::coalesce::KeyedLocks;
+use crate::platform::config::Settings;
+use crate::platform::crypto::Crypto;
 use crate::plans::Plans;
 use crate::wechat::WechatClient;
 
@@ -30,9 +30,9 @@ pub struct AppState {
     /// In-process request coalescing (one WeChat exchange per login code).
     pub locks: Arc<KeyedLocks>,
     /// The accounts logins have named in this process (ids only: they never change).
-    pub accounts: Arc<crate::users::accounts::KnownAccounts>,
+    pub accounts: Arc<crate::platform::memo::Memo<String, (i64, uuid::Uuid)>>,
     pub calendar: Arc<SharedCalendar>,
-    pub storage: crate::storage::ObjectStore,
+    pub storage: crate::platform::storage::ObjectStore,
     /// Image decodes and encodes in flight at once (CPU-bound, off the async executor).
     pub images: Arc<tokio::sync::Semaphore>,
     /// The memory the images in the pipeline may hold at once, in permits of 64 KiB: an
@@ -40,14 +40,24 @@ pub struct AppState {
     pub image_memory: Arc<tokio::sync::Semaphore>,
     pub plans: Arc<Plans>,
     /// Which dependencies are known to be down (requests needing them fail fast).
-    pub outages: Arc<crate::outages::Outages>,
+    pub outages: Arc<crate::platform::outages::Outages>,
     /// The subscribe-message templates (`config/subscribe_templates.toml`).
-    pub templates: Arc<crate::notifications::templates::Templates>,
+    pub templates: Arc<crate::outbox::templates::Templates>,
     /// Product code → product row id.
     pub product_ids: Arc<std::collections::HashMap<String, i64>>,
 }
 
 impl AppState {
+    /// The dependency probes of the outage watcher and the readiness check.
+    pub fn probes(&self) -> crate::platform::watch::Probes {
+        crate::platform::watch::Probes {
+            database: self.watch_db.clone(),
+            cache: self.cache.clone(),
+            storage: self.storage.clone(),
+            timeout: self.settings.health.check_timeout(),
+        }
+    }
+
     /// The plan of a product row.
     pub fn plan_for_product(&self, product_id: i64) -> Option<&Arc<crate::plans::Plan>> {
         self.product_code(product_id)

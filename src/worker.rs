@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
 
-use crate::error::Fault;
-use crate::notifications::{dispatch, outbox, push_store, reminders};
+use crate::platform::error::Fault;
+use crate::notifications::{dispatch, push_store, reminders};
+use crate::outbox::store as outbox;
 use crate::state::AppState;
 
 /// How often reminders are looked for.

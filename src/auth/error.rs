@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use super::jwt::TokenError;
+use crate::platform::jwt::TokenError;
 use super::sessions::RefreshError;
-use crate::cache::CacheError;
-use crate::error::{ApiError, AreaError, Fault, Kind};
-use crate::ratelimit::Limited;
+use crate::platform::cache::CacheError;
+use crate::platform::error::{ApiError, AreaError, Fault, Kind};
+use crate::platform::ratelimit::Limited;
 use crate::wechat::{WechatError, errcode};
 
 /// The auth area's stable codes.
@@ -178,7 +178,7 @@ impl AreaError for AuthError {
             AuthError::DevLoginDisabled => DEV_LOGIN_DISABLED,
             AuthError::WechatNotConfigured => WECHAT_NOT_CONFIGURED,
             AuthError::Limited(e) => e.code(),
-            AuthError::Fault(_) => crate::error::codes::INTERNAL_ERROR,
+            AuthError::Fault(_) => crate::platform::error::codes::INTERNAL_ERROR,
         }
     }
 

@@ -7,9 +7,9 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
 use super::error::AuthError;
-use crate::cache::{CacheError, GetOrLock, Reply, Step};
-use crate::crypto::{random_token, sha256_hex};
-use crate::ratelimit::Limit;
+use crate::platform::cache::{CacheError, GetOrLock, Reply, Step};
+use crate::platform::crypto::{random_token, sha256_hex};
+use crate::platform::ratelimit::Limit;
 use crate::state::AppState;
 
 /// WeChat codes are valid for five minutes and single-use: the outcome of exchanging one is

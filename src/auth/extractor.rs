@@ -10,9 +10,9 @@ use actix_web::{FromRequest, HttpRequest, web};
 use uuid::Uuid;
 
 use super::error::AuthError;
-use super::jwt::AUDIENCE_MINIAPP;
+use crate::platform::jwt::AUDIENCE_MINIAPP;
 use super::login::sessions;
-use crate::error::ApiError;
+use crate::platform::error::ApiError;
 use crate::state::AppState;
 
 #[derive(Debug, Clone)]

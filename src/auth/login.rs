@@ -9,11 +9,11 @@ use uuid::Uuid;
 
 use super::error::AuthError;
 use super::exchange;
-use super::jwt::AUDIENCE_MINIAPP;
+use crate::platform::jwt::AUDIENCE_MINIAPP;
 use super::sessions::{Opening, SessionRecord, Sessions};
-use crate::cache::{Reply, Step, Write};
-use crate::crypto::sha256_hex;
-use crate::ratelimit::{self, HOUR, Limit, MINUTE};
+use crate::platform::cache::{Reply, Step, Write};
+use crate::platform::crypto::sha256_hex;
+use crate::platform::ratelimit::{self, HOUR, Limit, MINUTE};
 use crate::state::AppState;
 use crate::users;
 use crate::users::service::UserSummary;
@@ -156,7 +156,7 @@ pub async fn login(
             return Err(error.into());
         }
     };
-    state.accounts.remember(&identity.openid, user_id, user.id);
+    state.accounts.remember(identity.openid.clone(), (user_id, user.id));
     let (record, opened) = match early {
         Some((record, opened)) if record.user_id == user_id && record.user_public_id == user.id => {
             (record, opened)

@@ -5,8 +5,6 @@
 pub mod error;
 mod exchange;
 pub mod extractor;
-pub mod jwt;
-pub mod jwt_hmac;
 pub mod login;
 pub mod routes;
 pub mod sessions;

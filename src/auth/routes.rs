@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 
 use super::extractor::CurrentUser;
 use super::login::{self, LoginCode, Tokens};
-use crate::error::{ApiError, ErrorBody};
-use crate::net::client_ip;
+use crate::platform::error::{ApiError, ErrorBody};
+use crate::platform::net::client_ip;
 use crate::state::AppState;
 use crate::users;
 use crate::users::service::UserSummary;
@@ -99,7 +99,7 @@ pub async fn refresh(
     crate::http::check_lengths(&[("refresh_token", Some(&body.refresh_token), 256)])?;
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     let (tokens, record) = login::refresh(&state, &body.refresh_token, ip).await?;
-    if record.audience != super::jwt::AUDIENCE_MINIAPP {
+    if record.audience != crate::platform::jwt::AUDIENCE_MINIAPP {
         // A console refresh token: it is refreshed at /staff/auth/refresh only.
         return Err(super::error::AuthError::SessionRevoked.into());
     }

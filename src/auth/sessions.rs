@@ -12,8 +12,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::cache::{Cache, CacheError, Write};
-use crate::crypto::{random_token, sha256_hex};
+use crate::platform::cache::{Cache, CacheError, Write};
+use crate::platform::crypto::{random_token, sha256_hex};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SessionRecord {

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 
 use crate::eligibility::Reason;
-use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
-use crate::idempotency::IdempotencyError;
+use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::idempotency::IdempotencyError;
 use crate::policies::error::PolicyError;
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]

@@ -1,5 +1,5 @@
 //! The case page from the cache: what a case page is made from ([`Detail`]: the case, its
-//! policy's public id, its timeline) kept as a guarded copy ([`crate::cache::guarded`]) under the
+//! policy's public id, its timeline) kept as a guarded copy ([`crate::platform::cache::guarded`]) under the
 //! case's own scope, read in the same round trip as the session. The view is still made at each
 //! request (what may be cancelled depends on the time, the plan and the calendar). Every change
 //! of a case goes through [`changing`] (the one transition path, `store::apply`, is only called
@@ -14,10 +14,10 @@ use uuid::Uuid;
 
 use super::detail::Detail;
 use super::store::{self, Actor, Case, StoreError, Transition};
-use crate::cache::guarded::{self, GuardedCopy, Scope};
-use crate::cache::{Cache, CacheError};
+use crate::platform::cache::guarded::{self, GuardedCopy, Scope};
+use crate::platform::cache::{Cache, CacheError};
 use crate::calendar::Calendar;
-use crate::crypto::Crypto;
+use crate::platform::crypto::Crypto;
 use crate::plans::Service;
 use crate::state::AppState;
 

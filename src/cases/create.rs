@@ -17,7 +17,7 @@ use super::view;
 use crate::calendar::local_date;
 use crate::eligibility::quota::{self, Claim, Reservation, write_transaction};
 use crate::eligibility::{PolicyFacts, evaluate_service, quota_of, quota_period};
-use crate::idempotency::{IdempotencyKey, StoredAnswer};
+use crate::platform::idempotency::{IdempotencyKey, StoredAnswer};
 use crate::plans::{AdmissionSlip, DiagnosisState, Flow};
 use crate::policies::bind::plan_of_policy;
 use crate::policies::error::PolicyError;
@@ -64,7 +64,7 @@ pub struct CreateCase {
 
 /// The text fields' lengths, before anything is read: the ids and codes as `field_too_long`,
 /// the expert's name and the description by the form's own codes.
-pub fn check_lengths(body: &CreateCase) -> Result<(), crate::error::ApiError> {
+pub fn check_lengths(body: &CreateCase) -> Result<(), crate::platform::error::ApiError> {
     crate::http::check_lengths(&[
         ("service", Some(&body.service), 64),
         ("illness_id", body.illness_id.as_deref(), 16),

@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use super::lifecycle::InvalidTransition;
-use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
-use crate::idempotency::IdempotencyError;
+use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::idempotency::IdempotencyError;
 use crate::plans::Material;
 use crate::staff::access::AccessError;
 
@@ -176,7 +176,7 @@ impl From<super::store::StoreError> for CaseError {
                 current_version: None,
             },
             super::store::StoreError::Db(e) => e.into(),
-            super::store::StoreError::Cache(e) => crate::error::Fault::from(e).into(),
+            super::store::StoreError::Cache(e) => crate::platform::error::Fault::from(e).into(),
         }
     }
 }

@@ -25,7 +25,7 @@ pub async fn sweep(state: &AppState) -> anyhow::Result<usize> {
             };
             let transition = Transition::new("expired", step)
                 .reason("draft_expired")
-                .notify(crate::notifications::NotificationKind::CaseExpired);
+                .notify(crate::outbox::kind::NotificationKind::CaseExpired);
             match super::cached::apply(
                 state,
                 &state.calendar.get(),
@@ -51,7 +51,7 @@ pub async fn sweep(state: &AppState) -> anyhow::Result<usize> {
             break;
         }
     }
-    crate::idempotency::prune(&state.db, now - TimeDelta::hours(24)).await?;
+    crate::platform::idempotency::prune(&state.db, now - TimeDelta::hours(24)).await?;
     if expired > 0 {
         tracing::info!(expired, "drafts expired");
     }

@@ -11,7 +11,7 @@ use super::lifecycle::{InvalidTransition, QuotaEffect, Step};
 use super::service::{cancel, plan_of, status_of};
 use super::store::{Actor, Case, Transition};
 use crate::calendar::local_date;
-use crate::notifications::NotificationKind;
+use crate::outbox::kind::NotificationKind;
 use crate::plans::{AdmissionSlip, Service, UsedReason};
 use crate::staff::Role;
 use crate::staff::access::{CurrentStaff, case_in_scope, may_change};

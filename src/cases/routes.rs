@@ -11,7 +11,7 @@ use super::create::{self, CreateCase, Created};
 use super::service;
 use super::view::{CaseSummary, CaseView};
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::http::idempotency::{key_header, replayed};
 use crate::http::{Paging, invalid_body};
 use crate::state::AppState;

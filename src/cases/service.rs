@@ -15,7 +15,7 @@ use super::lifecycle::Status;
 use super::store::{self, Actor, Case, Transition};
 use super::view::{self, CaseSummary, CaseView};
 use crate::documents::materials;
-use crate::error::Fault;
+use crate::platform::error::Fault;
 use crate::plans::{Plan, Service};
 use crate::state::AppState;
 
@@ -82,7 +82,7 @@ pub async fn own_page(
     state: &AppState,
     token: Option<String>,
     id: Uuid,
-) -> Result<CaseView, crate::error::ApiError> {
+) -> Result<CaseView, crate::platform::error::ApiError> {
     // Only a shared cache keeps copies: with the in-process one, only the session is read.
     let copy = state.cache.shared().then(|| super::cached::copy(id));
     let keys = copy.as_ref().map(|c| c.keys()).unwrap_or_default();
@@ -218,7 +218,7 @@ pub async fn submit(
         });
     }
     let mut transition = Transition::new("submitted", step)
-        .notify(crate::notifications::NotificationKind::CaseSubmitted);
+        .notify(crate::outbox::kind::NotificationKind::CaseSubmitted);
     transition.changes = submission(state, &service, &case, now);
     Ok(super::cached::apply(
         state,
@@ -296,7 +296,7 @@ pub async fn cancel(
     let mut transition = Transition::new("cancelled", step)
         .reason(code)
         .note(reason)
-        .notify(crate::notifications::NotificationKind::CaseCancelled);
+        .notify(crate::outbox::kind::NotificationKind::CaseCancelled);
     transition.changes = service_case::ActiveModel {
         outcome_code: Set(Some(code.to_owned())),
         counted: Set(Some(decision.counted)),

@@ -15,7 +15,7 @@ use super::lifecycle::{QuotaEffect, Status, Step};
 use super::promises::{merged, promises};
 use crate::calendar::Calendar;
 use crate::eligibility::quota::{self, CONSUMED, RELEASED, write_transaction};
-use crate::notifications::outbox;
+use crate::outbox::store as outbox;
 use crate::plans::Service;
 
 pub type Case = service_case::Model;
@@ -54,7 +54,7 @@ pub enum StoreError {
     Db(#[from] DbErr),
     /// The change could not be announced to the cache (see `cases::cached`): nothing written.
     #[error(transparent)]
-    Cache(#[from] crate::cache::CacheError),
+    Cache(#[from] crate::platform::cache::CacheError),
 }
 
 /// A transition to persist: the lifecycle's step, the event's words, the fields it sets, and
@@ -68,7 +68,7 @@ pub struct Transition {
     /// Fields to set besides status, version and the recomputed promises.
     pub changes: service_case::ActiveModel,
     /// Outbox kind; the payload is built from the case.
-    pub notify: Option<crate::notifications::NotificationKind>,
+    pub notify: Option<crate::outbox::kind::NotificationKind>,
 }
 
 impl Transition {
@@ -93,7 +93,7 @@ impl Transition {
         self
     }
 
-    pub fn notify(mut self, kind: crate::notifications::NotificationKind) -> Self {
+    pub fn notify(mut self, kind: crate::outbox::kind::NotificationKind) -> Self {
         self.notify = Some(kind);
         self
     }

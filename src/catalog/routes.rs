@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::data::Catalog;
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::http::Paging;
 use crate::plans::{DiagnosisState, Plan, Service};
 use crate::policies::bind::plan_of_policy;

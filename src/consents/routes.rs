@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use super::service::{self, ConsentView};
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// The consents the service asks for, with their texts and the caller's answers.

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::store::{accept, latest, withdraw};
 use super::{ALL, ConsentText, by_purpose};
-use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]

@@ -16,7 +16,7 @@ use super::routes::{ConsoleError, checked, render, see_other};
 use super::session::ConsoleUser;
 use crate::calendar::local_date;
 use crate::documents::audit::{self, AuditQuery};
-use crate::error::ApiError;
+use crate::platform::error::ApiError;
 use crate::http::Paging;
 use crate::policies::partner;
 use crate::staff::Role;

@@ -65,11 +65,11 @@ pub enum FormError {
     BadDate,
 }
 
-impl crate::error::AreaError for FormError {
-    fn kind(&self) -> crate::error::Kind {
+impl crate::platform::error::AreaError for FormError {
+    fn kind(&self) -> crate::platform::error::Kind {
         match self {
-            Self::CsrfInvalid => crate::error::Kind::Forbidden,
-            _ => crate::error::Kind::Unprocessable,
+            Self::CsrfInvalid => crate::platform::error::Kind::Forbidden,
+            _ => crate::platform::error::Kind::Unprocessable,
         }
     }
 
@@ -78,7 +78,7 @@ impl crate::error::AreaError for FormError {
     }
 
     fn codes() -> Vec<&'static str> {
-        crate::error::variant_codes(<Self as strum::VariantNames>::VARIANTS, &[])
+        crate::platform::error::variant_codes(<Self as strum::VariantNames>::VARIANTS, &[])
     }
 }
 

@@ -19,7 +19,7 @@ pub mod session;
 use pages::{Who, role_text};
 use session::ConsoleUser;
 
-use crate::error::Fault;
+use crate::platform::error::Fault;
 use crate::state::AppState;
 
 /// The page header's account line.

@@ -8,7 +8,7 @@ use super::pages::{Choice, QueuePage, QueueRows, Row, Tab};
 use super::routes::{ConsoleError, render};
 use super::session::ConsoleUser;
 use crate::cases::view::status_text;
-use crate::error::{ApiError, Kind};
+use crate::platform::error::{ApiError, Kind};
 use crate::http::Paging;
 use crate::staff::cases::{QueueParams, queue};
 use crate::state::AppState;
@@ -50,7 +50,7 @@ fn queue_params(req: &HttpRequest) -> Result<QueueParams, ConsoleError> {
     let bad = || {
         ApiError::new(
             Kind::BadRequest,
-            crate::error::codes::INVALID_QUERY,
+            crate::platform::error::codes::INVALID_QUERY,
             "筛选条件无效",
         )
     };

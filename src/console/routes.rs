@@ -16,7 +16,7 @@ use super::forms::{Fields, FormError};
 use super::pages::{ErrorPage, LoginPage};
 use super::session::{self, ConsoleUser};
 use super::{admin_routes, case_routes, queue_routes};
-use crate::error::{ApiError, Kind};
+use crate::platform::error::{ApiError, Kind};
 use crate::http::client_ip;
 use crate::state::AppState;
 

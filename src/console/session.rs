@@ -11,9 +11,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::cache::{CacheError, Reply, Step, Write};
-use crate::crypto::{random_token, sha256_hex};
-use crate::error::Fault;
+use crate::platform::cache::{CacheError, Reply, Step, Write};
+use crate::platform::crypto::{random_token, sha256_hex};
+use crate::platform::error::Fault;
 use crate::staff::access::{CurrentStaff, session_staff};
 use crate::state::AppState;
 
@@ -147,5 +147,5 @@ pub fn csrf_ok(user: &ConsoleUser, presented: Option<&str>) -> bool {
     let Some(presented) = presented else {
         return false;
     };
-    crate::crypto::same_secret(&user.csrf, presented)
+    crate::platform::crypto::same_secret(&user.csrf, presented)
 }

@@ -12,7 +12,7 @@ use anyhow::{Context, bail};
 mod walk;
 
 use crate::cli::StaffAction;
-use crate::config::Settings;
+use crate::platform::config::Settings;
 use crate::startup::Application;
 
 /// One demo policy: programme, insured's name, the ID number's first 17 digits, the service the
@@ -75,7 +75,7 @@ pub fn resident_id(first17: &str) -> String {
 
 /// A 16-character password from the random source.
 fn password() -> String {
-    let token = crate::crypto::random_token();
+    let token = crate::platform::crypto::random_token();
     token
         .chars()
         .filter(char::is_ascii_alphanumeric)
@@ -88,8 +88,8 @@ pub async fn run(settings: Settings, out: &mut impl Write) -> anyhow::Result<()>
     if settings.is_production() {
         bail!("`demo` loads made-up policies and accounts: it runs in the local profile only");
     }
-    let db = crate::db::connect(&settings.database).await?;
-    crate::db::migrate_up(&db).await?;
+    let db = crate::platform::db::connect(&settings.database).await?;
+    crate::platform::db::migrate_up(&db).await?;
 
     // Policies: effective 200 days ago, past every waiting and cooling-off period.
     let effective = (chrono::Utc::now() - chrono::TimeDelta::days(200))

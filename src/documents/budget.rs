@@ -2,7 +2,7 @@
 //! decoded): what `pipeline::inspect` weighs against the per-image and the shared budgets.
 
 use super::pipeline::Kind;
-use crate::config::UploadSettings;
+use crate::platform::config::UploadSettings;
 
 /// The most memory the pipeline holds for an image at once, from its header alone. The phases
 /// follow each other, so the peak is the largest of them:

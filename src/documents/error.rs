@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 use crate::cases::error::CaseError;
 use crate::consents::MEDICAL_RECORDS;
-use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
-use crate::idempotency::IdempotencyError;
+use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::idempotency::IdempotencyError;
 use crate::staff::access::AccessError;
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
@@ -82,8 +82,8 @@ impl From<sea_orm::DbErr> for DocumentError {
     }
 }
 
-impl From<crate::storage::StorageError> for DocumentError {
-    fn from(error: crate::storage::StorageError) -> Self {
+impl From<crate::platform::storage::StorageError> for DocumentError {
+    fn from(error: crate::platform::storage::StorageError) -> Self {
         Self::Fault(error.into())
     }
 }

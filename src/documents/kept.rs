@@ -7,7 +7,7 @@ use bytes::Bytes;
 use super::jpeg;
 use super::pipeline::{Inspected, Kind, Processed, Refusal};
 use super::pixels::{encode_jpeg, resized, thumbnail_size};
-use crate::config::UploadSettings;
+use crate::platform::config::UploadSettings;
 
 /// [`Route::Kept`](super::pipeline::Route::Kept): the JPEG without its metadata, and its
 /// thumbnail from one decode of those very bytes at the smallest DCT scale that covers it.

@@ -20,7 +20,7 @@ use bytes::Bytes;
 use image::codecs::png::PngEncoder;
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader};
 
-use crate::config::UploadSettings;
+use crate::platform::config::UploadSettings;
 
 pub use super::budget::budget;
 use super::budget::{dct_scaled, kept};

@@ -116,7 +116,7 @@ pub fn verify(
     };
     let signer = Signer::parse(by).ok_or(DocumentError::UrlSignatureInvalid)?;
     let expected = mac(state, document, rendition, by, exp);
-    if !crate::crypto::same_secret(&expected, &sig.to_ascii_lowercase()) {
+    if !crate::platform::crypto::same_secret(&expected, &sig.to_ascii_lowercase()) {
         return Err(DocumentError::UrlSignatureInvalid);
     }
     let left = exp - Utc::now().timestamp();

@@ -251,11 +251,11 @@ pub async fn record_review(
         return Ok(false);
     }
     if let Some((user_id, payload)) = notify {
-        crate::notifications::outbox::enqueue(
+        crate::outbox::store::enqueue(
             &txn,
             user_id,
             Some(doc.case_id),
-            crate::notifications::NotificationKind::DocumentRejected,
+            crate::outbox::kind::NotificationKind::DocumentRejected,
             &payload,
             review.at,
         )

@@ -19,9 +19,9 @@ use super::view::{DocumentView, view};
 use crate::cases::service::{own_case, status_of};
 use crate::cases::store::Case;
 use crate::consents::{self, MEDICAL_RECORDS};
-use crate::crypto::sha256_hex_bytes;
+use crate::platform::crypto::sha256_hex_bytes;
 use crate::eligibility::quota::write_transaction;
-use crate::idempotency::{IdempotencyKey, StoredAnswer};
+use crate::platform::idempotency::{IdempotencyKey, StoredAnswer};
 use crate::plans::Material;
 use crate::state::AppState;
 

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::service::{self, EntitlementsResponse};
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// What the caller may use of a bound policy today, and why not where not.

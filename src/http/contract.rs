@@ -3,14 +3,14 @@
 
 use std::collections::BTreeSet;
 
-use crate::error::{AreaError, codes};
+use crate::platform::error::{AreaError, codes};
 
 /// The codes of each area, in the order the README lists them.
 pub fn codes_by_area() -> Vec<(&'static str, Vec<&'static str>)> {
     let mut shared = codes::ALL.to_vec();
     shared.extend(super::CODES);
-    shared.extend(crate::ratelimit::Limited::codes());
-    shared.extend(crate::idempotency::IdempotencyError::codes());
+    shared.extend(crate::platform::ratelimit::Limited::codes());
+    shared.extend(crate::platform::idempotency::IdempotencyError::codes());
     vec![
         ("shared", shared),
         ("auth", crate::auth::error::AuthError::codes()),

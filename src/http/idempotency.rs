@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 
-use crate::idempotency::{HEADER, REPLAYED_HEADER, StoredAnswer};
+use crate::platform::idempotency::{HEADER, REPLAYED_HEADER, StoredAnswer};
 
 /// The header's value, if the request has one that is text.
 pub fn key_header(req: &HttpRequest) -> Option<&str> {

@@ -6,9 +6,9 @@ pub mod errors;
 pub mod idempotency;
 pub mod outage_guard;
 
-pub use crate::net::client_ip;
+pub use crate::platform::net::client_ip;
 
-use crate::error::{ApiError, Kind};
+use crate::platform::error::{ApiError, Kind};
 
 /// A page of a list, as asked: `page` from 1, `per_page` 1–100 (default 1 and 20).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +36,7 @@ impl Paging {
 pub fn invalid_body(error: &serde_json::Error) -> ApiError {
     ApiError::new(
         Kind::Unprocessable,
-        crate::error::codes::INVALID_BODY,
+        crate::platform::error::codes::INVALID_BODY,
         "请求内容缺少字段或字段格式不正确",
     )
     .with_details(serde_json::json!({ "reason": error.to_string() }))
@@ -58,7 +58,7 @@ pub fn json_refusal(error: &serde_json::Error) -> ApiError {
     }
     ApiError::new(
         Kind::BadRequest,
-        crate::error::codes::MALFORMED_JSON,
+        crate::platform::error::codes::MALFORMED_JSON,
         "请求内容不是有效的 JSON",
     )
     .with_details(serde_json::json!({ "line": error.line(), "column": error.column() }))
@@ -90,7 +90,7 @@ pub fn check_lengths(fields: &[(&'static str, Option<&str>, usize)]) -> Result<(
 /// A stored file streamed with our own headers: our type (never sniffed by the browser),
 /// sandboxed, cached (`cache`) only privately; `disposition` says inline or attachment.
 pub fn private_file(
-    object: crate::storage::ObjectStream,
+    object: crate::platform::storage::ObjectStream,
     media_type: String,
     disposition: String,
     cache: String,

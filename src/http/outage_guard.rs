@@ -1,6 +1,6 @@
 //! Fail fast while a dependency is down: an API request that needs the database, the cache or
 //! (for photos) the object store answers 503 with `Retry-After: 1` at once while
-//! `crate::outages` knows it to be down, instead of waiting out a connection pool or a storage
+//! `crate::platform::outages` knows it to be down, instead of waiting out a connection pool or a storage
 //! timeout; a request already waiting when it goes down is answered so then. Only the watcher's
 //! probes decide: one slow answer in a burst is not an outage, and must not turn the requests
 //! beside it away.
@@ -12,10 +12,10 @@ use actix_web::http::header::HeaderValue;
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, http::Method, web};
 
-use crate::error::{ApiError, codes};
-use crate::outages::Dependency;
+use crate::platform::error::{ApiError, codes};
+use crate::platform::outages::Dependency;
 use crate::state::AppState;
-use crate::telemetry::{REQUEST_ID_HEADER, RequestId};
+use crate::platform::telemetry::{REQUEST_ID_HEADER, RequestId};
 
 const DATA: &[Dependency] = &[Dependency::Database, Dependency::Cache];
 const PHOTOS: &[Dependency] = &[Dependency::Database, Dependency::Cache, Dependency::Storage];

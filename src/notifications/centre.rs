@@ -8,10 +8,10 @@ use tracing::instrument;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::NotificationKind;
-use super::outbox;
+use crate::outbox::kind::NotificationKind;
+use crate::outbox::store as outbox;
 use super::texts::render;
-use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]

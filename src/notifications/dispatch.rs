@@ -17,9 +17,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::StreamExt as _;
 use serde_json::Value;
 
-use super::outbox::{self, DEAD, Finish, NO_GRANT, SKIPPED, SUPERSEDED};
-use super::{NotificationKind, grant_store, supersede};
-use crate::error::Fault;
+use crate::outbox::store::{self as outbox, DEAD, Finish, NO_GRANT, SKIPPED, SUPERSEDED};
+use super::{grant_store, supersede};
+use crate::outbox::kind::NotificationKind;
+use crate::platform::error::Fault;
 use crate::state::AppState;
 use crate::wechat::{SubscribeMessage, WechatError, errcode};
 
@@ -136,7 +137,7 @@ async fn decide(
     };
     let rendered = state.templates.render(kind, &payload);
     let lock_key = format!("notify:user:{}", row.user_id);
-    let owner = crate::crypto::random_token();
+    let owner = crate::platform::crypto::random_token();
     if !state
         .cache
         .set_if_absent(&lock_key, owner.as_bytes(), USER_LOCK)
@@ -164,7 +165,7 @@ async fn send(
     state: &AppState,
     row: &entity::notification::Model,
     openid: &str,
-    rendered: super::templates::Rendered,
+    rendered: crate::outbox::templates::Rendered,
     now: DateTime<Utc>,
 ) -> Result<(Finish, &'static str), Fault> {
     let template_id = rendered.template_id.clone();

@@ -9,8 +9,8 @@ use tracing::instrument;
 use utoipa::ToSchema;
 
 use super::grant_store;
-use super::templates::MOMENTS;
-use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::outbox::templates::MOMENTS;
+use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]

@@ -1,9 +1,10 @@
-//! Notifications the insured should receive. This area owns the outbox: a row per message,
-//! written in the transaction of the change it reports, so a message is never lost and never
-//! sent for a change that rolled back.
+//! Notifications the insured should receive: sent from the outbox, shown in the message
+//! centre, reminded on the business clock, withdrawn when no longer true.
 //!
-//! - `outbox`: the rows (queue, claim, finish); `centre`: the in-app message centre;
-//! - `templates`: which WeChat template each kind goes out with (data, checked at start);
+//! The rows themselves, their kinds and the templates they go out with are `crate::outbox`
+//! (below the cases, which write them in their transactions); this area reads and sends them.
+//!
+//! - `centre`: the in-app message centre;
 //! - `dispatch`: claims due rows and sends them; `supersede`: whether a row is still true;
 //! - `grants`, `grant_store`: the one-shot subscribe grants;
 //! - `reminders`: reminders on the business clock;
@@ -14,8 +15,6 @@ pub mod centre;
 pub mod dispatch;
 pub mod grant_store;
 pub mod grants;
-pub mod kind;
-pub mod outbox;
 pub mod push;
 pub mod push_events;
 pub mod push_routes;
@@ -23,7 +22,4 @@ pub mod push_store;
 pub mod reminders;
 pub mod routes;
 pub mod supersede;
-pub mod templates;
 pub mod texts;
-
-pub use kind::NotificationKind;

@@ -12,7 +12,7 @@ use aes::cipher::{BlockModeDecrypt, KeyIvInit};
 use base64::Engine as _;
 use sha1::{Digest, Sha1};
 
-use crate::crypto::same_secret;
+use crate::platform::crypto::same_secret;
 
 type Decryptor = cbc::Decryptor<aes::Aes256>;
 
@@ -27,24 +27,6 @@ pub enum PushRefusal {
     Malformed,
     #[error("the message is for another AppID")]
     OtherApp,
-}
-
-/// The 32-byte AES key of an EncodingAESKey (43 base64 characters without the final `=`).
-/// WeChat generates the 43 characters at random, so the last one may carry trailing bits a
-/// strict decoder refuses: they are allowed, as WeChat's own (Java) decoder allows them.
-pub fn aes_key(encoding_aes_key: &str) -> Option<[u8; 32]> {
-    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-    const LENIENT: GeneralPurpose = GeneralPurpose::new(
-        &base64::alphabet::STANDARD,
-        GeneralPurposeConfig::new()
-            .with_decode_allow_trailing_bits(true)
-            .with_decode_padding_mode(DecodePaddingMode::Indifferent),
-    );
-    if encoding_aes_key.len() != 43 {
-        return None;
-    }
-    let bytes = LENIENT.decode(encoding_aes_key).ok()?;
-    <[u8; 32]>::try_from(bytes.as_slice()).ok()
 }
 
 /// SHA-1 hex of the lexicographically sorted concatenation of `parts`.
@@ -127,12 +109,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn an_encoding_aes_key_is_43_characters_of_base64() {
-        assert!(aes_key("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG").is_some());
-        assert!(aes_key("too-short").is_none());
-        assert!(aes_key("abcdefghijklmnopqrstuvwxyz0123456789ABCDEF!").is_none());
-    }
 
     #[test]
     fn stale_timestamps_are_refused() {

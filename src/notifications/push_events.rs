@@ -14,8 +14,9 @@ use secrecy::ExposeSecret;
 use serde_json::Value;
 
 use super::push::{self, PushRefusal};
-use super::{grant_store, outbox};
-use crate::error::{AreaError, Fault, Kind, variant_codes};
+use super::grant_store;
+use crate::outbox::store as outbox;
+use crate::platform::error::{AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
 
 /// How far a push's timestamp may be from now (WeChat retries within seconds).
@@ -68,7 +69,7 @@ impl AreaError for PushError {
         self.into()
     }
 
-    fn pass_through(self) -> Result<crate::error::ApiError, Self> {
+    fn pass_through(self) -> Result<crate::platform::error::ApiError, Self> {
         match self {
             Self::Fault(e) => Ok(e.into()),
             other => Err(other),
@@ -139,7 +140,7 @@ pub async fn receive(
         .wechat
         .encoding_aes_key
         .as_ref()
-        .and_then(|k| push::aes_key(k.expose_secret()))
+        .and_then(|k| crate::platform::config::aes_key(k.expose_secret()))
         .ok_or(PushError::PushNotConfigured)?;
     let envelope: Value = serde_json::from_slice(body).map_err(|_| PushError::PushMalformed)?;
     let encrypted = envelope
@@ -202,7 +203,7 @@ async fn handle(state: &AppState, event: &Value) -> Result<Handled, PushError> {
             )
         })
         .collect();
-    let key = crate::crypto::sha256_hex(&format!("{name}|{openid}|{created}|{}", ids.join(",")));
+    let key = crate::platform::crypto::sha256_hex(&format!("{name}|{openid}|{created}|{}", ids.join(",")));
     let now = Utc::now();
     let txn = crate::eligibility::quota::write_transaction(&state.db).await?;
     if !super::push_store::remember(&txn, &key, &name, now).await? {

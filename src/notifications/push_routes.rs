@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, get, post, web};
 
 use super::push_events::{self, PushQuery};
-use crate::error::{ApiError, ErrorBody};
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {

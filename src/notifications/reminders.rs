@@ -15,11 +15,12 @@
 use chrono::{DateTime, Days, NaiveTime, TimeDelta, Timelike, Utc};
 use serde_json::Value;
 
-use super::{NotificationKind, outbox};
+use crate::outbox::kind::NotificationKind;
+use crate::outbox::store as outbox;
 use crate::calendar::{local_date, local_instant};
 use crate::cases::store::{Case, notification_payload};
 use crate::cases::{service as cases, watch};
-use crate::error::Fault;
+use crate::platform::error::Fault;
 use crate::plans::Cancellation;
 use crate::state::AppState;
 

@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::centre::{self, Message, MessagePage};
 use super::grants::{self as subscribe, GrantsAnswer, TemplatesAnswer};
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::http::Paging;
 use crate::state::AppState;
 

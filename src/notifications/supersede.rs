@@ -6,11 +6,11 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::NotificationKind;
-use super::outbox;
+use crate::outbox::kind::NotificationKind;
+use crate::outbox::store as outbox;
 use crate::cases::lifecycle::Status;
 use crate::cases::store::Case;
-use crate::error::Fault;
+use crate::platform::error::Fault;
 use crate::state::AppState;
 
 fn instant(payload: &Value, key: &str) -> Option<DateTime<Utc>> {

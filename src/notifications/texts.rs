@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::NotificationKind;
+use crate::outbox::kind::NotificationKind;
 use crate::cases::actions::Refusal;
 use crate::documents::view::Retake;
 use crate::plans::Material;

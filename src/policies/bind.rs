@@ -18,9 +18,9 @@ use super::error::PolicyError;
 use super::identity::{IdNumber, IdType, PersonName};
 use super::store::{self, Policy, Redeemed, Relation};
 use crate::auth::CurrentUser;
-use crate::crypto::sha256_hex;
+use crate::platform::crypto::sha256_hex;
 use crate::plans::{Beneficiaries, Plan};
-use crate::ratelimit::{self, HOUR};
+use crate::platform::ratelimit::{self, HOUR};
 use crate::state::AppState;
 
 const DAY: Duration = Duration::from_secs(86_400);

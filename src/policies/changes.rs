@@ -4,8 +4,8 @@
 use std::future::Future;
 use std::time::Duration;
 
-use crate::cache::guarded::{self, Change, Scope};
-use crate::cache::{Cache, CacheError};
+use crate::platform::cache::guarded::{self, Change, Scope};
+use crate::platform::cache::{Cache, CacheError};
 
 /// Longer than a partner's push of one policy may take.
 const HOLD_ONE: Duration = Duration::from_secs(120);

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
 #[strum(serialize_all = "snake_case")]
@@ -35,7 +35,7 @@ pub enum PolicyError {
     #[error("接口密钥无效或已吊销")]
     PartnerKeyInvalid,
     #[error(transparent)]
-    Limited(#[from] crate::ratelimit::Limited),
+    Limited(#[from] crate::platform::ratelimit::Limited),
     #[error(transparent)]
     Fault(#[from] Fault),
 }
@@ -46,8 +46,8 @@ impl From<sea_orm::DbErr> for PolicyError {
     }
 }
 
-impl From<crate::cache::CacheError> for PolicyError {
-    fn from(error: crate::cache::CacheError) -> Self {
+impl From<crate::platform::cache::CacheError> for PolicyError {
+    fn from(error: crate::platform::cache::CacheError) -> Self {
         Self::Fault(error.into())
     }
 }

@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use super::record::{FieldError, PolicyInput, PolicyRecord};
 use super::store;
-use crate::cache::Cache;
-use crate::crypto::Crypto;
+use crate::platform::cache::Cache;
+use crate::platform::crypto::Crypto;
 
 const BATCH: usize = 500;
 pub const REQUIRED: &[&str] = &[

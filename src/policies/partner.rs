@@ -9,7 +9,7 @@ use sea_orm::{
 };
 
 use super::error::PolicyError;
-use crate::crypto::{random_token, sha256_hex};
+use crate::platform::crypto::{random_token, sha256_hex};
 use crate::state::AppState;
 
 const PREFIX: &str = "gcpk_";
@@ -120,7 +120,7 @@ pub async fn keys_for_admin(
     let insurers = crate::staff::store::insurers(&state.db).await?;
     let keys = list_keys(&state.db, None)
         .await
-        .map_err(crate::error::Fault::from)?;
+        .map_err(crate::platform::error::Fault::from)?;
     Ok(keys
         .into_iter()
         .map(|k| KeyRow {
@@ -152,7 +152,7 @@ pub async fn create_for_admin(
         .ok_or(AdminError::UnknownInsurer)?;
     let key = create_key(&state.db, insurer_id, state.clocks.business.now())
         .await
-        .map_err(crate::error::Fault::from)?;
+        .map_err(crate::platform::error::Fault::from)?;
     tracing::info!(prefix = %key.prefix, by = admin.id(), "partner key created");
     Ok(key)
 }
@@ -167,7 +167,7 @@ pub async fn revoke_for_admin(
     crate::staff::admin::may_administer(admin)?;
     let found = revoke_key(&state.db, prefix, state.clocks.business.now())
         .await
-        .map_err(crate::error::Fault::from)?;
+        .map_err(crate::platform::error::Fault::from)?;
     if !found {
         return Err(AdminError::UnknownKey);
     }

@@ -16,7 +16,7 @@ use super::bind::{self, Relationship};
 use super::partner::{self, Partner};
 use super::service::{self, PartnerPolicy, PartnerPolicyResponse, PolicySummary, summary};
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::identity::IdNumber;
 use super::record::PolicyInput;
-use crate::crypto::Crypto;
+use crate::platform::crypto::Crypto;
 
 pub type Policy = policy::Model;
 

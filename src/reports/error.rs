@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::cases::error::CaseError;
 use crate::documents::error::DocumentError;
-use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
 use crate::staff::access::AccessError;
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
@@ -43,8 +43,8 @@ impl From<sea_orm::DbErr> for ReportError {
     }
 }
 
-impl From<crate::storage::StorageError> for ReportError {
-    fn from(error: crate::storage::StorageError) -> Self {
+impl From<crate::platform::storage::StorageError> for ReportError {
+    fn from(error: crate::platform::storage::StorageError) -> Self {
         Self::Fault(error.into())
     }
 }

@@ -19,11 +19,11 @@ use crate::cases::service::{plan_of, status_of};
 use crate::cases::store::{self as cases, Actor, Case};
 use crate::documents::read::{Opened, Reader, reader_case};
 use crate::eligibility::quota::write_transaction;
-use crate::notifications::NotificationKind;
+use crate::outbox::kind::NotificationKind;
 use crate::staff::Role;
 use crate::staff::access::{AccessError, CurrentStaff, Need, case_in_scope, may_change};
 use crate::state::AppState;
-use crate::storage::StorageError;
+use crate::platform::storage::StorageError;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReportView {
@@ -135,7 +135,7 @@ pub async fn upload(
         now,
     )
     .await?;
-    crate::notifications::outbox::enqueue(
+    crate::outbox::store::enqueue(
         &txn,
         case.user_id,
         Some(case.id),

@@ -15,7 +15,7 @@ use crate::documents::store::audit_read;
 use crate::staff::Role;
 use crate::staff::access::{AccessError, CurrentStaff};
 use crate::state::AppState;
-use crate::storage::StorageError;
+use crate::platform::storage::StorageError;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WeeklyView {

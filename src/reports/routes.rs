@@ -13,7 +13,7 @@ use super::published::{self, WeeklyList};
 use crate::documents::error::DocumentError;
 use crate::documents::read::Opened;
 use crate::documents::routes::{Parts, Principal, read_parts};
-use crate::error::{ApiError, ErrorBody};
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::http::client_ip;
 use crate::staff::CurrentStaff;
 use crate::state::AppState;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::accounts::Role;
 use crate::cases::error::CaseError;
 use crate::cases::store::{self, Case};
-use crate::error::{AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
 
 /// The authenticated staff member of a request.

@@ -61,7 +61,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 /// A hash of nothing anyone knows: an unknown login costs the same time as a wrong password.
 pub fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| hash_password(&crate::crypto::random_token()).unwrap_or_default())
+    DECOY.get_or_init(|| hash_password(&crate::platform::crypto::random_token()).unwrap_or_default())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -186,7 +186,7 @@ pub struct StaffSummary {
 pub async fn summary(
     db: &impl ConnectionTrait,
     account: &staff::Model,
-) -> Result<StaffSummary, crate::error::Fault> {
+) -> Result<StaffSummary, crate::platform::error::Fault> {
     let insurer = match account.insurer_id {
         Some(id) => super::store::insurer_code(db, id).await?,
         None => None,

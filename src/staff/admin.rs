@@ -9,7 +9,7 @@ use tracing::instrument;
 use super::access::{AccessError, CurrentStaff};
 use super::accounts::{self, AddError, Role, hash_password};
 use super::store::{self, AccountChange};
-use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]

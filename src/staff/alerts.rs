@@ -13,7 +13,7 @@ use super::store::logins;
 use crate::cases::lifecycle::Status;
 use crate::cases::service::{service_name, status_of};
 use crate::cases::watch;
-use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
 
 /// The longest window a caller may ask for: a week.

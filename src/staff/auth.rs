@@ -17,8 +17,8 @@ use crate::auth::error::AuthError;
 use crate::auth::extractor::bearer;
 use crate::auth::login::{Tokens, sessions};
 use crate::auth::sessions::SessionRecord;
-use crate::error::{ApiError, AreaError, Kind, variant_codes};
-use crate::ratelimit::{self, HOUR, MINUTE};
+use crate::platform::error::{ApiError, AreaError, Kind, variant_codes};
+use crate::platform::ratelimit::{self, HOUR, MINUTE};
 use crate::state::AppState;
 
 pub const AUDIENCE_CONSOLE: &str = "console";
@@ -90,7 +90,7 @@ pub async fn verify_credentials(
     .await?;
     let login_key = format!(
         "rl:staff-login-fail:{}",
-        crate::crypto::sha256_hex(&login.trim().to_lowercase())
+        crate::platform::crypto::sha256_hex(&login.trim().to_lowercase())
     );
     let failures = state
         .cache

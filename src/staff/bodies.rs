@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
 use crate::cases::actions::{Action, Appointment, Command, Milestone, Refusal};
-use crate::error::ApiError;
+use crate::platform::error::ApiError;
 use crate::http::{check_lengths, invalid_body};
 use crate::plans::{EndReason, Material};
 

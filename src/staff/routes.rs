@@ -13,7 +13,7 @@ use super::bodies::{ActionBody, ActionName, command};
 use super::cases::{ConsoleCase, QueuePage, QueueParams, console_view, queue as queue_page};
 use crate::auth::login::Tokens;
 use crate::cases::actions;
-use crate::error::{ApiError, ErrorBody};
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::http::{Paging, client_ip};
 use crate::state::AppState;
 

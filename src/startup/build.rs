@@ -5,18 +5,21 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use crate::auth::jwt::JwtKeys;
-use crate::cache::{MemoryCache, RedisCache, SharedCache};
+use crate::platform::jwt::JwtKeys;
+use crate::platform::cache::{MemoryCache, RedisCache, SharedCache};
 use crate::calendar::{self, Calendar, SharedCalendar};
-use crate::clock::Clocks;
-use crate::config::{CacheBackend, Settings};
-use crate::crypto::Crypto;
-use crate::notifications::templates::Templates;
+use crate::platform::clock::Clocks;
+use crate::platform::config::{CacheBackend, Settings};
+use crate::platform::crypto::Crypto;
+use crate::outbox::templates::Templates;
 use crate::plans::{self, Plans};
 use crate::state::AppState;
-use crate::storage::ObjectStore;
+use crate::platform::storage::ObjectStore;
 use crate::wechat::WechatClient;
-use crate::{db, telemetry};
+use crate::platform::{db, telemetry};
+
+/// Openids whose account ids a process remembers (each past it costs one database read again).
+const KNOWN_ACCOUNTS: usize = 100_000;
 
 /// Every dependency connected and every data file checked: the state handlers and jobs share.
 pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
@@ -28,7 +31,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     )
     .map_err(|e| anyhow::anyhow!("subscribe templates are invalid:\n{e}"))?;
     let db = db::connect(&settings.database).await?;
-    let watch_db = db::connect(&crate::config::DatabaseSettings {
+    let watch_db = db::connect(&crate::platform::config::DatabaseSettings {
         max_connections: 1,
         min_connections: 0,
         migrate_on_start: false,
@@ -50,7 +53,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         calendar.clone(),
         std::time::Duration::from_secs(settings.calendar.reload_secs.max(1)),
     );
-    let outages = Arc::new(crate::outages::Outages::default());
+    let outages = Arc::new(crate::platform::outages::Outages::default());
     let storage = ObjectStore::from_settings(&settings.storage)
         .context("cannot set up the object storage")?
         .watched_by(outages.clone());
@@ -67,7 +70,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         metrics: telemetry::metrics_handle(),
         wechat,
         locks: Arc::default(),
-        accounts: Arc::default(),
+        accounts: Arc::new(crate::platform::memo::Memo::new(KNOWN_ACCOUNTS)),
         storage,
         images: Arc::new(tokio::sync::Semaphore::new(settings.uploads.workers())),
         image_memory: Arc::new(tokio::sync::Semaphore::new(

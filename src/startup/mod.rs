@@ -16,13 +16,13 @@ mod build;
 use build::shutdown_signal;
 pub use build::{build_state, connect_cache};
 
-use crate::config::Settings;
-use crate::error::ErrorBody;
+use crate::platform::config::Settings;
+use crate::platform::error::ErrorBody;
 use crate::http::errors;
 use crate::state::AppState;
+use crate::platform::telemetry;
 use crate::{
-    auth, cases, catalog, consents, dev, documents, eligibility, health, policies, staff,
-    telemetry, users,
+    auth, cases, catalog, consents, dev, documents, eligibility, health, policies, staff, users,
 };
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
@@ -169,7 +169,7 @@ impl Application {
         if settings.worker.in_process {
             crate::worker::spawn(state.clone());
         }
-        crate::outages::spawn_watch(state.clone());
+        crate::platform::watch::spawn_watch(state.outages.clone(), state.probes());
         let server = serve(listener, state.clone())?;
         Ok(Self {
             port,

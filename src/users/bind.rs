@@ -6,8 +6,8 @@ use crate::auth::CurrentUser;
 use serde_json::{Value, json};
 
 use crate::auth::error::codes::WECHAT_UNAVAILABLE;
-use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
-use crate::ratelimit::{self, HOUR, Limited};
+use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::ratelimit::{self, HOUR, Limited};
 use crate::state::AppState;
 use crate::wechat::{WechatError, errcode};
 
@@ -33,8 +33,8 @@ pub enum PhoneError {
     Fault(#[from] Fault),
 }
 
-impl From<crate::cache::CacheError> for PhoneError {
-    fn from(error: crate::cache::CacheError) -> Self {
+impl From<crate::platform::cache::CacheError> for PhoneError {
+    fn from(error: crate::platform::cache::CacheError) -> Self {
         Self::Fault(error.into())
     }
 }

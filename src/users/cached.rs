@@ -1,7 +1,7 @@
 //! `/me` and login from the cache.
 //!
 //! - `/me`: the body a user's `/me` answers with, kept as a guarded copy
-//!   ([`crate::cache::guarded`]) that depends on the user's own rows (phone, bindings) and on
+//!   ([`crate::platform::cache::guarded`]) that depends on the user's own rows (phone, bindings) and on
 //!   every policy (an import or a partner's push may change a bound policy). Read in the same
 //!   round trip as the session.
 //! - login: the account an openid names and what the login answer says of it (phone bound,
@@ -16,9 +16,9 @@ use std::time::Duration;
 use sea_orm::DbErr;
 use uuid::Uuid;
 
-use crate::cache::CacheError;
-use crate::cache::guarded::{self, GuardedCopy, Scope};
-use crate::crypto::sha256_hex;
+use crate::platform::cache::CacheError;
+use crate::platform::cache::guarded::{self, GuardedCopy, Scope};
+use crate::platform::crypto::sha256_hex;
 use crate::state::AppState;
 
 /// How long a copy is kept without being read again into the database.

@@ -1,7 +1,6 @@
 //! The mini-program's users: one per WeChat openid, with the phone number they bound.
 //! `GET /api/v1/me` and `POST /api/v1/me/phone` live here.
 
-pub mod accounts;
 pub mod bind;
 pub mod cached;
 pub mod phone;

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 use super::bind;
 use super::service::{self, MeResponse};
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ErrorBody};
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use super::phone::PhoneNumber;
 use super::store::{self, User};
-use crate::cache::guarded::{Found, GuardedCopy};
-use crate::error::{ApiError, Fault};
+use crate::platform::cache::guarded::{Found, GuardedCopy};
+use crate::platform::error::{ApiError, Fault};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -9,8 +9,8 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use super::error::{WechatError, errcode};
-use crate::cache::SharedCache;
-use crate::config::WechatSettings;
+use crate::platform::cache::SharedCache;
+use crate::platform::config::WechatSettings;
 
 /// How often `errcode -1` (system busy) is retried, with the first backoff doubling each time.
 const BUSY_RETRIES: u32 = 2;
@@ -105,7 +105,7 @@ impl WechatClient {
         let timeout = Duration::from_millis(settings.timeout_ms);
         // reqwest's TLS runs on the ring provider the object store's transport uses too: one
         // crypto stack in the build. The first install wins; later ones do nothing.
-        crate::crypto::install_tls_provider();
+        crate::platform::crypto::install_tls_provider();
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(2)))

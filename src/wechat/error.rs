@@ -1,4 +1,4 @@
-use crate::cache::CacheError;
+use crate::platform::cache::CacheError;
 
 /// WeChat's documented `errcode` values that this service handles distinctly.
 pub mod errcode {

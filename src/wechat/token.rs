@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::client::WechatClient;
 use super::error::WechatError;
-use crate::crypto::random_token;
+use crate::platform::crypto::random_token;
 
 /// Kept a little under WeChat's `expires_in`, so a cached token is never one WeChat has dropped.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(120);

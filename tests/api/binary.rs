@@ -243,7 +243,7 @@ pub async fn serve_with(
     log_file: Option<std::fs::File>,
 ) -> (Child, String) {
     // The tests' own HTTP clients need the TLS provider the app installs for its own.
-    green_channel::crypto::install_tls_provider();
+    green_channel::platform::crypto::install_tls_provider();
     let db = format!("sqlite://{}?mode=rwc", dir.path().join("gc.db").display());
     let storage = dir.path().join("storage").display().to_string();
     let mut env = vec![
@@ -284,7 +284,7 @@ pub async fn serve_with(
 /// service: the start-up lines fail to write and are dropped, the service serves on.
 #[tokio::test]
 async fn a_closed_standard_output_does_not_stop_the_service() {
-    green_channel::crypto::install_tls_provider();
+    green_channel::platform::crypto::install_tls_provider();
     let dir = tempfile::tempdir().expect("temp dir");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

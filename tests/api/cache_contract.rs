@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use green_channel::cache::{
+use green_channel::platform::cache::{
     CacheError, Counter, GetOrLock, Guard, Reply, SharedCache, Step, Write,
 };
 

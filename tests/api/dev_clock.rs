@@ -68,7 +68,7 @@ backend_independent!(
 #[test]
 fn production_never_mounts_the_dev_clock() {
     use figment::Figment;
-    use green_channel::config::{Profile, Settings};
+    use green_channel::platform::config::{Profile, Settings};
     // A complete production configuration, plus the dev switch: refused at load...
     let production = |adjustable: bool| {
         let figment = Figment::new()

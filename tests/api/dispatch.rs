@@ -356,7 +356,7 @@ async fn a_killed_worker_s_rows_are_claimed_again_after_the_lease(backend: Backe
     // A worker claims the batch and dies before sending any of it.
     let now = app.state.clocks.business.now();
     let claimed =
-        green_channel::notifications::outbox::claim(&app.db, now, now + TimeDelta::seconds(60), 10)
+        green_channel::outbox::store::claim(&app.db, now, now + TimeDelta::seconds(60), 10)
             .await
             .expect("claimed");
     assert_eq!(claimed.len(), 3);
@@ -397,11 +397,11 @@ async fn two_workers_on_postgres_send_each_of_a_thousand_rows_once() {
         .expect("grants");
         for n in 0..20 {
             let marker = format!("U{u}-N{n}");
-            green_channel::notifications::outbox::enqueue(
+            green_channel::outbox::store::enqueue(
                 &app.db,
                 user_id,
                 None,
-                green_channel::notifications::NotificationKind::CaseApproved,
+                green_channel::outbox::kind::NotificationKind::CaseApproved,
                 &json!({ "case_number": marker, "service": "专家门诊" }),
                 now,
             )
@@ -421,7 +421,7 @@ async fn two_workers_on_postgres_send_each_of_a_thousand_rows_once() {
                 .expect("a round");
             sent += report.count("sent");
             if report.claimed == 0 {
-                let (pending, _) = green_channel::notifications::outbox::depth(&state.db)
+                let (pending, _) = green_channel::outbox::store::depth(&state.db)
                     .await
                     .expect("depth");
                 if pending == 0 {

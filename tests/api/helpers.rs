@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use figment::Figment;
 use figment::providers::Serialized;
-use green_channel::cache::{Cache, MemoryCache, RedisCache, SharedCache};
-use green_channel::config::{Profile, RedisSettings, Settings};
+use green_channel::platform::cache::{Cache, MemoryCache, RedisCache, SharedCache};
+use green_channel::platform::config::{Profile, RedisSettings, Settings};
 use green_channel::startup::Application;
 use sea_orm::{ConnectionTrait, Database};
 use secrecy::SecretString;
@@ -143,10 +143,10 @@ pub async fn spawn_app_via(
     customize: impl FnOnce(Figment) -> Figment,
 ) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
-        green_channel::telemetry::init(&green_channel::config::LogSettings {
-            format: green_channel::config::LogFormat::Pretty,
+        green_channel::platform::telemetry::init(&green_channel::platform::config::LogSettings {
+            format: green_channel::platform::config::LogFormat::Pretty,
             filter: "info".to_owned(),
-            span_events: green_channel::config::SpanEvents::None,
+            span_events: green_channel::platform::config::SpanEvents::None,
         });
     }
     let dir = tempfile::tempdir().expect("a temp dir");
@@ -207,7 +207,7 @@ pub async fn spawn_app_via(
     let db = application.state().db.clone();
     let state = application.state().clone();
     tokio::spawn(application.run_until_stopped());
-    green_channel::crypto::install_tls_provider();
+    green_channel::platform::crypto::install_tls_provider();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(10))

@@ -93,7 +93,7 @@ async fn no_log_line_carries_personal_data_or_secrets() {
     );
     let import_log = String::from_utf8_lossy(&import.stderr).into_owned();
 
-    green_channel::crypto::install_tls_provider();
+    green_channel::platform::crypto::install_tls_provider();
     let client = reqwest::Client::new();
     let post = |path: &str, body: Value, token: Option<String>| {
         let mut request = client.post(format!("{base}{path}")).json(&body);

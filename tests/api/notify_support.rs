@@ -118,11 +118,11 @@ pub async fn user_of(app: &TestApp, token: &str) -> (i64, String) {
 /// Queues a message for `user_id` the way a case change does (no case: never superseded).
 pub async fn queue(app: &TestApp, user_id: i64, marker: &str) -> i64 {
     let now = app.state.clocks.business.now();
-    green_channel::notifications::outbox::enqueue(
+    green_channel::outbox::store::enqueue(
         &app.db,
         user_id,
         None,
-        green_channel::notifications::NotificationKind::CaseApproved,
+        green_channel::outbox::kind::NotificationKind::CaseApproved,
         &json!({ "case_number": marker, "service": "重大疾病专家门诊预约" }),
         now,
     )

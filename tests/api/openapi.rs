@@ -79,7 +79,7 @@ const NO_REFUSALS: &[&str] = &[
 
 fn document() -> Value {
     use figment::providers::Serialized;
-    use green_channel::config::{Profile, Settings};
+    use green_channel::platform::config::{Profile, Settings};
     let figment =
         Settings::figment(Profile::Local).merge(Serialized::default("clock.adjustable", true));
     let settings = Settings::from_figment(Profile::Local, figment).expect("local settings");

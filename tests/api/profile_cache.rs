@@ -6,8 +6,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use green_channel::cache::guarded::{self, GuardedCopy, Scope};
-use green_channel::cache::{Cache, SharedCache};
+use green_channel::platform::cache::guarded::{self, GuardedCopy, Scope};
+use green_channel::platform::cache::{Cache, SharedCache};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
@@ -222,7 +222,7 @@ async fn a_remembered_account_that_does_not_match_gets_no_session(backend: Backe
     let first = app.login_ok("dev:remembered").await;
     let openid = format!(
         "dev-{}",
-        &green_channel::crypto::sha256_hex("dev-login|remembered")[..28]
+        &green_channel::platform::crypto::sha256_hex("dev-login|remembered")[..28]
     );
     let user_id: i64 = app
         .db
@@ -242,7 +242,7 @@ async fn a_remembered_account_that_does_not_match_gets_no_session(backend: Backe
     let stranger = uuid::Uuid::new_v4();
     app.state
         .accounts
-        .remember(&openid, user_id + 1000, stranger);
+        .remember(openid.clone(), (user_id + 1000, stranger));
     let second = app.login_ok("dev:remembered").await;
     assert_eq!(second["user"]["id"], first["user"]["id"]);
     let token = second["access_token"].as_str().expect("token");
@@ -325,7 +325,7 @@ async fn a_fill_never_outlives_a_change(redis: bool) {
     // A reader that read before a change and fills after it finished is refused.
     let early = read(cache).await;
     guarded::changing(cache, &[Scope::new("all")], &[], MINUTE, async {
-        Ok::<_, green_channel::cache::CacheError>(())
+        Ok::<_, green_channel::platform::cache::CacheError>(())
     })
     .await
     .expect("changed");

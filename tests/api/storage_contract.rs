@@ -4,8 +4,8 @@
 use bytes::Bytes;
 use figment::providers::Serialized;
 use futures_util::TryStreamExt;
-use green_channel::config::{Profile, Settings, StorageBackend};
-use green_channel::storage::{ObjectStore, StorageError};
+use green_channel::platform::config::{Profile, Settings, StorageBackend};
+use green_channel::platform::storage::{ObjectStore, StorageError};
 
 use crate::helpers::{s3_settings, unique_suffix};
 

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use green_channel::cache::{MemoryCache, SharedCache};
-use green_channel::config::WechatSettings;
+use green_channel::platform::cache::{MemoryCache, SharedCache};
+use green_channel::platform::config::WechatSettings;
 use green_channel::wechat::{SubscribeMessage, WechatClient, WechatError, errcode};
 use secrecy::SecretString;
 use serde_json::json;
@@ -22,7 +22,7 @@ fn settings(fake: &FakeWechat) -> WechatSettings {
         timeout_ms: 2000,
         push_token: None,
         encoding_aes_key: None,
-        miniprogram_state: green_channel::config::MiniprogramState::Formal,
+        miniprogram_state: green_channel::platform::config::MiniprogramState::Formal,
     }
 }
 

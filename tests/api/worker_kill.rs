@@ -94,11 +94,11 @@ async fn a_worker_killed_mid_batch_loses_nothing_and_resends_only_what_was_in_fl
         .await
         .expect("grants");
         for n in 0..PER_USER {
-            green_channel::notifications::outbox::enqueue(
+            green_channel::outbox::store::enqueue(
                 &db,
                 user,
                 None,
-                green_channel::notifications::NotificationKind::CaseApproved,
+                green_channel::outbox::kind::NotificationKind::CaseApproved,
                 &json!({ "case_number": format!("K{u}-{n}"), "service": "专家门诊" }),
                 now,
             )

@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use super::{Format, Week, job};
 use crate::cli::ReportAction;
-use crate::config::Settings;
+use crate::platform::config::Settings;
 use crate::reports::store;
 
 pub async fn run(

@@ -10,7 +10,7 @@ pub async fn enqueue(
     txn: &impl ConnectionTrait,
     user_id: i64,
     case_id: Option<i64>,
-    kind: super::NotificationKind,
+    kind: super::kind::NotificationKind,
     payload: &Value,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
@@ -44,7 +44,7 @@ pub async fn page_for_user(
     // A reminder that was out of date when its turn came (the visit cancelled or moved) is not
     // news: it is left out. Every other row is shown, sent or not.
     use strum::VariantArray;
-    let reminders = super::NotificationKind::VARIANTS
+    let reminders = super::kind::NotificationKind::VARIANTS
         .iter()
         .filter(|k| k.is_reminder())
         .map(|k| k.as_str())
@@ -260,7 +260,7 @@ pub async fn enqueue_once(
     db: &impl ConnectionTrait,
     user_id: i64,
     case_id: i64,
-    kind: super::NotificationKind,
+    kind: super::kind::NotificationKind,
     payload: &Value,
     dedupe_key: &str,
     now: DateTime<Utc>,

@@ -9,7 +9,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 
-use crate::config::JwtSettings;
+use crate::platform::config::JwtSettings;
 
 /// The mini-program's audience; the staff console will have its own.
 pub const AUDIENCE_MINIAPP: &str = "miniapp";

@@ -187,7 +187,7 @@ impl Settings {
             problems.push("APP_WECHAT__PUSH_TOKEN must be 3–32 characters".to_owned());
         }
         if let Some(key) = &self.wechat.encoding_aes_key
-            && crate::notifications::push::aes_key(key.expose_secret()).is_none()
+            && aes_key(key.expose_secret()).is_none()
         {
             problems.push(
                 "APP_WECHAT__ENCODING_AES_KEY must be the 43-character EncodingAESKey".to_owned(),
@@ -284,6 +284,25 @@ pub fn decode_key(key: &SecretString) -> Option<[u8; 32]> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(key.expose_secret().trim())
         .ok()?;
+    <[u8; 32]>::try_from(bytes.as_slice()).ok()
+}
+
+/// The 32-byte AES key of an EncodingAESKey (43 base64 characters without the final `=`).
+/// WeChat generates the 43 characters at random, so the last one may carry trailing bits a
+/// strict decoder refuses: they are allowed, as WeChat's own (Java) decoder allows them.
+pub fn aes_key(encoding_aes_key: &str) -> Option<[u8; 32]> {
+    use base64::Engine as _;
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    const LENIENT: GeneralPurpose = GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+    if encoding_aes_key.len() != 43 {
+        return None;
+    }
+    let bytes = LENIENT.decode(encoding_aes_key).ok()?;
     <[u8; 32]>::try_from(bytes.as_slice()).ok()
 }
 

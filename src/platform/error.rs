@@ -124,9 +124,9 @@ pub enum Fault {
     #[error(transparent)]
     Database(#[from] sea_orm::DbErr),
     #[error(transparent)]
-    Cache(#[from] crate::cache::CacheError),
+    Cache(#[from] crate::platform::cache::CacheError),
     #[error("object storage: {0}")]
-    Storage(#[from] crate::storage::StorageError),
+    Storage(#[from] crate::platform::storage::StorageError),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -269,10 +269,10 @@ impl From<anyhow::Error> for ApiError {
 
 /// A cache that does not answer makes the request fail fast with 503, never 500: the caller can
 /// retry, and nothing was half-done on its behalf.
-impl From<crate::cache::CacheError> for ApiError {
-    fn from(error: crate::cache::CacheError) -> Self {
+impl From<crate::platform::cache::CacheError> for ApiError {
+    fn from(error: crate::platform::cache::CacheError) -> Self {
         match error {
-            crate::cache::CacheError::Unavailable(_) => {
+            crate::platform::cache::CacheError::Unavailable(_) => {
                 Self::unavailable(codes::CACHE_UNAVAILABLE, error)
             }
             other => Self::internal(other),
@@ -374,7 +374,7 @@ mod tests {
     #[test]
     fn an_unreachable_dependency_is_a_503_not_a_500() {
         let cache: ApiError =
-            crate::cache::CacheError::Unavailable("connection refused".to_owned()).into();
+            crate::platform::cache::CacheError::Unavailable("connection refused".to_owned()).into();
         assert_eq!(cache.status(), 503);
         assert_eq!(cache.code(), codes::CACHE_UNAVAILABLE);
         let db: ApiError =

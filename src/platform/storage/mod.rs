@@ -15,7 +15,7 @@ use opendal::{ErrorKind, HttpTransporter, Operator, services};
 use opendal_http_transport_reqwest::ReqwestTransport;
 use secrecy::ExposeSecret;
 
-use crate::config::{StorageBackend, StorageSettings};
+use crate::platform::config::{StorageBackend, StorageSettings};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -39,7 +39,7 @@ pub struct ObjectStore {
     /// Every call's total deadline, retries included.
     deadline: Duration,
     /// What the outage watcher knows: a waiting call gives up once the store is down.
-    outages: Option<Arc<crate::outages::Outages>>,
+    outages: Option<Arc<crate::platform::outages::Outages>>,
 }
 
 /// A stored object's bytes, as a stream of chunks, and its length.
@@ -98,7 +98,7 @@ impl ObjectStore {
                 }
                 // The transport's TLS runs on ring, as reqwest's does for the WeChat client; the
                 // first install wins and later ones are no-ops.
-                crate::crypto::install_tls_provider();
+                crate::platform::crypto::install_tls_provider();
                 let op = Operator::new(builder)?;
                 let context = op
                     .context()
@@ -131,8 +131,8 @@ impl ObjectStore {
         self.backend
     }
 
-    /// Calls give up as soon as `crate::outages`' watcher finds the store down.
-    pub fn watched_by(mut self, outages: Arc<crate::outages::Outages>) -> Self {
+    /// Calls give up as soon as `crate::platform::outages`' watcher finds the store down.
+    pub fn watched_by(mut self, outages: Arc<crate::platform::outages::Outages>) -> Self {
         self.outages = Some(outages);
         self
     }
@@ -152,7 +152,7 @@ impl ObjectStore {
         };
         tokio::select! {
             result = bounded => result,
-            () = outages.until_down(&[crate::outages::Dependency::Storage]) => {
+            () = outages.until_down(&[crate::platform::outages::Dependency::Storage]) => {
                 Err(StorageError::KnownDown)
             }
         }

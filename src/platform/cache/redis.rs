@@ -11,7 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::scripts::{DELETE_IF_EQUALS, RUN, SET_IF_UNCHANGED};
 use super::{Cache, CacheError, Counter, GetOrLock, Guard, Reply, Step, Write, ttl_millis};
-use crate::config::RedisSettings;
+use crate::platform::config::RedisSettings;
 
 #[derive(Clone)]
 pub struct RedisCache {

@@ -46,10 +46,10 @@ impl Crypto {
         }
     }
 
-    pub fn from_settings(settings: &crate::config::CryptoSettings) -> Result<Self, CryptoError> {
+    pub fn from_settings(settings: &crate::platform::config::CryptoSettings) -> Result<Self, CryptoError> {
         let decode = |key: &Option<SecretString>, name| {
             key.as_ref()
-                .and_then(crate::config::decode_key)
+                .and_then(crate::platform::config::decode_key)
                 .ok_or(CryptoError::BadKey(name))
         };
         Ok(Self::new(

@@ -190,3 +190,10 @@ fn the_console_idle_span_is_within_the_session() {
         );
     }
 }
+
+#[test]
+fn an_encoding_aes_key_is_43_characters_of_base64() {
+    assert!(aes_key("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG").is_some());
+    assert!(aes_key("too-short").is_none());
+    assert!(aes_key("abcdefghijklmnopqrstuvwxyz0123456789ABCDEF!").is_none());
+}

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::NotificationKind;
+use super::kind::NotificationKind;
 
 /// The facts a template value may name, each `{fact}`.
 pub const FACTS: &[&str] = &[

@@ -24,7 +24,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use super::{Cache, CacheError, Guard, Write};
-use crate::crypto::random_token;
+use crate::platform::crypto::random_token;
 
 /// Versions outlive every copy by far, so an expired version can never make an old copy current.
 const VERSION_TTL: Duration = Duration::from_secs(30 * 24 * 3600);

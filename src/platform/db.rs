@@ -10,7 +10,7 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use secrecy::ExposeSecret;
 
-use crate::config::{DatabaseKind, DatabaseSettings};
+use crate::platform::config::{DatabaseKind, DatabaseSettings};
 
 pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
     let url = settings

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::cache::{Cache, CacheError, Counter, Reply, Step};
-use crate::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::cache::{Cache, CacheError, Counter, Reply, Step};
+use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
 #[strum(serialize_all = "snake_case")]

@@ -19,7 +19,7 @@ use tracing::Instrument;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::format::FmtSpan;
 
-use crate::config::{LogFormat, LogSettings, SpanEvents};
+use crate::platform::config::{LogFormat, LogSettings, SpanEvents};
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 

@@ -9,8 +9,8 @@ use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde::Serialize;
 
-use crate::crypto::sha256_hex;
-use crate::error::{AreaError, Fault, Kind, variant_codes};
+use crate::platform::crypto::sha256_hex;
+use crate::platform::error::{AreaError, Fault, Kind, variant_codes};
 
 pub const HEADER: &str = "Idempotency-Key";
 /// Set on an answer replayed from an earlier request.
@@ -46,7 +46,7 @@ impl AreaError for IdempotencyError {
     fn code(&self) -> &'static str {
         self.into()
     }
-    fn pass_through(self) -> Result<crate::error::ApiError, Self> {
+    fn pass_through(self) -> Result<crate::platform::error::ApiError, Self> {
         match self {
             Self::Fault(fault) => Ok(fault.into()),
             other => Err(other),

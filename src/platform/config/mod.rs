@@ -9,9 +9,9 @@ use chrono::{DateTime, FixedOffset};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer};
 
-const BASE: &str = include_str!("../../config/base.toml");
-const LOCAL: &str = include_str!("../../config/local.toml");
-const PRODUCTION: &str = include_str!("../../config/production.toml");
+const BASE: &str = include_str!("../../../config/base.toml");
+const LOCAL: &str = include_str!("../../../config/local.toml");
+const PRODUCTION: &str = include_str!("../../../config/production.toml");
 
 /// The shortest JWT signing secret production accepts (HS256 wants at least 256 bits).
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
@@ -315,7 +315,7 @@ mod tests;
 
 pub use files::{PIPELINE_BUDGET_UNIT, StorageBackend, StorageSettings, UploadSettings};
 pub use jobs::{CalendarSettings, NotificationSettings, WorkerSettings};
-pub use load::{ConfigError, decode_key};
+pub use load::{ConfigError, aes_key, decode_key};
 
 /// Environment values that look like numbers arrive as numbers: a secret is still a string.
 fn secret_opt<'de, D: Deserializer<'de>>(
