@@ -19,8 +19,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::time::{Duration, Instant};
 
-use green_channel::platform::config::{Profile, Settings, UploadSettings};
 use green_channel::documents::pipeline;
+use green_channel::platform::config::{Profile, Settings, UploadSettings};
 
 fn env<T: std::str::FromStr>(name: &str) -> Option<T> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())

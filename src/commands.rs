@@ -9,9 +9,9 @@ use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
 use crate::cli::PartnerKeyAction;
+use crate::plans::{self, Plans};
 use crate::platform::config::Settings;
 use crate::platform::crypto::Crypto;
-use crate::plans::{self, Plans};
 use crate::policies::import::{self, ImportReport};
 use crate::policies::partner;
 

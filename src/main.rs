@@ -3,8 +3,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use green_channel::cli::{Cli, Command, MigrateAction};
 use green_channel::platform::config::Settings;
-use green_channel::startup::{Application, DOCS_PATH, OPENAPI_PATH};
 use green_channel::platform::{db, telemetry};
+use green_channel::startup::{Application, DOCS_PATH, OPENAPI_PATH};
 
 /// mimalloc (its 2.x line) rather than glibc's malloc: per-thread free lists without the
 /// consolidation glibc runs on frees (a sixth of a cached `/me`'s samples were in malloc and

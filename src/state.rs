@@ -5,14 +5,14 @@ use std::sync::Arc;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
 
-use crate::platform::jwt::JwtKeys;
-use crate::platform::cache::SharedCache;
 use crate::calendar::SharedCalendar;
+use crate::plans::Plans;
+use crate::platform::cache::SharedCache;
 use crate::platform::clock::Clocks;
 use crate::platform::coalesce::KeyedLocks;
 use crate::platform::config::Settings;
 use crate::platform::crypto::Crypto;
-use crate::plans::Plans;
+use crate::platform::jwt::JwtKeys;
 use crate::wechat::WechatClient;
 
 #[derive(Debug, Clone)]

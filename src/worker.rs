@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
 
-use crate::platform::error::Fault;
 use crate::notifications::{dispatch, push_store, reminders};
 use crate::outbox::store as outbox;
+use crate::platform::error::Fault;
 use crate::state::AppState;
 
 /// How often reminders are looked for.

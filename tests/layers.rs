@@ -217,7 +217,9 @@ fn references(code: &str) -> Vec<(Vec<String>, bool)> {
             let mut segments = Vec::new();
             let mut cursor = 0;
             loop {
-                let len = tail[cursor..].find(|c: char| !is_ident(c)).unwrap_or(tail.len() - cursor);
+                let len = tail[cursor..]
+                    .find(|c: char| !is_ident(c))
+                    .unwrap_or(tail.len() - cursor);
                 if len == 0 {
                     break;
                 }
@@ -462,7 +464,11 @@ fn describe(
     let mut lines = vec![format!(
         "circle of {}: {}",
         group.len(),
-        group.iter().map(|m| name(*m)).collect::<Vec<_>>().join(", ")
+        group
+            .iter()
+            .map(|m| name(*m))
+            .collect::<Vec<_>>()
+            .join(", ")
     )];
     let _ = krate;
     for from in group {
@@ -489,7 +495,11 @@ fn no_file_imports_another_in_a_circle() {
 
 /// The folder (or file) directly under `src/` a module belongs to.
 fn top(module: &Module) -> String {
-    module.path.first().cloned().unwrap_or_else(|| "lib".to_owned())
+    module
+        .path
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "lib".to_owned())
 }
 
 #[test]
@@ -559,7 +569,11 @@ fn the_platform_imports_no_area() {
         krate.by_path.contains_key(&vec!["platform".to_owned()]),
         "src/platform/ holds the infrastructure"
     );
-    assert!(wrong.is_empty(), "the platform reaches up:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "the platform reaches up:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -575,5 +589,9 @@ fn sea_orm_is_named_only_in_stores() {
         .filter(|m| m.code.contains("sea_orm") || m.code.contains("entity::"))
         .map(|m| m.file.as_str())
         .collect();
-    assert!(wrong.is_empty(), "sea-orm outside a store:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "sea-orm outside a store:\n{}",
+        wrong.join("\n")
+    );
 }

@@ -3,10 +3,10 @@
 
 use serde_json::Value;
 
-use crate::platform::jwt::TokenError;
 use super::sessions::RefreshError;
 use crate::platform::cache::CacheError;
 use crate::platform::error::{ApiError, AreaError, Fault, Kind};
+use crate::platform::jwt::TokenError;
 use crate::platform::ratelimit::Limited;
 use crate::wechat::{WechatError, errcode};
 

@@ -10,9 +10,9 @@ use actix_web::{FromRequest, HttpRequest, web};
 use uuid::Uuid;
 
 use super::error::AuthError;
-use crate::platform::jwt::AUDIENCE_MINIAPP;
-use super::login::sessions;
+use super::tokens::sessions;
 use crate::platform::error::ApiError;
+use crate::platform::jwt::AUDIENCE_MINIAPP;
 use crate::state::AppState;
 
 #[derive(Debug, Clone)]

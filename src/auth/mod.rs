@@ -1,12 +1,10 @@
-//! Who is calling: WeChat login, sessions in the cache, access and refresh tokens, logout.
-//! `POST /api/v1/auth/wechat-login`, `/auth/refresh`, `/auth/logout`; the `CurrentUser`
-//! extractor every authenticated mini-program route uses.
+//! Who is calling: sessions in the cache, access and refresh tokens (refresh, logout), and the
+//! `CurrentUser` extractor every authenticated mini-program route uses. The WeChat login that
+//! opens a session is `crate::users::login`.
 
 pub mod error;
-mod exchange;
 pub mod extractor;
-pub mod login;
-pub mod routes;
 pub mod sessions;
+pub mod tokens;
 
 pub use extractor::CurrentUser;

@@ -14,11 +14,11 @@ use uuid::Uuid;
 
 use super::detail::Detail;
 use super::store::{self, Actor, Case, StoreError, Transition};
+use crate::calendar::Calendar;
+use crate::plans::Service;
 use crate::platform::cache::guarded::{self, GuardedCopy, Scope};
 use crate::platform::cache::{Cache, CacheError};
-use crate::calendar::Calendar;
 use crate::platform::crypto::Crypto;
-use crate::plans::Service;
 use crate::state::AppState;
 
 /// How long a copy is kept without being read again into the database.

@@ -4,9 +4,9 @@
 use serde_json::{Value, json};
 
 use super::lifecycle::InvalidTransition;
+use crate::plans::Material;
 use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
 use crate::platform::idempotency::IdempotencyError;
-use crate::plans::Material;
 use crate::staff::access::AccessError;
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]

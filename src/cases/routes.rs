@@ -11,9 +11,9 @@ use super::create::{self, CreateCase, Created};
 use super::service;
 use super::view::{CaseSummary, CaseView};
 use crate::auth::CurrentUser;
-use crate::platform::error::{ApiError, ErrorBody};
 use crate::http::idempotency::{key_header, replayed};
 use crate::http::{Paging, invalid_body};
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// An optional JSON body `{ "version": n, … }`: an empty body means "the version I just read".

@@ -15,8 +15,8 @@ use super::lifecycle::Status;
 use super::store::{self, Actor, Case, Transition};
 use super::view::{self, CaseSummary, CaseView};
 use crate::documents::materials;
-use crate::platform::error::Fault;
 use crate::plans::{Plan, Service};
+use crate::platform::error::Fault;
 use crate::state::AppState;
 
 /// The plan and service of a case.

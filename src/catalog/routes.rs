@@ -6,9 +6,9 @@ use uuid::Uuid;
 
 use super::data::Catalog;
 use crate::auth::CurrentUser;
-use crate::platform::error::{ApiError, ErrorBody};
 use crate::http::Paging;
 use crate::plans::{DiagnosisState, Plan, Service};
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::policies::bind::plan_of_policy;
 use crate::policies::error::PolicyError;
 use crate::state::AppState;

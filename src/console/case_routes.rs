@@ -14,8 +14,8 @@ use super::session::ConsoleUser;
 use crate::cases::actions::perform;
 use crate::documents::read::{self, Reader, Rendition};
 use crate::documents::review;
-use crate::platform::error::ApiError;
 use crate::http::client_ip;
+use crate::platform::error::ApiError;
 use crate::staff::access::case_in_scope;
 use crate::state::AppState;
 

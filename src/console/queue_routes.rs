@@ -8,8 +8,8 @@ use super::pages::{Choice, QueuePage, QueueRows, Row, Tab};
 use super::routes::{ConsoleError, render};
 use super::session::ConsoleUser;
 use crate::cases::view::status_text;
-use crate::platform::error::{ApiError, Kind};
 use crate::http::Paging;
+use crate::platform::error::{ApiError, Kind};
 use crate::staff::cases::{QueueParams, queue};
 use crate::state::AppState;
 

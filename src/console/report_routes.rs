@@ -13,8 +13,8 @@ use super::pages::{Who, when};
 use super::routes::{ConsoleError, render, see_other};
 use super::session::{self, ConsoleUser};
 use crate::documents::read::Reader;
-use crate::platform::error::ApiError;
 use crate::http::client_ip;
+use crate::platform::error::ApiError;
 use crate::reports::{files, published, routes as api};
 use crate::state::AppState;
 

@@ -16,8 +16,8 @@ use super::forms::{Fields, FormError};
 use super::pages::{ErrorPage, LoginPage};
 use super::session::{self, ConsoleUser};
 use super::{admin_routes, case_routes, queue_routes};
-use crate::platform::error::{ApiError, Kind};
 use crate::http::client_ip;
+use crate::platform::error::{ApiError, Kind};
 use crate::state::AppState;
 
 /// No inline script or style, nothing from elsewhere, never framed.

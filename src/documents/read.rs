@@ -13,9 +13,9 @@ use crate::cases::error::CaseError;
 use crate::cases::service::{own_case, owns, plan_of};
 use crate::cases::store::{self as cases, Case};
 use crate::eligibility::quota::write_transaction;
+use crate::platform::storage::{ObjectStream, StorageError};
 use crate::staff::access::{CurrentStaff, may_read_records};
 use crate::state::AppState;
-use crate::platform::storage::{ObjectStream, StorageError};
 
 /// Who reads: the insured (by user id) or a staff member, and from where (for the audit).
 #[derive(Debug, Clone, Copy)]

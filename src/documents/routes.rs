@@ -21,9 +21,9 @@ use super::signed::{self, Signature, Signer};
 use super::upload::{self as uploads, Received, Uploaded};
 use super::view::{DocumentList, DocumentView, Retake};
 use crate::auth::CurrentUser;
-use crate::platform::error::{ApiError, ErrorBody};
 use crate::http::client_ip;
 use crate::http::idempotency::{answer, key_header, replayed};
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::staff::CurrentStaff;
 use crate::state::AppState;
 

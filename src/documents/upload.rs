@@ -19,10 +19,10 @@ use super::view::{DocumentView, view};
 use crate::cases::service::{own_case, status_of};
 use crate::cases::store::Case;
 use crate::consents::{self, MEDICAL_RECORDS};
-use crate::platform::crypto::sha256_hex_bytes;
 use crate::eligibility::quota::write_transaction;
-use crate::platform::idempotency::{IdempotencyKey, StoredAnswer};
 use crate::plans::Material;
+use crate::platform::crypto::sha256_hex_bytes;
+use crate::platform::idempotency::{IdempotencyKey, StoredAnswer};
 use crate::state::AppState;
 
 /// What a `wx.uploadFile` request carried: the file and its `category` field.

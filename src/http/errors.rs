@@ -149,7 +149,10 @@ pub async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError>
 
 /// The methods the documented route matching `path` takes (from the OpenAPI document, built
 /// once): `GET, HEAD` where it takes GET.
-fn allowed_methods(settings: &crate::platform::config::Settings, path: &str) -> Option<&'static str> {
+fn allowed_methods(
+    settings: &crate::platform::config::Settings,
+    path: &str,
+) -> Option<&'static str> {
     use std::sync::OnceLock;
     static ROUTES: OnceLock<Vec<(Vec<String>, String)>> = OnceLock::new();
     let routes = ROUTES.get_or_init(|| {

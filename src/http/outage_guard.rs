@@ -14,8 +14,8 @@ use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, http::Method, w
 
 use crate::platform::error::{ApiError, codes};
 use crate::platform::outages::Dependency;
-use crate::state::AppState;
 use crate::platform::telemetry::{REQUEST_ID_HEADER, RequestId};
+use crate::state::AppState;
 
 const DATA: &[Dependency] = &[Dependency::Database, Dependency::Cache];
 const PHOTOS: &[Dependency] = &[Dependency::Database, Dependency::Cache, Dependency::Storage];

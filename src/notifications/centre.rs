@@ -8,9 +8,9 @@ use tracing::instrument;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::texts::render;
 use crate::outbox::kind::NotificationKind;
 use crate::outbox::store as outbox;
-use super::texts::render;
 use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
 

@@ -17,9 +17,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::StreamExt as _;
 use serde_json::Value;
 
-use crate::outbox::store::{self as outbox, DEAD, Finish, NO_GRANT, SKIPPED, SUPERSEDED};
 use super::{grant_store, supersede};
 use crate::outbox::kind::NotificationKind;
+use crate::outbox::store::{self as outbox, DEAD, Finish, NO_GRANT, SKIPPED, SUPERSEDED};
 use crate::platform::error::Fault;
 use crate::state::AppState;
 use crate::wechat::{SubscribeMessage, WechatError, errcode};

@@ -109,7 +109,6 @@ mod tests {
         );
     }
 
-
     #[test]
     fn stale_timestamps_are_refused() {
         assert!(fresh("1000", 1200, 300).is_ok());

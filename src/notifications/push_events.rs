@@ -13,8 +13,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-use super::push::{self, PushRefusal};
 use super::grant_store;
+use super::push::{self, PushRefusal};
 use crate::outbox::store as outbox;
 use crate::platform::error::{AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
@@ -203,7 +203,10 @@ async fn handle(state: &AppState, event: &Value) -> Result<Handled, PushError> {
             )
         })
         .collect();
-    let key = crate::platform::crypto::sha256_hex(&format!("{name}|{openid}|{created}|{}", ids.join(",")));
+    let key = crate::platform::crypto::sha256_hex(&format!(
+        "{name}|{openid}|{created}|{}",
+        ids.join(",")
+    ));
     let now = Utc::now();
     let txn = crate::eligibility::quota::write_transaction(&state.db).await?;
     if !super::push_store::remember(&txn, &key, &name, now).await? {

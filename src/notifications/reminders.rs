@@ -15,13 +15,13 @@
 use chrono::{DateTime, Days, NaiveTime, TimeDelta, Timelike, Utc};
 use serde_json::Value;
 
-use crate::outbox::kind::NotificationKind;
-use crate::outbox::store as outbox;
 use crate::calendar::{local_date, local_instant};
 use crate::cases::store::{Case, notification_payload};
 use crate::cases::{service as cases, watch};
-use crate::platform::error::Fault;
+use crate::outbox::kind::NotificationKind;
+use crate::outbox::store as outbox;
 use crate::plans::Cancellation;
+use crate::platform::error::Fault;
 use crate::state::AppState;
 
 /// Messages are not sent before 09:00 or from 20:00 (Asia/Shanghai) when the moment is ours to

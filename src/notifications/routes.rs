@@ -7,8 +7,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::centre::{self, Message, MessagePage};
 use super::grants::{self as subscribe, GrantsAnswer, TemplatesAnswer};
 use crate::auth::CurrentUser;
-use crate::platform::error::{ApiError, ErrorBody};
 use crate::http::Paging;
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {

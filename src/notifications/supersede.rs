@@ -6,10 +6,10 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::outbox::kind::NotificationKind;
-use crate::outbox::store as outbox;
 use crate::cases::lifecycle::Status;
 use crate::cases::store::Case;
+use crate::outbox::kind::NotificationKind;
+use crate::outbox::store as outbox;
 use crate::platform::error::Fault;
 use crate::state::AppState;
 

@@ -5,9 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::outbox::kind::NotificationKind;
 use crate::cases::actions::Refusal;
 use crate::documents::view::Retake;
+use crate::outbox::kind::NotificationKind;
 use crate::plans::Material;
 
 fn text<'a>(payload: &'a Value, key: &str) -> Option<&'a str> {

@@ -68,7 +68,10 @@ pub struct Clocks {
 }
 
 impl Clocks {
-    pub fn from_settings(settings: &crate::platform::config::ClockSettings, allow_dev: bool) -> Self {
+    pub fn from_settings(
+        settings: &crate::platform::config::ClockSettings,
+        allow_dev: bool,
+    ) -> Self {
         if !allow_dev {
             return Self {
                 business: Arc::new(SystemClock),

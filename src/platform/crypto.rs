@@ -46,7 +46,9 @@ impl Crypto {
         }
     }
 
-    pub fn from_settings(settings: &crate::platform::config::CryptoSettings) -> Result<Self, CryptoError> {
+    pub fn from_settings(
+        settings: &crate::platform::config::CryptoSettings,
+    ) -> Result<Self, CryptoError> {
         let decode = |key: &Option<SecretString>, name| {
             key.as_ref()
                 .and_then(crate::platform::config::decode_key)

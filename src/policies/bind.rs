@@ -18,8 +18,8 @@ use super::error::PolicyError;
 use super::identity::{IdNumber, IdType, PersonName};
 use super::store::{self, Policy, Redeemed, Relation};
 use crate::auth::CurrentUser;
-use crate::platform::crypto::sha256_hex;
 use crate::plans::{Beneficiaries, Plan};
+use crate::platform::crypto::sha256_hex;
 use crate::platform::ratelimit::{self, HOUR};
 use crate::state::AppState;
 

@@ -20,10 +20,10 @@ use crate::cases::store::{self as cases, Actor, Case};
 use crate::documents::read::{Opened, Reader, reader_case};
 use crate::eligibility::quota::write_transaction;
 use crate::outbox::kind::NotificationKind;
+use crate::platform::storage::StorageError;
 use crate::staff::Role;
 use crate::staff::access::{AccessError, CurrentStaff, Need, case_in_scope, may_change};
 use crate::state::AppState;
-use crate::platform::storage::StorageError;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReportView {

@@ -12,10 +12,10 @@ use super::store::{self, WeeklyReport};
 use super::weekly::{Format, Week};
 use crate::documents::read::Opened;
 use crate::documents::store::audit_read;
+use crate::platform::storage::StorageError;
 use crate::staff::Role;
 use crate::staff::access::{AccessError, CurrentStaff};
 use crate::state::AppState;
-use crate::platform::storage::StorageError;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WeeklyView {

@@ -13,8 +13,8 @@ use super::published::{self, WeeklyList};
 use crate::documents::error::DocumentError;
 use crate::documents::read::Opened;
 use crate::documents::routes::{Parts, Principal, read_parts};
-use crate::platform::error::{ApiError, ErrorBody};
 use crate::http::client_ip;
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::staff::CurrentStaff;
 use crate::state::AppState;
 

@@ -61,7 +61,8 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 /// A hash of nothing anyone knows: an unknown login costs the same time as a wrong password.
 pub fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| hash_password(&crate::platform::crypto::random_token()).unwrap_or_default())
+    DECOY
+        .get_or_init(|| hash_password(&crate::platform::crypto::random_token()).unwrap_or_default())
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -15,8 +15,8 @@ pub use super::access::CurrentStaff;
 use super::accounts::{decoy_hash, find_by_login, verify_password};
 use crate::auth::error::AuthError;
 use crate::auth::extractor::bearer;
-use crate::auth::login::{Tokens, sessions};
 use crate::auth::sessions::SessionRecord;
+use crate::auth::tokens::{Tokens, sessions};
 use crate::platform::error::{ApiError, AreaError, Kind, variant_codes};
 use crate::platform::ratelimit::{self, HOUR, MINUTE};
 use crate::state::AppState;
@@ -143,7 +143,7 @@ pub async fn refresh(
     refresh_token: &str,
     ip: Option<IpAddr>,
 ) -> Result<(Tokens, staff::Model), ApiError> {
-    let (tokens, record) = crate::auth::login::refresh(state, refresh_token, ip)
+    let (tokens, record) = crate::auth::tokens::refresh(state, refresh_token, ip)
         .await
         .map_err(ApiError::from)?;
     if record.audience != AUDIENCE_CONSOLE {

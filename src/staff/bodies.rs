@@ -7,9 +7,9 @@ use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
 use crate::cases::actions::{Action, Appointment, Command, Milestone, Refusal};
-use crate::platform::error::ApiError;
 use crate::http::{check_lengths, invalid_body};
 use crate::plans::{EndReason, Material};
+use crate::platform::error::ApiError;
 
 /// The actions of `POST /staff/cases/{id}/{action}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]

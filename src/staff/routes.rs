@@ -11,10 +11,10 @@ use super::accounts::{self, StaffSummary};
 use super::auth::{self, CurrentStaff};
 use super::bodies::{ActionBody, ActionName, command};
 use super::cases::{ConsoleCase, QueuePage, QueueParams, console_view, queue as queue_page};
-use crate::auth::login::Tokens;
+use crate::auth::tokens::Tokens;
 use crate::cases::actions;
-use crate::platform::error::{ApiError, ErrorBody};
 use crate::http::{Paging, client_ip};
+use crate::platform::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
@@ -159,7 +159,7 @@ pub async fn logout(
     staff: CurrentStaff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    crate::auth::login::sessions(&state)
+    crate::auth::tokens::sessions(&state)
         .revoke(&staff.session_id)
         .await?;
     Ok(HttpResponse::NoContent().finish())

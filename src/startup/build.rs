@@ -5,18 +5,18 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use crate::platform::jwt::JwtKeys;
-use crate::platform::cache::{MemoryCache, RedisCache, SharedCache};
 use crate::calendar::{self, Calendar, SharedCalendar};
+use crate::outbox::templates::Templates;
+use crate::plans::{self, Plans};
+use crate::platform::cache::{MemoryCache, RedisCache, SharedCache};
 use crate::platform::clock::Clocks;
 use crate::platform::config::{CacheBackend, Settings};
 use crate::platform::crypto::Crypto;
-use crate::outbox::templates::Templates;
-use crate::plans::{self, Plans};
-use crate::state::AppState;
+use crate::platform::jwt::JwtKeys;
 use crate::platform::storage::ObjectStore;
-use crate::wechat::WechatClient;
 use crate::platform::{db, telemetry};
+use crate::state::AppState;
+use crate::wechat::WechatClient;
 
 /// Openids whose account ids a process remembers (each past it costs one database read again).
 const KNOWN_ACCOUNTS: usize = 100_000;

@@ -16,13 +16,13 @@ mod build;
 use build::shutdown_signal;
 pub use build::{build_state, connect_cache};
 
+use crate::http::errors;
 use crate::platform::config::Settings;
 use crate::platform::error::ErrorBody;
-use crate::http::errors;
-use crate::state::AppState;
 use crate::platform::telemetry;
+use crate::state::AppState;
 use crate::{
-    auth, cases, catalog, consents, dev, documents, eligibility, health, policies, staff, users,
+    cases, catalog, consents, dev, documents, eligibility, health, policies, staff, users,
 };
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
@@ -104,9 +104,9 @@ where
         .service(health::ready)
         .service(health::metrics)
         .service(scope::scope("/api/v1").configure(|api| {
-            api.service(auth::routes::wechat_login)
-                .service(auth::routes::refresh)
-                .service(auth::routes::logout)
+            api.service(users::routes::wechat_login)
+                .service(users::routes::refresh)
+                .service(users::routes::logout)
                 .service(users::routes::me)
                 .service(users::routes::bind_phone)
                 .service(consents::routes::list)

@@ -1,11 +1,16 @@
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::bind;
-use super::service::{self, MeResponse};
+use super::login::{self, LoginCode};
+use super::service::{self, MeResponse, UserSummary};
 use crate::auth::CurrentUser;
+use crate::auth::error::AuthError;
+use crate::auth::tokens::{self, Tokens};
 use crate::platform::error::{ApiError, ErrorBody};
+use crate::platform::net::client_ip;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -68,4 +73,118 @@ pub async fn bind_phone(
         phone: phone.masked(),
         country_code: phone.country_code().to_owned(),
     }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WechatLoginRequest {
+    /// The code from `wx.login()` (valid five minutes, single use). Locally also `dev:<name>`.
+    #[schema(value_type = String, max_length = 256, example = "0a3Xk2000yZ1AB1Yz0300WcZqL3Xk20X")]
+    pub code: LoginCode,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    #[schema(max_length = 256)]
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// A JWT for `Authorization: Bearer …`.
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds the access token is valid.
+    pub expires_in: u64,
+    /// Single use: `POST /api/v1/auth/refresh` returns the next one. Presenting a used one
+    /// again ends the session.
+    pub refresh_token: String,
+    pub refresh_expires_in: u64,
+    pub user: UserSummary,
+}
+
+fn token_response(tokens: Tokens, user: UserSummary) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(TokenResponse {
+            access_token: tokens.access_token,
+            token_type: "Bearer",
+            expires_in: tokens.expires_in,
+            refresh_token: tokens.refresh_token,
+            refresh_expires_in: tokens.refresh_expires_in,
+            user,
+        })
+}
+
+/// Logs in with a `wx.login()` code.
+#[utoipa::path(
+    tag = "auth",
+    request_body = WechatLoginRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 400, description = "`wechat_code_invalid`, `wechat_code_used`, `dev_login_disabled`, `wechat_not_configured` (local profile without credentials: log in with `dev:<name>`), `malformed_json`", body = ErrorBody),
+        (status = 403, description = "`wechat_user_blocked`: WeChat flags the account as high-risk", body = ErrorBody),
+        (status = 422, description = "`invalid_body`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`, `wechat_rate_limited` (with Retry-After)", body = ErrorBody),
+        (status = 503, description = "`wechat_unavailable`, `cache_unavailable`, `database_unavailable`", body = ErrorBody),
+    )
+)]
+#[post("/auth/wechat-login")]
+pub async fn wechat_login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<WechatLoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let ip = client_ip(&req, &state.settings.server.trusted_proxies);
+    let outcome = login::login(&state, body.into_inner().code, ip).await?;
+    Ok(token_response(outcome.tokens, outcome.user))
+}
+
+/// Trades a refresh token for a new access token and the next refresh token.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "`refresh_token_invalid`, `refresh_token_reused` (the session is ended), `session_revoked`", body = ErrorBody),
+        (status = 422, description = "`field_too_long`, `invalid_body`", body = ErrorBody),
+        (status = 429, description = "`rate_limited` (with Retry-After)", body = ErrorBody),
+        (status = 503, description = "`cache_unavailable`", body = ErrorBody),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    crate::http::check_lengths(&[("refresh_token", Some(&body.refresh_token), 256)])?;
+    let ip = client_ip(&req, &state.settings.server.trusted_proxies);
+    let (tokens, record) = tokens::refresh(&state, &body.refresh_token, ip).await?;
+    if record.audience != crate::platform::jwt::AUDIENCE_MINIAPP {
+        // A console refresh token: it is refreshed at /staff/auth/refresh only.
+        return Err(AuthError::SessionRevoked.into());
+    }
+    let summary = service::summary_of(&state, record.user_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(token_response(tokens, summary))
+}
+
+/// Ends this session: its access and refresh tokens stop working on every instance at once.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, description = "`token_missing`, `token_invalid`, `token_expired`, `session_revoked`, …", body = ErrorBody),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    tokens::logout(&state, &user.session_id).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

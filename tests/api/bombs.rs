@@ -3,8 +3,8 @@
 //! their headers, before a pixel is decoded: 422 `image_too_large`. A 12-megapixel photo still
 //! passes. The memory side (8 clients at once, peak RSS) is `scripts/bench-bombs`.
 
-use green_channel::platform::config::{Profile, Settings, UploadSettings};
 use green_channel::documents::pipeline::{self, Refusal};
+use green_channel::platform::config::{Profile, Settings, UploadSettings};
 
 use crate::bomb_corpus::{self, SIDE};
 use crate::case_support::*;

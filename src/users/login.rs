@@ -1,22 +1,23 @@
-//! Login with a `wx.login` code, refresh, logout: the domain operations behind the routes.
+//! Login with a `wx.login` code: the code exchanged once (`exchange`), the account found or
+//! made, a session opened; in as few cache round trips as the account allows.
 
 use std::net::IpAddr;
-use std::time::Duration;
 
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::error::AuthError;
 use super::exchange;
-use crate::platform::jwt::AUDIENCE_MINIAPP;
-use super::sessions::{Opening, SessionRecord, Sessions};
+use super::service::UserSummary;
+use crate::auth::error::AuthError;
+use crate::auth::sessions::{Opening, SessionRecord};
+use crate::auth::tokens::{Tokens, ip_key, refresh_ttl, sessions, tokens_for};
 use crate::platform::cache::{Reply, Step, Write};
 use crate::platform::crypto::sha256_hex;
-use crate::platform::ratelimit::{self, HOUR, Limit, MINUTE};
+use crate::platform::jwt::AUDIENCE_MINIAPP;
+use crate::platform::ratelimit::{HOUR, Limit, MINUTE};
 use crate::state::AppState;
 use crate::users;
-use crate::users::service::UserSummary;
 
 const DEV_PREFIX: &str = "dev:";
 
@@ -53,29 +54,9 @@ impl LoginCode {
 }
 
 #[derive(Debug)]
-pub struct Tokens {
-    pub access_token: String,
-    pub expires_in: u64,
-    pub refresh_token: String,
-    pub refresh_expires_in: u64,
-}
-
-#[derive(Debug)]
 pub struct LoginOutcome {
     pub tokens: Tokens,
     pub user: UserSummary,
-}
-
-fn refresh_ttl(state: &AppState) -> Duration {
-    Duration::from_secs(state.settings.jwt.refresh_ttl_secs)
-}
-
-pub fn sessions(state: &AppState) -> Sessions<'_> {
-    Sessions::new(&*state.cache, refresh_ttl(state))
-}
-
-fn ip_key(ip: Option<IpAddr>) -> String {
-    ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }
 
 pub async fn login(
@@ -156,7 +137,9 @@ pub async fn login(
             return Err(error.into());
         }
     };
-    state.accounts.remember(identity.openid.clone(), (user_id, user.id));
+    state
+        .accounts
+        .remember(identity.openid.clone(), (user_id, user.id));
     let (record, opened) = match early {
         Some((record, opened)) if record.user_id == user_id && record.user_public_id == user.id => {
             (record, opened)
@@ -216,56 +199,4 @@ fn opening(
 
 pub fn session_key_aad(user_id: i64) -> String {
     format!("wechat|session_key|{user_id}")
-}
-
-fn tokens_for(
-    state: &AppState,
-    record: &SessionRecord,
-    sid: &str,
-    refresh_token: String,
-) -> Result<Tokens, AuthError> {
-    let access_token =
-        state
-            .jwt
-            .issue(&record.user_public_id.to_string(), sid, &record.audience)?;
-    Ok(Tokens {
-        access_token,
-        expires_in: state.jwt.ttl().as_secs(),
-        refresh_token,
-        refresh_expires_in: refresh_ttl(state).as_secs(),
-    })
-}
-
-/// Uses a refresh token: a new access token and the next refresh token in the same session.
-pub async fn refresh(
-    state: &AppState,
-    refresh_token: &str,
-    ip: Option<IpAddr>,
-) -> Result<(Tokens, SessionRecord), AuthError> {
-    let limits = &state.settings.limits;
-    ratelimit::check(
-        &*state.cache,
-        &format!("refresh:ip:{}", ip_key(ip)),
-        limits.refresh_per_ip_per_minute,
-        MINUTE,
-    )
-    .await?;
-    // Limited before the token is used, so a limited caller keeps a token that still works.
-    let sessions = sessions(state);
-    let sid = sessions.session_of(refresh_token).await?;
-    ratelimit::check(
-        &*state.cache,
-        &format!("refresh:sid:{sid}"),
-        limits.refresh_per_session_per_hour,
-        HOUR,
-    )
-    .await?;
-    let (sid, record, next) = sessions.rotate(refresh_token).await?;
-    let tokens = tokens_for(state, &record, &sid, next)?;
-    Ok((tokens, record))
-}
-
-pub async fn logout(state: &AppState, sid: &str) -> Result<(), AuthError> {
-    sessions(state).revoke(sid).await?;
-    Ok(())
 }

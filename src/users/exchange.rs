@@ -6,7 +6,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use super::error::AuthError;
+use crate::auth::error::AuthError;
 use crate::platform::cache::{CacheError, GetOrLock, Reply, Step};
 use crate::platform::crypto::{random_token, sha256_hex};
 use crate::platform::ratelimit::Limit;
