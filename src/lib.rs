@@ -10,6 +10,7 @@ pub mod commands;
 pub mod consents;
 pub mod console;
 pub mod demo;
+pub mod desk;
 pub mod dev;
 pub mod documents;
 pub mod eligibility;

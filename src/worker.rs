@@ -136,7 +136,7 @@ pub async fn refresh_gauges(state: &AppState) -> Result<(), Fault> {
     metrics::gauge!("notification_outbox_oldest_pending_seconds").set(oldest.map_or(0.0, |at| {
         (now - at).num_milliseconds().max(0) as f64 / 1000.0
     }));
-    let alerts = crate::staff::alerts::open_count(state).await?;
+    let alerts = crate::desk::alerts::open_count(state).await?;
     metrics::gauge!("staff_alerts_open").set(alerts as f64);
     Ok(())
 }

@@ -215,7 +215,7 @@ pub fn available(staff: &CurrentStaff, case: &Case, service: &Service) -> Vec<&'
         return Vec::new();
     };
     let open = status.is_open();
-    let allowed = |need: Need| may_change(staff, case, need).is_ok();
+    let allowed = |need: Need| may_change(staff, case.assignee_id, need).is_ok();
     let claim_ok = status.claim().is_ok()
         && allowed(Need::Claim)
         && !(staff.role == Role::Specialist

@@ -8,13 +8,14 @@ use uuid::Uuid;
 use super::actions::{Action, Appointment, Command, Milestone};
 use super::error::CaseError;
 use super::lifecycle::{InvalidTransition, QuotaEffect, Step};
+use super::service::case_in_scope;
 use super::service::{cancel, plan_of, status_of};
 use super::store::{Actor, Case, Transition};
 use crate::calendar::local_date;
 use crate::outbox::kind::NotificationKind;
 use crate::plans::{AdmissionSlip, Service, UsedReason};
 use crate::staff::Role;
-use crate::staff::access::{CurrentStaff, case_in_scope, may_change};
+use crate::staff::access::{CurrentStaff, may_change};
 use crate::staff::accounts::find_by_login;
 use crate::state::AppState;
 
@@ -142,7 +143,7 @@ pub async fn perform(
     {
         return Err(CaseError::DoctorNotNameable);
     }
-    may_change(staff, &case, action.need())?;
+    may_change(staff, case.assignee_id, action.need())?;
     // A service that ends with a written report is complete only with one (issue 15).
     if let Action::Complete = &action
         && service.report

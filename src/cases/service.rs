@@ -17,6 +17,7 @@ use super::view::{self, CaseSummary, CaseView};
 use crate::documents::materials;
 use crate::plans::{Plan, Service};
 use crate::platform::error::Fault;
+use crate::staff::access::CurrentStaff;
 use crate::state::AppState;
 
 /// The plan and service of a case.
@@ -311,4 +312,16 @@ pub async fn cancel(
 /// A case by its row id (the background jobs name cases by row).
 pub async fn by_id(state: &AppState, id: i64) -> Result<Option<Case>, Fault> {
     Ok(store::find_by_id(&state.db, id).await?)
+}
+
+/// The case, if the account's scope covers it (otherwise it does not exist for them).
+pub async fn case_in_scope(
+    state: &AppState,
+    staff: &CurrentStaff,
+    id: Uuid,
+) -> Result<Case, CaseError> {
+    store::find(&state.db, id)
+        .await?
+        .filter(|c| staff.sees(c.insurer_id))
+        .ok_or(CaseError::NotFound)
 }

@@ -9,7 +9,7 @@ use super::pages::{Who, when};
 use super::routes::{ConsoleError, render};
 use super::session::ConsoleUser;
 use crate::cases::view::status_text;
-use crate::staff::alerts::{Promise, alerts};
+use crate::desk::alerts::{Promise, alerts};
 use crate::state::AppState;
 
 /// One alert as the page shows it.

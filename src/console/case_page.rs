@@ -14,13 +14,13 @@ use crate::cases::actions::{Milestone, Refusal, available};
 use crate::cases::service::plan_of;
 use crate::cases::store::Case;
 use crate::cases::view::CaseView;
+use crate::desk::cases::{ConsoleCase, console_view};
 use crate::documents::error::DocumentError;
 use crate::documents::read::{self, Reader};
 use crate::documents::store::CATEGORIES;
 use crate::documents::view::{DocumentView, Retake};
 use crate::plans::{EndReason, NotCountedReason, Service, UsedReason};
 use crate::staff::access::may_read_records;
-use crate::staff::cases::{ConsoleCase, console_view};
 use crate::state::AppState;
 
 fn end_reasons(service: &Service) -> Vec<Choice> {
@@ -224,10 +224,13 @@ pub async fn build(
                 })
                 .collect();
         }
-        page.can_upload_report =
-            crate::staff::access::may_change(staff, case, crate::staff::access::Need::Owner)
-                .is_ok()
-                && crate::cases::service::status_of(case).is_ok_and(|s| s.is_open());
+        page.can_upload_report = crate::staff::access::may_change(
+            staff,
+            case.assignee_id,
+            crate::staff::access::Need::Owner,
+        )
+        .is_ok()
+            && crate::cases::service::status_of(case).is_ok_and(|s| s.is_open());
     }
     match view {
         ConsoleCase::Insurer(view) => {
@@ -313,7 +316,7 @@ pub async fn build(
                 page.missing = list.missing_labels.join("、");
                 page.can_review = crate::staff::access::may_change(
                     staff,
-                    case,
+                    case.assignee_id,
                     crate::staff::access::Need::Owner,
                 )
                 .is_ok();

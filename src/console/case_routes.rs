@@ -12,11 +12,11 @@ use super::pages::ViewerPage;
 use super::routes::{ConsoleError, checked, render, see_other};
 use super::session::ConsoleUser;
 use crate::cases::actions::perform;
+use crate::cases::service::case_in_scope;
 use crate::documents::read::{self, Reader, Rendition};
 use crate::documents::review;
 use crate::http::client_ip;
 use crate::platform::error::ApiError;
-use crate::staff::access::case_in_scope;
 use crate::state::AppState;
 
 pub async fn case(

@@ -6,8 +6,8 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 
 use crate::calendar::{Calendar, local_date};
+use crate::desk::cases::QueueItem;
 use crate::staff::Role;
-use crate::staff::cases::QueueItem;
 
 /// Who is signed in, for the page header (and the logout form's CSRF token).
 #[derive(Debug, Clone)]

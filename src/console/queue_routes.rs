@@ -8,9 +8,9 @@ use super::pages::{Choice, QueuePage, QueueRows, Row, Tab};
 use super::routes::{ConsoleError, render};
 use super::session::ConsoleUser;
 use crate::cases::view::status_text;
+use crate::desk::cases::{QueueParams, queue};
 use crate::http::Paging;
 use crate::platform::error::{ApiError, Kind};
-use crate::staff::cases::{QueueParams, queue};
 use crate::state::AppState;
 
 /// The filters of a queue request as a query string (no `page`), and without `status`.

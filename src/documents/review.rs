@@ -35,7 +35,7 @@ pub async fn review(
 ) -> Result<DocumentView, DocumentError> {
     let reader = Reader::Staff { staff, ip };
     let (doc, case) = readable_document(state, reader, id, "document_reviewed").await?;
-    may_change(staff, &case, Need::Owner)?;
+    may_change(staff, case.assignee_id, Need::Owner)?;
     let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     if note.as_ref().is_some_and(|n| n.chars().count() > 200) {
         return Err(DocumentError::NoteTooLong);

@@ -37,7 +37,7 @@ pub fn codes_by_area() -> Vec<(&'static str, Vec<&'static str>)> {
             "wechat push",
             crate::notifications::push_events::PushError::codes(),
         ),
-        ("alerts", crate::staff::alerts::AlertError::codes()),
+        ("alerts", crate::desk::alerts::AlertError::codes()),
         ("reports", crate::reports::error::ReportError::codes()),
     ]
 }

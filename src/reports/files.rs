@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::error::ReportError;
 use super::store::{self, CaseReport};
+use crate::cases::service::case_in_scope;
 use crate::cases::service::{plan_of, status_of};
 use crate::cases::store::{self as cases, Actor, Case};
 use crate::documents::read::{Opened, Reader, reader_case};
@@ -22,7 +23,7 @@ use crate::eligibility::quota::write_transaction;
 use crate::outbox::kind::NotificationKind;
 use crate::platform::storage::StorageError;
 use crate::staff::Role;
-use crate::staff::access::{AccessError, CurrentStaff, Need, case_in_scope, may_change};
+use crate::staff::access::{AccessError, CurrentStaff, Need, may_change};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -86,7 +87,7 @@ pub async fn upload(
     bytes: Bytes,
 ) -> Result<ReportView, ReportError> {
     let case = case_in_scope(state, staff, case_id).await?;
-    may_change(staff, &case, Need::Owner)?;
+    may_change(staff, case.assignee_id, Need::Owner)?;
     let (_, service) = plan_of(state, &case)?;
     if !service.report {
         return Err(ReportError::ReportNotExpected);

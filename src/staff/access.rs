@@ -4,11 +4,8 @@
 
 use entity::staff;
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use super::accounts::Role;
-use crate::cases::error::CaseError;
-use crate::cases::store::{self, Case};
 use crate::platform::error::{AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
 
@@ -95,20 +92,12 @@ impl AreaError for AccessError {
     }
 }
 
-/// The case, if the account's scope covers it (otherwise it does not exist for them).
-pub async fn case_in_scope(
-    state: &AppState,
+/// Whether the account may make a change that needs `need` to a case held by `assignee`.
+pub fn may_change(
     staff: &CurrentStaff,
-    id: Uuid,
-) -> Result<Case, CaseError> {
-    store::find(&state.db, id)
-        .await?
-        .filter(|c| staff.sees(c.insurer_id))
-        .ok_or(CaseError::NotFound)
-}
-
-/// Whether the account may make a change that needs `need` to `case`.
-pub fn may_change(staff: &CurrentStaff, case: &Case, need: Need) -> Result<(), AccessError> {
+    assignee: Option<i64>,
+    need: Need,
+) -> Result<(), AccessError> {
     match (staff.role, need) {
         (Role::InsurerViewer, _) => Err(AccessError::ForbiddenRole { role: staff.role }),
         (Role::Admin | Role::Supervisor, _) => Ok(()),
@@ -116,7 +105,7 @@ pub fn may_change(staff: &CurrentStaff, case: &Case, need: Need) -> Result<(), A
             Err(AccessError::ForbiddenRole { role: staff.role })
         }
         (Role::Specialist, Need::Claim) => Ok(()),
-        (Role::Specialist, Need::Owner) if case.assignee_id == Some(staff.id()) => Ok(()),
+        (Role::Specialist, Need::Owner) if assignee == Some(staff.id()) => Ok(()),
         (Role::Specialist, Need::Owner) => Err(AccessError::NotAssignee),
     }
 }

@@ -1,15 +1,11 @@
-//! The specialists' console: staff accounts (argon2id), console sessions (JWT audience
-//! `console`), who may see and change which case (`access`), and the case API over the one
-//! action path (`cases::actions`), scoped to insurers.
+//! The staff: their accounts (argon2id), roles and insurer scopes, their console sessions (JWT
+//! audience `console`), and who may see and change which case (`access`). The areas that change
+//! cases ask here; the specialists' case API, queue and alerts over them are `crate::desk`.
 
 pub mod access;
 pub mod accounts;
 pub mod admin;
-pub mod alerts;
 pub mod auth;
-pub mod bodies;
-pub mod cases;
-pub mod routes;
 pub mod store;
 
 pub use access::CurrentStaff;

@@ -21,9 +21,7 @@ use crate::platform::config::Settings;
 use crate::platform::error::ErrorBody;
 use crate::platform::telemetry;
 use crate::state::AppState;
-use crate::{
-    cases, catalog, consents, dev, documents, eligibility, health, policies, staff, users,
-};
+use crate::{cases, catalog, consents, desk, dev, documents, eligibility, health, policies, users};
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 pub const DOCS_PATH: &str = "/docs/";
@@ -35,7 +33,7 @@ pub const DOCS_PATH: &str = "/docs/";
         description = "英仕健康重疾绿通小程序后端（BFF）。所有错误都以 `{code, message, details}` 返回：`code` 是稳定的机器码，`message` 是给用户看的中文说明。"
     ),
     // Schemas only a path or query parameter names (utoipa registers body schemas itself).
-    components(schemas(ErrorBody, crate::staff::bodies::ActionName, crate::cases::queue::Assigned)),
+    components(schemas(ErrorBody, crate::desk::bodies::ActionName, crate::cases::queue::Assigned)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "WeChat login, token refresh, logout"),
@@ -133,7 +131,7 @@ where
             crate::notifications::push_routes::mount(api);
             // Before the staff routes: `/staff/cases/{id}/reports` is not an action.
             crate::reports::routes::mount(api);
-            staff::routes::mount(api);
+            desk::routes::mount(api);
             if dev_clock {
                 api.service(dev::get_clock).service(dev::set_clock);
             }

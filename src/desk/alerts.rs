@@ -8,12 +8,12 @@ use tracing::instrument;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::access::CurrentStaff;
-use super::store::logins;
 use crate::cases::lifecycle::Status;
 use crate::cases::service::{service_name, status_of};
 use crate::cases::watch;
 use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::staff::access::CurrentStaff;
+use crate::staff::store::logins;
 use crate::state::AppState;
 
 /// The longest window a caller may ask for: a week.

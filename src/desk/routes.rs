@@ -7,14 +7,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::accounts::{self, StaffSummary};
-use super::auth::{self, CurrentStaff};
 use super::bodies::{ActionBody, ActionName, command};
 use super::cases::{ConsoleCase, QueuePage, QueueParams, console_view, queue as queue_page};
 use crate::auth::tokens::Tokens;
 use crate::cases::actions;
 use crate::http::{Paging, client_ip};
 use crate::platform::error::{ApiError, ErrorBody};
+use crate::staff::accounts::{self, StaffSummary};
+use crate::staff::auth::{self, CurrentStaff};
 use crate::state::AppState;
 
 pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
@@ -204,7 +204,7 @@ pub async fn get_case(
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
 ) -> Result<web::Json<ConsoleCase>, ApiError> {
-    let case = crate::staff::access::case_in_scope(&state, &staff, *path).await?;
+    let case = crate::cases::service::case_in_scope(&state, &staff, *path).await?;
     Ok(web::Json(console_view(&state, &staff, &case).await?))
 }
 

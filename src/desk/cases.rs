@@ -9,15 +9,15 @@ use tracing::instrument;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::access::CurrentStaff;
-use super::accounts::Role;
-use super::store::logins;
 use crate::cases::error::CaseError;
 use crate::cases::lifecycle::Status;
 use crate::cases::queue::{self, QueueFilter};
 use crate::cases::service::{detail_view, service_name, status_of};
 use crate::cases::store::Case;
 use crate::cases::view::{CaseView, status_text};
+use crate::staff::access::CurrentStaff;
+use crate::staff::accounts::Role;
+use crate::staff::store::logins;
 use crate::state::AppState;
 
 /// Which promises a case has broken: (SLA, first contact, start decision).
