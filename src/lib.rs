@@ -16,6 +16,7 @@ pub mod documents;
 pub mod eligibility;
 pub mod health;
 pub mod http;
+pub mod me;
 pub mod notifications;
 pub mod outbox;
 pub mod plans;

@@ -21,7 +21,7 @@ use crate::platform::config::Settings;
 use crate::platform::error::ErrorBody;
 use crate::platform::telemetry;
 use crate::state::AppState;
-use crate::{cases, catalog, consents, desk, dev, documents, eligibility, health, policies, users};
+use crate::{cases, catalog, consents, desk, dev, documents, eligibility, health, me, policies};
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 pub const DOCS_PATH: &str = "/docs/";
@@ -102,11 +102,11 @@ where
         .service(health::ready)
         .service(health::metrics)
         .service(scope::scope("/api/v1").configure(|api| {
-            api.service(users::routes::wechat_login)
-                .service(users::routes::refresh)
-                .service(users::routes::logout)
-                .service(users::routes::me)
-                .service(users::routes::bind_phone)
+            api.service(me::routes::wechat_login)
+                .service(me::routes::refresh)
+                .service(me::routes::logout)
+                .service(me::routes::me)
+                .service(me::routes::bind_phone)
                 .service(consents::routes::list)
                 .service(consents::routes::accept_consent)
                 .service(consents::routes::withdraw_consent)

@@ -1,9 +1,8 @@
 //! `/me` and login from the cache.
 //!
 //! - `/me`: the body a user's `/me` answers with, kept as a guarded copy
-//!   ([`crate::platform::cache::guarded`]) that depends on the user's own rows (phone, bindings) and on
-//!   every policy (an import or a partner's push may change a bound policy). Read in the same
-//!   round trip as the session.
+//!   ([`crate::platform::cache::guarded`]) under the user's scope here (and the policies' scope:
+//!   `crate::me::service` makes it). Read in the same round trip as the session.
 //! - login: the account an openid names and what the login answer says of it (phone bound,
 //!   policies bound), a guarded copy under the openid's own scope (a login knows only the openid
 //!   until it has read the account). Read in the same round trip as the per-openid rate limit.
@@ -21,27 +20,17 @@ use crate::platform::cache::guarded::{self, GuardedCopy, Scope};
 use crate::platform::crypto::sha256_hex;
 use crate::state::AppState;
 
-/// How long a copy is kept without being read again into the database.
+/// How long a login copy is kept without being read again into the database.
 const COPY_TTL: Duration = Duration::from_secs(24 * 3600);
 /// Longer than any change of a user's rows may take (a few statements, each bounded).
 const HOLD: Duration = Duration::from_secs(120);
 
-fn scope(user: Uuid) -> Scope {
+pub fn scope(user: Uuid) -> Scope {
     Scope::new(&format!("me:{user}"))
 }
 
-fn copy_key(user: Uuid) -> String {
+pub fn copy_key(user: Uuid) -> String {
     format!("me:{user}:copy")
-}
-
-/// The copy of `user`'s `/me`; `subject` is the token's subject (the user's public id).
-pub fn copy(subject: &str) -> Option<GuardedCopy> {
-    let user = Uuid::parse_str(subject).ok()?;
-    Some(GuardedCopy::new(
-        copy_key(user),
-        vec![scope(user), crate::policies::changes::scope()],
-        COPY_TTL,
-    ))
 }
 
 fn login_scope(openid_hash: &str) -> Scope {

@@ -3,7 +3,6 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::bind;
 use super::login::{self, LoginCode};
 use super::service::{self, MeResponse, UserSummary};
 use crate::auth::CurrentUser;
@@ -12,6 +11,7 @@ use crate::auth::tokens::{self, Tokens};
 use crate::platform::error::{ApiError, ErrorBody};
 use crate::platform::net::client_ip;
 use crate::state::AppState;
+use crate::users::bind;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct BindPhoneRequest {

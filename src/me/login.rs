@@ -125,7 +125,7 @@ pub async fn login(
         (copy, found)
     });
     let account =
-        users::service::login_user(state, &identity.openid, identity.unionid.as_deref(), cached)
+        super::service::login_user(state, &identity.openid, identity.unionid.as_deref(), cached)
             .await;
     let (user_id, user) = match account {
         Ok(account) => account,
