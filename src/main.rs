@@ -149,8 +149,9 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             .await
         }
         Command::Report { action } => {
+            let state = green_channel::startup::build_state(settings).await?;
             let mut out = std::io::stdout();
-            green_channel::reports::weekly::cli::run(settings, action, &mut out).await
+            green_channel::reports::weekly::cli::run(&state, action, &mut out).await
         }
         Command::ImportHolidays { file } => {
             let text = std::fs::read_to_string(&file)

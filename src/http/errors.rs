@@ -133,10 +133,10 @@ pub async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError>
             codes::METHOD_NOT_ALLOWED,
             "该接口不支持此请求方法",
         );
-        if let Some(state) = req.app_data::<actix_web::web::Data<crate::state::AppState>>()
-            && let Some(methods) = allowed_methods(&state.settings, req.path())
+        if let Some(routes) = req.app_data::<web::Data<RouteTable>>()
+            && let Some(methods) = routes.allowed(req.path())
         {
-            error = error.allow(methods);
+            error = error.allow(methods.to_owned());
         }
         return Err(error);
     }
@@ -147,16 +147,16 @@ pub async fn route_not_found(req: HttpRequest) -> Result<HttpResponse, ApiError>
     ))
 }
 
-/// The methods the documented route matching `path` takes (from the OpenAPI document, built
-/// once): `GET, HEAD` where it takes GET.
-fn allowed_methods(
-    settings: &crate::platform::config::Settings,
-    path: &str,
-) -> Option<&'static str> {
-    use std::sync::OnceLock;
-    static ROUTES: OnceLock<Vec<(Vec<String>, String)>> = OnceLock::new();
-    let routes = ROUTES.get_or_init(|| {
-        crate::startup::openapi(settings)
+/// The methods each documented route takes, read from the OpenAPI document once, when the app
+/// is built, and handed to [`route_not_found`] as app data (a 405 names them in `Allow`).
+#[derive(Debug, Default)]
+pub struct RouteTable {
+    routes: Vec<(Vec<String>, String)>,
+}
+
+impl RouteTable {
+    pub fn new(document: &utoipa::openapi::OpenApi) -> Self {
+        let routes = document
             .paths
             .paths
             .iter()
@@ -180,19 +180,24 @@ fn allowed_methods(
                     methods.join(", "),
                 )
             })
-            .collect()
-    });
-    let segments: Vec<&str> = path.split('/').collect();
-    routes
-        .iter()
-        .find(|(pattern, _)| {
-            pattern.len() == segments.len()
-                && pattern.iter().zip(&segments).all(|(p, s)| {
-                    p == s || (p.starts_with('{') && p.ends_with('}') && !s.is_empty())
-                })
-        })
-        .map(|(_, methods)| methods.as_str())
-        .filter(|methods| !methods.is_empty())
+            .collect();
+        Self { routes }
+    }
+
+    /// The methods the documented route matching `path` takes: `GET, HEAD` where it takes GET.
+    fn allowed(&self, path: &str) -> Option<&str> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.routes
+            .iter()
+            .find(|(pattern, _)| {
+                pattern.len() == segments.len()
+                    && pattern.iter().zip(&segments).all(|(p, s)| {
+                        p == s || (p.starts_with('{') && p.ends_with('}') && !s.is_empty())
+                    })
+            })
+            .map(|(_, methods)| methods.as_str())
+            .filter(|methods| !methods.is_empty())
+    }
 }
 
 /// Error responses that leave the app without our envelope (a wrong method, actix's own 4xx,

@@ -1,7 +1,6 @@
 //! What the handlers share about HTTP and nothing else: the error contract's web glue, paging
 //! parameters, the client's address, the `Idempotency-Key` header and stored answers.
 
-pub mod contract;
 pub mod errors;
 pub mod idempotency;
 pub mod outage_guard;

@@ -140,7 +140,7 @@ pub struct ApiError {
     details: Value,
     retry_after_secs: Option<u64>,
     /// For 405: the methods the resource takes (the `Allow` header).
-    allow: Option<&'static str>,
+    allow: Option<Cow<'static, str>>,
     cause: Option<anyhow::Error>,
 }
 
@@ -204,13 +204,13 @@ impl ApiError {
     }
 
     /// A 405's `Allow` header: the methods the resource takes.
-    pub fn allow(mut self, methods: &'static str) -> Self {
-        self.allow = Some(methods);
+    pub fn allow(mut self, methods: impl Into<Cow<'static, str>>) -> Self {
+        self.allow = Some(methods.into());
         self
     }
 
-    pub fn allowed(&self) -> Option<&'static str> {
-        self.allow
+    pub fn allowed(&self) -> Option<&str> {
+        self.allow.as_deref()
     }
 
     pub fn cause(&self) -> Option<&anyhow::Error> {

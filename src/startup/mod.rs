@@ -12,6 +12,7 @@ use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
 mod build;
+pub mod contract;
 
 use build::shutdown_signal;
 pub use build::{build_state, connect_cache};
@@ -80,7 +81,7 @@ impl utoipa::Modify for BearerAuth {
 /// The OpenAPI document of every mounted route, as served at `/api-docs/openapi.json`.
 pub fn openapi(settings: &Settings) -> utoipa::openapi::OpenApi {
     let (_, mut api) = routes(App::new().into_utoipa_app(), settings).split_for_parts();
-    crate::http::contract::complete(&mut api);
+    crate::startup::contract::complete(&mut api);
     api
 }
 
@@ -240,15 +241,17 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let data = web::Data::new(state);
     let json_limit = settings.server.json_limit_bytes;
     let server_settings = settings.clone();
+    let route_table = web::Data::new(errors::RouteTable::new(&openapi(&settings)));
     let mut server = HttpServer::new(move || {
         routes(App::new().into_utoipa_app(), &settings)
             .app_data(data.clone())
+            .app_data(route_table.clone())
             .app_data(errors::json_config(json_limit))
             .app_data(errors::payload_config(json_limit))
             .app_data(errors::query_config())
             .app_data(errors::path_config())
             .openapi_service(|mut api| {
-                crate::http::contract::complete(&mut api);
+                crate::startup::contract::complete(&mut api);
                 SwaggerUi::new(format!("{DOCS_PATH}{{_:.*}}")).url(OPENAPI_PATH, api)
             })
             .default_service(web::to(errors::route_not_found))

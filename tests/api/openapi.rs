@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use green_channel::http::contract::{EVERYWHERE, all_codes, codes_by_area};
+use green_channel::startup::contract::{EVERYWHERE, all_codes, codes_by_area};
 use serde_json::Value;
 
 use crate::backend_independent;

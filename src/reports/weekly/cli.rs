@@ -7,11 +7,11 @@ use anyhow::Context;
 
 use super::{Format, Week, job};
 use crate::cli::ReportAction;
-use crate::platform::config::Settings;
 use crate::reports::store;
+use crate::state::AppState;
 
 pub async fn run(
-    settings: Settings,
+    state: &AppState,
     action: ReportAction,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
@@ -22,7 +22,6 @@ pub async fn run(
         out: path,
     } = action;
     let format = Format::parse(&format).context("--format is xlsx or csv")?;
-    let state = crate::startup::build_state(settings).await?;
     let now = state.clocks.business.now();
     let week = match week {
         Some(text) => Week::parse(&text).context("--week is an ISO week such as 2026-W48")?,
@@ -52,7 +51,7 @@ pub async fn run(
             format.extension()
         ))
     });
-    let totals = job::generate(&state, &found, week, format, &path)
+    let totals = job::generate(state, &found, week, format, &path)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     writeln!(

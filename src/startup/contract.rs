@@ -8,7 +8,7 @@ use crate::platform::error::{AreaError, codes};
 /// The codes of each area, in the order the README lists them.
 pub fn codes_by_area() -> Vec<(&'static str, Vec<&'static str>)> {
     let mut shared = codes::ALL.to_vec();
-    shared.extend(super::CODES);
+    shared.extend(crate::http::CODES);
     shared.extend(crate::platform::ratelimit::Limited::codes());
     shared.extend(crate::platform::idempotency::IdempotencyError::codes());
     vec![
