@@ -1,6 +1,7 @@
 //! green-channel: the backend and BFF of the 英仕健康 critical-illness green-channel
 //! mini-program. Areas own their routes, rules, stores and errors; the modules here are shared.
 
+pub mod attachments;
 pub mod auth;
 pub mod calendar;
 pub mod cases;

@@ -147,7 +147,7 @@ pub async fn perform(
     // A service that ends with a written report is complete only with one (issue 15).
     if let Action::Complete = &action
         && service.report
-        && crate::reports::store::count_for_case(&state.db, case.id).await? == 0
+        && crate::attachments::store::reports::count_for_case(&state.db, case.id).await? == 0
     {
         return Err(CaseError::ReportRequired);
     }

@@ -14,7 +14,7 @@ use super::error::CaseError;
 use super::lifecycle::Status;
 use super::store::{self, Actor, Case, Transition};
 use super::view::{self, CaseSummary, CaseView};
-use crate::documents::materials;
+use crate::attachments::materials;
 use crate::plans::{Plan, Service};
 use crate::platform::error::Fault;
 use crate::staff::access::CurrentStaff;
@@ -49,6 +49,15 @@ pub fn service_name(state: &AppState, case: &Case) -> String {
 pub fn status_of(case: &Case) -> Result<Status, CaseError> {
     Status::parse(&case.status)
         .ok_or_else(|| CaseError::unexpected(format!("case {} has an unknown status", case.id)))
+}
+
+/// What of `case` decides which materials it needs.
+pub fn material_needs(case: &Case) -> materials::Needs<'_> {
+    materials::Needs {
+        case_id: case.id,
+        diagnosis_state: case.diagnosis_state.as_deref(),
+        awaited: case.awaited_materials.as_deref(),
+    }
 }
 
 /// The insured's rule, in one place: a case is theirs if they applied for it. (Relatives apply
@@ -211,11 +220,11 @@ pub async fn submit(
     let (_, service) = plan_of(state, &case)?;
     let now = state.clocks.business.now();
     let step = status_of(&case)?.submit()?;
-    let missing = materials::missing_for(&state.db, &service, &case).await?;
+    let missing = materials::missing_for(&state.db, &service, material_needs(&case)).await?;
     if !missing.is_empty() {
         return Err(CaseError::MaterialsMissing {
             missing,
-            note: materials::rule(&service, &case).map(|r| r.note.clone()),
+            note: materials::rule(&service, material_needs(&case)).map(|r| r.note.clone()),
         });
     }
     let mut transition = Transition::new("submitted", step)

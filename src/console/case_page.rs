@@ -10,6 +10,7 @@ use super::pages::{
     due, when,
 };
 use super::session::ConsoleUser;
+use crate::attachments::store::documents::CATEGORIES;
 use crate::cases::actions::{Milestone, Refusal, available};
 use crate::cases::service::plan_of;
 use crate::cases::store::Case;
@@ -17,7 +18,6 @@ use crate::cases::view::CaseView;
 use crate::desk::cases::{ConsoleCase, console_view};
 use crate::documents::error::DocumentError;
 use crate::documents::read::{self, Reader};
-use crate::documents::store::CATEGORIES;
 use crate::documents::view::{DocumentView, Retake};
 use crate::plans::{EndReason, NotCountedReason, Service, UsedReason};
 use crate::staff::access::may_read_records;

@@ -137,7 +137,7 @@ pub async fn viewer(
     let list = read::list(&state, reader, case.public_id).await?;
     let ids: Vec<Uuid> = list.items.iter().map(|d| d.id).collect();
     let at = ids.iter().position(|id| *id == doc.public_id).unwrap_or(0);
-    let label = crate::documents::store::parse_category(&doc.category)
+    let label = crate::attachments::store::documents::parse_category(&doc.category)
         .map_or("其他资料", |m| m.label());
     let page = ViewerPage {
         who: Some(super::who(&state, &user).await?),

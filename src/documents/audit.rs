@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use tracing::instrument;
 
 use super::error::DocumentError;
-use super::store::{self, AuditFilter};
+use crate::attachments::store::documents::{self as store, AuditFilter};
 use crate::calendar::local_instant;
 use crate::cases::error::CaseError;
 use crate::staff::access::CurrentStaff;

@@ -139,7 +139,7 @@ impl AreaError for DocumentError {
             UploadIncomplete { reason } => json!({ "error": reason }),
             FileTooLarge { max_bytes } => json!({ "max_bytes": max_bytes }),
             CategoryInvalid => json!({
-                "accepted": super::store::CATEGORIES.iter().map(|c| c.code()).collect::<Vec<_>>(),
+                "accepted": crate::attachments::store::documents::CATEGORIES.iter().map(|c| c.code()).collect::<Vec<_>>(),
             }),
             HeicNotSupported => json!({
                 "hint": "choose the photo with wx.chooseMedia (sizeType ['compressed']) so that WeChat converts it to JPEG",

@@ -6,9 +6,9 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::error::DocumentError;
-use super::materials;
-use super::store::{self, Document, PENDING};
 use super::view::{DocumentList, view};
+use crate::attachments::materials;
+use crate::attachments::store::documents::{self as store, Document, PENDING};
 use crate::cases::error::CaseError;
 use crate::cases::service::{own_case, owns, plan_of};
 use crate::cases::store::{self as cases, Case};
@@ -97,7 +97,11 @@ pub async fn list(
         })?;
     let documents = store::live_for_case(&state.db, case.id).await?;
     let (_, service) = plan_of(state, &case)?;
-    let missing = materials::missing(&service, &case, &documents);
+    let missing = materials::missing(
+        &service,
+        crate::cases::service::material_needs(&case),
+        &documents,
+    );
     Ok(DocumentList {
         items: documents
             .iter()

@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use super::error::DocumentError;
 use super::read::{Reader, readable_document};
-use super::store::{self, ACCEPTED, REJECTED, Review};
 use super::view::{DocumentView, Retake, view};
+use crate::attachments::store::documents::{self as store, ACCEPTED, REJECTED, Review};
 use crate::staff::access::{CurrentStaff, Need, may_change};
 use crate::state::AppState;
 

@@ -6,7 +6,7 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::store::{self, Document, PENDING, REJECTED};
+use crate::attachments::store::documents::{self as store, Document, PENDING, REJECTED};
 use crate::plans::Material;
 
 /// A document as its owner and the specialists see it.

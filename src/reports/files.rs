@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::error::ReportError;
-use super::store::{self, CaseReport};
+use crate::attachments::store::reports::{self as store, CaseReport};
 use crate::cases::service::case_in_scope;
 use crate::cases::service::{plan_of, status_of};
 use crate::cases::store::{self as cases, Actor, Case};

@@ -1,60 +1,19 @@
-//! The rows of the reports area: case reports (`case_report`), weekly reports (`weekly_report`),
-//! and the reads the weekly report streams (cases a page at a time, their events, the insured's
-//! names).
+//! The rows of the reports area: weekly reports (`weekly_report`) and the reads the weekly
+//! report streams (cases a page at a time, their events, the insured's names). A case's own
+//! reports are attachments (`crate::attachments::store::reports`).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{case_event, case_report, insurer, policy, service_case, weekly_report};
+use entity::{case_event, insurer, policy, service_case, weekly_report};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use uuid::Uuid;
 
-pub type CaseReport = case_report::Model;
 pub type WeeklyReport = weekly_report::Model;
-
-#[tracing::instrument(level = "debug", skip_all)]
-pub async fn insert_case_report(
-    txn: &impl ConnectionTrait,
-    row: case_report::ActiveModel,
-) -> Result<CaseReport, DbErr> {
-    case_report::Entity::insert(row)
-        .exec_with_returning(txn)
-        .await
-}
-
-/// A case's reports, oldest first.
-#[tracing::instrument(level = "debug", skip_all)]
-pub async fn for_case(db: &impl ConnectionTrait, case_id: i64) -> Result<Vec<CaseReport>, DbErr> {
-    case_report::Entity::find()
-        .filter(case_report::Column::CaseId.eq(case_id))
-        .order_by_asc(case_report::Column::Id)
-        .all(db)
-        .await
-}
-
-/// How many reports a case holds (completing a case whose service ends with one needs one).
-#[tracing::instrument(level = "debug", skip_all)]
-pub async fn count_for_case(db: &impl ConnectionTrait, case_id: i64) -> Result<u64, DbErr> {
-    case_report::Entity::find()
-        .filter(case_report::Column::CaseId.eq(case_id))
-        .count(db)
-        .await
-}
-
-#[tracing::instrument(level = "debug", skip_all)]
-pub async fn find_case_report(
-    db: &impl ConnectionTrait,
-    public_id: Uuid,
-) -> Result<Option<CaseReport>, DbErr> {
-    case_report::Entity::find()
-        .filter(case_report::Column::PublicId.eq(public_id))
-        .one(db)
-        .await
-}
 
 /// Records a weekly report made again for the same insurer, week and format in place of the
 /// earlier one (the object key is the same, so the object was replaced too).

@@ -3,14 +3,23 @@
 
 use sea_orm::{ConnectionTrait, DbErr};
 
-use super::store::{self, Document, REJECTED, parse_category};
-use crate::cases::store::Case;
+use super::store::documents::{self as store, Document, REJECTED, parse_category};
 use crate::plans::{Material, MaterialRule, Service};
 
+/// What of a case decides which materials it needs.
+#[derive(Debug, Clone, Copy)]
+pub struct Needs<'a> {
+    pub case_id: i64,
+    /// `suspected` or `confirmed`, as the application says.
+    pub diagnosis_state: Option<&'a str>,
+    /// The categories a specialist asked for (a JSON list of codes).
+    pub awaited: Option<&'a str>,
+}
+
 /// What the case's diagnosis state must bring under its service.
-pub fn rule<'a>(service: &'a Service, case: &Case) -> Option<&'a MaterialRule> {
+pub fn rule<'a>(service: &'a Service, case: Needs<'_>) -> Option<&'a MaterialRule> {
     let materials = &service.materials;
-    match case.diagnosis_state.as_deref() {
+    match case.diagnosis_state {
         Some("suspected") => materials.suspected.as_ref(),
         Some("confirmed") => materials.confirmed.as_ref(),
         _ => materials
@@ -23,7 +32,7 @@ pub fn rule<'a>(service: &'a Service, case: &Case) -> Option<&'a MaterialRule> {
 /// What is still missing for the materials to be complete: every category of `all_of`, one
 /// of `any_of` (listed whole when none is there), and every category a specialist asked for.
 /// Pending and accepted documents count; rejected ones do not.
-pub fn missing(service: &Service, case: &Case, documents: &[Document]) -> Vec<Material> {
+pub fn missing(service: &Service, case: Needs<'_>, documents: &[Document]) -> Vec<Material> {
     let held: Vec<Material> = documents
         .iter()
         .filter(|d| d.deleted_at.is_none() && d.review_state != REJECTED)
@@ -46,9 +55,8 @@ pub fn missing(service: &Service, case: &Case, documents: &[Document]) -> Vec<Ma
 }
 
 /// The categories a specialist asked for (stored as a JSON list of codes).
-pub fn awaited(case: &Case) -> Vec<Material> {
-    case.awaited_materials
-        .as_deref()
+pub fn awaited(case: Needs<'_>) -> Vec<Material> {
+    case.awaited
         .and_then(|json| serde_json::from_str::<Vec<String>>(json).ok())
         .unwrap_or_default()
         .iter()
@@ -60,8 +68,8 @@ pub fn awaited(case: &Case) -> Vec<Material> {
 pub async fn missing_for(
     db: &impl ConnectionTrait,
     service: &Service,
-    case: &Case,
+    case: Needs<'_>,
 ) -> Result<Vec<Material>, DbErr> {
-    let documents = store::live_for_case(db, case.id).await?;
+    let documents = store::live_for_case(db, case.case_id).await?;
     Ok(missing(service, case, &documents))
 }

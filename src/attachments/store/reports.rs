@@ -1,0 +1,50 @@
+//! The specialists' written reports attached to a case (`case_report`): a second opinion, the
+//! service report of treatment abroad. The files are in object storage; these are their rows.
+
+use entity::case_report;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+pub type CaseReport = case_report::Model;
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn insert_case_report(
+    txn: &impl ConnectionTrait,
+    row: case_report::ActiveModel,
+) -> Result<CaseReport, DbErr> {
+    case_report::Entity::insert(row)
+        .exec_with_returning(txn)
+        .await
+}
+
+/// A case's reports, oldest first.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn for_case(db: &impl ConnectionTrait, case_id: i64) -> Result<Vec<CaseReport>, DbErr> {
+    case_report::Entity::find()
+        .filter(case_report::Column::CaseId.eq(case_id))
+        .order_by_asc(case_report::Column::Id)
+        .all(db)
+        .await
+}
+
+/// How many reports a case holds (completing a case whose service ends with one needs one).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn count_for_case(db: &impl ConnectionTrait, case_id: i64) -> Result<u64, DbErr> {
+    case_report::Entity::find()
+        .filter(case_report::Column::CaseId.eq(case_id))
+        .count(db)
+        .await
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn find_case_report(
+    db: &impl ConnectionTrait,
+    public_id: Uuid,
+) -> Result<Option<CaseReport>, DbErr> {
+    case_report::Entity::find()
+        .filter(case_report::Column::PublicId.eq(public_id))
+        .one(db)
+        .await
+}
