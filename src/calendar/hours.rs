@@ -1,9 +1,9 @@
 //! A provider's acceptance hours, as the plan files state them.
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Calendar, SPRING_FESTIVAL, local_instant};
+use super::local::local_instant;
 
 /// Which days a provider opens on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,20 +79,6 @@ impl AcceptanceHours {
                 NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).unwrap_or(NaiveTime::MIN),
             )
         }
-    }
-
-    pub fn is_open_on(&self, calendar: &Calendar, date: NaiveDate) -> bool {
-        let day_open = match self.days {
-            OpenDays::MonFri => !matches!(date.weekday(), Weekday::Sat | Weekday::Sun),
-            OpenDays::WorkingDays => calendar.is_working_day(date).value,
-            OpenDays::EveryDay => true,
-        };
-        let closed = match (self.closed, calendar.holiday(date)) {
-            (ClosedOn::StatutoryHolidays, Some(_)) => true,
-            (ClosedOn::SpringFestival, Some(name)) => name == SPRING_FESTIVAL,
-            _ => false,
-        };
-        day_open && !closed
     }
 
     /// In words, for the mini-program.

@@ -4,14 +4,16 @@
 //! every answer that touched it is **flagged provisional**, never silently.
 
 pub mod hours;
+mod local;
 pub mod store;
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Days, NaiveDate, TimeDelta, Utc, Weekday};
 use chrono_tz::Asia::Shanghai;
 
 pub use hours::{AcceptanceHours, ClosedOn, OpenDays};
+pub use local::{end_of_day, local_date, local_instant};
 
 /// The name the notices give the Spring Festival holiday.
 pub const SPRING_FESTIVAL: &str = "春节";
@@ -33,29 +35,6 @@ struct Listed {
 pub struct Calendar {
     listed: HashMap<NaiveDate, Listed>,
     published: BTreeSet<i32>,
-}
-
-/// The local (Asia/Shanghai) date of an instant.
-pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&Shanghai).date_naive()
-}
-
-/// The instant of a local (Asia/Shanghai) date and time. Shanghai has no DST since 1991, so
-/// every local time exists exactly once.
-pub fn local_instant(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
-    Shanghai
-        .from_local_datetime(&date.and_time(time))
-        .single()
-        .map(|local| local.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&date.and_time(time)))
-}
-
-/// The last second of a local date: "within N working days" is due then.
-pub fn end_of_day(date: NaiveDate) -> DateTime<Utc> {
-    local_instant(
-        date,
-        NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN),
-    )
 }
 
 impl Calendar {
@@ -167,7 +146,7 @@ impl Calendar {
         // A provider may close for at most a few weeks (Spring Festival): a year bounds the search.
         for day in 0..400 {
             provisional |= self.provisional(date);
-            if hours.is_open_on(self, date) {
+            if self.open_on(hours, date) {
                 let open = local_instant(date, hours.open_time());
                 let close = hours.close_instant(date);
                 if day == 0 && at >= open && at < close {
@@ -260,6 +239,22 @@ impl Calendar {
             value: counted.num_minutes(),
             provisional,
         }
+    }
+
+    /// Whether a provider with `hours` is open at all on `date`: its days, less the holidays
+    /// it closes on.
+    pub fn open_on(&self, hours: &AcceptanceHours, date: NaiveDate) -> bool {
+        let day_open = match hours.days {
+            OpenDays::MonFri => !matches!(date.weekday(), Weekday::Sat | Weekday::Sun),
+            OpenDays::WorkingDays => self.is_working_day(date).value,
+            OpenDays::EveryDay => true,
+        };
+        let closed = match (hours.closed, self.holiday(date)) {
+            (ClosedOn::StatutoryHolidays, Some(_)) => true,
+            (ClosedOn::SpringFestival, Some(name)) => name == SPRING_FESTIVAL,
+            _ => false,
+        };
+        day_open && !closed
     }
 
     /// Whether the provider takes applications at `at`.

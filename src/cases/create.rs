@@ -1,93 +1,25 @@
 //! Applying for a service: every check of the plan, then one transaction that takes the
 //! idempotency key, the use(s) of the quota, the case and its first event together.
 
-use chrono::{NaiveDate, TimeDelta};
+use chrono::TimeDelta;
 use entity::service_case;
 use sea_orm::ActiveValue::Set;
-use serde::{Deserialize, Serialize};
 use tracing::instrument;
-use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::apply_error::ApplyError;
-use super::form::{check_form, trimmed};
+use super::form::{CreateCase, check_form, trimmed};
 use super::lifecycle::Status;
 use super::store::{self, Actor};
 use super::view;
 use crate::calendar::local_date;
 use crate::eligibility::quota::{self, Claim, Reservation, write_transaction};
 use crate::eligibility::{PolicyFacts, evaluate_service, quota_of, quota_period};
-use crate::plans::{AdmissionSlip, DiagnosisState, Flow};
+use crate::plans::{AdmissionSlip, Flow};
 use crate::platform::idempotency::{IdempotencyKey, StoredAnswer};
 use crate::policies::bind::plan_of_policy;
 use crate::policies::error::PolicyError;
 use crate::state::AppState;
-
-/// An application. Only what the service lets the user name may be named.
-#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateCase {
-    /// A policy bound to the caller.
-    pub policy_id: Uuid,
-    /// A service id of the policy's plan (`GET /catalog/services`).
-    #[schema(max_length = 64)]
-    pub service: String,
-    /// `suspected` or `confirmed`, where the service asks for a diagnosis.
-    #[schema(example = "suspected")]
-    pub diagnosis_state: Option<DiagnosisState>,
-    /// An id from `GET /catalog/illnesses`.
-    #[schema(max_length = 16)]
-    pub illness_id: Option<String>,
-    /// A code from `GET /catalog/cities` (division code, or ISO country code abroad).
-    #[schema(max_length = 16)]
-    pub city: Option<String>,
-    /// An id from `GET /catalog/hospitals`, where the service lets the user name one.
-    #[schema(max_length = 16)]
-    pub hospital_id: Option<String>,
-    /// An id from `GET /catalog/departments`.
-    #[schema(max_length = 48)]
-    pub department_id: Option<String>,
-    /// The expert's name, where the service lets the user name one.
-    #[schema(max_length = 32)]
-    pub expert_name: Option<String>,
-    /// The day the user wants the visit.
-    pub wanted_date: Option<NaiveDate>,
-    /// Whether the user holds an admission slip (住院单).
-    #[serde(default)]
-    pub admission_slip: bool,
-    /// The slip's date.
-    pub admission_slip_date: Option<NaiveDate>,
-    /// Symptoms and wishes in the user's words (up to 500 characters).
-    #[schema(max_length = 500)]
-    pub description: Option<String>,
-}
-
-/// The text fields' lengths, before anything is read: the ids and codes as `field_too_long`,
-/// the expert's name and the description by the form's own codes.
-pub fn check_lengths(body: &CreateCase) -> Result<(), crate::platform::error::ApiError> {
-    crate::http::check_lengths(&[
-        ("service", Some(&body.service), 64),
-        ("illness_id", body.illness_id.as_deref(), 16),
-        ("city", body.city.as_deref(), 16),
-        ("hospital_id", body.hospital_id.as_deref(), 16),
-        ("department_id", body.department_id.as_deref(), 48),
-    ])?;
-    if body
-        .expert_name
-        .as_deref()
-        .is_some_and(|n| n.trim().chars().count() > 32)
-    {
-        return Err(ApplyError::ExpertNameTooLong.into());
-    }
-    if body
-        .description
-        .as_deref()
-        .is_some_and(|d| d.chars().count() > 500)
-    {
-        return Err(ApplyError::DescriptionTooLong.into());
-    }
-    Ok(())
-}
 
 /// How an application ended.
 #[derive(Debug)]

@@ -1,13 +1,15 @@
-//! The checks of an application that need no database: place, named fields, dates, diagnosis,
-//! admission slip. Each refusal names the field and what to do.
+//! The application form (`CreateCase`) and its checks that need no database: lengths, place,
+//! named fields, dates, diagnosis, admission slip. Each refusal names the field and what to do.
 
-use chrono::{DateTime, Days, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
 
 use super::apply_error::ApplyError;
-use super::create::CreateCase;
 use crate::calendar::local_date;
 use crate::catalog::Catalog;
-use crate::plans::{AdmissionSlip, Plan, Service};
+use crate::plans::{AdmissionSlip, DiagnosisState, Plan, Service};
 use crate::state::AppState;
 
 fn not_nameable(field: &'static str) -> ApplyError {
@@ -20,6 +22,72 @@ pub fn trimmed(value: &Option<String>) -> Option<String> {
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(str::to_owned)
+}
+
+/// An application. Only what the service lets the user name may be named.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCase {
+    /// A policy bound to the caller.
+    pub policy_id: Uuid,
+    /// A service id of the policy's plan (`GET /catalog/services`).
+    #[schema(max_length = 64)]
+    pub service: String,
+    /// `suspected` or `confirmed`, where the service asks for a diagnosis.
+    #[schema(example = "suspected")]
+    pub diagnosis_state: Option<DiagnosisState>,
+    /// An id from `GET /catalog/illnesses`.
+    #[schema(max_length = 16)]
+    pub illness_id: Option<String>,
+    /// A code from `GET /catalog/cities` (division code, or ISO country code abroad).
+    #[schema(max_length = 16)]
+    pub city: Option<String>,
+    /// An id from `GET /catalog/hospitals`, where the service lets the user name one.
+    #[schema(max_length = 16)]
+    pub hospital_id: Option<String>,
+    /// An id from `GET /catalog/departments`.
+    #[schema(max_length = 48)]
+    pub department_id: Option<String>,
+    /// The expert's name, where the service lets the user name one.
+    #[schema(max_length = 32)]
+    pub expert_name: Option<String>,
+    /// The day the user wants the visit.
+    pub wanted_date: Option<NaiveDate>,
+    /// Whether the user holds an admission slip (住院单).
+    #[serde(default)]
+    pub admission_slip: bool,
+    /// The slip's date.
+    pub admission_slip_date: Option<NaiveDate>,
+    /// Symptoms and wishes in the user's words (up to 500 characters).
+    #[schema(max_length = 500)]
+    pub description: Option<String>,
+}
+
+/// The text fields' lengths, before anything is read: the ids and codes as `field_too_long`,
+/// the expert's name and the description by the form's own codes.
+pub fn check_lengths(body: &CreateCase) -> Result<(), crate::platform::error::ApiError> {
+    crate::http::check_lengths(&[
+        ("service", Some(&body.service), 64),
+        ("illness_id", body.illness_id.as_deref(), 16),
+        ("city", body.city.as_deref(), 16),
+        ("hospital_id", body.hospital_id.as_deref(), 16),
+        ("department_id", body.department_id.as_deref(), 48),
+    ])?;
+    if body
+        .expert_name
+        .as_deref()
+        .is_some_and(|n| n.trim().chars().count() > 32)
+    {
+        return Err(ApplyError::ExpertNameTooLong.into());
+    }
+    if body
+        .description
+        .as_deref()
+        .is_some_and(|d| d.chars().count() > 500)
+    {
+        return Err(ApplyError::DescriptionTooLong.into());
+    }
+    Ok(())
 }
 
 /// The checks that need no database: place, named fields, dates, diagnosis, slip. Every problem

@@ -16,7 +16,6 @@ pub mod expiry;
 pub mod form;
 pub mod lifecycle;
 pub mod number;
-pub mod perform;
 pub mod promises;
 pub mod queue;
 pub mod routes;

@@ -1,33 +1,13 @@
 //! A case's promises (first contact, start decision, SLA), computed from the plan's anchors
-//! on every transition: the store writes what this decides.
+//! on every transition: the store writes what this decides. (`Case` is the row the store
+//! reads; it is named here as the entity's model so that the store can ask this file.)
 
 use chrono::{DateTime, NaiveTime, Utc};
-use entity::service_case;
+use entity::service_case::Model as Case;
 
-use super::store::Case;
 use crate::calendar::{Calendar, local_instant};
 use crate::eligibility::sla::{Anchors, due};
 use crate::plans::{AdmissionSlip, Anchor, Service};
-
-fn take<T: Clone + Into<sea_orm::Value>>(value: &sea_orm::ActiveValue<T>, current: T) -> T {
-    match value {
-        sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => v.clone(),
-        sea_orm::ActiveValue::NotSet => current,
-    }
-}
-
-/// The case as it will be once `changes` are applied: what the promises are computed from.
-pub fn merged(case: &Case, changes: &service_case::ActiveModel) -> Case {
-    let mut next = case.clone();
-    next.applied_at = take(&changes.applied_at, case.applied_at);
-    next.accepted_at = take(&changes.accepted_at, case.accepted_at);
-    next.approved_at = take(&changes.approved_at, case.approved_at);
-    next.materials_complete_at = take(&changes.materials_complete_at, case.materials_complete_at);
-    next.admission_slip_date = take(&changes.admission_slip_date, case.admission_slip_date);
-    next.hospital_accepted_on = take(&changes.hospital_accepted_on, case.hospital_accepted_on);
-    next.visa_granted_on = take(&changes.visa_granted_on, case.visa_granted_on);
-    next
-}
 
 /// When a case's promises fall due (None: not applicable, or an anchor has not happened).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::create::{self, CreateCase, Created};
+use super::create::{self, Created};
+use super::form::{self, CreateCase};
 use super::service;
 use super::view::{CaseSummary, CaseView};
 use crate::auth::CurrentUser;
@@ -51,7 +52,7 @@ pub async fn create_case(
     state: web::Data<AppState>,
     body: web::Json<CreateCase>,
 ) -> Result<HttpResponse, ApiError> {
-    create::check_lengths(&body)?;
+    form::check_lengths(&body)?;
     match create::create(&state, user.user_id, key_header(&req), body.into_inner()).await? {
         Created::New { case_id, answer } => Ok(HttpResponse::Created()
             .insert_header((header::LOCATION, format!("/api/v1/cases/{case_id}")))

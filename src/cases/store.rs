@@ -12,7 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::lifecycle::{QuotaEffect, Status, Step};
-use super::promises::{merged, promises};
+use super::promises::promises;
 use crate::calendar::Calendar;
 use crate::eligibility::quota::{self, CONSUMED, RELEASED, write_transaction};
 use crate::outbox::store as outbox;
@@ -390,4 +390,24 @@ pub async fn find_by_number(
         .filter(service_case::Column::CaseNumber.eq(number))
         .one(db)
         .await
+}
+
+fn take<T: Clone + Into<sea_orm::Value>>(value: &sea_orm::ActiveValue<T>, current: T) -> T {
+    match value {
+        sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => v.clone(),
+        sea_orm::ActiveValue::NotSet => current,
+    }
+}
+
+/// The case as it will be once `changes` are applied: what the promises are computed from.
+pub fn merged(case: &Case, changes: &service_case::ActiveModel) -> Case {
+    let mut next = case.clone();
+    next.applied_at = take(&changes.applied_at, case.applied_at);
+    next.accepted_at = take(&changes.accepted_at, case.accepted_at);
+    next.approved_at = take(&changes.approved_at, case.approved_at);
+    next.materials_complete_at = take(&changes.materials_complete_at, case.materials_complete_at);
+    next.admission_slip_date = take(&changes.admission_slip_date, case.admission_slip_date);
+    next.hospital_accepted_on = take(&changes.hospital_accepted_on, case.hospital_accepted_on);
+    next.visa_granted_on = take(&changes.visa_granted_on, case.visa_granted_on);
+    next
 }

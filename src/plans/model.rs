@@ -2,7 +2,7 @@
 //! "What the program must therefore model", as data. The format is documented in
 //! `products/README.md`; unknown keys are errors, so a typo never silently means a default.
 
-use super::outcomes::{NotCountedReason, UsedReason};
+use super::outcomes::{EndReason, NotCountedReason, UsedReason};
 use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr};
 
@@ -311,4 +311,30 @@ pub struct Reports {
     /// Services whose finished report is sent to the insurer.
     #[serde(default)]
     pub per_case: Vec<String>,
+}
+
+impl EndReason {
+    /// Whether the reason can end a case of `service` at all: a refusal by the hospital abroad or
+    /// of the visa only where the service waits for that step.
+    pub fn applies(self, service: &Service) -> bool {
+        match self {
+            EndReason::NotCounted(NotCountedReason::HospitalRefused) => {
+                service.tracks(Anchor::HospitalAccepted)
+            }
+            EndReason::NotCounted(NotCountedReason::VisaRefused) => {
+                service.tracks(Anchor::VisaGranted)
+            }
+            _ => true,
+        }
+    }
+
+    /// Whether ending a case for this reason counts as a use under `service`: the reasons the
+    /// plan lists do; any other does not (interpretation: a reason the plan does not name is
+    /// not charged to the insured).
+    pub fn counted(self, service: &Service) -> bool {
+        match self {
+            EndReason::Used(r) => service.counts_as_used.contains(&r),
+            EndReason::NotCounted(_) => false,
+        }
+    }
 }

@@ -1,10 +1,9 @@
 //! How a case ends early, as the plans say: reasons counted as a use of the service, and
-//! reasons never counted.
+//! reasons never counted. What a reason means under a service
+//! (whether it applies, whether it counts) is `super::model`'s, beside the service.
 
 use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr, VariantArray};
-
-use super::Service;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -50,30 +49,6 @@ impl EndReason {
         match self {
             EndReason::Used(r) => r.into(),
             EndReason::NotCounted(r) => r.into(),
-        }
-    }
-
-    /// Whether the reason can end a case of `service` at all: a refusal by the hospital abroad or
-    /// of the visa only where the service waits for that step.
-    pub fn applies(self, service: &Service) -> bool {
-        match self {
-            EndReason::NotCounted(NotCountedReason::HospitalRefused) => {
-                service.tracks(super::Anchor::HospitalAccepted)
-            }
-            EndReason::NotCounted(NotCountedReason::VisaRefused) => {
-                service.tracks(super::Anchor::VisaGranted)
-            }
-            _ => true,
-        }
-    }
-
-    /// Whether ending a case for this reason counts as a use under `service`: the reasons the
-    /// plan lists do; any other does not (interpretation: a reason the plan does not name is
-    /// not charged to the insured).
-    pub fn counted(self, service: &Service) -> bool {
-        match self {
-            EndReason::Used(r) => service.counts_as_used.contains(&r),
-            EndReason::NotCounted(_) => false,
         }
     }
 }

@@ -1,19 +1,14 @@
-//! What the provider side does to a case: the actions, and the one entry point every caller uses
-//! (the JSON staff API, the console's forms, and later the dispatcher's and reports' jobs).
-//! [`perform`] (in `perform.rs`) checks the scope and the role, refuses a decision made on an
-//! older version, asks the lifecycle whether the action is allowed in this status, and has the
-//! store write the case, its event, the quota effect and the outbox row in one transaction;
-//! [`available`] says beforehand which actions a staff member may take on a case now.
+//! The actions as typed commands: what the provider side may do to a case, with what each
+//! carries (an appointment, a refusal's grounds, a milestone), and the command around one
+//! (the case version it was decided on, a note).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use strum::{IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 
-use super::store::Case;
 use crate::plans::{Anchor, EndReason, Material, Plan, Service};
-use crate::staff::Role;
-use crate::staff::access::{CurrentStaff, Need, may_change};
+use crate::staff::access::Need;
 
 /// Grounds for refusing a case, as the plans state them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -203,48 +198,4 @@ impl Command {
             action,
         }
     }
-}
-
-pub use super::perform::perform;
-
-/// The actions `staff` may take on `case` now (role, ownership and the lifecycle agree): what
-/// the console offers, and nothing else. The plan's own checks (a refusal reason the plan does
-/// not use, a past appointment) are still made by [`perform`].
-pub fn available(staff: &CurrentStaff, case: &Case, service: &Service) -> Vec<&'static str> {
-    let Ok(status) = super::service::status_of(case) else {
-        return Vec::new();
-    };
-    let open = status.is_open();
-    let allowed = |need: Need| may_change(staff, case.assignee_id, need).is_ok();
-    let claim_ok = status.claim().is_ok()
-        && allowed(Need::Claim)
-        && !(staff.role == Role::Specialist
-            && case.assignee_id.is_some_and(|owner| owner != staff.id()));
-    let mut names = Vec::new();
-    let mut offer = |name: &'static str, ok: bool| {
-        if ok {
-            names.push(name);
-        }
-    };
-    offer("claim", claim_ok);
-    let owner = allowed(Need::Owner);
-    offer("contact", owner && open);
-    offer(
-        "request-materials",
-        owner && status.request_materials().is_ok(),
-    );
-    offer("approve", owner && status.approve().is_ok());
-    offer("reject", owner && status.reject().is_ok());
-    offer("schedule", owner && status.schedule().is_ok());
-    offer("start", owner && status.start().is_ok());
-    offer("complete", owner && status.complete().is_ok());
-    offer("no-show", owner && status.no_show(false).is_ok());
-    offer("terminate", owner && status.terminate(false).is_ok());
-    offer("cancel", owner && status.cancel(false).is_ok());
-    offer("reassign", allowed(Need::Supervisor) && open);
-    offer(
-        "milestone",
-        owner && open && !Milestone::of(service).is_empty(),
-    );
-    names
 }

@@ -5,13 +5,13 @@ use sea_orm::ActiveValue::Set;
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::actions::{Action, Appointment, Command, Milestone};
-use super::error::CaseError;
-use super::lifecycle::{InvalidTransition, QuotaEffect, Step};
-use super::service::case_in_scope;
-use super::service::{cancel, plan_of, status_of};
-use super::store::{Actor, Case, Transition};
+use super::command::{Action, Appointment, Command, Milestone};
 use crate::calendar::local_date;
+use crate::cases::error::CaseError;
+use crate::cases::lifecycle::{InvalidTransition, QuotaEffect, Step};
+use crate::cases::service::case_in_scope;
+use crate::cases::service::{cancel, plan_of, status_of};
+use crate::cases::store::{Actor, Case, Transition};
 use crate::outbox::kind::NotificationKind;
 use crate::plans::{AdmissionSlip, Service, UsedReason};
 use crate::staff::Role;
@@ -174,7 +174,7 @@ pub async fn perform(
         }
         other => decide(staff, &case, &service, other, now)?,
     };
-    Ok(super::cached::apply(
+    Ok(crate::cases::cached::apply(
         state,
         &state.calendar.get(),
         &service,

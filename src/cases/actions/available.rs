@@ -1,0 +1,49 @@
+//! Which actions a staff member may take on a case now: what the console offers.
+
+use super::command::Milestone;
+use crate::cases::store::Case;
+use crate::plans::Service;
+use crate::staff::Role;
+use crate::staff::access::{CurrentStaff, Need, may_change};
+
+/// The actions `staff` may take on `case` now (role, ownership and the lifecycle agree): what
+/// the console offers, and nothing else. The plan's own checks (a refusal reason the plan does
+/// not use, a past appointment) are still made by [`super::perform`].
+pub fn available(staff: &CurrentStaff, case: &Case, service: &Service) -> Vec<&'static str> {
+    let Ok(status) = crate::cases::service::status_of(case) else {
+        return Vec::new();
+    };
+    let open = status.is_open();
+    let allowed = |need: Need| may_change(staff, case.assignee_id, need).is_ok();
+    let claim_ok = status.claim().is_ok()
+        && allowed(Need::Claim)
+        && !(staff.role == Role::Specialist
+            && case.assignee_id.is_some_and(|owner| owner != staff.id()));
+    let mut names = Vec::new();
+    let mut offer = |name: &'static str, ok: bool| {
+        if ok {
+            names.push(name);
+        }
+    };
+    offer("claim", claim_ok);
+    let owner = allowed(Need::Owner);
+    offer("contact", owner && open);
+    offer(
+        "request-materials",
+        owner && status.request_materials().is_ok(),
+    );
+    offer("approve", owner && status.approve().is_ok());
+    offer("reject", owner && status.reject().is_ok());
+    offer("schedule", owner && status.schedule().is_ok());
+    offer("start", owner && status.start().is_ok());
+    offer("complete", owner && status.complete().is_ok());
+    offer("no-show", owner && status.no_show(false).is_ok());
+    offer("terminate", owner && status.terminate(false).is_ok());
+    offer("cancel", owner && status.cancel(false).is_ok());
+    offer("reassign", allowed(Need::Supervisor) && open);
+    offer(
+        "milestone",
+        owner && open && !Milestone::of(service).is_empty(),
+    );
+    names
+}

@@ -1,0 +1,14 @@
+//! What the provider side does to a case: the actions, and the one entry point every caller uses
+//! (the JSON staff API, the console's forms, and later the dispatcher's and reports' jobs).
+//! [`perform`] checks the scope and the role, refuses a decision made on an
+//! older version, asks the lifecycle whether the action is allowed in this status, and has the
+//! store write the case, its event, the quota effect and the outbox row in one transaction;
+//! [`available`] says beforehand which actions a staff member may take on a case now.
+
+mod available;
+mod command;
+mod perform;
+
+pub use available::available;
+pub use command::{Action, Appointment, Command, Milestone, Refusal};
+pub use perform::perform;
