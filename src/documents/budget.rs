@@ -1,7 +1,7 @@
 //! How much memory an image takes in the pipeline, from its header alone (before any pixel is
 //! decoded): what `pipeline::inspect` weighs against the per-image and the shared budgets.
 
-use super::pipeline::Kind;
+use super::image::Kind;
 use crate::platform::config::UploadSettings;
 
 /// The most memory the pipeline holds for an image at once, from its header alone. The phases

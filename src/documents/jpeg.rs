@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use bytes::Bytes;
 
-use super::pipeline::Refusal;
+use super::image::Refusal;
 
 /// What the walk meets, in file order (the start-of-image marker excepted), as ranges of the
 /// walked bytes.

@@ -4,8 +4,8 @@
 
 use bytes::Bytes;
 
+use super::image::{Kind, Processed, Refusal};
 use super::jpeg;
-use super::pipeline::{Inspected, Kind, Processed, Refusal};
 use super::pixels::{encode_jpeg, resized, thumbnail_size};
 use crate::platform::config::UploadSettings;
 
@@ -14,10 +14,9 @@ use crate::platform::config::UploadSettings;
 pub(super) fn kept_as_taken(
     upload: &Bytes,
     frame: &jpeg::Frame,
-    inspected: &Inspected,
+    (width, height): (u32, u32),
     settings: &UploadSettings,
 ) -> Result<Processed, Refusal> {
-    let (width, height) = (inspected.width, inspected.height);
     let bytes = jpeg::stripped(upload, frame)?;
     let thumbnail = thumbnail_size((width, height), settings.thumbnail_side);
     let damaged = |e: jpeg_decoder::Error| Refusal::Corrupt(e.to_string());

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod budget;
 pub mod error;
+pub mod image;
 mod jpeg;
 mod kept;
 pub mod pipeline;

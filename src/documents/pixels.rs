@@ -1,7 +1,7 @@
 //! Pixels to thumbnails and JPEGs: the sizes, a SIMD resize and a SIMD encoder, shared by both
 //! routes of the pipeline.
 
-use super::pipeline::Refusal;
+use super::image::Refusal;
 
 /// The largest size of the same proportions that fits a `side`-pixel square (never larger).
 pub(super) fn thumbnail_size((width, height): (u32, u32), side: u32) -> (u32, u32) {

@@ -6,7 +6,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::error::DocumentError;
-use super::view::{DocumentList, view};
+use super::view::{DocumentList, Rendition, view};
 use crate::attachments::materials;
 use crate::attachments::store::documents::{self as store, Document, PENDING};
 use crate::cases::error::CaseError;
@@ -134,13 +134,6 @@ pub async fn readable_document(
     let case = cases::find_by_id(&state.db, doc.case_id).await?;
     let case = readable_case(state, reader, case, action, ("document", id)).await?;
     Ok((doc, case))
-}
-
-/// Which of a document's objects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rendition {
-    Image,
-    Thumbnail,
 }
 
 /// An object ready to stream, with our own type and file name.

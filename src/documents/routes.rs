@@ -15,10 +15,11 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::error::DocumentError;
-use super::read::{self, Opened, Reader, Rendition};
+use super::read::{self, Opened, Reader};
 use super::review::{self as reviews, Decision};
 use super::signed::{self, Signature, Signer};
 use super::upload::{self as uploads, Received, Uploaded};
+use super::view::Rendition;
 use super::view::{DocumentList, DocumentView, Retake};
 use crate::auth::CurrentUser;
 use crate::http::client_ip;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::error::DocumentError;
-use super::read::Rendition;
+use super::view::Rendition;
 use crate::state::AppState;
 
 const DOMAIN: &str = "document-url";

@@ -12,7 +12,8 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::error::DocumentError;
-use super::pipeline::{self, Processed, Refusal};
+use super::image::{self, Processed, Refusal};
+use super::pipeline;
 use super::signed::{self, Signer};
 use super::view::{DocumentView, view};
 use crate::attachments::store::documents::{self as store, Inserted, PENDING};
@@ -119,7 +120,7 @@ pub async fn store_upload(
         return Ok(Uploaded::Replayed(replayed));
     }
     // Cheap refusals before the expensive work.
-    pipeline::sniff(&received.file).map_err(|r| refused(r, settings.max_pixels))?;
+    image::sniff(&received.file).map_err(|r| refused(r, settings.max_pixels))?;
     if let Some(existing) = store::same_bytes(&state.db, case.id, &sha256).await? {
         return Ok(Uploaded::Duplicate(Box::new(view(
             &existing,

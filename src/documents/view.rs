@@ -9,6 +9,13 @@ use uuid::Uuid;
 use crate::attachments::store::documents::{self as store, Document, PENDING, REJECTED};
 use crate::plans::Material;
 
+/// Which of a document's objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendition {
+    Image,
+    Thumbnail,
+}
+
 /// A document as its owner and the specialists see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DocumentView {

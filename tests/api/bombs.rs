@@ -3,7 +3,8 @@
 //! their headers, before a pixel is decoded: 422 `image_too_large`. A 12-megapixel photo still
 //! passes. The memory side (8 clients at once, peak RSS) is `scripts/bench-bombs`.
 
-use green_channel::documents::pipeline::{self, Refusal};
+use green_channel::documents::image::{Kind, Refusal};
+use green_channel::documents::pipeline;
 use green_channel::platform::config::{Profile, Settings, UploadSettings};
 
 use crate::bomb_corpus::{self, SIDE};
@@ -61,7 +62,7 @@ fn every_bomb_is_refused_from_its_header() {
 fn the_budget_counts_every_phase_and_lets_ordinary_photos_through() {
     use image::ColorType;
     let settings = settings();
-    let jpeg = pipeline::Kind::Jpeg;
+    let jpeg = Kind::Jpeg;
     // A 12-megapixel phone photo: 36 MB decoded, nothing to downscale.
     let phone = pipeline::budget(jpeg, false, 4000, 3000, ColorType::Rgb8, false, &settings);
     assert!(phone < 100 << 20, "{phone}");
@@ -72,7 +73,7 @@ fn the_budget_counts_every_phase_and_lets_ordinary_photos_through() {
     let big = pipeline::budget(jpeg, false, 8000, 6000, ColorType::Rgb8, true, &settings);
     assert!(big <= settings.max_decode_bytes, "{big}");
     // 7000² RGBA at 16 bits is 392 MB decoded: over.
-    let png = pipeline::Kind::Png;
+    let png = Kind::Png;
     let rgba16 = pipeline::budget(png, false, 7000, 7000, ColorType::Rgba16, false, &settings);
     assert!(rgba16 > settings.max_decode_bytes, "{rgba16}");
 }
@@ -99,7 +100,7 @@ async fn bombs_are_refused_and_a_twelve_megapixel_photo_passes(backend: Backend)
     let inspected = pipeline::inspect(&photo, &settings).expect("a photo");
     assert_eq!(inspected.route, pipeline::Route::Kept);
     let reencoded = pipeline::budget(
-        pipeline::Kind::Jpeg,
+        Kind::Jpeg,
         false,
         4000,
         3000,

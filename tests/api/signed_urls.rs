@@ -87,7 +87,7 @@ async fn signed_addresses_open_one_image_for_a_while(backend: Backend) {
     let expired = green_channel::documents::signed::path(
         &app.state,
         public,
-        green_channel::documents::read::Rendition::Image,
+        green_channel::documents::view::Rendition::Image,
         green_channel::documents::signed::Signer::User(user_id),
         chrono::Utc::now() - chrono::TimeDelta::seconds(1),
     );
