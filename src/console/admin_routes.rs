@@ -12,7 +12,7 @@ use super::pages::{
     AccountLine, AdminAuditPage, AdminKeysPage, AdminStaffPage, AuditLine, Choice, KeyLine,
     role_text, when,
 };
-use super::routes::{ConsoleError, checked, render, see_other};
+use super::respond::{ConsoleError, checked, render, see_other};
 use super::session::ConsoleUser;
 use crate::calendar::local_date;
 use crate::documents::audit::{self, AuditQuery};

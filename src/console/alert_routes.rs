@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use super::pages::{Who, when};
-use super::routes::{ConsoleError, render};
+use super::respond::{ConsoleError, render};
 use super::session::ConsoleUser;
 use crate::cases::view::status_text;
 use crate::desk::alerts::{Promise, alerts};

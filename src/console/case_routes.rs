@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::case_page;
 use super::forms::{self, Fields};
 use super::pages::ViewerPage;
-use super::routes::{ConsoleError, checked, render, see_other};
+use super::respond::{ConsoleError, checked, render, see_other};
 use super::session::ConsoleUser;
 use crate::cases::actions::perform;
 use crate::cases::service::case_in_scope;

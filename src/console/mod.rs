@@ -13,6 +13,7 @@ pub mod labels;
 pub mod pages;
 pub mod queue_routes;
 pub mod report_routes;
+pub mod respond;
 pub mod routes;
 pub mod session;
 

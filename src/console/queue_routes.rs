@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::forms::Fields;
 use super::pages::{Choice, QueuePage, QueueRows, Row, Tab};
-use super::routes::{ConsoleError, render};
+use super::respond::{ConsoleError, render};
 use super::session::ConsoleUser;
 use crate::cases::view::status_text;
 use crate::desk::cases::{QueueParams, queue};

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::forms::FormError;
 use super::pages::{Who, when};
-use super::routes::{ConsoleError, render, see_other};
+use super::respond::{ConsoleError, render, see_other};
 use super::session::{self, ConsoleUser};
 use crate::documents::read::Reader;
 use crate::http::client_ip;
