@@ -212,7 +212,6 @@ fn references(code: &str) -> Vec<(Vec<String>, bool)> {
             if begin > 0 && is_ident(rest[..begin].chars().next_back().unwrap_or(' ')) {
                 continue;
             }
-            let mut end = begin;
             let tail = &rest[begin..];
             let mut segments = Vec::new();
             let mut cursor = 0;
@@ -225,14 +224,12 @@ fn references(code: &str) -> Vec<(Vec<String>, bool)> {
                 }
                 segments.push(tail[cursor..cursor + len].to_owned());
                 cursor += len;
-                end = begin + cursor;
                 if tail[cursor..].starts_with("::") && tail[cursor + 2..].starts_with(is_ident) {
                     cursor += 2;
                 } else {
                     break;
                 }
             }
-            let _ = end;
             found.push((segments, false));
         }
     }
@@ -265,10 +262,8 @@ impl Crate {
                 let Some(path) = absolute_path(&module.path, &path, &by_path) else {
                     continue;
                 };
-                if public {
-                    if let Some(name) = path.last() {
-                        exported.insert(name.clone(), path.clone());
-                    }
+                if public && let Some(name) = path.last() {
+                    exported.insert(name.clone(), path.clone());
                 }
                 absolute.push((path, public));
             }
@@ -288,13 +283,14 @@ impl Crate {
         let (len, module) = (0..=path.len())
             .rev()
             .find_map(|n| self.by_path.get(&path[..n]).map(|m| (n, *m)))?;
-        if len < path.len() && depth < 8 {
-            if let Some(target) = self.exports[module].get(&path[len]) {
-                let mut through = target.clone();
-                through.extend_from_slice(&path[len + 1..]);
-                if through != path {
-                    return self.defining(&through, depth + 1).or(Some(module));
-                }
+        if len < path.len()
+            && depth < 8
+            && let Some(target) = self.exports[module].get(&path[len])
+        {
+            let mut through = target.clone();
+            through.extend_from_slice(&path[len + 1..]);
+            if through != path {
+                return self.defining(&through, depth + 1).or(Some(module));
             }
         }
         Some(module)
@@ -323,12 +319,13 @@ impl Crate {
                         continue;
                     }
                 }
-                if let Some(to) = self.defining(path, 0) {
-                    if to != from && !self.modules[from].path.starts_with(&self.modules[to].path)
-                        || to != from && self.is_used_definition(to, path)
-                    {
-                        entry.insert(to);
-                    }
+                // An ancestor module is depended on only for what it defines itself.
+                if let Some(to) = self.defining(path, 0)
+                    && to != from
+                    && (!self.modules[from].path.starts_with(&self.modules[to].path)
+                        || self.is_used_definition(to, path))
+                {
+                    entry.insert(to);
                 }
             }
         }
@@ -455,7 +452,6 @@ fn root() -> PathBuf {
 }
 
 fn describe(
-    krate: &Crate,
     group: &[usize],
     arrows: &BTreeMap<usize, BTreeSet<usize>>,
     name: impl Fn(usize) -> String,
@@ -470,7 +466,6 @@ fn describe(
             .collect::<Vec<_>>()
             .join(", ")
     )];
-    let _ = krate;
     for from in group {
         for to in arrows.get(from).into_iter().flatten() {
             if members.contains(to) {
@@ -488,7 +483,7 @@ fn no_file_imports_another_in_a_circle() {
     let found = circles(&arrows);
     let report: Vec<String> = found
         .iter()
-        .map(|g| describe(&krate, g, &arrows, |m| krate.modules[m].file.clone()))
+        .map(|g| describe(g, &arrows, |m| krate.modules[m].file.clone()))
         .collect();
     assert!(report.is_empty(), "{}", report.join("\n"));
 }
@@ -533,7 +528,7 @@ fn the_top_level_folders_import_each_other_one_way_only() {
     let report: Vec<String> = found
         .iter()
         .map(|g| {
-            let mut text = describe(&krate, g, &arrows, |t| names[&t].clone());
+            let mut text = describe(g, &arrows, |t| names[&t].clone());
             for a in g {
                 for b in g {
                     if let Some(files) = why.get(&(*a, *b)) {
@@ -576,17 +571,75 @@ fn the_platform_imports_no_area() {
     );
 }
 
+/// Files that still name sea-orm (or an entity) outside a store: what is left of moving every
+/// query into a store and every decision into the domain's own types. The list only shrinks: a
+/// file not on it that starts naming sea-orm fails, and so does one on it that no longer does
+/// (strike it, so it cannot come back unnoticed).
+const NOT_YET_STORES: &[&str] = &[
+    "src/attachments/materials.rs",
+    "src/auth/error.rs",
+    "src/cases/apply_error.rs",
+    "src/cases/create.rs",
+    "src/cases/detail.rs",
+    "src/cases/error.rs",
+    "src/cases/number.rs",
+    "src/cases/promises.rs",
+    "src/cases/queue.rs",
+    "src/cases/service.rs",
+    "src/cases/view.rs",
+    "src/cases/watch.rs",
+    "src/commands.rs",
+    "src/consents/service.rs",
+    "src/demo/mod.rs",
+    "src/desk/alerts.rs",
+    "src/documents/error.rs",
+    "src/documents/read.rs",
+    "src/documents/upload.rs",
+    "src/eligibility/mod.rs",
+    "src/eligibility/quota.rs",
+    "src/notifications/centre.rs",
+    "src/notifications/dispatch.rs",
+    "src/notifications/grant_store.rs",
+    "src/notifications/grants.rs",
+    "src/notifications/push_events.rs",
+    "src/notifications/push_store.rs",
+    "src/notifications/supersede.rs",
+    "src/platform/error.rs",
+    "src/platform/idempotency.rs",
+    "src/platform/watch.rs",
+    "src/policies/bind.rs",
+    "src/policies/error.rs",
+    "src/policies/import.rs",
+    "src/policies/invitation_store.rs",
+    "src/policies/partner.rs",
+    "src/policies/record.rs",
+    "src/policies/service.rs",
+    "src/reports/error.rs",
+    "src/reports/files.rs",
+    "src/reports/weekly/collect.rs",
+    "src/reports/weekly/job.rs",
+    "src/staff/access.rs",
+    "src/staff/accounts.rs",
+    "src/staff/admin.rs",
+    "src/staff/auth.rs",
+    "src/startup/build.rs",
+    "src/state.rs",
+    "src/users/bind.rs",
+    "src/users/cached.rs",
+];
+
 #[test]
 fn sea_orm_is_named_only_in_stores() {
     let krate = Crate::read(&root());
     let allowed = |file: &str| {
         file.ends_with("/store.rs") || file.contains("/store/") || file == "src/platform/db.rs"
     };
+    let names_sea_orm = |m: &Module| m.code.contains("sea_orm") || m.code.contains("entity::");
     let wrong: Vec<&str> = krate
         .modules
         .iter()
-        .filter(|m| !allowed(&m.file))
-        .filter(|m| m.code.contains("sea_orm") || m.code.contains("entity::"))
+        .filter(|m| !allowed(&m.file) && !NOT_YET_STORES.contains(&m.file.as_str()))
+        .filter(|m| names_sea_orm(m))
         .map(|m| m.file.as_str())
         .collect();
     assert!(
@@ -594,4 +647,68 @@ fn sea_orm_is_named_only_in_stores() {
         "sea-orm outside a store:\n{}",
         wrong.join("\n")
     );
+    let paid: Vec<&&str> = NOT_YET_STORES
+        .iter()
+        .filter(|f| {
+            krate
+                .modules
+                .iter()
+                .find(|m| m.file == **f)
+                .is_none_or(|m| !names_sea_orm(m))
+        })
+        .collect();
+    assert!(
+        paid.is_empty(),
+        "no longer name sea-orm (strike them from NOT_YET_STORES): {paid:?}"
+    );
+}
+
+#[test]
+fn a_use_tree_names_each_path_whole() {
+    let mut paths = Vec::new();
+    expand(
+        &[],
+        "crate::{cases::{self, store::Case as C}, platform::*}",
+        &mut paths,
+    );
+    let joined: Vec<String> = paths.iter().map(|p| p.join("::")).collect();
+    assert_eq!(
+        joined,
+        [
+            "crate::cases",
+            "crate::cases::store::Case",
+            "crate::platform"
+        ]
+    );
+}
+
+#[test]
+fn comments_strings_and_unit_tests_are_no_code() {
+    let code = code_of(
+        "use a::b; // crate::x\n/* crate::y */ let s = \"crate::z\"; let c = '\"';\n\
+         fn f() { crate::w::g() }\n#[cfg(test)]\nmod tests { use crate::v; }",
+    );
+    assert!(code.contains("crate::w::g"));
+    for absent in ["crate::x", "crate::y", "crate::z", "crate::v"] {
+        assert!(!code.contains(absent), "{absent} in {code}");
+    }
+    let found: Vec<String> = references(&code)
+        .into_iter()
+        .map(|(p, _)| p.join("::"))
+        .collect();
+    assert_eq!(found, ["a::b", "crate::w::g"]);
+}
+
+#[test]
+fn circles_are_found_and_a_line_is_none() {
+    let arrows: BTreeMap<usize, BTreeSet<usize>> = [
+        (0, [1].into()),
+        (1, [2].into()),
+        (2, [0, 3].into()),
+        (3, [4].into()),
+    ]
+    .into();
+    assert_eq!(circles(&arrows), vec![vec![0, 1, 2]]);
+    let line: BTreeMap<usize, BTreeSet<usize>> = [(0, [1].into()), (1, [2].into())].into();
+    assert!(circles(&line).is_empty());
 }

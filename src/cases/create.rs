@@ -2,12 +2,11 @@
 //! idempotency key, the use(s) of the quota, the case and its first event together.
 
 use chrono::TimeDelta;
-use entity::service_case;
-use sea_orm::ActiveValue::Set;
 use tracing::instrument;
 use uuid::Uuid;
 
 use super::apply_error::ApplyError;
+use super::change::NewCase;
 use super::form::{CreateCase, check_form, trimmed};
 use super::lifecycle::Status;
 use super::store::{self, Actor};
@@ -16,7 +15,7 @@ use crate::calendar::local_date;
 use crate::eligibility::quota::{self, Claim, Reservation, write_transaction};
 use crate::eligibility::{PolicyFacts, evaluate_service, quota_of, quota_period};
 use crate::plans::{AdmissionSlip, Flow};
-use crate::platform::idempotency::{IdempotencyKey, StoredAnswer};
+use crate::platform::idempotency::{IdempotencyKey, Outcome, StoredAnswer};
 use crate::policies::bind::plan_of_policy;
 use crate::policies::error::PolicyError;
 use crate::state::AppState;
@@ -127,34 +126,29 @@ pub async fn create(
             &txn,
             &calendar,
             service,
-            service_case::ActiveModel {
-                public_id: Set(Uuid::new_v4()),
-                policy_id: Set(policy.id),
-                user_id: Set(user_id),
-                product_id: Set(policy.product_id),
-                insurer_id: Set(insurer_id),
-                service_id: Set(service.id.clone()),
-                quota_key: Set(quota_of(&plan, service).map(|(k, ..)| k)),
-                status: Set(status.as_str().to_owned()),
-                diagnosis_state: Set(body.diagnosis_state.map(|d| d.code().to_owned())),
-                illness_id: Set(trimmed(&body.illness_id)),
-                city_code: Set(trimmed(&body.city)),
-                hospital_id: Set(trimmed(&body.hospital_id)),
-                department_id: Set(trimmed(&body.department_id)),
-                expert_name: Set(trimmed(&body.expert_name)),
-                wanted_date: Set(body.wanted_date),
-                has_admission_slip: Set(body.admission_slip),
-                admission_slip_date: Set(body.admission_slip_date),
-                outpatient_first: Set(outpatient_first),
-                description: Set(trimmed(&body.description)),
-                sla_provisional: Set(false),
-                applied_at: Set(applied_at),
-                accepted_at: Set(accepted_at),
-                draft_expires_at: Set(draft_expires_at),
-                version: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
+            NewCase {
+                policy_id: policy.id,
+                user_id,
+                product_id: policy.product_id,
+                insurer_id,
+                service_id: service.id.clone(),
+                quota_key: quota_of(&plan, service).map(|(k, ..)| k),
+                status,
+                diagnosis_state: body.diagnosis_state,
+                illness_id: trimmed(&body.illness_id),
+                city_code: trimmed(&body.city),
+                hospital_id: trimmed(&body.hospital_id),
+                department_id: trimmed(&body.department_id),
+                expert_name: trimmed(&body.expert_name),
+                wanted_date: body.wanted_date,
+                admission_slip: body.admission_slip,
+                admission_slip_date: body.admission_slip_date,
+                outpatient_first,
+                description: trimmed(&body.description),
+                applied_at,
+                accepted_at,
+                draft_expires_at,
+                at: now,
             },
         )
         .await?;
@@ -184,8 +178,11 @@ pub async fn create(
             &events,
         );
         let body = serde_json::to_string(&view).map_err(ApplyError::unexpected)?;
-        let answer = StoredAnswer { status: 201, body };
-        key.complete(&txn, answer.status, &answer.body).await?;
+        let answer = StoredAnswer {
+            outcome: Outcome::Created,
+            body,
+        };
+        key.complete(&txn, &answer).await?;
         txn.commit().await?;
         tracing::info!(case = %case.public_id, service = %service.id, "case created");
         return Ok(Created::New {

@@ -9,6 +9,7 @@ pub mod actions;
 pub mod apply_error;
 pub mod cached;
 pub mod cancellation;
+pub mod change;
 pub mod create;
 pub mod detail;
 pub mod error;

@@ -4,12 +4,11 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use entity::service_case;
-use sea_orm::ActiveValue::Set;
 use tracing::instrument;
 use uuid::Uuid;
 
 use super::cancellation::outcome;
+use super::change::Change;
 use super::error::CaseError;
 use super::lifecycle::Status;
 use super::store::{self, Actor, Case, Transition};
@@ -174,14 +173,9 @@ pub async fn list(
     Ok((items, total))
 }
 
-/// Changes set when a case is (re)submitted: the application anchor on the first submission,
-/// acceptance at the provider's next opening, materials complete now.
-pub fn submission(
-    state: &AppState,
-    service: &Service,
-    case: &Case,
-    now: DateTime<Utc>,
-) -> service_case::ActiveModel {
+/// What a (re)submission records: the application anchor on the first submission, acceptance
+/// at the provider's next opening, materials complete now.
+pub fn submission(state: &AppState, service: &Service, case: &Case, now: DateTime<Utc>) -> Change {
     let applied_at = case.applied_at.unwrap_or(now);
     let accepted_at = case.accepted_at.unwrap_or_else(|| {
         state
@@ -190,14 +184,10 @@ pub fn submission(
             .next_opening(applied_at, &service.acceptance)
             .value
     });
-    service_case::ActiveModel {
-        applied_at: Set(Some(applied_at)),
-        accepted_at: Set(Some(accepted_at)),
-        materials_complete_at: Set(Some(now)),
-        draft_expires_at: Set(None),
-        awaited_materials: Set(None),
-        awaited_message: Set(None),
-        ..Default::default()
+    Change::Submitted {
+        applied_at,
+        accepted_at,
+        at: now,
     }
 }
 
@@ -227,9 +217,9 @@ pub async fn submit(
             note: materials::rule(&service, material_needs(&case)).map(|r| r.note.clone()),
         });
     }
-    let mut transition = Transition::new("submitted", step)
-        .notify(crate::outbox::kind::NotificationKind::CaseSubmitted);
-    transition.changes = submission(state, &service, &case, now);
+    let transition = Transition::new("submitted", step)
+        .notify(crate::outbox::kind::NotificationKind::CaseSubmitted)
+        .change(submission(state, &service, &case, now));
     Ok(super::cached::apply(
         state,
         &state.calendar.get(),
@@ -303,15 +293,14 @@ pub async fn cancel(
     } else {
         "cancelled"
     };
-    let mut transition = Transition::new("cancelled", step)
+    let transition = Transition::new("cancelled", step)
         .reason(code)
         .note(reason)
-        .notify(crate::outbox::kind::NotificationKind::CaseCancelled);
-    transition.changes = service_case::ActiveModel {
-        outcome_code: Set(Some(code.to_owned())),
-        counted: Set(Some(decision.counted)),
-        ..Default::default()
-    };
+        .notify(crate::outbox::kind::NotificationKind::CaseCancelled)
+        .change(Change::Ended {
+            outcome: code.to_owned(),
+            counted: decision.counted,
+        });
     Ok(super::cached::apply(
         state, &calendar, &service, case, version, transition, actor, now,
     )

@@ -11,6 +11,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::actions::Milestone;
+use super::change::{Change, NewCase};
 use super::lifecycle::{QuotaEffect, Status, Step};
 use super::promises::promises;
 use crate::calendar::Calendar;
@@ -65,8 +67,8 @@ pub struct Transition {
     pub step: Step,
     pub reason_code: Option<String>,
     pub note: Option<String>,
-    /// Fields to set besides status, version and the recomputed promises.
-    pub changes: service_case::ActiveModel,
+    /// What it records besides status, version and the recomputed promises.
+    pub changes: Vec<Change>,
     /// Outbox kind; the payload is built from the case.
     pub notify: Option<crate::outbox::kind::NotificationKind>,
 }
@@ -78,7 +80,7 @@ impl Transition {
             step,
             reason_code: None,
             note: None,
-            changes: service_case::ActiveModel::default(),
+            changes: Vec::new(),
             notify: None,
         }
     }
@@ -97,6 +99,11 @@ impl Transition {
         self.notify = Some(kind);
         self
     }
+
+    pub fn change(mut self, change: Change) -> Self {
+        self.changes.push(change);
+        self
+    }
 }
 
 /// Applies `transition` to `case` if its version is still `expected_version`.
@@ -108,14 +115,14 @@ pub(super) async fn apply(
     service: &Service,
     case: &Case,
     expected_version: i32,
-    mut transition: Transition,
+    transition: Transition,
     actor: Actor,
     now: DateTime<Utc>,
 ) -> Result<Case, StoreError> {
     let txn = write_transaction(db).await?;
-    let next = merged(case, &transition.changes);
+    let mut changes = columns(&transition.changes)?;
+    let next = merged(case, &changes);
     let due = promises(calendar, service, &next);
-    let changes = &mut transition.changes;
     changes.status = Set(transition.step.to.as_str().to_owned());
     changes.first_contact_due_at = Set(due.first_contact);
     changes.start_decision_due_at = Set(due.start_decision);
@@ -126,20 +133,21 @@ pub(super) async fn apply(
         changes.closed_at = Set(Some(now));
         changes.draft_expires_at = Set(None);
     }
-    let updated = service_case::Entity::update_many()
-        .set(transition.changes.clone())
+    // The row as written comes back with the statement (RETURNING): no second read.
+    let saved = service_case::Entity::update_many()
+        .set(changes)
         .col_expr(
             service_case::Column::Version,
             Expr::col(service_case::Column::Version).add(1),
         )
         .filter(service_case::Column::Id.eq(case.id))
         .filter(service_case::Column::Version.eq(expected_version))
-        .exec(&txn)
+        .exec_with_returning(&txn)
         .await?;
-    if updated.rows_affected != 1 {
+    let Some(saved) = saved.into_iter().next() else {
         txn.rollback().await?;
         return Err(StoreError::Stale);
-    }
+    };
     record_event(
         &txn,
         case.id,
@@ -161,10 +169,6 @@ pub(super) async fn apply(
             quota::settle(&txn, case.id, RELEASED, now).await?;
         }
     }
-    let saved = service_case::Entity::find_by_id(case.id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("service_case".into()))?;
     if let Some(kind) = transition.notify {
         outbox::enqueue(
             &txn,
@@ -343,9 +347,38 @@ pub async fn insert_case(
     txn: &impl ConnectionTrait,
     calendar: &Calendar,
     service: &Service,
-    case: service_case::ActiveModel,
+    new: NewCase,
 ) -> Result<Case, DbErr> {
-    let mut case = service_case::Entity::insert(case)
+    let row = service_case::ActiveModel {
+        public_id: Set(Uuid::new_v4()),
+        policy_id: Set(new.policy_id),
+        user_id: Set(new.user_id),
+        product_id: Set(new.product_id),
+        insurer_id: Set(new.insurer_id),
+        service_id: Set(new.service_id),
+        quota_key: Set(new.quota_key),
+        status: Set(new.status.as_str().to_owned()),
+        diagnosis_state: Set(new.diagnosis_state.map(|d| d.code().to_owned())),
+        illness_id: Set(new.illness_id),
+        city_code: Set(new.city_code),
+        hospital_id: Set(new.hospital_id),
+        department_id: Set(new.department_id),
+        expert_name: Set(new.expert_name),
+        wanted_date: Set(new.wanted_date),
+        has_admission_slip: Set(new.admission_slip),
+        admission_slip_date: Set(new.admission_slip_date),
+        outpatient_first: Set(new.outpatient_first),
+        description: Set(new.description),
+        sla_provisional: Set(false),
+        applied_at: Set(new.applied_at),
+        accepted_at: Set(new.accepted_at),
+        draft_expires_at: Set(new.draft_expires_at),
+        version: Set(1),
+        created_at: Set(new.at),
+        updated_at: Set(new.at),
+        ..Default::default()
+    };
+    let mut case = service_case::Entity::insert(row)
         .exec_with_returning(txn)
         .await?;
     let number = super::number::format(case.id, case.created_at);
@@ -400,7 +433,7 @@ fn take<T: Clone + Into<sea_orm::Value>>(value: &sea_orm::ActiveValue<T>, curren
 }
 
 /// The case as it will be once `changes` are applied: what the promises are computed from.
-pub fn merged(case: &Case, changes: &service_case::ActiveModel) -> Case {
+fn merged(case: &Case, changes: &service_case::ActiveModel) -> Case {
     let mut next = case.clone();
     next.applied_at = take(&changes.applied_at, case.applied_at);
     next.accepted_at = take(&changes.accepted_at, case.accepted_at);
@@ -410,4 +443,62 @@ pub fn merged(case: &Case, changes: &service_case::ActiveModel) -> Case {
     next.hospital_accepted_on = take(&changes.hospital_accepted_on, case.hospital_accepted_on);
     next.visa_granted_on = take(&changes.visa_granted_on, case.visa_granted_on);
     next
+}
+
+/// The columns `changes` set (status, version and promises are the caller's).
+fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, DbErr> {
+    let mut c = service_case::ActiveModel::default();
+    for change in changes {
+        match change {
+            Change::Assigned { staff_id } => c.assignee_id = Set(Some(*staff_id)),
+            Change::FirstContact { at } => c.first_contacted_at = Set(Some(*at)),
+            Change::Submitted {
+                applied_at,
+                accepted_at,
+                at,
+            } => {
+                c.applied_at = Set(Some(*applied_at));
+                c.accepted_at = Set(Some(*accepted_at));
+                c.materials_complete_at = Set(Some(*at));
+                c.draft_expires_at = Set(None);
+                c.awaited_materials = Set(None);
+                c.awaited_message = Set(None);
+            }
+            Change::MaterialsAsked {
+                categories,
+                message,
+            } => {
+                // Stored as a JSON list of codes (`attachments::materials::awaited` reads it).
+                let codes: Vec<&str> = categories.iter().map(|m| m.code()).collect();
+                let awaited = serde_json::to_string(&codes)
+                    .map_err(|e| DbErr::Custom(format!("awaited materials: {e}")))?;
+                c.awaited_materials = Set(Some(awaited));
+                c.awaited_message = Set(Some(message.clone()));
+                c.materials_complete_at = Set(None);
+            }
+            Change::Approved { at } => c.approved_at = Set(Some(*at)),
+            Change::Scheduled(appointment) => {
+                c.appointment_at = Set(Some(appointment.at));
+                c.appointment_hospital = Set(Some(appointment.hospital.clone()));
+                c.appointment_department = Set(Some(appointment.department.clone()));
+                c.appointment_expert_title = Set(appointment.expert_title.clone());
+                c.appointment_doctor = Set(appointment.doctor.clone());
+                c.meeting_point = Set(Some(appointment.meeting_point.clone()));
+                c.escort_contact = Set(appointment.escort_contact.clone());
+            }
+            Change::Reached { milestone, on } => match milestone {
+                Milestone::HospitalAccepted => c.hospital_accepted_on = Set(Some(*on)),
+                Milestone::VisaGranted => c.visa_granted_on = Set(Some(*on)),
+                Milestone::AdmissionSlip => {
+                    c.admission_slip_date = Set(Some(*on));
+                    c.has_admission_slip = Set(true);
+                }
+            },
+            Change::Ended { outcome, counted } => {
+                c.outcome_code = Set(Some(outcome.clone()));
+                c.counted = Set(Some(*counted));
+            }
+        }
+    }
+    Ok(c)
 }

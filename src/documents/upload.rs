@@ -23,7 +23,7 @@ use crate::consents::{self, MEDICAL_RECORDS};
 use crate::eligibility::quota::write_transaction;
 use crate::plans::Material;
 use crate::platform::crypto::sha256_hex_bytes;
-use crate::platform::idempotency::{IdempotencyKey, StoredAnswer};
+use crate::platform::idempotency::{IdempotencyKey, Outcome, StoredAnswer};
 use crate::state::AppState;
 
 /// What a `wx.uploadFile` request carried: the file and its `category` field.
@@ -249,9 +249,12 @@ async fn save(
     let addresses = signed::addresses(state, saved.public_id, Signer::User(case.user_id));
     let body = serde_json::to_string(&view(&saved, case.public_id, false, addresses))
         .map_err(DocumentError::unexpected)?;
-    let answer = StoredAnswer { status: 201, body };
+    let answer = StoredAnswer {
+        outcome: Outcome::Created,
+        body,
+    };
     if let Some(key) = idempotency {
-        key.complete(&txn, answer.status, &answer.body).await?;
+        key.complete(&txn, &answer).await?;
     }
     txn.commit().await?;
     tracing::info!(case_id = case.id, document_id = saved.id, "document stored");

@@ -140,7 +140,7 @@ pub struct ApiError {
     details: Value,
     retry_after_secs: Option<u64>,
     /// For 405: the methods the resource takes (the `Allow` header).
-    allow: Option<Cow<'static, str>>,
+    allow: Option<Box<str>>,
     cause: Option<anyhow::Error>,
 }
 
@@ -204,7 +204,7 @@ impl ApiError {
     }
 
     /// A 405's `Allow` header: the methods the resource takes.
-    pub fn allow(mut self, methods: impl Into<Cow<'static, str>>) -> Self {
+    pub fn allow(mut self, methods: impl Into<Box<str>>) -> Self {
         self.allow = Some(methods.into());
         self
     }

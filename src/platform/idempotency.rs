@@ -57,10 +57,38 @@ impl AreaError for IdempotencyError {
     }
 }
 
+/// What the first request with a key did: the handler chooses the status from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Something new was made (a case, a document).
+    Created,
+    /// The work was done; nothing new to point at.
+    Done,
+}
+
+impl Outcome {
+    /// The number the key's row keeps (the HTTP status the first answer had, which is what a
+    /// replay answers with).
+    fn stored(self) -> i32 {
+        match self {
+            Outcome::Created => 201,
+            Outcome::Done => 200,
+        }
+    }
+
+    fn from_stored(status: i32) -> Self {
+        if status == 201 {
+            Outcome::Created
+        } else {
+            Outcome::Done
+        }
+    }
+}
+
 /// The answer given to the first request with a key, to give again to its retries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredAnswer {
-    pub status: u16,
+    pub outcome: Outcome,
     /// JSON.
     pub body: String,
 }
@@ -125,7 +153,7 @@ impl IdempotencyKey {
             return Ok(None);
         };
         Ok(Some(StoredAnswer {
-            status: u16::try_from(status).unwrap_or(200),
+            outcome: Outcome::from_stored(status),
             body,
         }))
     }
@@ -164,13 +192,12 @@ impl IdempotencyKey {
     pub async fn complete(
         &self,
         txn: &impl ConnectionTrait,
-        status: u16,
-        body: &str,
+        answer: &StoredAnswer,
     ) -> Result<(), DbErr> {
         idempotency_key::Entity::update_many()
             .set(idempotency_key::ActiveModel {
-                response_status: Set(Some(i32::from(status))),
-                response_body: Set(Some(body.to_owned())),
+                response_status: Set(Some(answer.outcome.stored())),
+                response_body: Set(Some(answer.body.clone())),
                 ..Default::default()
             })
             .filter(idempotency_key::Column::Owner.eq(&self.owner))

@@ -101,7 +101,7 @@ impl Milestone {
 }
 
 /// The appointment a specialist arranged, as entered (trimmed and checked by [`perform`]).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Appointment {
     pub at: DateTime<Utc>,
     pub hospital: String,

@@ -1,12 +1,12 @@
 //! [`perform`]: the one entry point of the provider side's actions (see `actions.rs`).
 
 use chrono::{DateTime, Utc};
-use sea_orm::ActiveValue::Set;
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::command::{Action, Appointment, Command, Milestone};
+use super::command::{Action, Appointment, Command};
 use crate::calendar::local_date;
+use crate::cases::change::Change;
 use crate::cases::error::CaseError;
 use crate::cases::lifecycle::{InvalidTransition, QuotaEffect, Step};
 use crate::cases::service::case_in_scope;
@@ -167,10 +167,11 @@ pub async fn perform(
             if target.insurer_id.is_some_and(|own| own != case.insurer_id) {
                 return Err(CaseError::UnknownAssignee { foreign: true });
             }
-            let mut transition = Transition::new("reassigned", keep(&case, "reassigned")?)
-                .reason(format!("to:{}", target.login));
-            transition.changes.assignee_id = Set(Some(target.id));
-            transition
+            Transition::new("reassigned", keep(&case, "reassigned")?)
+                .reason(format!("to:{}", target.login))
+                .change(Change::Assigned {
+                    staff_id: target.id,
+                })
         }
         other => decide(staff, &case, &service, other, now)?,
     };
@@ -220,10 +221,13 @@ fn decide(
 ) -> Result<Transition, CaseError> {
     let status = status_of(case)?;
     let ended = |action: &'static str, step: Step, code: &str, counted: bool, kind| {
-        let mut transition = Transition::new(action, step).reason(code).notify(kind);
-        transition.changes.outcome_code = Set(Some(code.to_owned()));
-        transition.changes.counted = Set(Some(counted));
-        transition
+        Transition::new(action, step)
+            .reason(code)
+            .notify(kind)
+            .change(Change::Ended {
+                outcome: code.to_owned(),
+                counted,
+            })
     };
     Ok(match action {
         Action::Claim => {
@@ -233,39 +237,31 @@ fn decide(
             {
                 return Err(CaseError::CaseClaimed);
             }
-            let mut transition = Transition::new("claimed", status.claim()?);
-            transition.changes.assignee_id = Set(Some(staff.id()));
-            transition
+            Transition::new("claimed", status.claim()?).change(Change::Assigned {
+                staff_id: staff.id(),
+            })
         }
         Action::Contact => {
-            let mut transition = Transition::new("contacted", keep(case, "contacted")?);
+            let transition = Transition::new("contacted", keep(case, "contacted")?);
             if case.first_contacted_at.is_none() {
-                transition.changes.first_contacted_at = Set(Some(now));
+                transition.change(Change::FirstContact { at: now })
+            } else {
+                transition
             }
-            transition
         }
         Action::RequestMaterials {
             categories,
             message,
-        } => {
-            let mut transition =
-                Transition::new("materials_requested", status.request_materials()?)
-                    .note(Some(message.clone()))
-                    .notify(NotificationKind::CaseNeedsMaterials);
-            let codes: Vec<&str> = categories.iter().map(|m| m.code()).collect();
-            let awaited = serde_json::to_string(&codes).map_err(CaseError::unexpected)?;
-            transition.changes.awaited_materials = Set(Some(awaited));
-            transition.changes.awaited_message = Set(Some(message));
-            // Not complete any more: the SLA that runs from complete materials waits again.
-            transition.changes.materials_complete_at = Set(None);
-            transition
-        }
-        Action::Approve => {
-            let mut transition = Transition::new("approved", status.approve()?)
-                .notify(NotificationKind::CaseApproved);
-            transition.changes.approved_at = Set(Some(now));
-            transition
-        }
+        } => Transition::new("materials_requested", status.request_materials()?)
+            .note(Some(message.clone()))
+            .notify(NotificationKind::CaseNeedsMaterials)
+            .change(Change::MaterialsAsked {
+                categories,
+                message,
+            }),
+        Action::Approve => Transition::new("approved", status.approve()?)
+            .notify(NotificationKind::CaseApproved)
+            .change(Change::Approved { at: now }),
         Action::Reject { reason } => {
             let code: &'static str = reason.into();
             ended(
@@ -276,19 +272,9 @@ fn decide(
                 NotificationKind::CaseRejected,
             )
         }
-        Action::Schedule(appointment) => {
-            let mut transition = Transition::new("scheduled", status.schedule()?)
-                .notify(NotificationKind::CaseScheduled);
-            let c = &mut transition.changes;
-            c.appointment_at = Set(Some(appointment.at));
-            c.appointment_hospital = Set(Some(appointment.hospital));
-            c.appointment_department = Set(Some(appointment.department));
-            c.appointment_expert_title = Set(appointment.expert_title);
-            c.appointment_doctor = Set(appointment.doctor);
-            c.meeting_point = Set(Some(appointment.meeting_point));
-            c.escort_contact = Set(appointment.escort_contact);
-            transition
-        }
+        Action::Schedule(appointment) => Transition::new("scheduled", status.schedule()?)
+            .notify(NotificationKind::CaseScheduled)
+            .change(Change::Scheduled(appointment)),
         Action::Start => {
             Transition::new("started", status.start()?).notify(NotificationKind::CaseStarted)
         }
@@ -320,19 +306,10 @@ fn decide(
             )
         }
         Action::RecordMilestone { milestone, on } => {
-            let mut transition = Transition::new("milestone_recorded", keep(case, "milestone")?)
+            Transition::new("milestone_recorded", keep(case, "milestone")?)
                 .reason(milestone.code())
-                .note(Some(on.to_string()));
-            let c = &mut transition.changes;
-            match milestone {
-                Milestone::HospitalAccepted => c.hospital_accepted_on = Set(Some(on)),
-                Milestone::VisaGranted => c.visa_granted_on = Set(Some(on)),
-                Milestone::AdmissionSlip => {
-                    c.admission_slip_date = Set(Some(on));
-                    c.has_admission_slip = Set(true);
-                }
-            }
-            transition
+                .note(Some(on.to_string()))
+                .change(Change::Reached { milestone, on })
         }
         Action::Cancel | Action::Reassign { .. } => {
             return Err(CaseError::unexpected("decided by perform"));

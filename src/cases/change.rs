@@ -1,0 +1,69 @@
+//! What an application makes ([`NewCase`]) and what a step changes on a case besides its status, in the domain's words: decided by the
+//! operations (the insured's, the provider side's, the jobs'), mapped to columns only by the
+//! store, which also recomputes the promises from the case as these changes leave it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::actions::{Appointment, Milestone};
+use super::lifecycle::Status;
+use crate::plans::{DiagnosisState, Material};
+
+/// One fact a transition records on the case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// The specialist who holds the case from now on (claimed or reassigned).
+    Assigned { staff_id: i64 },
+    /// The insured was first reached (the first-contact promise is kept).
+    FirstContact { at: DateTime<Utc> },
+    /// The insured says the materials are complete: the application's anchors (the first
+    /// submission's, kept on a later one), materials complete now, the draft no longer
+    /// expiring, nothing awaited any more.
+    Submitted {
+        applied_at: DateTime<Utc>,
+        accepted_at: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
+    /// A specialist asks for these categories, with these words: the materials are not
+    /// complete any more (the promise that runs from complete materials waits again).
+    MaterialsAsked {
+        categories: Vec<Material>,
+        message: String,
+    },
+    /// The eligibility review approved the case.
+    Approved { at: DateTime<Utc> },
+    /// The visit is booked.
+    Scheduled(Appointment),
+    /// A step of the service was reached on a day (the hospital abroad accepted, the visa was
+    /// granted, the admission slip was issued).
+    Reached { milestone: Milestone, on: NaiveDate },
+    /// The case ended early or was completed: why, and whether it counts as a use.
+    Ended { outcome: String, counted: bool },
+}
+
+/// A case as an application makes it (its number and promises are the store's to give).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCase {
+    pub policy_id: i64,
+    pub user_id: i64,
+    pub product_id: i64,
+    pub insurer_id: i64,
+    pub service_id: String,
+    pub quota_key: Option<String>,
+    pub status: Status,
+    pub diagnosis_state: Option<DiagnosisState>,
+    pub illness_id: Option<String>,
+    pub city_code: Option<String>,
+    pub hospital_id: Option<String>,
+    pub department_id: Option<String>,
+    pub expert_name: Option<String>,
+    pub wanted_date: Option<NaiveDate>,
+    pub admission_slip: bool,
+    pub admission_slip_date: Option<NaiveDate>,
+    pub outpatient_first: bool,
+    pub description: Option<String>,
+    pub applied_at: Option<DateTime<Utc>>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub draft_expires_at: Option<DateTime<Utc>>,
+    /// When it is made.
+    pub at: DateTime<Utc>,
+}
