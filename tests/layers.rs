@@ -579,7 +579,6 @@ const NOT_YET_STORES: &[&str] = &[
     "src/attachments/materials.rs",
     "src/auth/error.rs",
     "src/cases/apply_error.rs",
-    "src/cases/create.rs",
     "src/cases/detail.rs",
     "src/cases/error.rs",
     "src/cases/number.rs",
