@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::detail::Detail;
+use super::store::detail::Detail;
 use super::store::{self, Actor, Case, StoreError, Transition};
 use crate::calendar::Calendar;
 use crate::plans::Service;
@@ -93,7 +93,7 @@ pub async fn apply(
     changing(
         &*state.cache,
         case.public_id,
-        Box::pin(store::apply(
+        Box::pin(store::write::apply(
             &state.db,
             calendar,
             service,

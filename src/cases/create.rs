@@ -122,7 +122,7 @@ pub async fn create(
                 }
             }
         }
-        let case = store::insert_case(
+        let case = store::write::insert_case(
             &txn,
             &calendar,
             service,
@@ -155,7 +155,7 @@ pub async fn create(
         for quota_use_id in taken {
             quota::attach(&txn, quota_use_id, case.id).await?;
         }
-        store::record_event(
+        store::write::record_event(
             &txn,
             case.id,
             None,

@@ -1,9 +1,10 @@
 //! Service cases (服务申请): one use of one service, created and followed by the insured, moved
 //! forward by a medical service specialist, under the rules of the product plan.
 //!
-//! Layers: `routes` (HTTP) → `create`, `service` (the insured's operations) and `actions` (the
-//! provider side's, one entry point) → `store` and `queue` (queries and transactions). The rules
-//! live beside them: `lifecycle`, `cancellation`, `promises`, `form`.
+//! Layers: `routes` (HTTP) → `create`, `service` (the insured's operations, the queue),
+//! `actions` (the provider side's, one entry point) and `watch` (what the jobs watch) → `store`
+//! (every query and transaction: `store/`). The rules live beside them: `lifecycle`, `change`,
+//! `cancellation`, `promises`, `form`.
 
 pub mod actions;
 pub mod apply_error;
@@ -11,7 +12,6 @@ pub mod cached;
 pub mod cancellation;
 pub mod change;
 pub mod create;
-pub mod detail;
 pub mod error;
 pub mod expiry;
 pub mod form;

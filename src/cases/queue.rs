@@ -1,19 +1,11 @@
-//! The specialists' queue as a query: open cases in an account's scope, the nearest promise
-//! first (none last), paged.
+//! What the specialists' queue shows: open cases in an account's scope, filtered; the query
+//! (the nearest promise first, none last, paged) is `store::queue`.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{NullOrdering, Order};
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use entity::service_case;
-
 use super::lifecycle::Status;
-use super::store::Case;
 
 /// Whose cases: the caller's own, or nobody's yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -41,103 +33,4 @@ pub struct QueueFilter {
     /// Only cases past a promise at this instant: the SLA (not yet arranged) or the first
     /// contact (none recorded).
     pub overdue_at: Option<DateTime<Utc>>,
-}
-
-/// Cases with a promise falling due before `at`: the service promise while the case is not yet
-/// arranged, the first contact while none is recorded. (Overdue in the queue at `now`; an
-/// alert within a window at `now + window`.)
-pub fn promise_due_before(at: DateTime<Utc>) -> Condition {
-    let arranged = [Status::Scheduled.as_str(), Status::InProgress.as_str()];
-    Condition::any()
-        .add(
-            Condition::all()
-                .add(service_case::Column::SlaDueAt.lt(at))
-                .add(service_case::Column::Status.is_not_in(arranged)),
-        )
-        .add(
-            Condition::all()
-                .add(service_case::Column::FirstContactedAt.is_null())
-                .add(service_case::Column::FirstContactDueAt.lt(at)),
-        )
-}
-
-/// A page of the queue and the number of cases it holds.
-#[tracing::instrument(level = "debug", skip_all)]
-pub async fn page(
-    db: &DatabaseConnection,
-    filter: QueueFilter,
-    page: u32,
-    per_page: u32,
-) -> Result<(Vec<Case>, u64), DbErr> {
-    let mut select = service_case::Entity::find();
-    select = match filter.status {
-        Some(status) => select.filter(service_case::Column::Status.eq(status.as_str())),
-        None => select.filter(service_case::Column::Status.is_in(Status::open())),
-    };
-    select = match filter.assigned {
-        None => select,
-        Some((Assigned::Me, staff_id)) => {
-            select.filter(service_case::Column::AssigneeId.eq(staff_id))
-        }
-        Some((Assigned::None, _)) => select.filter(service_case::Column::AssigneeId.is_null()),
-    };
-    if let Some(service_id) = filter.service_id {
-        select = select.filter(service_case::Column::ServiceId.eq(service_id));
-    }
-    if let Some(product_id) = filter.product_id {
-        select = select.filter(service_case::Column::ProductId.eq(product_id));
-    }
-    if let Some(now) = filter.overdue_at {
-        select = select.filter(promise_due_before(now));
-    }
-    if let Some(number) = filter.number {
-        select = select.filter(service_case::Column::CaseNumber.eq(number));
-    }
-    if let Some(insurer_id) = filter.insurer_id {
-        select = select.filter(service_case::Column::InsurerId.eq(insurer_id));
-    }
-    let paginator = select
-        .order_by_with_nulls(
-            service_case::Column::SlaDueAt,
-            Order::Asc,
-            NullOrdering::Last,
-        )
-        .order_by_with_nulls(
-            service_case::Column::FirstContactDueAt,
-            Order::Asc,
-            NullOrdering::Last,
-        )
-        .order_by_asc(service_case::Column::Id)
-        .paginate(db, u64::from(per_page));
-    let total = paginator.num_items().await?;
-    let cases = paginator.fetch_page(u64::from(page - 1)).await?;
-    Ok((cases, total))
-}
-
-/// How many open cases of each status the scope holds (the queue's tabs).
-#[tracing::instrument(level = "debug", skip_all)]
-pub async fn counts(
-    db: &DatabaseConnection,
-    insurer_id: Option<i64>,
-) -> Result<Vec<(Status, i64)>, DbErr> {
-    let mut select = service_case::Entity::find()
-        .select_only()
-        .column(service_case::Column::Status)
-        .column_as(service_case::Column::Id.count(), "n")
-        .group_by(service_case::Column::Status);
-    if let Some(insurer_id) = insurer_id {
-        select = select.filter(service_case::Column::InsurerId.eq(insurer_id));
-    }
-    let rows: Vec<(String, i64)> = select.into_tuple().all(db).await?;
-    Ok(Status::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| {
-            let n = rows
-                .iter()
-                .find(|(status, _)| status == s.as_str())
-                .map_or(0, |(_, n)| *n);
-            (*s, n)
-        })
-        .collect())
 }

@@ -11,6 +11,7 @@ use super::cancellation::outcome;
 use super::change::Change;
 use super::error::CaseError;
 use super::lifecycle::Status;
+use super::queue::QueueFilter;
 use super::store::{self, Actor, Case, Transition};
 use super::view::{self, CaseSummary, CaseView};
 use crate::attachments::materials;
@@ -113,7 +114,7 @@ pub async fn own_page(
             &detail.events,
         )?);
     }
-    let detail = super::detail::own(&state.db, user.user_id, id)
+    let detail = store::detail::own(&state.db, user.user_id, id)
         .await
         .map_err(CaseError::from)?
         .ok_or(CaseError::NotFound)?;
@@ -322,4 +323,22 @@ pub async fn case_in_scope(
         .await?
         .filter(|c| staff.sees(c.insurer_id))
         .ok_or(CaseError::NotFound)
+}
+
+/// A page of the specialists' queue and the number of cases it holds.
+pub async fn queue(
+    state: &AppState,
+    filter: QueueFilter,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<Case>, u64), Fault> {
+    Ok(store::queue::page(&state.db, filter, page, per_page).await?)
+}
+
+/// How many open cases of each status the scope holds (the queue's tabs).
+pub async fn queue_counts(
+    state: &AppState,
+    insurer_id: Option<i64>,
+) -> Result<Vec<(Status, i64)>, Fault> {
+    Ok(store::queue::counts(&state.db, insurer_id).await?)
 }

@@ -1,116 +1,44 @@
-//! What the background jobs and the specialists' alerts watch, as queries: appointments coming
-//! up, cases waiting for materials, drafts about to expire, promises about to fall due, and
-//! whether a case has moved on since a message about it was queued.
+//! What the background jobs and the specialists' alerts watch: appointments coming up, cases
+//! waiting for materials, drafts about to expire, promises about to fall due. Reads only; the
+//! queries are `store::watch`.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
 
-use entity::{case_event, document, service_case};
+use super::store::{Case, watch};
+use crate::platform::error::Fault;
+use crate::state::AppState;
 
-use super::lifecycle::Status;
-use super::store::Case;
-
-/// How many cases one pass of a job reads at most (the next pass takes the rest).
-const PASS: u64 = 500;
+pub use super::store::watch::Awaiting;
 
 /// Scheduled cases whose appointment is in `(from, to]`.
-#[tracing::instrument(level = "debug", skip_all)]
 pub async fn scheduled_between(
-    db: &impl ConnectionTrait,
+    state: &AppState,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<Vec<Case>, DbErr> {
-    service_case::Entity::find()
-        .filter(service_case::Column::Status.eq(Status::Scheduled.as_str()))
-        .filter(service_case::Column::AppointmentAt.gt(from))
-        .filter(service_case::Column::AppointmentAt.lte(to))
-        .order_by_asc(service_case::Column::Id)
-        .limit(PASS)
-        .all(db)
-        .await
+) -> Result<Vec<Case>, Fault> {
+    Ok(watch::scheduled_between(&state.db, from, to).await?)
 }
 
-/// Drafts that expire in `(from, to]`.
-#[tracing::instrument(level = "debug", skip_all)]
+/// Drafts whose expiry is in `(from, to]`.
 pub async fn drafts_expiring_between(
-    db: &impl ConnectionTrait,
+    state: &AppState,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<Vec<Case>, DbErr> {
-    service_case::Entity::find()
-        .filter(service_case::Column::Status.eq(Status::Draft.as_str()))
-        .filter(service_case::Column::DraftExpiresAt.gt(from))
-        .filter(service_case::Column::DraftExpiresAt.lte(to))
-        .order_by_asc(service_case::Column::Id)
-        .limit(PASS)
-        .all(db)
-        .await
+) -> Result<Vec<Case>, Fault> {
+    Ok(watch::drafts_expiring_between(&state.db, from, to).await?)
 }
 
-/// A case waiting for materials: since when, by which event, and when its last upload was.
-#[derive(Debug, Clone)]
-pub struct Awaiting {
-    pub case: Case,
-    pub asked_event_id: i64,
-    pub asked_at: DateTime<Utc>,
-    pub last_upload_at: Option<DateTime<Utc>>,
+/// Cases waiting for the materials a specialist asked for.
+pub async fn awaiting_materials(state: &AppState) -> Result<Vec<Awaiting>, Fault> {
+    Ok(watch::awaiting_materials(&state.db).await?)
 }
 
-/// Every case waiting for materials, with the moment it was asked and its last upload.
-#[tracing::instrument(level = "debug", skip_all)]
-pub async fn awaiting_materials(db: &impl ConnectionTrait) -> Result<Vec<Awaiting>, DbErr> {
-    let cases = service_case::Entity::find()
-        .filter(service_case::Column::Status.eq(Status::NeedsMaterials.as_str()))
-        .order_by_asc(service_case::Column::Id)
-        .limit(PASS)
-        .all(db)
-        .await?;
-    let mut out = Vec::with_capacity(cases.len());
-    for case in cases {
-        let Some(asked) = case_event::Entity::find()
-            .filter(case_event::Column::CaseId.eq(case.id))
-            .filter(case_event::Column::ToStatus.eq(Status::NeedsMaterials.as_str()))
-            .order_by_desc(case_event::Column::Id)
-            .one(db)
-            .await?
-        else {
-            continue;
-        };
-        let last_upload_at = document::Entity::find()
-            .select_only()
-            .column(document::Column::UploadedAt)
-            .filter(document::Column::CaseId.eq(case.id))
-            .order_by_desc(document::Column::UploadedAt)
-            .into_tuple::<DateTime<Utc>>()
-            .one(db)
-            .await?;
-        out.push(Awaiting {
-            case,
-            asked_event_id: asked.id,
-            asked_at: asked.at,
-            last_upload_at,
-        });
-    }
-    Ok(out)
-}
-
-/// Open cases (submitted and not closed) in the scope whose first contact (not yet made) or
-/// service promise (not yet arranged) falls due before `until`, as the queue's overdue flag
-/// reads them (`queue::promise_due_before`).
-#[tracing::instrument(level = "debug", skip_all)]
+/// Open cases of the scope with a promise falling due by `until`, at most `limit`.
 pub async fn due_by(
-    db: &impl ConnectionTrait,
+    state: &AppState,
     insurer_id: Option<i64>,
     until: DateTime<Utc>,
     limit: u64,
-) -> Result<Vec<Case>, DbErr> {
-    let mut select = service_case::Entity::find()
-        .filter(service_case::Column::Status.is_in(Status::open()))
-        .filter(super::queue::promise_due_before(until));
-    if let Some(insurer_id) = insurer_id {
-        select = select.filter(service_case::Column::InsurerId.eq(insurer_id));
-    }
-    select.limit(limit).all(db).await
+) -> Result<Vec<Case>, Fault> {
+    Ok(watch::due_by(&state.db, insurer_id, until, limit).await?)
 }

@@ -98,7 +98,7 @@ pub async fn queue_page(
         // A number that is not one, a plan that does not exist: said next to the filters.
         Err(e) => (Vec::new(), 0, Some(ApiError::from(e).body().message)),
     };
-    let counts = crate::cases::queue::counts(&state.db, staff.account.insurer_id).await?;
+    let counts = crate::cases::service::queue_counts(&state, staff.account.insurer_id).await?;
     let plans: Vec<Choice> = state
         .plans
         .iter()

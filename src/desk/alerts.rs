@@ -108,7 +108,7 @@ pub async fn alerts(
     }
     let now = state.clocks.business.now();
     let until = now + TimeDelta::minutes(i64::from(window));
-    let cases = watch::due_by(&state.db, staff.account.insurer_id, until, READ_AT_MOST).await?;
+    let cases = watch::due_by(state, staff.account.insurer_id, until, READ_AT_MOST).await?;
     let names = logins(&state.db, cases.iter().filter_map(|c| c.assignee_id)).await?;
     let mut items = Vec::new();
     for case in &cases {
@@ -154,12 +154,9 @@ pub async fn alerts(
 pub async fn open_count(state: &AppState) -> Result<usize, Fault> {
     let now = state.clocks.business.now();
     let window = i64::from(state.settings.notifications.alert_window_minutes);
-    Ok(watch::due_by(
-        &state.db,
-        None,
-        now + TimeDelta::minutes(window),
-        READ_AT_MOST,
+    Ok(
+        watch::due_by(state, None, now + TimeDelta::minutes(window), READ_AT_MOST)
+            .await?
+            .len(),
     )
-    .await?
-    .len())
 }

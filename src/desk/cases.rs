@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::cases::error::CaseError;
 use crate::cases::lifecycle::Status;
-use crate::cases::queue::{self, QueueFilter};
+use crate::cases::queue::QueueFilter;
 use crate::cases::service::{detail_view, service_name, status_of};
 use crate::cases::store::Case;
 use crate::cases::view::{CaseView, status_text};
@@ -162,7 +162,7 @@ pub async fn queue(
 ) -> Result<QueuePage, CaseError> {
     // The account's scope, whatever the caller asked.
     filter.insurer_id = staff.account.insurer_id;
-    let (cases, total) = queue::page(&state.db, filter, page, per_page).await?;
+    let (cases, total) = crate::cases::service::queue(state, filter, page, per_page).await?;
     let logins = logins(&state.db, cases.iter().filter_map(|c| c.assignee_id)).await?;
     let now = state.clocks.business.now();
     Ok(QueuePage {

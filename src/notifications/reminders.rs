@@ -16,7 +16,8 @@ use chrono::{DateTime, Days, NaiveTime, TimeDelta, Timelike, Utc};
 use serde_json::Value;
 
 use crate::calendar::{local_date, local_instant};
-use crate::cases::store::{Case, notification_payload};
+use crate::cases::store::Case;
+use crate::cases::store::write::notification_payload;
 use crate::cases::{service as cases, watch};
 use crate::outbox::kind::NotificationKind;
 use crate::outbox::store as outbox;
@@ -75,7 +76,7 @@ pub async fn run_once(state: &AppState) -> Result<Queued, Fault> {
     let now = state.clocks.business.now();
     let mut queued = Queued::default();
     // Appointments up to two days ahead: the day-before reminders fall due within that.
-    for case in watch::scheduled_between(&state.db, now, now + TimeDelta::days(2)).await? {
+    for case in watch::scheduled_between(state, now, now + TimeDelta::days(2)).await? {
         let Some(appointment) = case.appointment_at else {
             continue;
         };
@@ -116,7 +117,7 @@ pub async fn run_once(state: &AppState) -> Result<Queued, Fault> {
         }
     }
     let calendar = state.calendar.get();
-    for waiting in watch::awaiting_materials(&state.db).await? {
+    for waiting in watch::awaiting_materials(state).await? {
         if waiting
             .last_upload_at
             .is_some_and(|upload| upload >= waiting.asked_at)
@@ -152,7 +153,7 @@ pub async fn run_once(state: &AppState) -> Result<Queued, Fault> {
             queued.materials += 1;
         }
     }
-    for case in watch::drafts_expiring_between(&state.db, now, now + TimeDelta::hours(24)).await? {
+    for case in watch::drafts_expiring_between(state, now, now + TimeDelta::hours(24)).await? {
         let Some(expires) = case.draft_expires_at else {
             continue;
         };

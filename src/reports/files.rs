@@ -124,7 +124,7 @@ pub async fn upload(
         },
     )
     .await?;
-    cases::record_event(
+    cases::write::record_event(
         &txn,
         case.id,
         Some(status),
@@ -141,7 +141,7 @@ pub async fn upload(
         case.user_id,
         Some(case.id),
         NotificationKind::ReportReady,
-        &cases::notification_payload(&case, &service, None),
+        &cases::write::notification_payload(&case, &service, None),
         now,
     )
     .await?;

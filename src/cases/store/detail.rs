@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::store::Case;
+use super::Case;
 
 /// What the page is made from.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]

@@ -1,0 +1,90 @@
+//! A case's changes as columns: what a step decided ([`Change`]) mapped to the row's fields,
+//! and the case as those fields leave it (what the promises are computed from).
+
+use entity::service_case;
+use sea_orm::ActiveValue::Set;
+use sea_orm::DbErr;
+
+use crate::cases::actions::Milestone;
+use crate::cases::change::Change;
+
+fn take<T: Clone + Into<sea_orm::Value>>(value: &sea_orm::ActiveValue<T>, current: T) -> T {
+    match value {
+        sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => v.clone(),
+        sea_orm::ActiveValue::NotSet => current,
+    }
+}
+
+/// The case as it will be once `changes` are applied: what the promises are computed from.
+pub(super) fn merged(
+    case: &service_case::Model,
+    changes: &service_case::ActiveModel,
+) -> service_case::Model {
+    let mut next = case.clone();
+    next.applied_at = take(&changes.applied_at, case.applied_at);
+    next.accepted_at = take(&changes.accepted_at, case.accepted_at);
+    next.approved_at = take(&changes.approved_at, case.approved_at);
+    next.materials_complete_at = take(&changes.materials_complete_at, case.materials_complete_at);
+    next.admission_slip_date = take(&changes.admission_slip_date, case.admission_slip_date);
+    next.hospital_accepted_on = take(&changes.hospital_accepted_on, case.hospital_accepted_on);
+    next.visa_granted_on = take(&changes.visa_granted_on, case.visa_granted_on);
+    next
+}
+
+/// The columns `changes` set (status, version and promises are the caller's).
+pub(super) fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, DbErr> {
+    let mut c = service_case::ActiveModel::default();
+    for change in changes {
+        match change {
+            Change::Assigned { staff_id } => c.assignee_id = Set(Some(*staff_id)),
+            Change::FirstContact { at } => c.first_contacted_at = Set(Some(*at)),
+            Change::Submitted {
+                applied_at,
+                accepted_at,
+                at,
+            } => {
+                c.applied_at = Set(Some(*applied_at));
+                c.accepted_at = Set(Some(*accepted_at));
+                c.materials_complete_at = Set(Some(*at));
+                c.draft_expires_at = Set(None);
+                c.awaited_materials = Set(None);
+                c.awaited_message = Set(None);
+            }
+            Change::MaterialsAsked {
+                categories,
+                message,
+            } => {
+                // Stored as a JSON list of codes (`attachments::materials::awaited` reads it).
+                let codes: Vec<&str> = categories.iter().map(|m| m.code()).collect();
+                let awaited = serde_json::to_string(&codes)
+                    .map_err(|e| DbErr::Custom(format!("awaited materials: {e}")))?;
+                c.awaited_materials = Set(Some(awaited));
+                c.awaited_message = Set(Some(message.clone()));
+                c.materials_complete_at = Set(None);
+            }
+            Change::Approved { at } => c.approved_at = Set(Some(*at)),
+            Change::Scheduled(appointment) => {
+                c.appointment_at = Set(Some(appointment.at));
+                c.appointment_hospital = Set(Some(appointment.hospital.clone()));
+                c.appointment_department = Set(Some(appointment.department.clone()));
+                c.appointment_expert_title = Set(appointment.expert_title.clone());
+                c.appointment_doctor = Set(appointment.doctor.clone());
+                c.meeting_point = Set(Some(appointment.meeting_point.clone()));
+                c.escort_contact = Set(appointment.escort_contact.clone());
+            }
+            Change::Reached { milestone, on } => match milestone {
+                Milestone::HospitalAccepted => c.hospital_accepted_on = Set(Some(*on)),
+                Milestone::VisaGranted => c.visa_granted_on = Set(Some(*on)),
+                Milestone::AdmissionSlip => {
+                    c.admission_slip_date = Set(Some(*on));
+                    c.has_admission_slip = Set(true);
+                }
+            },
+            Change::Ended { outcome, counted } => {
+                c.outcome_code = Set(Some(outcome.clone()));
+                c.counted = Set(Some(*counted));
+            }
+        }
+    }
+    Ok(c)
+}

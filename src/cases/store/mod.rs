@@ -1,0 +1,224 @@
+//! Every query and transaction of the cases: the types a transition is written with (here),
+//! the writes (`write`: a transition in one transaction, a new case), the reads (here), the case
+//! page in one statement (`detail`), the queue (`queue`), what the jobs watch (`watch`).
+
+mod columns;
+pub mod detail;
+pub mod queue;
+pub mod watch;
+pub mod write;
+
+use chrono::{DateTime, Utc};
+use entity::{case_event, service_case};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+use uuid::Uuid;
+
+use super::change::Change;
+use super::lifecycle::{Status, Step};
+
+pub type Case = service_case::Model;
+
+/// Who made a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    User(i64),
+    Staff(i64),
+    System,
+}
+
+impl Actor {
+    pub(super) fn kind(self) -> &'static str {
+        match self {
+            Actor::User(_) => "user",
+            Actor::Staff(_) => "staff",
+            Actor::System => "system",
+        }
+    }
+
+    pub(super) fn id(self) -> Option<i64> {
+        match self {
+            Actor::User(id) | Actor::Staff(id) => Some(id),
+            Actor::System => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The case changed since it was read.
+    #[error("the case was changed by someone else")]
+    Stale,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    /// The change could not be announced to the cache (see `cases::cached`): nothing written.
+    #[error(transparent)]
+    Cache(#[from] crate::platform::cache::CacheError),
+}
+
+/// A transition to persist: the lifecycle's step, the event's words, the fields it sets, and
+/// the message the insured gets (if any).
+#[derive(Debug)]
+pub struct Transition {
+    pub action: &'static str,
+    pub step: Step,
+    pub reason_code: Option<String>,
+    pub note: Option<String>,
+    /// What it records besides status, version and the recomputed promises.
+    pub changes: Vec<Change>,
+    /// Outbox kind; the payload is built from the case.
+    pub notify: Option<crate::outbox::kind::NotificationKind>,
+}
+
+impl Transition {
+    pub fn new(action: &'static str, step: Step) -> Self {
+        Self {
+            action,
+            step,
+            reason_code: None,
+            note: None,
+            changes: Vec::new(),
+            notify: None,
+        }
+    }
+
+    pub fn reason(mut self, code: impl Into<String>) -> Self {
+        self.reason_code = Some(code.into());
+        self
+    }
+
+    pub fn note(mut self, note: Option<String>) -> Self {
+        self.note = note.filter(|n| !n.trim().is_empty());
+        self
+    }
+
+    pub fn notify(mut self, kind: crate::outbox::kind::NotificationKind) -> Self {
+        self.notify = Some(kind);
+        self
+    }
+
+    pub fn change(mut self, change: Change) -> Self {
+        self.changes.push(change);
+        self
+    }
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn find(db: &impl ConnectionTrait, public_id: Uuid) -> Result<Option<Case>, DbErr> {
+    service_case::Entity::find()
+        .filter(service_case::Column::PublicId.eq(public_id))
+        .one(db)
+        .await
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn find_for_user(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    public_id: Uuid,
+) -> Result<Option<Case>, DbErr> {
+    Ok(find(db, public_id).await?.filter(|c| c.user_id == user_id))
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn events(
+    db: &impl ConnectionTrait,
+    case_id: i64,
+) -> Result<Vec<case_event::Model>, DbErr> {
+    case_event::Entity::find()
+        .filter(case_event::Column::CaseId.eq(case_id))
+        .order_by_asc(case_event::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Drafts past their deadline, oldest first.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn expired_drafts(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Case>, DbErr> {
+    use sea_orm::QuerySelect;
+    service_case::Entity::find()
+        .filter(service_case::Column::Status.eq(Status::Draft.as_str()))
+        .filter(service_case::Column::DraftExpiresAt.lte(now))
+        .order_by_asc(service_case::Column::DraftExpiresAt)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// The public id of a case's policy.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn policy_public_id(
+    db: &impl ConnectionTrait,
+    policy_id: i64,
+) -> Result<Option<Uuid>, DbErr> {
+    use sea_orm::QuerySelect;
+    entity::policy::Entity::find_by_id(policy_id)
+        .select_only()
+        .column(entity::policy::Column::PublicId)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await
+}
+
+/// A page of a user's cases, newest first, and how many they have.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn page_for_user(
+    db: &DatabaseConnection,
+    user_id: i64,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<Case>, u64), DbErr> {
+    use sea_orm::PaginatorTrait;
+    let paginator = service_case::Entity::find()
+        .filter(service_case::Column::UserId.eq(user_id))
+        .order_by_desc(service_case::Column::CreatedAt)
+        .order_by_desc(service_case::Column::Id)
+        .paginate(db, u64::from(per_page));
+    let total = paginator.num_items().await?;
+    let cases = paginator.fetch_page(u64::from(page - 1)).await?;
+    Ok((cases, total))
+}
+
+/// A case by its row id.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Case>, DbErr> {
+    service_case::Entity::find_by_id(id).one(db).await
+}
+
+/// The numbers of the cases with these row ids, in one query.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn numbers(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(service_case::Entity::find()
+        .filter(service_case::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .iter()
+        .map(|case| (case.id, super::number::of(case)))
+        .collect())
+}
+
+/// A case by its number.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn find_by_number(
+    db: &impl ConnectionTrait,
+    number: &str,
+) -> Result<Option<Case>, DbErr> {
+    service_case::Entity::find()
+        .filter(service_case::Column::CaseNumber.eq(number))
+        .one(db)
+        .await
+}

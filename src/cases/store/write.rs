@@ -1,0 +1,222 @@
+//! Persisting what the lifecycle decided: every transition is one transaction that writes the
+//! case (only if nobody changed it since it was read: optimistic locking on `version`), its
+//! `case_event`, the quota change and, where the insured should hear of it, an outbox row.
+
+use chrono::{DateTime, Utc};
+use entity::{case_event, service_case};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    ExprTrait, QueryFilter,
+};
+use uuid::Uuid;
+
+use super::columns::{columns, merged};
+use super::{Actor, Case, StoreError, Transition};
+use crate::calendar::Calendar;
+use crate::cases::change::NewCase;
+use crate::cases::lifecycle::{QuotaEffect, Status};
+use crate::cases::promises::promises;
+use crate::eligibility::quota::{self, CONSUMED, RELEASED, write_transaction};
+use crate::outbox::store as outbox;
+use crate::plans::Service;
+
+/// Applies `transition` to `case` if its version is still `expected_version`.
+#[allow(clippy::too_many_arguments)] // the rules (calendar, service), the case, the change, who and when
+#[tracing::instrument(level = "debug", skip_all)]
+pub(in crate::cases) async fn apply(
+    db: &DatabaseConnection,
+    calendar: &Calendar,
+    service: &Service,
+    case: &Case,
+    expected_version: i32,
+    transition: Transition,
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<Case, StoreError> {
+    let txn = write_transaction(db).await?;
+    let mut changes = columns(&transition.changes)?;
+    let next = merged(case, &changes);
+    let due = promises(calendar, service, &next);
+    changes.status = Set(transition.step.to.as_str().to_owned());
+    changes.first_contact_due_at = Set(due.first_contact);
+    changes.start_decision_due_at = Set(due.start_decision);
+    changes.sla_due_at = Set(due.sla);
+    changes.sla_provisional = Set(due.provisional);
+    changes.updated_at = Set(now);
+    if transition.step.to.is_terminal() {
+        changes.closed_at = Set(Some(now));
+        changes.draft_expires_at = Set(None);
+    }
+    // The row as written comes back with the statement (RETURNING): no second read.
+    let saved = service_case::Entity::update_many()
+        .set(changes)
+        .col_expr(
+            service_case::Column::Version,
+            Expr::col(service_case::Column::Version).add(1),
+        )
+        .filter(service_case::Column::Id.eq(case.id))
+        .filter(service_case::Column::Version.eq(expected_version))
+        .exec_with_returning(&txn)
+        .await?;
+    let Some(saved) = saved.into_iter().next() else {
+        txn.rollback().await?;
+        return Err(StoreError::Stale);
+    };
+    record_event(
+        &txn,
+        case.id,
+        Status::parse(&case.status),
+        transition.step.to,
+        transition.action,
+        actor,
+        transition.reason_code.clone(),
+        transition.note.clone(),
+        now,
+    )
+    .await?;
+    match transition.step.quota {
+        QuotaEffect::Keep => {}
+        QuotaEffect::Consume => {
+            quota::settle(&txn, case.id, CONSUMED, now).await?;
+        }
+        QuotaEffect::Release => {
+            quota::settle(&txn, case.id, RELEASED, now).await?;
+        }
+    }
+    if let Some(kind) = transition.notify {
+        outbox::enqueue(
+            &txn,
+            saved.user_id,
+            Some(saved.id),
+            kind,
+            &notification_payload(&saved, service, transition.reason_code.as_deref()),
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The facts a subscribe message about a case needs (no medical details: the message leaves
+/// our systems through WeChat).
+pub fn notification_payload(
+    case: &Case,
+    service: &Service,
+    reason_code: Option<&str>,
+) -> serde_json::Value {
+    serde_json::json!({
+        "case_id": case.public_id,
+        "case_number": crate::cases::number::of(case),
+        "service": service.name,
+        "status": case.status,
+        "reason_code": reason_code,
+        "appointment_at": case.appointment_at,
+        "appointment_hospital": case.appointment_hospital,
+        "sla_due_at": case.sla_due_at,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn record_event(
+    txn: &impl ConnectionTrait,
+    case_id: i64,
+    from: Option<Status>,
+    to: Status,
+    action: &str,
+    actor: Actor,
+    reason_code: Option<String>,
+    note: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    case_event::Entity::insert(case_event::ActiveModel {
+        case_id: Set(case_id),
+        from_status: Set(from.map(|s| s.as_str().to_owned())),
+        to_status: Set(to.as_str().to_owned()),
+        action: Set(action.to_owned()),
+        actor_kind: Set(actor.kind().to_owned()),
+        actor_id: Set(actor.id()),
+        reason_code: Set(reason_code),
+        note: Set(note),
+        at: Set(at),
+        ..Default::default()
+    })
+    .exec_without_returning(txn)
+    .await?;
+    Ok(())
+}
+
+/// Inserts a new case (a draft, or one applied for at once) in the caller's transaction and
+/// gives it its number and its promises.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn insert_case(
+    txn: &impl ConnectionTrait,
+    calendar: &Calendar,
+    service: &Service,
+    new: NewCase,
+) -> Result<Case, DbErr> {
+    let row = service_case::ActiveModel {
+        public_id: Set(Uuid::new_v4()),
+        policy_id: Set(new.policy_id),
+        user_id: Set(new.user_id),
+        product_id: Set(new.product_id),
+        insurer_id: Set(new.insurer_id),
+        service_id: Set(new.service_id),
+        quota_key: Set(new.quota_key),
+        status: Set(new.status.as_str().to_owned()),
+        diagnosis_state: Set(new.diagnosis_state.map(|d| d.code().to_owned())),
+        illness_id: Set(new.illness_id),
+        city_code: Set(new.city_code),
+        hospital_id: Set(new.hospital_id),
+        department_id: Set(new.department_id),
+        expert_name: Set(new.expert_name),
+        wanted_date: Set(new.wanted_date),
+        has_admission_slip: Set(new.admission_slip),
+        admission_slip_date: Set(new.admission_slip_date),
+        outpatient_first: Set(new.outpatient_first),
+        description: Set(new.description),
+        sla_provisional: Set(false),
+        applied_at: Set(new.applied_at),
+        accepted_at: Set(new.accepted_at),
+        draft_expires_at: Set(new.draft_expires_at),
+        version: Set(1),
+        created_at: Set(new.at),
+        updated_at: Set(new.at),
+        ..Default::default()
+    };
+    let mut case = service_case::Entity::insert(row)
+        .exec_with_returning(txn)
+        .await?;
+    let number = crate::cases::number::format(case.id, case.created_at);
+    // A case applied for at once (a flow that starts with a contact) has its promises now.
+    let due = promises(calendar, service, &case);
+    service_case::Entity::update_many()
+        .col_expr(
+            service_case::Column::CaseNumber,
+            Expr::value(number.clone()),
+        )
+        .col_expr(
+            service_case::Column::FirstContactDueAt,
+            Expr::value(due.first_contact),
+        )
+        .col_expr(
+            service_case::Column::StartDecisionDueAt,
+            Expr::value(due.start_decision),
+        )
+        .col_expr(service_case::Column::SlaDueAt, Expr::value(due.sla))
+        .col_expr(
+            service_case::Column::SlaProvisional,
+            Expr::value(due.provisional),
+        )
+        .filter(service_case::Column::Id.eq(case.id))
+        .exec(txn)
+        .await?;
+    case.case_number = Some(number);
+    case.first_contact_due_at = due.first_contact;
+    case.start_decision_due_at = due.start_decision;
+    case.sla_due_at = due.sla;
+    case.sla_provisional = due.provisional;
+    Ok(case)
+}
