@@ -61,7 +61,7 @@ async fn main() -> anyhow::Result<()> {
 async fn transitions(state: &AppState, case_id: uuid::Uuid) -> anyhow::Result<()> {
     let mut case = store::find(&state.db, case_id).await?.expect("the case");
     let (_, service) = plan_of(state, &case).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let status = Status::parse(&case.status).expect("a status");
+    let status = Status::from(case.status);
     let calendar = state.calendar.get();
     let (mut with, mut without) = (Duration::ZERO, Duration::ZERO);
     for _ in 0..ROUNDS {

@@ -1,13 +1,15 @@
 use sea_orm::entity::prelude::*;
 
+use crate::service_case::CaseState;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "case_event")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub case_id: i64,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<CaseState>,
+    pub to_status: CaseState,
     pub action: String,
     /// `user`, `staff` or `system`.
     pub actor_kind: String,

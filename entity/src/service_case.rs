@@ -15,7 +15,7 @@ pub struct Model {
     /// The service's id in the plan.
     pub service_id: String,
     pub quota_key: Option<String>,
-    pub status: String,
+    pub status: CaseState,
     /// `suspected` or `confirmed`.
     pub diagnosis_state: Option<String>,
     pub illness_id: Option<String>,
@@ -69,6 +69,38 @@ pub struct Model {
     pub hospital_accepted_on: Option<Date>,
     /// The medical visa was granted, as recorded.
     pub visa_granted_on: Option<Date>,
+}
+
+/// A case's state as stored. The lifecycle (`cases::lifecycle::Status` in the application) is
+/// the same list with its rules; the store maps one to the other.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum CaseState {
+    Draft,
+    Submitted,
+    InReview,
+    NeedsMaterials,
+    Approved,
+    Rejected,
+    Scheduled,
+    InProgress,
+    Completed,
+    NoShow,
+    Cancelled,
+    Terminated,
+    Expired,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,7 +20,7 @@ pub async fn sweep(state: &AppState) -> anyhow::Result<usize> {
         let mut progressed = false;
         for case in &due {
             let (_, service) = plan_of(state, case)?;
-            let Ok(step) = status_of(case)?.expire() else {
+            let Ok(step) = status_of(case).expire() else {
                 continue;
             };
             let transition = Transition::new("expired", step)

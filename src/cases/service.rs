@@ -46,9 +46,8 @@ pub fn service_name(state: &AppState, case: &Case) -> String {
 }
 
 /// The case's status; a stored text that names none is a broken row, never read as another.
-pub fn status_of(case: &Case) -> Result<Status, CaseError> {
-    Status::parse(&case.status)
-        .ok_or_else(|| CaseError::unexpected(format!("case {} has an unknown status", case.id)))
+pub fn status_of(case: &Case) -> Status {
+    Status::from(case.status)
 }
 
 /// What of `case` decides which materials it needs.
@@ -139,7 +138,7 @@ fn view_of(
     events: &[entity::case_event::Model],
 ) -> Result<CaseView, CaseError> {
     let (_, service) = plan_of(state, case)?;
-    let status = status_of(case)?;
+    let status = status_of(case);
     let calendar = state.calendar.get();
     Ok(view::detail(
         case,
@@ -166,7 +165,7 @@ pub async fn list(
         .map(|case| {
             Ok(view::summary(
                 case,
-                status_of(case)?,
+                status_of(case),
                 &service_name(state, case),
             ))
         })
@@ -210,7 +209,7 @@ pub async fn submit(
     }
     let (_, service) = plan_of(state, &case)?;
     let now = state.clocks.business.now();
-    let step = status_of(&case)?.submit()?;
+    let step = status_of(&case).submit()?;
     let missing = materials::missing_for(&state.db, &service, material_needs(&case)).await?;
     if !missing.is_empty() {
         return Err(CaseError::MaterialsMissing {
@@ -273,7 +272,7 @@ pub async fn cancel(
 ) -> Result<Case, CaseError> {
     let (_, service) = plan_of(state, case)?;
     let now = state.clocks.business.now();
-    let status = status_of(case)?;
+    let status = status_of(case);
     let calendar = state.calendar.get();
     let decision = outcome(
         service.cancellation,

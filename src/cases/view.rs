@@ -81,8 +81,8 @@ pub struct Due {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EventView {
-    pub from: Option<String>,
-    pub to: String,
+    pub from: Option<Status>,
+    pub to: Status,
     pub action: String,
     /// `user`, `staff` or `system`.
     pub actor: String,
@@ -197,8 +197,8 @@ pub fn events(events: &[case_event::Model]) -> Vec<EventView> {
     events
         .iter()
         .map(|e| EventView {
-            from: e.from_status.clone(),
-            to: e.to_status.clone(),
+            from: e.from_status.map(Status::from),
+            to: Status::from(e.to_status),
             action: e.action.clone(),
             actor: e.actor_kind.clone(),
             reason_code: e.reason_code.clone(),

@@ -230,7 +230,7 @@ pub async fn build(
             crate::staff::access::Need::Owner,
         )
         .is_ok()
-            && crate::cases::service::status_of(case).is_ok_and(|s| s.is_open());
+            && crate::cases::service::status_of(case).is_open();
     }
     match view {
         ConsoleCase::Insurer(view) => {

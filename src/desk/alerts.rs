@@ -112,9 +112,7 @@ pub async fn alerts(
     let names = logins(&state.db, cases.iter().filter_map(|c| c.assignee_id)).await?;
     let mut items = Vec::new();
     for case in &cases {
-        let Ok(status) = status_of(case) else {
-            continue;
-        };
+        let status = status_of(case);
         let mut promises = Vec::new();
         if case.first_contacted_at.is_none()
             && let Some(due) = case.first_contact_due_at.filter(|d| *d < until)

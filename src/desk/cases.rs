@@ -63,7 +63,7 @@ pub fn queue_item(
     logins: &HashMap<i64, String>,
     now: DateTime<Utc>,
 ) -> Result<QueueItem, CaseError> {
-    let status = status_of(case)?;
+    let status = status_of(case);
     let (overdue, first_contact_overdue, start_decision_overdue) = overdue(case, status, now);
     Ok(QueueItem {
         id: case.public_id,
@@ -235,7 +235,7 @@ pub async fn console_view(
         .product_code(case.product_id)
         .unwrap_or_default()
         .to_owned();
-    let status = status_of(case)?;
+    let status = status_of(case);
     let (overdue, first_contact_overdue, start_decision_overdue) = overdue(case, status, now);
     if staff.role == Role::InsurerViewer {
         return Ok(ConsoleCase::Insurer(Box::new(InsurerCaseView {

@@ -67,7 +67,7 @@ pub async fn open_for_upload(
     case_id: Uuid,
 ) -> Result<Case, DocumentError> {
     let case = own_case(state, user_id, case_id).await?;
-    if status_of(&case)?.is_terminal() {
+    if status_of(&case).is_terminal() {
         return Err(DocumentError::CaseClosed);
     }
     if !consents::has_current(&state.db, user_id, MEDICAL_RECORDS).await? {

@@ -1,6 +1,7 @@
 //! Counting uses from `quota_use` (the cases area writes the rows).
 
 use entity::quota_use;
+use entity::service_case::CaseState;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use super::Uses;
@@ -39,8 +40,8 @@ pub async fn unlimited_uses(
         .column(service_case::Column::ServiceId)
         .filter(service_case::Column::PolicyId.eq(policy_id))
         .filter(service_case::Column::ServiceId.is_in(service_ids.iter().copied()))
-        .filter(service_case::Column::Status.ne("draft"))
-        .filter(service_case::Column::Status.ne("expired"))
+        .filter(service_case::Column::Status.ne(CaseState::Draft))
+        .filter(service_case::Column::Status.ne(CaseState::Expired))
         .filter(
             Condition::any()
                 .add(service_case::Column::ClosedAt.is_null())

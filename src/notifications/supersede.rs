@@ -30,7 +30,7 @@ pub async fn moved_on(
     let Some(case) = case else {
         return Ok(None);
     };
-    let status = Status::parse(&case.status);
+    let status = Some(Status::from(case.status));
     let reason = match kind {
         AppointmentReminder | CancellationCutoff => {
             let booked = instant(payload, "appointment_at");

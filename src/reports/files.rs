@@ -92,7 +92,7 @@ pub async fn upload(
     if !service.report {
         return Err(ReportError::ReportNotExpected);
     }
-    let status = status_of(&case)?;
+    let status = status_of(&case);
     if !status.is_open() {
         return Err(ReportError::CaseClosed);
     }

@@ -10,9 +10,7 @@ use crate::staff::access::{CurrentStaff, Need, may_change};
 /// the console offers, and nothing else. The plan's own checks (a refusal reason the plan does
 /// not use, a past appointment) are still made by [`super::perform`].
 pub fn available(staff: &CurrentStaff, case: &Case, service: &Service) -> Vec<&'static str> {
-    let Ok(status) = crate::cases::service::status_of(case) else {
-        return Vec::new();
-    };
+    let status = crate::cases::service::status_of(case);
     let open = status.is_open();
     let allowed = |need: Need| may_change(staff, case.assignee_id, need).is_ok();
     let claim_ok = status.claim().is_ok()

@@ -9,6 +9,7 @@ pub mod watch;
 pub mod write;
 
 use chrono::{DateTime, Utc};
+use entity::service_case::CaseState;
 use entity::{case_event, service_case};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -19,6 +20,56 @@ use super::change::Change;
 use super::lifecycle::{Status, Step};
 
 pub type Case = service_case::Model;
+
+/// The stored state is the lifecycle's status, one for one.
+impl From<CaseState> for Status {
+    fn from(state: CaseState) -> Self {
+        match state {
+            CaseState::Draft => Status::Draft,
+            CaseState::Submitted => Status::Submitted,
+            CaseState::InReview => Status::InReview,
+            CaseState::NeedsMaterials => Status::NeedsMaterials,
+            CaseState::Approved => Status::Approved,
+            CaseState::Rejected => Status::Rejected,
+            CaseState::Scheduled => Status::Scheduled,
+            CaseState::InProgress => Status::InProgress,
+            CaseState::Completed => Status::Completed,
+            CaseState::NoShow => Status::NoShow,
+            CaseState::Cancelled => Status::Cancelled,
+            CaseState::Terminated => Status::Terminated,
+            CaseState::Expired => Status::Expired,
+        }
+    }
+}
+
+impl From<Status> for CaseState {
+    fn from(status: Status) -> Self {
+        match status {
+            Status::Draft => CaseState::Draft,
+            Status::Submitted => CaseState::Submitted,
+            Status::InReview => CaseState::InReview,
+            Status::NeedsMaterials => CaseState::NeedsMaterials,
+            Status::Approved => CaseState::Approved,
+            Status::Rejected => CaseState::Rejected,
+            Status::Scheduled => CaseState::Scheduled,
+            Status::InProgress => CaseState::InProgress,
+            Status::Completed => CaseState::Completed,
+            Status::NoShow => CaseState::NoShow,
+            Status::Cancelled => CaseState::Cancelled,
+            Status::Terminated => CaseState::Terminated,
+            Status::Expired => CaseState::Expired,
+        }
+    }
+}
+
+/// The stored states of the open statuses (what the specialists work on).
+pub(super) fn open_states() -> Vec<CaseState> {
+    Status::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| CaseState::from(*s))
+        .collect()
+}
 
 /// Who made a change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +193,7 @@ pub async fn expired_drafts(
 ) -> Result<Vec<Case>, DbErr> {
     use sea_orm::QuerySelect;
     service_case::Entity::find()
-        .filter(service_case::Column::Status.eq(Status::Draft.as_str()))
+        .filter(service_case::Column::Status.eq(CaseState::Draft))
         .filter(service_case::Column::DraftExpiresAt.lte(now))
         .order_by_asc(service_case::Column::DraftExpiresAt)
         .limit(limit)
@@ -221,4 +272,21 @@ pub async fn find_by_number(
         .filter(service_case::Column::CaseNumber.eq(number))
         .one(db)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ActiveEnum;
+
+    use super::*;
+
+    #[test]
+    fn every_status_is_stored_under_its_own_name_and_read_back_as_itself() {
+        for status in Status::ALL {
+            let state = CaseState::from(*status);
+            // The rows written before the column was an enum hold these very words.
+            assert_eq!(state.to_value(), status.as_str());
+            assert_eq!(Status::from(state), *status);
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! first (none last), paged.
 
 use chrono::{DateTime, Utc};
-use entity::service_case;
+use entity::service_case::{self, CaseState};
 use sea_orm::sea_query::{NullOrdering, Order};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
@@ -17,7 +17,7 @@ use crate::cases::queue::{Assigned, QueueFilter};
 /// arranged, the first contact while none is recorded. (Overdue in the queue at `now`; an
 /// alert within a window at `now + window`.)
 pub fn promise_due_before(at: DateTime<Utc>) -> Condition {
-    let arranged = [Status::Scheduled.as_str(), Status::InProgress.as_str()];
+    let arranged = [CaseState::Scheduled, CaseState::InProgress];
     Condition::any()
         .add(
             Condition::all()
@@ -41,8 +41,8 @@ pub async fn page(
 ) -> Result<(Vec<Case>, u64), DbErr> {
     let mut select = service_case::Entity::find();
     select = match filter.status {
-        Some(status) => select.filter(service_case::Column::Status.eq(status.as_str())),
-        None => select.filter(service_case::Column::Status.is_in(Status::open())),
+        Some(status) => select.filter(service_case::Column::Status.eq(CaseState::from(status))),
+        None => select.filter(service_case::Column::Status.is_in(super::open_states())),
     };
     select = match filter.assigned {
         None => select,
@@ -98,14 +98,14 @@ pub async fn counts(
     if let Some(insurer_id) = insurer_id {
         select = select.filter(service_case::Column::InsurerId.eq(insurer_id));
     }
-    let rows: Vec<(String, i64)> = select.into_tuple().all(db).await?;
+    let rows: Vec<(CaseState, i64)> = select.into_tuple().all(db).await?;
     Ok(Status::ALL
         .iter()
         .filter(|s| s.is_open())
         .map(|s| {
             let n = rows
                 .iter()
-                .find(|(status, _)| status == s.as_str())
+                .find(|(state, _)| Status::from(*state) == *s)
                 .map_or(0, |(_, n)| *n);
             (*s, n)
         })

@@ -10,7 +10,7 @@ use sea_orm::{
 use entity::{case_event, document, service_case};
 
 use super::Case;
-use crate::cases::lifecycle::Status;
+use entity::service_case::CaseState;
 
 /// How many cases one pass of a job reads at most (the next pass takes the rest).
 const PASS: u64 = 500;
@@ -23,7 +23,7 @@ pub async fn scheduled_between(
     to: DateTime<Utc>,
 ) -> Result<Vec<Case>, DbErr> {
     service_case::Entity::find()
-        .filter(service_case::Column::Status.eq(Status::Scheduled.as_str()))
+        .filter(service_case::Column::Status.eq(CaseState::Scheduled))
         .filter(service_case::Column::AppointmentAt.gt(from))
         .filter(service_case::Column::AppointmentAt.lte(to))
         .order_by_asc(service_case::Column::Id)
@@ -40,7 +40,7 @@ pub async fn drafts_expiring_between(
     to: DateTime<Utc>,
 ) -> Result<Vec<Case>, DbErr> {
     service_case::Entity::find()
-        .filter(service_case::Column::Status.eq(Status::Draft.as_str()))
+        .filter(service_case::Column::Status.eq(CaseState::Draft))
         .filter(service_case::Column::DraftExpiresAt.gt(from))
         .filter(service_case::Column::DraftExpiresAt.lte(to))
         .order_by_asc(service_case::Column::Id)
@@ -62,7 +62,7 @@ pub struct Awaiting {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn awaiting_materials(db: &impl ConnectionTrait) -> Result<Vec<Awaiting>, DbErr> {
     let cases = service_case::Entity::find()
-        .filter(service_case::Column::Status.eq(Status::NeedsMaterials.as_str()))
+        .filter(service_case::Column::Status.eq(CaseState::NeedsMaterials))
         .order_by_asc(service_case::Column::Id)
         .limit(PASS)
         .all(db)
@@ -71,7 +71,7 @@ pub async fn awaiting_materials(db: &impl ConnectionTrait) -> Result<Vec<Awaitin
     for case in cases {
         let Some(asked) = case_event::Entity::find()
             .filter(case_event::Column::CaseId.eq(case.id))
-            .filter(case_event::Column::ToStatus.eq(Status::NeedsMaterials.as_str()))
+            .filter(case_event::Column::ToStatus.eq(CaseState::NeedsMaterials))
             .order_by_desc(case_event::Column::Id)
             .one(db)
             .await?
@@ -107,7 +107,7 @@ pub async fn due_by(
     limit: u64,
 ) -> Result<Vec<Case>, DbErr> {
     let mut select = service_case::Entity::find()
-        .filter(service_case::Column::Status.is_in(Status::open()))
+        .filter(service_case::Column::Status.is_in(super::open_states()))
         .filter(super::queue::promise_due_before(until));
     if let Some(insurer_id) = insurer_id {
         select = select.filter(service_case::Column::InsurerId.eq(insurer_id));

@@ -38,7 +38,7 @@ pub(in crate::cases) async fn apply(
     let mut changes = columns(&transition.changes)?;
     let next = merged(case, &changes);
     let due = promises(calendar, service, &next);
-    changes.status = Set(transition.step.to.as_str().to_owned());
+    changes.status = Set(transition.step.to.into());
     changes.first_contact_due_at = Set(due.first_contact);
     changes.start_decision_due_at = Set(due.start_decision);
     changes.sla_due_at = Set(due.sla);
@@ -66,7 +66,7 @@ pub(in crate::cases) async fn apply(
     record_event(
         &txn,
         case.id,
-        Status::parse(&case.status),
+        Some(Status::from(case.status)),
         transition.step.to,
         transition.action,
         actor,
@@ -133,8 +133,8 @@ pub async fn record_event(
 ) -> Result<(), DbErr> {
     case_event::Entity::insert(case_event::ActiveModel {
         case_id: Set(case_id),
-        from_status: Set(from.map(|s| s.as_str().to_owned())),
-        to_status: Set(to.as_str().to_owned()),
+        from_status: Set(from.map(Into::into)),
+        to_status: Set(to.into()),
         action: Set(action.to_owned()),
         actor_kind: Set(actor.kind().to_owned()),
         actor_id: Set(actor.id()),
@@ -165,7 +165,7 @@ pub async fn insert_case(
         insurer_id: Set(new.insurer_id),
         service_id: Set(new.service_id),
         quota_key: Set(new.quota_key),
-        status: Set(new.status.as_str().to_owned()),
+        status: Set(new.status.into()),
         diagnosis_state: Set(new.diagnosis_state.map(|d| d.code().to_owned())),
         illness_id: Set(new.illness_id),
         city_code: Set(new.city_code),

@@ -210,7 +210,7 @@ impl<'a> Collector<'a> {
             .get(&(product_code.to_owned(), service.id.clone()))?;
         let week = self.week;
         let end = week.end();
-        let status = |e: &case_event::Model| Status::parse(&e.to_status);
+        let status = |e: &case_event::Model| Some(Status::from(e.to_status));
         let at_end = events.last().and_then(status);
         let first = |pred: &dyn Fn(&case_event::Model) -> bool| {
             events.iter().find(|e| pred(e)).map(|e| e.at)
