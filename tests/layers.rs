@@ -590,7 +590,6 @@ const NOT_YET_STORES: &[&str] = &[
     "src/desk/alerts.rs",
     "src/documents/error.rs",
     "src/documents/read.rs",
-    "src/documents/upload.rs",
     "src/eligibility/mod.rs",
     "src/eligibility/quota.rs",
     "src/notifications/centre.rs",

@@ -24,14 +24,33 @@ pub struct Model {
     pub sha256: String,
     pub width: i32,
     pub height: i32,
-    /// `pending`, `accepted` or `rejected`.
-    pub review_state: String,
+    pub review_state: ReviewState,
     pub review_reason: Option<String>,
     pub review_note: Option<String>,
     pub reviewer_id: Option<i64>,
     pub reviewed_at: Option<DateTimeUtc>,
     pub uploaded_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,
+}
+
+/// Where a specialist's review of a document stands.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewState {
+    Pending,
+    Accepted,
+    Rejected,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

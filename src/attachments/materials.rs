@@ -3,7 +3,7 @@
 
 use sea_orm::{ConnectionTrait, DbErr};
 
-use super::store::documents::{self as store, Document, REJECTED, parse_category};
+use super::store::documents::{self as store, Document, ReviewState, parse_category};
 use crate::plans::{Material, MaterialRule, Service};
 
 /// What of a case decides which materials it needs.
@@ -35,7 +35,7 @@ pub fn rule<'a>(service: &'a Service, case: Needs<'_>) -> Option<&'a MaterialRul
 pub fn missing(service: &Service, case: Needs<'_>, documents: &[Document]) -> Vec<Material> {
     let held: Vec<Material> = documents
         .iter()
-        .filter(|d| d.deleted_at.is_none() && d.review_state != REJECTED)
+        .filter(|d| d.deleted_at.is_none() && d.review_state != ReviewState::Rejected)
         .filter_map(|d| parse_category(&d.category))
         .collect();
     let mut missing = Vec::new();

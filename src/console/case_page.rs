@@ -10,7 +10,7 @@ use super::pages::{
     due, when,
 };
 use super::session::ConsoleUser;
-use crate::attachments::store::documents::CATEGORIES;
+use crate::attachments::store::documents::{CATEGORIES, ReviewState};
 use crate::cases::actions::{Milestone, Refusal, available};
 use crate::cases::service::plan_of;
 use crate::cases::store::Case;
@@ -113,15 +113,15 @@ fn photos(documents: &[DocumentView]) -> Vec<PhotoGroup> {
                 .filter(|d| d.category == category.code())
                 .map(|d| Photo {
                     id: d.id.to_string(),
-                    state: match d.review_state.as_str() {
-                        "accepted" => "合格",
-                        "rejected" => "需重拍",
-                        _ => "待审核",
+                    state: match d.review_state {
+                        ReviewState::Accepted => "合格",
+                        ReviewState::Rejected => "需重拍",
+                        ReviewState::Pending => "待审核",
                     },
-                    state_class: match d.review_state.as_str() {
-                        "accepted" => "accepted",
-                        "rejected" => "rejected",
-                        _ => "pending",
+                    state_class: match d.review_state {
+                        ReviewState::Accepted => "accepted",
+                        ReviewState::Rejected => "rejected",
+                        ReviewState::Pending => "pending",
                     },
                     message: d.review_message.clone(),
                     uploaded_at: when(Some(d.uploaded_at)),

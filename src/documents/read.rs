@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::error::DocumentError;
 use super::view::{DocumentList, Rendition, view};
 use crate::attachments::materials;
-use crate::attachments::store::documents::{self as store, Document, PENDING};
+use crate::attachments::store::documents::{self as store, Document, ReviewState};
 use crate::cases::error::CaseError;
 use crate::cases::service::{own_case, owns, plan_of};
 use crate::cases::store::{self as cases, Case};
@@ -204,7 +204,7 @@ pub async fn delete(
         .await?
         .filter(|d| d.case_id == case.id)
         .ok_or(DocumentError::NotFound)?;
-    if doc.review_state != PENDING {
+    if doc.review_state != ReviewState::Pending {
         return Err(DocumentError::DocumentReviewed);
     }
     let txn = write_transaction(&state.db).await?;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::error::DocumentError;
 use super::read::{Reader, readable_document};
 use super::view::{DocumentView, Retake, view};
-use crate::attachments::store::documents::{self as store, ACCEPTED, REJECTED, Review};
+use crate::attachments::store::documents::{self as store, Review, ReviewState};
 use crate::staff::access::{CurrentStaff, Need, may_change};
 use crate::state::AppState;
 
@@ -41,13 +41,13 @@ pub async fn review(
         return Err(DocumentError::NoteTooLong);
     }
     let (review_state, reason) = match decision {
-        Decision::Accept => (ACCEPTED, None),
+        Decision::Accept => (ReviewState::Accepted, None),
         Decision::Reject => {
             let reason = reason.ok_or(DocumentError::ReasonRequired)?;
             if reason == Retake::Other && note.is_none() {
                 return Err(DocumentError::NoteRequired);
             }
-            (REJECTED, Some(reason))
+            (ReviewState::Rejected, Some(reason))
         }
     };
     let now = state.clocks.business.now();

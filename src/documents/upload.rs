@@ -5,8 +5,6 @@
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use entity::document;
-use sea_orm::ActiveValue::Set;
 use serde_json::json;
 use tracing::instrument;
 use uuid::Uuid;
@@ -16,7 +14,7 @@ use super::image::{self, Processed, Refusal};
 use super::pipeline;
 use super::signed::{self, Signer};
 use super::view::{DocumentView, view};
-use crate::attachments::store::documents::{self as store, Inserted, PENDING};
+use crate::attachments::store::documents::{self as store, Inserted, NewDocument};
 use crate::cases::service::{own_case, status_of};
 use crate::cases::store::Case;
 use crate::consents::{self, MEDICAL_RECORDS};
@@ -161,23 +159,21 @@ pub async fn store_upload(
     }
 
     let now = state.clocks.business.now();
-    let row = document::ActiveModel {
-        public_id: Set(public_id),
-        case_id: Set(case.id),
-        user_id: Set(user_id),
-        category: Set(category.code().to_owned()),
-        storage_key: Set(key.clone()),
-        thumbnail_key: Set(thumbnail_key.clone()),
-        media_type: Set(kind.media_type().to_owned()),
-        source_type: Set(source.media_type().to_owned()),
-        bytes: Set(stored_bytes as i64),
-        original_bytes: Set(original_bytes as i64),
-        sha256: Set(sha256.clone()),
-        width: Set(i32::try_from(width).unwrap_or(i32::MAX)),
-        height: Set(i32::try_from(height).unwrap_or(i32::MAX)),
-        review_state: Set(PENDING.to_owned()),
-        uploaded_at: Set(now),
-        ..Default::default()
+    let row = NewDocument {
+        public_id,
+        case_id: case.id,
+        user_id,
+        category,
+        storage_key: key.clone(),
+        thumbnail_key: thumbnail_key.clone(),
+        media_type: kind.media_type(),
+        source_type: source.media_type(),
+        bytes: stored_bytes as u64,
+        original_bytes: original_bytes as u64,
+        sha256: sha256.clone(),
+        width,
+        height,
+        at: now,
     };
     let saved = save(state, case, row, idempotency.as_ref(), now).await;
     if !matches!(saved, Ok(Saved::Stored(_))) {
@@ -215,7 +211,7 @@ enum Saved {
 async fn save(
     state: &AppState,
     case: &Case,
-    row: document::ActiveModel,
+    row: NewDocument,
     idempotency: Option<&IdempotencyKey>,
     now: DateTime<Utc>,
 ) -> Result<Saved, DocumentError> {

@@ -6,7 +6,7 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::attachments::store::documents::{self as store, Document, PENDING, REJECTED};
+use crate::attachments::store::documents::{self as store, Document, ReviewState};
 use crate::plans::Material;
 
 /// Which of a document's objects.
@@ -31,7 +31,8 @@ pub struct DocumentView {
     pub width: i32,
     pub height: i32,
     /// `pending`, `accepted` or `rejected`.
-    pub review_state: String,
+    #[schema(value_type = String, example = "pending")]
+    pub review_state: ReviewState,
     /// Why it was rejected (a code), and what to do about it.
     pub review_reason: Option<String>,
     pub review_message: Option<String>,
@@ -111,8 +112,8 @@ pub fn view(
     addresses: Addresses,
 ) -> DocumentView {
     let category = store::parse_category(&doc.category);
-    let review_message = match (doc.review_state.as_str(), doc.review_reason.as_deref()) {
-        (REJECTED, reason) => {
+    let review_message = match (doc.review_state, doc.review_reason.as_deref()) {
+        (ReviewState::Rejected, reason) => {
             let retake = reason.and_then(Retake::parse).unwrap_or(Retake::Other);
             Some(match doc.review_note.as_deref() {
                 Some(note) if !note.is_empty() => format!("{}（{note}）", retake.message()),
@@ -130,12 +131,12 @@ pub fn view(
         bytes: doc.bytes,
         width: doc.width,
         height: doc.height,
-        review_state: doc.review_state.clone(),
+        review_state: doc.review_state,
         review_reason: doc.review_reason.clone(),
         review_message,
         uploaded_at: doc.uploaded_at,
         reviewed_at: doc.reviewed_at,
-        deletable: doc.review_state == PENDING,
+        deletable: doc.review_state == ReviewState::Pending,
         url: addresses.url,
         thumbnail_url: addresses.thumbnail_url,
         urls_expire_at: addresses.expires_at,

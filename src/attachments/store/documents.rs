@@ -12,9 +12,28 @@ use uuid::Uuid;
 
 use crate::plans::Material;
 
-pub const PENDING: &str = "pending";
-pub const ACCEPTED: &str = "accepted";
-pub const REJECTED: &str = "rejected";
+pub use entity::document::ReviewState;
+
+/// A document as an upload makes it: pending review.
+#[derive(Debug, Clone)]
+pub struct NewDocument {
+    pub public_id: Uuid,
+    pub case_id: i64,
+    pub user_id: i64,
+    pub category: Material,
+    pub storage_key: String,
+    pub thumbnail_key: String,
+    /// What is stored, decided by content.
+    pub media_type: &'static str,
+    /// What was received, decided by content.
+    pub source_type: &'static str,
+    pub bytes: u64,
+    pub original_bytes: u64,
+    pub sha256: String,
+    pub width: u32,
+    pub height: u32,
+    pub at: DateTime<Utc>,
+}
 
 pub type Document = document::Model;
 
@@ -94,7 +113,7 @@ pub enum Inserted {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     txn: &impl ConnectionTrait,
-    row: document::ActiveModel,
+    new: NewDocument,
     case_id: i64,
     max_documents: i32,
 ) -> Result<Inserted, DbErr> {
@@ -110,6 +129,24 @@ pub async fn insert(
     if taken.rows_affected != 1 {
         return Ok(Inserted::Full);
     }
+    let row = document::ActiveModel {
+        public_id: Set(new.public_id),
+        case_id: Set(new.case_id),
+        user_id: Set(new.user_id),
+        category: Set(new.category.code().to_owned()),
+        storage_key: Set(new.storage_key),
+        thumbnail_key: Set(new.thumbnail_key),
+        media_type: Set(new.media_type.to_owned()),
+        source_type: Set(new.source_type.to_owned()),
+        bytes: Set(i64::try_from(new.bytes).unwrap_or(i64::MAX)),
+        original_bytes: Set(i64::try_from(new.original_bytes).unwrap_or(i64::MAX)),
+        sha256: Set(new.sha256),
+        width: Set(i32::try_from(new.width).unwrap_or(i32::MAX)),
+        height: Set(i32::try_from(new.height).unwrap_or(i32::MAX)),
+        review_state: Set(ReviewState::Pending),
+        uploaded_at: Set(new.at),
+        ..Default::default()
+    };
     match document::Entity::insert(row).exec_with_returning(txn).await {
         Ok(saved) => Ok(Inserted::Stored(Box::new(saved))),
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
@@ -134,7 +171,7 @@ pub async fn soft_delete(
         })
         .filter(document::Column::Id.eq(doc.id))
         .filter(document::Column::DeletedAt.is_null())
-        .filter(document::Column::ReviewState.eq(PENDING))
+        .filter(document::Column::ReviewState.eq(ReviewState::Pending))
         .exec(txn)
         .await?;
     if deleted.rows_affected != 1 {
@@ -214,8 +251,7 @@ pub async fn audit(
 /// A specialist's decision on a document, as stored.
 #[derive(Debug, Clone)]
 pub struct Review {
-    /// `accepted` or `rejected`.
-    pub state: &'static str,
+    pub state: ReviewState,
     pub reason: Option<&'static str>,
     pub note: Option<String>,
     pub reviewer_id: i64,
@@ -235,7 +271,7 @@ pub async fn record_review(
     let txn = db.begin().await?;
     let updated = document::Entity::update_many()
         .set(document::ActiveModel {
-            review_state: Set(review.state.to_owned()),
+            review_state: Set(review.state),
             review_reason: Set(review.reason.map(str::to_owned)),
             review_note: Set(review.note),
             reviewer_id: Set(Some(review.reviewer_id)),
@@ -302,4 +338,18 @@ pub async fn audit_page(
         .paginate(db, u64::from(per_page));
     let total = paginator.num_items().await?;
     Ok((paginator.fetch_page(u64::from(page - 1)).await?, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ActiveEnum;
+
+    use super::ReviewState;
+
+    #[test]
+    fn review_states_are_stored_under_the_words_rows_already_hold() {
+        assert_eq!(ReviewState::Pending.to_value(), "pending");
+        assert_eq!(ReviewState::Accepted.to_value(), "accepted");
+        assert_eq!(ReviewState::Rejected.to_value(), "rejected");
+    }
 }
