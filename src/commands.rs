@@ -145,7 +145,7 @@ pub async fn staff(
             writeln!(
                 out,
                 "created {} account `{}`{}",
-                account.role,
+                crate::staff::Role::from(account.role).as_str(),
                 account.login,
                 insurer
                     .map(|i| format!(" for insurer {i}"))
@@ -163,7 +163,8 @@ pub async fn staff(
                 writeln!(
                     out,
                     "{}\t{}\t{insurer}\t{state}",
-                    account.login, account.role
+                    account.login,
+                    crate::staff::Role::from(account.role).as_str()
                 )?;
             }
         }

@@ -11,13 +11,22 @@ pub struct Model {
     pub login: String,
     /// argon2id, PHC string format.
     pub password_hash: String,
-    /// `specialist`, `supervisor`, `insurer_viewer`, `admin`.
-    pub role: String,
+    pub role: StaffRole,
     /// The insurer whose cases the account may see; none: every insurer.
     pub insurer_id: Option<i64>,
     pub active: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+/// A staff account's role as stored (`staff::Role` in the application, mapped by its store).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+pub enum StaffRole {
+    Specialist,
+    Supervisor,
+    InsurerViewer,
+    Admin,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

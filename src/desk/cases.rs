@@ -15,8 +15,8 @@ use crate::cases::queue::QueueFilter;
 use crate::cases::service::{detail_view, service_name, status_of};
 use crate::cases::store::Case;
 use crate::cases::view::{CaseView, status_text};
+use crate::staff::Role;
 use crate::staff::access::CurrentStaff;
-use crate::staff::accounts::Role;
 use crate::staff::store::logins;
 use crate::state::AppState;
 

@@ -5,7 +5,7 @@
 use entity::staff;
 use serde_json::{Value, json};
 
-use super::accounts::Role;
+use super::role::Role;
 use crate::platform::error::{AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
 
@@ -42,8 +42,7 @@ pub async fn session_staff(
     else {
         return Ok(None);
     };
-    let role = Role::parse(&account.role)
-        .ok_or_else(|| anyhow::anyhow!("staff row {} has an unknown role", account.id))?;
+    let role = Role::from(account.role);
     Ok(Some(CurrentStaff {
         account,
         role,

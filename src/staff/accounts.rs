@@ -7,35 +7,10 @@ use chrono::{DateTime, Utc};
 use entity::{insurer, staff};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
-use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[derive(IntoStaticStr, EnumString, VariantArray)]
-#[strum(serialize_all = "snake_case")]
-pub enum Role {
-    /// 医疗服务专员: reviews and arranges the cases they claim.
-    Specialist,
-    /// Also reassigns and acts on any case in scope.
-    Supervisor,
-    /// Reads its own insurer's case statuses; changes nothing.
-    InsurerViewer,
-    /// Everything, every insurer.
-    Admin,
-}
-
-impl Role {
-    /// The role a stored or typed text names; None for anything else (never a default).
-    pub fn parse(text: &str) -> Option<Self> {
-        text.parse().ok()
-    }
-
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
+use super::role::Role;
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     // 16 random bytes from the operating system (the salt length argon2 recommends).
@@ -136,7 +111,7 @@ pub async fn add(
         public_id: Set(Uuid::new_v4()),
         login: Set(login),
         password_hash: Set(hash_password(password)?),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role.into()),
         insurer_id: Set(insurer_id),
         active: Set(true),
         created_at: Set(now),
@@ -192,8 +167,7 @@ pub async fn summary(
         Some(id) => super::store::insurer_code(db, id).await?,
         None => None,
     };
-    let role = Role::parse(&account.role)
-        .ok_or_else(|| anyhow::anyhow!("staff row {} has an unknown role", account.id))?;
+    let role = Role::from(account.role);
     Ok(StaffSummary {
         id: account.public_id,
         login: account.login.clone(),

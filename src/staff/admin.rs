@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 use tracing::instrument;
 
 use super::access::{AccessError, CurrentStaff};
-use super::accounts::{self, AddError, Role, hash_password};
+use super::accounts::{self, AddError, hash_password};
+use super::role::Role;
 use super::store::{self, AccountChange};
 use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
@@ -127,9 +128,7 @@ pub async fn accounts(
         .await?
         .into_iter()
         .map(|a| {
-            let role = Role::parse(&a.role).ok_or_else(|| {
-                Fault::Unexpected(anyhow::anyhow!("staff row {} has an unknown role", a.id))
-            })?;
+            let role = Role::from(a.role);
             Ok(AccountRow {
                 insurer: a.insurer_id.and_then(|id| {
                     insurers
@@ -264,7 +263,7 @@ pub async fn change_role(
         _ => {}
     }
     let change = AccountChange {
-        role: Some(role.as_str()),
+        role: Some(role),
         insurer_id: Some(insurer_id),
         ..Default::default()
     };

@@ -6,7 +6,8 @@ pub mod access;
 pub mod accounts;
 pub mod admin;
 pub mod auth;
+pub mod role;
 pub mod store;
 
 pub use access::CurrentStaff;
-pub use accounts::Role;
+pub use role::Role;

@@ -2,7 +2,10 @@
 
 use std::collections::HashMap;
 
+use entity::staff::StaffRole;
 use entity::{insurer, staff};
+
+use super::role::Role;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 /// The logins of the staff rows `ids` (for queue and case views).
@@ -57,7 +60,7 @@ pub async fn all_accounts(db: &impl ConnectionTrait) -> Result<Vec<staff::Model>
 pub struct AccountChange {
     pub active: Option<bool>,
     pub password_hash: Option<String>,
-    pub role: Option<&'static str>,
+    pub role: Option<Role>,
     pub insurer_id: Option<Option<i64>>,
 }
 
@@ -73,7 +76,7 @@ pub async fn change_account(
     let model = staff::ActiveModel {
         active: change.active.map_or(NotSet, Set),
         password_hash: change.password_hash.map_or(NotSet, Set),
-        role: change.role.map_or(NotSet, |r| Set(r.to_owned())),
+        role: change.role.map_or(NotSet, |r| Set(r.into())),
         insurer_id: change.insurer_id.map_or(NotSet, Set),
         updated_at: Set(now),
         ..Default::default()
@@ -97,4 +100,44 @@ pub async fn insurers(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>, D
         .into_iter()
         .map(|i| (i.id, i.code))
         .collect())
+}
+
+/// The stored role is the application's, one for one.
+impl From<StaffRole> for Role {
+    fn from(role: StaffRole) -> Self {
+        match role {
+            StaffRole::Specialist => Role::Specialist,
+            StaffRole::Supervisor => Role::Supervisor,
+            StaffRole::InsurerViewer => Role::InsurerViewer,
+            StaffRole::Admin => Role::Admin,
+        }
+    }
+}
+
+impl From<Role> for StaffRole {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Specialist => StaffRole::Specialist,
+            Role::Supervisor => StaffRole::Supervisor,
+            Role::InsurerViewer => StaffRole::InsurerViewer,
+            Role::Admin => StaffRole::Admin,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ActiveEnum;
+    use strum::VariantArray;
+
+    use super::*;
+
+    #[test]
+    fn every_role_is_stored_under_its_own_name_and_read_back_as_itself() {
+        for role in Role::VARIANTS {
+            let stored = StaffRole::from(*role);
+            assert_eq!(stored.to_value(), role.as_str());
+            assert_eq!(Role::from(stored), *role);
+        }
+    }
 }

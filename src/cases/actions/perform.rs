@@ -100,11 +100,7 @@ pub async fn perform(
             find_by_login(&state.db, assignee)
                 .await?
                 .filter(|a| {
-                    a.active
-                        && matches!(
-                            Role::parse(&a.role),
-                            Some(Role::Specialist | Role::Supervisor)
-                        )
+                    a.active && matches!(Role::from(a.role), Role::Specialist | Role::Supervisor)
                 })
                 .ok_or(CaseError::UnknownAssignee { foreign: false })?,
         ),
