@@ -6,8 +6,7 @@ use strum::VariantArray;
 
 use super::labels::{actor_label, end_label, event_label, refusal_label, retake_label};
 use super::pages::{
-    ActionForm, CasePage, Choice, Event, Labelled, Photo, PhotoGroup, ReportLink, action_label,
-    due, when,
+    ActionForm, CasePage, Choice, Event, Labelled, Photo, PhotoGroup, ReportLink, due, when,
 };
 use super::session::ConsoleUser;
 use crate::attachments::store::documents::{CATEGORIES, ReviewState};
@@ -324,8 +323,8 @@ pub async fn build(
             page.actions = available(staff, case, &service)
                 .into_iter()
                 .map(|name| ActionForm {
-                    name,
-                    label: action_label(name),
+                    name: name.as_str(),
+                    label: name.label(),
                 })
                 .collect();
         }

@@ -30,7 +30,7 @@ pub async fn case(
     let fields = Fields::parse(req.query_string().as_bytes());
     let notice = fields
         .get("done")
-        .map(|action| format!("已完成：{}", super::pages::action_label(action)));
+        .map(|action| format!("已完成：{}", super::pages::done_label(action)));
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     let page = case_page::build(&state, &user, ip, &case, notice, None).await?;
     Ok(render(StatusCode::OK, &page))

@@ -5,7 +5,7 @@ use chrono::{NaiveDateTime, Utc};
 use strum::VariantArray;
 
 use crate::calendar::local_instant;
-use crate::cases::actions::{Action, Appointment, Command, Milestone, Refusal};
+use crate::cases::actions::{Action, ActionName, Appointment, Command, Milestone, Refusal};
 use crate::documents::review::Decision;
 use crate::documents::view::Retake;
 use crate::plans::{EndReason, Material};
@@ -97,15 +97,16 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
         .ok_or(FormError::Stale)?;
     let note = fields.get("note").map(str::to_owned);
     let text = |name: &str| fields.get(name).unwrap_or_default().to_owned();
-    let action = match action {
-        "claim" => Action::Claim,
-        "contact" => Action::Contact,
-        "approve" => Action::Approve,
-        "start" => Action::Start,
-        "complete" => Action::Complete,
-        "no-show" => Action::NoShow,
-        "cancel" => Action::Cancel,
-        "request-materials" => Action::RequestMaterials {
+    let name = ActionName::parse(action).ok_or(FormError::UnknownAction)?;
+    let action = match name {
+        ActionName::Claim => Action::Claim,
+        ActionName::Contact => Action::Contact,
+        ActionName::Approve => Action::Approve,
+        ActionName::Start => Action::Start,
+        ActionName::Complete => Action::Complete,
+        ActionName::NoShow => Action::NoShow,
+        ActionName::Cancel => Action::Cancel,
+        ActionName::RequestMaterials => Action::RequestMaterials {
             categories: fields
                 .all("categories")
                 .into_iter()
@@ -113,19 +114,19 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
                 .collect::<Result<_, _>>()?,
             message: text("message"),
         },
-        "reject" => Action::Reject {
+        ActionName::Reject => Action::Reject {
             reason: fields
                 .get("reason")
                 .and_then(refusal)
                 .ok_or(FormError::BadReason)?,
         },
-        "terminate" => Action::Terminate {
+        ActionName::Terminate => Action::Terminate {
             reason: fields
                 .get("reason")
                 .and_then(|r| serde_json::from_value::<EndReason>(r.into()).ok())
                 .ok_or(FormError::BadReason)?,
         },
-        "schedule" => {
+        ActionName::Schedule => {
             // `datetime-local` sends Shanghai wall time without a zone.
             let local = fields
                 .get("at")
@@ -145,10 +146,10 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
                 doctor: fields.get("doctor").map(str::to_owned),
             })
         }
-        "reassign" => Action::Reassign {
+        ActionName::Reassign => Action::Reassign {
             assignee: text("assignee"),
         },
-        "milestone" => Action::RecordMilestone {
+        ActionName::Milestone => Action::RecordMilestone {
             milestone: fields
                 .get("milestone")
                 .and_then(|m| serde_json::from_value::<Milestone>(m.into()).ok())
@@ -158,7 +159,6 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
                 .and_then(|d| d.parse().ok())
                 .ok_or(FormError::BadDate)?,
         },
-        _ => return Err(FormError::UnknownAction),
     };
     Ok(Command::new(version, note, action))
 }

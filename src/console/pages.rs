@@ -6,6 +6,7 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 
 use crate::calendar::{Calendar, local_date};
+use crate::cases::actions::ActionName;
 use crate::desk::cases::QueueItem;
 use crate::staff::Role;
 
@@ -178,6 +179,7 @@ pub struct PhotoGroup {
 
 #[derive(Debug, Clone)]
 pub struct ActionForm {
+    /// The action's name (`ActionName::as_str`): the form's path and the template's switch.
     pub name: &'static str,
     pub label: &'static str,
 }
@@ -250,24 +252,12 @@ pub struct ViewerPage {
     pub next: Option<String>,
 }
 
-/// The Chinese name of an action, as its button says.
-pub fn action_label(name: &str) -> &'static str {
+/// The Chinese name of what was just done (an action, or a report's upload), for the notice
+/// after it.
+pub fn done_label(name: &str) -> &'static str {
     match name {
-        "claim" => "认领",
-        "contact" => "记录首次联系",
-        "request-materials" => "要求补充资料",
-        "approve" => "审核通过",
-        "reject" => "不予受理",
-        "schedule" => "安排就诊",
-        "start" => "开始服务",
-        "complete" => "服务完成",
-        "no-show" => "用户未到",
-        "terminate" => "终止服务",
-        "cancel" => "代用户取消",
-        "reassign" => "转派",
-        "milestone" => "记录进展",
         "report" => "上传书面报告",
-        _ => "操作",
+        other => ActionName::parse(other).map_or("操作", ActionName::label),
     }
 }
 

@@ -6,29 +6,10 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
-use crate::cases::actions::{Action, Appointment, Command, Milestone, Refusal};
+use crate::cases::actions::{Action, ActionName, Appointment, Command, Milestone, Refusal};
 use crate::http::{check_lengths, invalid_body};
 use crate::plans::{EndReason, Material};
 use crate::platform::error::ApiError;
-
-/// The actions of `POST /staff/cases/{id}/{action}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum ActionName {
-    Claim,
-    Contact,
-    RequestMaterials,
-    Approve,
-    Reject,
-    Schedule,
-    Start,
-    Complete,
-    NoShow,
-    Terminate,
-    Cancel,
-    Reassign,
-    Milestone,
-}
 
 /// `claim`, `contact`, `approve`, `start`, `complete`, `no-show`, `cancel`: the version the
 /// decision was made on (a stale one is a 409 `case_modified`) and a note for the timeline.

@@ -7,10 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::bodies::{ActionBody, ActionName, command};
+use super::bodies::{ActionBody, command};
 use super::cases::{ConsoleCase, QueuePage, QueueParams, console_view, queue as queue_page};
 use crate::auth::tokens::Tokens;
 use crate::cases::actions;
+use crate::cases::actions::ActionName;
 use crate::http::{Paging, client_ip};
 use crate::platform::error::{ApiError, ErrorBody};
 use crate::staff::accounts::{self, StaffSummary};

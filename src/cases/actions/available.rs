@@ -1,6 +1,7 @@
 //! Which actions a staff member may take on a case now: what the console offers.
 
 use super::command::Milestone;
+use super::name::ActionName;
 use crate::cases::store::Case;
 use crate::plans::Service;
 use crate::staff::Role;
@@ -9,7 +10,7 @@ use crate::staff::access::{CurrentStaff, Need, may_change};
 /// The actions `staff` may take on `case` now (role, ownership and the lifecycle agree): what
 /// the console offers, and nothing else. The plan's own checks (a refusal reason the plan does
 /// not use, a past appointment) are still made by [`super::perform`].
-pub fn available(staff: &CurrentStaff, case: &Case, service: &Service) -> Vec<&'static str> {
+pub fn available(staff: &CurrentStaff, case: &Case, service: &Service) -> Vec<ActionName> {
     let status = crate::cases::service::status_of(case);
     let open = status.is_open();
     let allowed = |need: Need| may_change(staff, case.assignee_id, need).is_ok();
@@ -18,29 +19,32 @@ pub fn available(staff: &CurrentStaff, case: &Case, service: &Service) -> Vec<&'
         && !(staff.role == Role::Specialist
             && case.assignee_id.is_some_and(|owner| owner != staff.id()));
     let mut names = Vec::new();
-    let mut offer = |name: &'static str, ok: bool| {
+    let mut offer = |name: ActionName, ok: bool| {
         if ok {
             names.push(name);
         }
     };
-    offer("claim", claim_ok);
+    offer(ActionName::Claim, claim_ok);
     let owner = allowed(Need::Owner);
-    offer("contact", owner && open);
+    offer(ActionName::Contact, owner && open);
     offer(
-        "request-materials",
+        ActionName::RequestMaterials,
         owner && status.request_materials().is_ok(),
     );
-    offer("approve", owner && status.approve().is_ok());
-    offer("reject", owner && status.reject().is_ok());
-    offer("schedule", owner && status.schedule().is_ok());
-    offer("start", owner && status.start().is_ok());
-    offer("complete", owner && status.complete().is_ok());
-    offer("no-show", owner && status.no_show(false).is_ok());
-    offer("terminate", owner && status.terminate(false).is_ok());
-    offer("cancel", owner && status.cancel(false).is_ok());
-    offer("reassign", allowed(Need::Supervisor) && open);
+    offer(ActionName::Approve, owner && status.approve().is_ok());
+    offer(ActionName::Reject, owner && status.reject().is_ok());
+    offer(ActionName::Schedule, owner && status.schedule().is_ok());
+    offer(ActionName::Start, owner && status.start().is_ok());
+    offer(ActionName::Complete, owner && status.complete().is_ok());
+    offer(ActionName::NoShow, owner && status.no_show(false).is_ok());
     offer(
-        "milestone",
+        ActionName::Terminate,
+        owner && status.terminate(false).is_ok(),
+    );
+    offer(ActionName::Cancel, owner && status.cancel(false).is_ok());
+    offer(ActionName::Reassign, allowed(Need::Supervisor) && open);
+    offer(
+        ActionName::Milestone,
         owner && open && !Milestone::of(service).is_empty(),
     );
     names

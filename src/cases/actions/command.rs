@@ -10,6 +10,8 @@ use utoipa::ToSchema;
 use crate::plans::{Anchor, EndReason, Material, Plan, Service};
 use crate::staff::access::Need;
 
+use super::name::ActionName;
+
 /// Grounds for refusing a case, as the plans state them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -154,21 +156,21 @@ pub enum Action {
 
 impl Action {
     /// The action's name, as in the path of its JSON route and in logs.
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> ActionName {
         match self {
-            Action::Claim => "claim",
-            Action::Contact => "contact",
-            Action::RequestMaterials { .. } => "request-materials",
-            Action::Approve => "approve",
-            Action::Reject { .. } => "reject",
-            Action::Schedule(_) => "schedule",
-            Action::Start => "start",
-            Action::Complete => "complete",
-            Action::NoShow => "no-show",
-            Action::Terminate { .. } => "terminate",
-            Action::Cancel => "cancel",
-            Action::Reassign { .. } => "reassign",
-            Action::RecordMilestone { .. } => "milestone",
+            Action::Claim => ActionName::Claim,
+            Action::Contact => ActionName::Contact,
+            Action::RequestMaterials { .. } => ActionName::RequestMaterials,
+            Action::Approve => ActionName::Approve,
+            Action::Reject { .. } => ActionName::Reject,
+            Action::Schedule(_) => ActionName::Schedule,
+            Action::Start => ActionName::Start,
+            Action::Complete => ActionName::Complete,
+            Action::NoShow => ActionName::NoShow,
+            Action::Terminate { .. } => ActionName::Terminate,
+            Action::Cancel => ActionName::Cancel,
+            Action::Reassign { .. } => ActionName::Reassign,
+            Action::RecordMilestone { .. } => ActionName::Milestone,
         }
     }
 

@@ -7,8 +7,10 @@
 
 mod available;
 mod command;
+mod name;
 mod perform;
 
 pub use available::available;
 pub use command::{Action, Appointment, Command, Milestone, Refusal};
+pub use name::ActionName;
 pub use perform::perform;

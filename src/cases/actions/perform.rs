@@ -85,7 +85,7 @@ fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
 }
 
 /// Performs `command` on the case `case_id` as `staff`; the case as saved.
-#[instrument(skip_all, fields(case = %case_id, staff_id = staff.id(), action = command.action.name()))]
+#[instrument(skip_all, fields(case = %case_id, staff_id = staff.id(), action = command.action.name().as_str()))]
 pub async fn perform(
     state: &AppState,
     staff: &CurrentStaff,
