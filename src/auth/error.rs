@@ -4,7 +4,6 @@
 use serde_json::Value;
 
 use super::sessions::RefreshError;
-use crate::platform::cache::CacheError;
 use crate::platform::error::{ApiError, AreaError, Fault, Kind};
 use crate::platform::jwt::TokenError;
 use crate::platform::ratelimit::Limited;
@@ -106,17 +105,7 @@ impl From<RefreshError> for AuthError {
     }
 }
 
-impl From<CacheError> for AuthError {
-    fn from(error: CacheError) -> Self {
-        AuthError::Fault(error.into())
-    }
-}
-
-impl From<sea_orm::DbErr> for AuthError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        AuthError::Fault(error.into())
-    }
-}
+crate::platform::error::faults_from!(AuthError, cache);
 
 impl From<anyhow::Error> for AuthError {
     fn from(error: anyhow::Error) -> Self {

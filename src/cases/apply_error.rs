@@ -87,11 +87,7 @@ fn first(reasons: &[Reason]) -> Reason {
     reasons.first().copied().unwrap_or(Reason::PolicyLapsed)
 }
 
-impl From<sea_orm::DbErr> for ApplyError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        Self::Fault(error.into())
-    }
-}
+crate::platform::error::faults_from!(ApplyError);
 
 impl ApplyError {
     /// No problem, or every problem of the form (`details.errors` lists them, even one).
@@ -110,10 +106,6 @@ impl ApplyError {
             into.extend(from);
         }
         entry
-    }
-
-    pub fn unexpected(what: impl std::fmt::Display) -> Self {
-        Self::Fault(Fault::Unexpected(anyhow::anyhow!("{what}")))
     }
 }
 

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::lifecycle::InvalidTransition;
 use crate::plans::Material;
-use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{AreaError, Fault, Kind};
 use crate::platform::idempotency::IdempotencyError;
 use crate::staff::access::AccessError;
 
@@ -80,22 +80,11 @@ fn labels(missing: &[Material]) -> String {
         .join("、")
 }
 
-impl From<sea_orm::DbErr> for CaseError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        Self::Fault(error.into())
-    }
-}
+crate::platform::error::faults_from!(CaseError);
 
 impl From<InvalidTransition> for CaseError {
     fn from(error: InvalidTransition) -> Self {
         Self::InvalidTransition(error)
-    }
-}
-
-impl CaseError {
-    /// A bug or a broken invariant (a case of an unknown plan, a row that does not parse).
-    pub fn unexpected(what: impl std::fmt::Display) -> Self {
-        Self::Fault(Fault::Unexpected(anyhow::anyhow!("{what}")))
     }
 }
 
@@ -129,10 +118,6 @@ impl AreaError for CaseError {
         }
     }
 
-    fn code(&self) -> &'static str {
-        self.into()
-    }
-
     fn details(&self) -> Value {
         match self {
             Self::InvalidTransition(e) => {
@@ -152,21 +137,7 @@ impl AreaError for CaseError {
         }
     }
 
-    fn pass_through(self) -> Result<ApiError, Self> {
-        match self {
-            Self::Access(e) => Ok(e.into()),
-            Self::Idempotency(e) => Ok(e.into()),
-            Self::Fault(e) => Ok(e.into()),
-            other => Err(other),
-        }
-    }
-
-    fn codes() -> Vec<&'static str> {
-        variant_codes(
-            <Self as strum::VariantNames>::VARIANTS,
-            &["access", "idempotency", "fault"],
-        )
-    }
+    crate::platform::error::area_error_glue!(Access, Idempotency, Fault);
 }
 
 impl From<super::store::StoreError> for CaseError {

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::store::{accept, latest, withdraw};
 use super::{ALL, ConsentText, by_purpose};
-use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{AreaError, Fault, Kind};
 use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
@@ -22,11 +22,7 @@ pub enum ConsentError {
     Fault(#[from] Fault),
 }
 
-impl From<sea_orm::DbErr> for ConsentError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        Self::Fault(error.into())
-    }
-}
+crate::platform::error::faults_from!(ConsentError);
 
 impl AreaError for ConsentError {
     fn kind(&self) -> Kind {
@@ -35,10 +31,6 @@ impl AreaError for ConsentError {
             Self::ConsentVersionOutdated { .. } => Kind::Conflict,
             Self::Fault(_) => Kind::Internal,
         }
-    }
-
-    fn code(&self) -> &'static str {
-        self.into()
     }
 
     fn details(&self) -> Value {
@@ -50,16 +42,7 @@ impl AreaError for ConsentError {
         }
     }
 
-    fn pass_through(self) -> Result<ApiError, Self> {
-        match self {
-            Self::Fault(e) => Ok(e.into()),
-            other => Err(other),
-        }
-    }
-
-    fn codes() -> Vec<&'static str> {
-        variant_codes(<Self as strum::VariantNames>::VARIANTS, &["fault"])
-    }
+    crate::platform::error::area_error_glue!(Fault);
 }
 
 #[derive(Debug, Serialize, ToSchema)]

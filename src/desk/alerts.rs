@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::cases::lifecycle::Status;
 use crate::cases::service::{service_name, status_of};
 use crate::cases::watch;
-use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{AreaError, Fault, Kind};
 use crate::staff::access::CurrentStaff;
 use crate::staff::store::logins;
 use crate::state::AppState;
@@ -30,11 +30,7 @@ pub enum AlertError {
     Fault(#[from] Fault),
 }
 
-impl From<sea_orm::DbErr> for AlertError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        Self::Fault(error.into())
-    }
-}
+crate::platform::error::faults_from!(AlertError);
 
 impl AreaError for AlertError {
     fn kind(&self) -> Kind {
@@ -44,20 +40,7 @@ impl AreaError for AlertError {
         }
     }
 
-    fn code(&self) -> &'static str {
-        self.into()
-    }
-
-    fn pass_through(self) -> Result<ApiError, Self> {
-        match self {
-            Self::Fault(e) => Ok(e.into()),
-            other => Err(other),
-        }
-    }
-
-    fn codes() -> Vec<&'static str> {
-        variant_codes(<Self as strum::VariantNames>::VARIANTS, &["fault"])
-    }
+    crate::platform::error::area_error_glue!(Fault);
 }
 
 /// Which promise an alert is about.

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::cases::error::CaseError;
 use crate::consents::MEDICAL_RECORDS;
-use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{AreaError, Fault, Kind};
 use crate::platform::idempotency::IdempotencyError;
 use crate::staff::access::AccessError;
 
@@ -76,21 +76,11 @@ pub enum DocumentError {
     Fault(#[from] Fault),
 }
 
-impl From<sea_orm::DbErr> for DocumentError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        Self::Fault(error.into())
-    }
-}
+crate::platform::error::faults_from!(DocumentError);
 
 impl From<crate::platform::storage::StorageError> for DocumentError {
     fn from(error: crate::platform::storage::StorageError) -> Self {
         Self::Fault(error.into())
-    }
-}
-
-impl DocumentError {
-    pub fn unexpected(what: impl std::fmt::Display) -> Self {
-        Self::Fault(Fault::Unexpected(anyhow::anyhow!("{what}")))
     }
 }
 
@@ -125,10 +115,6 @@ impl AreaError for DocumentError {
         }
     }
 
-    fn code(&self) -> &'static str {
-        self.into()
-    }
-
     fn details(&self) -> Value {
         use DocumentError::*;
         match self {
@@ -158,20 +144,5 @@ impl AreaError for DocumentError {
         }
     }
 
-    fn pass_through(self) -> Result<ApiError, Self> {
-        match self {
-            Self::Case(e) => Ok(e.into()),
-            Self::Access(e) => Ok(e.into()),
-            Self::Idempotency(e) => Ok(e.into()),
-            Self::Fault(e) => Ok(e.into()),
-            other => Err(other),
-        }
-    }
-
-    fn codes() -> Vec<&'static str> {
-        variant_codes(
-            <Self as strum::VariantNames>::VARIANTS,
-            &["case", "access", "idempotency", "fault"],
-        )
-    }
+    crate::platform::error::area_error_glue!(Case, Access, Idempotency, Fault);
 }

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::texts::render;
 use crate::outbox::kind::NotificationKind;
 use crate::outbox::store as outbox;
-use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{AreaError, Fault, Kind};
 use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
@@ -23,11 +23,7 @@ pub enum CentreError {
     Fault(#[from] Fault),
 }
 
-impl From<sea_orm::DbErr> for CentreError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        Self::Fault(error.into())
-    }
-}
+crate::platform::error::faults_from!(CentreError);
 
 impl AreaError for CentreError {
     fn kind(&self) -> Kind {
@@ -37,20 +33,7 @@ impl AreaError for CentreError {
         }
     }
 
-    fn code(&self) -> &'static str {
-        self.into()
-    }
-
-    fn pass_through(self) -> Result<ApiError, Self> {
-        match self {
-            Self::Fault(e) => Ok(e.into()),
-            other => Err(other),
-        }
-    }
-
-    fn codes() -> Vec<&'static str> {
-        variant_codes(<Self as strum::VariantNames>::VARIANTS, &["fault"])
-    }
+    crate::platform::error::area_error_glue!(Fault);
 }
 
 /// One message as the mini-program shows it.

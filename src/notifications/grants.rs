@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::grant_store;
 use crate::outbox::templates::MOMENTS;
-use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{AreaError, Fault, Kind};
 use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
@@ -26,11 +26,7 @@ pub enum GrantError {
     Fault(#[from] Fault),
 }
 
-impl From<sea_orm::DbErr> for GrantError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        Self::Fault(error.into())
-    }
-}
+crate::platform::error::faults_from!(GrantError);
 
 impl AreaError for GrantError {
     fn kind(&self) -> Kind {
@@ -42,10 +38,6 @@ impl AreaError for GrantError {
         }
     }
 
-    fn code(&self) -> &'static str {
-        self.into()
-    }
-
     fn details(&self) -> Value {
         match self {
             Self::UnknownTemplate(id) => serde_json::json!({ "template_id": id }),
@@ -54,16 +46,7 @@ impl AreaError for GrantError {
         }
     }
 
-    fn pass_through(self) -> Result<ApiError, Self> {
-        match self {
-            Self::Fault(e) => Ok(e.into()),
-            other => Err(other),
-        }
-    }
-
-    fn codes() -> Vec<&'static str> {
-        variant_codes(<Self as strum::VariantNames>::VARIANTS, &["fault"])
-    }
+    crate::platform::error::area_error_glue!(Fault);
 }
 
 #[derive(Debug, Serialize, ToSchema)]

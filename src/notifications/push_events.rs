@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::grant_store;
 use super::push::{self, PushRefusal};
 use crate::outbox::store as outbox;
-use crate::platform::error::{AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{AreaError, Fault, Kind};
 use crate::state::AppState;
 
 /// How far a push's timestamp may be from now (WeChat retries within seconds).
@@ -49,11 +49,7 @@ impl From<PushRefusal> for PushError {
     }
 }
 
-impl From<sea_orm::DbErr> for PushError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        Self::Fault(error.into())
-    }
-}
+crate::platform::error::faults_from!(PushError);
 
 impl AreaError for PushError {
     fn kind(&self) -> Kind {
@@ -65,20 +61,7 @@ impl AreaError for PushError {
         }
     }
 
-    fn code(&self) -> &'static str {
-        self.into()
-    }
-
-    fn pass_through(self) -> Result<crate::platform::error::ApiError, Self> {
-        match self {
-            Self::Fault(e) => Ok(e.into()),
-            other => Err(other),
-        }
-    }
-
-    fn codes() -> Vec<&'static str> {
-        variant_codes(<Self as strum::VariantNames>::VARIANTS, &["fault"])
-    }
+    crate::platform::error::area_error_glue!(Fault);
 }
 
 /// The query WeChat signs: `signature`, `timestamp`, `nonce` (and, for events in safe mode,

@@ -12,6 +12,9 @@ use secrecy::ExposeSecret;
 
 use crate::platform::config::{DatabaseKind, DatabaseSettings};
 
+/// The database's error, as the areas' error enums take it in (see `faults_from!`).
+pub use sea_orm::DbErr;
+
 pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
     let url = settings
         .url

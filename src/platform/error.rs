@@ -109,14 +109,82 @@ impl<E: AreaError> From<E> for ApiError {
     }
 }
 
-/// The codes of an area enum: its variant names less those that pass another error through.
+/// The codes of an area enum: its variant names less those that pass another error through
+/// (named either way: `wechat_unavailable` or `WechatUnavailable`).
 pub fn variant_codes(names: &[&'static str], pass_through: &[&str]) -> Vec<&'static str> {
+    let bare = |name: &str| name.replace('_', "").to_ascii_lowercase();
     names
         .iter()
         .copied()
-        .filter(|name| !pass_through.contains(name))
+        .filter(|name| !pass_through.iter().any(|p| bare(p) == bare(name)))
         .collect()
 }
+
+/// The glue every area error shares, written once inside its `impl AreaError`: the code is the
+/// variant's snake_case name (`strum::IntoStaticStr`); the variants named carry another area's
+/// error or a [`Fault`] and answer as it; the area's codes are its other variants
+/// (`strum::VariantNames`). `area_error_glue!(Access, Fault)`. An area whose pass-through does
+/// more than answer as the inner error writes `pass_through` itself and uses
+/// `area_error_glue!(codes except Limited, Fault)`.
+macro_rules! area_error_glue {
+    (codes except $($via:ident),+ $(,)?) => {
+        fn code(&self) -> &'static str {
+            self.into()
+        }
+
+        fn codes() -> Vec<&'static str> {
+            $crate::platform::error::variant_codes(
+                <Self as strum::VariantNames>::VARIANTS,
+                &[$(stringify!($via)),+],
+            )
+        }
+    };
+    ($($via:ident),+ $(,)?) => {
+        $crate::platform::error::area_error_glue!(codes except $($via),+);
+
+        fn pass_through(self) -> Result<$crate::platform::error::ApiError, Self> {
+            match self {
+                $(Self::$via(inner) => Ok(inner.into()),)+
+                other => Err(other),
+            }
+        }
+    };
+}
+pub(crate) use area_error_glue;
+
+/// A database or cache error met by an area is a [`Fault`] of its error enum (its `Fault`
+/// variant): `faults_from!(CaseError)`, or `faults_from!(PolicyError, cache)` for both. Gives
+/// the enum `unexpected(what)` too: a bug or a broken invariant, as a fault.
+macro_rules! faults_from {
+    ($error:ty) => {
+        impl From<$crate::platform::db::DbErr> for $error {
+            fn from(error: $crate::platform::db::DbErr) -> Self {
+                Self::Fault(error.into())
+            }
+        }
+
+        impl $error {
+            /// A bug or a broken invariant (a case of an unknown plan, a row that does not
+            /// parse): logged with its cause, answered with a generic 500.
+            #[allow(dead_code)]
+            pub fn unexpected(what: impl std::fmt::Display) -> Self {
+                Self::Fault($crate::platform::error::Fault::Unexpected(anyhow::anyhow!(
+                    "{what}"
+                )))
+            }
+        }
+    };
+    ($error:ty, cache) => {
+        $crate::platform::error::faults_from!($error);
+
+        impl From<$crate::platform::cache::CacheError> for $error {
+            fn from(error: $crate::platform::cache::CacheError) -> Self {
+                Self::Fault(error.into())
+            }
+        }
+    };
+}
+pub(crate) use faults_from;
 
 /// A dependency failed or a bug surfaced: never the user's doing. Every area enum carries it.
 #[derive(Debug, thiserror::Error)]

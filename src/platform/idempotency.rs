@@ -10,7 +10,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use serde::Serialize;
 
 use crate::platform::crypto::sha256_hex;
-use crate::platform::error::{AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{AreaError, Fault, Kind};
 
 pub const HEADER: &str = "Idempotency-Key";
 /// Set on an answer replayed from an earlier request.
@@ -29,11 +29,7 @@ pub enum IdempotencyError {
     Fault(#[from] Fault),
 }
 
-impl From<DbErr> for IdempotencyError {
-    fn from(error: DbErr) -> Self {
-        Self::Fault(error.into())
-    }
-}
+crate::platform::error::faults_from!(IdempotencyError);
 
 impl AreaError for IdempotencyError {
     fn kind(&self) -> Kind {
@@ -43,18 +39,8 @@ impl AreaError for IdempotencyError {
             Self::Fault(_) => Kind::Internal,
         }
     }
-    fn code(&self) -> &'static str {
-        self.into()
-    }
-    fn pass_through(self) -> Result<crate::platform::error::ApiError, Self> {
-        match self {
-            Self::Fault(fault) => Ok(fault.into()),
-            other => Err(other),
-        }
-    }
-    fn codes() -> Vec<&'static str> {
-        variant_codes(<Self as strum::VariantNames>::VARIANTS, &["fault"])
-    }
+
+    crate::platform::error::area_error_glue!(Fault);
 }
 
 /// What the first request with a key did: the handler chooses the status from it.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::platform::cache::{Cache, CacheError, Counter, Reply, Step};
-use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{AreaError, Fault, Kind};
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
 #[strum(serialize_all = "snake_case")]
@@ -32,10 +32,6 @@ impl AreaError for Limited {
         }
     }
 
-    fn code(&self) -> &'static str {
-        self.into()
-    }
-
     fn details(&self) -> Value {
         match self {
             Self::RateLimited { retry_after } => json!({ "retry_after_secs": retry_after }),
@@ -50,16 +46,7 @@ impl AreaError for Limited {
         }
     }
 
-    fn pass_through(self) -> Result<ApiError, Self> {
-        match self {
-            Self::Fault(e) => Ok(e.into()),
-            other => Err(other),
-        }
-    }
-
-    fn codes() -> Vec<&'static str> {
-        variant_codes(<Self as strum::VariantNames>::VARIANTS, &["fault"])
-    }
+    crate::platform::error::area_error_glue!(Fault);
 }
 
 /// Counts one attempt at `key`; 429 with `Retry-After` once `limit` is passed within `window`.

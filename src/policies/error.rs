@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{AreaError, Fault, Kind};
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
 #[strum(serialize_all = "snake_case")]
@@ -40,23 +40,7 @@ pub enum PolicyError {
     Fault(#[from] Fault),
 }
 
-impl From<sea_orm::DbErr> for PolicyError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        Self::Fault(error.into())
-    }
-}
-
-impl From<crate::platform::cache::CacheError> for PolicyError {
-    fn from(error: crate::platform::cache::CacheError) -> Self {
-        Self::Fault(error.into())
-    }
-}
-
-impl PolicyError {
-    pub fn unexpected(what: impl std::fmt::Display) -> Self {
-        Self::Fault(Fault::Unexpected(anyhow::anyhow!("{what}")))
-    }
-}
+crate::platform::error::faults_from!(PolicyError, cache);
 
 impl AreaError for PolicyError {
     fn kind(&self) -> Kind {
@@ -76,10 +60,6 @@ impl AreaError for PolicyError {
         }
     }
 
-    fn code(&self) -> &'static str {
-        self.into()
-    }
-
     fn details(&self) -> Value {
         match self {
             Self::InvalidIdentity { field, reason } => json!({ "field": field, "reason": reason }),
@@ -95,18 +75,5 @@ impl AreaError for PolicyError {
         }
     }
 
-    fn pass_through(self) -> Result<ApiError, Self> {
-        match self {
-            Self::Limited(e) => Ok(e.into()),
-            Self::Fault(e) => Ok(e.into()),
-            other => Err(other),
-        }
-    }
-
-    fn codes() -> Vec<&'static str> {
-        variant_codes(
-            <Self as strum::VariantNames>::VARIANTS,
-            &["limited", "fault"],
-        )
-    }
+    crate::platform::error::area_error_glue!(Limited, Fault);
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::cases::error::CaseError;
 use crate::documents::error::DocumentError;
-use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{AreaError, Fault, Kind};
 use crate::staff::access::AccessError;
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
@@ -37,21 +37,11 @@ pub enum ReportError {
     Fault(#[from] Fault),
 }
 
-impl From<sea_orm::DbErr> for ReportError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        Self::Fault(error.into())
-    }
-}
+crate::platform::error::faults_from!(ReportError);
 
 impl From<crate::platform::storage::StorageError> for ReportError {
     fn from(error: crate::platform::storage::StorageError) -> Self {
         Self::Fault(error.into())
-    }
-}
-
-impl ReportError {
-    pub fn unexpected(what: impl std::fmt::Display) -> Self {
-        Self::Fault(Fault::Unexpected(anyhow::anyhow!("{what}")))
     }
 }
 
@@ -72,10 +62,6 @@ impl AreaError for ReportError {
         }
     }
 
-    fn code(&self) -> &'static str {
-        self.into()
-    }
-
     fn details(&self) -> Value {
         match self {
             Self::ReportTooLarge { max_bytes } => json!({ "max_bytes": max_bytes }),
@@ -83,20 +69,5 @@ impl AreaError for ReportError {
         }
     }
 
-    fn pass_through(self) -> Result<ApiError, Self> {
-        match self {
-            Self::Document(e) => Ok(e.into()),
-            Self::Case(e) => Ok(e.into()),
-            Self::Access(e) => Ok(e.into()),
-            Self::Fault(e) => Ok(e.into()),
-            other => Err(other),
-        }
-    }
-
-    fn codes() -> Vec<&'static str> {
-        variant_codes(
-            <Self as strum::VariantNames>::VARIANTS,
-            &["document", "case", "access", "fault"],
-        )
-    }
+    crate::platform::error::area_error_glue!(Document, Case, Access, Fault);
 }

@@ -10,7 +10,7 @@ use super::access::{AccessError, CurrentStaff};
 use super::accounts::{self, AddError, hash_password};
 use super::role::Role;
 use super::store::{self, AccountChange};
-use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{AreaError, Fault, Kind};
 use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
@@ -42,11 +42,7 @@ pub enum AdminError {
     Fault(#[from] Fault),
 }
 
-impl From<sea_orm::DbErr> for AdminError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        Self::Fault(error.into())
-    }
-}
+crate::platform::error::faults_from!(AdminError);
 
 impl From<AddError> for AdminError {
     fn from(error: AddError) -> Self {
@@ -74,28 +70,11 @@ impl AreaError for AdminError {
         }
     }
 
-    fn code(&self) -> &'static str {
-        self.into()
-    }
-
     fn details(&self) -> Value {
         json!({})
     }
 
-    fn pass_through(self) -> Result<ApiError, Self> {
-        match self {
-            Self::Access(e) => Ok(e.into()),
-            Self::Fault(e) => Ok(e.into()),
-            other => Err(other),
-        }
-    }
-
-    fn codes() -> Vec<&'static str> {
-        variant_codes(
-            <Self as strum::VariantNames>::VARIANTS,
-            &["access", "fault"],
-        )
-    }
+    crate::platform::error::area_error_glue!(Access, Fault);
 }
 
 /// Only administrators administer.

@@ -6,7 +6,7 @@ use crate::auth::CurrentUser;
 use serde_json::{Value, json};
 
 use crate::auth::error::codes::WECHAT_UNAVAILABLE;
-use crate::platform::error::{ApiError, AreaError, Fault, Kind, variant_codes};
+use crate::platform::error::{ApiError, AreaError, Fault, Kind};
 use crate::platform::ratelimit::{self, HOUR, Limited};
 use crate::state::AppState;
 use crate::wechat::{WechatError, errcode};
@@ -33,17 +33,7 @@ pub enum PhoneError {
     Fault(#[from] Fault),
 }
 
-impl From<crate::platform::cache::CacheError> for PhoneError {
-    fn from(error: crate::platform::cache::CacheError) -> Self {
-        Self::Fault(error.into())
-    }
-}
-
-impl From<sea_orm::DbErr> for PhoneError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        Self::Fault(error.into())
-    }
-}
+crate::platform::error::faults_from!(PhoneError, cache);
 
 /// How a failed `getuserphonenumber` reads to the mini-program.
 impl From<WechatError> for PhoneError {
@@ -71,10 +61,6 @@ impl AreaError for PhoneError {
         }
     }
 
-    fn code(&self) -> &'static str {
-        self.into()
-    }
-
     fn details(&self) -> Value {
         match self {
             Self::PhoneUnsupported { reason } => json!({ "reason": reason }),
@@ -96,12 +82,7 @@ impl AreaError for PhoneError {
         }
     }
 
-    fn codes() -> Vec<&'static str> {
-        variant_codes(
-            <Self as strum::VariantNames>::VARIANTS,
-            &["limited", "fault"],
-        )
-    }
+    crate::platform::error::area_error_glue!(codes except Limited, Fault);
 }
 
 /// Exchanges the phone button's code and stores the number sealed, with its blind index.
