@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
 
-use crate::notifications::{dispatch, push_store, reminders};
+use crate::notifications::store::push as push_store;
+use crate::notifications::{dispatch, reminders};
 use crate::outbox::store as outbox;
 use crate::platform::error::Fault;
 use crate::state::AppState;

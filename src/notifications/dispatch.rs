@@ -17,7 +17,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use futures_util::StreamExt as _;
 use serde_json::Value;
 
-use super::{grant_store, supersede};
+use super::store::grants as grant_store;
+use super::supersede;
 use crate::outbox::kind::NotificationKind;
 use crate::outbox::store::{self as outbox, DEAD, Finish, NO_GRANT, SKIPPED, SUPERSEDED};
 use crate::platform::error::Fault;

@@ -8,7 +8,7 @@ use serde_json::Value;
 use tracing::instrument;
 use utoipa::ToSchema;
 
-use super::grant_store;
+use super::store::grants as grant_store;
 use crate::outbox::templates::MOMENTS;
 use crate::platform::error::{AreaError, Fault, Kind};
 use crate::state::AppState;

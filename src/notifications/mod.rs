@@ -6,20 +6,20 @@
 //!
 //! - `centre`: the in-app message centre;
 //! - `dispatch`: claims due rows and sends them; `supersede`: whether a row is still true;
-//! - `grants`, `grant_store`: the one-shot subscribe grants;
+//! - `grants`: the one-shot subscribe grants;
 //! - `reminders`: reminders on the business clock;
-//! - `push`, `push_events`, `push_store`: WeChat's message push (safe mode);
+//! - `push`, `push_events`: WeChat's message push (safe mode);
+//! - `store`: the grants' rows and the pushes already handled;
 //! - `routes`, `push_routes`: HTTP.
 
 pub mod centre;
 pub mod dispatch;
-pub mod grant_store;
 pub mod grants;
 pub mod push;
 pub mod push_events;
 pub mod push_routes;
-pub mod push_store;
 pub mod reminders;
 pub mod routes;
+pub mod store;
 pub mod supersede;
 pub mod texts;

@@ -13,8 +13,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-use super::grant_store;
 use super::push::{self, PushRefusal};
+use super::store::grants as grant_store;
 use crate::outbox::store as outbox;
 use crate::platform::error::{AreaError, Fault, Kind};
 use crate::state::AppState;
@@ -192,7 +192,7 @@ async fn handle(state: &AppState, event: &Value) -> Result<Handled, PushError> {
     ));
     let now = Utc::now();
     let txn = crate::eligibility::quota::write_transaction(&state.db).await?;
-    if !super::push_store::remember(&txn, &key, &name, now).await? {
+    if !super::store::push::remember(&txn, &key, &name, now).await? {
         txn.rollback().await?;
         return Ok(Handled::Repeat);
     }

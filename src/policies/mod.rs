@@ -6,7 +6,6 @@ pub mod changes;
 pub mod error;
 pub mod identity;
 pub mod import;
-pub mod invitation_store;
 pub mod partner;
 pub mod record;
 pub mod routes;

@@ -390,7 +390,7 @@ async fn two_workers_on_postgres_send_each_of_a_thousand_rows_once() {
     let mut expected = std::collections::BTreeSet::new();
     for u in 0..50 {
         let user_id = insert_user(&app, &format!("many-{u}")).await;
-        green_channel::notifications::grant_store::add(
+        green_channel::notifications::store::grants::add(
             &app.db, user_id, PROGRESS, "client", 20, now,
         )
         .await

@@ -133,7 +133,7 @@ pub async fn queue(app: &TestApp, user_id: i64, marker: &str) -> i64 {
 
 /// Open grants of the user per template id.
 pub async fn remaining(app: &TestApp, user_id: i64) -> std::collections::BTreeMap<String, u64> {
-    green_channel::notifications::grant_store::remaining(&app.db, user_id)
+    green_channel::notifications::store::grants::remaining(&app.db, user_id)
         .await
         .expect("grants")
 }

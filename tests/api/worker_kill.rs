@@ -83,7 +83,7 @@ async fn a_worker_killed_mid_batch_loses_nothing_and_resends_only_what_was_in_fl
         .expect("a user")
         .last_insert_id;
         // More grants than rows: a resent message uses one more.
-        green_channel::notifications::grant_store::add(
+        green_channel::notifications::store::grants::add(
             &db,
             user,
             PROGRESS,

@@ -8,7 +8,7 @@ use sea_orm::{
     QueryFilter, TransactionTrait,
 };
 
-use super::store::{Relation, bind};
+use super::{Relation, bind};
 
 /// An invitation to store.
 #[derive(Debug, Clone)]

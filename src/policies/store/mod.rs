@@ -1,6 +1,8 @@
 //! The only file that knows how policies and bindings are stored. Identity numbers and phones
 //! are sealed (AAD: table, column and policy number) with HMAC blind indexes for lookup.
 
+mod invitations;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -316,4 +318,4 @@ pub async fn insurer_of_product(
         .map(|p| p.insurer_id))
 }
 
-pub use super::invitation_store::{NewInvitation, Redeemed, insert_invitation, redeem_invitation};
+pub use invitations::{NewInvitation, Redeemed, insert_invitation, redeem_invitation};
