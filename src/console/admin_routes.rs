@@ -39,7 +39,7 @@ pub fn mount(config: &mut web::ServiceConfig) {
 }
 
 async fn insurer_choices(state: &AppState) -> Result<Vec<Choice>, ConsoleError> {
-    Ok(crate::staff::store::insurers(&state.db)
+    Ok(crate::staff::admin::insurers(state)
         .await
         .map_err(ApiError::from)?
         .into_iter()

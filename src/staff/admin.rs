@@ -250,3 +250,13 @@ pub async fn change_role(
     tracing::info!(staff_id = account.id, by = admin.id(), "staff role changed");
     Ok(())
 }
+
+/// The insurers an account may be scoped to, by code: (row id, code).
+pub async fn insurers(state: &AppState) -> Result<Vec<(i64, String)>, Fault> {
+    Ok(store::insurers(&state.db).await?)
+}
+
+/// The code of the insurer an account is scoped to.
+pub async fn insurer_code(state: &AppState, id: i64) -> Result<Option<String>, Fault> {
+    Ok(store::insurer_code(&state.db, id).await?)
+}
