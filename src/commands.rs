@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
+use crate::platform::db::Db;
 use anyhow::Context;
-use sea_orm::DatabaseConnection;
 
 use crate::cli::PartnerKeyAction;
 use crate::plans::{self, Plans};
@@ -16,17 +16,14 @@ use crate::policies::import::{self, ImportReport};
 use crate::policies::partner;
 
 /// The products the plan files define, stored and mapped to their row ids.
-pub async fn products(
-    db: &DatabaseConnection,
-    settings: &Settings,
-) -> anyhow::Result<HashMap<String, i64>> {
+pub async fn products(db: &Db, settings: &Settings) -> anyhow::Result<HashMap<String, i64>> {
     let plans = Plans::load_dir(&settings.plans.dir)
         .map_err(|e| anyhow::anyhow!("product plans are invalid:\n{e}"))?;
     Ok(plans::store::sync(db, &plans, chrono::Utc::now()).await?)
 }
 
 pub async fn import_policies(
-    db: &DatabaseConnection,
+    db: &Db,
     settings: &Settings,
     file: &Path,
 ) -> anyhow::Result<ImportReport> {
@@ -50,7 +47,7 @@ pub async fn import_policies(
 }
 
 pub async fn partner_key(
-    db: &DatabaseConnection,
+    db: &Db,
     settings: &Settings,
     action: PartnerKeyAction,
     out: &mut impl Write,
@@ -103,7 +100,7 @@ pub async fn partner_key(
 
 /// Disables or enables `login`; every request re-reads the account, so a disabled one is
 /// refused at once on every instance.
-async fn set_active(db: &DatabaseConnection, login: &str, active: bool) -> anyhow::Result<()> {
+async fn set_active(db: &Db, login: &str, active: bool) -> anyhow::Result<()> {
     let account = crate::staff::accounts::find_by_login(db, login)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no account `{login}`"))?;
@@ -117,7 +114,7 @@ async fn set_active(db: &DatabaseConnection, login: &str, active: bool) -> anyho
 
 /// `staff add`: the password comes from `input` (standard input), never from an argument.
 pub async fn staff(
-    db: &DatabaseConnection,
+    db: &Db,
     settings: &Settings,
     action: crate::cli::StaffAction,
     input: &mut impl std::io::BufRead,

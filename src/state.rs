@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use metrics_exporter_prometheus::PrometheusHandle;
-use sea_orm::DatabaseConnection;
 
 use crate::calendar::SharedCalendar;
 use crate::plans::Plans;
@@ -12,15 +11,16 @@ use crate::platform::clock::Clocks;
 use crate::platform::coalesce::KeyedLocks;
 use crate::platform::config::Settings;
 use crate::platform::crypto::Crypto;
+use crate::platform::db::Db;
 use crate::platform::jwt::JwtKeys;
 use crate::wechat::WechatClient;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub settings: Arc<Settings>,
-    pub db: DatabaseConnection,
+    pub db: Db,
     /// One connection of its own for the health probes (a busy pool is not an outage).
-    pub watch_db: DatabaseConnection,
+    pub watch_db: Db,
     pub cache: SharedCache,
     pub clocks: Clocks,
     pub metrics: PrometheusHandle,

@@ -15,6 +15,9 @@ use crate::platform::config::{DatabaseKind, DatabaseSettings};
 /// The database's error, as the areas' error enums take it in (see `faults_from!`).
 pub use sea_orm::DbErr;
 
+/// A connection pool to the database: what `AppState` holds and the stores are handed.
+pub type Db = DatabaseConnection;
+
 pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
     let url = settings
         .url
@@ -107,4 +110,25 @@ pub async fn migrate_down(db: &DatabaseConnection, steps: u32) -> anyhow::Result
     Migrator::down(db, Some(steps))
         .await
         .context("rolling back failed")
+}
+
+/// Whether a database error is the connection failing (the server gone, the link cut), not
+/// the statement: an outage, whatever step it surfaced in.
+pub fn connection_lost(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    use sea_orm::{DbErr, RuntimeErr};
+    match error {
+        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            matches!(
+                e.as_ref(),
+                Sqlx::Io(_)
+                    | Sqlx::Tls(_)
+                    | Sqlx::PoolTimedOut
+                    | Sqlx::PoolClosed
+                    | Sqlx::WorkerCrashed
+            )
+        }
+        _ => false,
+    }
 }

@@ -14,6 +14,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
+use super::db::{DbErr, connection_lost};
+
 /// The body of every error response.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
 #[schema(example = json!({"code": "malformed_json", "message": "请求内容不是有效的 JSON", "details": {}}))]
@@ -190,7 +192,7 @@ pub(crate) use faults_from;
 #[derive(Debug, thiserror::Error)]
 pub enum Fault {
     #[error(transparent)]
-    Database(#[from] sea_orm::DbErr),
+    Database(#[from] DbErr),
     #[error(transparent)]
     Cache(#[from] crate::platform::cache::CacheError),
     #[error("object storage: {0}")]
@@ -348,31 +350,10 @@ impl From<crate::platform::cache::CacheError> for ApiError {
     }
 }
 
-/// Whether a database error is the connection failing (the server gone, the link cut), not
-/// the statement: an outage, whatever step it surfaced in.
-pub fn connection_lost(error: &sea_orm::DbErr) -> bool {
-    use sea_orm::sqlx::Error as Sqlx;
-    use sea_orm::{DbErr, RuntimeErr};
-    match error {
-        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
-            matches!(
-                e.as_ref(),
-                Sqlx::Io(_)
-                    | Sqlx::Tls(_)
-                    | Sqlx::PoolTimedOut
-                    | Sqlx::PoolClosed
-                    | Sqlx::WorkerCrashed
-            )
-        }
-        _ => false,
-    }
-}
-
 /// Lost or unobtainable connections are an outage (503); anything else is a bug (500).
 /// Constraint violations are mapped by each area's store, by constraint name, before this.
-impl From<sea_orm::DbErr> for ApiError {
-    fn from(error: sea_orm::DbErr) -> Self {
+impl From<DbErr> for ApiError {
+    fn from(error: DbErr) -> Self {
         if connection_lost(&error) {
             Self::unavailable(codes::DATABASE_UNAVAILABLE, error)
         } else {
@@ -389,7 +370,7 @@ impl From<Fault> for ApiError {
             Fault::Storage(e) => Self::unavailable(codes::STORAGE_UNAVAILABLE, e)
                 .with_message("资料存储暂时不可用，请稍后重试"),
             // A store that reports through anyhow may still carry an outage.
-            Fault::Unexpected(e) => match e.downcast::<sea_orm::DbErr>() {
+            Fault::Unexpected(e) => match e.downcast::<DbErr>() {
                 Ok(db) => db.into(),
                 Err(e) => Self::internal(e),
             },

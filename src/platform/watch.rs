@@ -18,7 +18,7 @@ pub const FAILURES_TO_DOWN: u32 = 2;
 /// pool busy with a burst is not down), the cache and the object store, each within `timeout`.
 #[derive(Debug, Clone)]
 pub struct Probes {
-    pub database: sea_orm::DatabaseConnection,
+    pub database: super::db::Db,
     pub cache: SharedCache,
     pub storage: ObjectStore,
     pub timeout: Duration,

@@ -101,7 +101,7 @@ pub(super) async fn shutdown_signal() {
 }
 
 /// Loads the shipped State Council years the database lacks, then the whole calendar.
-async fn load_calendar(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Calendar> {
+async fn load_calendar(db: &db::Db) -> anyhow::Result<Calendar> {
     calendar::store::seed(db, chrono::Utc::now())
         .await
         .context("cannot load the holiday calendar (are the migrations applied?)")?;
@@ -110,11 +110,7 @@ async fn load_calendar(db: &sea_orm::DatabaseConnection) -> anyhow::Result<Calen
 
 /// Picks up a year imported by `import-holidays` on any instance; a failed reload keeps the
 /// calendar it has (and says so), it never empties it.
-fn spawn_calendar_reload(
-    db: sea_orm::DatabaseConnection,
-    shared: Arc<SharedCalendar>,
-    every: std::time::Duration,
-) {
+fn spawn_calendar_reload(db: db::Db, shared: Arc<SharedCalendar>, every: std::time::Duration) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(every);
         every.tick().await;

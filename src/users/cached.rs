@@ -12,7 +12,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use sea_orm::DbErr;
+use crate::platform::db::DbErr;
 use uuid::Uuid;
 
 use crate::platform::cache::CacheError;
