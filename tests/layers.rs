@@ -588,7 +588,6 @@ const NOT_YET_STORES: &[&str] = &[
     "src/notifications/centre.rs",
     "src/notifications/dispatch.rs",
     "src/notifications/supersede.rs",
-    "src/platform/idempotency.rs",
     "src/policies/bind.rs",
     "src/policies/import.rs",
     "src/policies/partner.rs",

@@ -51,7 +51,7 @@ pub async fn sweep(state: &AppState) -> anyhow::Result<usize> {
             break;
         }
     }
-    crate::platform::idempotency::prune(&state.db, now - TimeDelta::hours(24)).await?;
+    crate::platform::idempotency::store::prune(&state.db, now - TimeDelta::hours(24)).await?;
     if expired > 0 {
         tracing::info!(expired, "drafts expired");
     }
