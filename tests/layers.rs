@@ -584,7 +584,6 @@ const NOT_YET_STORES: &[&str] = &[
     "src/demo/mod.rs",
     "src/documents/read.rs",
     "src/eligibility/mod.rs",
-    "src/eligibility/quota.rs",
     "src/notifications/centre.rs",
     "src/notifications/dispatch.rs",
     "src/notifications/supersede.rs",

@@ -12,7 +12,7 @@ use crate::attachments::store::documents::{self as store, Document, ReviewState}
 use crate::cases::error::CaseError;
 use crate::cases::service::{own_case, owns, plan_of};
 use crate::cases::store::{self as cases, Case};
-use crate::eligibility::quota::write_transaction;
+use crate::platform::db::write_transaction;
 use crate::platform::storage::{ObjectStream, StorageError};
 use crate::staff::access::{CurrentStaff, may_read_records};
 use crate::state::AppState;

@@ -18,9 +18,9 @@ use crate::attachments::store::documents::{self as store, Inserted, NewDocument}
 use crate::cases::service::{own_case, status_of};
 use crate::cases::store::Case;
 use crate::consents::{self, MEDICAL_RECORDS};
-use crate::eligibility::quota::write_transaction;
 use crate::plans::Material;
 use crate::platform::crypto::sha256_hex_bytes;
+use crate::platform::db::write_transaction;
 use crate::platform::idempotency::{IdempotencyKey, Outcome, StoredAnswer};
 use crate::state::AppState;
 

@@ -3,7 +3,6 @@
 //! the plan, the policy, the caller's relation to it, today's date and the uses already taken, so
 //! the rules are tested as a table (tests/api/rules.rs) without a database.
 
-pub mod quota;
 pub mod routes;
 pub mod service;
 pub mod sla;

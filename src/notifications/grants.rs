@@ -145,7 +145,7 @@ pub async fn record(
         return Err(GrantError::NoChoices);
     }
     let now = chrono::Utc::now();
-    let txn = crate::eligibility::quota::write_transaction(&state.db).await?;
+    let txn = crate::platform::db::write_transaction(&state.db).await?;
     for (template_id, count) in &accepts {
         grant_store::add(&txn, user_id, template_id, grant_store::CLIENT, *count, now).await?;
     }

@@ -191,7 +191,7 @@ async fn handle(state: &AppState, event: &Value) -> Result<Handled, PushError> {
         ids.join(",")
     ));
     let now = Utc::now();
-    let txn = crate::eligibility::quota::write_transaction(&state.db).await?;
+    let txn = crate::platform::db::write_transaction(&state.db).await?;
     if !super::store::push::remember(&txn, &key, &name, now).await? {
         txn.rollback().await?;
         return Ok(Handled::Repeat);

@@ -7,7 +7,10 @@ use std::time::Duration;
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 use secrecy::ExposeSecret;
 
 use crate::platform::config::{DatabaseKind, DatabaseSettings};
@@ -131,4 +134,16 @@ pub fn connection_lost(error: &sea_orm::DbErr) -> bool {
         }
         _ => false,
     }
+}
+
+/// A write transaction that takes SQLite's write lock at `BEGIN` (sea-orm silently drops
+/// `FOR UPDATE` on SQLite, and a deferred transaction upgrading to a writer can fail with
+/// SQLITE_BUSY instead of waiting). On PostgreSQL it is an ordinary transaction.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn write_transaction(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }

@@ -1,6 +1,6 @@
 //! "At most N uses" under concurrency, on PostgreSQL and SQLite, without a global lock.
 
-use green_channel::eligibility::quota::{self, Claim, Reservation};
+use green_channel::eligibility::store::quota::{self, Claim, Reservation};
 use sea_orm::TransactionTrait;
 
 use crate::helpers::{Backend, TestApp, spawn_app};
@@ -13,7 +13,9 @@ async fn race(app: &TestApp, policy_id: i64, limit: u32, attempts: usize) -> (us
         .map(|_| {
             let db = app.db.clone();
             tokio::spawn(async move {
-                let txn = quota::write_transaction(&db).await.expect("begin");
+                let txn = green_channel::platform::db::write_transaction(&db)
+                    .await
+                    .expect("begin");
                 let claim = Claim {
                     policy_id,
                     quota_key: "escort",

@@ -17,9 +17,10 @@ use crate::calendar::Calendar;
 use crate::cases::change::NewCase;
 use crate::cases::lifecycle::{QuotaEffect, Status};
 use crate::cases::promises::promises;
-use crate::eligibility::quota::{self, CONSUMED, RELEASED, write_transaction};
+use crate::eligibility::store::quota::{self, CONSUMED, RELEASED};
 use crate::outbox::store as outbox;
 use crate::plans::Service;
+use crate::platform::db::write_transaction;
 
 /// Applies `transition` to `case` if its version is still `expected_version`.
 #[allow(clippy::too_many_arguments)] // the rules (calendar, service), the case, the change, who and when

@@ -3,31 +3,16 @@
 //! unique index over the *active* slots lets only one writer hold a slot. A writer tries slot 0,
 //! 1, … up to the limit with `INSERT … ON CONFLICT DO NOTHING`; on PostgreSQL a concurrent writer
 //! of the same slot waits for the first to commit or roll back, then moves on; on SQLite write
-//! transactions are serialised (`BEGIN IMMEDIATE`, see [`write_transaction`]).
+//! transactions are serialised (`BEGIN IMMEDIATE`, see `platform::db::write_transaction`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::quota_use;
 use sea_orm::sea_query::{Expr, OnConflict, Query};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 pub const RESERVED: &str = "reserved";
 pub const CONSUMED: &str = "consumed";
 pub const RELEASED: &str = "released";
-
-/// A write transaction that takes SQLite's write lock at `BEGIN` (sea-orm silently drops
-/// `FOR UPDATE` on SQLite, and a deferred transaction upgrading to a writer can fail with
-/// SQLITE_BUSY instead of waiting). On PostgreSQL it is an ordinary transaction.
-#[tracing::instrument(level = "debug", skip_all)]
-pub async fn write_transaction(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reservation {

@@ -1,5 +1,7 @@
 //! Counting uses from `quota_use` (the cases area writes the rows).
 
+pub mod quota;
+
 use entity::quota_use;
 use entity::service_case::CaseState;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
