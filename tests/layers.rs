@@ -595,10 +595,6 @@ const NOT_YET_STORES: &[&str] = &[
     "src/reports/files.rs",
     "src/reports/weekly/collect.rs",
     "src/reports/weekly/job.rs",
-    "src/staff/access.rs",
-    "src/staff/accounts.rs",
-    "src/staff/admin.rs",
-    "src/staff/auth.rs",
 ];
 
 #[test]

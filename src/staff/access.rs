@@ -2,17 +2,17 @@
 //! JSON staff API ask. Scope first (a case of another insurer does not exist for the account),
 //! then the role, then ownership of the case.
 
-use entity::staff;
 use serde_json::{Value, json};
 
 use super::role::Role;
+use super::store::Account;
 use crate::platform::error::{AreaError, Fault, Kind, variant_codes};
 use crate::state::AppState;
 
 /// The authenticated staff member of a request.
 #[derive(Debug, Clone)]
 pub struct CurrentStaff {
-    pub account: staff::Model,
+    pub account: Account,
     pub role: Role,
     pub session_id: String,
 }

@@ -4,13 +4,13 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Utc};
-use entity::{insurer, staff};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::role::Role;
+use super::store::{self, Account};
+use crate::platform::db::{Db, DbErr};
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     // 16 random bytes from the operating system (the salt length argon2 recommends).
@@ -60,8 +60,8 @@ pub enum AddError {
     Other(#[from] anyhow::Error),
 }
 
-impl From<sea_orm::DbErr> for AddError {
-    fn from(error: sea_orm::DbErr) -> Self {
+impl From<DbErr> for AddError {
+    fn from(error: DbErr) -> Self {
         AddError::Other(error.into())
     }
 }
@@ -69,13 +69,13 @@ impl From<sea_orm::DbErr> for AddError {
 /// Creates an account. The password never appears in arguments or logs.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn add(
-    db: &impl ConnectionTrait,
+    db: &Db,
     login: &str,
     role: &str,
     insurer_code: Option<&str>,
     password: &str,
     now: DateTime<Utc>,
-) -> Result<staff::Model, AddError> {
+) -> Result<Account, AddError> {
     let login = login.trim().to_lowercase();
     if !(3..=64).contains(&login.len())
         || !login
@@ -90,12 +90,9 @@ pub async fn add(
     let role = Role::parse(role).ok_or_else(|| AddError::BadRole(role.to_owned()))?;
     let insurer_id = match insurer_code {
         Some(code) => Some(
-            insurer::Entity::find()
-                .filter(insurer::Column::Code.eq(code))
-                .one(db)
+            store::insurer_id(db, code)
                 .await?
-                .ok_or_else(|| AddError::UnknownInsurer(code.to_owned()))?
-                .id,
+                .ok_or_else(|| AddError::UnknownInsurer(code.to_owned()))?,
         ),
         None => None,
     };
@@ -107,31 +104,13 @@ pub async fn add(
     if find_by_login(db, &login).await?.is_some() {
         return Err(AddError::Exists(login));
     }
-    let model = staff::Entity::insert(staff::ActiveModel {
-        public_id: Set(Uuid::new_v4()),
-        login: Set(login),
-        password_hash: Set(hash_password(password)?),
-        role: Set(role.into()),
-        insurer_id: Set(insurer_id),
-        active: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    })
-    .exec_with_returning(db)
-    .await?;
-    Ok(model)
+    let password_hash = hash_password(password)?;
+    Ok(store::insert_account(db, &login, password_hash, role, insurer_id, now).await?)
 }
 
-#[tracing::instrument(level = "debug", skip_all)]
-pub async fn find_by_login(
-    db: &impl ConnectionTrait,
-    login: &str,
-) -> Result<Option<staff::Model>, sea_orm::DbErr> {
-    staff::Entity::find()
-        .filter(staff::Column::Login.eq(login.trim().to_lowercase()))
-        .one(db)
-        .await
+/// The account with this login (as typed: trimmed, any case), if any.
+pub async fn find_by_login(db: &Db, login: &str) -> Result<Option<Account>, DbErr> {
+    store::find_by_login(db, login).await
 }
 
 #[cfg(test)]
@@ -160,11 +139,11 @@ pub struct StaffSummary {
 /// What a console login or refresh answer says of the account.
 #[tracing::instrument(level = "debug", skip_all, fields(staff_id = account.id))]
 pub async fn summary(
-    db: &impl ConnectionTrait,
-    account: &staff::Model,
+    db: &Db,
+    account: &Account,
 ) -> Result<StaffSummary, crate::platform::error::Fault> {
     let insurer = match account.insurer_id {
-        Some(id) => super::store::insurer_code(db, id).await?,
+        Some(id) => store::insurer_code(db, id).await?,
         None => None,
     };
     let role = Role::from(account.role);

@@ -145,7 +145,7 @@ pub async fn create(
     Ok(())
 }
 
-async fn target(state: &AppState, login: &str) -> Result<entity::staff::Model, AdminError> {
+async fn target(state: &AppState, login: &str) -> Result<store::Account, AdminError> {
     accounts::find_by_login(&state.db, login)
         .await?
         .ok_or(AdminError::UnknownAccount)

@@ -9,10 +9,10 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
-use entity::staff;
 
 pub use super::access::CurrentStaff;
 use super::accounts::{decoy_hash, find_by_login, verify_password};
+use super::store::Account;
 use crate::auth::error::AuthError;
 use crate::auth::extractor::bearer;
 use crate::auth::sessions::SessionRecord;
@@ -78,7 +78,7 @@ pub async fn verify_credentials(
     login: &str,
     password: &str,
     ip: Option<IpAddr>,
-) -> Result<staff::Model, ApiError> {
+) -> Result<Account, ApiError> {
     let limits = &state.settings.limits;
     let ip = ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
     ratelimit::check(
@@ -124,7 +124,7 @@ pub async fn login(
     login: &str,
     password: &str,
     ip: Option<IpAddr>,
-) -> Result<(Tokens, staff::Model), ApiError> {
+) -> Result<(Tokens, Account), ApiError> {
     let account = verify_credentials(state, login, password, ip).await?;
     let record = SessionRecord {
         user_id: account.id,
@@ -142,7 +142,7 @@ pub async fn refresh(
     state: &AppState,
     refresh_token: &str,
     ip: Option<IpAddr>,
-) -> Result<(Tokens, staff::Model), ApiError> {
+) -> Result<(Tokens, Account), ApiError> {
     let (tokens, record) = crate::auth::tokens::refresh(state, refresh_token, ip)
         .await
         .map_err(ApiError::from)?;

@@ -6,6 +6,9 @@ use entity::staff::StaffRole;
 use entity::{insurer, staff};
 
 use super::role::Role;
+
+/// A staff account as stored (login, hash, role, insurer scope, active).
+pub type Account = staff::Model;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 /// The logins of the staff rows `ids` (for queue and case views).
@@ -123,6 +126,53 @@ impl From<Role> for StaffRole {
             Role::Admin => StaffRole::Admin,
         }
     }
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn find_by_login(
+    db: &impl ConnectionTrait,
+    login: &str,
+) -> Result<Option<Account>, DbErr> {
+    staff::Entity::find()
+        .filter(staff::Column::Login.eq(login.trim().to_lowercase()))
+        .one(db)
+        .await
+}
+
+/// The row id of the insurer with this code.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn insurer_id(db: &impl ConnectionTrait, code: &str) -> Result<Option<i64>, DbErr> {
+    Ok(insurer::Entity::find()
+        .filter(insurer::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .map(|i| i.id))
+}
+
+/// A new active account.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn insert_account(
+    db: &impl ConnectionTrait,
+    login: &str,
+    password_hash: String,
+    role: Role,
+    insurer_id: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Account, DbErr> {
+    use sea_orm::ActiveValue::Set;
+    staff::Entity::insert(staff::ActiveModel {
+        public_id: Set(uuid::Uuid::new_v4()),
+        login: Set(login.to_owned()),
+        password_hash: Set(password_hash),
+        role: Set(role.into()),
+        insurer_id: Set(insurer_id),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .exec_with_returning(db)
+    .await
 }
 
 #[cfg(test)]
