@@ -1,10 +1,9 @@
 //! Whether a case's materials are complete: the plan's rule for its diagnosis state and the
 //! categories a specialist asked for, against the documents the case holds.
 
-use sea_orm::{ConnectionTrait, DbErr};
-
 use super::store::documents::{self as store, Document, ReviewState, parse_category};
 use crate::plans::{Material, MaterialRule, Service};
+use crate::platform::db::{Db, DbErr};
 
 /// What of a case decides which materials it needs.
 #[derive(Debug, Clone, Copy)]
@@ -66,7 +65,7 @@ pub fn awaited(case: Needs<'_>) -> Vec<Material> {
 
 /// What `case` still lacks, read from its live documents.
 pub async fn missing_for(
-    db: &impl ConnectionTrait,
+    db: &Db,
     service: &Service,
     case: Needs<'_>,
 ) -> Result<Vec<Material>, DbErr> {

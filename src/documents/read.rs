@@ -40,7 +40,7 @@ impl Reader<'_> {
 /// The case `reader` may see: its owner's, or one in a staff member's scope that `staff_may`
 /// lets them read (a staff read is written to the audit log as `action` on `subject`). Missing,
 /// another user's or out of scope: `not_found`. Shared by the documents and the reports areas.
-pub async fn reader_case<E: From<sea_orm::DbErr>>(
+pub async fn reader_case<E: From<crate::platform::db::DbErr>>(
     state: &AppState,
     reader: Reader<'_>,
     case: Option<Case>,

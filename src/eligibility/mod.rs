@@ -76,7 +76,9 @@ pub struct PolicyFacts {
 impl PolicyFacts {
     /// The facts of a stored policy; a status that names none is a broken row (never read as
     /// another status).
-    pub fn of(policy: &entity::policy::Model) -> Result<Self, crate::platform::error::Fault> {
+    pub fn of(
+        policy: &crate::policies::store::Policy,
+    ) -> Result<Self, crate::platform::error::Fault> {
         let status = PolicyStatus::parse(&policy.status)
             .ok_or_else(|| anyhow::anyhow!("policy {} has an unknown status", policy.id))?;
         Ok(Self {

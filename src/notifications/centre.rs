@@ -60,7 +60,7 @@ pub struct MessagePage {
     pub total: u64,
 }
 
-fn message(row: entity::notification::Model) -> Result<Message, Fault> {
+fn message(row: crate::outbox::store::Notification) -> Result<Message, Fault> {
     let kind: NotificationKind = row
         .kind
         .parse()

@@ -21,7 +21,7 @@ fn instant(payload: &Value, key: &str) -> Option<DateTime<Utc>> {
 pub async fn moved_on(
     state: &AppState,
     kind: NotificationKind,
-    row: &entity::notification::Model,
+    row: &crate::outbox::store::Notification,
     payload: &Value,
     case: Option<&Case>,
     now: DateTime<Utc>,

@@ -1,5 +1,8 @@
 use chrono::{DateTime, Utc};
 use entity::notification;
+
+/// A message row as stored.
+pub type Notification = notification::Model;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use serde_json::Value;
 
