@@ -201,7 +201,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
 
 /// The embedded profile migrates on start; so do its administrative commands, so that they work
 /// on a fresh checkout before the service ever ran.
-async fn connect_migrated(settings: &Settings) -> anyhow::Result<sea_orm::DatabaseConnection> {
+async fn connect_migrated(settings: &Settings) -> anyhow::Result<green_channel::platform::db::Db> {
     let db = db::connect(&settings.database).await?;
     if settings.database.migrate_on_start {
         db::migrate_up(&db).await?;

@@ -581,11 +581,7 @@ const NOT_YET_STORES: &[&str] = &[
     "src/cases/service.rs",
     "src/cases/view.rs",
     "src/notifications/dispatch.rs",
-    "src/policies/import.rs",
-    "src/policies/partner.rs",
-    "src/reports/files.rs",
     "src/reports/weekly/collect.rs",
-    "src/reports/weekly/job.rs",
 ];
 
 #[test]

@@ -8,13 +8,13 @@ use std::io::Read;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use serde::Serialize;
 
 use super::record::{FieldError, PolicyInput, PolicyRecord};
 use super::store;
 use crate::platform::cache::Cache;
 use crate::platform::crypto::Crypto;
+use crate::platform::db::{Db, write_transaction};
 
 const BATCH: usize = 500;
 pub const REQUIRED: &[&str] = &[
@@ -44,7 +44,7 @@ pub struct ImportReport {
 struct Prepared {
     rows: u64,
     rejected: Vec<RejectedRow>,
-    statement: Option<(Statement, usize)>,
+    batch: Option<store::UpsertBatch>,
     position: u64,
 }
 
@@ -52,7 +52,7 @@ struct Prepared {
 struct Reading {
     product_ids: HashMap<String, i64>,
     crypto: Crypto,
-    backend: DbBackend,
+    backend: store::Backend,
     now: DateTime<Utc>,
 }
 
@@ -60,7 +60,7 @@ struct Reading {
 const READY: usize = 2;
 
 pub async fn import_csv(
-    db: &DatabaseConnection,
+    db: &Db,
     cache: &dyn Cache,
     input: impl Read + Send + 'static,
     total_bytes: Option<u64>,
@@ -104,23 +104,24 @@ pub async fn import_csv(
     let reading = Reading {
         product_ids: product_ids.clone(),
         crypto: crypto.clone(),
-        backend: db.get_database_backend(),
+        backend: store::Backend::of(db),
         now,
     };
     let reader_thread =
         tokio::task::spawn_blocking(move || read_batches(reader, &headers, &reading, &ready));
     let result = async {
-        let txn = db.begin().await?;
+        let txn = write_transaction(db).await?;
         let mut report = ImportReport::default();
         while let Some(prepared) = batches.recv().await {
             let prepared = prepared?;
             report.rows += prepared.rows;
             report.rejected.extend(prepared.rejected);
-            if let Some((statement, written)) = prepared.statement {
+            if let Some(batch) = prepared.batch {
                 change.extend().await.context(
                     "the cache stopped answering during the import; nothing was written",
                 )?;
-                txn.execute_raw(statement).await?;
+                let written = batch.written;
+                store::write_batch(&txn, batch).await?;
                 report.written += written as u64;
             }
             progress.set_position(prepared.position);
@@ -200,10 +201,10 @@ fn read_batches(
                 "import",
                 reading.now,
             );
-            let prepared = statement.map(|statement| Prepared {
+            let prepared = statement.map(|batch| Prepared {
                 rows: std::mem::take(&mut rows),
                 rejected: std::mem::take(&mut rejected),
-                statement,
+                batch,
                 position: reader.position().byte(),
             });
             batch.clear();

@@ -2,14 +2,11 @@
 //! stored as a SHA-256, revocable; and who a presented key belongs to.
 
 use chrono::{DateTime, Utc};
-use entity::partner_api_key;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
-};
 
 use super::error::PolicyError;
+use super::store::partner_keys::{self as keys, PartnerKey};
 use crate::platform::crypto::{random_token, sha256_hex};
+use crate::platform::db::Db;
 use crate::state::AppState;
 
 const PREFIX: &str = "gcpk_";
@@ -21,11 +18,7 @@ pub struct NewKey {
     pub prefix: String,
 }
 
-pub async fn create_key(
-    db: &impl ConnectionTrait,
-    insurer_id: i64,
-    now: DateTime<Utc>,
-) -> anyhow::Result<NewKey> {
+pub async fn create_key(db: &Db, insurer_id: i64, now: DateTime<Utc>) -> anyhow::Result<NewKey> {
     let secret = random_token();
     let prefix: String = random_token()
         .chars()
@@ -33,49 +26,17 @@ pub async fn create_key(
         .take(8)
         .collect();
     let key = format!("{PREFIX}{prefix}_{secret}");
-    partner_api_key::ActiveModel {
-        insurer_id: Set(insurer_id),
-        prefix: Set(prefix.clone()),
-        key_hash: Set(sha256_hex(&key)),
-        created_at: Set(now),
-        revoked_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    keys::insert(db, insurer_id, &prefix, &sha256_hex(&key), now).await?;
     Ok(NewKey { key, prefix })
 }
 
-pub async fn revoke_key(
-    db: &impl ConnectionTrait,
-    prefix: &str,
-    now: DateTime<Utc>,
-) -> anyhow::Result<bool> {
-    let Some(key) = partner_api_key::Entity::find()
-        .filter(partner_api_key::Column::Prefix.eq(prefix))
-        .one(db)
-        .await?
-    else {
-        return Ok(false);
-    };
-    if key.revoked_at.is_some() {
-        return Ok(true);
-    }
-    let mut active: partner_api_key::ActiveModel = key.into();
-    active.revoked_at = Set(Some(now));
-    active.update(db).await?;
-    Ok(true)
+/// Revokes the key with this prefix; false when there is none (revoking twice is fine).
+pub async fn revoke_key(db: &Db, prefix: &str, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    Ok(keys::revoke(db, prefix, now).await?)
 }
 
-pub async fn list_keys(
-    db: &impl ConnectionTrait,
-    insurer_id: Option<i64>,
-) -> anyhow::Result<Vec<partner_api_key::Model>> {
-    let mut query = partner_api_key::Entity::find().order_by_asc(partner_api_key::Column::Id);
-    if let Some(id) = insurer_id {
-        query = query.filter(partner_api_key::Column::InsurerId.eq(id));
-    }
-    Ok(query.all(db).await?)
+pub async fn list_keys(db: &Db, insurer_id: Option<i64>) -> anyhow::Result<Vec<PartnerKey>> {
+    Ok(keys::list(db, insurer_id).await?)
 }
 
 /// An authenticated partner: the insurer its key belongs to.
@@ -90,9 +51,7 @@ pub async fn authenticate(state: &AppState, key: Option<String>) -> Result<Partn
     let key = key
         .filter(|k| k.starts_with(PREFIX))
         .ok_or(PolicyError::PartnerKeyInvalid)?;
-    let found = partner_api_key::Entity::find()
-        .filter(partner_api_key::Column::KeyHash.eq(sha256_hex(&key)))
-        .one(&state.db)
+    let found = keys::by_hash(&state.db, &sha256_hex(&key))
         .await?
         .filter(|k| k.revoked_at.is_none())
         .ok_or(PolicyError::PartnerKeyInvalid)?;

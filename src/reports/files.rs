@@ -5,8 +5,6 @@
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use entity::case_report;
-use sea_orm::ActiveValue::Set;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tracing::instrument;
@@ -14,7 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::error::ReportError;
-use crate::attachments::store::reports::{self as store, CaseReport};
+use crate::attachments::store::reports::{self as store, CaseReport, NewReport};
 use crate::cases::service::case_in_scope;
 use crate::cases::service::{plan_of, status_of};
 use crate::cases::store::{self as cases, Actor, Case};
@@ -111,16 +109,15 @@ pub async fn upload(
     let txn = write_transaction(&state.db).await?;
     let row = store::insert_case_report(
         &txn,
-        case_report::ActiveModel {
-            public_id: Set(public_id),
-            case_id: Set(case.id),
-            storage_key: Set(key),
-            file_name: Set(name.clone()),
-            size_bytes: Set(size),
-            sha256: Set(sha256),
-            uploaded_by: Set(staff.id()),
-            uploaded_at: Set(now),
-            ..Default::default()
+        NewReport {
+            public_id,
+            case_id: case.id,
+            storage_key: key,
+            file_name: name.clone(),
+            size_bytes: size,
+            sha256,
+            uploaded_by: staff.id(),
+            uploaded_at: now,
         },
     )
     .await?;

@@ -14,14 +14,39 @@ use sea_orm::{
 use uuid::Uuid;
 
 pub type WeeklyReport = weekly_report::Model;
+/// An insurer as stored (code, name).
+pub type Insurer = insurer::Model;
+
+/// A weekly report just made: where it is kept and what it holds.
+#[derive(Debug, Clone)]
+pub struct NewWeeklyReport {
+    pub insurer_id: i64,
+    /// The ISO week's label (`2026-W48`).
+    pub week: String,
+    /// `xlsx` or `csv`.
+    pub format: &'static str,
+    pub storage_key: String,
+    pub size_bytes: i64,
+    pub case_count: i32,
+    pub generated_at: chrono::DateTime<chrono::Utc>,
+}
 
 /// Records a weekly report made again for the same insurer, week and format in place of the
 /// earlier one (the object key is the same, so the object was replaced too).
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn upsert_weekly(
-    db: &impl ConnectionTrait,
-    row: weekly_report::ActiveModel,
-) -> Result<(), DbErr> {
+pub async fn upsert_weekly(db: &impl ConnectionTrait, new: NewWeeklyReport) -> Result<(), DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let row = weekly_report::ActiveModel {
+        public_id: Set(Uuid::new_v4()),
+        insurer_id: Set(new.insurer_id),
+        week: Set(new.week),
+        format: Set(new.format.to_owned()),
+        storage_key: Set(new.storage_key),
+        size_bytes: Set(new.size_bytes),
+        case_count: Set(new.case_count),
+        generated_at: Set(new.generated_at),
+        ..Default::default()
+    };
     weekly_report::Entity::insert(row)
         .on_conflict(
             OnConflict::columns([

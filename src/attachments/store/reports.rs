@@ -9,11 +9,36 @@ use uuid::Uuid;
 
 pub type CaseReport = case_report::Model;
 
+/// A written report just uploaded (its object already stored).
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub public_id: Uuid,
+    pub case_id: i64,
+    pub storage_key: String,
+    pub file_name: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_by: i64,
+    pub uploaded_at: chrono::DateTime<chrono::Utc>,
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_case_report(
     txn: &impl ConnectionTrait,
-    row: case_report::ActiveModel,
+    new: NewReport,
 ) -> Result<CaseReport, DbErr> {
+    use sea_orm::ActiveValue::Set;
+    let row = case_report::ActiveModel {
+        public_id: Set(new.public_id),
+        case_id: Set(new.case_id),
+        storage_key: Set(new.storage_key),
+        file_name: Set(new.file_name),
+        size_bytes: Set(new.size_bytes),
+        sha256: Set(new.sha256),
+        uploaded_by: Set(new.uploaded_by),
+        uploaded_at: Set(new.uploaded_at),
+        ..Default::default()
+    };
     case_report::Entity::insert(row)
         .exec_with_returning(txn)
         .await

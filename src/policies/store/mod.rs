@@ -2,6 +2,7 @@
 //! are sealed (AAD: table, column and policy number) with HMAC blind indexes for lookup.
 
 mod invitations;
+pub mod partner_keys;
 
 use std::collections::HashMap;
 
@@ -81,8 +82,8 @@ pub async fn upsert(
     source: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<usize> {
-    let Some((statement, written)) = upsert_statement(
-        db.get_database_backend(),
+    let Some(batch) = upsert_statement(
+        Backend(db.get_database_backend()),
         inputs,
         product_ids,
         crypto,
@@ -92,21 +93,47 @@ pub async fn upsert(
     else {
         return Ok(0);
     };
-    db.execute_raw(statement).await?;
+    let written = batch.written;
+    write_batch(db, batch).await?;
     Ok(written)
+}
+
+/// The kind of database a statement is built for (read once from the connection).
+#[derive(Debug, Clone, Copy)]
+pub struct Backend(DbBackend);
+
+impl Backend {
+    pub fn of(db: &impl ConnectionTrait) -> Self {
+        Self(db.get_database_backend())
+    }
+}
+
+/// Policies ready to be written in one statement (built by [`upsert_statement`]).
+#[derive(Debug)]
+pub struct UpsertBatch {
+    statement: Statement,
+    /// How many policies it writes.
+    pub written: usize,
+}
+
+/// Runs a batch, in the caller's transaction.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn write_batch(db: &impl ConnectionTrait, batch: UpsertBatch) -> Result<(), DbErr> {
+    db.execute_raw(batch.statement).await?;
+    Ok(())
 }
 
 /// The statement [`upsert`] runs and how many policies it writes (none for no input): every
 /// identity number and phone sealed and indexed — the CPU half of an upsert, which an import
 /// does on a thread of its own while the database runs the previous batch.
 pub fn upsert_statement(
-    backend: DbBackend,
+    backend: Backend,
     inputs: &[PolicyInput],
     product_ids: &HashMap<String, i64>,
     crypto: &Crypto,
     source: &str,
     now: DateTime<Utc>,
-) -> anyhow::Result<Option<(Statement, usize)>> {
+) -> anyhow::Result<Option<UpsertBatch>> {
     let mut latest: HashMap<&str, usize> = HashMap::new();
     for (i, input) in inputs.iter().enumerate() {
         latest.insert(input.policy_no.as_str(), i);
@@ -147,8 +174,8 @@ pub fn upsert_statement(
                 ])
                 .to_owned(),
         )
-        .build(backend);
-    Ok(Some((statement, written)))
+        .build(backend.0);
+    Ok(Some(UpsertBatch { statement, written }))
 }
 
 #[tracing::instrument(level = "debug", skip_all)]

@@ -7,9 +7,6 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveTime, Utc};
-use entity::{insurer, weekly_report};
-use sea_orm::ActiveValue::Set;
-use uuid::Uuid;
 
 use super::collect::{CaseRow, Collector, Totals};
 use super::write::{Csv, Sink, Xlsx};
@@ -17,7 +14,7 @@ use super::{Format, Week};
 use crate::calendar::local_instant;
 use crate::plans::Plan;
 use crate::reports::error::ReportError;
-use crate::reports::store;
+use crate::reports::store::{self, Insurer};
 use crate::state::AppState;
 
 /// Cases read per page (and rows handed to the writer at a time).
@@ -41,7 +38,7 @@ pub fn plans_of(state: &AppState, insurer_code: &str) -> Vec<Arc<Plan>> {
 #[tracing::instrument(skip_all, fields(insurer = %insurer.code, week = %week.label(), ?format))]
 pub async fn generate(
     state: &AppState,
-    insurer: &insurer::Model,
+    insurer: &Insurer,
     week: Week,
     format: Format,
     path: &Path,
@@ -131,7 +128,7 @@ pub fn storage_key(insurer_code: &str, week: Week, format: Format) -> String {
 #[tracing::instrument(skip_all, fields(insurer = %insurer.code, week = %week.label(), ?format))]
 pub async fn make_and_store(
     state: &AppState,
-    insurer: &insurer::Model,
+    insurer: &Insurer,
     week: Week,
     format: Format,
 ) -> Result<Totals, ReportError> {
@@ -148,16 +145,14 @@ pub async fn make_and_store(
     state.storage.put(&key, bytes, format.media_type()).await?;
     store::upsert_weekly(
         &state.db,
-        weekly_report::ActiveModel {
-            public_id: Set(Uuid::new_v4()),
-            insurer_id: Set(insurer.id),
-            week: Set(week.label()),
-            format: Set(format.extension().to_owned()),
-            storage_key: Set(key),
-            size_bytes: Set(size),
-            case_count: Set(i32::try_from(totals.cases).unwrap_or(i32::MAX)),
-            generated_at: Set(Utc::now()),
-            ..Default::default()
+        store::NewWeeklyReport {
+            insurer_id: insurer.id,
+            week: week.label(),
+            format: format.extension(),
+            storage_key: key,
+            size_bytes: size,
+            case_count: i32::try_from(totals.cases).unwrap_or(i32::MAX),
+            generated_at: Utc::now(),
         },
     )
     .await?;
