@@ -571,19 +571,8 @@ fn the_platform_imports_no_area() {
     );
 }
 
-/// Files that still name sea-orm (or an entity) outside a store: what is left of moving every
-/// query into a store and every decision into the domain's own types. The list only shrinks: a
-/// file not on it that starts naming sea-orm fails, and so does one on it that no longer does
-/// (strike it, so it cannot come back unnoticed).
-const NOT_YET_STORES: &[&str] = &[
-    "src/cases/number.rs",
-    "src/cases/promises.rs",
-    "src/cases/service.rs",
-    "src/cases/view.rs",
-    "src/notifications/dispatch.rs",
-    "src/reports/weekly/collect.rs",
-];
-
+/// Every query lives in a store and every decision in the domain's own types: sea-orm (or an
+/// entity) is named only in a `store.rs`, a `store/` folder and the platform's database module.
 #[test]
 fn sea_orm_is_named_only_in_stores() {
     let krate = Crate::read(&root());
@@ -600,28 +589,13 @@ fn sea_orm_is_named_only_in_stores() {
     let wrong: Vec<&str> = krate
         .modules
         .iter()
-        .filter(|m| !allowed(&m.file) && !NOT_YET_STORES.contains(&m.file.as_str()))
-        .filter(|m| names_sea_orm(m))
+        .filter(|m| !allowed(&m.file) && names_sea_orm(m))
         .map(|m| m.file.as_str())
         .collect();
     assert!(
         wrong.is_empty(),
         "sea-orm outside a store:\n{}",
         wrong.join("\n")
-    );
-    let paid: Vec<&&str> = NOT_YET_STORES
-        .iter()
-        .filter(|f| {
-            krate
-                .modules
-                .iter()
-                .find(|m| m.file == **f)
-                .is_none_or(|m| !names_sea_orm(m))
-        })
-        .collect();
-    assert!(
-        paid.is_empty(),
-        "no longer name sea-orm (strike them from NOT_YET_STORES): {paid:?}"
     );
 }
 

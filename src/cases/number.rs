@@ -13,13 +13,6 @@ pub fn format(id: i64, created_at: DateTime<Utc>) -> String {
     format!("GC{}-{id:05}", local_date(created_at).format("%y%m"))
 }
 
-/// The number of a stored case (the column, or the same value computed from the row).
-pub fn of(case: &entity::service_case::Model) -> String {
-    case.case_number
-        .clone()
-        .unwrap_or_else(|| format(case.id, case.created_at))
-}
-
 /// A number as typed or heard (`gc2611 00042`, `GC2611-42`): the canonical form, or None when it
 /// is not one.
 pub fn parse(text: &str) -> Option<String> {

@@ -1,9 +1,8 @@
 //! A case's promises (first contact, start decision, SLA), computed from the plan's anchors
-//! on every transition: the store writes what this decides. (`Case` is the row the store
-//! reads; it is named here as the entity's model so that the store can ask this file.)
+//! on every transition: the store writes what this decides, from the case's milestones as the
+//! transition leaves them (`Milestones`, which the store reads off the row).
 
-use chrono::{DateTime, NaiveTime, Utc};
-use entity::service_case::Model as Case;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use crate::calendar::{Calendar, local_instant};
 use crate::eligibility::sla::{Anchors, due};
@@ -19,8 +18,22 @@ pub struct Promises {
     pub provisional: bool,
 }
 
+/// The moments a case has reached that its promises count from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Milestones {
+    pub applied_at: Option<DateTime<Utc>>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub materials_complete_at: Option<DateTime<Utc>>,
+    pub admission_slip_date: Option<NaiveDate>,
+    pub hospital_accepted_on: Option<NaiveDate>,
+    pub visa_granted_on: Option<NaiveDate>,
+    /// The insured has no admission slip yet: the outpatient visit comes first.
+    pub outpatient_first: bool,
+}
+
 /// The moments `case` has reached, by anchor.
-pub fn anchors_of(case: &Case) -> Anchors {
+pub fn anchors_of(case: &Milestones) -> Anchors {
     let mut anchors = Anchors::new();
     let mut put = |anchor, at: Option<DateTime<Utc>>| {
         if let Some(at) = at {
@@ -33,14 +46,14 @@ pub fn anchors_of(case: &Case) -> Anchors {
     put(Anchor::MaterialsComplete, case.materials_complete_at);
     // Dates (the slip, the hospital's acceptance, the visa) anchor at the start of their day:
     // working days count from the day after.
-    let day = |date: Option<chrono::NaiveDate>| date.map(|d| local_instant(d, NaiveTime::MIN));
+    let day = |date: Option<NaiveDate>| date.map(|d| local_instant(d, NaiveTime::MIN));
     put(Anchor::AdmissionSlipDate, day(case.admission_slip_date));
     put(Anchor::HospitalAccepted, day(case.hospital_accepted_on));
     put(Anchor::VisaGranted, day(case.visa_granted_on));
     anchors
 }
 
-pub fn promises(calendar: &Calendar, service: &Service, case: &Case) -> Promises {
+pub fn promises(calendar: &Calendar, service: &Service, case: &Milestones) -> Promises {
     let anchors = anchors_of(case);
     if case.applied_at.is_none() {
         return Promises::default();

@@ -135,7 +135,7 @@ fn view_of(
     state: &AppState,
     case: &Case,
     policy_public_id: Uuid,
-    events: &[entity::case_event::Model],
+    events: &[super::store::Event],
 ) -> Result<CaseView, CaseError> {
     let (_, service) = plan_of(state, case)?;
     let status = status_of(case);

@@ -1,14 +1,13 @@
 //! What the insured sees of a case.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::case_event;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::cancellation::{CancelOutcome, outcome};
 use super::lifecycle::Status;
-use super::store::Case;
+use super::store::{Case, Event};
 use crate::calendar::Calendar;
 use crate::catalog::Catalog;
 use crate::plans::{AdmissionSlip, Flow, Material, Service};
@@ -181,7 +180,7 @@ pub fn materials(json: Option<&str>) -> Vec<MaterialView> {
 pub fn summary(case: &Case, status: Status, service_name: &str) -> CaseSummary {
     CaseSummary {
         id: case.public_id,
-        number: super::number::of(case),
+        number: crate::cases::store::number_of(case),
         service_id: case.service_id.clone(),
         service_name: service_name.to_owned(),
         status,
@@ -193,7 +192,7 @@ pub fn summary(case: &Case, status: Status, service_name: &str) -> CaseSummary {
     }
 }
 
-pub fn events(events: &[case_event::Model]) -> Vec<EventView> {
+pub fn events(events: &[Event]) -> Vec<EventView> {
     events
         .iter()
         .map(|e| EventView {
@@ -216,7 +215,7 @@ pub fn detail(
     service: &Service,
     calendar: &Calendar,
     now: DateTime<Utc>,
-    timeline: &[case_event::Model],
+    timeline: &[Event],
 ) -> CaseView {
     let catalog = Catalog::get();
     let awaiting = match status {
@@ -268,7 +267,7 @@ pub fn detail(
         });
     CaseView {
         id: case.public_id,
-        number: super::number::of(case),
+        number: crate::cases::store::number_of(case),
         policy_id: policy_public_id,
         service_id: case.service_id.clone(),
         service_name: service.name.clone(),

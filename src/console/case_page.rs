@@ -153,7 +153,7 @@ pub async fn build(
         who: Some(super::who(state, user).await?),
         csrf: user.csrf.clone(),
         id: case.public_id.to_string(),
-        number: crate::cases::number::of(case),
+        number: crate::cases::store::number_of(case),
         version: case.version,
         status: "",
         overdue: false,

@@ -110,7 +110,7 @@ pub async fn alerts(
         for (promise, due_at) in promises {
             items.push(Alert {
                 case_id: case.public_id,
-                number: crate::cases::number::of(case),
+                number: crate::cases::store::number_of(case),
                 service_name: service_name(state, case),
                 status,
                 assignee: case.assignee_id.and_then(|id| names.get(&id).cloned()),

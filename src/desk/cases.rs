@@ -67,7 +67,7 @@ pub fn queue_item(
     let (overdue, first_contact_overdue, start_decision_overdue) = overdue(case, status, now);
     Ok(QueueItem {
         id: case.public_id,
-        number: crate::cases::number::of(case),
+        number: crate::cases::store::number_of(case),
         version: case.version,
         product_code: state
             .product_code(case.product_id)
@@ -240,7 +240,7 @@ pub async fn console_view(
     if staff.role == Role::InsurerViewer {
         return Ok(ConsoleCase::Insurer(Box::new(InsurerCaseView {
             id: case.public_id,
-            number: crate::cases::number::of(case),
+            number: crate::cases::store::number_of(case),
             product_code,
             policy_no: policy.policy_no,
             service_id: case.service_id.clone(),

@@ -57,7 +57,7 @@ pub async fn review(
             case.user_id,
             json!({
                 "case_id": case.public_id,
-                "case_number": crate::cases::number::of(&case),
+                "case_number": crate::cases::store::number_of(&case),
                 "document_id": doc.public_id,
                 "category": doc.category,
                 "reason": reason_code,

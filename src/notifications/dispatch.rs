@@ -20,7 +20,7 @@ use serde_json::Value;
 use super::store::grants as grant_store;
 use super::supersede;
 use crate::outbox::kind::NotificationKind;
-use crate::outbox::store::{self as outbox, DEAD, Finish, NO_GRANT, SKIPPED, SUPERSEDED};
+use crate::outbox::store::{self as outbox, DEAD, Finish, NO_GRANT, Notification, SKIPPED, SUPERSEDED};
 use crate::platform::error::Fault;
 use crate::state::AppState;
 use crate::wechat::{SubscribeMessage, WechatError, errcode};
@@ -55,7 +55,7 @@ pub async fn run_once(state: &AppState) -> Result<Report, Fault> {
         ..Report::default()
     };
     // One user's rows in order, one at a time; users in parallel.
-    let mut by_user: BTreeMap<i64, Vec<entity::notification::Model>> = BTreeMap::new();
+    let mut by_user: BTreeMap<i64, Vec<Notification>> = BTreeMap::new();
     for row in rows {
         by_user.entry(row.user_id).or_default().push(row);
     }
@@ -78,7 +78,7 @@ pub async fn run_once(state: &AppState) -> Result<Report, Fault> {
 
 /// Handles one row; the outcome's name (`retry` when it waits for another attempt, `error` when
 /// recording failed and the lease will hand it out again).
-async fn handle(state: &AppState, row: &entity::notification::Model) -> &'static str {
+async fn handle(state: &AppState, row: &Notification) -> &'static str {
     let kind_label = row.kind.clone();
     let (finish, outcome) = match decide(state, row).await {
         Ok(decided) => decided,
@@ -111,7 +111,7 @@ fn closed(state: &'static str, template_id: Option<String>, error: impl Into<Str
 
 async fn decide(
     state: &AppState,
-    row: &entity::notification::Model,
+    row: &Notification,
 ) -> Result<(Finish, &'static str), Fault> {
     let now = state.clocks.business.now();
     let Ok(kind) = row.kind.parse::<NotificationKind>() else {
@@ -164,7 +164,7 @@ async fn decide(
 
 async fn send(
     state: &AppState,
-    row: &entity::notification::Model,
+    row: &Notification,
     openid: &str,
     rendered: crate::outbox::templates::Rendered,
     now: DateTime<Utc>,
@@ -201,7 +201,7 @@ async fn send(
 /// What a send's answer means for the row.
 fn outcome(
     state: &AppState,
-    row: &entity::notification::Model,
+    row: &Notification,
     template_id: String,
     result: Result<u64, WechatError>,
     now: DateTime<Utc>,

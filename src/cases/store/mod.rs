@@ -18,8 +18,34 @@ use uuid::Uuid;
 
 use super::change::Change;
 use super::lifecycle::{Status, Step};
+use super::number;
+use super::promises::Milestones;
 
 pub type Case = service_case::Model;
+/// One entry of a case's timeline.
+pub type Event = case_event::Model;
+
+/// The milestones a row records, which its promises count from.
+pub fn milestones(case: &Case) -> Milestones {
+    Milestones {
+        applied_at: case.applied_at,
+        accepted_at: case.accepted_at,
+        approved_at: case.approved_at,
+        materials_complete_at: case.materials_complete_at,
+        admission_slip_date: case.admission_slip_date,
+        hospital_accepted_on: case.hospital_accepted_on,
+        visa_granted_on: case.visa_granted_on,
+        outpatient_first: case.outpatient_first,
+    }
+}
+
+/// The number of a stored case: the column, or (in the creating transaction, before it is
+/// written) the same value computed from the row.
+pub fn number_of(case: &Case) -> String {
+    case.case_number
+        .clone()
+        .unwrap_or_else(|| number::format(case.id, case.created_at))
+}
 
 /// The stored state is the lifecycle's status, one for one.
 impl From<CaseState> for Status {
@@ -258,7 +284,7 @@ pub async fn numbers(
         .all(db)
         .await?
         .iter()
-        .map(|case| (case.id, super::number::of(case)))
+        .map(|case| (case.id, number_of(case)))
         .collect())
 }
 

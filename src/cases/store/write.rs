@@ -38,7 +38,7 @@ pub(in crate::cases) async fn apply(
     let txn = write_transaction(db).await?;
     let mut changes = columns(&transition.changes)?;
     let next = merged(case, &changes);
-    let due = promises(calendar, service, &next);
+    let due = promises(calendar, service, &super::milestones(&next));
     changes.status = Set(transition.step.to.into());
     changes.first_contact_due_at = Set(due.first_contact);
     changes.start_decision_due_at = Set(due.start_decision);
@@ -109,7 +109,7 @@ pub fn notification_payload(
 ) -> serde_json::Value {
     serde_json::json!({
         "case_id": case.public_id,
-        "case_number": crate::cases::number::of(case),
+        "case_number": super::number_of(case),
         "service": service.name,
         "status": case.status,
         "reason_code": reason_code,
@@ -192,7 +192,7 @@ pub async fn insert_case(
         .await?;
     let number = crate::cases::number::format(case.id, case.created_at);
     // A case applied for at once (a flow that starts with a contact) has its promises now.
-    let due = promises(calendar, service, &case);
+    let due = promises(calendar, service, &super::milestones(&case));
     service_case::Entity::update_many()
         .col_expr(
             service_case::Column::CaseNumber,

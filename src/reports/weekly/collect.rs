@@ -4,13 +4,12 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::case_event;
 
 use super::Week;
 use crate::calendar::{Calendar, local_date};
 use crate::cases::lifecycle::Status;
 use crate::cases::promises::anchors_of;
-use crate::cases::store::Case;
+use crate::cases::store::{Case, Event, milestones};
 use crate::cases::view::{place_name, status_text};
 use crate::eligibility::sla;
 use crate::plans::{Plan, Promise, Service};
@@ -200,7 +199,7 @@ impl<'a> Collector<'a> {
         &mut self,
         product_code: &str,
         case: &Case,
-        events: &[case_event::Model],
+        events: &[Event],
         insured_name: &str,
     ) -> Option<CaseRow> {
         let plan = self.plans.iter().find(|p| p.code == product_code)?;
@@ -210,9 +209,9 @@ impl<'a> Collector<'a> {
             .get(&(product_code.to_owned(), service.id.clone()))?;
         let week = self.week;
         let end = week.end();
-        let status = |e: &case_event::Model| Some(Status::from(e.to_status));
+        let status = |e: &Event| Some(Status::from(e.to_status));
         let at_end = events.last().and_then(status);
-        let first = |pred: &dyn Fn(&case_event::Model) -> bool| {
+        let first = |pred: &dyn Fn(&Event) -> bool| {
             events.iter().find(|e| pred(e)).map(|e| e.at)
         };
         let approved_at = first(&|e| e.action == "approved");
@@ -229,7 +228,7 @@ impl<'a> Collector<'a> {
 
         let counts = &mut self.totals.lines[line].counts;
         counts.opened += u64::from(in_week(case.applied_at));
-        let happened = |pred: &dyn Fn(&case_event::Model) -> bool| {
+        let happened = |pred: &dyn Fn(&Event) -> bool| {
             events
                 .iter()
                 .filter(|e| week.contains(e.at) && pred(e))
@@ -256,7 +255,7 @@ impl<'a> Collector<'a> {
         counts.open += u64::from(open_at_end);
 
         // The promises: due in the week (kept or not), and overdue at its end.
-        let anchors = anchors_of(case);
+        let anchors = anchors_of(&milestones(case));
         let calendar = self.calendar;
         for (kind, _, _, stats) in &mut self.totals.lines[line].promises {
             let (due, kept_at, promise) = match kind {
@@ -317,7 +316,7 @@ impl<'a> Collector<'a> {
             },
         };
         Some(CaseRow {
-            number: crate::cases::number::of(case),
+            number: crate::cases::store::number_of(case),
             product: plan.name.clone(),
             service: service.name.clone(),
             city: case
