@@ -11,8 +11,8 @@ pub struct Model {
     pub kind: String,
     /// JSON: the facts the message needs.
     pub payload: String,
-    /// `pending`, then one of `sent`, `no_grant`, `superseded`, `dead`, `skipped`.
-    pub state: String,
+    /// Pending, then where its send ended.
+    pub state: NotificationState,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub last_error: Option<String>,
@@ -32,6 +32,37 @@ pub struct Model {
     /// Reminders: one row per key however many workers create it.
     #[sea_orm(unique)]
     pub dedupe_key: Option<String>,
+}
+
+/// Where a message row stands: `pending` until a send attempt ends it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+pub enum NotificationState {
+    Pending,
+    /// WeChat accepted it (`msgid` recorded).
+    Sent,
+    /// The user had no subscribe grant left for its template: kept in the message centre.
+    NoGrant,
+    /// Out of date when its turn came (the visit moved or the case ended).
+    Superseded,
+    /// WeChat refused it for good, or the attempts ran out.
+    Dead,
+    /// WeChat is not configured (the embedded profile without credentials).
+    Skipped,
+}
+
+impl NotificationState {
+    /// The stored word (the same as `ActiveEnum::to_value`), for labels and logs.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Sent => "sent",
+            Self::NoGrant => "no_grant",
+            Self::Superseded => "superseded",
+            Self::Dead => "dead",
+            Self::Skipped => "skipped",
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,13 +24,23 @@ pub struct Model {
     pub effective_date: Date,
     pub expiry_date: Option<Date>,
     pub cooling_off_end: Option<Date>,
-    /// `in_force`, `lapsed`, `surrendered`, `terminated`.
-    pub status: String,
+    pub status: PolicyState,
     pub sum_insured_ok: bool,
     /// `import` or `partner`.
     pub source: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+/// A policy's state as the insurer delivered it. The application's `PolicyStatus` is the same
+/// list with its rules; the policies' store maps one to the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+pub enum PolicyState {
+    InForce,
+    Lapsed,
+    Surrendered,
+    Terminated,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

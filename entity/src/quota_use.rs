@@ -12,10 +12,19 @@ pub struct Model {
     pub slot: i32,
     pub service_id: String,
     pub case_id: Option<i64>,
-    /// `reserved`, `consumed` or `released`.
-    pub state: String,
+    pub state: QuotaUseState,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+/// A use of a quota: reserved when the case is created, consumed or released when it ends. The
+/// unique index over the active slots names `released` in its predicate (migration 0008).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+pub enum QuotaUseState {
+    Reserved,
+    Consumed,
+    Released,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,8 +16,7 @@ pub struct Model {
     pub service_id: String,
     pub quota_key: Option<String>,
     pub status: CaseState,
-    /// `suspected` or `confirmed`.
-    pub diagnosis_state: Option<String>,
+    pub diagnosis_state: Option<Diagnosis>,
     pub illness_id: Option<String>,
     pub city_code: Option<String>,
     pub hospital_id: Option<String>,
@@ -101,6 +100,26 @@ pub enum CaseState {
     Cancelled,
     Terminated,
     Expired,
+}
+
+/// The diagnosis the application rests on (the plan's `DiagnosisState`, mapped by the store).
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "Text", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Diagnosis {
+    Suspected,
+    Confirmed,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,15 +2,15 @@
 //! categories a specialist asked for, against the documents the case holds.
 
 use super::store::documents::{self as store, Document, ReviewState, parse_category};
-use crate::plans::{Material, MaterialRule, Service};
+use crate::plans::{DiagnosisState, Material, MaterialRule, Service};
 use crate::platform::db::{Db, DbErr};
 
 /// What of a case decides which materials it needs.
 #[derive(Debug, Clone, Copy)]
 pub struct Needs<'a> {
     pub case_id: i64,
-    /// `suspected` or `confirmed`, as the application says.
-    pub diagnosis_state: Option<&'a str>,
+    /// As the application says.
+    pub diagnosis_state: Option<DiagnosisState>,
     /// The categories a specialist asked for (a JSON list of codes).
     pub awaited: Option<&'a str>,
 }
@@ -19,9 +19,9 @@ pub struct Needs<'a> {
 pub fn rule<'a>(service: &'a Service, case: Needs<'_>) -> Option<&'a MaterialRule> {
     let materials = &service.materials;
     match case.diagnosis_state {
-        Some("suspected") => materials.suspected.as_ref(),
-        Some("confirmed") => materials.confirmed.as_ref(),
-        _ => materials
+        Some(DiagnosisState::Suspected) => materials.suspected.as_ref(),
+        Some(DiagnosisState::Confirmed) => materials.confirmed.as_ref(),
+        None => materials
             .confirmed
             .as_ref()
             .or(materials.suspected.as_ref()),

@@ -48,7 +48,7 @@ pub async fn create(
         .ok_or(PolicyError::UnknownService)?;
     let now = state.clocks.business.now();
     let today = local_date(now);
-    let facts = PolicyFacts::of(&policy)?;
+    let facts = PolicyFacts::of(&policy);
     let uses = crate::eligibility::store::uses(&state.db, policy.id).await?;
     let entitlement = evaluate_service(&plan, service, &facts, relation, today, &uses);
     if !entitlement.available {

@@ -54,7 +54,7 @@ pub fn status_of(case: &Case) -> Status {
 pub fn material_needs(case: &Case) -> materials::Needs<'_> {
     materials::Needs {
         case_id: case.id,
-        diagnosis_state: case.diagnosis_state.as_deref(),
+        diagnosis_state: case.diagnosis_state.map(Into::into),
         awaited: case.awaited_materials.as_deref(),
     }
 }

@@ -10,7 +10,7 @@ use super::lifecycle::Status;
 use super::store::{Case, Event};
 use crate::calendar::Calendar;
 use crate::catalog::Catalog;
-use crate::plans::{AdmissionSlip, Flow, Material, Service};
+use crate::plans::{AdmissionSlip, DiagnosisState, Flow, Material, Service};
 
 pub fn status_text(status: Status) -> &'static str {
     match status {
@@ -110,7 +110,7 @@ pub struct CaseView {
     pub status_text: &'static str,
     /// Send it back with a change: a stale one is refused with `case_modified`.
     pub version: i32,
-    pub diagnosis_state: Option<String>,
+    pub diagnosis_state: Option<DiagnosisState>,
     pub illness: Option<Named>,
     pub city: Option<Named>,
     pub hospital: Option<Named>,
@@ -274,7 +274,7 @@ pub fn detail(
         status,
         status_text: status_text(status),
         version: case.version,
-        diagnosis_state: case.diagnosis_state.clone(),
+        diagnosis_state: case.diagnosis_state.map(Into::into),
         illness: case.illness_id.as_deref().map(|id| Named {
             id: id.to_owned(),
             name: catalog

@@ -18,7 +18,7 @@ use crate::desk::cases::{ConsoleCase, console_view};
 use crate::documents::error::DocumentError;
 use crate::documents::read::{self, Reader};
 use crate::documents::view::{DocumentView, Retake};
-use crate::plans::{EndReason, NotCountedReason, Service, UsedReason};
+use crate::plans::{DiagnosisState, EndReason, NotCountedReason, Service, UsedReason};
 use crate::staff::access::may_read_records;
 use crate::state::AppState;
 
@@ -72,10 +72,10 @@ fn request(view: &CaseView) -> Vec<Labelled> {
         ),
         (
             "诊断情况",
-            match view.diagnosis_state.as_deref() {
-                Some("suspected") => "疑似".to_owned(),
-                Some("confirmed") => "已确诊".to_owned(),
-                _ => "—".to_owned(),
+            match view.diagnosis_state {
+                Some(DiagnosisState::Suspected) => "疑似".to_owned(),
+                Some(DiagnosisState::Confirmed) => "已确诊".to_owned(),
+                None => "—".to_owned(),
             },
         ),
         ("疾病", named(&view.illness)),

@@ -74,20 +74,15 @@ pub struct PolicyFacts {
 }
 
 impl PolicyFacts {
-    /// The facts of a stored policy; a status that names none is a broken row (never read as
-    /// another status).
-    pub fn of(
-        policy: &crate::policies::store::Policy,
-    ) -> Result<Self, crate::platform::error::Fault> {
-        let status = PolicyStatus::parse(&policy.status)
-            .ok_or_else(|| anyhow::anyhow!("policy {} has an unknown status", policy.id))?;
-        Ok(Self {
+    /// The facts of a stored policy.
+    pub fn of(policy: &crate::policies::store::Policy) -> Self {
+        Self {
             effective_date: policy.effective_date,
             expiry_date: policy.expiry_date,
             cooling_off_end: policy.cooling_off_end,
-            status,
+            status: policy.status.into(),
             sum_insured_ok: policy.sum_insured_ok,
-        })
+        }
     }
 }
 

@@ -233,7 +233,7 @@ pub async fn entitlements(
     let (policy, relation, plan) = plan_of_policy(state, user_id, policy_id).await?;
     let now = state.clocks.business.now();
     let today = local_date(now);
-    let facts = PolicyFacts::of(&policy)?;
+    let facts = PolicyFacts::of(&policy);
     let uses = super::store::uses(&state.db, policy.id).await?;
     let unlimited: Vec<&str> = plan
         .services

@@ -20,7 +20,8 @@ use serde_json::Value;
 use super::store::grants as grant_store;
 use super::supersede;
 use crate::outbox::kind::NotificationKind;
-use crate::outbox::store::{self as outbox, DEAD, Finish, NO_GRANT, Notification, SKIPPED, SUPERSEDED};
+use crate::outbox::store::{self as outbox, Finish, Notification};
+use entity::notification::NotificationState::{self, Dead, NoGrant, Skipped, Superseded};
 use crate::platform::error::Fault;
 use crate::state::AppState;
 use crate::wechat::{SubscribeMessage, WechatError, errcode};
@@ -80,13 +81,14 @@ pub async fn run_once(state: &AppState) -> Result<Report, Fault> {
 /// recording failed and the lease will hand it out again).
 async fn handle(state: &AppState, row: &Notification) -> &'static str {
     let kind_label = row.kind.clone();
-    let (finish, outcome) = match decide(state, row).await {
+    let finish = match decide(state, row).await {
         Ok(decided) => decided,
         Err(error) => {
             tracing::warn!(notification = row.id, error = %error, "notification could not be handled; its lease will lapse");
             return "error";
         }
     };
+    let outcome = finish.label();
     let now = state.clocks.business.now();
     match outbox::finish(&state.db, row, finish, now).await {
         Ok(_) => {
@@ -101,7 +103,7 @@ async fn handle(state: &AppState, row: &Notification) -> &'static str {
     }
 }
 
-fn closed(state: &'static str, template_id: Option<String>, error: impl Into<String>) -> Finish {
+fn closed(state: NotificationState, template_id: Option<String>, error: impl Into<String>) -> Finish {
     Finish::Closed {
         state,
         template_id,
@@ -112,13 +114,10 @@ fn closed(state: &'static str, template_id: Option<String>, error: impl Into<Str
 async fn decide(
     state: &AppState,
     row: &Notification,
-) -> Result<(Finish, &'static str), Fault> {
+) -> Result<Finish, Fault> {
     let now = state.clocks.business.now();
     let Ok(kind) = row.kind.parse::<NotificationKind>() else {
-        return Ok((
-            closed(DEAD, None, format!("unknown kind {}", row.kind)),
-            DEAD,
-        ));
+        return Ok(closed(Dead, None, format!("unknown kind {}", row.kind)));
     };
     let payload: Value = serde_json::from_str(&row.payload).unwrap_or(Value::Null);
     let case = match row.case_id {
@@ -128,13 +127,13 @@ async fn decide(
     if let Some(reason) =
         supersede::moved_on(state, kind, row, &payload, case.as_ref(), now).await?
     {
-        return Ok((closed(SUPERSEDED, None, reason), SUPERSEDED));
+        return Ok(closed(Superseded, None, reason));
     }
     if !state.wechat.configured() {
-        return Ok((closed(SKIPPED, None, "wechat_not_configured"), SKIPPED));
+        return Ok(closed(Skipped, None, "wechat_not_configured"));
     }
     let Some(openid) = crate::users::service::openid_of(state, row.user_id).await? else {
-        return Ok((closed(DEAD, None, "the user no longer exists"), DEAD));
+        return Ok(closed(Dead, None, "the user no longer exists"));
     };
     let rendered = state.templates.render(kind, &payload);
     let lock_key = format!("notify:user:{}", row.user_id);
@@ -149,7 +148,7 @@ async fn decide(
             attempted: false,
             error: "another send to this user is in flight".to_owned(),
         };
-        return Ok((retry, "retry"));
+        return Ok(retry);
     }
     let decided = send(state, row, &openid, rendered, now).await;
     // Free the lock whatever happened (only ours: it may have lapsed and been taken).
@@ -168,15 +167,12 @@ async fn send(
     openid: &str,
     rendered: crate::outbox::templates::Rendered,
     now: DateTime<Utc>,
-) -> Result<(Finish, &'static str), Fault> {
+) -> Result<Finish, Fault> {
     let template_id = rendered.template_id.clone();
     let Some(grant) =
         grant_store::reserve(&state.db, row.user_id, &template_id, row.id, now).await?
     else {
-        return Ok((
-            closed(NO_GRANT, Some(template_id), "no subscribe grant left"),
-            NO_GRANT,
-        ));
+        return Ok(closed(NoGrant, Some(template_id), "no subscribe grant left"));
     };
     let message = SubscribeMessage {
         touser: openid.to_owned(),
@@ -205,22 +201,15 @@ fn outcome(
     template_id: String,
     result: Result<u64, WechatError>,
     now: DateTime<Utc>,
-) -> (Finish, &'static str) {
+) -> Finish {
     let error = match result {
-        Ok(msgid) => return (Finish::Sent { template_id, msgid }, outbox::SENT),
+        Ok(msgid) => return Finish::Sent { template_id, msgid },
         Err(error) => error,
     };
     let retryable = match &error {
         WechatError::Api { code, .. } => match *code {
             errcode::SUBSCRIPTION_QUOTA_EXHAUSTED => {
-                return (
-                    closed(
-                        NO_GRANT,
-                        Some(template_id),
-                        "43101: no grant left at WeChat",
-                    ),
-                    NO_GRANT,
-                );
+                return closed(NoGrant, Some(template_id), "43101: no grant left at WeChat");
             }
             errcode::SYSTEM_BUSY | errcode::CONCURRENT_SEND | errcode::RATE_LIMITED => true,
             // A token WeChat still rejects after the client's one retry: try again later.
@@ -230,10 +219,7 @@ fn outcome(
             _ => false,
         },
         WechatError::NotConfigured => {
-            return (
-                closed(SKIPPED, Some(template_id), "wechat_not_configured"),
-                SKIPPED,
-            );
+            return closed(Skipped, Some(template_id), "wechat_not_configured");
         }
         WechatError::WatermarkMismatch => false,
         _ => error.is_unavailable(),
@@ -241,17 +227,14 @@ fn outcome(
     let text = error.to_string();
     let attempts = row.attempts + 1;
     if !retryable || attempts >= state.settings.worker.max_attempts {
-        return (closed(DEAD, Some(template_id), text), DEAD);
+        return closed(Dead, Some(template_id), text);
     }
     let at = now + backoff(state, attempts);
-    (
-        Finish::Retry {
-            at,
-            attempted: true,
-            error: text,
-        },
-        "retry",
-    )
+    Finish::Retry {
+        at,
+        attempted: true,
+        error: text,
+    }
 }
 
 /// The delay before attempt `attempts + 1`: base × 2^(attempts − 1), at most the maximum, with

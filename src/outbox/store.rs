@@ -1,12 +1,10 @@
 use chrono::{DateTime, Utc};
-use entity::notification;
+use entity::notification::{self, NotificationState};
 
 /// A message row as stored.
 pub type Notification = notification::Model;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 use serde_json::Value;
-
-pub const PENDING: &str = "pending";
 
 /// Queues a message for `user_id` in the caller's transaction.
 pub async fn enqueue(
@@ -22,7 +20,7 @@ pub async fn enqueue(
         case_id: Set(case_id),
         kind: Set(kind.as_str().to_owned()),
         payload: Set(payload.to_string()),
-        state: Set(PENDING.to_owned()),
+        state: Set(NotificationState::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         last_error: Set(None),
@@ -57,7 +55,7 @@ pub async fn page_for_user(
             .filter(notification::Column::UserId.eq(user_id))
             .filter(
                 Condition::any()
-                    .add(notification::Column::State.ne(SUPERSEDED))
+                    .add(notification::Column::State.ne(NotificationState::Superseded))
                     .add(notification::Column::Kind.is_not_in(reminders.iter().copied())),
             )
     };
@@ -109,14 +107,6 @@ pub async fn find_for_user(
         .await
 }
 
-/// Where a row ends up after a send attempt.
-pub const SENT: &str = "sent";
-pub const NO_GRANT: &str = "no_grant";
-pub const SUPERSEDED: &str = "superseded";
-pub const DEAD: &str = "dead";
-/// WeChat is not configured (the embedded profile without credentials): kept in the centre only.
-pub const SKIPPED: &str = "skipped";
-
 /// Claims up to `limit` due rows for `lease` (until `now + lease`): pending, due, and not held by
 /// another worker whose lease is still running. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets any
 /// number of workers claim at once without taking the same row; SQLite has one writer at a time.
@@ -163,9 +153,9 @@ pub enum Finish {
         template_id: String,
         msgid: u64,
     },
-    /// `state` is one of `no_grant`, `superseded`, `dead`, `skipped`.
+    /// Ended without a send: no grant, superseded, dead or skipped.
     Closed {
-        state: &'static str,
+        state: NotificationState,
         template_id: Option<String>,
         error: Option<String>,
     },
@@ -175,6 +165,18 @@ pub enum Finish {
         attempted: bool,
         error: String,
     },
+}
+
+impl Finish {
+    /// The outcome's name in metrics and the worker's report: the state the row ends in, or
+    /// `retry`.
+    pub const fn label(&self) -> &'static str {
+        match self {
+            Self::Sent { .. } => NotificationState::Sent.as_str(),
+            Self::Closed { state, .. } => state.as_str(),
+            Self::Retry { .. } => "retry",
+        }
+    }
 }
 
 /// Records how a claimed row ended and releases its lease. Only a pending row changes: a row some
@@ -194,7 +196,7 @@ pub async fn finish(
     };
     match finish {
         Finish::Sent { template_id, msgid } => {
-            changes.state = Set(SENT.to_owned());
+            changes.state = Set(NotificationState::Sent);
             changes.template_id = Set(Some(template_id));
             // WeChat's ids are 64-bit; stored in a signed column bit for bit.
             changes.msgid = Set(Some(msgid as i64));
@@ -207,10 +209,10 @@ pub async fn finish(
             template_id,
             error,
         } => {
-            changes.state = Set(state.to_owned());
+            changes.state = Set(state);
             changes.template_id = Set(template_id);
             changes.last_error = Set(error);
-            if state == DEAD {
+            if state == NotificationState::Dead {
                 changes.attempts = Set(row.attempts + 1);
             }
         }
@@ -229,7 +231,7 @@ pub async fn finish(
     let updated = notification::Entity::update_many()
         .set(changes)
         .filter(notification::Column::Id.eq(row.id))
-        .filter(notification::Column::State.eq(PENDING))
+        .filter(notification::Column::State.eq(NotificationState::Pending))
         .exec(db)
         .await?;
     Ok(updated.rows_affected == 1)
@@ -274,7 +276,7 @@ pub async fn enqueue_once(
         case_id: Set(Some(case_id)),
         kind: Set(kind.as_str().to_owned()),
         payload: Set(payload.to_string()),
-        state: Set(PENDING.to_owned()),
+        state: Set(NotificationState::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         created_at: Set(now),
@@ -315,7 +317,7 @@ pub async fn record_delivery(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn depth(db: &impl ConnectionTrait) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
     use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-    let pending = || notification::Entity::find().filter(notification::Column::State.eq(PENDING));
+    let pending = || notification::Entity::find().filter(notification::Column::State.eq(NotificationState::Pending));
     let count = pending().count(db).await?;
     let oldest = pending()
         .select_only()
@@ -325,4 +327,22 @@ pub async fn depth(db: &impl ConnectionTrait) -> Result<(u64, Option<DateTime<Ut
         .one(db)
         .await?;
     Ok((count, oldest))
+}
+
+#[cfg(test)]
+mod tests {
+    use entity::notification::NotificationState;
+    use sea_orm::{ActiveEnum, Iterable};
+
+    #[test]
+    fn states_are_stored_under_the_words_rows_already_hold() {
+        let words: Vec<String> = NotificationState::iter().map(|s| s.to_value()).collect();
+        assert_eq!(
+            words,
+            ["pending", "sent", "no_grant", "superseded", "dead", "skipped"]
+        );
+        for state in NotificationState::iter() {
+            assert_eq!(state.as_str(), state.to_value(), "the label is the stored word");
+        }
+    }
 }

@@ -47,7 +47,9 @@ pub fn summary(state: &AppState, policy: &Policy, relation: Relation) -> PolicyS
         insured_name: PersonName::mask_stored(&policy.insured_name),
         id_number: policy.id_number_masked.clone(),
         relation: relation.as_str().to_owned(),
-        status: policy.status.clone(),
+        status: super::record::PolicyStatus::from(policy.status)
+            .as_str()
+            .to_owned(),
         effective_date: policy.effective_date,
         expiry_date: policy.expiry_date,
     }

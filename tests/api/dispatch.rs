@@ -143,7 +143,7 @@ async fn every_answer_of_wechat_has_its_outcome(backend: Backend) {
     // No grant at all: no call to WeChat.
     let id = queue(&app, user_id, "GC-NOGRANT").await;
     dispatch(&app).await;
-    assert_eq!(row(&app, id).await.state, "no_grant");
+    assert_eq!(row(&app, id).await.state.as_str(), "no_grant");
     assert!(sends(&fake).await.is_empty());
 
     // 43101: WeChat has none left either; every banked grant of that template is void.
@@ -156,7 +156,7 @@ async fn every_answer_of_wechat_has_its_outcome(backend: Backend) {
     .await;
     let id = queue(&app, user_id, "GC-43101").await;
     dispatch(&app).await;
-    assert_eq!(row(&app, id).await.state, "no_grant");
+    assert_eq!(row(&app, id).await.state.as_str(), "no_grant");
     assert!(remaining(&app, user_id).await.is_empty());
 
     // 47003 and 41030 are this message's fault: dead at once, the field named; the grant
@@ -243,7 +243,7 @@ async fn every_answer_of_wechat_has_its_outcome(backend: Backend) {
         )
         .await;
         dispatch(&app).await;
-        assert_eq!(row(&app, id).await.state, "sent", "{label}");
+        assert_eq!(row(&app, id).await.state.as_str(), "sent", "{label}");
         accept(&app, &user, &[PROGRESS]).await;
     }
 

@@ -201,7 +201,7 @@ async fn subscribe_events_are_recorded_once_and_forgeries_change_nothing(backend
         use sea_orm::{ActiveValue::Set, EntityTrait};
         entity::notification::Entity::update(entity::notification::ActiveModel {
             id: Set(id),
-            state: Set("sent".to_owned()),
+            state: Set(entity::notification::NotificationState::Sent),
             msgid: Set(Some(1_988_810_812_324_364_291)),
             ..Default::default()
         })

@@ -185,7 +185,7 @@ async fn serve_sends_by_itself_in_the_embedded_profile() {
     accept(&app, &user, &[PROGRESS]).await;
     let id = queue(&app, user_id, "GC-INPROC").await;
     let sent = crate::helpers::eventually(std::time::Duration::from_secs(10), || async {
-        row(&app, id).await.state == "sent"
+        row(&app, id).await.state.as_str() == "sent"
     })
     .await;
     assert!(sent, "the in-process worker sent the message");

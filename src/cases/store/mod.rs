@@ -9,7 +9,7 @@ pub mod watch;
 pub mod write;
 
 use chrono::{DateTime, Utc};
-use entity::service_case::CaseState;
+use entity::service_case::{CaseState, Diagnosis};
 use entity::{case_event, service_case};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -20,6 +20,7 @@ use super::change::Change;
 use super::lifecycle::{Status, Step};
 use super::number;
 use super::promises::Milestones;
+use crate::plans::DiagnosisState;
 
 pub type Case = service_case::Model;
 /// One entry of a case's timeline.
@@ -45,6 +46,24 @@ pub fn number_of(case: &Case) -> String {
     case.case_number
         .clone()
         .unwrap_or_else(|| number::format(case.id, case.created_at))
+}
+
+impl From<Diagnosis> for DiagnosisState {
+    fn from(stored: Diagnosis) -> Self {
+        match stored {
+            Diagnosis::Suspected => DiagnosisState::Suspected,
+            Diagnosis::Confirmed => DiagnosisState::Confirmed,
+        }
+    }
+}
+
+impl From<DiagnosisState> for Diagnosis {
+    fn from(state: DiagnosisState) -> Self {
+        match state {
+            DiagnosisState::Suspected => Diagnosis::Suspected,
+            DiagnosisState::Confirmed => Diagnosis::Confirmed,
+        }
+    }
 }
 
 /// The stored state is the lifecycle's status, one for one.
@@ -313,6 +332,15 @@ mod tests {
             // The rows written before the column was an enum hold these very words.
             assert_eq!(state.to_value(), status.as_str());
             assert_eq!(Status::from(state), *status);
+        }
+    }
+
+    #[test]
+    fn diagnoses_are_stored_under_the_plans_words() {
+        for state in [DiagnosisState::Suspected, DiagnosisState::Confirmed] {
+            let stored = Diagnosis::from(state);
+            assert_eq!(stored.to_value(), state.code());
+            assert_eq!(DiagnosisState::from(stored), state);
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::calendar::Calendar;
 use crate::cases::change::NewCase;
 use crate::cases::lifecycle::{QuotaEffect, Status};
 use crate::cases::promises::promises;
-use crate::eligibility::store::quota::{self, CONSUMED, RELEASED};
+use crate::eligibility::store::quota::{self, Settlement};
 use crate::outbox::store as outbox;
 use crate::plans::Service;
 use crate::platform::db::write_transaction;
@@ -79,10 +79,10 @@ pub(in crate::cases) async fn apply(
     match transition.step.quota {
         QuotaEffect::Keep => {}
         QuotaEffect::Consume => {
-            quota::settle(&txn, case.id, CONSUMED, now).await?;
+            quota::settle(&txn, case.id, Settlement::Consumed, now).await?;
         }
         QuotaEffect::Release => {
-            quota::settle(&txn, case.id, RELEASED, now).await?;
+            quota::settle(&txn, case.id, Settlement::Released, now).await?;
         }
     }
     if let Some(kind) = transition.notify {
@@ -167,7 +167,7 @@ pub async fn insert_case(
         service_id: Set(new.service_id),
         quota_key: Set(new.quota_key),
         status: Set(new.status.into()),
-        diagnosis_state: Set(new.diagnosis_state.map(|d| d.code().to_owned())),
+        diagnosis_state: Set(new.diagnosis_state.map(Into::into)),
         illness_id: Set(new.illness_id),
         city_code: Set(new.city_code),
         hospital_id: Set(new.hospital_id),

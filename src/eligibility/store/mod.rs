@@ -14,7 +14,7 @@ use super::Uses;
 pub async fn uses(db: &impl ConnectionTrait, policy_id: i64) -> Result<Uses, DbErr> {
     let rows = quota_use::Entity::find()
         .filter(quota_use::Column::PolicyId.eq(policy_id))
-        .filter(quota_use::Column::State.ne("released"))
+        .filter(quota_use::Column::State.ne(entity::quota_use::QuotaUseState::Released))
         .all(db)
         .await?;
     let mut uses = Uses::new();

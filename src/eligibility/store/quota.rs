@@ -6,13 +6,12 @@
 //! transactions are serialised (`BEGIN IMMEDIATE`, see `platform::db::write_transaction`).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::quota_use;
+use entity::quota_use::{self, QuotaUseState};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-pub const RESERVED: &str = "reserved";
-pub const CONSUMED: &str = "consumed";
-pub const RELEASED: &str = "released";
+/// How a case's end settles its uses.
+pub use entity::quota_use::QuotaUseState as Settlement;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reservation {
@@ -60,7 +59,7 @@ pub async fn reserve(
                 slot.into(),
                 claim.service_id.into(),
                 claim.case_id.into(),
-                RESERVED.into(),
+                QuotaUseState::Reserved.into(),
                 now.into(),
                 now.into(),
             ])
@@ -101,20 +100,35 @@ pub async fn attach(
     Ok(())
 }
 
-/// Moves a case's active uses to `consumed` or `released`.
+/// Moves a case's active uses to consumed or released.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn settle(
     txn: &impl ConnectionTrait,
     case_id: i64,
-    state: &'static str,
+    state: QuotaUseState,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
     let result = quota_use::Entity::update_many()
         .col_expr(quota_use::Column::State, Expr::value(state))
         .col_expr(quota_use::Column::UpdatedAt, Expr::value(now))
         .filter(quota_use::Column::CaseId.eq(case_id))
-        .filter(quota_use::Column::State.ne(RELEASED))
+        .filter(quota_use::Column::State.ne(QuotaUseState::Released))
         .exec(txn)
         .await?;
     Ok(result.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::ActiveEnum;
+
+    use super::QuotaUseState;
+
+    #[test]
+    fn uses_are_stored_under_the_words_rows_and_the_index_already_hold() {
+        assert_eq!(QuotaUseState::Reserved.to_value(), "reserved");
+        assert_eq!(QuotaUseState::Consumed.to_value(), "consumed");
+        // The literal in `reserve`'s conflict target and in the index's predicate.
+        assert_eq!(QuotaUseState::Released.to_value(), "released");
+    }
 }

@@ -7,6 +7,7 @@ pub mod partner_keys;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use entity::policy::PolicyState;
 use entity::{policy, policy_binding};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -16,10 +17,33 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::identity::IdNumber;
-use super::record::PolicyInput;
+use super::record::{PolicyInput, PolicyStatus};
 use crate::platform::crypto::Crypto;
 
 pub type Policy = policy::Model;
+
+/// The stored state is the domain's status, one for one.
+impl From<PolicyState> for PolicyStatus {
+    fn from(state: PolicyState) -> Self {
+        match state {
+            PolicyState::InForce => PolicyStatus::InForce,
+            PolicyState::Lapsed => PolicyStatus::Lapsed,
+            PolicyState::Surrendered => PolicyStatus::Surrendered,
+            PolicyState::Terminated => PolicyStatus::Terminated,
+        }
+    }
+}
+
+impl From<PolicyStatus> for PolicyState {
+    fn from(status: PolicyStatus) -> Self {
+        match status {
+            PolicyStatus::InForce => PolicyState::InForce,
+            PolicyStatus::Lapsed => PolicyState::Lapsed,
+            PolicyStatus::Surrendered => PolicyState::Surrendered,
+            PolicyStatus::Terminated => PolicyState::Terminated,
+        }
+    }
+}
 
 pub fn id_number_aad(policy_no: &str) -> String {
     format!("policy|id_number|{policy_no}")
@@ -62,7 +86,7 @@ fn active_model(
         effective_date: Set(input.effective_date),
         expiry_date: Set(input.expiry_date),
         cooling_off_end: Set(input.cooling_off_end),
-        status: Set(input.status.as_str().to_owned()),
+        status: Set(input.status.into()),
         sum_insured_ok: Set(input.sum_insured_ok),
         source: Set(source.to_owned()),
         created_at: Set(now),
@@ -220,18 +244,8 @@ pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     policy::Entity::find().count(db).await
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
-#[strum(serialize_all = "snake_case")]
-pub enum Relation {
-    Insured,
-    Relative,
-}
-
-impl Relation {
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-}
+/// How a user is bound to a policy.
+pub use entity::policy_binding::BindingRelation as Relation;
 
 /// Binds a user to each of `policies` as their insured, in one transaction.
 #[tracing::instrument(level = "debug", skip_all)]
@@ -261,7 +275,7 @@ pub async fn bind(
     policy_binding::Entity::insert(policy_binding::ActiveModel {
         user_id: Set(user_id),
         policy_id: Set(policy_id),
-        relation: Set(relation.as_str().to_owned()),
+        relation: Set(relation),
         created_at: Set(now),
         ..Default::default()
     })
@@ -300,19 +314,10 @@ pub async fn bound(
         .into_iter()
         .map(|p| (p.id, p))
         .collect();
-    bindings
+    Ok(bindings
         .into_iter()
         .filter_map(|b| policies.get(&b.policy_id).cloned().map(|p| (p, b.relation)))
-        .map(|(p, relation)| {
-            // A binding row names its relation; one that does not parse is a broken row.
-            let relation = relation.parse().map_err(|_| {
-                DbErr::Type(format!(
-                    "policy_binding.relation {relation:?} is not a relation"
-                ))
-            })?;
-            Ok((p, relation))
-        })
-        .collect::<Result<_, DbErr>>()
+        .collect())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -346,3 +351,29 @@ pub async fn insurer_of_product(
 }
 
 pub use invitations::{NewInvitation, Redeemed, insert_invitation, redeem_invitation};
+
+#[cfg(test)]
+mod tests {
+    use entity::policy::PolicyState;
+    use sea_orm::{ActiveEnum, Iterable};
+
+    use super::PolicyStatus;
+
+    #[test]
+    fn relations_are_stored_under_the_words_rows_already_hold() {
+        for relation in super::Relation::iter() {
+            assert_eq!(relation.to_value(), relation.as_str());
+        }
+        assert_eq!(super::Relation::Insured.as_str(), "insured");
+        assert_eq!(super::Relation::Relative.as_str(), "relative");
+    }
+
+    #[test]
+    fn statuses_are_stored_under_the_words_rows_already_hold() {
+        for state in PolicyState::iter() {
+            let status = PolicyStatus::from(state);
+            assert_eq!(state.to_value(), status.as_str());
+            assert_eq!(PolicyState::from(status), state);
+        }
+    }
+}
