@@ -1,9 +1,27 @@
 //! Whether a case's materials are complete: the plan's rule for its diagnosis state and the
 //! categories a specialist asked for, against the documents the case holds.
 
-use super::store::documents::{self as store, Document, ReviewState, parse_category};
+use super::store::documents::{self as store, Document, ReviewState};
 use crate::plans::{DiagnosisState, Material, MaterialRule, Service};
 use crate::platform::db::{Db, DbErr};
+
+/// Every category a document may have, in the order the mini-program lists them.
+pub const CATEGORIES: [Material; 9] = [
+    Material::OutpatientRecord,
+    Material::DischargeSummary,
+    Material::BloodTest,
+    Material::Ct,
+    Material::Mri,
+    Material::PathologyReport,
+    Material::AdmissionSlip,
+    Material::IdDocument,
+    Material::Other,
+];
+
+/// A stored or sent category code, as a material.
+pub fn parse_category(code: &str) -> Option<Material> {
+    code.trim().parse().ok()
+}
 
 /// What of a case decides which materials it needs.
 #[derive(Debug, Clone, Copy)]

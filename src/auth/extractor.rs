@@ -65,16 +65,32 @@ pub async fn authenticate_reading(
     Ok((user, values))
 }
 
+/// What a bearer-token extractor answers with.
+pub type Authenticating<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
+/// A bearer-token extractor: the request's token and the app's state handed to `authenticate`,
+/// its refusal answered as an API error. The mini-program's `CurrentUser` and the console's
+/// `CurrentStaff` are both this, with their own check.
+pub fn by_bearer<T: 'static, E: 'static>(
+    req: &HttpRequest,
+    authenticate: impl AsyncFnOnce(&AppState, Option<String>) -> Result<T, E> + 'static,
+) -> Authenticating<T>
+where
+    ApiError: From<E>,
+{
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let token = bearer(req);
+    Box::pin(async move {
+        let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no AppState")))?;
+        authenticate(&state, token).await.map_err(ApiError::from)
+    })
+}
+
 impl FromRequest for CurrentUser {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+    type Future = Authenticating<Self>;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(req);
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no AppState")))?;
-            authenticate(&state, token).await.map_err(ApiError::from)
-        })
+        by_bearer(req, authenticate)
     }
 }

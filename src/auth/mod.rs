@@ -2,6 +2,7 @@
 //! `CurrentUser` extractor every authenticated mini-program route uses. The WeChat login that
 //! opens a session is `crate::me::login`.
 
+pub mod answer;
 pub mod error;
 pub mod extractor;
 pub mod sessions;

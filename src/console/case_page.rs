@@ -9,14 +9,16 @@ use super::pages::{
     ActionForm, CasePage, Choice, Event, Labelled, Photo, PhotoGroup, ReportLink, due, when,
 };
 use super::session::ConsoleUser;
-use crate::attachments::store::documents::{CATEGORIES, ReviewState};
+use crate::attachments::materials::CATEGORIES;
+use crate::attachments::store::documents::ReviewState;
 use crate::cases::actions::{Milestone, Refusal, available};
+use crate::cases::files::Reader;
 use crate::cases::service::plan_of;
 use crate::cases::store::Case;
 use crate::cases::view::CaseView;
 use crate::desk::cases::{ConsoleCase, console_view};
 use crate::documents::error::DocumentError;
-use crate::documents::read::{self, Reader};
+use crate::documents::read;
 use crate::documents::view::{DocumentView, Retake};
 use crate::plans::{DiagnosisState, EndReason, NotCountedReason, Service, UsedReason};
 use crate::staff::access::may_read_records;

@@ -12,8 +12,9 @@ use super::pages::ViewerPage;
 use super::respond::{ConsoleError, checked, render, see_other};
 use super::session::ConsoleUser;
 use crate::cases::actions::perform;
+use crate::cases::files::Reader;
 use crate::cases::service::case_in_scope;
-use crate::documents::read::{self, Reader};
+use crate::documents::read;
 use crate::documents::review;
 use crate::documents::view::Rendition;
 use crate::http::client_ip;
@@ -138,7 +139,7 @@ pub async fn viewer(
     let list = read::list(&state, reader, case.public_id).await?;
     let ids: Vec<Uuid> = list.items.iter().map(|d| d.id).collect();
     let at = ids.iter().position(|id| *id == doc.public_id).unwrap_or(0);
-    let label = crate::attachments::store::documents::parse_category(&doc.category)
+    let label = crate::attachments::materials::parse_category(&doc.category)
         .map_or("其他资料", |m| m.label());
     let page = ViewerPage {
         who: Some(super::who(&state, &user).await?),

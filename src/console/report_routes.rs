@@ -12,7 +12,7 @@ use super::forms::FormError;
 use super::pages::{Who, when};
 use super::respond::{ConsoleError, render, see_other};
 use super::session::{self, ConsoleUser};
-use crate::documents::read::Reader;
+use crate::cases::files::Reader;
 use crate::http::client_ip;
 use crate::platform::error::ApiError;
 use crate::reports::{files, published, routes as api};

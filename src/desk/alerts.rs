@@ -13,7 +13,7 @@ use crate::cases::service::{service_name, status_of};
 use crate::cases::watch;
 use crate::platform::error::{AreaError, Fault, Kind};
 use crate::staff::access::CurrentStaff;
-use crate::staff::store::logins;
+use crate::staff::accounts::logins;
 use crate::state::AppState;
 
 /// The longest window a caller may ask for: a week.

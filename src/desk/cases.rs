@@ -17,7 +17,7 @@ use crate::cases::store::Case;
 use crate::cases::view::{CaseView, status_text};
 use crate::staff::Role;
 use crate::staff::access::CurrentStaff;
-use crate::staff::store::logins;
+use crate::staff::accounts::logins;
 use crate::state::AppState;
 
 /// Which promises a case has broken: (SLA, first contact, start decision).
@@ -228,7 +228,7 @@ pub async fn console_view(
     case: &Case,
 ) -> Result<ConsoleCase, CaseError> {
     let now = state.clocks.business.now();
-    let policy = crate::policies::store::find_by_row_id(&state.db, case.policy_id)
+    let policy = crate::policies::service::by_row_id(state, case.policy_id)
         .await?
         .ok_or_else(|| CaseError::unexpected("case without its policy"))?;
     let product_code = state

@@ -1,7 +1,6 @@
 //! `/api/v1/staff/...`: console login and the specialists' case API. Every action goes through
 //! `cases::actions::perform`, the one path the console's forms use too.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -9,6 +8,7 @@ use uuid::Uuid;
 
 use super::bodies::{ActionBody, command};
 use super::cases::{ConsoleCase, QueuePage, QueueParams, console_view, queue as queue_page};
+use crate::auth::answer::{RefreshRequest, TokenPair, tokens_answer};
 use crate::auth::tokens::Tokens;
 use crate::cases::actions;
 use crate::cases::actions::ActionName;
@@ -16,6 +16,7 @@ use crate::http::{Paging, client_ip};
 use crate::platform::error::{ApiError, ErrorBody};
 use crate::staff::accounts::{self, StaffSummary};
 use crate::staff::auth::{self, CurrentStaff};
+use crate::staff::store::Account;
 use crate::state::AppState;
 
 pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
@@ -65,34 +66,22 @@ pub struct LoginRequest {
     pub password: String,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RefreshRequest {
-    #[schema(max_length = 256)]
-    pub refresh_token: String,
-}
-
+/// A console session's tokens (the access token's audience is `console`) and who holds it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConsoleTokens {
-    /// JWT, audience `console`.
-    pub access_token: String,
-    pub token_type: &'static str,
-    pub expires_in: u64,
-    pub refresh_token: String,
-    pub refresh_expires_in: u64,
+    #[serde(flatten)]
+    pub tokens: TokenPair,
     pub staff: StaffSummary,
 }
 
-fn token_response(tokens: Tokens, staff: StaffSummary) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(ConsoleTokens {
-            access_token: tokens.access_token,
-            token_type: "Bearer",
-            expires_in: tokens.expires_in,
-            refresh_token: tokens.refresh_token,
-            refresh_expires_in: tokens.refresh_expires_in,
+impl ConsoleTokens {
+    async fn of(state: &AppState, tokens: Tokens, account: &Account) -> Result<Self, ApiError> {
+        let staff = accounts::summary(&state.db, account).await?;
+        Ok(Self {
+            tokens: tokens.into(),
             staff,
         })
+    }
 }
 
 /// Console login with a login and password.
@@ -118,9 +107,8 @@ pub async fn login(
     ])?;
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     let (tokens, account) = auth::login(&state, &body.login, &body.password, ip).await?;
-    Ok(token_response(
-        tokens,
-        accounts::summary(&state.db, &account).await?,
+    Ok(tokens_answer(
+        &ConsoleTokens::of(&state, tokens, &account).await?,
     ))
 }
 
@@ -143,9 +131,8 @@ pub async fn refresh(
     crate::http::check_lengths(&[("refresh_token", Some(&body.refresh_token), 256)])?;
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     let (tokens, account) = auth::refresh(&state, &body.refresh_token, ip).await?;
-    Ok(token_response(
-        tokens,
-        accounts::summary(&state.db, &account).await?,
+    Ok(tokens_answer(
+        &ConsoleTokens::of(&state, tokens, &account).await?,
     ))
 }
 

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use crate::cases::error::CaseError;
 use crate::consents::MEDICAL_RECORDS;
+use crate::http::multipart::PartsError;
 use crate::platform::error::{AreaError, Fault, Kind};
 use crate::platform::idempotency::IdempotencyError;
 use crate::staff::access::AccessError;
@@ -125,7 +126,7 @@ impl AreaError for DocumentError {
             UploadIncomplete { reason } => json!({ "error": reason }),
             FileTooLarge { max_bytes } => json!({ "max_bytes": max_bytes }),
             CategoryInvalid => json!({
-                "accepted": crate::attachments::store::documents::CATEGORIES.iter().map(|c| c.code()).collect::<Vec<_>>(),
+                "accepted": crate::attachments::materials::CATEGORIES.iter().map(|c| c.code()).collect::<Vec<_>>(),
             }),
             HeicNotSupported => json!({
                 "hint": "choose the photo with wx.chooseMedia (sizeType ['compressed']) so that WeChat converts it to JPEG",
@@ -145,4 +146,19 @@ impl AreaError for DocumentError {
     }
 
     crate::platform::error::area_error_glue!(Case, Access, Idempotency, Fault);
+}
+
+/// A refused multipart body, in the words of a photo upload.
+impl From<PartsError> for DocumentError {
+    fn from(error: PartsError) -> Self {
+        match error {
+            PartsError::MultipartRequired => Self::MultipartRequired,
+            PartsError::UploadIncomplete { reason } => Self::UploadIncomplete { reason },
+            PartsError::TooManyFields => Self::TooManyFields,
+            PartsError::TooManyFiles => Self::TooManyFiles,
+            PartsError::FieldTooLong => Self::FieldTooLong,
+            PartsError::FileTooLarge { max_bytes } => Self::FileTooLarge { max_bytes },
+            PartsError::FileRequired => Self::FileRequired,
+        }
+    }
 }

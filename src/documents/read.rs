@@ -1,6 +1,5 @@
 //! Who may see a case's documents, and reading them: the owner (mini-program) or a staff member
-//! in scope whose role may read medical records; every staff read is written to the audit log
-//! before the bytes leave. The owner may delete a photo nobody has reviewed yet.
+//! in scope whose role may read medical records (`cases::files` checks and audits the read). The owner may delete a photo nobody has reviewed yet.
 
 use tracing::instrument;
 use uuid::Uuid;
@@ -10,56 +9,13 @@ use super::view::{DocumentList, Rendition, view};
 use crate::attachments::materials;
 use crate::attachments::store::documents::{self as store, Document, ReviewState};
 use crate::cases::error::CaseError;
-use crate::cases::service::{own_case, owns, plan_of};
+use crate::cases::files::{Reader, readable_case as readable};
+use crate::cases::service::{own_case, plan_of};
 use crate::cases::store::{self as cases, Case};
 use crate::platform::db::write_transaction;
-use crate::platform::storage::{ObjectStream, StorageError};
-use crate::staff::access::{CurrentStaff, may_read_records};
+use crate::platform::storage::Download;
+use crate::staff::access::may_read_records;
 use crate::state::AppState;
-
-/// Who reads: the insured (by user id) or a staff member, and from where (for the audit).
-#[derive(Debug, Clone, Copy)]
-pub enum Reader<'a> {
-    User(i64),
-    Staff {
-        staff: &'a CurrentStaff,
-        ip: Option<std::net::IpAddr>,
-    },
-}
-
-impl Reader<'_> {
-    /// Who the addresses of what this reader sees are signed for.
-    pub fn signer(&self) -> super::signed::Signer {
-        match self {
-            Reader::User(id) => super::signed::Signer::User(*id),
-            Reader::Staff { staff, .. } => super::signed::Signer::Staff(staff.id()),
-        }
-    }
-}
-
-/// The case `reader` may see: its owner's, or one in a staff member's scope that `staff_may`
-/// lets them read (a staff read is written to the audit log as `action` on `subject`). Missing,
-/// another user's or out of scope: `not_found`. Shared by the documents and the reports areas.
-pub async fn reader_case<E: From<crate::platform::db::DbErr>>(
-    state: &AppState,
-    reader: Reader<'_>,
-    case: Option<Case>,
-    (action, subject): (&str, (&str, Uuid)),
-    not_found: fn() -> E,
-    staff_may: impl FnOnce(&CurrentStaff, &Case) -> Result<(), E>,
-) -> Result<Case, E> {
-    match reader {
-        Reader::User(user_id) => case.filter(|c| owns(user_id, c)).ok_or_else(not_found),
-        Reader::Staff { staff, ip } => {
-            let case = case
-                .filter(|c| staff.sees(c.insurer_id))
-                .ok_or_else(not_found)?;
-            staff_may(staff, &case)?;
-            store::audit_read(&state.db, staff, ip, action, subject, Some(case.id)).await?;
-            Ok(case)
-        }
-    }
-}
 
 /// The case `reader` may see the documents of: medical records are for those who arrange care.
 async fn readable_case(
@@ -69,7 +25,7 @@ async fn readable_case(
     action: &str,
     subject: (&str, Uuid),
 ) -> Result<Case, DocumentError> {
-    reader_case(
+    readable(
         state,
         reader,
         case,
@@ -106,7 +62,7 @@ pub async fn list(
         items: documents
             .iter()
             .map(|d| {
-                let signer = reader.signer();
+                let signer = super::signed::signer_of(reader);
                 view(
                     d,
                     case.public_id,
@@ -136,14 +92,6 @@ pub async fn readable_document(
     Ok((doc, case))
 }
 
-/// An object ready to stream, with our own type and file name.
-#[derive(Debug)]
-pub struct Opened {
-    pub object: ObjectStream,
-    pub media_type: String,
-    pub file_name: String,
-}
-
 fn extension(media_type: &str) -> &'static str {
     match media_type {
         "image/png" => "png",
@@ -158,7 +106,7 @@ pub async fn open(
     reader: Reader<'_>,
     id: Uuid,
     rendition: Rendition,
-) -> Result<Opened, DocumentError> {
+) -> Result<Download, DocumentError> {
     let action = match rendition {
         Rendition::Image => "document_read",
         Rendition::Thumbnail => "thumbnail_read",
@@ -176,19 +124,11 @@ pub async fn open(
             format!("{}-thumb.jpg", doc.public_id),
         ),
     };
-    let object = match state.storage.stream(key).await {
-        Ok(object) => object,
-        Err(StorageError::NotFound) => {
-            tracing::error!(key, "a document's object is missing from the store");
-            return Err(DocumentError::NotFound);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Ok(Opened {
-        object,
-        media_type,
-        file_name,
-    })
+    state
+        .storage
+        .download(key, media_type, file_name)
+        .await?
+        .ok_or(DocumentError::NotFound)
 }
 
 /// Deletes a photo its owner no longer wants, while nobody has reviewed it.

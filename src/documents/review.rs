@@ -8,9 +8,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::error::DocumentError;
-use super::read::{Reader, readable_document};
+use super::read::readable_document;
 use super::view::{DocumentView, Retake, view};
 use crate::attachments::store::documents::{self as store, Review, ReviewState};
+use crate::cases::files::Reader;
 use crate::staff::access::{CurrentStaff, Need, may_change};
 use crate::state::AppState;
 

@@ -1,30 +1,29 @@
 //! `/api/v1/cases/{id}/documents`, `/api/v1/documents/{id}` and the specialists' review:
 //! the multipart body read as it arrives, everything else in the area's services.
 
-use std::future::Future;
-use std::pin::Pin;
-
-use actix_multipart::{Multipart, MultipartError};
+use actix_multipart::Multipart;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, delete, get, post, web};
-use bytes::{Bytes, BytesMut};
-use futures_util::TryStreamExt;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::error::DocumentError;
-use super::read::{self, Opened, Reader};
+use super::read;
 use super::review::{self as reviews, Decision};
 use super::signed::{self, Signature, Signer};
 use super::upload::{self as uploads, Received, Uploaded};
 use super::view::Rendition;
 use super::view::{DocumentList, DocumentView, Retake};
 use crate::auth::CurrentUser;
+use crate::cases::files::Reader;
+use crate::cases::principal::Principal;
 use crate::http::client_ip;
 use crate::http::idempotency::{answer, key_header, replayed};
+use crate::http::multipart::read_parts;
 use crate::platform::error::{ApiError, ErrorBody};
+use crate::platform::storage::Download;
 use crate::staff::CurrentStaff;
 use crate::state::AppState;
 
@@ -35,84 +34,6 @@ pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
         .service(get_thumbnail)
         .service(delete_document)
         .service(review);
-}
-
-fn multipart_error(error: MultipartError) -> DocumentError {
-    match error {
-        MultipartError::ContentTypeMissing
-        | MultipartError::ContentTypeParse
-        | MultipartError::ContentTypeIncompatible
-        | MultipartError::BoundaryMissing => DocumentError::MultipartRequired,
-        other => DocumentError::UploadIncomplete {
-            reason: other.to_string(),
-        },
-    }
-}
-
-const MAX_FIELD_BYTES: usize = 1024;
-const MAX_FIELDS: usize = 16;
-
-/// A multipart upload as read: the file part `file`, its file name, and the small fields.
-#[derive(Debug)]
-pub struct Parts {
-    pub file: Bytes,
-    pub file_name: Option<String>,
-    pub fields: std::collections::HashMap<String, String>,
-}
-
-/// Reads a multipart body as it arrives: the part `file` up to `max_file` bytes (refused the
-/// moment it crosses the limit, the rest never read), small form fields, nothing else. Photos
-/// and written reports are uploaded through it.
-pub async fn read_parts(
-    mut multipart: Multipart,
-    max_file: usize,
-    expected: usize,
-) -> Result<Parts, DocumentError> {
-    let mut file: Option<(Bytes, Option<String>)> = None;
-    let mut fields = std::collections::HashMap::new();
-    let mut count = 0;
-    while let Some(mut field) = multipart.try_next().await.map_err(multipart_error)? {
-        count += 1;
-        if count > MAX_FIELDS {
-            return Err(DocumentError::TooManyFields);
-        }
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            if file.is_some() {
-                return Err(DocumentError::TooManyFiles);
-            }
-            let file_name = field
-                .content_disposition()
-                .and_then(|d| d.get_filename())
-                .map(str::to_owned);
-            // Sized from Content-Length (capped by the limit): no doubling of a 10 MB buffer.
-            let mut buffer = BytesMut::with_capacity(expected.min(max_file));
-            while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
-                if buffer.len() + chunk.len() > max_file {
-                    return Err(DocumentError::FileTooLarge {
-                        max_bytes: max_file,
-                    });
-                }
-                buffer.extend_from_slice(&chunk);
-            }
-            file = Some((buffer.freeze(), file_name));
-        } else {
-            let mut value = Vec::new();
-            while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
-                if value.len() + chunk.len() > MAX_FIELD_BYTES {
-                    return Err(DocumentError::FieldTooLong);
-                }
-                value.extend_from_slice(&chunk);
-            }
-            fields.insert(name, String::from_utf8_lossy(&value).into_owned());
-        }
-    }
-    let (file, file_name) = file.ok_or(DocumentError::FileRequired)?;
-    Ok(Parts {
-        file,
-        file_name,
-        fields,
-    })
 }
 
 /// Uploads a photo of a medical record to a case, as `wx.uploadFile` sends it: multipart with the
@@ -157,7 +78,9 @@ pub async fn upload(
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0);
     let max_file = state.settings.uploads.max_file_bytes;
-    let mut parts = read_parts(Multipart::new(req.headers(), payload), max_file, expected).await?;
+    let mut parts = read_parts(Multipart::new(req.headers(), payload), max_file, expected)
+        .await
+        .map_err(DocumentError::from)?;
     let received = Received {
         file: parts.file,
         category: parts.fields.remove("category"),
@@ -172,40 +95,6 @@ pub async fn upload(
 }
 
 /// Who reads a document: its owner (mini-program token) or a staff member (console token).
-#[derive(Debug)]
-pub enum Principal {
-    User(CurrentUser),
-    Staff(CurrentStaff),
-}
-
-impl Principal {
-    pub fn reader<'a>(&'a self, req: &HttpRequest, state: &AppState) -> Reader<'a> {
-        match self {
-            Principal::User(user) => Reader::User(user.user_id),
-            Principal::Staff(staff) => Reader::Staff {
-                staff,
-                ip: client_ip(req, &state.settings.server.trusted_proxies),
-            },
-        }
-    }
-}
-
-impl FromRequest for Principal {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let user = CurrentUser::from_request(req, payload);
-        let staff = CurrentStaff::from_request(req, payload);
-        Box::pin(async move {
-            match user.await {
-                Ok(user) => Ok(Principal::User(user)),
-                Err(user_error) => staff.await.map(Principal::Staff).map_err(|_| user_error),
-            }
-        })
-    }
-}
-
 /// A case's documents with their thumbnails' addresses, and what is still missing.
 #[utoipa::path(
     tag = "documents",
@@ -263,7 +152,7 @@ async fn serve(
             "private, no-store".to_owned(),
         )
     };
-    let Opened {
+    let Download {
         object,
         media_type,
         file_name,

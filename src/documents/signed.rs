@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use super::error::DocumentError;
 use super::view::Rendition;
+use crate::cases::files::Reader;
 use crate::state::AppState;
 
 const DOMAIN: &str = "document-url";
@@ -37,6 +38,14 @@ impl Signer {
             "s" => Some(Signer::Staff(id)),
             _ => None,
         }
+    }
+}
+
+/// Who the addresses of what `reader` sees are signed for.
+pub fn signer_of(reader: Reader<'_>) -> Signer {
+    match reader {
+        Reader::User(id) => Signer::User(id),
+        Reader::Staff { staff, .. } => Signer::Staff(staff.id()),
     }
 }
 

@@ -100,7 +100,7 @@ pub async fn store_upload(
     let category: Material = received
         .category
         .as_deref()
-        .and_then(store::parse_category)
+        .and_then(crate::attachments::materials::parse_category)
         .ok_or(DocumentError::CategoryInvalid)?;
     let sha256 = sha256_hex_bytes(&received.file);
     let idempotency = match key_header {

@@ -6,7 +6,7 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::attachments::store::documents::{self as store, Document, ReviewState};
+use crate::attachments::store::documents::{Document, ReviewState};
 use crate::plans::Material;
 
 /// Which of a document's objects.
@@ -111,7 +111,7 @@ pub fn view(
     duplicate: bool,
     addresses: Addresses,
 ) -> DocumentView {
-    let category = store::parse_category(&doc.category);
+    let category = crate::attachments::materials::parse_category(&doc.category);
     let review_message = match (doc.review_state, doc.review_reason.as_deref()) {
         (ReviewState::Rejected, reason) => {
             let retake = reason.and_then(Retake::parse).unwrap_or(Retake::Other);

@@ -3,6 +3,7 @@
 
 pub mod errors;
 pub mod idempotency;
+pub mod multipart;
 pub mod outage_guard;
 
 pub use crate::platform::net::client_ip;

@@ -1,4 +1,3 @@
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -6,8 +5,9 @@ use utoipa::ToSchema;
 use super::login::{self, LoginCode};
 use super::service::{self, MeResponse, UserSummary};
 use crate::auth::CurrentUser;
+use crate::auth::answer::{RefreshRequest, TokenPair, tokens_answer};
 use crate::auth::error::AuthError;
-use crate::auth::tokens::{self, Tokens};
+use crate::auth::tokens;
 use crate::platform::error::{ApiError, ErrorBody};
 use crate::platform::net::client_ip;
 use crate::state::AppState;
@@ -82,38 +82,12 @@ pub struct WechatLoginRequest {
     pub code: LoginCode,
 }
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct RefreshRequest {
-    #[schema(max_length = 256)]
-    pub refresh_token: String,
-}
-
+/// A mini-program session's tokens and whose they are.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenResponse {
-    /// A JWT for `Authorization: Bearer …`.
-    pub access_token: String,
-    #[schema(example = "Bearer")]
-    pub token_type: &'static str,
-    /// Seconds the access token is valid.
-    pub expires_in: u64,
-    /// Single use: `POST /api/v1/auth/refresh` returns the next one. Presenting a used one
-    /// again ends the session.
-    pub refresh_token: String,
-    pub refresh_expires_in: u64,
+    #[serde(flatten)]
+    pub tokens: TokenPair,
     pub user: UserSummary,
-}
-
-fn token_response(tokens: Tokens, user: UserSummary) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(TokenResponse {
-            access_token: tokens.access_token,
-            token_type: "Bearer",
-            expires_in: tokens.expires_in,
-            refresh_token: tokens.refresh_token,
-            refresh_expires_in: tokens.refresh_expires_in,
-            user,
-        })
 }
 
 /// Logs in with a `wx.login()` code.
@@ -137,7 +111,10 @@ pub async fn wechat_login(
 ) -> Result<HttpResponse, ApiError> {
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     let outcome = login::login(&state, body.into_inner().code, ip).await?;
-    Ok(token_response(outcome.tokens, outcome.user))
+    Ok(tokens_answer(&TokenResponse {
+        tokens: outcome.tokens.into(),
+        user: outcome.user,
+    }))
 }
 
 /// Trades a refresh token for a new access token and the next refresh token.
@@ -168,7 +145,10 @@ pub async fn refresh(
     let summary = service::summary_of(&state, record.user_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(token_response(tokens, summary))
+    Ok(tokens_answer(&TokenResponse {
+        tokens: tokens.into(),
+        user: summary,
+    }))
 }
 
 /// Ends this session: its access and refresh tokens stop working on every instance at once.

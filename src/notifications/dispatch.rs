@@ -20,8 +20,8 @@ use serde_json::Value;
 use super::store::grants as grant_store;
 use super::supersede;
 use crate::outbox::kind::NotificationKind;
+use crate::outbox::store::NotificationState::{self, Dead, NoGrant, Skipped, Superseded};
 use crate::outbox::store::{self as outbox, Finish, Notification};
-use entity::notification::NotificationState::{self, Dead, NoGrant, Skipped, Superseded};
 use crate::platform::error::Fault;
 use crate::state::AppState;
 use crate::wechat::{SubscribeMessage, WechatError, errcode};
@@ -103,7 +103,11 @@ async fn handle(state: &AppState, row: &Notification) -> &'static str {
     }
 }
 
-fn closed(state: NotificationState, template_id: Option<String>, error: impl Into<String>) -> Finish {
+fn closed(
+    state: NotificationState,
+    template_id: Option<String>,
+    error: impl Into<String>,
+) -> Finish {
     Finish::Closed {
         state,
         template_id,
@@ -111,10 +115,7 @@ fn closed(state: NotificationState, template_id: Option<String>, error: impl Int
     }
 }
 
-async fn decide(
-    state: &AppState,
-    row: &Notification,
-) -> Result<Finish, Fault> {
+async fn decide(state: &AppState, row: &Notification) -> Result<Finish, Fault> {
     let now = state.clocks.business.now();
     let Ok(kind) = row.kind.parse::<NotificationKind>() else {
         return Ok(closed(Dead, None, format!("unknown kind {}", row.kind)));
@@ -172,7 +173,11 @@ async fn send(
     let Some(grant) =
         grant_store::reserve(&state.db, row.user_id, &template_id, row.id, now).await?
     else {
-        return Ok(closed(NoGrant, Some(template_id), "no subscribe grant left"));
+        return Ok(closed(
+            NoGrant,
+            Some(template_id),
+            "no subscribe grant left",
+        ));
     };
     let message = SubscribeMessage {
         touser: openid.to_owned(),

@@ -1,5 +1,7 @@
 use chrono::{DateTime, Utc};
-use entity::notification::{self, NotificationState};
+use entity::notification;
+/// Where a message row stands (pending, then how its send ended).
+pub use entity::notification::NotificationState;
 
 /// A message row as stored.
 pub type Notification = notification::Model;
@@ -317,7 +319,10 @@ pub async fn record_delivery(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn depth(db: &impl ConnectionTrait) -> Result<(u64, Option<DateTime<Utc>>), DbErr> {
     use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-    let pending = || notification::Entity::find().filter(notification::Column::State.eq(NotificationState::Pending));
+    let pending = || {
+        notification::Entity::find()
+            .filter(notification::Column::State.eq(NotificationState::Pending))
+    };
     let count = pending().count(db).await?;
     let oldest = pending()
         .select_only()
@@ -339,10 +344,21 @@ mod tests {
         let words: Vec<String> = NotificationState::iter().map(|s| s.to_value()).collect();
         assert_eq!(
             words,
-            ["pending", "sent", "no_grant", "superseded", "dead", "skipped"]
+            [
+                "pending",
+                "sent",
+                "no_grant",
+                "superseded",
+                "dead",
+                "skipped"
+            ]
         );
         for state in NotificationState::iter() {
-            assert_eq!(state.as_str(), state.to_value(), "the label is the stored word");
+            assert_eq!(
+                state.as_str(),
+                state.to_value(),
+                "the label is the stored word"
+            );
         }
     }
 }

@@ -30,6 +30,15 @@ pub struct PolicySummary {
     pub expiry_date: Option<NaiveDate>,
 }
 
+/// The policy a case was applied under (its row id).
+#[instrument(level = "debug", skip_all)]
+pub async fn by_row_id(
+    state: &AppState,
+    id: i64,
+) -> Result<Option<Policy>, crate::platform::db::DbErr> {
+    store::find_by_row_id(&state.db, id).await
+}
+
 pub fn summary(state: &AppState, policy: &Policy, relation: Relation) -> PolicySummary {
     let code = state
         .product_code(policy.product_id)

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::cases::error::CaseError;
 use crate::documents::error::DocumentError;
+use crate::http::multipart::PartsError;
 use crate::platform::error::{AreaError, Fault, Kind};
 use crate::staff::access::AccessError;
 
@@ -70,4 +71,15 @@ impl AreaError for ReportError {
     }
 
     crate::platform::error::area_error_glue!(Document, Case, Access, Fault);
+}
+
+/// A refused multipart body: a report too large in the reports' words, the rest as a photo
+/// upload's (the same codes on both upload endpoints).
+impl From<PartsError> for ReportError {
+    fn from(error: PartsError) -> Self {
+        match error {
+            PartsError::FileTooLarge { max_bytes } => Self::ReportTooLarge { max_bytes },
+            other => Self::Document(other.into()),
+        }
+    }
 }

@@ -13,13 +13,13 @@ use uuid::Uuid;
 
 use super::error::ReportError;
 use crate::attachments::store::reports::{self as store, CaseReport, NewReport};
+use crate::cases::files::{Reader, readable_case as readable};
 use crate::cases::service::case_in_scope;
 use crate::cases::service::{plan_of, status_of};
 use crate::cases::store::{self as cases, Actor, Case};
-use crate::documents::read::{Opened, Reader, reader_case};
 use crate::outbox::kind::NotificationKind;
 use crate::platform::db::write_transaction;
-use crate::platform::storage::StorageError;
+use crate::platform::storage::Download;
 use crate::staff::Role;
 use crate::staff::access::{AccessError, CurrentStaff, Need, may_change};
 use crate::state::AppState;
@@ -156,7 +156,7 @@ async fn readable_case(
     action: &str,
     subject: (&str, Uuid),
 ) -> Result<Case, ReportError> {
-    reader_case(
+    readable(
         state,
         reader,
         case,
@@ -192,28 +192,21 @@ pub async fn list(
 
 /// Opens a report for `reader`, after the check and the audit.
 #[instrument(skip_all, fields(report = %id))]
-pub async fn open(state: &AppState, reader: Reader<'_>, id: Uuid) -> Result<Opened, ReportError> {
+pub async fn open(state: &AppState, reader: Reader<'_>, id: Uuid) -> Result<Download, ReportError> {
     let row = store::find_case_report(&state.db, id)
         .await?
         .ok_or(ReportError::NotFound)?;
     let case = cases::find_by_id(&state.db, row.case_id).await?;
     readable_case(state, reader, case, "report_read", ("report", id)).await?;
-    let object = match state.storage.stream(&row.storage_key).await {
-        Ok(object) => object,
-        Err(StorageError::NotFound) => {
-            tracing::error!(
-                key = row.storage_key,
-                "a report's object is missing from the store"
-            );
-            return Err(ReportError::NotFound);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Ok(Opened {
-        object,
-        media_type: "application/pdf".to_owned(),
-        file_name: row.file_name,
-    })
+    state
+        .storage
+        .download(
+            &row.storage_key,
+            "application/pdf".to_owned(),
+            row.file_name,
+        )
+        .await?
+        .ok_or(ReportError::NotFound)
 }
 
 #[cfg(test)]

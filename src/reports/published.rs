@@ -11,8 +11,7 @@ use super::error::ReportError;
 use super::store::{self, WeeklyReport};
 use super::weekly::{Format, Week};
 use crate::attachments::store::documents::audit_read;
-use crate::documents::read::Opened;
-use crate::platform::storage::StorageError;
+use crate::platform::storage::Download;
 use crate::staff::Role;
 use crate::staff::access::{AccessError, CurrentStaff};
 use crate::state::AppState;
@@ -100,7 +99,7 @@ pub async fn open(
     staff: &CurrentStaff,
     ip: Option<std::net::IpAddr>,
     id: Uuid,
-) -> Result<Opened, ReportError> {
+) -> Result<Download, ReportError> {
     may_read(staff)?;
     let row = store::find_weekly(&state.db, id)
         .await?
@@ -116,17 +115,11 @@ pub async fn open(
     )
     .await?;
     let format = Format::parse(&row.format).ok_or_else(|| ReportError::unexpected("format"))?;
-    let object = match state.storage.stream(&row.storage_key).await {
-        Ok(object) => object,
-        Err(StorageError::NotFound) => {
-            tracing::error!(key = row.storage_key, "a weekly report's object is missing");
-            return Err(ReportError::NotFound);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    Ok(Opened {
-        object,
-        media_type: format.media_type().to_owned(),
-        file_name: format!("服务进度周报-{}.{}", row.week, format.extension()),
-    })
+    let file_name = format!("服务进度周报-{}.{}", row.week, format.extension());
+    let media_type = format.media_type().to_owned();
+    state
+        .storage
+        .download(&row.storage_key, media_type, file_name)
+        .await?
+        .ok_or(ReportError::NotFound)
 }

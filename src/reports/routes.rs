@@ -10,11 +10,11 @@ use uuid::Uuid;
 use super::error::ReportError;
 use super::files::{self, ReportList, ReportView};
 use super::published::{self, WeeklyList};
-use crate::documents::error::DocumentError;
-use crate::documents::read::Opened;
-use crate::documents::routes::{Parts, Principal, read_parts};
+use crate::cases::principal::Principal;
 use crate::http::client_ip;
+use crate::http::multipart::{Parts, read_parts};
 use crate::platform::error::{ApiError, ErrorBody};
+use crate::platform::storage::Download;
 use crate::staff::CurrentStaff;
 use crate::state::AppState;
 
@@ -26,13 +26,10 @@ pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
         .service(weekly_download);
 }
 
-/// A report's multipart body, read the way photos are (`documents::routes::read_parts`); only
-/// the limit's answer is the report's own.
+/// A report's multipart body, read the way photos are; only the limit's answer is the report's
+/// own.
 pub async fn read_report(multipart: Multipart, max: usize) -> Result<Parts, ReportError> {
-    read_parts(multipart, max, 0).await.map_err(|e| match e {
-        DocumentError::FileTooLarge { max_bytes } => ReportError::ReportTooLarge { max_bytes },
-        other => other.into(),
-    })
+    Ok(read_parts(multipart, max, 0).await?)
 }
 
 /// `attachment` with the name in UTF-8 (RFC 6266 / 5987), and an ASCII fallback.
@@ -52,7 +49,7 @@ fn disposition(file_name: &str) -> String {
 
 /// Streams a stored file with the same headers as photos: our own type, never sniffed, never
 /// cached by shared caches, sandboxed.
-pub fn stream(opened: Opened) -> HttpResponse {
+pub fn stream(opened: Download) -> HttpResponse {
     let disposition = disposition(&opened.file_name);
     crate::http::private_file(
         opened.object,

@@ -113,6 +113,14 @@ pub async fn find_by_login(db: &Db, login: &str) -> Result<Option<Account>, DbEr
     store::find_by_login(db, login).await
 }
 
+/// The logins of the accounts `ids` (who holds which case), by id.
+pub async fn logins(
+    db: &Db,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    store::logins(db, ids).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,18 +3,16 @@
 //! and the other way round. Every request re-reads the account: a deactivated account or a
 //! changed role takes effect at once.
 
-use std::future::Future;
 use std::net::IpAddr;
-use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpRequest};
 
 pub use super::access::CurrentStaff;
 use super::accounts::{decoy_hash, find_by_login, verify_password};
 use super::store::Account;
 use crate::auth::error::AuthError;
-use crate::auth::extractor::bearer;
+use crate::auth::extractor::{Authenticating, by_bearer};
 use crate::auth::sessions::SessionRecord;
 use crate::auth::tokens::{Tokens, sessions};
 use crate::platform::error::{ApiError, AreaError, Kind, variant_codes};
@@ -176,14 +174,9 @@ async fn authenticate(state: &AppState, token: Option<String>) -> Result<Current
 
 impl FromRequest for CurrentStaff {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+    type Future = Authenticating<Self>;
 
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(req);
-        Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no AppState")))?;
-            authenticate(&state, token).await
-        })
+        by_bearer(req, authenticate)
     }
 }

@@ -37,23 +37,6 @@ pub struct NewDocument {
 
 pub type Document = document::Model;
 
-/// Every category a document may have, in the order the mini-program lists them.
-pub const CATEGORIES: [Material; 9] = [
-    Material::OutpatientRecord,
-    Material::DischargeSummary,
-    Material::BloodTest,
-    Material::Ct,
-    Material::Mri,
-    Material::PathologyReport,
-    Material::AdmissionSlip,
-    Material::IdDocument,
-    Material::Other,
-];
-
-pub fn parse_category(code: &str) -> Option<Material> {
-    code.trim().parse().ok()
-}
-
 /// The object keys of a document and its thumbnail: generated, never from a file name.
 pub fn keys(case_public_id: Uuid, document_public_id: Uuid) -> (String, String) {
     let key = format!("cases/{case_public_id}/{document_public_id}");

@@ -56,6 +56,14 @@ impl std::fmt::Debug for ObjectStream {
     }
 }
 
+/// A stored file ready to be served under our own type and name (never the uploader's).
+#[derive(Debug)]
+pub struct Download {
+    pub object: ObjectStream,
+    pub media_type: String,
+    pub file_name: String,
+}
+
 impl ObjectStore {
     /// The store the settings name. The S3 backend never reads the environment's or the
     /// machine's AWS configuration: only what the settings say.
@@ -193,6 +201,28 @@ impl ObjectStore {
     /// is bounded by the deadline; each chunk by the per-operation timeout.
     pub async fn stream(&self, key: &str) -> Result<ObjectStream, StorageError> {
         self.bounded(self.open_stream(key)).await
+    }
+
+    /// The object a row names, to serve as `file_name` of `media_type`; None (logged as the
+    /// broken invariant it is) when the row's object is missing from the store.
+    pub async fn download(
+        &self,
+        key: &str,
+        media_type: String,
+        file_name: String,
+    ) -> Result<Option<Download>, StorageError> {
+        match self.stream(key).await {
+            Ok(object) => Ok(Some(Download {
+                object,
+                media_type,
+                file_name,
+            })),
+            Err(StorageError::NotFound) => {
+                tracing::error!(key, "an object a row names is missing from the store");
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     async fn open_stream(&self, key: &str) -> Result<ObjectStream, StorageError> {

@@ -331,11 +331,8 @@ pub async fn has_bindings(db: &impl ConnectionTrait, user_id: i64) -> Result<boo
 
 /// A policy by its row id.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn find_by_row_id(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> Result<Option<entity::policy::Model>, DbErr> {
-    entity::policy::Entity::find_by_id(id).one(db).await
+pub async fn find_by_row_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Policy>, DbErr> {
+    policy::Entity::find_by_id(id).one(db).await
 }
 
 /// The insurer of a product row.

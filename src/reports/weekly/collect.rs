@@ -211,9 +211,7 @@ impl<'a> Collector<'a> {
         let end = week.end();
         let status = |e: &Event| Some(Status::from(e.to_status));
         let at_end = events.last().and_then(status);
-        let first = |pred: &dyn Fn(&Event) -> bool| {
-            events.iter().find(|e| pred(e)).map(|e| e.at)
-        };
+        let first = |pred: &dyn Fn(&Event) -> bool| events.iter().find(|e| pred(e)).map(|e| e.at);
         let approved_at = first(&|e| e.action == "approved");
         let decided_at = first(&|e| e.action == "approved" || e.action == "rejected");
         let contacted_at = first(&|e| e.action == "contacted");
