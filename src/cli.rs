@@ -87,6 +87,12 @@ pub enum StaffAction {
         /// Limit the account to one insurer's cases (its code in the plan files).
         #[arg(long)]
         insurer: Option<String>,
+        /// The name the insured know the specialist by (王专员).
+        #[arg(long)]
+        name: Option<String>,
+        /// The line the insured call the specialist on.
+        #[arg(long)]
+        work_phone: Option<String>,
     },
     /// List the accounts: login, role, insurer, active or disabled.
     List,

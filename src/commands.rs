@@ -126,7 +126,11 @@ pub async fn staff(
             login,
             role,
             insurer,
+            name,
+            work_phone,
         } => {
+            let card = crate::staff::card::StaffCard::parse(name.as_deref(), work_phone.as_deref())
+                .map_err(crate::staff::accounts::AddError::BadCard)?;
             let mut password = String::new();
             input.read_line(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);
@@ -136,6 +140,7 @@ pub async fn staff(
                 &role,
                 insurer.as_deref(),
                 password,
+                card,
                 chrono::Utc::now(),
             )
             .await?;

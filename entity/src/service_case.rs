@@ -68,6 +68,12 @@ pub struct Model {
     pub hospital_accepted_on: Option<Date>,
     /// The medical visa was granted, as recorded.
     pub visa_granted_on: Option<Date>,
+    /// The phone the insured is reached on for this case: `key_id ‖ nonce ‖ AES-256-GCM(+cc
+    /// national)`, bound to the case's public id.
+    pub contact_phone_enc: Option<Vec<u8>>,
+    pub contact_phone_country: Option<String>,
+    /// `138****1234`: what every view shows unless the reader may see the number.
+    pub contact_phone_masked: Option<String>,
 }
 
 /// A case's state as stored. The lifecycle (`cases::lifecycle::Status` in the application) is

@@ -17,6 +17,10 @@ pub struct Model {
     pub active: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The name the insured knows their specialist by (王专员).
+    pub display_name: Option<String>,
+    /// The line the insured calls their specialist on.
+    pub work_phone: Option<String>,
 }
 
 /// A staff account's role as stored (`staff::Role` in the application, mapped by its store).

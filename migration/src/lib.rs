@@ -27,6 +27,7 @@ mod m20261130_000019_add_notification_read_at;
 mod m20261130_000020_add_notification_dispatch;
 mod m20261130_000021_add_case_milestones;
 mod m20261130_000022_create_reports;
+mod m20261206_000023_add_contact;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000020_add_notification_dispatch::Migration),
             Box::new(m20261130_000021_add_case_milestones::Migration),
             Box::new(m20261130_000022_create_reports::Migration),
+            Box::new(m20261206_000023_add_contact::Migration),
         ]
     }
 }

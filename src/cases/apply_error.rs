@@ -36,6 +36,10 @@ pub enum ApplyError {
     ExpertNameTooLong,
     #[error("病情描述最多500字")]
     DescriptionTooLong,
+    #[error("联系电话格式不正确，请填写11位手机号码（境外号码请同时填写国家或地区代码）")]
+    ContactPhoneInvalid,
+    #[error("请填写联系电话，以便医疗服务专员与您联系")]
+    ContactPhoneRequired,
     #[error("期望就诊日期须晚于今天")]
     WantedDateInPast,
     #[error("该服务需提前预约，请填写期望就诊日期")]

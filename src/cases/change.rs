@@ -43,6 +43,8 @@ pub enum Change {
 /// A case as an application makes it (its number and promises are the store's to give).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewCase {
+    /// Chosen before the row exists: the contact phone is sealed for it.
+    pub public_id: uuid::Uuid,
     pub policy_id: i64,
     pub user_id: i64,
     pub product_id: i64,
@@ -64,6 +66,21 @@ pub struct NewCase {
     pub applied_at: Option<DateTime<Utc>>,
     pub accepted_at: Option<DateTime<Utc>>,
     pub draft_expires_at: Option<DateTime<Utc>>,
+    pub contact_phone: SealedPhone,
     /// When it is made.
     pub at: DateTime<Utc>,
+}
+
+/// A contact phone as the case row keeps it (`cases::contact` seals and opens it).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedPhone {
+    pub sealed: Vec<u8>,
+    pub country_code: String,
+    pub masked: String,
+}
+
+impl std::fmt::Debug for SealedPhone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SealedPhone({})", self.masked)
+    }
 }

@@ -7,7 +7,8 @@ use uuid::Uuid;
 
 use super::apply_error::ApplyError;
 use super::change::NewCase;
-use super::form::{CreateCase, check_form, trimmed};
+use super::contact;
+use super::form::{self, CreateCase, check_form, trimmed};
 use super::lifecycle::Status;
 use super::store::{self, Actor};
 use super::view;
@@ -58,6 +59,9 @@ pub async fn create(
         });
     }
     check_form(state, &plan, service, &body, now)?;
+    let contact = contact::choose(state, user_id, &policy, form::contact(&body)?).await?;
+    let public_id = Uuid::new_v4();
+    let contact_phone = contact::seal(state, public_id, &contact)?;
     let insurer_id = crate::policies::store::insurer_of_product(&state.db, policy.product_id)
         .await?
         .ok_or_else(|| ApplyError::unexpected("policy without its product"))?;
@@ -128,6 +132,7 @@ pub async fn create(
             &calendar,
             service,
             NewCase {
+                public_id,
                 policy_id: policy.id,
                 user_id,
                 product_id: policy.product_id,
@@ -149,6 +154,7 @@ pub async fn create(
                 applied_at,
                 accepted_at,
                 draft_expires_at,
+                contact_phone: contact_phone.clone(),
                 at: now,
             },
         )
@@ -177,6 +183,8 @@ pub async fn create(
             &calendar,
             now,
             &events,
+            None,
+            plan.lines_for(service),
         );
         let body = serde_json::to_string(&view).map_err(ApplyError::unexpected)?;
         let answer = StoredAnswer {

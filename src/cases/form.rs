@@ -11,6 +11,7 @@ use crate::calendar::local_date;
 use crate::catalog::Catalog;
 use crate::plans::{AdmissionSlip, DiagnosisState, Plan, Service};
 use crate::state::AppState;
+use crate::users::phone::PhoneNumber;
 
 fn not_nameable(field: &'static str) -> ApplyError {
     ApplyError::FieldNotNameable { field }
@@ -61,6 +62,15 @@ pub struct CreateCase {
     /// Symptoms and wishes in the user's words (up to 500 characters).
     #[schema(max_length = 500)]
     pub description: Option<String>,
+    /// The phone the specialist reaches the insured on for this case. Prefill it with the
+    /// number bound through WeChat's phone button; left out, that number is used (or else the
+    /// one on the policy), and the application is refused with `contact_phone_required` when
+    /// there is none.
+    #[schema(max_length = 15, example = "13800001234")]
+    pub contact_phone: Option<String>,
+    /// The country or region code of `contact_phone` (86 when left out).
+    #[schema(max_length = 3, example = "86")]
+    pub contact_country_code: Option<String>,
 }
 
 /// The text fields' lengths, before anything is read: the ids and codes as `field_too_long`,
@@ -72,6 +82,12 @@ pub fn check_lengths(body: &CreateCase) -> Result<(), crate::platform::error::Ap
         ("city", body.city.as_deref(), 16),
         ("hospital_id", body.hospital_id.as_deref(), 16),
         ("department_id", body.department_id.as_deref(), 48),
+        ("contact_phone", body.contact_phone.as_deref(), 15),
+        (
+            "contact_country_code",
+            body.contact_country_code.as_deref(),
+            3,
+        ),
     ])?;
     if body
         .expert_name
@@ -108,11 +124,19 @@ pub fn check_form(
         dates(state, service, body, now),
         diagnosis(plan, service, body),
         admission_slip(service, body, today),
+        contact(body).map(|_| ()),
     ]
     .into_iter()
     .filter_map(Result::err)
     .collect();
     ApplyError::all(problems)
+}
+
+/// The contact phone the form gives, if it gives one.
+pub fn contact(body: &CreateCase) -> Result<Option<PhoneNumber>, ApplyError> {
+    trimmed(&body.contact_phone)
+        .map(|number| super::contact::parse(&number, body.contact_country_code.as_deref()))
+        .transpose()
 }
 
 fn place(service: &Service, body: &CreateCase) -> Result<(), ApplyError> {

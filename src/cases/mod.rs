@@ -11,6 +11,7 @@ pub mod apply_error;
 pub mod cached;
 pub mod cancellation;
 pub mod change;
+pub mod contact;
 pub mod create;
 pub mod error;
 pub mod expiry;

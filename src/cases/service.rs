@@ -18,6 +18,7 @@ use crate::attachments::materials;
 use crate::plans::{Plan, Service};
 use crate::platform::error::Fault;
 use crate::staff::access::CurrentStaff;
+use crate::staff::card::StaffCard;
 use crate::state::AppState;
 
 /// The plan and service of a case.
@@ -80,7 +81,11 @@ pub async fn detail_view(state: &AppState, case: &Case) -> Result<CaseView, Case
         .await?
         .ok_or_else(|| CaseError::unexpected("case without its policy"))?;
     let events = store::events(&state.db, case.id).await?;
-    view_of(state, case, policy_public_id, &events)
+    let assignee = match case.assignee_id {
+        Some(id) => crate::staff::accounts::card(&state.db, id).await?,
+        None => None,
+    };
+    view_of(state, case, policy_public_id, &events, assignee.as_ref())
 }
 
 /// The caller's own case page (`token`: their bearer token), another user's case as absent as a
@@ -111,6 +116,7 @@ pub async fn own_page(
             &detail.case,
             detail.policy_public_id,
             &detail.events,
+            detail.assignee.as_ref(),
         )?);
     }
     let detail = store::detail::own(&state.db, user.user_id, id)
@@ -128,6 +134,7 @@ pub async fn own_page(
         &detail.case,
         detail.policy_public_id,
         &detail.events,
+        detail.assignee.as_ref(),
     )?)
 }
 
@@ -136,10 +143,12 @@ fn view_of(
     case: &Case,
     policy_public_id: Uuid,
     events: &[super::store::Event],
+    assignee: Option<&StaffCard>,
 ) -> Result<CaseView, CaseError> {
-    let (_, service) = plan_of(state, case)?;
+    let (plan, service) = plan_of(state, case)?;
     let status = status_of(case);
     let calendar = state.calendar.get();
+    let lines = plan.lines_for(&service);
     Ok(view::detail(
         case,
         status,
@@ -148,6 +157,8 @@ fn view_of(
         &calendar,
         state.clocks.business.now(),
         events,
+        assignee,
+        lines,
     ))
 }
 

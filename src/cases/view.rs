@@ -10,7 +10,8 @@ use super::lifecycle::Status;
 use super::store::{Case, Event};
 use crate::calendar::Calendar;
 use crate::catalog::Catalog;
-use crate::plans::{AdmissionSlip, DiagnosisState, Flow, Material, Service};
+use crate::plans::{AdmissionSlip, DiagnosisState, Flow, LineView, Material, Service};
+use crate::staff::card::StaffCard;
 
 pub fn status_text(status: Status) -> &'static str {
     match status {
@@ -97,6 +98,27 @@ pub struct Outcome {
     pub counted: Option<bool>,
 }
 
+/// The specialist who serves the insured: the name they give and the line they answer.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SpecialistView {
+    /// `王专员`; `医疗服务专员` when the account gives no name.
+    pub name: String,
+    /// Their work phone; none: the service line (`hotline`) reaches them.
+    pub work_phone: Option<String>,
+}
+
+impl SpecialistView {
+    pub fn of(card: &StaffCard) -> Self {
+        Self {
+            name: card
+                .display_name
+                .clone()
+                .unwrap_or_else(|| "医疗服务专员".to_owned()),
+            work_phone: card.work_phone.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CaseView {
     pub id: Uuid,
@@ -133,6 +155,13 @@ pub struct CaseView {
     pub cancellation: Option<CancelOutcome>,
     pub outcome: Option<Outcome>,
     pub hotline: String,
+    /// Every line the insured may call about this service: its own, and the insurer's, the
+    /// complaint and the urgent lines where the plan has them, with their hours.
+    pub lines: Vec<LineView>,
+    /// The phone the specialist reaches the insured on for this case, masked (`138****1234`).
+    pub contact_phone: Option<String>,
+    /// Who serves the insured, once a specialist has taken the case (seed 002 (一)1.2).
+    pub specialist: Option<SpecialistView>,
     pub timeline: Vec<EventView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -216,6 +245,8 @@ pub fn detail(
     calendar: &Calendar,
     now: DateTime<Utc>,
     timeline: &[Event],
+    assignee: Option<&StaffCard>,
+    lines: Vec<LineView>,
 ) -> CaseView {
     let catalog = Catalog::get();
     let awaiting = match status {
@@ -324,6 +355,9 @@ pub fn detail(
             counted: case.counted,
         }),
         hotline: service.hotline.clone(),
+        lines,
+        contact_phone: case.contact_phone_masked.clone(),
+        specialist: assignee.map(SpecialistView::of),
         timeline: events(timeline),
         created_at: case.created_at,
         updated_at: case.updated_at,

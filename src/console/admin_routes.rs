@@ -90,6 +90,8 @@ async fn staff_view(
                 insurer: a.insurer.unwrap_or_default(),
                 active: a.active,
                 created_at: when(Some(a.created_at)),
+                display_name: a.card.display_name.unwrap_or_default(),
+                work_phone: a.card.work_phone.unwrap_or_default(),
                 login: a.login,
             })
             .collect(),
@@ -135,6 +137,7 @@ async fn create_account(
         fields.get("role").unwrap_or_default(),
         fields.get("insurer"),
         fields.get("password").unwrap_or_default(),
+        (fields.get("display_name"), fields.get("work_phone")),
     )
     .await;
     match outcome {
@@ -163,6 +166,10 @@ async fn change_account(
         "role" => {
             let role = fields.get("role").unwrap_or_default();
             admin::change_role(&state, staff, &login, role, fields.get("insurer")).await
+        }
+        "card" => {
+            let card = (fields.get("display_name"), fields.get("work_phone"));
+            admin::set_card(&state, staff, &login, card).await
         }
         _ => return Err(ApiError::not_found().into()),
     };

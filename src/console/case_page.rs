@@ -150,7 +150,7 @@ pub async fn build(
     let (plan, service) = plan_of(state, case)?;
     let now = state.clocks.business.now();
     let calendar = state.calendar.get();
-    let view = console_view(state, staff, case).await?;
+    let view = console_view(state, staff, ip, case).await?;
     let mut page = CasePage {
         who: Some(super::who(state, user).await?),
         csrf: user.csrf.clone(),
@@ -261,8 +261,22 @@ pub async fn build(
                 ("被保险人", view.insured_name.clone()),
                 ("证件号", view.insured_id_number.clone()),
                 (
+                    "联系电话",
+                    match (&view.insured_phone, view.insured_phone_in_full) {
+                        (Some(phone), true) => phone.clone(),
+                        (Some(phone), false) => format!("{phone}（仅负责专员及主管可见完整号码）"),
+                        (None, _) => "—".to_owned(),
+                    },
+                ),
+                (
                     "负责专员",
-                    view.assignee.clone().unwrap_or_else(|| "未认领".to_owned()),
+                    match &case_view.specialist {
+                        Some(s) => match &s.work_phone {
+                            Some(phone) => format!("{}（工作电话 {phone}）", s.name),
+                            None => s.name.clone(),
+                        },
+                        None => "未认领".to_owned(),
+                    },
                 ),
                 ("服务时限", due(&calendar, case_view.due.sla_due_at, now)),
                 (

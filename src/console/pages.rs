@@ -269,6 +269,9 @@ pub struct AccountLine {
     pub insurer: String,
     pub active: bool,
     pub created_at: String,
+    /// What the insured see of the account: its name and work phone (blank: none).
+    pub display_name: String,
+    pub work_phone: String,
 }
 
 #[derive(Template, Debug)]

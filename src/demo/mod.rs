@@ -135,6 +135,8 @@ pub async fn run(settings: Settings, out: &mut impl Write) -> anyhow::Result<()>
                 login: (*login).to_owned(),
                 role: (*role).to_owned(),
                 insurer: insurer.map(str::to_owned),
+                name: None,
+                work_phone: None,
             }
         };
         crate::commands::staff(

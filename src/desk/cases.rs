@@ -2,6 +2,7 @@
 //! dates only) an insurer viewer. Reads only; changes go through `cases::actions::perform`.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -9,6 +10,8 @@ use tracing::instrument;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use crate::attachments::store::documents::audit_read;
+use crate::cases::contact;
 use crate::cases::error::CaseError;
 use crate::cases::lifecycle::Status;
 use crate::cases::queue::QueueFilter;
@@ -187,6 +190,11 @@ pub struct StaffCaseView {
     pub insured_name: String,
     /// Masked.
     pub insured_id_number: String,
+    /// The phone the insured is reached on for this case: in full for the specialist who holds
+    /// the case and for supervisors (each such read is in the audit log), masked for others.
+    pub insured_phone: Option<String>,
+    /// Whether `insured_phone` is the whole number.
+    pub insured_phone_in_full: bool,
     pub assignee: Option<String>,
     pub overdue: bool,
     pub first_contact_overdue: bool,
@@ -205,6 +213,8 @@ pub struct InsurerCaseView {
     pub service_name: String,
     pub status: Status,
     pub status_text: &'static str,
+    /// The insured's contact phone, masked.
+    pub insured_phone: Option<String>,
     pub applied_at: Option<DateTime<Utc>>,
     pub sla_due_at: Option<DateTime<Utc>>,
     pub overdue: bool,
@@ -221,10 +231,12 @@ pub enum ConsoleCase {
     Insurer(Box<InsurerCaseView>),
 }
 
-/// The console's view of `case` for `staff` (an insurer viewer gets statuses and dates only).
+/// The console's view of `case` for `staff` (an insurer viewer gets statuses and dates only),
+/// read from `ip` (for the audit of the insured's phone).
 pub async fn console_view(
     state: &AppState,
     staff: &CurrentStaff,
+    ip: Option<IpAddr>,
     case: &Case,
 ) -> Result<ConsoleCase, CaseError> {
     let now = state.clocks.business.now();
@@ -247,6 +259,7 @@ pub async fn console_view(
             service_name: service_name(state, case),
             status,
             status_text: status_text(status),
+            insured_phone: case.contact_phone_masked.clone(),
             applied_at: case.applied_at,
             sla_due_at: case.sla_due_at,
             overdue,
@@ -257,7 +270,10 @@ pub async fn console_view(
         })));
     }
     let logins = logins(&state.db, case.assignee_id.into_iter()).await?;
+    let (insured_phone, insured_phone_in_full) = insured_phone(state, staff, ip, case).await?;
     Ok(ConsoleCase::Staff(Box::new(StaffCaseView {
+        insured_phone,
+        insured_phone_in_full,
         case: detail_view(state, case).await?,
         product_code,
         insured_name: policy.insured_name.clone(),
@@ -269,4 +285,31 @@ pub async fn console_view(
         start_decision_overdue,
         first_contacted_at: case.first_contacted_at,
     })))
+}
+
+/// The insured's contact phone as `staff` may see it: the whole number for the specialist who
+/// holds the case and for supervisors, the read written to the audit log first; masked for
+/// everyone else.
+async fn insured_phone(
+    state: &AppState,
+    staff: &CurrentStaff,
+    ip: Option<IpAddr>,
+    case: &Case,
+) -> Result<(Option<String>, bool), CaseError> {
+    if !contact::may_see_in_full(staff, case) {
+        return Ok((case.contact_phone_masked.clone(), false));
+    }
+    let Some(phone) = contact::open(state, case)? else {
+        return Ok((None, false));
+    };
+    audit_read(
+        &state.db,
+        staff,
+        ip,
+        "contact_phone_read",
+        ("case", case.public_id),
+        Some(case.id),
+    )
+    .await?;
+    Ok((Some(phone.for_dialling()), true))
 }

@@ -188,12 +188,14 @@ pub async fn queue(
 )]
 #[get("/staff/cases/{id}")]
 pub async fn get_case(
+    req: HttpRequest,
     staff: CurrentStaff,
     state: web::Data<AppState>,
     path: web::Path<Uuid>,
 ) -> Result<web::Json<ConsoleCase>, ApiError> {
     let case = crate::cases::service::case_in_scope(&state, &staff, *path).await?;
-    Ok(web::Json(console_view(&state, &staff, &case).await?))
+    let ip = client_ip(&req, &state.settings.server.trusted_proxies);
+    Ok(web::Json(console_view(&state, &staff, ip, &case).await?))
 }
 
 /// Moves a case forward: `claim` (take a submitted case; one owner at a time), `contact` (the
@@ -219,6 +221,7 @@ pub async fn get_case(
 )]
 #[post("/staff/cases/{id}/{action}")]
 pub async fn act(
+    req: HttpRequest,
     staff: CurrentStaff,
     state: web::Data<AppState>,
     path: web::Path<(Uuid, ActionName)>,
@@ -232,5 +235,6 @@ pub async fn act(
     };
     let command = command(name, value)?;
     let saved = actions::perform(&state, &staff, id, command).await?;
-    Ok(web::Json(console_view(&state, &staff, &saved).await?))
+    let ip = client_ip(&req, &state.settings.server.trusted_proxies);
+    Ok(web::Json(console_view(&state, &staff, ip, &saved).await?))
 }

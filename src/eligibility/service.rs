@@ -10,7 +10,9 @@ use tracing::instrument;
 use super::sla::{Anchors, due};
 use super::{Entitlement, PolicyFacts, QuotaStatus, Reason, evaluate};
 use crate::calendar::local_date;
-use crate::plans::{Anchor, Cancellation, ExcludedDepartments, Flow, MaterialRule, Service};
+use crate::plans::{
+    Anchor, Cancellation, ExcludedDepartments, Flow, LineView, MaterialRule, Plan, Service,
+};
 use crate::policies::bind::plan_of_policy;
 use crate::policies::error::PolicyError;
 use crate::policies::service::{PolicySummary, summary};
@@ -94,6 +96,8 @@ pub struct ServiceEntitlement {
     pub promises: Promises,
     pub acceptance: AcceptanceView,
     pub hotline: String,
+    /// Every line the insured may call about the service, its own first, with their hours.
+    pub lines: Vec<LineView>,
     pub provider: String,
     /// The coverage list (`GET /api/v1/catalog/cities?service=` lists its cities).
     pub coverage: Option<String>,
@@ -133,8 +137,8 @@ fn cancellation_text(rule: Cancellation) -> &'static str {
 
 fn view(
     state: &AppState,
+    plan: &Plan,
     service: &Service,
-    plan_provider: &str,
     entitlement: Entitlement,
     now: DateTime<Utc>,
 ) -> ServiceEntitlement {
@@ -199,10 +203,11 @@ fn view(
             provisional: opening.provisional || first_contact_by.is_some_and(|d| d.provisional),
         },
         hotline: service.hotline.clone(),
+        lines: plan.lines_for(service),
         provider: service
             .provider
             .clone()
-            .unwrap_or_else(|| plan_provider.to_owned()),
+            .unwrap_or_else(|| plan.provider.name.clone()),
         coverage: service.coverage.clone(),
         nameable: Nameable {
             hospital: service.nameable.hospital,
@@ -249,7 +254,7 @@ pub async fn entitlements(
             if entitlement.quota.unlimited {
                 entitlement.quota.used = unlimited_uses.get(&service.id).copied().unwrap_or(0);
             }
-            view(state, service, &plan.provider.name, entitlement, now)
+            view(state, &plan, service, entitlement, now)
         })
         .collect();
     Ok(EntitlementsResponse {

@@ -53,11 +53,20 @@ pub async fn moved_on(
         .then_some("the draft was submitted or has expired"),
         // A report is news of its own: completing the case right after does not make it stale.
         ReportReady => None,
+        // Who serves the case: stale only once another specialist has taken it.
+        SpecialistAssigned => {
+            outbox::newer_for_case(&state.db, row, &[SpecialistAssigned.as_str()])
+                .await?
+                .then_some("the case passed to another specialist")
+        }
         _ => {
             // The kinds that report a change of the case: a newer one makes older ones stale.
             let kinds: Vec<&str> = <NotificationKind as strum::VariantArray>::VARIANTS
                 .iter()
-                .filter(|k| !k.is_reminder() && !matches!(**k, DocumentRejected | ReportReady))
+                .filter(|k| {
+                    !k.is_reminder()
+                        && !matches!(**k, DocumentRejected | ReportReady | SpecialistAssigned)
+                })
                 .map(|k| k.as_str())
                 .collect();
             outbox::newer_for_case(&state.db, row, &kinds)

@@ -126,6 +126,19 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
             "报告已出具",
             format!("{case}的书面报告已出具，请在申请详情中查看和下载。"),
         ),
+        SpecialistAssigned => {
+            let name = text(payload, "specialist_name").unwrap_or("医疗服务专员");
+            let line = match text(payload, "specialist_phone") {
+                Some(phone) => format!("工作电话 {phone}"),
+                None => "可拨打申请详情中的服务热线联系".to_owned(),
+            };
+            (
+                "已为您安排医疗服务专员",
+                format!(
+                    "{case}由医疗服务专员{name}为您服务（{line}），专员将尽快与您联系，请保持联系电话畅通。"
+                ),
+            )
+        }
         DraftExpiring => {
             let until = time(payload, "draft_expires_at").unwrap_or_else(|| "24小时内".to_owned());
             (

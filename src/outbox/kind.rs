@@ -32,6 +32,8 @@ pub enum NotificationKind {
     DraftExpiring,
     /// A written report (a second opinion …) is ready to read.
     ReportReady,
+    /// A specialist has taken the case (or it passed to another): who serves the insured now.
+    SpecialistAssigned,
 }
 
 impl NotificationKind {

@@ -108,9 +108,42 @@ impl Plans {
     }
 }
 
+/// A line the insured may call about a service, as the mini-program shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct LineView {
+    pub kind: LineKind,
+    /// `服务专线`, `投诉及异议热线` …
+    pub label: &'static str,
+    pub number: String,
+    /// When it answers.
+    pub hours: String,
+}
+
 impl Plan {
     pub fn service(&self, id: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.id == id)
+    }
+
+    /// The lines for `service`: its own first (with its acceptance hours), then the plan's
+    /// others that serve it.
+    pub fn lines_for(&self, service: &Service) -> Vec<LineView> {
+        let own = LineView {
+            kind: LineKind::Service,
+            label: LineKind::Service.label(),
+            number: service.hotline.clone(),
+            hours: service.acceptance.describe(),
+        };
+        let others = self
+            .lines
+            .iter()
+            .filter(|line| line.services.is_empty() || line.services.contains(&service.id))
+            .map(|line| LineView {
+                kind: line.kind,
+                label: line.kind.label(),
+                number: line.number.clone(),
+                hours: line.hours.clone(),
+            });
+        std::iter::once(own).chain(others).collect()
     }
 
     /// The diagnosis states the plan accepts that `service` has a materials rule for.

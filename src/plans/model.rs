@@ -25,6 +25,50 @@ pub struct Plan {
     pub services: Vec<Service>,
     #[serde(default)]
     pub reports: Reports,
+    /// The lines the insured may call besides each service's own (`Service::hotline`): the
+    /// insurer's, a complaint line, a 24-hour urgent line, where the seed names one.
+    #[serde(default)]
+    pub lines: Vec<Line>,
+}
+
+/// What a line is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LineKind {
+    /// The service's own line, where it is applied for and arranged.
+    Service,
+    /// The insurer's customer line.
+    Insurer,
+    /// Objections to a review's result or to the service's quality.
+    Complaint,
+    /// Urgent questions outside the service's hours.
+    Urgent,
+}
+
+impl LineKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Service => "服务专线",
+            Self::Insurer => "保险公司客服热线",
+            Self::Complaint => "投诉及异议热线",
+            Self::Urgent => "紧急咨询热线",
+        }
+    }
+}
+
+/// A line of the plan, as its seed gives it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    pub kind: LineKind,
+    pub number: String,
+    /// When it answers, in the seed's words (`7×24小时`).
+    pub hours: String,
+    /// The services it is for; none: all of the plan's.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// The clause that names it.
+    pub clause: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -202,6 +202,30 @@ pub fn plan(plan: &Plan) -> Vec<String> {
             }
         }
     }
+    for (i, line) in plan.lines.iter().enumerate() {
+        let field = format!("lines[{i}]");
+        if line.kind == LineKind::Service {
+            problems.push(format!(
+                "{field}.kind: a service's own line is its `hotline`"
+            ));
+        }
+        for (name, text) in [
+            ("number", &line.number),
+            ("hours", &line.hours),
+            ("clause", &line.clause),
+        ] {
+            if text.trim().is_empty() {
+                problems.push(format!("{field}.{name}: say it as the seed does"));
+            }
+        }
+        for id in &line.services {
+            if !ids.contains(id.as_str()) {
+                problems.push(format!(
+                    "{field}.services: `{id}` is not a service of this plan"
+                ));
+            }
+        }
+    }
     for (i, id) in plan.reports.per_case.iter().enumerate() {
         if plan.service(id).is_some_and(|s| !s.report) {
             problems.push(format!(

@@ -12,6 +12,7 @@ use super::partner::Partner;
 use super::record::{PolicyRecord, valid_policy_no};
 use super::store::{self, Policy, Relation};
 use crate::state::AppState;
+use crate::users::phone::PhoneNumber;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PolicySummary {
@@ -28,6 +29,22 @@ pub struct PolicySummary {
     pub status: String,
     pub effective_date: NaiveDate,
     pub expiry_date: Option<NaiveDate>,
+}
+
+/// The phone the insurer has on file for the policy's insured, where it is a number we can
+/// read (a mainland mobile as the imports carry them).
+pub fn phone_on_file(
+    state: &AppState,
+    policy: &Policy,
+) -> Result<Option<PhoneNumber>, crate::platform::error::Fault> {
+    let Some(sealed) = &policy.phone_enc else {
+        return Ok(None);
+    };
+    let normalised = state
+        .crypto
+        .open_str(sealed, &store::phone_aad(&policy.policy_no))
+        .map_err(anyhow::Error::from)?;
+    Ok(PhoneNumber::from_normalised("86", &normalised).ok())
 }
 
 /// The policy a case was applied under (its row id).

@@ -8,6 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::card::{CardError, StaffCard};
 use super::role::Role;
 use super::store::{self, Account};
 use crate::platform::db::{Db, DbErr};
@@ -56,6 +57,10 @@ pub enum AddError {
     UnknownInsurer(String),
     #[error("login `{0}` exists already")]
     Exists(String),
+    #[error(
+        "the name must be at most 32 characters; the work phone digits, spaces, `-`, `+`, `(`, `)` or `转`"
+    )]
+    BadCard(CardError),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -74,6 +79,7 @@ pub async fn add(
     role: &str,
     insurer_code: Option<&str>,
     password: &str,
+    card: StaffCard,
     now: DateTime<Utc>,
 ) -> Result<Account, AddError> {
     let login = login.trim().to_lowercase();
@@ -105,12 +111,27 @@ pub async fn add(
         return Err(AddError::Exists(login));
     }
     let password_hash = hash_password(password)?;
-    Ok(store::insert_account(db, &login, password_hash, role, insurer_id, now).await?)
+    let new = store::NewAccount {
+        login: &login,
+        password_hash,
+        role,
+        insurer_id,
+        card,
+    };
+    Ok(store::insert_account(db, new, now).await?)
 }
 
 /// The account with this login (as typed: trimmed, any case), if any.
 pub async fn find_by_login(db: &Db, login: &str) -> Result<Option<Account>, DbErr> {
     store::find_by_login(db, login).await
+}
+
+/// The card of account `id`, if it exists.
+pub async fn card(db: &Db, id: i64) -> Result<Option<StaffCard>, DbErr> {
+    Ok(store::find_account(db, id)
+        .await?
+        .as_ref()
+        .map(StaffCard::from))
 }
 
 /// The logins of the accounts `ids` (who holds which case), by id.

@@ -8,6 +8,7 @@ use tracing::instrument;
 
 use super::access::{AccessError, CurrentStaff};
 use super::accounts::{self, AddError, hash_password};
+use super::card::{CardError, StaffCard};
 use super::role::Role;
 use super::store::{self, AccountChange};
 use crate::platform::error::{AreaError, Fault, Kind};
@@ -36,6 +37,10 @@ pub enum AdminError {
     UnknownKey,
     #[error("不能停用或降级自己的账号")]
     NotYourself,
+    #[error("姓名最多32个字")]
+    DisplayNameTooLong,
+    #[error("工作电话只能包含数字、空格及 - + ( ) 转，至少5位数字")]
+    WorkPhoneInvalid,
     #[error(transparent)]
     Access(#[from] AccessError),
     #[error(transparent)]
@@ -54,7 +59,17 @@ impl From<AddError> for AdminError {
             AddError::AdminWithInsurer => Self::AdminWithInsurer,
             AddError::UnknownInsurer(_) => Self::UnknownInsurer,
             AddError::Exists(_) => Self::LoginTaken,
+            AddError::BadCard(error) => error.into(),
             AddError::Other(e) => Self::Fault(e.into()),
+        }
+    }
+}
+
+impl From<CardError> for AdminError {
+    fn from(error: CardError) -> Self {
+        match error {
+            CardError::NameTooLong => Self::DisplayNameTooLong,
+            CardError::PhoneInvalid => Self::WorkPhoneInvalid,
         }
     }
 }
@@ -92,6 +107,7 @@ pub struct AccountRow {
     pub role: Role,
     pub insurer: Option<String>,
     pub active: bool,
+    pub card: StaffCard,
     pub created_at: DateTime<Utc>,
 }
 
@@ -109,6 +125,7 @@ pub async fn accounts(
         .map(|a| {
             let role = Role::from(a.role);
             Ok(AccountRow {
+                card: StaffCard::from(&a),
                 insurer: a.insurer_id.and_then(|id| {
                     insurers
                         .iter()
@@ -133,10 +150,12 @@ pub async fn create(
     role: &str,
     insurer: Option<&str>,
     password: &str,
+    (name, work_phone): (Option<&str>, Option<&str>),
 ) -> Result<(), AdminError> {
     may_administer(admin)?;
+    let card = StaffCard::parse(name, work_phone)?;
     let now = state.clocks.business.now();
-    let created = accounts::add(&state.db, login, role, insurer, password, now).await?;
+    let created = accounts::add(&state.db, login, role, insurer, password, card, now).await?;
     tracing::info!(
         staff_id = created.id,
         by = admin.id(),
@@ -149,6 +168,30 @@ async fn target(state: &AppState, login: &str) -> Result<store::Account, AdminEr
     accounts::find_by_login(&state.db, login)
         .await?
         .ok_or(AdminError::UnknownAccount)
+}
+
+/// Sets the name and work phone an account's insured see.
+#[instrument(skip_all, fields(staff_id = admin.id()))]
+pub async fn set_card(
+    state: &AppState,
+    admin: &CurrentStaff,
+    login: &str,
+    (name, work_phone): (Option<&str>, Option<&str>),
+) -> Result<(), AdminError> {
+    may_administer(admin)?;
+    let card = StaffCard::parse(name, work_phone)?;
+    let account = target(state, login).await?;
+    let change = AccountChange {
+        card: Some(card),
+        ..Default::default()
+    };
+    store::change_account(&state.db, account.id, change, state.clocks.business.now()).await?;
+    tracing::info!(
+        staff_id = account.id,
+        by = admin.id(),
+        "staff contact card changed"
+    );
+    Ok(())
 }
 
 /// Deactivates or reactivates an account; a deactivated one is signed out everywhere at once.

@@ -6,6 +6,7 @@ pub mod access;
 pub mod accounts;
 pub mod admin;
 pub mod auth;
+pub mod card;
 pub mod role;
 pub mod store;
 

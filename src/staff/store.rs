@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use entity::staff::StaffRole;
 use entity::{insurer, staff};
 
+use super::card::StaffCard;
 use super::role::Role;
 
 /// A staff account as stored (login, hash, role, insurer scope, active).
@@ -65,6 +66,7 @@ pub struct AccountChange {
     pub password_hash: Option<String>,
     pub role: Option<Role>,
     pub insurer_id: Option<Option<i64>>,
+    pub card: Option<StaffCard>,
 }
 
 /// Applies `change` to the account `id`.
@@ -76,7 +78,13 @@ pub async fn change_account(
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<(), DbErr> {
     use sea_orm::ActiveValue::{NotSet, Set};
+    let (display_name, work_phone) = match change.card {
+        Some(card) => (Set(card.display_name), Set(card.work_phone)),
+        None => (NotSet, NotSet),
+    };
     let model = staff::ActiveModel {
+        display_name,
+        work_phone,
         active: change.active.map_or(NotSet, Set),
         password_hash: change.password_hash.map_or(NotSet, Set),
         role: change.role.map_or(NotSet, |r| Set(r.into())),
@@ -149,23 +157,41 @@ pub async fn insurer_id(db: &impl ConnectionTrait, code: &str) -> Result<Option<
         .map(|i| i.id))
 }
 
+impl From<&Account> for StaffCard {
+    fn from(account: &Account) -> Self {
+        Self {
+            display_name: account.display_name.clone(),
+            work_phone: account.work_phone.clone(),
+        }
+    }
+}
+
+/// An account as it is created.
+#[derive(Debug)]
+pub struct NewAccount<'a> {
+    pub login: &'a str,
+    pub password_hash: String,
+    pub role: Role,
+    pub insurer_id: Option<i64>,
+    pub card: StaffCard,
+}
+
 /// A new active account.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_account(
     db: &impl ConnectionTrait,
-    login: &str,
-    password_hash: String,
-    role: Role,
-    insurer_id: Option<i64>,
+    new: NewAccount<'_>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Account, DbErr> {
     use sea_orm::ActiveValue::Set;
     staff::Entity::insert(staff::ActiveModel {
         public_id: Set(uuid::Uuid::new_v4()),
-        login: Set(login.to_owned()),
-        password_hash: Set(password_hash),
-        role: Set(role.into()),
-        insurer_id: Set(insurer_id),
+        login: Set(new.login.to_owned()),
+        password_hash: Set(new.password_hash),
+        role: Set(new.role.into()),
+        insurer_id: Set(new.insurer_id),
+        display_name: Set(new.card.display_name),
+        work_phone: Set(new.card.work_phone),
         active: Set(true),
         created_at: Set(now),
         updated_at: Set(now),

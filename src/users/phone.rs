@@ -71,6 +71,15 @@ impl PhoneNumber {
         Self::parse(country_code, national)
     }
 
+    /// The number to dial: the national number in the mainland, `+<cc> <national>` elsewhere.
+    pub fn for_dialling(&self) -> String {
+        if self.country_code == "86" {
+            self.national.clone()
+        } else {
+            format!("+{} {}", self.country_code, self.national)
+        }
+    }
+
     /// `138****1234`: three digits, the rest hidden but the last four.
     pub fn masked(&self) -> String {
         mask_digits(&self.national)

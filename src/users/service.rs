@@ -1,6 +1,7 @@
 //! The users as other areas ask for them: the openid a message goes to, the user a WeChat push
 //! names.
 
+use super::phone::PhoneNumber;
 use crate::platform::error::Fault;
 use crate::state::AppState;
 
@@ -16,4 +17,19 @@ pub async fn by_openid(state: &AppState, openid: &str) -> Result<Option<i64>, Fa
     Ok(store::find_by_openid(&state.db, openid)
         .await?
         .map(|u| u.id))
+}
+
+/// The phone a user verified through WeChat's phone button, if they did.
+pub async fn verified_phone(state: &AppState, user_id: i64) -> Result<Option<PhoneNumber>, Fault> {
+    let Some(user) = store::find(&state.db, user_id).await? else {
+        return Ok(None);
+    };
+    let (Some(sealed), Some(country)) = (user.phone_enc, user.phone_country_code) else {
+        return Ok(None);
+    };
+    let normalised = state
+        .crypto
+        .open_str(&sealed, &store::phone_aad(user.id))
+        .map_err(anyhow::Error::from)?;
+    Ok(PhoneNumber::from_normalised(&country, &normalised).ok())
 }

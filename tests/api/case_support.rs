@@ -144,6 +144,10 @@ pub async fn staff(app: &TestApp, login: &str, role: &str, insurer: Option<&str>
         role,
         insurer,
         PASSWORD,
+        green_channel::staff::card::StaffCard {
+            display_name: Some(format!("{login}专员")),
+            work_phone: Some("400-606-5033转8012".to_owned()),
+        },
         chrono::Utc::now(),
     )
     .await

@@ -33,6 +33,7 @@ mod console_admin;
 mod console_browser;
 mod console_idle;
 mod console_pages;
+mod contact;
 mod dev_clock;
 mod dispatch;
 mod documents;

@@ -163,11 +163,16 @@ pub async fn perform(
             if target.insurer_id.is_some_and(|own| own != case.insurer_id) {
                 return Err(CaseError::UnknownAssignee { foreign: true });
             }
-            Transition::new("reassigned", keep(&case, "reassigned")?)
+            let reassigned = Transition::new("reassigned", keep(&case, "reassigned")?)
                 .reason(format!("to:{}", target.login))
                 .change(Change::Assigned {
                     staff_id: target.id,
-                })
+                });
+            if case.assignee_id == Some(target.id) {
+                reassigned
+            } else {
+                introduce(reassigned, &target)
+            }
         }
         other => decide(staff, &case, &service, other, now)?,
     };
@@ -233,9 +238,14 @@ fn decide(
             {
                 return Err(CaseError::CaseClaimed);
             }
-            Transition::new("claimed", status.claim()?).change(Change::Assigned {
+            let claimed = Transition::new("claimed", status.claim()?).change(Change::Assigned {
                 staff_id: staff.id(),
-            })
+            });
+            if case.assignee_id == Some(staff.id()) {
+                claimed
+            } else {
+                introduce(claimed, &staff.account)
+            }
         }
         Action::Contact => {
             let transition = Transition::new("contacted", keep(case, "contacted")?);
@@ -311,4 +321,13 @@ fn decide(
             return Err(CaseError::unexpected("decided by perform"));
         }
     })
+}
+
+/// The insured hears who serves them now (seed 002 (一)1.2, seed 001 「安排专人与被保人沟通」):
+/// the specialist's name and work phone, in the message centre.
+fn introduce(transition: Transition, specialist: &crate::staff::store::Account) -> Transition {
+    transition
+        .notify(NotificationKind::SpecialistAssigned)
+        .fact("specialist_name", specialist.display_name.clone())
+        .fact("specialist_phone", specialist.work_phone.clone())
 }

@@ -1,11 +1,11 @@
-//! The case page in one statement: the case, its policy's public id and its timeline, joined
-//! (one row per event, the case's columns on each). The SQL is built once per backend and
+//! The case page in one statement: the case, its policy's public id, its specialist's card and
+//! its timeline, joined (one row per event, the case's columns on each). The SQL is built once per backend and
 //! reused word for word, so the driver's prepared statement is reused too; a request costs one
 //! round trip to the database.
 
 use std::sync::OnceLock;
 
-use entity::{case_event, policy, service_case};
+use entity::{case_event, policy, service_case, staff};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
 use sea_orm::{
     ConnectionTrait, DbBackend, DbErr, FromQueryResult, IdenStatic, Iterable, Statement,
@@ -13,6 +13,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::Case;
+use crate::staff::card::StaffCard;
 
 /// What the page is made from.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -20,11 +21,16 @@ pub struct Detail {
     pub case: Case,
     pub policy_public_id: Uuid,
     pub events: Vec<case_event::Model>,
+    /// The card of the specialist who holds the case, if one does.
+    #[serde(default)]
+    pub assignee: Option<StaffCard>,
 }
 
 const CASE: &str = "c_";
 const EVENT: &str = "e_";
 const POLICY_PUBLIC_ID: &str = "policy_public_id";
+const ASSIGNEE_NAME: &str = "assignee_name";
+const ASSIGNEE_PHONE: &str = "assignee_phone";
 
 fn build(backend: DbBackend) -> String {
     let mut query = Query::select();
@@ -38,6 +44,14 @@ fn build(backend: DbBackend) -> String {
         Expr::col((policy::Entity, policy::Column::PublicId)),
         Alias::new(POLICY_PUBLIC_ID),
     );
+    query.expr_as(
+        Expr::col((staff::Entity, staff::Column::DisplayName)),
+        Alias::new(ASSIGNEE_NAME),
+    );
+    query.expr_as(
+        Expr::col((staff::Entity, staff::Column::WorkPhone)),
+        Alias::new(ASSIGNEE_PHONE),
+    );
     for column in case_event::Column::iter() {
         query.expr_as(
             Expr::col((case_event::Entity, column)),
@@ -50,6 +64,11 @@ fn build(backend: DbBackend) -> String {
             policy::Entity,
             Expr::col((policy::Entity, policy::Column::Id))
                 .equals((service_case::Entity, service_case::Column::PolicyId)),
+        )
+        .left_join(
+            staff::Entity,
+            Expr::col((staff::Entity, staff::Column::Id))
+                .equals((service_case::Entity, service_case::Column::AssigneeId)),
         )
         .left_join(
             case_event::Entity,
@@ -95,6 +114,13 @@ pub async fn own(
     };
     let case = Case::from_query_result(first, CASE)?;
     let policy_public_id = first.try_get("", POLICY_PUBLIC_ID)?;
+    let assignee = match case.assignee_id {
+        Some(_) => Some(StaffCard {
+            display_name: first.try_get("", ASSIGNEE_NAME)?,
+            work_phone: first.try_get("", ASSIGNEE_PHONE)?,
+        }),
+        None => None,
+    };
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
         let event: Option<i64> = row.try_get(EVENT, "id")?;
@@ -106,5 +132,6 @@ pub async fn own(
         case,
         policy_public_id,
         events,
+        assignee,
     }))
 }

@@ -163,8 +163,10 @@ pub struct Transition {
     pub note: Option<String>,
     /// What it records besides status, version and the recomputed promises.
     pub changes: Vec<Change>,
-    /// Outbox kind; the payload is built from the case.
+    /// Outbox kind; the payload is built from the case, with `facts` added.
     pub notify: Option<crate::outbox::kind::NotificationKind>,
+    /// What the message says besides the case's own facts (the specialist's name and line).
+    pub facts: Vec<(&'static str, Option<String>)>,
 }
 
 impl Transition {
@@ -176,7 +178,14 @@ impl Transition {
             note: None,
             changes: Vec::new(),
             notify: None,
+            facts: Vec::new(),
         }
+    }
+
+    /// A fact for the message (none: left out).
+    pub fn fact(mut self, key: &'static str, value: Option<String>) -> Self {
+        self.facts.push((key, value));
+        self
     }
 
     pub fn reason(mut self, code: impl Into<String>) -> Self {

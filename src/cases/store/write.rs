@@ -9,7 +9,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     ExprTrait, QueryFilter,
 };
-use uuid::Uuid;
 
 use super::columns::{columns, merged};
 use super::{Actor, Case, StoreError, Transition};
@@ -91,7 +90,10 @@ pub(in crate::cases) async fn apply(
             saved.user_id,
             Some(saved.id),
             kind,
-            &notification_payload(&saved, service, transition.reason_code.as_deref()),
+            &with_facts(
+                notification_payload(&saved, service, transition.reason_code.as_deref()),
+                transition.facts,
+            ),
             now,
         )
         .await?;
@@ -117,6 +119,20 @@ pub fn notification_payload(
         "appointment_hospital": case.appointment_hospital,
         "sla_due_at": case.sla_due_at,
     })
+}
+
+fn with_facts(
+    mut payload: serde_json::Value,
+    facts: Vec<(&'static str, Option<String>)>,
+) -> serde_json::Value {
+    if let serde_json::Value::Object(map) = &mut payload {
+        for (key, value) in facts {
+            if let Some(value) = value {
+                map.insert(key.to_owned(), value.into());
+            }
+        }
+    }
+    payload
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -159,7 +175,7 @@ pub async fn insert_case(
     new: NewCase,
 ) -> Result<Case, DbErr> {
     let row = service_case::ActiveModel {
-        public_id: Set(Uuid::new_v4()),
+        public_id: Set(new.public_id),
         policy_id: Set(new.policy_id),
         user_id: Set(new.user_id),
         product_id: Set(new.product_id),
@@ -182,6 +198,9 @@ pub async fn insert_case(
         applied_at: Set(new.applied_at),
         accepted_at: Set(new.accepted_at),
         draft_expires_at: Set(new.draft_expires_at),
+        contact_phone_enc: Set(Some(new.contact_phone.sealed)),
+        contact_phone_country: Set(Some(new.contact_phone.country_code)),
+        contact_phone_masked: Set(Some(new.contact_phone.masked)),
         version: Set(1),
         created_at: Set(new.at),
         updated_at: Set(new.at),
