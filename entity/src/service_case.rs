@@ -74,6 +74,8 @@ pub struct Model {
     pub contact_phone_country: Option<String>,
     /// `138****1234`: what every view shows unless the reader may see the number.
     pub contact_phone_masked: Option<String>,
+    /// An offer waits for the insured's choice until then (none: no open offer).
+    pub offer_open_until: Option<DateTimeUtc>,
 }
 
 /// A case's state as stored. The lifecycle (`cases::lifecycle::Status` in the application) is

@@ -28,6 +28,7 @@ mod m20261130_000020_add_notification_dispatch;
 mod m20261130_000021_add_case_milestones;
 mod m20261130_000022_create_reports;
 mod m20261206_000023_add_contact;
+mod m20261206_000024_create_case_offer;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000021_add_case_milestones::Migration),
             Box::new(m20261130_000022_create_reports::Migration),
             Box::new(m20261206_000023_add_contact::Migration),
+            Box::new(m20261206_000024_create_case_offer::Migration),
         ]
     }
 }

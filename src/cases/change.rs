@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::actions::{Appointment, Milestone};
 use super::lifecycle::Status;
+use super::offers::{Answer, NewOffer};
 use crate::plans::{DiagnosisState, Material};
 
 /// One fact a transition records on the case.
@@ -38,6 +39,19 @@ pub enum Change {
     Reached { milestone: Milestone, on: NaiveDate },
     /// The case ended early or was completed: why, and whether it counts as a use.
     Ended { outcome: String, counted: bool },
+    /// The specialist proposed options (an open one is replaced): the case waits for the
+    /// insured's choice until the offer lapses.
+    OfferMade(NewOffer),
+    /// The insured answered the open offer `offer_id`.
+    OfferAnswered {
+        offer_id: i64,
+        answer: Answer,
+        at: DateTime<Utc>,
+    },
+    /// The open offer `offer_id` lapsed unanswered.
+    OfferLapsed { offer_id: i64 },
+    /// The insured consented to a new time for the booked visit.
+    Rescheduled { at: DateTime<Utc> },
 }
 
 /// A case as an application makes it (its number and promises are the store's to give).

@@ -185,6 +185,7 @@ pub async fn create(
             &events,
             None,
             plan.lines_for(service),
+            None,
         );
         let body = serde_json::to_string(&view).map_err(ApplyError::unexpected)?;
         let answer = StoredAnswer {

@@ -64,6 +64,19 @@ pub enum CaseError {
     AdmissionSlipNotRecorded,
     #[error("{}", if *.foreign { "该专员无权处理此保险公司的申请" } else { "未找到可接手的专员账号" })]
     UnknownAssignee { foreign: bool },
+    #[error("请提供1至3个方案")]
+    OfferOptionsCount,
+    #[error("每个方案须有名称（最多64字），说明最多200字")]
+    OfferOptionInvalid,
+    #[error("改约时间的方案须写明新的就诊时间")]
+    OfferTimeRequired,
+    #[error("该服务不以此类方案供客户选择")]
+    OfferNotInPlan,
+    /// No open offer, or it was answered, replaced, withdrawn or has lapsed.
+    #[error("该方案已失效或已答复，请刷新后查看")]
+    OfferClosed,
+    #[error("请从所提供的方案中选择一个")]
+    OfferChoiceInvalid,
     #[error(transparent)]
     Access(#[from] AccessError),
     #[error(transparent)]
@@ -111,7 +124,13 @@ impl AreaError for CaseError {
             | Self::MilestoneInFuture
             | Self::MilestoneNotInPlan
             | Self::AdmissionSlipNotRecorded
-            | Self::UnknownAssignee { .. } => Kind::Unprocessable,
+            | Self::UnknownAssignee { .. }
+            | Self::OfferOptionsCount
+            | Self::OfferOptionInvalid
+            | Self::OfferTimeRequired
+            | Self::OfferNotInPlan
+            | Self::OfferChoiceInvalid => Kind::Unprocessable,
+            Self::OfferClosed => Kind::Conflict,
             Self::Access(e) => e.kind(),
             Self::Idempotency(e) => e.kind(),
             Self::Fault(_) => Kind::Internal,
@@ -138,16 +157,4 @@ impl AreaError for CaseError {
     }
 
     crate::platform::error::area_error_glue!(Access, Idempotency, Fault);
-}
-
-impl From<super::store::StoreError> for CaseError {
-    fn from(error: super::store::StoreError) -> Self {
-        match error {
-            super::store::StoreError::Stale => Self::CaseModified {
-                current_version: None,
-            },
-            super::store::StoreError::Db(e) => e.into(),
-            super::store::StoreError::Cache(e) => crate::platform::error::Fault::from(e).into(),
-        }
-    }
 }

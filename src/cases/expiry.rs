@@ -55,5 +55,12 @@ pub async fn sweep(state: &AppState) -> anyhow::Result<usize> {
     if expired > 0 {
         tracing::info!(expired, "drafts expired");
     }
+    // Offers nobody answered in time: the case waits for its specialist again.
+    let lapsed = super::actions::lapse_offers(state, now, 100)
+        .await
+        .map_err(|e| anyhow::anyhow!("lapsing offers: {e}"))?;
+    if lapsed > 0 {
+        tracing::info!(lapsed, "offers lapsed");
+    }
     Ok(expired)
 }

@@ -19,6 +19,7 @@ pub mod files;
 pub mod form;
 pub mod lifecycle;
 pub mod number;
+pub mod offers;
 pub mod principal;
 pub mod promises;
 pub mod queue;

@@ -15,6 +15,14 @@ pub enum Assigned {
     None,
 }
 
+/// Who a case waits for: the insured (an offer to answer) or its specialist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Waiting {
+    Insured,
+    Specialist,
+}
+
 /// Which cases a queue shows.
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
@@ -33,4 +41,6 @@ pub struct QueueFilter {
     /// Only cases past a promise at this instant: the SLA (not yet arranged) or the first
     /// contact (none recorded).
     pub overdue_at: Option<DateTime<Utc>>,
+    /// Only the cases waiting for the insured's answer to an offer, or only the others.
+    pub waiting: Option<Waiting>,
 }

@@ -8,7 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::create::{self, Created};
+use super::error::CaseError;
 use super::form::{self, CreateCase};
+use super::offers::Answer;
 use super::service;
 use super::view::{CaseSummary, CaseView};
 use crate::auth::CurrentUser;
@@ -197,5 +199,50 @@ pub async fn cancel_case(
     let body: CancelBody = optional_body(&body)?;
     crate::http::check_lengths(&[("reason", body.reason.as_deref(), 500)])?;
     let saved = service::cancel_own(&state, user.user_id, *path, body.version, body.reason).await?;
+    Ok(web::Json(service::detail_view(&state, &saved).await?))
+}
+
+/// The insured's answer to the open offer: `option` (0-based) to accept one, or `decline: true`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfferAnswerBody {
+    /// The case version the answer was decided on (a stale one is a 409 `case_modified`).
+    pub version: i32,
+    /// The option chosen (0-based).
+    pub option: Option<usize>,
+    /// Declines every option (what that means is in `offer.decline_text`).
+    #[serde(default)]
+    pub decline: bool,
+}
+
+/// Answers the offer the case shows (`offer`): one of its options, or a decline. Declining
+/// ends the service uncounted where the plan says so (plan 3's named expert); otherwise the
+/// specialist arranges again.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = OfferAnswerBody,
+    responses(
+        (status = 200, body = CaseView),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`offer_closed` (answered, replaced or lapsed), `case_modified`, `invalid_transition`", body = ErrorBody),
+        (status = 422, description = "`offer_choice_invalid`, `invalid_body`", body = ErrorBody),
+    )
+)]
+#[post("/cases/{id}/offer")]
+pub async fn answer_offer(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    body: web::Json<OfferAnswerBody>,
+) -> Result<web::Json<CaseView>, ApiError> {
+    let answer = match (body.option, body.decline) {
+        (Some(index), false) => Answer::Accept(index),
+        (None, true) => Answer::Decline,
+        _ => return Err(CaseError::OfferChoiceInvalid.into()),
+    };
+    let saved =
+        crate::cases::actions::answer(&state, user.user_id, *path, body.version, answer).await?;
     Ok(web::Json(service::detail_view(&state, &saved).await?))
 }

@@ -11,6 +11,7 @@ use super::cancellation::outcome;
 use super::change::Change;
 use super::error::CaseError;
 use super::lifecycle::Status;
+use super::offers::{Offer, OfferStatus, OfferView};
 use super::queue::QueueFilter;
 use super::store::{self, Actor, Case, Transition};
 use super::view::{self, CaseSummary, CaseView};
@@ -75,6 +76,16 @@ pub async fn own_case(state: &AppState, user_id: i64, id: Uuid) -> Result<Case, 
         .ok_or(CaseError::NotFound)
 }
 
+/// The open offer of `case`, if one waits (read only then: a case without one costs nothing).
+pub async fn open_offer(state: &AppState, case: &Case) -> Result<Option<Offer>, CaseError> {
+    if case.offer_open_until.is_none() {
+        return Ok(None);
+    }
+    Ok(store::offers::latest(&state.db, case.id)
+        .await?
+        .filter(|offer| offer.status == OfferStatus::Open))
+}
+
 /// What the insured sees of a case (the specialists' view builds on it).
 pub async fn detail_view(state: &AppState, case: &Case) -> Result<CaseView, CaseError> {
     let policy_public_id = store::policy_public_id(&state.db, case.policy_id)
@@ -85,7 +96,15 @@ pub async fn detail_view(state: &AppState, case: &Case) -> Result<CaseView, Case
         Some(id) => crate::staff::accounts::card(&state.db, id).await?,
         None => None,
     };
-    view_of(state, case, policy_public_id, &events, assignee.as_ref())
+    let offer = open_offer(state, case).await?;
+    view_of(
+        state,
+        case,
+        policy_public_id,
+        &events,
+        assignee.as_ref(),
+        offer.as_ref(),
+    )
 }
 
 /// The caller's own case page (`token`: their bearer token), another user's case as absent as a
@@ -111,12 +130,14 @@ pub async fn own_page(
         if !owns(user.user_id, &detail.case) {
             return Err(CaseError::NotFound.into());
         }
+        let offer = open_offer(state, &detail.case).await?;
         return Ok(view_of(
             state,
             &detail.case,
             detail.policy_public_id,
             &detail.events,
             detail.assignee.as_ref(),
+            offer.as_ref(),
         )?);
     }
     let detail = store::detail::own(&state.db, user.user_id, id)
@@ -129,12 +150,14 @@ pub async fn own_page(
             Err(error) => tracing::warn!(%error, "the case page copy was not sealed"),
         }
     }
+    let offer = open_offer(state, &detail.case).await?;
     Ok(view_of(
         state,
         &detail.case,
         detail.policy_public_id,
         &detail.events,
         detail.assignee.as_ref(),
+        offer.as_ref(),
     )?)
 }
 
@@ -144,6 +167,7 @@ fn view_of(
     policy_public_id: Uuid,
     events: &[super::store::Event],
     assignee: Option<&StaffCard>,
+    offer: Option<&Offer>,
 ) -> Result<CaseView, CaseError> {
     let (plan, service) = plan_of(state, case)?;
     let status = status_of(case);
@@ -159,6 +183,7 @@ fn view_of(
         events,
         assignee,
         lines,
+        offer.map(OfferView::of),
     ))
 }
 

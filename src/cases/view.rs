@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::cancellation::{CancelOutcome, outcome};
 use super::lifecycle::Status;
+use super::offers::OfferView;
 use super::store::{Case, Event};
 use crate::calendar::Calendar;
 use crate::catalog::Catalog;
@@ -47,7 +48,8 @@ pub struct MaterialView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Awaiting {
     /// `submit` (a draft waits for the user to submit), `materials` (asked for more, or the
-    /// guided upload) or `admission_slip` (a stay applied for before the slip existed).
+    /// guided upload), `admission_slip` (a stay applied for before the slip existed) or `offer`
+    /// (options to choose from: `offer`).
     pub action: &'static str,
     pub materials: Vec<MaterialView>,
     pub message: Option<String>,
@@ -162,6 +164,9 @@ pub struct CaseView {
     pub contact_phone: Option<String>,
     /// Who serves the insured, once a specialist has taken the case (seed 002 (一)1.2).
     pub specialist: Option<SpecialistView>,
+    /// The options the specialist proposes, while they wait for the insured's answer
+    /// (`POST /cases/{id}/offer`).
+    pub offer: Option<OfferView>,
     pub timeline: Vec<EventView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -247,6 +252,7 @@ pub fn detail(
     timeline: &[Event],
     assignee: Option<&StaffCard>,
     lines: Vec<LineView>,
+    offer: Option<OfferView>,
 ) -> CaseView {
     let catalog = Catalog::get();
     let awaiting = match status {
@@ -283,6 +289,19 @@ pub fn detail(
             })
         }
         _ => None,
+    };
+    // Options to choose from come first: the specialist waits for the answer.
+    let awaiting = match &offer {
+        Some(offer) => Some(Awaiting {
+            action: "offer",
+            materials: Vec::new(),
+            message: Some(format!(
+                "医疗服务专员为您提供了可选的{}，请选择一个或告知不同意",
+                offer.kind_label
+            )),
+            deadline: Some(offer.expires_at),
+        }),
+        None => awaiting,
     };
     let appointment =
         (case.appointment_at.is_some() || case.appointment_hospital.is_some()).then(|| {
@@ -358,6 +377,7 @@ pub fn detail(
         lines,
         contact_phone: case.contact_phone_masked.clone(),
         specialist: assignee.map(SpecialistView::of),
+        offer,
         timeline: events(timeline),
         created_at: case.created_at,
         updated_at: case.updated_at,

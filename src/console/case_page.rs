@@ -20,7 +20,10 @@ use crate::desk::cases::{ConsoleCase, console_view};
 use crate::documents::error::DocumentError;
 use crate::documents::read;
 use crate::documents::view::{DocumentView, Retake};
-use crate::plans::{DiagnosisState, EndReason, NotCountedReason, Service, UsedReason};
+use crate::plans::{DiagnosisState, EndReason, NotCountedReason, OfferKind, Service, UsedReason};
+
+/// How the console names an offer's options.
+const OPTION_LABELS: [&str; 3] = ["方案一", "方案二", "方案三"];
 use crate::staff::access::may_read_records;
 use crate::state::AppState;
 
@@ -188,6 +191,23 @@ pub async fn build(
             })
             .collect(),
         end_reasons: end_reasons(&service),
+        offer_kinds: [
+            OfferKind::Expert,
+            OfferKind::Hospital,
+            OfferKind::Institution,
+            OfferKind::Time,
+        ]
+        .into_iter()
+        .filter_map(|kind| service.offer_rule(kind))
+        .map(|rule| Choice {
+            value: serde_json::to_value(rule.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            label: format!("{}（{}）", rule.kind.label(), rule.when),
+        })
+        .collect(),
+        offer: Vec::new(),
         milestones: Milestone::of(&service)
             .into_iter()
             .map(|m| Choice {
@@ -303,6 +323,27 @@ pub async fn build(
                     ("见面地点", text(&a.meeting_point)),
                     ("陪诊专员", text(&a.escort_contact)),
                 ]);
+            }
+            if let Some(offer) = &case_view.offer {
+                let mut lines = vec![
+                    ("方案类别", offer.kind_label.to_owned()),
+                    ("答复期限", when(Some(offer.expires_at))),
+                    ("用户不同意时", offer.decline_text.to_owned()),
+                ];
+                for (n, option) in offer.options.iter().enumerate() {
+                    let mut text = option.title.clone();
+                    if let Some(at) = option.at {
+                        text.push_str(&format!("，{}", when(Some(at))));
+                    }
+                    if let Some(details) = &option.details {
+                        text.push_str(&format!("（{details}）"));
+                    }
+                    lines.push((OPTION_LABELS[n.min(OPTION_LABELS.len() - 1)], text));
+                }
+                if let Some(note) = &offer.note {
+                    lines.push(("给用户的说明", note.clone()));
+                }
+                page.offer = labelled(lines);
             }
             page.awaiting = case_view.awaiting.as_ref().map(|a| {
                 let materials: Vec<&str> = a.materials.iter().map(|m| m.label).collect();

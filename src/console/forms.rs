@@ -1,14 +1,15 @@
 //! The console's forms as domain values: an action form becomes the same `Command` the JSON
 //! staff API builds; a review form the same decision. Bad input is named in Chinese.
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use strum::VariantArray;
 
 use crate::calendar::local_instant;
 use crate::cases::actions::{Action, ActionName, Appointment, Command, Milestone, Refusal};
+use crate::cases::offers::OfferOption;
 use crate::documents::review::Decision;
 use crate::documents::view::Retake;
-use crate::plans::{EndReason, Material};
+use crate::plans::{EndReason, Material, OfferKind};
 
 /// A form body as its fields, in order (a field may repeat: `categories`).
 #[derive(Debug, Clone, Default)]
@@ -63,6 +64,8 @@ pub enum FormError {
     BadMilestone,
     #[error("请选择有效的日期")]
     BadDate,
+    #[error("请选择方案类别")]
+    BadOfferKind,
 }
 
 impl crate::platform::error::AreaError for FormError {
@@ -87,6 +90,14 @@ fn refusal(text: &str) -> Option<Refusal> {
         .iter()
         .copied()
         .find(|r| <&'static str>::from(*r) == text)
+}
+
+/// A `datetime-local` field: Shanghai wall time without a zone.
+fn shanghai_time(text: &str) -> Option<DateTime<Utc>> {
+    let local = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    Some(local_instant(local.date(), local.time()).with_timezone(&Utc))
 }
 
 /// The command an action form asks for.
@@ -127,17 +138,12 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
                 .ok_or(FormError::BadReason)?,
         },
         ActionName::Schedule => {
-            // `datetime-local` sends Shanghai wall time without a zone.
-            let local = fields
+            let at = fields
                 .get("at")
-                .and_then(|t| {
-                    NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
-                        .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S"))
-                        .ok()
-                })
+                .and_then(shanghai_time)
                 .ok_or(FormError::BadTime)?;
             Action::Schedule(Appointment {
-                at: local_instant(local.date(), local.time()).with_timezone(&Utc),
+                at,
                 hospital: text("hospital"),
                 department: text("department"),
                 expert_title: fields.get("expert_title").map(str::to_owned),
@@ -148,6 +154,30 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
         }
         ActionName::Reassign => Action::Reassign {
             assignee: text("assignee"),
+        },
+        ActionName::Offer => Action::Offer {
+            kind: fields
+                .get("kind")
+                .and_then(|k| serde_json::from_value::<OfferKind>(k.into()).ok())
+                .ok_or(FormError::BadOfferKind)?,
+            options: (1..=crate::cases::offers::MAX_OPTIONS)
+                .filter_map(|n| {
+                    let title = fields.get(&format!("title_{n}"))?.trim();
+                    if title.is_empty() {
+                        return None;
+                    }
+                    let at = fields
+                        .get(&format!("at_{n}"))
+                        .filter(|t| !t.is_empty())
+                        .map(|text| shanghai_time(text).ok_or(FormError::BadTime));
+                    Some(at.transpose().map(|at| OfferOption {
+                        title: title.to_owned(),
+                        details: fields.get(&format!("details_{n}")).map(str::to_owned),
+                        at,
+                    }))
+                })
+                .collect::<Result<_, _>>()?,
+            note: fields.get("offer_note").map(str::to_owned),
         },
         ActionName::Milestone => Action::RecordMilestone {
             milestone: fields

@@ -59,6 +59,10 @@ pub fn event_label(action: &str) -> &'static str {
         "reassigned" => "转派",
         "milestone_recorded" => "记录进展",
         "expired" => "申请过期",
+        "offered" => "提供方案供用户选择",
+        "offer_accepted" => "用户选择了方案",
+        "offer_declined" => "用户不同意所提供的方案",
+        "offer_lapsed" => "方案逾期未答复",
         _ => "处理",
     }
 }

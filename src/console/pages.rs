@@ -106,6 +106,8 @@ pub struct Row {
     pub overdue: bool,
     pub first_contact_overdue: bool,
     pub start_decision_overdue: bool,
+    /// An offer waits for the insured's answer.
+    pub waiting_on_insured: bool,
 }
 
 impl Row {
@@ -122,6 +124,7 @@ impl Row {
             overdue: item.overdue,
             first_contact_overdue: item.first_contact_overdue,
             start_decision_overdue: item.start_decision_overdue,
+            waiting_on_insured: item.offer_open_until.is_some(),
         }
     }
 }
@@ -138,6 +141,8 @@ pub struct QueuePage {
     pub plan: String,
     pub service: String,
     pub overdue: bool,
+    /// `insured`, `specialist` or empty (every case).
+    pub waiting: String,
     pub plans: Vec<Choice>,
     pub services: Vec<Choice>,
     pub error: Option<String>,
@@ -221,6 +226,10 @@ pub struct CasePage {
     pub end_reasons: Vec<Choice>,
     /// The dated steps the service's promise waits for (hospital abroad, visa, slip).
     pub milestones: Vec<Choice>,
+    /// The kinds of offer the service uses (label: the kind and when the seed uses it).
+    pub offer_kinds: Vec<Choice>,
+    /// The open offer, as the insured sees it (empty: none waits).
+    pub offer: Vec<Labelled>,
     pub retake_reasons: Vec<Choice>,
     pub hospital_hint: String,
     /// The plan lets an expert be named: the schedule form asks for the doctor.

@@ -7,6 +7,7 @@ use super::forms::Fields;
 use super::pages::{Choice, QueuePage, QueueRows, Row, Tab};
 use super::respond::{ConsoleError, render};
 use super::session::ConsoleUser;
+use crate::cases::queue::Waiting;
 use crate::cases::view::status_text;
 use crate::desk::cases::{QueueParams, queue};
 use crate::http::Paging;
@@ -32,6 +33,7 @@ fn queue_query(params: &QueueParams) -> (String, String) {
         "overdue",
         params.overdue.filter(|o| *o).map(|_| "true".to_owned()),
     );
+    push("waiting", params.waiting.map(waiting_code));
     let encode = |pairs: &[(&str, String)]| {
         url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
@@ -42,6 +44,14 @@ fn queue_query(params: &QueueParams) -> (String, String) {
         pairs.insert(0, ("status", status.as_str().to_owned()));
     }
     (encode(&pairs), without_status)
+}
+
+fn waiting_code(waiting: Waiting) -> String {
+    match waiting {
+        Waiting::Insured => "insured",
+        Waiting::Specialist => "specialist",
+    }
+    .to_owned()
 }
 
 /// Reads the queue's query leniently: an empty form field is "any".
@@ -69,6 +79,12 @@ fn queue_params(req: &HttpRequest) -> Result<QueueParams, ConsoleError> {
         service: fields.get("service").map(str::to_owned),
         plan: fields.get("plan").map(str::to_owned),
         overdue: fields.get("overdue").map(|v| v == "true"),
+        waiting: match fields.get("waiting") {
+            Some("insured") => Some(Waiting::Insured),
+            Some("specialist") => Some(Waiting::Specialist),
+            Some(_) => return Err(bad().into()),
+            None => None,
+        },
         page: fields.get("page").and_then(|p| p.parse().ok()),
         per_page: Some(50),
     })
@@ -141,6 +157,7 @@ pub async fn queue_page(
         plan: params.plan.clone().unwrap_or_default(),
         service: params.service.clone().unwrap_or_default(),
         overdue: params.overdue.unwrap_or(false),
+        waiting: params.waiting.map(waiting_code).unwrap_or_default(),
         plans,
         services,
         error,

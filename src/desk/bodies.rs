@@ -7,8 +7,9 @@ use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
 use crate::cases::actions::{Action, ActionName, Appointment, Command, Milestone, Refusal};
+use crate::cases::offers::OfferOption;
 use crate::http::{check_lengths, invalid_body};
-use crate::plans::{EndReason, Material};
+use crate::plans::{EndReason, Material, OfferKind};
 use crate::platform::error::ApiError;
 
 /// `claim`, `contact`, `approve`, `start`, `complete`, `no-show`, `cancel`: the version the
@@ -110,6 +111,41 @@ pub struct MilestoneBody {
     pub note: Option<String>,
 }
 
+/// `offer`: 1–3 options of one kind for the insured to choose from — `expert`, `hospital`,
+/// `institution` (where the plan uses them) or `time` (a new appointment time, for the
+/// insured's consent: required on every option). An open offer is replaced.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfferBody {
+    pub version: i32,
+    pub kind: OfferKind,
+    pub options: Vec<OfferOption>,
+    /// A word to the insured with the options (up to 200 characters).
+    #[schema(max_length = 200)]
+    pub note: Option<String>,
+}
+
+impl IntoCommand for OfferBody {
+    fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
+        let mut lengths = vec![("note", self.note.as_deref(), 200)];
+        for option in &self.options {
+            lengths.push(("options.title", Some(option.title.as_str()), 64));
+            lengths.push(("options.details", option.details.as_deref(), 200));
+        }
+        lengths
+    }
+
+    fn into_command(self) -> Command {
+        let action = Action::Offer {
+            kind: self.kind,
+            options: self.options,
+            note: self.note,
+        };
+        // The options are the timeline's note.
+        Command::new(self.version, None, action)
+    }
+}
+
 /// The body each action takes (documentation: the action in the path decides which).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)] // read by the OpenAPI document only
@@ -121,6 +157,7 @@ pub enum ActionBody {
     Terminate(TerminateBody),
     Reassign(ReassignBody),
     Milestone(MilestoneBody),
+    Offer(OfferBody),
 }
 
 fn body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
@@ -266,5 +303,6 @@ pub fn command(name: ActionName, value: serde_json::Value) -> Result<Command, Ap
         ActionName::Terminate => checked::<TerminateBody>(value)?,
         ActionName::Reassign => checked::<ReassignBody>(value)?,
         ActionName::Milestone => checked::<MilestoneBody>(value)?,
+        ActionName::Offer => checked::<OfferBody>(value)?,
     })
 }

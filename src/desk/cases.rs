@@ -57,6 +57,8 @@ pub struct QueueItem {
     pub first_contact_overdue: bool,
     /// Past its start-or-not promise and not yet approved.
     pub start_decision_overdue: bool,
+    /// An offer waits for the insured's answer (until this instant).
+    pub offer_open_until: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -87,6 +89,7 @@ pub fn queue_item(
         overdue,
         first_contact_overdue,
         start_decision_overdue,
+        offer_open_until: case.offer_open_until,
         created_at: case.created_at,
     })
 }
@@ -106,6 +109,8 @@ pub struct QueueParams {
     pub plan: Option<String>,
     /// Only cases past a promise (SLA or first contact).
     pub overdue: Option<bool>,
+    /// `insured` (an offer waits for the insured's answer) or `specialist` (the rest).
+    pub waiting: Option<crate::cases::queue::Waiting>,
     #[param(minimum = 1)]
     pub page: Option<u32>,
     #[param(minimum = 1, maximum = 100)]
@@ -140,6 +145,7 @@ impl QueueParams {
                 .overdue
                 .unwrap_or(false)
                 .then(|| state.clocks.business.now()),
+            waiting: self.waiting,
         })
     }
 }

@@ -203,8 +203,9 @@ pub async fn get_case(
 /// goes back), `schedule` (arrange or re-arrange), `start` (work without an appointment),
 /// `complete` (the use is consumed), `no-show` and `terminate` (counted as the plan says),
 /// `cancel` (recorded for the insured, counted as the plan says), `reassign` (supervisors and
-/// admins), `milestone` (the date of a step the service's promise waits for). Every body names
-/// the case `version` it was decided on.
+/// admins), `milestone` (the date of a step the service's promise waits for), `offer` (1–3
+/// options for the insured to choose from: experts, hospitals, institutions abroad, a new
+/// time). Every body names the case `version` it was decided on.
 #[utoipa::path(
     tag = "staff",
     security(("bearer" = [])),
@@ -216,7 +217,7 @@ pub async fn get_case(
         (status = 403, description = "`forbidden_role`, `not_assignee`", body = ErrorBody),
         (status = 404, description = "`not_found` (also outside the account's insurer scope)", body = ErrorBody),
         (status = 409, description = "`invalid_transition`, `case_claimed`, `case_modified`", body = ErrorBody),
-        (status = 422, description = "`categories_required`, `message_required`, `reason_not_in_plan`, `appointment_in_past`, `hospital_required`, `department_required`, `meeting_point_required`, `doctor_not_nameable`, `appointment_field_too_long`, `field_too_long`, `unknown_assignee`, `milestone_in_future`, `milestone_not_in_plan`, `admission_slip_not_recorded`, `report_required`, `invalid_body`", body = ErrorBody),
+        (status = 422, description = "`categories_required`, `message_required`, `reason_not_in_plan`, `appointment_in_past`, `hospital_required`, `department_required`, `meeting_point_required`, `doctor_not_nameable`, `appointment_field_too_long`, `field_too_long`, `unknown_assignee`, `offer_options_count`, `offer_option_invalid`, `offer_time_required`, `offer_not_in_plan`, `milestone_in_future`, `milestone_not_in_plan`, `admission_slip_not_recorded`, `report_required`, `invalid_body`", body = ErrorBody),
     )
 )]
 #[post("/staff/cases/{id}/{action}")]

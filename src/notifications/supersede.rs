@@ -53,7 +53,12 @@ pub async fn moved_on(
         .then_some("the draft was submitted or has expired"),
         // A report is news of its own: completing the case right after does not make it stale.
         ReportReady => None,
-        // Who serves the case: stale only once another specialist has taken it.
+        // An offer's news is stale once it was answered, replaced or lapsed.
+        OfferMade => (case.offer_open_until.is_none_or(|until| until <= now)
+            || instant(payload, "offer_expires_at") != case.offer_open_until)
+            .then_some("the offer was answered, replaced or has lapsed"),
+        // Who serves the case: stale once the case has ended or passed to another specialist.
+        SpecialistAssigned if case.closed_at.is_some() => Some("the case has ended"),
         SpecialistAssigned => {
             outbox::newer_for_case(&state.db, row, &[SpecialistAssigned.as_str()])
                 .await?
@@ -65,7 +70,10 @@ pub async fn moved_on(
                 .iter()
                 .filter(|k| {
                     !k.is_reminder()
-                        && !matches!(**k, DocumentRejected | ReportReady | SpecialistAssigned)
+                        && !matches!(
+                            **k,
+                            DocumentRejected | ReportReady | SpecialistAssigned | OfferMade
+                        )
                 })
                 .map(|k| k.as_str())
                 .collect();

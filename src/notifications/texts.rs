@@ -126,6 +126,17 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
             "报告已出具",
             format!("{case}的书面报告已出具，请在申请详情中查看和下载。"),
         ),
+        OfferMade => {
+            let kind = text(payload, "offer_kind").unwrap_or("方案");
+            let until =
+                time(payload, "offer_expires_at").unwrap_or_else(|| "两个工作日内".to_owned());
+            (
+                "请选择服务方案",
+                format!(
+                    "{case}：医疗服务专员为您提供了可选的{kind}，请在{until}前在申请详情中选择一个，或告知不同意。"
+                ),
+            )
+        }
         SpecialistAssigned => {
             let name = text(payload, "specialist_name").unwrap_or("医疗服务专员");
             let line = match text(payload, "specialist_phone") {

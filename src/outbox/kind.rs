@@ -34,6 +34,8 @@ pub enum NotificationKind {
     ReportReady,
     /// A specialist has taken the case (or it passed to another): who serves the insured now.
     SpecialistAssigned,
+    /// The specialist proposes options for the insured to choose from.
+    OfferMade,
 }
 
 impl NotificationKind {

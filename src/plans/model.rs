@@ -327,8 +327,80 @@ pub struct Service {
     pub counts_as_used: Vec<UsedReason>,
     #[serde(default)]
     pub not_counted: Vec<NotCountedReason>,
+    /// Where the specialist proposes options for the insured to choose from (besides a new
+    /// time, which any booked service may offer), and what declining means.
+    #[serde(default)]
+    pub offers: Vec<OfferRule>,
     /// The seed clauses this service restates, e.g. `seed 002 (一)2.7`.
     pub clauses: Vec<String>,
+}
+
+/// What an offer proposes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OfferKind {
+    /// Experts of the same level (seed 002 Q&A 「推荐2-3位同等级别的专家」).
+    Expert,
+    /// Hospitals, with their department (seed 003 二3, seed 004 四(三)).
+    Hospital,
+    /// Institutions abroad (seed 004 二(二) 「3选1」, seed 001).
+    Institution,
+    /// A new appointment time, for the insured's consent (seed 002 Q&A 「在征求客户同意后」,
+    /// seed 004 四(三) 「与被服务人进行沟通确认」).
+    Time,
+}
+
+impl OfferKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Expert => "专家",
+            Self::Hospital => "医院",
+            Self::Institution => "海外医疗机构",
+            Self::Time => "就诊时间",
+        }
+    }
+}
+
+/// What declining an offer means.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnDecline {
+    /// The case stays open: the specialist proposes again or arranges otherwise.
+    #[default]
+    StaysOpen,
+    /// The service ends, not counted as a use (seed 002 Q&A 「若客户不同意…本次服务中止」).
+    EndsNotCounted,
+}
+
+/// Where a service uses an offer of `kind`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfferRule {
+    pub kind: OfferKind,
+    /// When the seed has the specialist propose, in words (the console shows it).
+    pub when: String,
+    #[serde(default)]
+    pub on_decline: OnDecline,
+    pub clause: String,
+}
+
+impl Service {
+    /// The rule for offers of `kind` here: the plan's, or for a new time the consent every
+    /// booked service asks for; none where the service does not offer this kind.
+    pub fn offer_rule(&self, kind: OfferKind) -> Option<OfferRule> {
+        self.offers
+            .iter()
+            .find(|rule| rule.kind == kind)
+            .cloned()
+            .or_else(|| {
+                (kind == OfferKind::Time).then(|| OfferRule {
+                    kind,
+                    when: "改约就诊时间须征得客户同意".to_owned(),
+                    on_decline: OnDecline::StaysOpen,
+                    clause: "seed 002 Q&A 「在征求客户同意后」; seed 004 四(三)".to_owned(),
+                })
+            })
+    }
 }
 
 impl Service {

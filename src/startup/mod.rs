@@ -34,7 +34,12 @@ pub const DOCS_PATH: &str = "/docs/";
         description = "英仕健康重疾绿通小程序后端（BFF）。所有错误都以 `{code, message, details}` 返回：`code` 是稳定的机器码，`message` 是给用户看的中文说明。"
     ),
     // Schemas only a path or query parameter names (utoipa registers body schemas itself).
-    components(schemas(ErrorBody, crate::cases::actions::ActionName, crate::cases::queue::Assigned)),
+    components(schemas(
+        ErrorBody,
+        crate::cases::actions::ActionName,
+        crate::cases::queue::Assigned,
+        crate::cases::queue::Waiting
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "WeChat login, token refresh, logout"),
@@ -126,7 +131,8 @@ where
                 .service(cases::routes::list_cases)
                 .service(cases::routes::get_case)
                 .service(cases::routes::submit_case)
-                .service(cases::routes::cancel_case);
+                .service(cases::routes::cancel_case)
+                .service(cases::routes::answer_offer);
             documents::routes::mount(api);
             crate::notifications::routes::mount(api);
             crate::notifications::push_routes::mount(api);

@@ -165,8 +165,8 @@ async fn plan_1_expert_outpatient(backend: Backend) {
             "SELECT COUNT(*) FROM notification WHERE state = 'pending'"
         )
         .await,
-        4,
-        "submitted, approved, scheduled, no-show"
+        5,
+        "submitted, specialist assigned, approved, scheduled, no-show"
     );
     assert_eq!(
         count(

@@ -350,6 +350,51 @@ async fn a_specialist_arranges_a_visit_in_a_real_browser(backend: Backend) {
     assert_eq!(mine["status"], "scheduled");
     assert_eq!(mine["appointment"]["at"], "2026-11-30T01:30:00Z");
     screenshot(&client, "case").await;
+
+    // The hospital moves the clinic: the specialist asks the insured's consent to a new time
+    // (an offer), the insured accepts in the mini-program, the page shows the answer.
+    wait_for(&client, "#action-offer").await;
+    client
+        .execute(
+            "document.getElementById('offer-kind').value = 'time'; \
+             document.getElementById('offer-at-1').value = arguments[0];",
+            vec![json!("2026-12-01T14:00")],
+        )
+        .await
+        .expect("the offer's kind and time set");
+    fill(&client, "#offer-title-1", "专家门诊改至周二下午").await;
+    fill(&client, "#offer-note", "医院调整了出诊时间，请确认").await;
+    submit(&client, "#action-offer button[type=submit]", "offer").await;
+    wait_for(&client, "#offer").await;
+    let text = page_text(&client).await;
+    assert!(
+        text.contains("等待用户选择的方案") && text.contains("专家门诊改至周二下午"),
+        "{text}"
+    );
+    screenshot(&client, "case-offer").await;
+    let offered: Value = get(&app, &format!("/api/v1/cases/{id}"), Some(&user))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(offered["offer"]["kind"], "time", "{offered}");
+    let accepted = post(
+        &app,
+        &format!("/api/v1/cases/{id}/offer"),
+        Some(&user),
+        &json!({"version": offered["version"], "option": 0}),
+    )
+    .await;
+    assert_eq!(accepted.status(), 200);
+    client
+        .goto(&app.url(&format!("/console/cases/{id}")))
+        .await
+        .expect("the case again");
+    wait_for(&client, "#actions").await;
+    let text = page_text(&client).await;
+    assert!(text.contains("用户选择了方案"), "{text}");
+    assert!(!text.contains("等待用户选择的方案"), "{text}");
+    assert!(text.contains("12月01日 14:00"), "the new time: {text}");
     client.close().await.expect("closed");
 
     // An insurer viewer at tablet width: the case, read-only.

@@ -35,9 +35,9 @@ async fn a_case_walked_to_its_end_sends_what_the_user_granted_in_order(backend: 
     let (user, policy) = insured(&app, "walk", PLAN5, "2026-01-05", "11010519800101008").await;
     let (_, openid) = user_of(&app, &user).await;
     let specialist = staff(&app, "walk-specialist", "specialist", None).await;
-    // At the submit tap the mini-program asked for progress twice over two taps and the
-    // appointment notice once.
-    accept(&app, &user, &[PROGRESS, PROGRESS, APPOINTMENT]).await;
+    // At the submit tap the mini-program asked for progress three times over three taps and
+    // the appointment notice once.
+    accept(&app, &user, &[PROGRESS, PROGRESS, PROGRESS, APPOINTMENT]).await;
 
     let case = created(
         &app,
@@ -68,7 +68,8 @@ async fn a_case_walked_to_its_end_sends_what_the_user_granted_in_order(backend: 
         &json!({"version": version(&claimed)}),
     )
     .await;
-    assert_eq!(dispatch(&app).await.count("sent"), 1);
+    // Who serves the case (seed 002 (一)1.2), then the approval.
+    assert_eq!(dispatch(&app).await.count("sent"), 2);
     let scheduled = scheduled(&app, &specialist, &approved, "2026-11-30T09:30:00+08:00").await;
     assert_eq!(dispatch(&app).await.count("sent"), 1);
     ok(
@@ -86,11 +87,12 @@ async fn a_case_walked_to_its_end_sends_what_the_user_granted_in_order(backend: 
         .iter()
         .map(|s| s["template_id"].as_str().expect("template"))
         .collect();
-    assert_eq!(templates, [PROGRESS, PROGRESS, APPOINTMENT]);
+    assert_eq!(templates, [PROGRESS, PROGRESS, PROGRESS, APPOINTMENT]);
     assert_eq!(sends[0]["data"]["phrase3"]["value"], "已提交");
-    assert_eq!(sends[1]["data"]["phrase3"]["value"], "已通过");
-    assert_eq!(sends[2]["data"]["time3"]["value"], "2026年11月30日 09:30");
-    assert_eq!(sends[2]["data"]["thing4"]["value"], "北京大学第一医院");
+    assert_eq!(sends[1]["data"]["phrase3"]["value"], "已分配专员");
+    assert_eq!(sends[2]["data"]["phrase3"]["value"], "已通过");
+    assert_eq!(sends[3]["data"]["time3"]["value"], "2026年11月30日 09:30");
+    assert_eq!(sends[3]["data"]["thing4"]["value"], "北京大学第一医院");
     let number = case["number"].as_str().expect("number");
     for send in &sends {
         assert_eq!(send["touser"], openid.as_str());
@@ -305,6 +307,7 @@ async fn a_case_that_moved_on_supersedes_its_older_messages(backend: Backend) {
         by_kind,
         [
             ("case_submitted", "superseded"),
+            ("specialist_assigned", "superseded"),
             ("case_approved", "superseded"),
             ("case_scheduled", "superseded"),
             ("appointment_reminder", "superseded"),

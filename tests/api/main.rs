@@ -46,6 +46,7 @@ mod lengths;
 mod logs;
 mod milestones;
 mod notifications;
+mod offers;
 mod openapi;
 mod outages;
 mod phone;

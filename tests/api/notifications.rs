@@ -74,11 +74,12 @@ async fn the_insured_reads_every_step_in_the_message_centre(backend: Backend) {
             "case_completed",
             "case_scheduled",
             "case_approved",
+            "specialist_assigned",
             "case_submitted"
         ],
-        "newest first; a claim is not news to the insured"
+        "newest first; a claim tells the insured who serves them (seed 002 (一)1.2)"
     );
-    assert_eq!(inbox["unread"], 4);
+    assert_eq!(inbox["unread"], 5);
     let scheduled_message = &inbox["items"][1];
     assert_eq!(scheduled_message["title"], "已安排就诊");
     let body = scheduled_message["body"].as_str().expect("body");
@@ -108,7 +109,7 @@ async fn the_insured_reads_every_step_in_the_message_centre(backend: Backend) {
         &json!({}),
     )
     .await;
-    assert_eq!(messages(&app, &user).await["unread"], 3);
+    assert_eq!(messages(&app, &user).await["unread"], 4);
 
     // Nobody else's: another user sees none of them and cannot mark them.
     assert_eq!(messages(&app, &other).await["total"], 0);
@@ -123,7 +124,7 @@ async fn the_insured_reads_every_step_in_the_message_centre(backend: Backend) {
     )
     .await;
     assert_eq!((status, code.as_str()), (404, "not_found"));
-    assert_eq!(messages(&app, &user).await["unread"], 3);
+    assert_eq!(messages(&app, &user).await["unread"], 4);
     let anonymous = app.get("/api/v1/notifications").await;
     assert_eq!(anonymous.status().as_u16(), 401);
     // A console token is not a mini-program user's.

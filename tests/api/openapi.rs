@@ -49,6 +49,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/cases/{id}"),
     ("post", "/api/v1/cases/{id}/submit"),
     ("post", "/api/v1/cases/{id}/cancel"),
+    ("post", "/api/v1/cases/{id}/offer"),
     ("post", "/api/v1/cases/{id}/documents"),
     ("get", "/api/v1/cases/{id}/documents"),
     ("delete", "/api/v1/cases/{id}/documents/{doc}"),

@@ -44,6 +44,10 @@ pub fn available(staff: &CurrentStaff, case: &Case, service: &Service) -> Vec<Ac
     offer(ActionName::Cancel, owner && status.cancel(false).is_ok());
     offer(ActionName::Reassign, allowed(Need::Supervisor) && open);
     offer(
+        ActionName::Offer,
+        owner && open && case.assignee_id.is_some(),
+    );
+    offer(
         ActionName::Milestone,
         owner && open && !Milestone::of(service).is_empty(),
     );

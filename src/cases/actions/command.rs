@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use strum::{IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 
-use crate::plans::{Anchor, EndReason, Material, Plan, Service};
+use crate::cases::offers::OfferOption;
+use crate::plans::{Anchor, EndReason, Material, OfferKind, Plan, Service};
 use crate::staff::access::Need;
 
 use super::name::ActionName;
@@ -152,6 +153,13 @@ pub enum Action {
     /// Record the date of a milestone the service's promise waits for (a later record of the
     /// same milestone corrects it).
     RecordMilestone { milestone: Milestone, on: NaiveDate },
+    /// Propose 1–3 options of one kind for the insured to choose from (an open offer is
+    /// replaced).
+    Offer {
+        kind: OfferKind,
+        options: Vec<OfferOption>,
+        note: Option<String>,
+    },
 }
 
 impl Action {
@@ -171,6 +179,7 @@ impl Action {
             Action::Cancel => ActionName::Cancel,
             Action::Reassign { .. } => ActionName::Reassign,
             Action::RecordMilestone { .. } => ActionName::Milestone,
+            Action::Offer { .. } => ActionName::Offer,
         }
     }
 

@@ -5,11 +5,13 @@
 //! store write the case, its event, the quota effect and the outbox row in one transaction;
 //! [`available`] says beforehand which actions a staff member may take on a case now.
 
+mod answer;
 mod available;
 mod command;
 mod name;
 mod perform;
 
+pub use answer::{answer, lapse_offers};
 pub use available::available;
 pub use command::{Action, Appointment, Command, Milestone, Refusal};
 pub use name::ActionName;

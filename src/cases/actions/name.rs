@@ -24,6 +24,7 @@ pub enum ActionName {
     Cancel,
     Reassign,
     Milestone,
+    Offer,
 }
 
 impl ActionName {
@@ -52,6 +53,7 @@ impl ActionName {
             ActionName::Cancel => "代用户取消",
             ActionName::Reassign => "转派",
             ActionName::Milestone => "记录进展",
+            ActionName::Offer => "提供方案供用户选择",
         }
     }
 }

@@ -9,11 +9,12 @@ use crate::calendar::local_date;
 use crate::cases::change::Change;
 use crate::cases::error::CaseError;
 use crate::cases::lifecycle::{InvalidTransition, QuotaEffect, Step};
+use crate::cases::offers;
 use crate::cases::service::case_in_scope;
 use crate::cases::service::{cancel, plan_of, status_of};
 use crate::cases::store::{Actor, Case, Transition};
 use crate::outbox::kind::NotificationKind;
-use crate::plans::{AdmissionSlip, Service, UsedReason};
+use crate::plans::{AdmissionSlip, OfferKind, Service, UsedReason};
 use crate::staff::Role;
 use crate::staff::access::{CurrentStaff, may_change};
 use crate::staff::accounts::find_by_login;
@@ -79,6 +80,18 @@ fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
                 return Err(CaseError::MilestoneInFuture);
             }
             Action::RecordMilestone { milestone, on }
+        }
+        Action::Offer {
+            kind,
+            options,
+            note,
+        } => {
+            let (options, note) = offers::checked_options(kind, options, note, now)?;
+            Action::Offer {
+                kind,
+                options,
+                note,
+            }
         }
         other => other,
     })
@@ -174,6 +187,28 @@ pub async fn perform(
                 introduce(reassigned, &target)
             }
         }
+        Action::Offer {
+            kind,
+            options,
+            note,
+        } => {
+            let calendar = state.calendar.get();
+            let offer = offers::make(&service, &calendar, kind, (options, note), staff.id(), now)?;
+            let summary = offer
+                .options
+                .iter()
+                .map(|o| o.title.as_str())
+                .collect::<Vec<_>>()
+                .join("；");
+            Transition::new("offered", keep(&case, "offered")?)
+                .reason(kind_code(kind))
+                .note(Some(format!("{}：{summary}", kind.label())))
+                .notify(NotificationKind::OfferMade)
+                .fact("offer_kind", Some(kind.label().to_owned()))
+                .fact("offer_options", Some(offer.options.len().to_string()))
+                .fact("offer_expires_at", Some(offer.expires_at.to_rfc3339()))
+                .change(Change::OfferMade(offer))
+        }
         other => decide(staff, &case, &service, other, now)?,
     };
     Ok(crate::cases::cached::apply(
@@ -197,7 +232,7 @@ pub async fn perform(
 }
 
 /// A change that leaves the status as it is, allowed on any open case.
-fn keep(case: &Case, action: &'static str) -> Result<Step, CaseError> {
+pub(super) fn keep(case: &Case, action: &'static str) -> Result<Step, CaseError> {
     let status = status_of(case);
     if !status.is_open() {
         return Err(InvalidTransition {
@@ -317,7 +352,7 @@ fn decide(
                 .note(Some(on.to_string()))
                 .change(Change::Reached { milestone, on })
         }
-        Action::Cancel | Action::Reassign { .. } => {
+        Action::Cancel | Action::Reassign { .. } | Action::Offer { .. } => {
             return Err(CaseError::unexpected("decided by perform"));
         }
     })
@@ -330,4 +365,14 @@ fn introduce(transition: Transition, specialist: &crate::staff::store::Account) 
         .notify(NotificationKind::SpecialistAssigned)
         .fact("specialist_name", specialist.display_name.clone())
         .fact("specialist_phone", specialist.work_phone.clone())
+}
+
+/// An offer's kind as its timeline entry's reason.
+pub(super) fn kind_code(kind: OfferKind) -> &'static str {
+    match kind {
+        OfferKind::Expert => "expert",
+        OfferKind::Hospital => "hospital",
+        OfferKind::Institution => "institution",
+        OfferKind::Time => "time",
+    }
 }

@@ -83,7 +83,13 @@ pub(super) fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, D
             Change::Ended { outcome, counted } => {
                 c.outcome_code = Set(Some(outcome.clone()));
                 c.counted = Set(Some(*counted));
+                c.offer_open_until = Set(None);
             }
+            Change::OfferMade(offer) => c.offer_open_until = Set(Some(offer.expires_at)),
+            Change::OfferAnswered { .. } | Change::OfferLapsed { .. } => {
+                c.offer_open_until = Set(None);
+            }
+            Change::Rescheduled { at } => c.appointment_at = Set(Some(*at)),
         }
     }
     Ok(c)

@@ -4,6 +4,7 @@
 
 mod columns;
 pub mod detail;
+pub mod offers;
 pub mod queue;
 pub mod watch;
 pub mod write;
@@ -25,6 +26,19 @@ use crate::plans::DiagnosisState;
 pub type Case = service_case::Model;
 /// One entry of a case's timeline.
 pub type Event = case_event::Model;
+
+/// A write that did not happen, as the cases area answers it.
+impl From<StoreError> for super::error::CaseError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Stale => Self::CaseModified {
+                current_version: None,
+            },
+            StoreError::Db(e) => e.into(),
+            StoreError::Cache(e) => crate::platform::error::Fault::from(e).into(),
+        }
+    }
+}
 
 /// The milestones a row records, which its promises count from.
 pub fn milestones(case: &Case) -> Milestones {

@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::Case;
 use crate::cases::lifecycle::Status;
-use crate::cases::queue::{Assigned, QueueFilter};
+use crate::cases::queue::{Assigned, QueueFilter, Waiting};
 
 /// Cases with a promise falling due before `at`: the service promise while the case is not yet
 /// arranged, the first contact while none is recorded. (Overdue in the queue at `now`; an
@@ -56,6 +56,15 @@ pub async fn page(
     }
     if let Some(product_id) = filter.product_id {
         select = select.filter(service_case::Column::ProductId.eq(product_id));
+    }
+    match filter.waiting {
+        Some(Waiting::Insured) => {
+            select = select.filter(service_case::Column::OfferOpenUntil.is_not_null());
+        }
+        Some(Waiting::Specialist) => {
+            select = select.filter(service_case::Column::OfferOpenUntil.is_null());
+        }
+        None => {}
     }
     if let Some(now) = filter.overdue_at {
         select = select.filter(promise_due_before(now));

@@ -13,6 +13,7 @@ use sea_orm::{
 use super::columns::{columns, merged};
 use super::{Actor, Case, StoreError, Transition};
 use crate::calendar::Calendar;
+use crate::cases::change::Change;
 use crate::cases::change::NewCase;
 use crate::cases::lifecycle::{QuotaEffect, Status};
 use crate::cases::promises::promises;
@@ -20,6 +21,7 @@ use crate::eligibility::store::quota::{self, Settlement};
 use crate::outbox::store as outbox;
 use crate::plans::Service;
 use crate::platform::db::write_transaction;
+use entity::case_offer::OfferState;
 
 /// Applies `transition` to `case` if its version is still `expected_version`.
 #[allow(clippy::too_many_arguments)] // the rules (calendar, service), the case, the change, who and when
@@ -47,6 +49,7 @@ pub(in crate::cases) async fn apply(
     if transition.step.to.is_terminal() {
         changes.closed_at = Set(Some(now));
         changes.draft_expires_at = Set(None);
+        changes.offer_open_until = Set(None);
     }
     // The row as written comes back with the statement (RETURNING): no second read.
     let saved = service_case::Entity::update_many()
@@ -63,6 +66,23 @@ pub(in crate::cases) async fn apply(
         txn.rollback().await?;
         return Err(StoreError::Stale);
     };
+    for change in &transition.changes {
+        match change {
+            Change::OfferMade(offer) => {
+                super::offers::close_open(&txn, case.id, OfferState::Withdrawn, now).await?;
+                super::offers::insert(&txn, case.id, offer).await?;
+            }
+            Change::OfferAnswered {
+                offer_id, answer, ..
+            } => super::offers::answer(&txn, *offer_id, *answer, now).await?,
+            Change::OfferLapsed { offer_id } => super::offers::lapse(&txn, *offer_id, now).await?,
+            _ => {}
+        }
+    }
+    if transition.step.to.is_terminal() {
+        // An offer does not outlive its case.
+        super::offers::close_open(&txn, case.id, OfferState::Withdrawn, now).await?;
+    }
     record_event(
         &txn,
         case.id,
