@@ -77,6 +77,9 @@ pub enum CaseError {
     OfferClosed,
     #[error("请从所提供的方案中选择一个")]
     OfferChoiceInvalid,
+    /// A visit recorded as done or missed before its time.
+    #[error("就诊时间尚未到，不能记录服务完成或用户未到")]
+    AppointmentNotPassed,
     #[error(transparent)]
     Access(#[from] AccessError),
     #[error(transparent)]
@@ -130,7 +133,7 @@ impl AreaError for CaseError {
             | Self::OfferTimeRequired
             | Self::OfferNotInPlan
             | Self::OfferChoiceInvalid => Kind::Unprocessable,
-            Self::OfferClosed => Kind::Conflict,
+            Self::OfferClosed | Self::AppointmentNotPassed => Kind::Conflict,
             Self::Access(e) => e.kind(),
             Self::Idempotency(e) => e.kind(),
             Self::Fault(_) => Kind::Internal,

@@ -66,6 +66,8 @@ pub enum FormError {
     BadDate,
     #[error("请选择方案类别")]
     BadOfferKind,
+    #[error("不予受理和终止服务不可撤销，请勾选确认后再提交")]
+    ConfirmRequired,
 }
 
 impl crate::platform::error::AreaError for FormError {
@@ -109,6 +111,12 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
     let note = fields.get("note").map(str::to_owned);
     let text = |name: &str| fields.get(name).unwrap_or_default().to_owned();
     let name = ActionName::parse(action).ok_or(FormError::UnknownAction)?;
+    // Ending a case cannot be undone: the form asks for a tick first.
+    if matches!(name, ActionName::Reject | ActionName::Terminate)
+        && fields.get("confirm") != Some("yes")
+    {
+        return Err(FormError::ConfirmRequired);
+    }
     let action = match name {
         ActionName::Claim => Action::Claim,
         ActionName::Contact => Action::Contact,

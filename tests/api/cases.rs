@@ -125,7 +125,8 @@ async fn plan_1_expert_outpatient(backend: Backend) {
     assert_eq!((status, code.as_str()), (409, "cancellation_not_allowed"));
     assert_eq!(details["counted"], true);
 
-    // seed 000 一、2(4)5): a no-show counts as used.
+    // seed 000 一、2(4)5): a no-show counts as used — recorded once the visit's time has come.
+    set_clock(&app, "2026-11-27T12:00:00+08:00").await;
     let no_show = ok(
         &app,
         &format!("/api/v1/staff/cases/{}/no-show", id(&case)),
@@ -435,6 +436,7 @@ async fn plan_3_cooling_off_slip_first_contact_and_noon_the_day_before(backend: 
     let booked =
         crate::case_support::scheduled(&app, &specialist, &arranged, "2026-12-08T09:30:00+08:00")
             .await;
+    set_clock(&app, "2026-12-08T12:00:00+08:00").await;
     let absent = ok(
         &app,
         &format!("/api/v1/staff/cases/{}/no-show", id(&outpatient)),
@@ -576,6 +578,7 @@ async fn plan_4_lead_time_departments_and_the_no_slip_path(backend: Backend) {
     let approved = approved(&app, &holder, &specialist, &with_slip).await;
     assert_eq!(approved["due"]["sla_due_at"], "2026-12-07T15:59:59Z");
     let arranged = scheduled(&app, &specialist, &approved, "2026-12-03T08:30:00+08:00").await;
+    set_clock(&app, "2026-12-03T12:00:00+08:00").await;
     let done = ok(
         &app,
         &format!("/api/v1/staff/cases/{}/complete", id(&with_slip)),

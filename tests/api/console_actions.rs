@@ -160,7 +160,10 @@ async fn every_action_form_takes_the_case_where_the_rules_say(backend: Backend) 
         ),
         (
             vec![("claim", &[])],
-            ("reject", &[("reason", "policy_not_eligible")]),
+            (
+                "reject",
+                &[("reason", "policy_not_eligible"), ("confirm", "yes")],
+            ),
             "rejected",
         ),
         (vec![("claim", &[])], ("approve", &[]), "approved"),
@@ -186,7 +189,10 @@ async fn every_action_form_takes_the_case_where_the_rules_say(backend: Backend) 
         ),
         (
             vec![("claim", &[]), ("approve", &[])],
-            ("terminate", &[("reason", "expert_unavailable")]),
+            (
+                "terminate",
+                &[("reason", "expert_unavailable"), ("confirm", "yes")],
+            ),
             "terminated",
         ),
         (
@@ -209,11 +215,20 @@ async fn every_action_form_takes_the_case_where_the_rules_say(backend: Backend) 
                 "{step} before {action}"
             );
         }
+        // A visit is done or missed only once its time has come.
+        let visit = matches!(action, "complete" | "no-show");
+        if visit {
+            assert_eq!(act(&app, &supervisor, &id, action, fields).await, 409);
+            set_clock(&app, "2026-11-30T12:00:00+08:00").await;
+        }
         assert_eq!(
             act(&app, &supervisor, &id, action, fields).await,
             303,
             "{action}"
         );
+        if visit {
+            set_clock(&app, MONDAY).await;
+        }
         assert_eq!(status(id.clone()).await, expected, "after {action}");
         if action == "reassign" {
             // The colleague now holds it: a specialist who does not may not act on it.
@@ -242,7 +257,19 @@ async fn every_action_form_takes_the_case_where_the_rules_say(backend: Backend) 
             &specialist,
             &id,
             "reject",
-            &[("reason", "no-such-reason")]
+            &[("reason", "no-such-reason"), ("confirm", "yes")]
+        )
+        .await,
+        422
+    );
+    // Ending a case asks for a tick first: without it, nothing happens.
+    assert_eq!(
+        act(
+            &app,
+            &specialist,
+            &id,
+            "reject",
+            &[("reason", "policy_not_eligible")]
         )
         .await,
         422

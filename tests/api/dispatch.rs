@@ -72,6 +72,8 @@ async fn a_case_walked_to_its_end_sends_what_the_user_granted_in_order(backend: 
     assert_eq!(dispatch(&app).await.count("sent"), 2);
     let scheduled = scheduled(&app, &specialist, &approved, "2026-11-30T09:30:00+08:00").await;
     assert_eq!(dispatch(&app).await.count("sent"), 1);
+    // The visit has taken place.
+    set_clock(&app, "2026-11-30T12:00:00+08:00").await;
     ok(
         &app,
         &format!("/api/v1/staff/cases/{id}/complete"),
@@ -107,9 +109,9 @@ async fn a_case_walked_to_its_end_sends_what_the_user_granted_in_order(backend: 
     }
     let rows = rows(&app).await;
     let states: Vec<&str> = rows.iter().map(|r| r.state.as_str()).collect();
-    assert_eq!(states, ["sent", "sent", "sent", "no_grant"]);
+    assert_eq!(states, ["sent", "sent", "sent", "sent", "no_grant"]);
     assert!(
-        rows[..3]
+        rows[..4]
             .iter()
             .all(|r| r.msgid == Some(MSGID as i64) && r.sent_at.is_some())
     );
@@ -119,7 +121,7 @@ async fn a_case_walked_to_its_end_sends_what_the_user_granted_in_order(backend: 
         .json()
         .await
         .expect("JSON");
-    assert_eq!(inbox["total"], 4);
+    assert_eq!(inbox["total"], 5);
     // Every grant is used.
     let (user_id, _) = user_of(&app, &user).await;
     assert!(remaining(&app, user_id).await.is_empty());
@@ -332,6 +334,7 @@ async fn a_case_that_moved_on_supersedes_its_older_messages(backend: Backend) {
             "case_cancelled",
             "case_scheduled",
             "case_approved",
+            "specialist_assigned",
             "case_submitted"
         ]
     );

@@ -53,6 +53,8 @@ async fn the_insured_reads_every_step_in_the_message_centre(backend: Backend) {
     )
     .await;
     let scheduled = scheduled(&app, &specialist, &approved, "2026-11-30T09:30:00+08:00").await;
+    // The visit has taken place.
+    set_clock(&app, "2026-11-30T12:00:00+08:00").await;
     ok(
         &app,
         &format!("/api/v1/staff/cases/{id}/complete"),
@@ -135,7 +137,7 @@ async fn the_insured_reads_every_step_in_the_message_centre(backend: Backend) {
 
     // All read.
     let all = ok(&app, "/api/v1/notifications/read-all", &user, &json!({})).await;
-    assert_eq!(all["marked"], 3);
+    assert_eq!(all["marked"], 4);
     assert_eq!(messages(&app, &user).await["unread"], 0);
 }
 

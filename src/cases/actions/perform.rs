@@ -160,6 +160,13 @@ pub async fn perform(
     {
         return Err(CaseError::ReportRequired);
     }
+    // A visit is done or missed only once its time has come (a no-show three days early would
+    // spend the use).
+    if matches!(action, Action::Complete | Action::NoShow)
+        && case.appointment_at.is_some_and(|at| at > now)
+    {
+        return Err(CaseError::AppointmentNotPassed);
+    }
     if command.version != case.version {
         // Decided on an older state: say so before judging the action against the new one.
         return Err(CaseError::CaseModified {

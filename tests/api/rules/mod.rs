@@ -86,6 +86,19 @@ enum Check {
         appointment: &'static str,
         counted: bool,
     },
+    /// Whether the specialist may offer options of `kind` (`expert`, `hospital`,
+    /// `institution`, `time`): `None` = not offered here; `Some(ends)` = offered, and whether
+    /// declining ends the service uncounted.
+    Offers {
+        kind: &'static str,
+        decline_ends: Option<bool>,
+    },
+    /// The insured is shown the line `number` of `kind` (`service`, `insurer`, `complaint`,
+    /// `urgent`) for this service.
+    Line {
+        kind: &'static str,
+        number: &'static str,
+    },
 }
 
 struct Row {
@@ -195,6 +208,29 @@ fn check(rows: &[Row]) {
                     Ok(())
                 } else {
                     Err(format!("expected {field} nameable: {allowed}"))
+                }
+            }
+            Offers { kind, decline_ends } => {
+                let kind: green_channel::plans::OfferKind =
+                    serde_json::from_value(serde_json::json!(kind)).expect("a kind");
+                let got = service
+                    .offer_rule(kind)
+                    .map(|rule| rule.on_decline == green_channel::plans::OnDecline::EndsNotCounted);
+                if got == *decline_ends {
+                    Ok(())
+                } else {
+                    Err(format!("expected {decline_ends:?}, got {got:?}"))
+                }
+            }
+            Line { kind, number } => {
+                let lines = plan.lines_for(service);
+                if lines.iter().any(|line| {
+                    serde_json::to_value(line.kind).ok() == Some(serde_json::json!(kind))
+                        && line.number == *number
+                }) {
+                    Ok(())
+                } else {
+                    Err(format!("no {kind} line {number} in {lines:?}"))
                 }
             }
             Cancel {

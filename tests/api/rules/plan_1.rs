@@ -196,5 +196,14 @@ pub(super) fn rows() -> Vec<Row> {
                 allowed: false,
             },
         },
+        Row {
+            clause: "seed 000 (silent on changing a booked time): a new time only with the insured's consent, declining keeps the case (interpretation)",
+            plan: P1,
+            service: "expert_outpatient",
+            check: Offers {
+                kind: "time",
+                decline_ends: Some(false),
+            },
+        },
     ]
 }

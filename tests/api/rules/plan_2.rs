@@ -206,5 +206,14 @@ pub(super) fn rows() -> Vec<Row> {
                 counted: false,
             },
         },
+        Row {
+            clause: "seed 001 海外就医综合服务 二、服务流程: the hospital abroad chosen with the insured",
+            plan: P2,
+            service: "overseas_treatment",
+            check: Offers {
+                kind: "institution",
+                decline_ends: Some(false),
+            },
+        },
     ]
 }

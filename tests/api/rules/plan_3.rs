@@ -252,5 +252,59 @@ pub(super) fn rows() -> Vec<Row> {
                 expect: "2026-06-12T23:59:59+08:00",
             },
         },
+        Row {
+            clause: "seed 002 Q&A 指定的专家预约失败…推荐2-3位同等级别的专家供客户选择。若客户不同意，本次服务中止，不计算客户已使用服务",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Offers {
+                kind: "expert",
+                decline_ends: Some(true),
+            },
+        },
+        Row {
+            clause: "seed 002 Q&A 在征求客户同意后，会更改该专家的预约时间…若客户不同意，本次服务中止",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Offers {
+                kind: "time",
+                decline_ends: Some(true),
+            },
+        },
+        Row {
+            clause: "seed 002 (二)2.9(6) 床位紧张…调剂至同地区（市、县）同级别三甲医院: a hospital offered",
+            plan: P3,
+            service: "inpatient_surgery",
+            check: Offers {
+                kind: "hospital",
+                decline_ends: Some(false),
+            },
+        },
+        Row {
+            clause: "seed 002 (一)2.3 受理时间段以外有紧急服务咨询需求，可拨打第三方 400-678-8500…7*24 小时",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Line {
+                kind: "urgent",
+                number: "400-678-8500",
+            },
+        },
+        Row {
+            clause: "seed 002 (一)2.6 对于审核结果或者服务质量有异议，客户可以拨打该第三方的投诉热线400-678-8500",
+            plan: P3,
+            service: "inpatient_surgery",
+            check: Line {
+                kind: "complaint",
+                number: "400-678-8500",
+            },
+        },
+        Row {
+            clause: "seed 002 (一)1.1 客户致电我司 400-609-6868 服务热线发起服务申请",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Line {
+                kind: "service",
+                number: "400-609-6868",
+            },
+        },
     ]
 }

@@ -124,5 +124,23 @@ pub(super) fn rows() -> Vec<Row> {
                 counted: true,
             },
         },
+        Row {
+            clause: "seed 003 二、服务流程3 1-2 个工作日内，根据客户情况选择合适的医院并与客户电话确认",
+            plan: P4,
+            service: "inpatient_surgery",
+            check: Offers {
+                kind: "hospital",
+                decline_ends: Some(false),
+            },
+        },
+        Row {
+            clause: "seed 003 注意事项6 床位紧张，好人生可为客户调剂至同级别三甲医院",
+            plan: P4,
+            service: "expert_outpatient",
+            check: Offers {
+                kind: "hospital",
+                decline_ends: Some(false),
+            },
+        },
     ]
 }

@@ -228,5 +228,50 @@ pub(super) fn rows() -> Vec<Row> {
                 expect: "2026-05-06T00:30:00+08:00",
             },
         },
+        Row {
+            clause: "seed 004 二(二) 遴选3家国际知名医疗机构供被服务人进行选择（3选1）",
+            plan: P5,
+            service: "second_opinion_overseas",
+            check: Offers {
+                kind: "institution",
+                decline_ends: Some(false),
+            },
+        },
+        Row {
+            clause: "seed 004 四(三) 被服务人需给出备选医院或由医生推荐同级别备选医院进行预约",
+            plan: P5,
+            service: "inpatient_surgery",
+            check: Offers {
+                kind: "hospital",
+                decline_ends: Some(false),
+            },
+        },
+        Row {
+            clause: "seed 004 四(三) 与被服务人进行沟通确认: a new time only with consent",
+            plan: P5,
+            service: "expert_outpatient",
+            check: Offers {
+                kind: "time",
+                decline_ends: Some(false),
+            },
+        },
+        Row {
+            clause: "seed 004 二(二) institutions abroad are for the overseas second opinion only: no expert offer on the tele-doctor",
+            plan: P5,
+            service: "tele_doctor",
+            check: Offers {
+                kind: "expert",
+                decline_ends: None,
+            },
+        },
+        Row {
+            clause: "seed 004 其他需要注意的事项 致电我公司全国被服务人服务热线95383",
+            plan: P5,
+            service: "tele_doctor",
+            check: Line {
+                kind: "insurer",
+                number: "95383",
+            },
+        },
     ]
 }
