@@ -76,6 +76,13 @@ pub struct Model {
     pub contact_phone_masked: Option<String>,
     /// An offer waits for the insured's choice until then (none: no open offer).
     pub offer_open_until: Option<DateTimeUtc>,
+    /// The insured asked for a change (another time or hospital) then; none: no open request.
+    pub change_requested_at: Option<DateTimeUtc>,
+    /// `time` or `hospital`.
+    pub change_request_kind: Option<String>,
+    pub change_request_note: Option<String>,
+    /// The insured said before the visit that they would be late.
+    pub late_notice_at: Option<DateTimeUtc>,
 }
 
 /// A case's state as stored. The lifecycle (`cases::lifecycle::Status` in the application) is

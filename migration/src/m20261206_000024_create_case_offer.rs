@@ -1,6 +1,7 @@
 //! Offers (issue 27 §2): the specialist proposes 1–3 options of one kind (experts, hospitals,
 //! institutions abroad, appointment times) and the insured chooses one or declines. One row per
-//! offer, its options as JSON; the case says until when an offer waits for the insured.
+//! offer, its options as JSON; the case says until when an offer waits for the insured. And the
+//! insured's side (§3): a change the insured asks for, and a notice that they will be late.
 
 use sea_orm_migration::prelude::*;
 
@@ -37,25 +38,43 @@ impl MigrationTrait for Migration {
         manager
             .create_index(index("ix_case_offer_case", O::Table, &[O::CaseId]))
             .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(ServiceCase::Table)
-                    .add_column(ts_null(ServiceCase::OfferOpenUntil))
-                    .to_owned(),
-            )
-            .await
+        // One column per statement: SQLite alters one column at a time.
+        for column in [
+            ts_null(ServiceCase::OfferOpenUntil),
+            ts_null(ServiceCase::ChangeRequestedAt),
+            text_null(ServiceCase::ChangeRequestKind, 16),
+            text_null(ServiceCase::ChangeRequestNote, 200),
+            ts_null(ServiceCase::LateNoticeAt),
+        ] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(ServiceCase::Table)
+                        .add_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(ServiceCase::Table)
-                    .drop_column(ServiceCase::OfferOpenUntil)
-                    .to_owned(),
-            )
-            .await?;
+        for column in [
+            ServiceCase::OfferOpenUntil,
+            ServiceCase::ChangeRequestedAt,
+            ServiceCase::ChangeRequestKind,
+            ServiceCase::ChangeRequestNote,
+            ServiceCase::LateNoticeAt,
+        ] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(ServiceCase::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
         manager
             .drop_table(Table::drop().table(CaseOffer::Table).to_owned())
             .await
@@ -84,4 +103,8 @@ enum CaseOffer {
 enum ServiceCase {
     Table,
     OfferOpenUntil,
+    ChangeRequestedAt,
+    ChangeRequestKind,
+    ChangeRequestNote,
+    LateNoticeAt,
 }

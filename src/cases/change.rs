@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::actions::{Appointment, Milestone};
+use super::actions::{Appointment, ChangeKind, Milestone};
 use super::lifecycle::Status;
 use super::offers::{Answer, NewOffer};
 use crate::plans::{DiagnosisState, Material};
@@ -52,6 +52,15 @@ pub enum Change {
     OfferLapsed { offer_id: i64 },
     /// The insured consented to a new time for the booked visit.
     Rescheduled { at: DateTime<Utc> },
+    /// The insured asks for another time or hospital; the specialist answers with an offer or
+    /// a new booking.
+    ChangeRequested {
+        kind: ChangeKind,
+        note: Option<String>,
+        at: DateTime<Utc>,
+    },
+    /// The insured said before the visit that they will be late (seed 002 (一)2.9(5)).
+    LateNotice { at: DateTime<Utc> },
 }
 
 /// A case as an application makes it (its number and promises are the store's to give).

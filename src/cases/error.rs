@@ -77,6 +77,15 @@ pub enum CaseError {
     OfferClosed,
     #[error("请从所提供的方案中选择一个")]
     OfferChoiceInvalid,
+    /// A change the plan does not let the insured ask for now (seed 000: none once booked).
+    #[error("根据服务条款，该服务安排后不可更改；如有特殊情况请联系服务热线")]
+    ChangeNotAllowed { counted: bool, hotline: String },
+    /// Asked after the free cut-off: the change would count as a use; asked again with
+    /// `accept_counted` it is recorded.
+    #[error("现在申请更改将计为已使用一次服务，如仍需更改请确认")]
+    ChangeCounts,
+    #[error("就诊时间已过，不能再告知迟到")]
+    LateNoticeTooLate,
     /// A visit recorded as done or missed before its time.
     #[error("就诊时间尚未到，不能记录服务完成或用户未到")]
     AppointmentNotPassed,
@@ -133,7 +142,11 @@ impl AreaError for CaseError {
             | Self::OfferTimeRequired
             | Self::OfferNotInPlan
             | Self::OfferChoiceInvalid => Kind::Unprocessable,
-            Self::OfferClosed | Self::AppointmentNotPassed => Kind::Conflict,
+            Self::OfferClosed
+            | Self::AppointmentNotPassed
+            | Self::ChangeNotAllowed { .. }
+            | Self::ChangeCounts
+            | Self::LateNoticeTooLate => Kind::Conflict,
             Self::Access(e) => e.kind(),
             Self::Idempotency(e) => e.kind(),
             Self::Fault(_) => Kind::Internal,
@@ -148,6 +161,10 @@ impl AreaError for CaseError {
             Self::CaseModified {
                 current_version: Some(version),
             } => json!({ "current_version": version }),
+            Self::ChangeNotAllowed { counted, hotline } => {
+                json!({ "counted": counted, "hotline": hotline })
+            }
+            Self::ChangeCounts => json!({ "counted": true }),
             Self::CancellationNotAllowed { counted, hotline } => {
                 json!({ "counted": counted, "hotline": hotline })
             }

@@ -24,7 +24,7 @@ pub const MAX_OPTIONS: usize = 3;
 pub struct OfferOption {
     /// The expert's name and title, the hospital and department, the institution and its
     /// country, or what the time is for (up to 64 characters).
-    #[schema(max_length = 64, example = "北京协和医院 肿瘤内科 李主任（主任医师）")]
+    #[schema(max_length = 64)]
     pub title: String,
     /// More the insured should know (up to 200 characters).
     #[schema(max_length = 200)]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::actions::{ChangeKind, ChangeRequest};
 use super::create::{self, Created};
 use super::error::CaseError;
 use super::form::{self, CreateCase};
@@ -37,7 +38,7 @@ pub fn optional_body<T: for<'de> Deserialize<'de> + Default>(
     tag = "cases",
     security(("bearer" = [])),
     request_body = CreateCase,
-    params(("Idempotency-Key" = String, Header, description = "Unique per application; reuse it on retries")),
+    params(("Idempotency-Key" = String, Header, description = "Unique per application; reuse it on retries", example = "0b9f1c2e-6c1a-4b6e-9a44-2f1d8c3e5a77")),
     responses(
         (status = 201, body = CaseView, description = "Created as a draft; upload materials, then submit"),
         (status = 400, description = "`idempotency_key_required`, `idempotency_key_invalid`", body = ErrorBody),
@@ -244,5 +245,94 @@ pub async fn answer_offer(
     };
     let saved =
         crate::cases::actions::answer(&state, user.user_id, *path, body.version, answer).await?;
+    Ok(web::Json(service::detail_view(&state, &saved).await?))
+}
+
+/// A change the insured asks for a booked visit.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRequestBody {
+    pub version: i32,
+    /// `time` (another time) or `hospital` (another hospital).
+    pub kind: ChangeKind,
+    /// What the insured would like, in their words (up to 200 characters).
+    #[schema(max_length = 200)]
+    pub note: Option<String>,
+    /// Asked after the plan's free cut-off the change counts as a use: the first answer is 409
+    /// `change_counts`; asking again with `true` records it.
+    #[serde(default)]
+    pub accept_counted: bool,
+}
+
+/// Asks the specialist for another time or hospital for the booked visit, under the plan's
+/// rule for cancelling (seed 002 Q&A: free until 12:00 the day before, counted after; seed 000:
+/// no change once booked). The specialist answers with an offer or a new booking.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = ChangeRequestBody,
+    responses(
+        (status = 200, body = CaseView),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`change_not_allowed` (`details.hotline`), `change_counts` (ask again accepting the count), `invalid_transition` (no booked visit), `case_modified`", body = ErrorBody),
+        (status = 422, description = "`field_too_long`, `invalid_body`", body = ErrorBody),
+    )
+)]
+#[post("/cases/{id}/change-request")]
+pub async fn request_change(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    body: web::Json<ChangeRequestBody>,
+) -> Result<web::Json<CaseView>, ApiError> {
+    crate::http::check_lengths(&[("note", body.note.as_deref(), 200)])?;
+    let body = body.into_inner();
+    let request = ChangeRequest {
+        kind: body.kind,
+        note: body.note,
+        accept_counted: body.accept_counted,
+    };
+    let saved =
+        crate::cases::actions::request_change(&state, user.user_id, *path, body.version, request)
+            .await?;
+    Ok(web::Json(service::detail_view(&state, &saved).await?))
+}
+
+/// The insured will be late for the booked visit.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LateBody {
+    pub version: i32,
+    /// About how many minutes late.
+    #[schema(maximum = 600)]
+    pub minutes: Option<u32>,
+}
+
+/// Tells the specialist before the visit that the insured will be late: recorded on the case;
+/// a late arrival told in advance does not forfeit the visit (seed 002 (一)2.9(5) 「无故迟到」).
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = LateBody,
+    responses(
+        (status = 200, body = CaseView),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`late_notice_too_late` (the time has passed), `invalid_transition` (no booked visit), `case_modified`", body = ErrorBody),
+        (status = 422, description = "`invalid_body`", body = ErrorBody),
+    )
+)]
+#[post("/cases/{id}/late")]
+pub async fn notify_late(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    body: web::Json<LateBody>,
+) -> Result<web::Json<CaseView>, ApiError> {
+    let minutes = body.minutes.map(|m| m.min(600));
+    let saved =
+        crate::cases::actions::notify_late(&state, user.user_id, *path, body.version, minutes)
+            .await?;
     Ok(web::Json(service::detail_view(&state, &saved).await?))
 }

@@ -100,6 +100,31 @@ pub struct Outcome {
     pub counted: Option<bool>,
 }
 
+/// A change the insured asked for.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ChangeRequestView {
+    /// `time` or `hospital`.
+    pub kind: String,
+    /// `更改就诊时间`, `更换医院`.
+    pub label: &'static str,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+fn change_request(case: &Case) -> Option<ChangeRequestView> {
+    let at = case.change_requested_at?;
+    let kind = case.change_request_kind.clone().unwrap_or_default();
+    Some(ChangeRequestView {
+        label: match kind.as_str() {
+            "hospital" => "更换医院",
+            _ => "更改就诊时间",
+        },
+        kind,
+        note: case.change_request_note.clone(),
+        at,
+    })
+}
+
 /// The specialist who serves the insured: the name they give and the line they answer.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SpecialistView {
@@ -167,6 +192,10 @@ pub struct CaseView {
     /// The options the specialist proposes, while they wait for the insured's answer
     /// (`POST /cases/{id}/offer`).
     pub offer: Option<OfferView>,
+    /// The change the insured asked for, until the specialist answers it.
+    pub change_request: Option<ChangeRequestView>,
+    /// When the insured said they would be late for the booked visit.
+    pub late_notice_at: Option<DateTime<Utc>>,
     pub timeline: Vec<EventView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -378,6 +407,8 @@ pub fn detail(
         contact_phone: case.contact_phone_masked.clone(),
         specialist: assignee.map(SpecialistView::of),
         offer,
+        change_request: change_request(case),
+        late_notice_at: case.late_notice_at,
         timeline: events(timeline),
         created_at: case.created_at,
         updated_at: case.updated_at,

@@ -324,6 +324,24 @@ pub async fn build(
                     ("陪诊专员", text(&a.escort_contact)),
                 ]);
             }
+            if let Some(request) = &case_view.change_request {
+                let words = match &request.note {
+                    Some(note) => format!(
+                        "{}（{note}），{}提出",
+                        request.label,
+                        when(Some(request.at))
+                    ),
+                    None => format!("{}，{}提出", request.label, when(Some(request.at))),
+                };
+                page.policy
+                    .extend(labelled(vec![("用户的更改申请", words)]));
+            }
+            if let Some(at) = case_view.late_notice_at {
+                page.policy.extend(labelled(vec![(
+                    "迟到告知",
+                    format!("用户已于{}告知将迟到", when(Some(at))),
+                )]));
+            }
             if let Some(offer) = &case_view.offer {
                 let mut lines = vec![
                     ("方案类别", offer.kind_label.to_owned()),

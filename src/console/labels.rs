@@ -63,6 +63,8 @@ pub fn event_label(action: &str) -> &'static str {
         "offer_accepted" => "用户选择了方案",
         "offer_declined" => "用户不同意所提供的方案",
         "offer_lapsed" => "方案逾期未答复",
+        "change_requested" => "用户申请更改",
+        "late_notice" => "用户告知将迟到",
         _ => "处理",
     }
 }

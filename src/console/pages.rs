@@ -108,6 +108,8 @@ pub struct Row {
     pub start_decision_overdue: bool,
     /// An offer waits for the insured's answer.
     pub waiting_on_insured: bool,
+    /// The insured asked for a change of the visit.
+    pub change_requested: bool,
 }
 
 impl Row {
@@ -125,6 +127,7 @@ impl Row {
             first_contact_overdue: item.first_contact_overdue,
             start_decision_overdue: item.start_decision_overdue,
             waiting_on_insured: item.offer_open_until.is_some(),
+            change_requested: item.change_requested_at.is_some(),
         }
     }
 }

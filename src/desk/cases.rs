@@ -59,6 +59,8 @@ pub struct QueueItem {
     pub start_decision_overdue: bool,
     /// An offer waits for the insured's answer (until this instant).
     pub offer_open_until: Option<DateTime<Utc>>,
+    /// The insured asked for a change of the booked visit then (not answered yet).
+    pub change_requested_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -90,6 +92,7 @@ pub fn queue_item(
         first_contact_overdue,
         start_decision_overdue,
         offer_open_until: case.offer_open_until,
+        change_requested_at: case.change_requested_at,
         created_at: case.created_at,
     })
 }

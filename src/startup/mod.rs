@@ -132,7 +132,9 @@ where
                 .service(cases::routes::get_case)
                 .service(cases::routes::submit_case)
                 .service(cases::routes::cancel_case)
-                .service(cases::routes::answer_offer);
+                .service(cases::routes::answer_offer)
+                .service(cases::routes::request_change)
+                .service(cases::routes::notify_late);
             documents::routes::mount(api);
             crate::notifications::routes::mount(api);
             crate::notifications::push_routes::mount(api);

@@ -55,6 +55,7 @@ mod profile_cache;
 mod push;
 mod reminders;
 mod reports;
+mod requests;
 mod wechat_client;
 mod weekly_reports;
 mod worker_kill;

@@ -50,6 +50,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/cases/{id}/submit"),
     ("post", "/api/v1/cases/{id}/cancel"),
     ("post", "/api/v1/cases/{id}/offer"),
+    ("post", "/api/v1/cases/{id}/change-request"),
+    ("post", "/api/v1/cases/{id}/late"),
     ("post", "/api/v1/cases/{id}/documents"),
     ("get", "/api/v1/cases/{id}/documents"),
     ("delete", "/api/v1/cases/{id}/documents/{doc}"),

@@ -103,6 +103,31 @@ impl Milestone {
     }
 }
 
+/// What the insured asks to change about a booked visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[derive(IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum ChangeKind {
+    /// Another time.
+    Time,
+    /// Another hospital.
+    Hospital,
+}
+
+impl ChangeKind {
+    pub fn code(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Time => "更改就诊时间",
+            Self::Hospital => "更换医院",
+        }
+    }
+}
+
 /// The appointment a specialist arranged, as entered (trimmed and checked by [`perform`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Appointment {

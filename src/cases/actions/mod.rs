@@ -10,9 +10,11 @@ mod available;
 mod command;
 mod name;
 mod perform;
+mod requests;
 
 pub use answer::{answer, lapse_offers};
 pub use available::available;
-pub use command::{Action, Appointment, Command, Milestone, Refusal};
+pub use command::{Action, Appointment, ChangeKind, Command, Milestone, Refusal};
 pub use name::ActionName;
 pub use perform::perform;
+pub use requests::{ChangeRequest, notify_late, request_change};

@@ -14,7 +14,7 @@ use crate::cases::service::case_in_scope;
 use crate::cases::service::{cancel, plan_of, status_of};
 use crate::cases::store::{Actor, Case, Transition};
 use crate::outbox::kind::NotificationKind;
-use crate::plans::{AdmissionSlip, OfferKind, Service, UsedReason};
+use crate::plans::{AdmissionSlip, EndReason, OfferKind, Service, UsedReason};
 use crate::staff::Role;
 use crate::staff::access::{CurrentStaff, may_change};
 use crate::staff::accounts::find_by_login;
@@ -344,7 +344,13 @@ fn decide(
             )
         }
         Action::Terminate { reason } => {
-            let counted = reason.counted(service);
+            let counted = match reason {
+                // Told in advance, a late arrival is not 无故 (seed 002 (一)2.9(5)).
+                EndReason::Used(UsedReason::LateArrival) => {
+                    super::requests::late_arrival_counts(case, reason.counted(service))
+                }
+                _ => reason.counted(service),
+            };
             ended(
                 "terminated",
                 status.terminate(counted)?,

@@ -64,6 +64,12 @@ pub(super) fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, D
             }
             Change::Approved { at } => c.approved_at = Set(Some(*at)),
             Change::Scheduled(appointment) => {
+                // A booking answers the insured's change request; a late notice was for the
+                // visit it replaces.
+                c.change_requested_at = Set(None);
+                c.change_request_kind = Set(None);
+                c.change_request_note = Set(None);
+                c.late_notice_at = Set(None);
                 c.appointment_at = Set(Some(appointment.at));
                 c.appointment_hospital = Set(Some(appointment.hospital.clone()));
                 c.appointment_department = Set(Some(appointment.department.clone()));
@@ -85,11 +91,26 @@ pub(super) fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, D
                 c.counted = Set(Some(*counted));
                 c.offer_open_until = Set(None);
             }
-            Change::OfferMade(offer) => c.offer_open_until = Set(Some(offer.expires_at)),
+            Change::OfferMade(offer) => {
+                c.offer_open_until = Set(Some(offer.expires_at));
+                // The offer answers the insured's change request.
+                c.change_requested_at = Set(None);
+                c.change_request_kind = Set(None);
+                c.change_request_note = Set(None);
+            }
             Change::OfferAnswered { .. } | Change::OfferLapsed { .. } => {
                 c.offer_open_until = Set(None);
             }
-            Change::Rescheduled { at } => c.appointment_at = Set(Some(*at)),
+            Change::Rescheduled { at } => {
+                c.appointment_at = Set(Some(*at));
+                c.late_notice_at = Set(None);
+            }
+            Change::ChangeRequested { kind, note, at } => {
+                c.change_requested_at = Set(Some(*at));
+                c.change_request_kind = Set(Some(kind.code().to_owned()));
+                c.change_request_note = Set(note.clone());
+            }
+            Change::LateNotice { at } => c.late_notice_at = Set(Some(*at)),
         }
     }
     Ok(c)

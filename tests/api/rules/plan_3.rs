@@ -306,5 +306,15 @@ pub(super) fn rows() -> Vec<Row> {
                 number: "400-609-6868",
             },
         },
+        Row {
+            clause: "seed 002 Q&A 就诊前一天 12 点前…取消或更改即可: a change asked before noon the day before is free (the cancellation rule)",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Cancel {
+                now: "2026-11-26T11:59:00+08:00",
+                appointment: "2026-11-27T14:00:00+08:00",
+                counted: false,
+            },
+        },
     ]
 }
