@@ -347,7 +347,7 @@ fn decide(
             let counted = match reason {
                 // Told in advance, a late arrival is not 无故 (seed 002 (一)2.9(5)).
                 EndReason::Used(UsedReason::LateArrival) => {
-                    super::requests::late_arrival_counts(case, reason.counted(service))
+                    reason.counted(service) && case.late_notice_at.is_none()
                 }
                 _ => reason.counted(service),
             };

@@ -152,9 +152,3 @@ pub async fn notify_late(
     )
     .await?)
 }
-
-/// Whether a late arrival on `case` counts: not when the insured said so in advance (seed 002
-/// (一)2.9(5) forfeits only 「无故迟到」).
-pub fn late_arrival_counts(case: &Case, plan_counts: bool) -> bool {
-    plan_counts && case.late_notice_at.is_none()
-}
