@@ -224,6 +224,7 @@ pub async fn build(
             .collect(),
         hospital_hint: String::new(),
         doctor_nameable: service.nameable.expert,
+        by_call: service.by_call,
         report_expected: service.report,
         reports: Vec::new(),
         can_upload_report: false,

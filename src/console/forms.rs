@@ -152,10 +152,10 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
                 .ok_or(FormError::BadTime)?;
             Action::Schedule(Appointment {
                 at,
-                hospital: text("hospital"),
-                department: text("department"),
+                hospital: fields.get("hospital").map(str::to_owned),
+                department: fields.get("department").map(str::to_owned),
                 expert_title: fields.get("expert_title").map(str::to_owned),
-                meeting_point: text("meeting_point"),
+                meeting_point: fields.get("meeting_point").map(str::to_owned),
                 escort_contact: fields.get("escort_contact").map(str::to_owned),
                 doctor: fields.get("doctor").map(str::to_owned),
             })

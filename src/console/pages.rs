@@ -237,6 +237,8 @@ pub struct CasePage {
     pub hospital_hint: String,
     /// The plan lets an expert be named: the schedule form asks for the doctor.
     pub doctor_nameable: bool,
+    /// The service is by phone or video: the schedule form asks for the call time only.
+    pub by_call: bool,
     /// The service ends with a written report: the reports panel is shown.
     pub report_expected: bool,
     pub reports: Vec<ReportLink>,

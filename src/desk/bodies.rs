@@ -51,16 +51,18 @@ pub struct RejectBody {
 pub struct ScheduleBody {
     pub version: i32,
     pub at: DateTime<Utc>,
+    /// Required for a visit; left out for a service by phone or video (the tele-doctor).
     #[schema(max_length = 128)]
-    pub hospital: String,
+    pub hospital: Option<String>,
+    /// Required for a visit.
     #[schema(max_length = 64)]
-    pub department: String,
+    pub department: Option<String>,
     /// 主任医师, 副主任医师 …
     #[schema(max_length = 64)]
     pub expert_title: Option<String>,
-    /// Where the escort meets the insured.
+    /// Where the escort meets the insured (required for a visit).
     #[schema(max_length = 256)]
-    pub meeting_point: String,
+    pub meeting_point: Option<String>,
     /// The escort's name and phone.
     #[schema(max_length = 64)]
     pub escort_contact: Option<String>,
@@ -220,10 +222,10 @@ impl IntoCommand for RejectBody {
 impl IntoCommand for ScheduleBody {
     fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
         vec![
-            ("hospital", Some(&self.hospital), 128),
-            ("department", Some(&self.department), 64),
+            ("hospital", self.hospital.as_deref(), 128),
+            ("department", self.department.as_deref(), 64),
             ("expert_title", self.expert_title.as_deref(), 64),
-            ("meeting_point", Some(&self.meeting_point), 256),
+            ("meeting_point", self.meeting_point.as_deref(), 256),
             ("escort_contact", self.escort_contact.as_deref(), 64),
             ("doctor", self.doctor.as_deref(), 32),
             ("note", self.note.as_deref(), NOTE),

@@ -317,6 +317,10 @@ pub struct Service {
     /// Apply at least this many working days before the wanted date.
     #[serde(default)]
     pub lead_time_working_days: Option<u32>,
+    /// Served by phone or video: arranged as a call time, never a hospital, department or
+    /// meeting point.
+    #[serde(default)]
+    pub by_call: bool,
     pub acceptance: AcceptanceHours,
     pub hotline: String,
     /// Who serves it, when not the plan's provider.

@@ -38,6 +38,7 @@ mod dev_clock;
 mod dispatch;
 mod documents;
 mod errors;
+mod fitting;
 mod guided;
 mod health;
 mod import;

@@ -132,14 +132,15 @@ impl ChangeKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Appointment {
     pub at: DateTime<Utc>,
-    pub hospital: String,
-    pub department: String,
+    /// The place: required for a visit, none for a call (`Service::by_call`).
+    pub hospital: Option<String>,
+    pub department: Option<String>,
     /// 主任医师, 副主任医师 …
     pub expert_title: Option<String>,
     /// The doctor's name, where the plan lets the insured name an expert.
     pub doctor: Option<String>,
-    /// Where the escort meets the insured.
-    pub meeting_point: String,
+    /// Where the escort meets the insured (none for a call).
+    pub meeting_point: Option<String>,
     /// The escort's name and phone.
     pub escort_contact: Option<String>,
 }

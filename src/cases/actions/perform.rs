@@ -41,6 +41,29 @@ fn optional(value: Option<String>, max: usize) -> Result<Option<String>, CaseErr
     }
 }
 
+/// A visit's place, as the service needs it: a hospital, a department and a meeting point for a
+/// visit; none for a call (seed 004 电话医生: the physician calls back).
+fn placed(service: &Service, appointment: Appointment) -> Result<Appointment, CaseError> {
+    if service.by_call {
+        return Ok(Appointment {
+            hospital: None,
+            department: None,
+            meeting_point: None,
+            ..appointment
+        });
+    }
+    if appointment.hospital.is_none() {
+        return Err(CaseError::HospitalRequired);
+    }
+    if appointment.department.is_none() {
+        return Err(CaseError::DepartmentRequired);
+    }
+    if appointment.meeting_point.is_none() {
+        return Err(CaseError::MeetingPointRequired);
+    }
+    Ok(appointment)
+}
+
 /// Checks what can be checked without the case: bad input is refused before anything is read.
 fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
     Ok(match action {
@@ -61,17 +84,15 @@ fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
             if appointment.at <= now {
                 return Err(CaseError::AppointmentInPast);
             }
+            // Whether the place is required depends on the service (a call has none): checked
+            // once the case is read.
             Action::Schedule(Appointment {
                 at: appointment.at,
-                hospital: required(&appointment.hospital, 128, CaseError::HospitalRequired)?,
-                department: required(&appointment.department, 64, CaseError::DepartmentRequired)?,
+                hospital: optional(appointment.hospital, 128)?,
+                department: optional(appointment.department, 64)?,
                 expert_title: optional(appointment.expert_title, 64)?,
                 doctor: optional(appointment.doctor, 32)?,
-                meeting_point: required(
-                    &appointment.meeting_point,
-                    256,
-                    CaseError::MeetingPointRequired,
-                )?,
+                meeting_point: optional(appointment.meeting_point, 256)?,
                 escort_contact: optional(appointment.escort_contact, 64)?,
             })
         }
@@ -153,6 +174,10 @@ pub async fn perform(
         return Err(CaseError::DoctorNotNameable);
     }
     may_change(staff, case.assignee_id, action.need())?;
+    let action = match action {
+        Action::Schedule(appointment) => Action::Schedule(placed(&service, appointment)?),
+        other => other,
+    };
     // A service that ends with a written report is complete only with one (issue 15).
     if let Action::Complete = &action
         && service.report

@@ -71,11 +71,11 @@ pub(super) fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, D
                 c.change_request_note = Set(None);
                 c.late_notice_at = Set(None);
                 c.appointment_at = Set(Some(appointment.at));
-                c.appointment_hospital = Set(Some(appointment.hospital.clone()));
-                c.appointment_department = Set(Some(appointment.department.clone()));
+                c.appointment_hospital = Set(appointment.hospital.clone());
+                c.appointment_department = Set(appointment.department.clone());
                 c.appointment_expert_title = Set(appointment.expert_title.clone());
                 c.appointment_doctor = Set(appointment.doctor.clone());
-                c.meeting_point = Set(Some(appointment.meeting_point.clone()));
+                c.meeting_point = Set(appointment.meeting_point.clone());
                 c.escort_contact = Set(appointment.escort_contact.clone());
             }
             Change::Reached { milestone, on } => match milestone {

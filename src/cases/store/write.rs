@@ -136,7 +136,10 @@ pub fn notification_payload(
         "status": case.status,
         "reason_code": reason_code,
         "appointment_at": case.appointment_at,
-        "appointment_hospital": case.appointment_hospital,
+        // A call has no hospital: the message says how it happens instead.
+        "appointment_hospital": case.appointment_hospital.clone().or_else(|| {
+            (service.by_call && case.appointment_at.is_some()).then(|| "电话服务".to_owned())
+        }),
         "sla_due_at": case.sla_due_at,
     })
 }

@@ -215,5 +215,14 @@ pub(super) fn rows() -> Vec<Row> {
                 decline_ends: Some(false),
             },
         },
+        Row {
+            clause: "seed 001 国内就医陪诊服务 一、5 未到达指定陪诊医院: the insured names the hospital the escort meets them at",
+            plan: P2,
+            service: "escort",
+            check: Names {
+                field: "hospital",
+                allowed: true,
+            },
+        },
     ]
 }

@@ -273,5 +273,14 @@ pub(super) fn rows() -> Vec<Row> {
                 number: "95383",
             },
         },
+        Row {
+            clause: "seed 004 一、电话医生: a physician calls back; arranged as a call time, no hospital (by_call)",
+            plan: P5,
+            service: "tele_doctor",
+            check: Names {
+                field: "hospital",
+                allowed: false,
+            },
+        },
     ]
 }
