@@ -65,8 +65,11 @@ pub fn promises(calendar: &Calendar, service: &Service, case: &Milestones) -> Pr
         Some(flagged.value)
     };
     let first_contact = at(service.first_contact.as_ref());
-    // Without an admission slip the outpatient visit comes first: the slip's promise waits.
-    let no_slip = service.admission_slip == AdmissionSlip::OutpatientFirst && case.outpatient_first;
+    // Without an admission slip the outpatient visit comes first: the stay's promise waits until
+    // the slip that visit brings is recorded (seed 003 二7: admission 8–10 working days after).
+    let no_slip = service.admission_slip == AdmissionSlip::OutpatientFirst
+        && case.outpatient_first
+        && case.admission_slip_date.is_none();
     let start_decision = at(service.start_decision.as_ref());
     let sla = if no_slip {
         None

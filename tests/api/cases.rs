@@ -554,6 +554,29 @@ async fn plan_4_lead_time_departments_and_the_no_slip_path(backend: Backend) {
         "2026-11-26T15:59:59Z"
     );
     assert_eq!(submitted["due"]["sla_due_at"], Value::Null);
+    // seed 003 二7: the outpatient visit brings the slip; recorded, the 8–10 wd run from it.
+    let reviewer = staff(
+        &app,
+        "p4-reviewer",
+        "specialist",
+        Some("haorensheng-partner"),
+    )
+    .await;
+    let claimed = ok(
+        &app,
+        &format!("/api/v1/staff/cases/{}/claim", id(&inpatient)),
+        &reviewer,
+        &json!({"version": version(&submitted)}),
+    )
+    .await;
+    let slip = ok(
+        &app,
+        &format!("/api/v1/staff/cases/{}/milestone", id(&inpatient)),
+        &reviewer,
+        &json!({"version": version(&claimed), "milestone": "admission_slip", "date": "2026-11-23"}),
+    )
+    .await;
+    assert_eq!(slip["due"]["sla_due_at"], "2026-12-07T15:59:59Z", "{slip}");
 
     // seed 003 二、服务流程: with an in-network slip, admission within 8–10 working days of the
     // later of acceptance and the slip; arranged and completed, the one application is used.

@@ -190,13 +190,36 @@ pub(super) fn rows() -> Vec<Row> {
             },
         },
         Row {
-            clause: "seed 004 住院及手术预约流程 确认启动服务后7个工作日内 (across the 2026 Spring Festival, both make-up Saturdays count)",
+            clause: "seed 004 住院及手术预约流程 确认启动服务后7个工作日内 (across the 2026 Spring Festival, both make-up Saturdays count; the slip held at application)",
             plan: P5,
             service: "inpatient_surgery",
             check: Due {
                 promise: "sla",
-                anchors: &[(Anchor::EligibilityApproval, "2026-02-12T10:00:00+08:00")],
+                anchors: &[
+                    (Anchor::EligibilityApproval, "2026-02-12T10:00:00+08:00"),
+                    (Anchor::AdmissionSlipDate, "2026-02-10T00:00:00+08:00"),
+                ],
                 expect: "2026-02-28T23:59:59+08:00",
+            },
+        },
+        Row {
+            clause: "seed 004 四(三) 如无住院单，则由服务供应商协调安排重疾特需/专家门诊: the stay's 7 wd wait for the slip that visit brings (interpretation)",
+            plan: P5,
+            service: "inpatient_surgery",
+            check: Due {
+                promise: "sla",
+                anchors: &[(Anchor::EligibilityApproval, "2026-11-23T10:00:00+08:00")],
+                expect: "",
+            },
+        },
+        Row {
+            clause: "seed 004 四(三) …协调安排重疾特需/专家门诊: the outpatient visit within the 7 working days of the service standard (interpretation)",
+            plan: P5,
+            service: "inpatient_surgery",
+            check: Due {
+                promise: "start_decision",
+                anchors: &[(Anchor::EligibilityApproval, "2026-11-23T10:00:00+08:00")],
+                expect: "2026-12-02T23:59:59+08:00",
             },
         },
         Row {
