@@ -28,6 +28,15 @@ pub async fn drafts_expiring_between(
     Ok(watch::drafts_expiring_between(&state.db, from, to).await?)
 }
 
+/// Cases whose open offer lapses in `(from, to]`.
+pub async fn offers_lapsing_between(
+    state: &AppState,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Case>, Fault> {
+    Ok(watch::offers_lapsing_between(&state.db, from, to).await?)
+}
+
 /// Cases waiting for the materials a specialist asked for.
 pub async fn awaiting_materials(state: &AppState) -> Result<Vec<Awaiting>, Fault> {
     Ok(watch::awaiting_materials(&state.db).await?)

@@ -8,7 +8,8 @@
 //! - materials asked for and nothing uploaded 2 working days later (at the same time of day,
 //!   moved into waking hours);
 //! - a draft 24 hours before it expires (moved into waking hours while it still falls before the
-//!   expiry).
+//!   expiry);
+//! - an offer not yet answered: at 09:00 on the day it lapses.
 //!
 //! Queued when due; the dispatcher sends them at once, after checking the case has not moved on.
 
@@ -68,6 +69,7 @@ pub struct Queued {
     pub cutoffs: usize,
     pub materials: usize,
     pub drafts: usize,
+    pub offers: usize,
 }
 
 /// One pass: queues every reminder that is due now and not yet queued.
@@ -175,6 +177,29 @@ pub async fn run_once(state: &AppState) -> Result<Queued, Fault> {
             .await?
         {
             queued.drafts += 1;
+        }
+    }
+    for case in watch::offers_lapsing_between(state, now, now + TimeDelta::hours(24)).await? {
+        let Some(lapses) = case.offer_open_until else {
+            continue;
+        };
+        let due = at(local_date(lapses), WAKING_FROM);
+        let Ok((_, service)) = cases::plan_of(state, &case) else {
+            continue;
+        };
+        if now >= due
+            && queue(
+                state,
+                &case,
+                &service,
+                NotificationKind::OfferReminder,
+                &format!("offer_reminder:{}:{}", case.id, lapses.timestamp()),
+                &[("offer_expires_at", Value::from(lapses.to_rfc3339()))],
+                now,
+            )
+            .await?
+        {
+            queued.offers += 1;
         }
     }
     if queued != Queued::default() {

@@ -53,8 +53,8 @@ pub async fn moved_on(
         .then_some("the draft was submitted or has expired"),
         // A report is news of its own: completing the case right after does not make it stale.
         ReportReady => None,
-        // An offer's news is stale once it was answered, replaced or lapsed.
-        OfferMade => (case.offer_open_until.is_none_or(|until| until <= now)
+        // An offer's news (and its reminder) is stale once it was answered, replaced or lapsed.
+        OfferMade | OfferReminder => (case.offer_open_until.is_none_or(|until| until <= now)
             || instant(payload, "offer_expires_at") != case.offer_open_until)
             .then_some("the offer was answered, replaced or has lapsed"),
         // Who serves the case: stale once the case has ended or passed to another specialist.

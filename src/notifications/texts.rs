@@ -137,6 +137,15 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
                 ),
             )
         }
+        OfferReminder => {
+            let until = time(payload, "offer_expires_at").unwrap_or_else(|| "今天".to_owned());
+            (
+                "方案今天到期",
+                format!(
+                    "{case}：医疗服务专员提供的方案还在等您选择，将于{until}到期，请尽快在申请详情中选择或告知不同意。"
+                ),
+            )
+        }
         SpecialistAssigned => {
             let name = text(payload, "specialist_name").unwrap_or("医疗服务专员");
             let line = match text(payload, "specialist_phone") {

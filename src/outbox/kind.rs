@@ -36,6 +36,8 @@ pub enum NotificationKind {
     SpecialistAssigned,
     /// The specialist proposes options for the insured to choose from.
     OfferMade,
+    /// The options wait for an answer and lapse tonight.
+    OfferReminder,
 }
 
 impl NotificationKind {
@@ -51,6 +53,7 @@ impl NotificationKind {
                 | Self::CancellationCutoff
                 | Self::MaterialsReminder
                 | Self::DraftExpiring
+                | Self::OfferReminder
         )
     }
 }

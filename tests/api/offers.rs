@@ -53,6 +53,13 @@ async fn queue_total(app: &TestApp, specialist: &str, waiting: &str) -> i64 {
         .expect("total")
 }
 
+async fn remind_offers(app: &TestApp) -> usize {
+    green_channel::notifications::reminders::run_once(&app.state)
+        .await
+        .expect("reminders")
+        .offers
+}
+
 fn experts() -> Value {
     json!({"kind": "expert", "options": [
         {"title": "北京协和医院 肿瘤内科 李主任（主任医师）", "details": "周三上午门诊"},
@@ -299,6 +306,14 @@ async fn an_unanswered_offer_lapses_after_two_working_days(backend: Backend) {
         offered["offer"]["expires_at"], "2026-11-25T15:59:59Z",
         "{offered}"
     );
+    // Not answered: reminded at 09:00 that day, once.
+    set_clock(&app, "2026-11-25T08:59:00+08:00").await;
+    assert_eq!(remind_offers(&app).await, 0);
+    set_clock(&app, "2026-11-25T09:00:00+08:00").await;
+    assert_eq!(remind_offers(&app).await, 1);
+    assert_eq!(remind_offers(&app).await, 0);
+    let inbox = json_of(get(&app, "/api/v1/notifications", Some(&user)).await).await;
+    assert_eq!(inbox["items"][0]["kind"], "offer_reminder", "{inbox}");
     set_clock(&app, "2026-11-26T00:30:00+08:00").await;
     assert_eq!(
         green_channel::cases::expiry::sweep(&app.state)

@@ -49,6 +49,22 @@ pub async fn drafts_expiring_between(
         .await
 }
 
+/// Cases whose open offer lapses in `(from, to]`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn offers_lapsing_between(
+    db: &impl ConnectionTrait,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Case>, DbErr> {
+    service_case::Entity::find()
+        .filter(service_case::Column::OfferOpenUntil.gt(from))
+        .filter(service_case::Column::OfferOpenUntil.lte(to))
+        .order_by_asc(service_case::Column::Id)
+        .limit(PASS)
+        .all(db)
+        .await
+}
+
 /// A case waiting for materials: since when, by which event, and when its last upload was.
 #[derive(Debug, Clone)]
 pub struct Awaiting {
