@@ -60,6 +60,13 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
                 format!("很抱歉，{case}未通过审核。{reason}如有疑问请致电服务热线。"),
             )
         }
+        CaseScheduled if payload.get("by_call").and_then(Value::as_bool) == Some(true) => {
+            let when = time(payload, "appointment_at").unwrap_or_else(|| "时间待定".to_owned());
+            (
+                "已安排通话",
+                format!("{case}已安排：{when}由医生致电您。请保持联系电话畅通，详情见申请页面。"),
+            )
+        }
         CaseScheduled => {
             let when = time(payload, "appointment_at").unwrap_or_else(|| "时间待定".to_owned());
             let place = text(payload, "appointment_hospital").unwrap_or("医院待定");
@@ -98,6 +105,13 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
             (
                 "资料需要重拍",
                 format!("您{on}上传的{category}需要重新上传：{}", retake.message()),
+            )
+        }
+        AppointmentReminder if payload.get("by_call").and_then(Value::as_bool) == Some(true) => {
+            let when = time(payload, "appointment_at").unwrap_or_else(|| "时间待定".to_owned());
+            (
+                "明日通话提醒",
+                format!("{case}：医生将于{when}致电您，请保持联系电话畅通。"),
             )
         }
         AppointmentReminder => {

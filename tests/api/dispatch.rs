@@ -94,7 +94,8 @@ async fn a_case_walked_to_its_end_sends_what_the_user_granted_in_order(backend: 
     assert_eq!(sends[1]["data"]["phrase3"]["value"], "已分配专员");
     assert_eq!(sends[2]["data"]["phrase3"]["value"], "已通过");
     assert_eq!(sends[3]["data"]["time3"]["value"], "2026年11月30日 09:30");
-    assert_eq!(sends[3]["data"]["thing4"]["value"], "北京大学第一医院");
+    // A call (the tele-doctor) has no hospital: the card says how it happens.
+    assert_eq!(sends[3]["data"]["thing4"]["value"], "电话服务");
     let number = case["number"].as_str().expect("number");
     for send in &sends {
         assert_eq!(send["touser"], openid.as_str());

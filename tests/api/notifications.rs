@@ -83,12 +83,14 @@ async fn the_insured_reads_every_step_in_the_message_centre(backend: Backend) {
     );
     assert_eq!(inbox["unread"], 5);
     let scheduled_message = &inbox["items"][1];
-    assert_eq!(scheduled_message["title"], "已安排就诊");
+    // The tele-doctor calls (seed 004 一): a time and no place.
+    assert_eq!(scheduled_message["title"], "已安排通话");
     let body = scheduled_message["body"].as_str().expect("body");
     assert!(
         body.contains(&number)
             && body.contains("11月30日 09:30")
-            && body.contains("北京大学第一医院"),
+            && body.contains("致电您")
+            && !body.contains("北京大学第一医院"),
         "{body}"
     );
     assert_eq!(scheduled_message["case_id"], id.as_str());

@@ -141,6 +141,7 @@ pub fn notification_payload(
             (service.by_call && case.appointment_at.is_some()).then(|| "电话服务".to_owned())
         }),
         "sla_due_at": case.sla_due_at,
+        "by_call": service.by_call,
     })
 }
 
