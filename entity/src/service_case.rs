@@ -83,6 +83,8 @@ pub struct Model {
     pub change_request_note: Option<String>,
     /// The insured said before the visit that they would be late.
     pub late_notice_at: Option<DateTimeUtc>,
+    /// The hospital the insured would accept if the first is not available (seed 004 四(三)).
+    pub alternate_hospital_id: Option<String>,
 }
 
 /// A case's state as stored. The lifecycle (`cases::lifecycle::Status` in the application) is

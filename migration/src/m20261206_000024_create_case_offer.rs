@@ -1,7 +1,8 @@
 //! Offers (issue 27 §2): the specialist proposes 1–3 options of one kind (experts, hospitals,
 //! institutions abroad, appointment times) and the insured chooses one or declines. One row per
 //! offer, its options as JSON; the case says until when an offer waits for the insured. And the
-//! insured's side (§3): a change the insured asks for, and a notice that they will be late.
+//! insured's side (§3): a change the insured asks for, and a notice that they will be late; an
+//! alternate hospital the application names where the plan asks for one (seed 004 四(三)).
 
 use sea_orm_migration::prelude::*;
 
@@ -45,6 +46,7 @@ impl MigrationTrait for Migration {
             text_null(ServiceCase::ChangeRequestKind, 16),
             text_null(ServiceCase::ChangeRequestNote, 200),
             ts_null(ServiceCase::LateNoticeAt),
+            text_null(ServiceCase::AlternateHospitalId, 16),
         ] {
             manager
                 .alter_table(
@@ -65,6 +67,7 @@ impl MigrationTrait for Migration {
             ServiceCase::ChangeRequestKind,
             ServiceCase::ChangeRequestNote,
             ServiceCase::LateNoticeAt,
+            ServiceCase::AlternateHospitalId,
         ] {
             manager
                 .alter_table(
@@ -107,4 +110,5 @@ enum ServiceCase {
     ChangeRequestKind,
     ChangeRequestNote,
     LateNoticeAt,
+    AlternateHospitalId,
 }

@@ -79,6 +79,7 @@ pub struct NewCase {
     pub illness_id: Option<String>,
     pub city_code: Option<String>,
     pub hospital_id: Option<String>,
+    pub alternate_hospital_id: Option<String>,
     pub department_id: Option<String>,
     pub expert_name: Option<String>,
     pub wanted_date: Option<NaiveDate>,

@@ -144,6 +144,7 @@ pub async fn create(
                 illness_id: trimmed(&body.illness_id),
                 city_code: trimmed(&body.city),
                 hospital_id: trimmed(&body.hospital_id),
+                alternate_hospital_id: trimmed(&body.alternate_hospital_id),
                 department_id: trimmed(&body.department_id),
                 expert_name: trimmed(&body.expert_name),
                 wanted_date: body.wanted_date,

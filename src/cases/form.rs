@@ -46,6 +46,11 @@ pub struct CreateCase {
     /// An id from `GET /catalog/hospitals`, where the service lets the user name one.
     #[schema(max_length = 16)]
     pub hospital_id: Option<String>,
+    /// A second hospital the insured would accept if the first cannot be booked, where the
+    /// service asks for one (`alternate_hospital` in `GET /catalog/services`): an id from
+    /// `GET /catalog/hospitals` in the same city.
+    #[schema(max_length = 16)]
+    pub alternate_hospital_id: Option<String>,
     /// An id from `GET /catalog/departments`.
     #[schema(max_length = 48)]
     pub department_id: Option<String>,
@@ -81,6 +86,11 @@ pub fn check_lengths(body: &CreateCase) -> Result<(), crate::platform::error::Ap
         ("illness_id", body.illness_id.as_deref(), 16),
         ("city", body.city.as_deref(), 16),
         ("hospital_id", body.hospital_id.as_deref(), 16),
+        (
+            "alternate_hospital_id",
+            body.alternate_hospital_id.as_deref(),
+            16,
+        ),
         ("department_id", body.department_id.as_deref(), 48),
         ("contact_phone", body.contact_phone.as_deref(), 15),
         (
@@ -166,6 +176,19 @@ fn place(service: &Service, body: &CreateCase) -> Result<(), ApplyError> {
             .ok_or(ApplyError::UnknownHospital)?;
         if let Some(city) = &city
             && !Catalog::hospital_in_city(hospital, city)
+        {
+            return Err(ApplyError::HospitalNotInCity);
+        }
+    }
+    if let Some(alternate_id) = trimmed(&body.alternate_hospital_id) {
+        if !service.alternate_hospital {
+            return Err(not_nameable("alternate_hospital"));
+        }
+        let alternate = catalog
+            .hospital(&alternate_id)
+            .ok_or(ApplyError::UnknownHospital)?;
+        if let Some(city) = &city
+            && !Catalog::hospital_in_city(alternate, city)
         {
             return Err(ApplyError::HospitalNotInCity);
         }

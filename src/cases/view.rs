@@ -163,6 +163,8 @@ pub struct CaseView {
     pub illness: Option<Named>,
     pub city: Option<Named>,
     pub hospital: Option<Named>,
+    /// The hospital the insured would accept if the first cannot be booked.
+    pub alternate_hospital: Option<Named>,
     pub department: Option<Named>,
     pub expert_name: Option<String>,
     pub wanted_date: Option<NaiveDate>,
@@ -362,6 +364,12 @@ pub fn detail(
         }),
         city: case.city_code.as_deref().map(|c| place_name(service, c)),
         hospital: case.hospital_id.as_deref().map(|id| Named {
+            id: id.to_owned(),
+            name: catalog
+                .hospital(id)
+                .map_or_else(String::new, |h| h.name.clone()),
+        }),
+        alternate_hospital: case.alternate_hospital_id.as_deref().map(|id| Named {
             id: id.to_owned(),
             name: catalog
                 .hospital(id)

@@ -55,6 +55,10 @@ fn form_service(plan: &Plan, service: &Service) -> FormService {
     if service.nameable.expert {
         nameable.push("expert");
     }
+    // Seed 004 四(三): a second hospital the insured would accept.
+    if service.alternate_hospital {
+        nameable.push("alternate_hospital");
+    }
     FormService {
         id: service.id.clone(),
         name: service.name.clone(),

@@ -65,6 +65,7 @@ fn request(view: &CaseView) -> Vec<Labelled> {
         ("服务", view.service_name.clone()),
         ("就医城市", named(&view.city)),
         ("医院", named(&view.hospital)),
+        ("备选医院", named(&view.alternate_hospital)),
         ("科室", named(&view.department)),
         (
             "指定专家",

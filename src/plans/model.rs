@@ -321,6 +321,9 @@ pub struct Service {
     /// meeting point.
     #[serde(default)]
     pub by_call: bool,
+    /// The application may name an alternate hospital (seed 004 四(三) 「备选医院」).
+    #[serde(default)]
+    pub alternate_hospital: bool,
     pub acceptance: AcceptanceHours,
     pub hotline: String,
     /// Who serves it, when not the plan's provider.

@@ -96,7 +96,58 @@ async fn plan_2_escort_names_its_hospital(backend: Backend) {
     assert_eq!(escort["hospital"]["id"], "3a-0006", "{escort}");
 }
 
+async fn plan_5_applications_may_name_an_alternate_hospital(backend: Backend) {
+    let app = app_at(backend, MONDAY).await;
+    let (user, policy) = insured(&app, "fit-alt", PLAN5, "2025-01-05", "11010519800101010").await;
+    let form = |alternate: &str| {
+        json!({"policy_id": policy, "service": "expert_outpatient", "diagnosis_state": "confirmed",
+               "illness_id": "CI-01", "city": "110100", "hospital_id": "3a-0006",
+               "alternate_hospital_id": alternate})
+    };
+    // seed 004 四(三) 「备选医院」: the form offers it where the plan asks for one.
+    let services = json_of(
+        get(
+            &app,
+            &format!("/api/v1/catalog/services?policy_id={policy}"),
+            Some(&user),
+        )
+        .await,
+    )
+    .await;
+    let outpatient = services
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["id"] == "expert_outpatient"))
+        .cloned()
+        .expect("the service");
+    assert!(
+        outpatient["nameable"]
+            .as_array()
+            .is_some_and(|n| n.contains(&json!("alternate_hospital"))),
+        "{outpatient}"
+    );
+    let (status, code, _) =
+        error_body(create(&app, &user, "alt-nowhere", &form("nope")).await).await;
+    assert_eq!((status, code.as_str()), (422, "unknown_hospital"));
+    let case = created(&app, &user, &form("3a-0005")).await;
+    assert_eq!(case["alternate_hospital"]["id"], "3a-0005", "{case}");
+    assert!(
+        !case["alternate_hospital"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty(),
+        "{case}"
+    );
+    // Not where the plan asks for none.
+    let (plan1_user, plan1_policy) =
+        insured(&app, "fit-alt-1", PLAN1, "2026-01-05", "11010519800101011").await;
+    let mut body = beijing_outpatient(&plan1_policy);
+    body["alternate_hospital_id"] = json!("3a-0005");
+    let (status, code, _) = error_body(create(&app, &plan1_user, "alt-1", &body).await).await;
+    assert_eq!((status, code.as_str()), (422, "field_not_nameable"));
+}
+
 on_both_backends!(
     calls_visits_and_their_time,
-    plan_2_escort_names_its_hospital
+    plan_2_escort_names_its_hospital,
+    plan_5_applications_may_name_an_alternate_hospital,
 );

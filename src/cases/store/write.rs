@@ -211,6 +211,7 @@ pub async fn insert_case(
         illness_id: Set(new.illness_id),
         city_code: Set(new.city_code),
         hospital_id: Set(new.hospital_id),
+        alternate_hospital_id: Set(new.alternate_hospital_id),
         department_id: Set(new.department_id),
         expert_name: Set(new.expert_name),
         wanted_date: Set(new.wanted_date),
