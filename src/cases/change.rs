@@ -59,6 +59,8 @@ pub enum Change {
         note: Option<String>,
         at: DateTime<Utc>,
     },
+    /// The specialist answered the insured's change request that it cannot be made.
+    ChangeRefused,
     /// The insured said before the visit that they will be late (seed 002 (一)2.9(5)).
     LateNotice { at: DateTime<Utc> },
 }

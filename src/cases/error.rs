@@ -86,6 +86,8 @@ pub enum CaseError {
     ChangeCounts,
     #[error("就诊时间已过，不能再告知迟到")]
     LateNoticeTooLate,
+    #[error("用户没有待答复的更改申请")]
+    NoChangeRequested,
     /// A visit recorded as done or missed before its time.
     #[error("就诊时间尚未到，不能记录服务完成或用户未到")]
     AppointmentNotPassed,
@@ -146,7 +148,8 @@ impl AreaError for CaseError {
             | Self::AppointmentNotPassed
             | Self::ChangeNotAllowed { .. }
             | Self::ChangeCounts
-            | Self::LateNoticeTooLate => Kind::Conflict,
+            | Self::LateNoticeTooLate
+            | Self::NoChangeRequested => Kind::Conflict,
             Self::Access(e) => e.kind(),
             Self::Idempotency(e) => e.kind(),
             Self::Fault(_) => Kind::Internal,

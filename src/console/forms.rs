@@ -163,6 +163,9 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
         ActionName::Reassign => Action::Reassign {
             assignee: text("assignee"),
         },
+        ActionName::RefuseChange => Action::RefuseChange {
+            message: text("message"),
+        },
         ActionName::Offer => Action::Offer {
             kind: fields
                 .get("kind")

@@ -65,6 +65,7 @@ pub fn event_label(action: &str) -> &'static str {
         "offer_lapsed" => "方案逾期未答复",
         "change_requested" => "用户申请更改",
         "late_notice" => "用户告知将迟到",
+        "change_refused" => "答复不能更改",
         _ => "处理",
     }
 }

@@ -148,6 +148,29 @@ impl IntoCommand for OfferBody {
     }
 }
 
+/// `refuse-change`: the insured's change request cannot be made; why, in words they can act on
+/// (the visit stays as booked).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefuseChangeBody {
+    pub version: i32,
+    #[schema(max_length = 500)]
+    pub message: String,
+}
+
+impl IntoCommand for RefuseChangeBody {
+    fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
+        vec![("message", Some(&self.message), 500)]
+    }
+
+    fn into_command(self) -> Command {
+        let action = Action::RefuseChange {
+            message: self.message,
+        };
+        Command::new(self.version, None, action)
+    }
+}
+
 /// The body each action takes (documentation: the action in the path decides which).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)] // read by the OpenAPI document only
@@ -160,6 +183,7 @@ pub enum ActionBody {
     Reassign(ReassignBody),
     Milestone(MilestoneBody),
     Offer(OfferBody),
+    RefuseChange(RefuseChangeBody),
 }
 
 fn body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
@@ -306,5 +330,6 @@ pub fn command(name: ActionName, value: serde_json::Value) -> Result<Command, Ap
         ActionName::Reassign => checked::<ReassignBody>(value)?,
         ActionName::Milestone => checked::<MilestoneBody>(value)?,
         ActionName::Offer => checked::<OfferBody>(value)?,
+        ActionName::RefuseChange => checked::<RefuseChangeBody>(value)?,
     })
 }

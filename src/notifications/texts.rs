@@ -151,6 +151,12 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
                 ),
             )
         }
+        ChangeRefused => (
+            "更改申请的答复",
+            format!(
+                "{case}：医疗服务专员答复您的更改申请暂时无法办理，原预约不变。详情见申请页面。"
+            ),
+        ),
         OfferReminder => {
             let until = time(payload, "offer_expires_at").unwrap_or_else(|| "今天".to_owned());
             (

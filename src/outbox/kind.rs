@@ -38,6 +38,8 @@ pub enum NotificationKind {
     OfferMade,
     /// The options wait for an answer and lapse tonight.
     OfferReminder,
+    /// The specialist cannot make the change the insured asked for: the visit stays as booked.
+    ChangeRefused,
 }
 
 impl NotificationKind {

@@ -140,6 +140,38 @@ async fn changes_follow_the_cancellation_rule_and_are_answered_by_an_offer(backe
         .cloned()
         .expect("event");
     assert_eq!(last["reason_code"], "late_change");
+    // The specialist cannot: says so in words, the visit stays, the insured hears of it.
+    let current = json_of(
+        get(
+            &app,
+            &format!("/api/v1/staff/cases/{}", id(&case)),
+            Some(&specialist),
+        )
+        .await,
+    )
+    .await;
+    let refused = ok(
+        &app,
+        &format!("/api/v1/staff/cases/{}/refuse-change", id(&case)),
+        &specialist,
+        &json!({"version": version(&current), "message": "该院下周已无号源，原预约不变"}),
+    )
+    .await;
+    assert!(refused["change_request"].is_null(), "{refused}");
+    assert_eq!(refused["appointment"]["at"], "2026-11-30T06:00:00Z");
+    let inbox = json_of(get(&app, "/api/v1/notifications", Some(&user)).await).await;
+    assert_eq!(inbox["items"][0]["kind"], "change_refused", "{inbox}");
+    let (status, code, _) = error_body(
+        post(
+            &app,
+            &format!("/api/v1/staff/cases/{}/refuse-change", id(&case)),
+            Some(&specialist),
+            &json!({"version": version(&refused), "message": "again"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (409, "no_change_requested"));
 }
 
 async fn plan_1_changes_nothing_once_booked(backend: Backend) {

@@ -48,6 +48,10 @@ pub fn available(staff: &CurrentStaff, case: &Case, service: &Service) -> Vec<Ac
         owner && open && case.assignee_id.is_some(),
     );
     offer(
+        ActionName::RefuseChange,
+        owner && open && case.change_requested_at.is_some(),
+    );
+    offer(
         ActionName::Milestone,
         owner && open && !Milestone::of(service).is_empty(),
     );

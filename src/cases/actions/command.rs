@@ -179,6 +179,9 @@ pub enum Action {
     /// Record the date of a milestone the service's promise waits for (a later record of the
     /// same milestone corrects it).
     RecordMilestone { milestone: Milestone, on: NaiveDate },
+    /// Answer the insured's change request that it cannot be made, with the reason in words
+    /// (the visit stays as booked).
+    RefuseChange { message: String },
     /// Propose 1–3 options of one kind for the insured to choose from (an open offer is
     /// replaced).
     Offer {
@@ -206,6 +209,7 @@ impl Action {
             Action::Reassign { .. } => ActionName::Reassign,
             Action::RecordMilestone { .. } => ActionName::Milestone,
             Action::Offer { .. } => ActionName::Offer,
+            Action::RefuseChange { .. } => ActionName::RefuseChange,
         }
     }
 

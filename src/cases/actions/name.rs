@@ -25,6 +25,7 @@ pub enum ActionName {
     Reassign,
     Milestone,
     Offer,
+    RefuseChange,
 }
 
 impl ActionName {
@@ -54,6 +55,7 @@ impl ActionName {
             ActionName::Reassign => "转派",
             ActionName::Milestone => "记录进展",
             ActionName::Offer => "提供方案供用户选择",
+            ActionName::RefuseChange => "答复不能更改",
         }
     }
 }

@@ -102,6 +102,9 @@ fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
             }
             Action::RecordMilestone { milestone, on }
         }
+        Action::RefuseChange { message } => Action::RefuseChange {
+            message: required(&message, 500, CaseError::MessageRequired)?,
+        },
         Action::Offer {
             kind,
             options,
@@ -383,6 +386,15 @@ fn decide(
                 counted,
                 NotificationKind::CaseTerminated,
             )
+        }
+        Action::RefuseChange { message } => {
+            if case.change_requested_at.is_none() {
+                return Err(CaseError::NoChangeRequested);
+            }
+            Transition::new("change_refused", keep(case, "change_refused")?)
+                .note(Some(message))
+                .notify(NotificationKind::ChangeRefused)
+                .change(Change::ChangeRefused)
         }
         Action::RecordMilestone { milestone, on } => {
             Transition::new("milestone_recorded", keep(case, "milestone")?)

@@ -111,6 +111,11 @@ pub(super) fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, D
                 c.change_request_note = Set(note.clone());
             }
             Change::LateNotice { at } => c.late_notice_at = Set(Some(*at)),
+            Change::ChangeRefused => {
+                c.change_requested_at = Set(None);
+                c.change_request_kind = Set(None);
+                c.change_request_note = Set(None);
+            }
         }
     }
     Ok(c)
