@@ -85,6 +85,8 @@ pub struct Model {
     pub late_notice_at: Option<DateTimeUtc>,
     /// The hospital the insured would accept if the first is not available (seed 004 四(三)).
     pub alternate_hospital_id: Option<String>,
+    /// When the specialist last proposed options (the start decision is kept by it).
+    pub last_offer_at: Option<DateTimeUtc>,
 }
 
 /// A case's state as stored. The lifecycle (`cases::lifecycle::Status` in the application) is

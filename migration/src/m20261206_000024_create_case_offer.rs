@@ -47,6 +47,7 @@ impl MigrationTrait for Migration {
             text_null(ServiceCase::ChangeRequestNote, 200),
             ts_null(ServiceCase::LateNoticeAt),
             text_null(ServiceCase::AlternateHospitalId, 16),
+            ts_null(ServiceCase::LastOfferAt),
         ] {
             manager
                 .alter_table(
@@ -68,6 +69,7 @@ impl MigrationTrait for Migration {
             ServiceCase::ChangeRequestNote,
             ServiceCase::LateNoticeAt,
             ServiceCase::AlternateHospitalId,
+            ServiceCase::LastOfferAt,
         ] {
             manager
                 .alter_table(
@@ -111,4 +113,5 @@ enum ServiceCase {
     ChangeRequestNote,
     LateNoticeAt,
     AlternateHospitalId,
+    LastOfferAt,
 }

@@ -102,7 +102,9 @@ pub async fn alerts(
         {
             promises.push((Promise::FirstContact, due));
         }
+        // Not while the insured chooses among the options offered.
         if !matches!(status, Status::Scheduled | Status::InProgress)
+            && case.offer_open_until.is_none()
             && let Some(due) = case.sla_due_at.filter(|d| *d < until)
         {
             promises.push((Promise::Sla, due));

@@ -27,11 +27,19 @@ use crate::state::AppState;
 pub fn overdue(case: &Case, status: Status, now: DateTime<Utc>) -> (bool, bool, bool) {
     let open = status.is_open();
     let past = |due: Option<DateTime<Utc>>| due.is_some_and(|due| due < now);
-    let sla =
-        open && past(case.sla_due_at) && !matches!(status, Status::Scheduled | Status::InProgress);
+    // While the insured chooses among the options offered, the arrangement waits for them, not
+    // for the specialist (seed 003 二3 「与客户电话确认」; interpretation).
+    let sla = open
+        && past(case.sla_due_at)
+        && !matches!(status, Status::Scheduled | Status::InProgress)
+        && case.offer_open_until.is_none();
     let contact = open && case.first_contacted_at.is_none() && past(case.first_contact_due_at);
-    // The start-or-not decision is made by approving (or refusing) the case.
-    let start = open && case.approved_at.is_none() && past(case.start_decision_due_at);
+    // The start-or-not decision is made by approving (or refusing) the case, or by proposing
+    // where to go (plan 4 without a slip: 2–3 hospitals chosen with the insured, seed 003 二3).
+    let start = open
+        && case.approved_at.is_none()
+        && case.last_offer_at.is_none()
+        && past(case.start_decision_due_at);
     (sla, contact, start)
 }
 

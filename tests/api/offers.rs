@@ -349,3 +349,91 @@ on_both_backends!(
     a_new_time_needs_the_insureds_consent,
     an_unanswered_offer_lapses_after_two_working_days,
 );
+
+async fn queue_item(app: &TestApp, specialist: &str, case: &Value) -> Value {
+    let queue = json_of(get(app, "/api/v1/staff/cases", Some(specialist)).await).await;
+    queue["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|i| i["id"] == case["id"]))
+        .cloned()
+        .expect("in the queue")
+}
+
+/// While the insured chooses, the arrangement's promise does not run against the specialist;
+/// proposing where to go keeps the start-or-not promise (plan 4 without a slip, seed 003 二3).
+async fn choosing_is_the_insureds_time(backend: Backend) {
+    let app = app_at(backend, MONDAY).await;
+    let specialist = staff(&app, "clock-specialist", "specialist", Some(PLAN3_INSURER)).await;
+    let (user, policy) = insured(&app, "clock-a", PLAN3, "2026-01-05", "11010519800101011").await;
+    let case = created(
+        &app,
+        &user,
+        &json!({"policy_id": policy, "service": "expert_outpatient",
+                "diagnosis_state": "suspected", "illness_id": "CI-01"}),
+    )
+    .await;
+    let case = approved(&app, &user, &specialist, &case).await;
+    let case = ok(
+        &app,
+        &format!("/api/v1/staff/cases/{}/contact", id(&case)),
+        &specialist,
+        &json!({"version": version(&case)}),
+    )
+    .await;
+    assert_eq!(case["due"]["sla_due_at"], "2026-11-30T15:59:59Z");
+    // Friday: experts offered; they wait until the end of Tuesday.
+    set_clock(&app, "2026-11-27T10:00:00+08:00").await;
+    let offered = json_of(offer(&app, &specialist, &case, experts()).await).await;
+    assert_eq!(offered["offer"]["expires_at"], "2026-12-01T15:59:59Z");
+    // Tuesday: the 5 working days have passed, but the insured is choosing.
+    set_clock(&app, "2026-12-01T09:00:00+08:00").await;
+    assert_eq!(queue_item(&app, &specialist, &case).await["overdue"], false);
+    let overdue =
+        json_of(get(&app, "/api/v1/staff/cases?overdue=true", Some(&specialist)).await).await;
+    assert_eq!(overdue["total"], 0, "{overdue}");
+    // Unanswered, the offer lapses: the promise is the specialist's again.
+    set_clock(&app, "2026-12-02T09:00:00+08:00").await;
+    green_channel::cases::expiry::sweep(&app.state)
+        .await
+        .expect("swept");
+    assert_eq!(queue_item(&app, &specialist, &case).await["overdue"], true);
+
+    // Plan 4 without a slip: the hospitals proposed keep the 3-working-day start promise.
+    let p4 = staff(&app, "clock-p4", "specialist", Some("haorensheng-partner")).await;
+    set_clock(&app, MONDAY).await;
+    let (holder, holder_policy) =
+        insured(&app, "clock-p4", PLAN4, "2026-01-05", "11010519800101012").await;
+    let stay = created(
+        &app,
+        &holder,
+        &json!({"policy_id": holder_policy, "service": "inpatient_surgery",
+                "diagnosis_state": "suspected", "illness_id": "CI-03"}),
+    )
+    .await;
+    crate::doc_support::complete_materials(&app, &holder, &id(&stay)).await;
+    let submitted = ok(
+        &app,
+        &format!("/api/v1/cases/{}/submit", id(&stay)),
+        &holder,
+        &json!({}),
+    )
+    .await;
+    let claimed = ok(
+        &app,
+        &format!("/api/v1/staff/cases/{}/claim", id(&stay)),
+        &p4,
+        &json!({"version": version(&submitted)}),
+    )
+    .await;
+    let hospitals = json!({"kind": "hospital", "options": [
+        {"title": "上海交通大学医学院附属瑞金医院 神经外科"},
+        {"title": "复旦大学附属华山医院 神经外科"},
+    ]});
+    let proposed = json_of(offer(&app, &p4, &claimed, hospitals).await).await;
+    assert_eq!(proposed["offer"]["kind"], "hospital", "{proposed}");
+    set_clock(&app, "2026-11-27T10:00:00+08:00").await;
+    let item = queue_item(&app, &p4, &stay).await;
+    assert_eq!(item["start_decision_overdue"], false, "{item}");
+}
+
+on_both_backends!(choosing_is_the_insureds_time);

@@ -93,6 +93,7 @@ pub(super) fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, D
             }
             Change::OfferMade(offer) => {
                 c.offer_open_until = Set(Some(offer.expires_at));
+                c.last_offer_at = Set(Some(offer.made_at));
                 // The offer answers the insured's change request.
                 c.change_requested_at = Set(None);
                 c.change_request_kind = Set(None);

@@ -22,7 +22,9 @@ pub fn promise_due_before(at: DateTime<Utc>) -> Condition {
         .add(
             Condition::all()
                 .add(service_case::Column::SlaDueAt.lt(at))
-                .add(service_case::Column::Status.is_not_in(arranged)),
+                .add(service_case::Column::Status.is_not_in(arranged))
+                // Not while the insured chooses among the options offered.
+                .add(service_case::Column::OfferOpenUntil.is_null()),
         )
         .add(
             Condition::all()
