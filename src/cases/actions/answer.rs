@@ -6,11 +6,12 @@ use chrono::{DateTime, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
+use super::own::{own_at, write_own};
 use super::perform::{keep, kind_code};
 use crate::cases::change::Change;
 use crate::cases::error::CaseError;
 use crate::cases::offers::{self, Answer};
-use crate::cases::service::{open_offer, own_case, plan_of, status_of};
+use crate::cases::service::{open_offer, plan_of, status_of};
 use crate::cases::store::{self, Actor, Case, StoreError, Transition};
 use crate::outbox::kind::NotificationKind;
 use crate::plans::{NotCountedReason, OfferKind};
@@ -26,12 +27,7 @@ pub async fn answer(
     answer: Answer,
 ) -> Result<Case, CaseError> {
     let now = state.clocks.business.now();
-    let case = own_case(state, user_id, case_id).await?;
-    if version != case.version {
-        return Err(CaseError::CaseModified {
-            current_version: Some(case.version),
-        });
-    }
+    let case = own_at(state, user_id, case_id, version).await?;
     let offer = open_offer(state, &case)
         .await?
         .ok_or(CaseError::OfferClosed)?;
@@ -71,17 +67,7 @@ pub async fn answer(
             .reason(kind_code(offer.kind))
             .change(answered),
     };
-    Ok(crate::cases::cached::apply(
-        state,
-        &state.calendar.get(),
-        &service,
-        &case,
-        version,
-        transition,
-        Actor::User(user_id),
-        now,
-    )
-    .await?)
+    write_own(state, (&case, &service), transition, user_id, now).await
 }
 
 /// Lapses the offers nobody answered in time (at most `limit`): each case records it and

@@ -9,6 +9,7 @@ mod answer;
 mod available;
 mod command;
 mod name;
+mod own;
 mod perform;
 mod requests;
 

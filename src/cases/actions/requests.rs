@@ -9,13 +9,14 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::command::ChangeKind;
+use super::own::{own_at, write_own};
 use super::perform::keep;
 use crate::cases::cancellation::outcome;
 use crate::cases::change::Change;
 use crate::cases::error::CaseError;
 use crate::cases::lifecycle::Status;
-use crate::cases::service::{own_case, plan_of, status_of};
-use crate::cases::store::{Actor, Case, Transition};
+use crate::cases::service::{plan_of, status_of};
+use crate::cases::store::{Case, Transition};
 use crate::state::AppState;
 
 /// A change the insured asks for.
@@ -38,12 +39,7 @@ pub async fn request_change(
     request: ChangeRequest,
 ) -> Result<Case, CaseError> {
     let now = state.clocks.business.now();
-    let case = own_case(state, user_id, case_id).await?;
-    if version != case.version {
-        return Err(CaseError::CaseModified {
-            current_version: Some(case.version),
-        });
-    }
+    let case = own_at(state, user_id, case_id, version).await?;
     let status = status_of(&case);
     if status != Status::Scheduled {
         return Err(crate::cases::lifecycle::InvalidTransition {
@@ -93,17 +89,7 @@ pub async fn request_change(
             note,
             at: now,
         });
-    Ok(crate::cases::cached::apply(
-        state,
-        &calendar,
-        &service,
-        &case,
-        version,
-        transition,
-        Actor::User(user_id),
-        now,
-    )
-    .await?)
+    write_own(state, (&case, &service), transition, user_id, now).await
 }
 
 /// The insured `user_id` tells the specialist, before the visit, that they will be late.
@@ -116,12 +102,7 @@ pub async fn notify_late(
     minutes: Option<u32>,
 ) -> Result<Case, CaseError> {
     let now = state.clocks.business.now();
-    let case = own_case(state, user_id, case_id).await?;
-    if version != case.version {
-        return Err(CaseError::CaseModified {
-            current_version: Some(case.version),
-        });
-    }
+    let case = own_at(state, user_id, case_id, version).await?;
     if status_of(&case) != Status::Scheduled {
         return Err(crate::cases::lifecycle::InvalidTransition {
             from: status_of(&case),
@@ -140,15 +121,5 @@ pub async fn notify_late(
     let transition = Transition::new("late_notice", keep(&case, "late_notice")?)
         .note(Some(words))
         .change(Change::LateNotice { at: now });
-    Ok(crate::cases::cached::apply(
-        state,
-        &state.calendar.get(),
-        &service,
-        &case,
-        version,
-        transition,
-        Actor::User(user_id),
-        now,
-    )
-    .await?)
+    write_own(state, (&case, &service), transition, user_id, now).await
 }
