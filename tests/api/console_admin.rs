@@ -116,8 +116,46 @@ async fn administrators_run_accounts_keys_and_the_audit_log(backend: Backend) {
     assert!(body.contains("密码至少 12 位"));
     let mut good = vec![("csrf", token.as_str())];
     good.extend(new);
+    // The name and work phone the insured will see (seed 002 (一)1.2).
+    good.extend([
+        ("display_name", "王专员"),
+        ("work_phone", "400-606-5033转8012"),
+    ]);
     let (status, _) = post(&app, &admin, "/console/admin/staff", &good).await;
     assert_eq!(status, 303);
+    let (_, body) = page(&app, &admin, "/console/admin/staff").await;
+    assert!(
+        body.contains("王专员") && body.contains("400-606-5033转8012"),
+        "the card is listed"
+    );
+    // A work phone that is not one is refused in Chinese; a good one replaces the card.
+    let (status, body) = post(
+        &app,
+        &admin,
+        "/console/admin/staff/wang/card",
+        &[
+            ("csrf", &token),
+            ("display_name", "王专员"),
+            ("work_phone", "call me"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("工作电话"), "{body}");
+    let (status, _) = post(
+        &app,
+        &admin,
+        "/console/admin/staff/wang/card",
+        &[
+            ("csrf", &token),
+            ("display_name", "王晓明"),
+            ("work_phone", "021-61234567"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let (_, body) = page(&app, &admin, "/console/admin/staff").await;
+    assert!(body.contains("王晓明") && body.contains("021-61234567"));
     let wang = cookie(&app, "wang", "a long enough password")
         .await
         .expect("the new account signs in");
