@@ -38,16 +38,29 @@ pub fn mount(config: &mut web::ServiceConfig) {
         .route("/admin/audit", web::get().to(audit_page));
 }
 
+/// The insurers as a person picks them: by name (the code is the form's value only).
 async fn insurer_choices(state: &AppState) -> Result<Vec<Choice>, ConsoleError> {
-    Ok(crate::staff::admin::insurers(state)
+    Ok(crate::staff::admin::insurer_names(state)
         .await
         .map_err(ApiError::from)?
         .into_iter()
-        .map(|(_, code)| Choice {
-            value: code.clone(),
-            label: code,
+        .map(|(code, name)| Choice {
+            value: code,
+            label: name,
         })
         .collect())
+}
+
+/// The name of the insurer `code` among `choices` (the code itself if unknown); none: every
+/// insurer.
+fn insurer_name(choices: &[Choice], code: Option<&str>) -> String {
+    match code {
+        Some(code) => choices
+            .iter()
+            .find(|c| c.value == code)
+            .map_or_else(|| code.to_owned(), |c| c.label.clone()),
+        None => "全部保险公司".to_owned(),
+    }
 }
 
 async fn staff_view(
@@ -57,6 +70,7 @@ async fn staff_view(
     error: Option<String>,
 ) -> Result<AdminStaffPage, ConsoleError> {
     let accounts = admin::accounts(state, &user.staff).await?;
+    let insurers = insurer_choices(state).await?;
     let calendar = state.calendar.get();
     let years: Vec<String> = calendar.published_years().map(|y| y.to_string()).collect();
     let next = local_date(state.clocks.business.now()).year() + 1;
@@ -64,6 +78,7 @@ async fn staff_view(
         who: Some(super::who(state, user).await?),
         csrf: user.csrf.clone(),
         section: "staff",
+        insurers: insurers.clone(),
         notice,
         error,
         calendar_years: years.join("、"),
@@ -81,10 +96,10 @@ async fn staff_view(
                 label: role_text(*r).to_owned(),
             })
             .collect(),
-        insurers: insurer_choices(state).await?,
         accounts: accounts
             .into_iter()
             .map(|a| AccountLine {
+                insurer_name: insurer_name(&insurers, a.insurer.as_deref()),
                 role: a.role.as_str(),
                 role_text: role_text(a.role),
                 insurer: a.insurer.unwrap_or_default(),
@@ -187,6 +202,7 @@ async fn keys_view(
     error: Option<String>,
 ) -> Result<AdminKeysPage, ConsoleError> {
     let keys = partner::keys_for_admin(state, &user.staff).await?;
+    let insurers = insurer_choices(state).await?;
     Ok(AdminKeysPage {
         who: Some(super::who(state, user).await?),
         csrf: user.csrf.clone(),
@@ -194,7 +210,6 @@ async fn keys_view(
         notice,
         error,
         new_key,
-        insurers: insurer_choices(state).await?,
         keys: keys
             .into_iter()
             .map(|k| KeyLine {
@@ -205,9 +220,10 @@ async fn keys_view(
                 },
                 created_at: when(Some(k.created_at)),
                 prefix: k.prefix,
-                insurer: k.insurer,
+                insurer: insurer_name(&insurers, Some(&k.insurer)),
             })
             .collect(),
+        insurers,
     })
 }
 

@@ -153,7 +153,16 @@ pub async fn build(
     let staff = &user.staff;
     let (plan, service) = plan_of(state, case)?;
     let now = state.clocks.business.now();
+    // A closed case's promises are dates, no longer counting down.
+    let open = crate::cases::service::status_of(case).is_open();
     let calendar = state.calendar.get();
+    let deadline = |at| {
+        if open {
+            due(&calendar, at, now)
+        } else {
+            super::pages::due_closed(at)
+        }
+    };
     let view = console_view(state, staff, ip, case).await?;
     let mut page = CasePage {
         who: Some(super::who(state, user).await?),
@@ -263,7 +272,7 @@ pub async fn build(
                 ("保单号", view.policy_no.clone()),
                 ("服务", view.service_name.clone()),
                 ("申请时间", when(view.applied_at)),
-                ("服务时限", due(&calendar, view.sla_due_at, now)),
+                ("服务时限", deadline(view.sla_due_at)),
                 ("结束时间", when(view.closed_at)),
             ]);
         }
@@ -300,17 +309,17 @@ pub async fn build(
                         None => "未认领".to_owned(),
                     },
                 ),
-                ("服务时限", due(&calendar, case_view.due.sla_due_at, now)),
+                ("服务时限", deadline(case_view.due.sla_due_at)),
                 (
                     "首次联系时限",
                     match view.first_contacted_at {
                         Some(at) => format!("已于 {} 联系", when(Some(at))),
-                        None => due(&calendar, case_view.due.first_contact_due_at, now),
+                        None => deadline(case_view.due.first_contact_due_at),
                     },
                 ),
                 (
                     "启动决定时限",
-                    due(&calendar, case_view.due.start_decision_due_at, now),
+                    deadline(case_view.due.start_decision_due_at),
                 ),
                 ("服务热线", case_view.hotline.clone()),
             ]);

@@ -52,10 +52,25 @@ pub fn due(calendar: &Calendar, at: Option<DateTime<Utc>>, now: DateTime<Utc>) -
     if at < now {
         return format!("{}（已超时）", when(Some(at)));
     }
+    // Within a day (a 30-minute call-back, a 2-hour first contact): the time itself counts.
+    let minutes = (at - now).num_minutes();
+    if minutes < 24 * 60 {
+        let left = match (minutes / 60, minutes % 60) {
+            (0, m) => format!("{m} 分钟"),
+            (h, 0) => format!("{h} 小时"),
+            (h, m) => format!("{h} 小时 {m} 分钟"),
+        };
+        return format!("{}（还剩 {left}）", when(Some(at)));
+    }
     let left = calendar
         .working_days_between(local_date(now), local_date(at))
         .value;
     format!("{}（还剩 {left} 个工作日）", when(Some(at)))
+}
+
+/// A promise of a case that has ended: its time, no longer counting down.
+pub fn due_closed(at: Option<DateTime<Utc>>) -> String {
+    at.map_or_else(|| "—".to_owned(), |at| when(Some(at)))
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +83,13 @@ pub struct Choice {
 pub struct Labelled {
     pub label: &'static str,
     pub value: String,
+}
+
+/// `/`: where people land without a path — the console and the API documents.
+#[derive(Template, Debug)]
+#[template(path = "console/home.html")]
+pub struct HomePage {
+    pub who: Option<Who>,
 }
 
 #[derive(Template, Debug)]
@@ -283,6 +305,8 @@ pub struct AccountLine {
     pub insurer: String,
     pub active: bool,
     pub created_at: String,
+    /// The insurer of its scope by name (全部保险公司: every insurer).
+    pub insurer_name: String,
     /// What the insured see of the account: its name and work phone (blank: none).
     pub display_name: String,
     pub work_phone: String,
@@ -352,4 +376,32 @@ pub struct AdminAuditPage {
     pub page: u32,
     pub pages: u32,
     pub query: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shanghai(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("an instant")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_promise_within_the_day_counts_in_minutes_and_hours() {
+        let calendar = crate::calendar::store::embedded_calendar();
+        let now = shanghai("2026-12-01T10:00:00+08:00");
+        let callback = due(&calendar, Some(shanghai("2026-12-01T10:30:00+08:00")), now);
+        assert!(callback.ends_with("（还剩 30 分钟）"), "{callback}");
+        let contact = due(&calendar, Some(shanghai("2026-12-01T12:15:00+08:00")), now);
+        assert!(contact.ends_with("（还剩 2 小时 15 分钟）"), "{contact}");
+        let sla = due(&calendar, Some(shanghai("2026-12-04T23:59:59+08:00")), now);
+        assert!(sla.ends_with("个工作日）"), "{sla}");
+        assert!(
+            due(&calendar, Some(now - chrono::TimeDelta::minutes(1)), now).ends_with("（已超时）")
+        );
+        assert_eq!(due_closed(None), "—");
+        assert!(!due_closed(Some(now)).contains('（'));
+    }
 }

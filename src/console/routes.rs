@@ -8,7 +8,7 @@ use actix_web::middleware::DefaultHeaders;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
 use super::forms::Fields;
-use super::pages::LoginPage;
+use super::pages::{HomePage, LoginPage};
 use super::respond::{ConsoleError, checked, cookie, render, see_other};
 use super::session::{self, ConsoleUser};
 use super::{admin_routes, case_routes, queue_routes};
@@ -22,6 +22,7 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 
 pub fn mount(config: &mut web::ServiceConfig) {
     config
+        .route("/", web::get().to(home))
         .route(
             "/console",
             web::get().to(|| async { see_other("/console/") }),
@@ -159,4 +160,20 @@ async fn logout(
         .insert_header((header::LOCATION, "/console/login"))
         .insert_header((header::SET_COOKIE, session::cookie(&state, None)))
         .finish())
+}
+
+/// `/`: a page linking the console and the API documents (not a JSON 404), under the console's
+/// headers.
+async fn home() -> HttpResponse {
+    let mut response = render(StatusCode::OK, &HomePage { who: None });
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        header::X_FRAME_OPTIONS,
+        header::HeaderValue::from_static("DENY"),
+    );
+    response
 }

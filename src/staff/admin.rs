@@ -299,6 +299,11 @@ pub async fn insurers(state: &AppState) -> Result<Vec<(i64, String)>, Fault> {
     Ok(store::insurers(&state.db).await?)
 }
 
+/// Every insurer: (code, name as people read it).
+pub async fn insurer_names(state: &AppState) -> Result<Vec<(String, String)>, Fault> {
+    Ok(store::insurer_names(&state.db).await?)
+}
+
 /// The code of the insurer an account is scoped to.
 pub async fn insurer_code(state: &AppState, id: i64) -> Result<Option<String>, Fault> {
     Ok(store::insurer_code(&state.db, id).await?)

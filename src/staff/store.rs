@@ -100,6 +100,19 @@ pub async fn change_account(
     Ok(())
 }
 
+/// Every insurer by its code, with its name as people read it: (code, name).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn insurer_names(db: &impl ConnectionTrait) -> Result<Vec<(String, String)>, DbErr> {
+    use sea_orm::QueryOrder;
+    Ok(insurer::Entity::find()
+        .order_by_asc(insurer::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.code, i.name))
+        .collect())
+}
+
 /// Every insurer: (row id, code).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insurers(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>, DbErr> {

@@ -156,6 +156,12 @@ async fn administrators_run_accounts_keys_and_the_audit_log(backend: Backend) {
     assert_eq!(status, 303);
     let (_, body) = page(&app, &admin, "/console/admin/staff").await;
     assert!(body.contains("王晓明") && body.contains("021-61234567"));
+    // Insurers by name, and an account of every insurer says so (issue 28: names, not codes).
+    assert!(body.contains("全部保险公司"), "the blank scope is named");
+    assert!(
+        !body.contains(&format!(">{PLAN1_INSURER}<")),
+        "no insurer code is shown as text"
+    );
     let wang = cookie(&app, "wang", "a long enough password")
         .await
         .expect("the new account signs in");

@@ -58,6 +58,20 @@ async fn an_unknown_route_is_a_404_not_found(backend: Backend) {
     let app = spawn_app(backend).await;
     let (status, code, _) = error_body(app.get("/api/v1/no-such-thing").await).await;
     assert_eq!((status, code.as_str()), (404, "not_found"));
+    // `/` itself is a page for people: where the console and the API documents are.
+    let home = app.get("/").await;
+    assert_eq!(home.status().as_u16(), 200);
+    assert!(
+        home.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"))
+    );
+    let text = home.text().await.expect("text");
+    assert!(
+        text.contains("/console/") && text.contains("/docs/"),
+        "{text}"
+    );
 }
 
 async fn a_known_route_with_the_wrong_method_is_a_405(backend: Backend) {
