@@ -411,6 +411,43 @@ async fn the_embedded_profile_serves_with_nothing_configured() {
     let _ = child.wait().await;
 }
 
+/// Started from another working directory (a supervisor's `/`, a temporary one), the service
+/// still finds its plan files and subscribe templates (issue 28).
+#[tokio::test]
+async fn the_service_finds_its_files_from_any_working_directory() {
+    green_channel::platform::crypto::install_tls_provider();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = format!("sqlite://{}?mode=rwc", dir.path().join("gc.db").display());
+    let storage = dir.path().join("storage").display().to_string();
+    let env = [
+        ("APP_SERVER__PORT", "0"),
+        ("APP_SERVER__WORKERS", "1"),
+        ("APP_DATABASE__URL", db.as_str()),
+        ("APP_STORAGE__ROOT", storage.as_str()),
+    ];
+    let mut command = green_channel(&["serve"], &env);
+    command.current_dir(dir.path());
+    let mut child = command.spawn().expect("the binary starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("it says where it listens")
+        .expect("readable")
+        .expect("a line: it started");
+    let base = line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .expect("a URL in the line")
+        .to_owned();
+    let ready = reqwest::get(format!("{base}/health/ready"))
+        .await
+        .expect("answers");
+    assert_eq!(ready.status().as_u16(), 200);
+    child.start_kill().expect("stop it");
+    let _ = child.wait().await;
+}
+
 #[tokio::test]
 async fn import_holidays_adds_a_newly_published_year_and_refuses_an_empty_one() {
     let dir = tempfile::tempdir().expect("temp dir");

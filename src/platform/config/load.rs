@@ -55,6 +55,9 @@ impl Settings {
             problems: errors.into_iter().map(describe_figment_error).collect(),
         })?;
         settings.profile = profile;
+        // The files shipped beside the binary are found from any working directory.
+        settings.plans.dir = locate(&settings.plans.dir);
+        settings.notifications.templates_file = locate(&settings.notifications.templates_file);
         settings.validate()?;
         Ok(settings)
     }
@@ -329,4 +332,28 @@ fn describe_figment_error(error: figment::error::Error) -> String {
     } else {
         format!("{variable} is invalid: {}", error.kind)
     }
+}
+
+/// A relative path of the files shipped with the service (the plan files, the subscribe
+/// templates), as found: from the working directory, else from the directory of the running
+/// binary and up to three above it (`target/release/` in a checkout, `/app/bin/` in an image),
+/// else from the source tree it was built from; as given when none holds it (the load then says
+/// it is missing). An absolute path is kept.
+pub fn locate(path: &std::path::Path) -> std::path::PathBuf {
+    if path.is_absolute() || path.exists() {
+        return path.to_path_buf();
+    }
+    let binary_dir = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(std::path::Path::to_path_buf));
+    binary_dir
+        .iter()
+        .flat_map(|dir| dir.ancestors().take(4))
+        .map(std::path::Path::to_path_buf)
+        .chain(std::iter::once(std::path::PathBuf::from(env!(
+            "CARGO_MANIFEST_DIR"
+        ))))
+        .map(|dir| dir.join(path))
+        .find(|candidate| candidate.exists())
+        .unwrap_or_else(|| path.to_path_buf())
 }
