@@ -49,6 +49,36 @@ pub fn init(settings: &LogSettings) {
 /// How often recorded histogram samples are folded into their buckets.
 const UPKEEP_EVERY: Duration = Duration::from_secs(5);
 
+/// What each series means, as the `# HELP` line a scraper shows beside it.
+fn describe_metrics() {
+    use metrics::Unit;
+    metrics::describe_counter!(
+        "http_requests_total",
+        "HTTP requests answered, by method, route pattern and status"
+    );
+    metrics::describe_histogram!(
+        "http_request_duration_seconds",
+        Unit::Seconds,
+        "Time to answer an HTTP request, by method, route pattern and status"
+    );
+    metrics::describe_counter!(
+        "notification_sends_total",
+        "Outbox rows handled by the dispatcher, by notification kind and outcome"
+    );
+    metrics::describe_gauge!(
+        "notification_outbox_depth",
+        "Outbox rows waiting to be sent"
+    );
+    metrics::describe_gauge!(
+        "notification_outbox_oldest_pending_seconds",
+        "Age of the oldest outbox row waiting to be sent"
+    );
+    metrics::describe_gauge!(
+        "staff_alerts_open",
+        "Promises to the insured falling due soon or already broken, over every insurer"
+    );
+}
+
 /// The process-wide Prometheus recorder (metrics are process-global by nature).
 pub fn metrics_handle() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
@@ -68,6 +98,7 @@ pub fn metrics_handle() -> PrometheusHandle {
             // Another recorder may already be installed (a test binary embedding us): then our
             // handle renders what we record through it, which is nothing, but nothing breaks.
             let _ = metrics::set_global_recorder(recorder);
+            describe_metrics();
             // Histogram samples wait in a queue until they are folded into the buckets: by a
             // scrape, or here, so that they do not pile up where nothing scrapes.
             let upkeep = handle.clone();

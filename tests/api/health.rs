@@ -74,6 +74,11 @@ async fn metrics_count_requests_by_route_pattern(backend: Backend) {
         "{metrics}"
     );
     assert!(metrics.contains("http_request_duration_seconds_bucket"));
+    // Every series says what it is (issue 28).
+    assert!(
+        metrics.contains("# HELP http_requests_total HTTP requests answered"),
+        "{metrics}"
+    );
     // Raw paths never become labels: an id in a path would explode the series count. (Only the
     // labels are searched: the process-wide histograms' sums may hold any digits.)
     assert!(!metrics.contains("/no/such/route"), "{metrics}");
