@@ -86,6 +86,21 @@ pub async fn open_offer(state: &AppState, case: &Case) -> Result<Option<Offer>, 
         .filter(|offer| offer.status == OfferStatus::Open))
 }
 
+/// The option the insured chose in the case's latest offer, if they accepted one: what the
+/// specialist books next (seed 003 二3 「选择合适的医院并与客户电话确认」).
+pub async fn chosen_option(
+    state: &AppState,
+    case: &Case,
+) -> Result<Option<(crate::plans::OfferKind, super::offers::OfferOption)>, CaseError> {
+    Ok(store::offers::latest(&state.db, case.id)
+        .await?
+        .filter(|offer| offer.status == OfferStatus::Accepted)
+        .and_then(|offer| {
+            let option = offer.chosen.and_then(|i| offer.options.get(i).cloned())?;
+            Some((offer.kind, option))
+        }))
+}
+
 /// What the insured sees of a case (the specialists' view builds on it).
 pub async fn detail_view(state: &AppState, case: &Case) -> Result<CaseView, CaseError> {
     let policy_public_id = store::policy_public_id(&state.db, case.policy_id)

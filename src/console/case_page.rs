@@ -233,6 +233,7 @@ pub async fn build(
             })
             .collect(),
         hospital_hint: String::new(),
+        policy_chosen: String::new(),
         doctor_nameable: service.nameable.expert,
         by_call: service.by_call,
         report_expected: service.report,
@@ -282,11 +283,22 @@ pub async fn build(
             page.overdue = view.overdue;
             page.first_contact_overdue = view.first_contact_overdue;
             page.request = request(case_view);
-            page.hospital_hint = case_view
-                .hospital
-                .as_ref()
-                .map(|h| h.name.clone())
-                .unwrap_or_default();
+            // The hospital (or institution) the insured chose in an offer is the one to book;
+            // else the one the application named.
+            let chosen = crate::cases::service::chosen_option(state, case).await?;
+            page.hospital_hint = match &chosen {
+                Some((OfferKind::Hospital | OfferKind::Institution, option)) => {
+                    option.title.clone()
+                }
+                _ => case_view
+                    .hospital
+                    .as_ref()
+                    .map(|h| h.name.clone())
+                    .unwrap_or_default(),
+            };
+            if let Some((kind, option)) = &chosen {
+                page.policy_chosen = format!("{}：{}", kind.label(), option.title);
+            }
             page.policy = labelled(vec![
                 ("保单号", view.policy_no.clone()),
                 ("被保险人", view.insured_name.clone()),

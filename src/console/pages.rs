@@ -257,6 +257,8 @@ pub struct CasePage {
     pub offer: Vec<Labelled>,
     pub retake_reasons: Vec<Choice>,
     pub hospital_hint: String,
+    /// What the insured chose in the latest offer (empty: nothing chosen).
+    pub policy_chosen: String,
     /// The plan lets an expert be named: the schedule form asks for the doctor.
     pub doctor_nameable: bool,
     /// The service is by phone or video: the schedule form asks for the call time only.

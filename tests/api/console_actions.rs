@@ -12,7 +12,7 @@ use crate::registry::PLAN5;
 const MONDAY: &str = "2026-11-23T10:00:00+08:00";
 const FORM: &str = "application/x-www-form-urlencoded";
 
-async fn sign_in(app: &TestApp, login: &str) -> String {
+pub async fn sign_in(app: &TestApp, login: &str) -> String {
     let response = app
         .client
         .post(app.url("/console/login"))

@@ -431,9 +431,40 @@ async fn choosing_is_the_insureds_time(backend: Backend) {
     ]});
     let proposed = json_of(offer(&app, &p4, &claimed, hospitals).await).await;
     assert_eq!(proposed["offer"]["kind"], "hospital", "{proposed}");
+    // The insured picks the second: the specialist's page says which one to book.
+    let view = mine(&app, &holder, &stay).await;
+    let chosen = answer(
+        &app,
+        &holder,
+        &view,
+        json!({"version": version(&view), "option": 1}),
+    )
+    .await;
+    let chosen_status = chosen.status().as_u16();
+    assert_eq!(
+        chosen_status,
+        200,
+        "{}",
+        chosen.text().await.unwrap_or_default()
+    );
     set_clock(&app, "2026-11-27T10:00:00+08:00").await;
     let item = queue_item(&app, &p4, &stay).await;
     assert_eq!(item["start_decision_overdue"], false, "{item}");
+    let cookie = crate::console_actions::sign_in(&app, "clock-p4").await;
+    let page = app
+        .client
+        .get(app.url(&format!("/console/cases/{}", id(&stay))))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("HTML");
+    assert!(
+        page.contains("用户已选择：医院：复旦大学附属华山医院 神经外科"),
+        "{page}"
+    );
 }
 
 on_both_backends!(choosing_is_the_insureds_time);
