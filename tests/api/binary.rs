@@ -242,6 +242,16 @@ pub async fn serve_with(
     extra: &[(&str, &str)],
     log_file: Option<std::fs::File>,
 ) -> (Child, String) {
+    serve_in(dir, extra, log_file, None).await
+}
+
+/// `serve_with`, started in `working_dir` when given (the test's own directory otherwise).
+async fn serve_in(
+    dir: &tempfile::TempDir,
+    extra: &[(&str, &str)],
+    log_file: Option<std::fs::File>,
+    working_dir: Option<&std::path::Path>,
+) -> (Child, String) {
     // The tests' own HTTP clients need the TLS provider the app installs for its own.
     green_channel::platform::crypto::install_tls_provider();
     let db = format!("sqlite://{}?mode=rwc", dir.path().join("gc.db").display());
@@ -259,6 +269,9 @@ pub async fn serve_with(
     let mut command = green_channel(&["serve"], &env);
     if let Some(file) = log_file {
         command.stderr(Stdio::from(file));
+    }
+    if let Some(cwd) = working_dir {
+        command.current_dir(cwd);
     }
     let mut child = command.spawn().expect("the binary starts");
     let stdout = child.stdout.take().expect("stdout");
@@ -415,31 +428,9 @@ async fn the_embedded_profile_serves_with_nothing_configured() {
 /// still finds its plan files and subscribe templates (issue 28).
 #[tokio::test]
 async fn the_service_finds_its_files_from_any_working_directory() {
-    green_channel::platform::crypto::install_tls_provider();
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = format!("sqlite://{}?mode=rwc", dir.path().join("gc.db").display());
-    let storage = dir.path().join("storage").display().to_string();
-    let env = [
-        ("APP_SERVER__PORT", "0"),
-        ("APP_SERVER__WORKERS", "1"),
-        ("APP_DATABASE__URL", db.as_str()),
-        ("APP_STORAGE__ROOT", storage.as_str()),
-    ];
-    let mut command = green_channel(&["serve"], &env);
-    command.current_dir(dir.path());
-    let mut child = command.spawn().expect("the binary starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .expect("it says where it listens")
-        .expect("readable")
-        .expect("a line: it started");
-    let base = line
-        .split_whitespace()
-        .find(|word| word.starts_with("http://"))
-        .expect("a URL in the line")
-        .to_owned();
+    // Started inside the temporary directory: no plan file or template there.
+    let (mut child, base) = serve_in(&dir, &[], None, Some(dir.path())).await;
     let ready = reqwest::get(format!("{base}/health/ready"))
         .await
         .expect("answers");
