@@ -23,11 +23,44 @@ pub enum Waiting {
     Specialist,
 }
 
+/// Which part of the cases' lives: open (the default), ended, or both (drafts and expired
+/// drafts, which never reached the provider, are in none).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    #[default]
+    Open,
+    Closed,
+    All,
+}
+
+impl Phase {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::All => "all",
+        }
+    }
+
+    /// Whether a case in `status` is in this part.
+    pub fn holds(self, status: Status) -> bool {
+        let reached = status != Status::Draft && status != Status::Expired;
+        match self {
+            Self::Open => status.is_open(),
+            Self::Closed => reached && status.is_terminal(),
+            Self::All => reached,
+        }
+    }
+}
+
 /// Which cases a queue shows.
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
-    /// One status; none: every open case (not drafts, not closed).
+    /// One status; none: every case of `phase`.
     pub status: Option<Status>,
+    /// Open (default), ended or both; a case number searches every one.
+    pub phase: Phase,
     /// With `Assigned::Me`, the caller's staff id.
     pub assigned: Option<(Assigned, i64)>,
     /// The account's insurer scope; none: every insurer.

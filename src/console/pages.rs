@@ -160,6 +160,11 @@ pub struct QueuePage {
     pub who: Option<Who>,
     pub tabs: Vec<Tab>,
     pub open_total: i64,
+    /// Ended cases (completed, cancelled, no-show, rejected, terminated) and every case.
+    pub closed_total: i64,
+    pub all_total: i64,
+    /// `closed`, `all` or empty (the open cases).
+    pub phase: String,
     pub status: String,
     pub assigned: String,
     pub number: String,

@@ -7,7 +7,7 @@ use super::forms::Fields;
 use super::pages::{Choice, QueuePage, QueueRows, Row, Tab};
 use super::respond::{ConsoleError, render};
 use super::session::ConsoleUser;
-use crate::cases::queue::Waiting;
+use crate::cases::queue::{Phase, Waiting};
 use crate::cases::view::status_text;
 use crate::desk::cases::{QueueParams, queue};
 use crate::http::Paging;
@@ -34,6 +34,7 @@ fn queue_query(params: &QueueParams) -> (String, String) {
         params.overdue.filter(|o| *o).map(|_| "true".to_owned()),
     );
     push("waiting", params.waiting.map(waiting_code));
+    push("phase", params.phase.map(|p| p.code().to_owned()));
     let encode = |pairs: &[(&str, String)]| {
         url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
@@ -79,6 +80,13 @@ fn queue_params(req: &HttpRequest) -> Result<QueueParams, ConsoleError> {
         service: fields.get("service").map(str::to_owned),
         plan: fields.get("plan").map(str::to_owned),
         overdue: fields.get("overdue").map(|v| v == "true"),
+        phase: match fields.get("phase") {
+            Some("open") => Some(Phase::Open),
+            Some("closed") => Some(Phase::Closed),
+            Some("all") => Some(Phase::All),
+            Some(_) => return Err(bad().into()),
+            None => None,
+        },
         waiting: match fields.get("waiting") {
             Some("insured") => Some(Waiting::Insured),
             Some("specialist") => Some(Waiting::Specialist),
@@ -136,9 +144,24 @@ pub async fn queue_page(
     services.dedup_by(|a, b| a.value == b.value);
     let page = QueuePage {
         who: Some(super::who(&state, &user).await?),
-        open_total: counts.iter().map(|(_, n)| n).sum(),
+        open_total: counts
+            .iter()
+            .filter(|(s, _)| s.is_open())
+            .map(|(_, n)| n)
+            .sum(),
+        closed_total: counts
+            .iter()
+            .filter(|(s, _)| Phase::Closed.holds(*s))
+            .map(|(_, n)| n)
+            .sum(),
+        all_total: counts.iter().map(|(_, n)| n).sum(),
+        phase: params
+            .phase
+            .map(|p| p.code().to_owned())
+            .unwrap_or_default(),
         tabs: counts
             .iter()
+            .filter(|(s, _)| s.is_open())
             .map(|(status, count)| Tab {
                 code: status.as_str(),
                 label: status_text(*status),

@@ -108,8 +108,11 @@ pub fn queue_item(
 /// The queue's filters as a page or a request names them.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
 pub struct QueueParams {
-    /// One status (`submitted`, `in_review` …); default: every open case (not drafts, not closed).
+    /// One status (`submitted`, `in_review` …); default: every case of `phase`.
     pub status: Option<Status>,
+    /// `open` (default), `closed` (completed, cancelled, no-show, rejected, terminated) or `all`;
+    /// a `number` finds its case in any.
+    pub phase: Option<crate::cases::queue::Phase>,
     /// `me` (assigned to the caller) or `none` (unclaimed).
     pub assigned: Option<crate::cases::queue::Assigned>,
     /// A case number as said on the phone (`GC2611-00042`; case, spaces and dashes free).
@@ -147,6 +150,7 @@ impl QueueParams {
         };
         Ok(QueueFilter {
             status: self.status,
+            phase: self.phase.unwrap_or_default(),
             assigned: self.assigned.map(|a| (a, staff.id())),
             insurer_id: staff.account.insurer_id,
             number,

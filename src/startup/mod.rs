@@ -38,7 +38,8 @@ pub const DOCS_PATH: &str = "/docs/";
         ErrorBody,
         crate::cases::actions::ActionName,
         crate::cases::queue::Assigned,
-        crate::cases::queue::Waiting
+        crate::cases::queue::Waiting,
+        crate::cases::queue::Phase
     )),
     modifiers(&BearerAuth),
     tags(

@@ -83,6 +83,42 @@ async fn cases_are_numbered_shown_and_found_only_in_scope(backend: Backend) {
     let (status, code, _) =
         error_body(get(&app, "/api/v1/staff/cases?number=hello", Some(&specialist)).await).await;
     assert_eq!((status, code.as_str()), (400, "case_number_invalid"));
+    // Ended, the case leaves the open queue but is still found: by its number, and under
+    // `phase=closed` / `all` (issue 28: every case can be found).
+    let current: Value = get(&app, &format!("/api/v1/cases/{}", id(&first)), Some(&user))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    ok(
+        &app,
+        &format!("/api/v1/cases/{}/cancel", id(&first)),
+        &user,
+        &json!({"version": current["version"]}),
+    )
+    .await;
+    let total = |path: String| {
+        let app = &app;
+        let specialist = &specialist;
+        async move {
+            let page: Value = get(app, &path, Some(specialist))
+                .await
+                .json()
+                .await
+                .expect("JSON");
+            page["total"].as_i64().expect("total")
+        }
+    };
+    assert_eq!(total("/api/v1/staff/cases".to_owned()).await, 0);
+    assert_eq!(
+        total(format!("/api/v1/staff/cases?number={}", numbers[0])).await,
+        1
+    );
+    assert_eq!(
+        total("/api/v1/staff/cases?phase=closed".to_owned()).await,
+        1
+    );
+    assert_eq!(total("/api/v1/staff/cases?phase=all".to_owned()).await, 1);
     // The number is in the database, unique.
     assert_eq!(
         count(

@@ -351,6 +351,17 @@ async fn a_specialist_works_a_case_in_the_console(backend: Backend) {
     let mine = case_json(&app, &user, &id).await;
     assert_eq!(mine["status"], "scheduled");
     assert_eq!(mine["appointment"]["at"], "2026-11-30T01:30:00Z");
+    // Beside the open tabs: the ended cases and every case (issue 28).
+    let all = browser.page("/console/?phase=all").await;
+    assert!(
+        all.contains("已结束") && all.contains(&format!("/console/cases/{id}")),
+        "{all}"
+    );
+    let closed = browser.page("/console/?phase=closed").await;
+    assert!(
+        !closed.contains(&format!("/console/cases/{id}")),
+        "still open"
+    );
 
     // Another insurer's specialist: the case does not exist for them.
     let foreign = sign_in(&app, "web-foreign").await;

@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::Case;
 use crate::cases::lifecycle::Status;
-use crate::cases::queue::{Assigned, QueueFilter, Waiting};
+use crate::cases::queue::{Assigned, Phase, QueueFilter, Waiting};
 
 /// Cases with a promise falling due before `at`: the service promise while the case is not yet
 /// arranged, the first contact while none is recorded. (Overdue in the queue at `now`; an
@@ -42,9 +42,22 @@ pub async fn page(
     per_page: u32,
 ) -> Result<(Vec<Case>, u64), DbErr> {
     let mut select = service_case::Entity::find();
+    // A number finds its case whatever its status (in scope, as the rest of the filter says).
+    let phase = if filter.number.is_some() {
+        Phase::All
+    } else {
+        filter.phase
+    };
     select = match filter.status {
         Some(status) => select.filter(service_case::Column::Status.eq(CaseState::from(status))),
-        None => select.filter(service_case::Column::Status.is_in(super::open_states())),
+        None => select.filter(
+            service_case::Column::Status.is_in(
+                Status::ALL
+                    .iter()
+                    .filter(|s| phase.holds(**s))
+                    .map(|s| CaseState::from(*s)),
+            ),
+        ),
     };
     select = match filter.assigned {
         None => select,
@@ -112,7 +125,7 @@ pub async fn counts(
     let rows: Vec<(CaseState, i64)> = select.into_tuple().all(db).await?;
     Ok(Status::ALL
         .iter()
-        .filter(|s| s.is_open())
+        .filter(|s| Phase::All.holds(**s))
         .map(|s| {
             let n = rows
                 .iter()
