@@ -119,8 +119,13 @@ pub struct Tab {
 pub struct Row {
     pub id: String,
     pub number: String,
+    /// The insured's masked name.
+    pub insured: String,
     pub service: String,
+    pub plan: String,
     pub status: &'static str,
+    /// Who or what the case waits for, in words.
+    pub waiting_for: &'static str,
     pub assignee: String,
     pub applied_at: String,
     pub sla_due_at: String,
@@ -139,8 +144,11 @@ impl Row {
         Self {
             id: item.id.to_string(),
             number: item.number.clone(),
+            insured: item.insured_name.clone(),
             service: item.service_name.clone(),
+            plan: item.plan_name.clone(),
             status: item.status_text,
+            waiting_for: item.waiting_for,
             assignee: item.assignee.clone().unwrap_or_else(|| "未认领".to_owned()),
             applied_at: when(item.applied_at),
             sla_due_at: due(calendar, item.sla_due_at, now),

@@ -69,13 +69,40 @@ pub struct QueueItem {
     pub offer_open_until: Option<DateTime<Utc>>,
     /// The insured asked for a change of the booked visit then (not answered yet).
     pub change_requested_at: Option<DateTime<Utc>>,
+    /// The insured's name, masked (`张*丰`).
+    pub insured_name: String,
+    /// The plan's name.
+    pub plan_name: String,
+    /// Who or what the case waits for now, in words (`用户上传资料`, `专员安排就诊` …).
+    pub waiting_for: &'static str,
     pub created_at: DateTime<Utc>,
+}
+
+/// What `case` waits for now, in the words the queue shows.
+pub fn waiting_for(case: &Case, status: Status) -> &'static str {
+    if case.offer_open_until.is_some() {
+        return "用户选择方案";
+    }
+    if case.change_requested_at.is_some() {
+        return "专员答复更改申请";
+    }
+    match status {
+        Status::Draft => "用户提交申请",
+        Status::NeedsMaterials => "用户上传资料",
+        Status::Submitted => "专员认领",
+        Status::InReview if case.first_contacted_at.is_none() => "专员首次联系",
+        Status::InReview => "专员审核资料",
+        Status::Approved => "专员安排",
+        Status::Scheduled => "用户按约就诊",
+        Status::InProgress => "服务完成",
+        _ => "无（已结束）",
+    }
 }
 
 pub fn queue_item(
     state: &AppState,
     case: &Case,
-    logins: &HashMap<i64, String>,
+    (logins, names): (&HashMap<i64, String>, &HashMap<i64, String>),
     now: DateTime<Utc>,
 ) -> Result<QueueItem, CaseError> {
     let status = status_of(case);
@@ -100,6 +127,12 @@ pub fn queue_item(
         first_contact_overdue,
         start_decision_overdue,
         offer_open_until: case.offer_open_until,
+        insured_name: names.get(&case.policy_id).cloned().unwrap_or_default(),
+        plan_name: state
+            .plan_for_product(case.product_id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        waiting_for: waiting_for(case, status),
         change_requested_at: case.change_requested_at,
         created_at: case.created_at,
     })
@@ -188,11 +221,13 @@ pub async fn queue(
     filter.insurer_id = staff.account.insurer_id;
     let (cases, total) = crate::cases::service::queue(state, filter, page, per_page).await?;
     let logins = logins(&state.db, cases.iter().filter_map(|c| c.assignee_id)).await?;
+    let names =
+        crate::policies::service::masked_names(state, cases.iter().map(|c| c.policy_id)).await?;
     let now = state.clocks.business.now();
     Ok(QueuePage {
         items: cases
             .iter()
-            .map(|c| queue_item(state, c, &logins, now))
+            .map(|c| queue_item(state, c, (&logins, &names), now))
             .collect::<Result<_, _>>()?,
         page,
         per_page,

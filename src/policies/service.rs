@@ -47,6 +47,21 @@ pub fn phone_on_file(
     Ok(PhoneNumber::from_normalised("86", &normalised).ok())
 }
 
+/// The insured's masked name (`张*丰`) of each policy of `ids`, by row id: what the queue shows.
+pub async fn masked_names(
+    state: &AppState,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, crate::platform::db::DbErr> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(store::insured_names(&state.db, ids)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id, PersonName::mask_stored(&name)))
+        .collect())
+}
+
 /// The policy a case was applied under (its row id).
 #[instrument(level = "debug", skip_all)]
 pub async fn by_row_id(

@@ -385,9 +385,14 @@ async fn choosing_is_the_insureds_time(backend: Backend) {
     set_clock(&app, "2026-11-27T10:00:00+08:00").await;
     let offered = json_of(offer(&app, &specialist, &case, experts()).await).await;
     assert_eq!(offered["offer"]["expires_at"], "2026-12-01T15:59:59Z");
-    // Tuesday: the 5 working days have passed, but the insured is choosing.
+    // Tuesday: the 5 working days have passed, but the insured is choosing — as the queue says,
+    // with whom and which plan (issue 28).
     set_clock(&app, "2026-12-01T09:00:00+08:00").await;
-    assert_eq!(queue_item(&app, &specialist, &case).await["overdue"], false);
+    let item = queue_item(&app, &specialist, &case).await;
+    assert_eq!(item["overdue"], false);
+    assert_eq!(item["waiting_for"], "用户选择方案", "{item}");
+    assert_eq!(item["insured_name"], "张**");
+    assert_eq!(item["plan_name"], "重大疾病绿通服务");
     let overdue =
         json_of(get(&app, "/api/v1/staff/cases?overdue=true", Some(&specialist)).await).await;
     assert_eq!(overdue["total"], 0, "{overdue}");
@@ -396,7 +401,9 @@ async fn choosing_is_the_insureds_time(backend: Backend) {
     green_channel::cases::expiry::sweep(&app.state)
         .await
         .expect("swept");
-    assert_eq!(queue_item(&app, &specialist, &case).await["overdue"], true);
+    let item = queue_item(&app, &specialist, &case).await;
+    assert_eq!(item["overdue"], true);
+    assert_eq!(item["waiting_for"], "专员安排", "{item}");
 
     // Plan 4 without a slip: the hospitals proposed keep the 3-working-day start promise.
     let p4 = staff(&app, "clock-p4", "specialist", Some("haorensheng-partner")).await;

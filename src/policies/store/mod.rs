@@ -329,6 +329,24 @@ pub async fn has_bindings(db: &impl ConnectionTrait, user_id: i64) -> Result<boo
         .is_some())
 }
 
+/// The insured's name of each policy of `ids`, as stored, by row id.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn insured_names(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+) -> Result<HashMap<i64, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(policy::Entity::find()
+        .filter(policy::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.insured_name))
+        .collect())
+}
+
 /// A policy by its row id.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_by_row_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Policy>, DbErr> {
