@@ -422,17 +422,11 @@ mod tests {
 
     #[test]
     fn an_unreachable_dependency_is_a_503_not_a_500() {
+        // (The database's errors are checked beside the connection: `platform::db::store`.)
         let cache: ApiError =
             crate::platform::cache::CacheError::Unavailable("connection refused".to_owned()).into();
         assert_eq!(cache.status(), 503);
         assert_eq!(cache.code(), codes::CACHE_UNAVAILABLE);
-        let db: ApiError =
-            sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout).into();
-        assert_eq!(db.status(), 503);
-        assert_eq!(db.code(), codes::DATABASE_UNAVAILABLE);
-        assert_eq!(db.retry_after_secs(), Some(5));
-        let bug: ApiError = sea_orm::DbErr::Custom("syntax".to_owned()).into();
-        assert_eq!(bug.status(), 500);
     }
 
     #[test]

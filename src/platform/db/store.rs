@@ -1,5 +1,6 @@
-//! The database connection: PostgreSQL in production, a SQLite file in the embedded profile,
-//! chosen by the URL's scheme. One build carries both drivers.
+//! The database connection as sea-orm makes it: PostgreSQL in production, a SQLite file in the
+//! embedded profile, chosen by the URL's scheme (one build carries both drivers); migrations;
+//! write transactions; which errors mean the database is out of reach.
 
 use std::path::Path;
 use std::time::Duration;
@@ -146,4 +147,20 @@ pub async fn write_transaction(db: &DatabaseConnection) -> Result<DatabaseTransa
         ..Default::default()
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::platform::error::{ApiError, codes};
+
+    #[test]
+    fn a_database_out_of_reach_is_a_503_and_a_bug_a_500() {
+        let db: ApiError =
+            sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout).into();
+        assert_eq!(db.status(), 503);
+        assert_eq!(db.code(), codes::DATABASE_UNAVAILABLE);
+        assert_eq!(db.retry_after_secs(), Some(5));
+        let bug: ApiError = sea_orm::DbErr::Custom("syntax".to_owned()).into();
+        assert_eq!(bug.status(), 500);
+    }
 }
