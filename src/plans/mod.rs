@@ -2,6 +2,7 @@
 //! with errors that name the file and the field, loaded into `insurer` / `product` rows, and
 //! held in memory for the eligibility and case rules. A sixth programme is a sixth file.
 
+mod conversation;
 mod materials;
 pub mod model;
 pub mod outcomes;
@@ -12,6 +13,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+pub use conversation::*;
 pub use model::*;
 pub use outcomes::*;
 pub use validate::coverage_lists;
@@ -106,17 +108,6 @@ impl Plans {
     pub fn is_empty(&self) -> bool {
         self.by_code.is_empty()
     }
-}
-
-/// A line the insured may call about a service, as the mini-program shows it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct LineView {
-    pub kind: LineKind,
-    /// `服务专线`, `投诉及异议热线` …
-    pub label: &'static str,
-    pub number: String,
-    /// When it answers.
-    pub hours: String,
 }
 
 impl Plan {

@@ -3,6 +3,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::sync::OnceLock;
 
+use super::conversation::LineKind;
 use super::model::*;
 
 const COVERAGE: &str = include_str!("../../data/coverage.json");
