@@ -14,7 +14,7 @@ use crate::policies::store::Policy;
 use crate::staff::Role;
 use crate::staff::access::CurrentStaff;
 use crate::state::AppState;
-use crate::users::phone::PhoneNumber;
+use crate::users::phone::{PhoneNumber, unseal};
 
 fn aad(case_public_id: Uuid) -> String {
     format!("service_case|contact_phone|{case_public_id}")
@@ -66,11 +66,8 @@ pub fn open(state: &AppState, case: &Case) -> Result<Option<PhoneNumber>, Fault>
     else {
         return Ok(None);
     };
-    let normalised = state
-        .crypto
-        .open_str(sealed, &aad(case.public_id))
-        .map_err(anyhow::Error::from)?;
-    Ok(PhoneNumber::from_normalised(country, &normalised).ok())
+    let aad = aad(case.public_id);
+    Ok(unseal(&state.crypto, sealed, &aad, country).map_err(anyhow::Error::from)?)
 }
 
 /// Whether `staff` sees the insured's number in full: the specialist who holds the case calls

@@ -12,7 +12,7 @@ use super::partner::Partner;
 use super::record::{PolicyRecord, valid_policy_no};
 use super::store::{self, Policy, Relation};
 use crate::state::AppState;
-use crate::users::phone::PhoneNumber;
+use crate::users::phone::{PhoneNumber, unseal};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PolicySummary {
@@ -40,11 +40,8 @@ pub fn phone_on_file(
     let Some(sealed) = &policy.phone_enc else {
         return Ok(None);
     };
-    let normalised = state
-        .crypto
-        .open_str(sealed, &store::phone_aad(&policy.policy_no))
-        .map_err(anyhow::Error::from)?;
-    Ok(PhoneNumber::from_normalised("86", &normalised).ok())
+    let aad = store::phone_aad(&policy.policy_no);
+    Ok(unseal(&state.crypto, sealed, &aad, "86").map_err(anyhow::Error::from)?)
 }
 
 /// The insured's masked name (`张*丰`) of each policy of `ids`, by row id: what the queue shows.

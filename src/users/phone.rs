@@ -86,6 +86,18 @@ impl PhoneNumber {
     }
 }
 
+/// A phone sealed as `normalised` writes it, opened with the associated data it was sealed
+/// for; none when what it holds is not a number of `country_code`.
+pub fn unseal(
+    crypto: &crate::platform::crypto::Crypto,
+    sealed: &[u8],
+    aad: &str,
+    country_code: &str,
+) -> Result<Option<PhoneNumber>, crate::platform::crypto::CryptoError> {
+    let normalised = crypto.open_str(sealed, aad)?;
+    Ok(PhoneNumber::from_normalised(country_code, &normalised).ok())
+}
+
 fn mask_digits(digits: &str) -> String {
     let chars: Vec<char> = digits.chars().collect();
     let keep_tail = 4.min(chars.len());

@@ -1,7 +1,7 @@
 //! The users as other areas ask for them: the openid a message goes to, the user a WeChat push
 //! names.
 
-use super::phone::PhoneNumber;
+use super::phone::{PhoneNumber, unseal};
 use crate::platform::error::Fault;
 use crate::state::AppState;
 
@@ -27,9 +27,6 @@ pub async fn verified_phone(state: &AppState, user_id: i64) -> Result<Option<Pho
     let (Some(sealed), Some(country)) = (user.phone_enc, user.phone_country_code) else {
         return Ok(None);
     };
-    let normalised = state
-        .crypto
-        .open_str(&sealed, &store::phone_aad(user.id))
-        .map_err(anyhow::Error::from)?;
-    Ok(PhoneNumber::from_normalised(&country, &normalised).ok())
+    let aad = store::phone_aad(user.id);
+    Ok(unseal(&state.crypto, &sealed, &aad, &country).map_err(anyhow::Error::from)?)
 }

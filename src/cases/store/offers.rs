@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use entity::case_offer::{self, OfferKindStored, OfferState};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
 
 use crate::cases::offers::{Answer, NewOffer, Offer, OfferStatus};
 use crate::plans::OfferKind;
@@ -61,6 +63,26 @@ fn offer(row: case_offer::Model) -> Result<Offer, DbErr> {
     })
 }
 
+/// Ends the open offers `which` selects as `state` (with the chosen option, for an acceptance),
+/// now. Only an open offer changes: an answer, a lapse and a replacement never overwrite one
+/// another.
+async fn end(
+    txn: &impl ConnectionTrait,
+    which: Condition,
+    (state, chosen): (OfferState, Option<i32>),
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    case_offer::Entity::update_many()
+        .col_expr(case_offer::Column::State, Expr::value(state))
+        .col_expr(case_offer::Column::Chosen, Expr::value(chosen))
+        .col_expr(case_offer::Column::AnsweredAt, Expr::value(Some(at)))
+        .filter(which)
+        .filter(case_offer::Column::State.eq(OfferState::Open))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// Ends every open offer of `case_id` as `state` (replaced, withdrawn with the case).
 pub(super) async fn close_open(
     txn: &impl ConnectionTrait,
@@ -68,14 +90,8 @@ pub(super) async fn close_open(
     state: OfferState,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    case_offer::Entity::update_many()
-        .col_expr(case_offer::Column::State, Expr::value(state))
-        .col_expr(case_offer::Column::AnsweredAt, Expr::value(Some(at)))
-        .filter(case_offer::Column::CaseId.eq(case_id))
-        .filter(case_offer::Column::State.eq(OfferState::Open))
-        .exec(txn)
-        .await?;
-    Ok(())
+    let which = Condition::all().add(case_offer::Column::CaseId.eq(case_id));
+    end(txn, which, (state, None), at).await
 }
 
 pub(super) async fn insert(
@@ -112,19 +128,12 @@ pub(super) async fn answer(
     answer: Answer,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let (state, chosen) = match answer {
+    let outcome = match answer {
         Answer::Accept(index) => (OfferState::Accepted, i32::try_from(index).ok()),
         Answer::Decline => (OfferState::Declined, None),
     };
-    case_offer::Entity::update_many()
-        .col_expr(case_offer::Column::State, Expr::value(state))
-        .col_expr(case_offer::Column::Chosen, Expr::value(chosen))
-        .col_expr(case_offer::Column::AnsweredAt, Expr::value(Some(at)))
-        .filter(case_offer::Column::Id.eq(offer_id))
-        .filter(case_offer::Column::State.eq(OfferState::Open))
-        .exec(txn)
-        .await?;
-    Ok(())
+    let which = Condition::all().add(case_offer::Column::Id.eq(offer_id));
+    end(txn, which, outcome, at).await
 }
 
 /// Marks the open offer `offer_id` lapsed.
@@ -133,14 +142,8 @@ pub(super) async fn lapse(
     offer_id: i64,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    case_offer::Entity::update_many()
-        .col_expr(case_offer::Column::State, Expr::value(OfferState::Expired))
-        .col_expr(case_offer::Column::AnsweredAt, Expr::value(Some(at)))
-        .filter(case_offer::Column::Id.eq(offer_id))
-        .filter(case_offer::Column::State.eq(OfferState::Open))
-        .exec(txn)
-        .await?;
-    Ok(())
+    let which = Condition::all().add(case_offer::Column::Id.eq(offer_id));
+    end(txn, which, (OfferState::Expired, None), at).await
 }
 
 /// The newest offer of `case_id` (open or answered), if any.
