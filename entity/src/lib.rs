@@ -4,6 +4,7 @@
 pub mod app_user;
 pub mod audit_log;
 pub mod case_event;
+pub mod case_objection;
 pub mod case_offer;
 pub mod case_report;
 pub mod document;

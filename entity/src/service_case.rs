@@ -47,8 +47,12 @@ pub struct Model {
     pub appointment_hospital: Option<String>,
     pub appointment_department: Option<String>,
     pub appointment_expert_title: Option<String>,
+    /// Where the escort or guide meets the insured, and when (none: at the visit's time).
     pub meeting_point: Option<String>,
-    pub escort_contact: Option<String>,
+    pub meeting_at: Option<DateTimeUtc>,
+    /// The escort booked for the visit (seed 001 陪诊): their name and phone.
+    pub escort_name: Option<String>,
+    pub escort_phone: Option<String>,
     /// Why the case ended (refusal reason, cancellation, no-show …).
     pub outcome_code: Option<String>,
     /// Whether the end counted as a use.
@@ -87,6 +91,8 @@ pub struct Model {
     pub alternate_hospital_id: Option<String>,
     /// When the specialist last proposed options (the start decision is kept by it).
     pub last_offer_at: Option<DateTimeUtc>,
+    /// When the insured last raised an objection or a complaint (none: never).
+    pub last_objection_at: Option<DateTimeUtc>,
 }
 
 /// A case's state as stored. The lifecycle (`cases::lifecycle::Status` in the application) is

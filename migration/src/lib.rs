@@ -29,6 +29,7 @@ mod m20261130_000021_add_case_milestones;
 mod m20261130_000022_create_reports;
 mod m20261206_000023_add_contact;
 mod m20261206_000024_create_case_offer;
+mod m20261206_000025_create_case_objection;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000022_create_reports::Migration),
             Box::new(m20261206_000023_add_contact::Migration),
             Box::new(m20261206_000024_create_case_offer::Migration),
+            Box::new(m20261206_000025_create_case_objection::Migration),
         ]
     }
 }

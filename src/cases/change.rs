@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::actions::{Appointment, ChangeKind, Milestone};
 use super::lifecycle::Status;
+use super::objections::NewObjection;
 use super::offers::{Answer, NewOffer};
 use crate::plans::{DiagnosisState, Material};
 
@@ -50,8 +51,12 @@ pub enum Change {
     },
     /// The open offer `offer_id` lapsed unanswered.
     OfferLapsed { offer_id: i64 },
-    /// The insured consented to a new time for the booked visit.
-    Rescheduled { at: DateTime<Utc> },
+    /// The insured consented to a new time for the booked visit (the meeting before it moves
+    /// with it).
+    Rescheduled {
+        at: DateTime<Utc>,
+        meeting_at: Option<DateTime<Utc>>,
+    },
     /// The insured asks for another time or hospital; the specialist answers with an offer or
     /// a new booking.
     ChangeRequested {
@@ -63,6 +68,15 @@ pub enum Change {
     ChangeRefused,
     /// The insured said before the visit that they will be late (seed 002 (一)2.9(5)).
     LateNotice { at: DateTime<Utc> },
+    /// The insured objects to a decision or complains about the service (seed 002 (一)2.6).
+    Objected(NewObjection),
+    /// A supervisor answered the objection `objection_id`.
+    ObjectionAnswered {
+        objection_id: i64,
+        answer: String,
+        staff_id: i64,
+        at: DateTime<Utc>,
+    },
 }
 
 /// A case as an application makes it (its number and promises are the store's to give).

@@ -186,7 +186,7 @@ pub async fn create(
             &events,
             None,
             plan.lines_for(service),
-            None,
+            (None, Vec::new()),
         );
         let body = serde_json::to_string(&view).map_err(ApplyError::unexpected)?;
         let answer = StoredAnswer {

@@ -91,6 +91,28 @@ pub enum CaseError {
     /// A visit recorded as done or missed before its time.
     #[error("就诊时间尚未到，不能记录服务完成或用户未到")]
     AppointmentNotPassed,
+    /// An objection on a case no decision ended, or a complaint on one never submitted.
+    #[error("{}", if *.objection { "只有未通过审核、服务被终止或记为未到的申请可以提出异议；对服务质量的意见请选择投诉" } else { "申请提交后才能对服务提出投诉" })]
+    ObjectionNotAllowed { objection: bool },
+    #[error("您对该申请的上一条同类意见尚待答复，答复后可再提出；如有急事请拨打投诉及异议热线")]
+    ObjectionPending,
+    #[error("请填写您的意见（1至500字）")]
+    ObjectionTextRequired,
+    #[error("该申请没有这条异议或投诉，请刷新后查看")]
+    UnknownObjection,
+    #[error("该异议或投诉已答复")]
+    ObjectionAnswered,
+    #[error("请填写给用户的答复（1至500字）")]
+    AnswerRequired,
+    /// A meeting after the visit it leads to (or already past).
+    #[error("见面时间须晚于当前时间，且不晚于就诊时间")]
+    MeetingTimeInvalid,
+    #[error("请填写与陪同人员的见面时间")]
+    MeetingTimeRequired,
+    #[error("陪诊服务须填写陪诊人员的姓名和电话")]
+    EscortRequired,
+    #[error("陪诊人员的姓名最多32字，电话须为手机号或固定电话")]
+    EscortInvalid,
     #[error(transparent)]
     Access(#[from] AccessError),
     #[error(transparent)]
@@ -149,7 +171,17 @@ impl AreaError for CaseError {
             | Self::ChangeNotAllowed { .. }
             | Self::ChangeCounts
             | Self::LateNoticeTooLate
-            | Self::NoChangeRequested => Kind::Conflict,
+            | Self::NoChangeRequested
+            | Self::ObjectionNotAllowed { .. }
+            | Self::ObjectionPending
+            | Self::ObjectionAnswered => Kind::Conflict,
+            Self::ObjectionTextRequired
+            | Self::UnknownObjection
+            | Self::AnswerRequired
+            | Self::MeetingTimeInvalid
+            | Self::MeetingTimeRequired
+            | Self::EscortRequired
+            | Self::EscortInvalid => Kind::Unprocessable,
             Self::Access(e) => e.kind(),
             Self::Idempotency(e) => e.kind(),
             Self::Fault(_) => Kind::Internal,

@@ -19,6 +19,7 @@ pub mod files;
 pub mod form;
 pub mod lifecycle;
 pub mod number;
+pub mod objections;
 pub mod offers;
 pub mod principal;
 pub mod promises;

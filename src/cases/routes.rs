@@ -11,6 +11,7 @@ use super::actions::{ChangeKind, ChangeRequest};
 use super::create::{self, Created};
 use super::error::CaseError;
 use super::form::{self, CreateCase};
+use super::objections::ObjectionKind;
 use super::offers::Answer;
 use super::service;
 use super::view::{CaseSummary, CaseView};
@@ -334,5 +335,53 @@ pub async fn notify_late(
     let saved =
         crate::cases::actions::notify_late(&state, user.user_id, *path, body.version, minutes)
             .await?;
+    Ok(web::Json(service::detail_view(&state, &saved).await?))
+}
+
+/// An objection to a decision, or a complaint about the service.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectionBody {
+    pub version: i32,
+    /// `objection` (to the review's result or another decision that ended the case: a refusal,
+    /// a termination, a no-show) or `complaint` (about the service, on any submitted case).
+    pub kind: ObjectionKind,
+    /// In the insured's words (1 to 500 characters).
+    #[schema(max_length = 500)]
+    pub text: String,
+}
+
+/// Objects to a decision on the case or complains about the service (seed 002 (一)2.6
+/// 「若对于审核结果或者服务质量有异议」): recorded on the case's timeline, listed for the
+/// supervisors, answered in the message centre. One of each kind waits for its answer at a
+/// time; the plan's complaint line (`complaint_line`) stays open besides.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = ObjectionBody,
+    responses(
+        (status = 200, body = CaseView),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`objection_not_allowed` (an objection on a case no decision ended, a complaint before submission), `objection_pending` (one of that kind waits for its answer), `case_modified`", body = ErrorBody),
+        (status = 422, description = "`objection_text_required`, `field_too_long`, `invalid_body`", body = ErrorBody),
+    )
+)]
+#[post("/cases/{id}/objections")]
+pub async fn raise_objection(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    body: web::Json<ObjectionBody>,
+) -> Result<web::Json<CaseView>, ApiError> {
+    crate::http::check_lengths(&[("text", Some(&body.text), 500)])?;
+    let saved = crate::cases::actions::raise_objection(
+        &state,
+        user.user_id,
+        (*path, body.version),
+        body.kind,
+        &body.text,
+    )
+    .await?;
     Ok(web::Json(service::detail_view(&state, &saved).await?))
 }

@@ -11,6 +11,7 @@ use super::cancellation::outcome;
 use super::change::Change;
 use super::error::CaseError;
 use super::lifecycle::Status;
+use super::objections::{Objection, ObjectionView};
 use super::offers::{Offer, OfferStatus, OfferView};
 use super::queue::QueueFilter;
 use super::store::{self, Actor, Case, Transition};
@@ -86,6 +87,27 @@ pub async fn open_offer(state: &AppState, case: &Case) -> Result<Option<Offer>, 
         .filter(|offer| offer.status == OfferStatus::Open))
 }
 
+/// The objections and complaints raised on `case`, oldest first (read only where one was).
+pub async fn objections_of(state: &AppState, case: &Case) -> Result<Vec<Objection>, CaseError> {
+    if case.last_objection_at.is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(store::objections::of_case(&state.db, case.id).await?)
+}
+
+/// What a case's page shows beside the row: its open offer and its objections.
+struct Beside {
+    offer: Option<Offer>,
+    objections: Vec<Objection>,
+}
+
+async fn beside(state: &AppState, case: &Case) -> Result<Beside, CaseError> {
+    Ok(Beside {
+        offer: open_offer(state, case).await?,
+        objections: objections_of(state, case).await?,
+    })
+}
+
 /// The option the insured chose in the case's latest offer, if they accepted one: what the
 /// specialist books next (seed 003 二3 「选择合适的医院并与客户电话确认」).
 pub async fn chosen_option(
@@ -111,14 +133,14 @@ pub async fn detail_view(state: &AppState, case: &Case) -> Result<CaseView, Case
         Some(id) => crate::staff::accounts::card(&state.db, id).await?,
         None => None,
     };
-    let offer = open_offer(state, case).await?;
+    let beside = beside(state, case).await?;
     view_of(
         state,
         case,
         policy_public_id,
         &events,
         assignee.as_ref(),
-        offer.as_ref(),
+        &beside,
     )
 }
 
@@ -145,14 +167,14 @@ pub async fn own_page(
         if !owns(user.user_id, &detail.case) {
             return Err(CaseError::NotFound.into());
         }
-        let offer = open_offer(state, &detail.case).await?;
+        let beside = beside(state, &detail.case).await?;
         return Ok(view_of(
             state,
             &detail.case,
             detail.policy_public_id,
             &detail.events,
             detail.assignee.as_ref(),
-            offer.as_ref(),
+            &beside,
         )?);
     }
     let detail = store::detail::own(&state.db, user.user_id, id)
@@ -165,14 +187,14 @@ pub async fn own_page(
             Err(error) => tracing::warn!(%error, "the case page copy was not sealed"),
         }
     }
-    let offer = open_offer(state, &detail.case).await?;
+    let beside = beside(state, &detail.case).await?;
     Ok(view_of(
         state,
         &detail.case,
         detail.policy_public_id,
         &detail.events,
         detail.assignee.as_ref(),
-        offer.as_ref(),
+        &beside,
     )?)
 }
 
@@ -182,7 +204,7 @@ fn view_of(
     policy_public_id: Uuid,
     events: &[super::store::Event],
     assignee: Option<&StaffCard>,
-    offer: Option<&Offer>,
+    beside: &Beside,
 ) -> Result<CaseView, CaseError> {
     let (plan, service) = plan_of(state, case)?;
     let status = status_of(case);
@@ -198,7 +220,10 @@ fn view_of(
         events,
         assignee,
         lines,
-        offer.map(OfferView::of),
+        (
+            beside.offer.as_ref().map(OfferView::of),
+            beside.objections.iter().map(ObjectionView::of).collect(),
+        ),
     ))
 }
 
@@ -373,6 +398,22 @@ pub async fn case_in_scope(
         .await?
         .filter(|c| staff.sees(c.insurer_id))
         .ok_or(CaseError::NotFound)
+}
+
+/// The most objections waiting for an answer a list shows (the oldest first).
+pub const OPEN_OBJECTIONS_AT_MOST: u64 = 200;
+
+/// The objections and complaints waiting for an answer in `staff`'s scope, the oldest first,
+/// each with its case: the supervisors' list (specialists and insurer viewers are refused).
+pub async fn open_objections(
+    state: &AppState,
+    staff: &CurrentStaff,
+) -> Result<Vec<(Objection, Case)>, CaseError> {
+    crate::staff::access::may_change(staff, None, crate::staff::access::Need::Supervisor)?;
+    Ok(
+        store::objections::open(&state.db, staff.account.insurer_id, OPEN_OBJECTIONS_AT_MOST)
+            .await?,
+    )
 }
 
 /// A page of the specialists' queue and the number of cases it holds.

@@ -7,11 +7,12 @@ use uuid::Uuid;
 
 use super::cancellation::{CancelOutcome, outcome};
 use super::lifecycle::Status;
+use super::objections::ObjectionView;
 use super::offers::OfferView;
 use super::store::{Case, Event};
 use crate::calendar::Calendar;
 use crate::catalog::Catalog;
-use crate::plans::{AdmissionSlip, DiagnosisState, Flow, LineView, Material, Service};
+use crate::plans::{AdmissionSlip, DiagnosisState, Flow, LineKind, LineView, Material, Service};
 use crate::staff::card::StaffCard;
 
 pub fn status_text(status: Status) -> &'static str {
@@ -63,10 +64,20 @@ pub struct Appointment {
     pub hospital: Option<String>,
     pub department: Option<String>,
     pub expert_title: Option<String>,
+    /// Where the escort, guide or specialist meets the insured, and when (before the visit).
     pub meeting_point: Option<String>,
-    pub escort_contact: Option<String>,
+    pub meeting_at: Option<DateTime<Utc>>,
+    /// Who goes with the insured on the day.
+    pub escort: Option<EscortView>,
     /// The doctor booked, where the plan lets an expert be named.
     pub doctor: Option<String>,
+}
+
+/// The person who goes with the insured on the day of the visit (seed 001 陪诊).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EscortView {
+    pub name: String,
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -198,6 +209,12 @@ pub struct CaseView {
     pub change_request: Option<ChangeRequestView>,
     /// When the insured said they would be late for the booked visit.
     pub late_notice_at: Option<DateTime<Utc>>,
+    /// The insured's objections and complaints with their answers, oldest first
+    /// (`POST /cases/{id}/objections`).
+    pub objections: Vec<ObjectionView>,
+    /// Where objections and complaints may also be made by phone: the plan's complaint line,
+    /// else the insurer's, else the service's own (seed 002 (一)2.6).
+    pub complaint_line: LineView,
     pub timeline: Vec<EventView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -216,6 +233,22 @@ pub struct CaseSummary {
     pub appointment_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The line objections go to by phone: the plan's complaint line, else the insurer's, else the
+/// service's own (always the first of `lines`).
+fn complaint_line(lines: &[LineView]) -> LineView {
+    [LineKind::Complaint, LineKind::Insurer]
+        .iter()
+        .find_map(|kind| lines.iter().find(|l| l.kind == *kind))
+        .or(lines.first())
+        .cloned()
+        .unwrap_or(LineView {
+            kind: LineKind::Service,
+            label: LineKind::Service.label(),
+            number: String::new(),
+            hours: String::new(),
+        })
 }
 
 pub fn place_name(service: &Service, code: &str) -> Named {
@@ -283,7 +316,7 @@ pub fn detail(
     timeline: &[Event],
     assignee: Option<&StaffCard>,
     lines: Vec<LineView>,
-    offer: Option<OfferView>,
+    (offer, objections): (Option<OfferView>, Vec<ObjectionView>),
 ) -> CaseView {
     let catalog = Catalog::get();
     let awaiting = match status {
@@ -342,7 +375,11 @@ pub fn detail(
                 department: case.appointment_department.clone(),
                 expert_title: case.appointment_expert_title.clone(),
                 meeting_point: case.meeting_point.clone(),
-                escort_contact: case.escort_contact.clone(),
+                meeting_at: case.meeting_at,
+                escort: case.escort_name.clone().map(|name| EscortView {
+                    name,
+                    phone: case.escort_phone.clone(),
+                }),
                 doctor: case.appointment_doctor.clone(),
             }
         });
@@ -411,12 +448,14 @@ pub fn detail(
             counted: case.counted,
         }),
         hotline: service.hotline.clone(),
+        complaint_line: complaint_line(&lines),
         lines,
         contact_phone: case.contact_phone_masked.clone(),
         specialist: assignee.map(SpecialistView::of),
         offer,
         change_request: change_request(case),
         late_notice_at: case.late_notice_at,
+        objections,
         timeline: events(timeline),
         created_at: case.created_at,
         updated_at: case.updated_at,

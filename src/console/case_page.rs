@@ -6,12 +6,13 @@ use strum::VariantArray;
 
 use super::labels::{actor_label, end_label, event_label, refusal_label, retake_label};
 use super::pages::{
-    ActionForm, CasePage, Choice, Event, Labelled, Photo, PhotoGroup, ReportLink, due, when,
+    ActionForm, CasePage, Choice, Event, Labelled, ObjectionRow, Photo, PhotoGroup, ReportLink,
+    due, when,
 };
 use super::session::ConsoleUser;
 use crate::attachments::materials::CATEGORIES;
 use crate::attachments::store::documents::ReviewState;
-use crate::cases::actions::{Milestone, Refusal, available};
+use crate::cases::actions::{ActionName, Milestone, Refusal, available};
 use crate::cases::files::Reader;
 use crate::cases::service::plan_of;
 use crate::cases::store::Case;
@@ -236,9 +237,13 @@ pub async fn build(
         policy_chosen: String::new(),
         doctor_nameable: service.nameable.expert,
         by_call: service.by_call,
+        escorted: service.escorted,
         report_expected: service.report,
         reports: Vec::new(),
         can_upload_report: false,
+        objections: Vec::new(),
+        can_answer: false,
+        complaint_line: String::new(),
         timeline: Vec::new(),
     };
     if service.report {
@@ -344,7 +349,21 @@ pub async fn build(
                     ("医生职称", text(&a.expert_title)),
                     ("医生", text(&a.doctor)),
                     ("见面地点", text(&a.meeting_point)),
-                    ("陪诊专员", text(&a.escort_contact)),
+                    (
+                        "见面时间",
+                        a.meeting_at
+                            .map_or_else(|| "—".to_owned(), |at| when(Some(at))),
+                    ),
+                    (
+                        "陪同人员",
+                        a.escort.as_ref().map_or_else(
+                            || "—".to_owned(),
+                            |e| match &e.phone {
+                                Some(phone) => format!("{} {phone}", e.name),
+                                None => e.name.clone(),
+                            },
+                        ),
+                    ),
                 ]);
             }
             if let Some(request) = &case_view.change_request {
@@ -418,8 +437,26 @@ pub async fn build(
                 )
                 .is_ok();
             }
-            page.actions = available(staff, case, &service)
+            page.objections = case_view
+                .objections
+                .iter()
+                .map(|o| ObjectionRow {
+                    id: o.id.to_string(),
+                    label: o.label,
+                    text: o.text.clone(),
+                    raised_at: when(Some(o.raised_at)),
+                    answer: o.answer.clone(),
+                    answered_at: when(o.answered_at),
+                })
+                .collect();
+            let line = &case_view.complaint_line;
+            page.complaint_line = format!("{} {}（{}）", line.label, line.number, line.hours);
+            let actions = available(staff, case, &service);
+            page.can_answer = actions.contains(&ActionName::AnswerObjection);
+            page.actions = actions
                 .into_iter()
+                // Answered beside each objection, not as a form of its own.
+                .filter(|name| *name != ActionName::AnswerObjection)
                 .map(|name| ActionForm {
                     name: name.as_str(),
                     label: name.label(),

@@ -66,6 +66,8 @@ pub enum FormError {
     BadDate,
     #[error("请选择方案类别")]
     BadOfferKind,
+    #[error("请选择要答复的异议或投诉")]
+    BadObjection,
     #[error("不予受理和终止服务不可撤销，请勾选确认后再提交")]
     ConfirmRequired,
 }
@@ -156,7 +158,14 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
                 department: fields.get("department").map(str::to_owned),
                 expert_title: fields.get("expert_title").map(str::to_owned),
                 meeting_point: fields.get("meeting_point").map(str::to_owned),
-                escort_contact: fields.get("escort_contact").map(str::to_owned),
+                meeting_at: match fields.get("meeting_at") {
+                    Some(text) => Some(shanghai_time(text).ok_or(FormError::BadTime)?),
+                    None => None,
+                },
+                escort: crate::cases::actions::Escort::typed(
+                    fields.get("escort_name").map(str::to_owned),
+                    fields.get("escort_phone").map(str::to_owned),
+                ),
                 doctor: fields.get("doctor").map(str::to_owned),
             })
         }
@@ -165,6 +174,13 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
         },
         ActionName::RefuseChange => Action::RefuseChange {
             message: text("message"),
+        },
+        ActionName::AnswerObjection => Action::AnswerObjection {
+            objection: fields
+                .get("objection_id")
+                .and_then(|id| id.parse().ok())
+                .ok_or(FormError::BadObjection)?,
+            answer: text("answer"),
         },
         ActionName::Offer => Action::Offer {
             kind: fields

@@ -66,6 +66,9 @@ pub fn event_label(action: &str) -> &'static str {
         "change_requested" => "用户申请更改",
         "late_notice" => "用户告知将迟到",
         "change_refused" => "答复不能更改",
+        "objection_raised" => "用户对审核结果提出异议",
+        "complaint_raised" => "用户投诉服务质量",
+        "objection_answered" => "答复异议或投诉",
         _ => "处理",
     }
 }

@@ -10,6 +10,7 @@ pub mod case_page;
 pub mod case_routes;
 pub mod forms;
 pub mod labels;
+pub mod objection_routes;
 pub mod pages;
 pub mod queue_routes;
 pub mod report_routes;
@@ -36,6 +37,10 @@ pub async fn who(state: &AppState, user: &ConsoleUser) -> Result<Who, Fault> {
         csrf: user.csrf.clone(),
         admin: user.staff.role == crate::staff::Role::Admin,
         reports: user.staff.role != crate::staff::Role::Specialist,
+        objections: matches!(
+            user.staff.role,
+            crate::staff::Role::Supervisor | crate::staff::Role::Admin
+        ),
     })
 }
 

@@ -21,6 +21,8 @@ pub struct Who {
     pub admin: bool,
     /// Shows the weekly reports' link (everyone but specialists).
     pub reports: bool,
+    /// Shows the objections' link (supervisors and admins, who answer them).
+    pub objections: bool,
 }
 
 pub fn role_text(role: Role) -> &'static str {
@@ -276,11 +278,31 @@ pub struct CasePage {
     pub doctor_nameable: bool,
     /// The service is by phone or video: the schedule form asks for the call time only.
     pub by_call: bool,
+    /// Someone goes with the insured: the schedule form requires them and the meeting time.
+    pub escorted: bool,
     /// The service ends with a written report: the reports panel is shown.
     pub report_expected: bool,
     pub reports: Vec<ReportLink>,
     pub can_upload_report: bool,
+    /// The insured's objections and complaints, oldest first.
+    pub objections: Vec<ObjectionRow>,
+    /// The reader may answer the open ones (supervisors and admins).
+    pub can_answer: bool,
+    /// The line the insured may call with an objection (`投诉及异议热线 400-… （7×24小时）`).
+    pub complaint_line: String,
     pub timeline: Vec<Event>,
+}
+
+/// An objection or complaint on its case's page.
+#[derive(Debug)]
+pub struct ObjectionRow {
+    pub id: String,
+    /// `对审核结果的异议`, `对服务质量的投诉`.
+    pub label: &'static str,
+    pub text: String,
+    pub raised_at: String,
+    pub answer: Option<String>,
+    pub answered_at: String,
 }
 
 /// A case's written report on its page.

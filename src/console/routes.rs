@@ -44,6 +44,10 @@ pub fn mount(config: &mut web::ServiceConfig) {
                 .route("/", web::get().to(queue_routes::queue_page))
                 .route("/queue/rows", web::get().to(queue_routes::queue_rows))
                 .route("/alerts", web::get().to(super::alert_routes::alerts_page))
+                .route(
+                    "/objections",
+                    web::get().to(super::objection_routes::objections_page),
+                )
                 .route("/cases/{id}", web::get().to(case_routes::case))
                 // Before the actions: `report` is the upload, not an action.
                 .route(

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
-use crate::cases::actions::{Action, ActionName, Appointment, Command, Milestone, Refusal};
+use crate::cases::actions::{Action, ActionName, Appointment, Command, Escort, Milestone, Refusal};
 use crate::cases::offers::OfferOption;
 use crate::http::{check_lengths, invalid_body};
 use crate::plans::{EndReason, Material, OfferKind};
@@ -60,12 +60,18 @@ pub struct ScheduleBody {
     /// 主任医师, 副主任医师 …
     #[schema(max_length = 64)]
     pub expert_title: Option<String>,
-    /// Where the escort meets the insured (required for a visit).
+    /// Where the escort, guide or specialist meets the insured (required for a visit).
     #[schema(max_length = 256)]
     pub meeting_point: Option<String>,
-    /// The escort's name and phone.
-    #[schema(max_length = 64)]
-    pub escort_contact: Option<String>,
+    /// When they meet: not after `at` (required where someone goes with the insured:
+    /// `escorted` services).
+    pub meeting_at: Option<DateTime<Utc>>,
+    /// Who goes with the insured: name (up to 32 characters) and phone, both or neither
+    /// (required for `escorted` services).
+    #[schema(max_length = 32)]
+    pub escort_name: Option<String>,
+    #[schema(max_length = 32)]
+    pub escort_phone: Option<String>,
     /// The doctor's name: only where the plan lets the insured name an expert.
     #[schema(max_length = 32)]
     pub doctor: Option<String>,
@@ -171,6 +177,31 @@ impl IntoCommand for RefuseChangeBody {
     }
 }
 
+/// `answer-objection` (supervisors and admins): the answer to the insured's objection or
+/// complaint `objection_id` (from the case's `objections`), in words they can act on.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerObjectionBody {
+    pub version: i32,
+    pub objection_id: uuid::Uuid,
+    #[schema(max_length = 500)]
+    pub answer: String,
+}
+
+impl IntoCommand for AnswerObjectionBody {
+    fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
+        vec![("answer", Some(&self.answer), 500)]
+    }
+
+    fn into_command(self) -> Command {
+        let action = Action::AnswerObjection {
+            objection: self.objection_id,
+            answer: self.answer,
+        };
+        Command::new(self.version, None, action)
+    }
+}
+
 /// The body each action takes (documentation: the action in the path decides which).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)] // read by the OpenAPI document only
@@ -184,6 +215,7 @@ pub enum ActionBody {
     Milestone(MilestoneBody),
     Offer(OfferBody),
     RefuseChange(RefuseChangeBody),
+    AnswerObjection(AnswerObjectionBody),
 }
 
 fn body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
@@ -250,7 +282,8 @@ impl IntoCommand for ScheduleBody {
             ("department", self.department.as_deref(), 64),
             ("expert_title", self.expert_title.as_deref(), 64),
             ("meeting_point", self.meeting_point.as_deref(), 256),
-            ("escort_contact", self.escort_contact.as_deref(), 64),
+            ("escort_name", self.escort_name.as_deref(), 32),
+            ("escort_phone", self.escort_phone.as_deref(), 32),
             ("doctor", self.doctor.as_deref(), 32),
             ("note", self.note.as_deref(), NOTE),
         ]
@@ -263,7 +296,8 @@ impl IntoCommand for ScheduleBody {
             department: self.department,
             expert_title: self.expert_title,
             meeting_point: self.meeting_point,
-            escort_contact: self.escort_contact,
+            meeting_at: self.meeting_at,
+            escort: Escort::typed(self.escort_name, self.escort_phone),
             doctor: self.doctor,
         });
         Command::new(self.version, self.note, action)
@@ -331,5 +365,6 @@ pub fn command(name: ActionName, value: serde_json::Value) -> Result<Command, Ap
         ActionName::Milestone => checked::<MilestoneBody>(value)?,
         ActionName::Offer => checked::<OfferBody>(value)?,
         ActionName::RefuseChange => checked::<RefuseChangeBody>(value)?,
+        ActionName::AnswerObjection => checked::<AnswerObjectionBody>(value)?,
     })
 }

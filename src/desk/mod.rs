@@ -5,4 +5,5 @@
 pub mod alerts;
 pub mod bodies;
 pub mod cases;
+pub mod objections;
 pub mod routes;

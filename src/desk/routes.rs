@@ -26,7 +26,27 @@ pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
         .service(queue)
         .service(get_case)
         .service(act)
-        .service(alerts);
+        .service(alerts)
+        .service(objections);
+}
+
+/// The insured's objections and complaints waiting for an answer in the account's scope, the
+/// oldest first (supervisors and admins): answer each on its case with `answer-objection`.
+#[utoipa::path(
+    tag = "staff",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = super::objections::ObjectionList),
+        (status = 401, description = "`token_*`, `session_revoked`", body = ErrorBody),
+        (status = 403, description = "`forbidden_role` (specialists and insurer viewers)", body = ErrorBody),
+    )
+)]
+#[get("/staff/objections")]
+pub async fn objections(
+    staff: CurrentStaff,
+    state: web::Data<AppState>,
+) -> Result<web::Json<super::objections::ObjectionList>, ApiError> {
+    Ok(web::Json(super::objections::list(&state, &staff).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -26,6 +26,21 @@ fn time(payload: &Value, key: &str) -> Option<String> {
     )
 }
 
+/// Where and when whoever goes with the insured meets them, and who that is (seed 003 一4
+/// 「确认导医服务的等候地点、时间」, seed 001 陪诊); empty where nobody does.
+fn meeting(payload: &Value) -> String {
+    let Some(point) = text(payload, "meeting_point") else {
+        return String::new();
+    };
+    let when = time(payload, "meeting_at").unwrap_or_else(|| "就诊前".to_owned());
+    let who = match (text(payload, "escort_name"), text(payload, "escort_phone")) {
+        (Some(name), Some(phone)) => format!("陪同人员{name}（电话 {phone}）"),
+        (Some(name), None) => format!("陪同人员{name}"),
+        _ => "陪同人员".to_owned(),
+    };
+    format!("请于{when}到{point}与{who}会合。")
+}
+
 /// The title and the body of a message in the centre.
 pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String) {
     let service = text(payload, "service").unwrap_or("服务");
@@ -72,7 +87,10 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
             let place = text(payload, "appointment_hospital").unwrap_or("医院待定");
             (
                 "已安排就诊",
-                format!("{case}已安排：{when}，{place}。请按时前往，详情见申请页面。"),
+                format!(
+                    "{case}已安排：{when}，{place}。{}请按时前往，详情见申请页面。",
+                    meeting(payload)
+                ),
             )
         }
         CaseStarted => ("服务已开始", format!("{case}的服务已开始。")),
@@ -119,7 +137,10 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
             let place = text(payload, "appointment_hospital").unwrap_or("医院待定");
             (
                 "明日就诊提醒",
-                format!("{case}将于{when}在{place}就诊，请提前到达并携带身份证件。"),
+                format!(
+                    "{case}将于{when}在{place}就诊。{}请携带身份证件。",
+                    meeting(payload)
+                ),
             )
         }
         CancellationCutoff => {
@@ -157,6 +178,16 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
                 "{case}：医疗服务专员答复您的更改申请暂时无法办理，原预约不变。详情见申请页面。"
             ),
         ),
+        ObjectionAnswered => {
+            let kind = text(payload, "objection_kind").unwrap_or("意见");
+            let answer = text(payload, "answer")
+                .map(|a| format!("答复如下：{a}"))
+                .unwrap_or_else(|| "详情见申请页面。".to_owned());
+            (
+                "您的意见已答复",
+                format!("{case}：您提出的{kind}已有答复。{answer}"),
+            )
+        }
         OfferReminder => {
             let until = time(payload, "offer_expires_at").unwrap_or_else(|| "今天".to_owned());
             (

@@ -40,6 +40,8 @@ pub enum NotificationKind {
     OfferReminder,
     /// The specialist cannot make the change the insured asked for: the visit stays as booked.
     ChangeRefused,
+    /// A supervisor answered the insured's objection or complaint.
+    ObjectionAnswered,
 }
 
 impl NotificationKind {

@@ -282,6 +282,10 @@ pub struct Service {
     /// meeting point.
     #[serde(default)]
     pub by_call: bool,
+    /// Someone goes with the insured on the day of the visit (an escort, a guide, the
+    /// specialist): a booking names them, by name and phone, and where and when they meet.
+    #[serde(default)]
+    pub escorted: bool,
     /// The application may name an alternate hospital (seed 004 四(三) 「备选医院」).
     #[serde(default)]
     pub alternate_hospital: bool,

@@ -158,6 +158,11 @@ pub fn plan(plan: &Plan) -> Vec<String> {
         if service.hotline.trim().is_empty() {
             problems.push(format!("{field}.hotline: is empty"));
         }
+        if service.escorted && service.by_call {
+            problems.push(format!(
+                "{field}.escorted: a service by call has nobody to meet the insured"
+            ));
+        }
         if service.clauses.is_empty() || service.clauses.iter().any(|c| c.trim().is_empty()) {
             problems.push(format!("{field}.clauses: cite the seed clauses"));
         }

@@ -122,7 +122,7 @@ pub async fn insurers(db: &impl ConnectionTrait) -> Result<Vec<insurer::Model>, 
 }
 
 /// The next page of the cases a week's report covers: the insurer's cases applied for before
-/// the week's end and not closed before its start, by id after `after`.
+/// the week's end and not closed before its start (or objected to since), by id after `after`.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn week_cases(
     db: &impl ConnectionTrait,
@@ -138,7 +138,9 @@ pub async fn week_cases(
         .filter(
             Condition::any()
                 .add(service_case::Column::ClosedAt.is_null())
-                .add(service_case::Column::ClosedAt.gte(start)),
+                .add(service_case::Column::ClosedAt.gte(start))
+                // An objection to a case that ended earlier is counted in its week.
+                .add(service_case::Column::LastObjectionAt.gte(start)),
         )
         .order_by_asc(service_case::Column::Id)
         .limit(page)

@@ -135,7 +135,8 @@ where
                 .service(cases::routes::cancel_case)
                 .service(cases::routes::answer_offer)
                 .service(cases::routes::request_change)
-                .service(cases::routes::notify_late);
+                .service(cases::routes::notify_late)
+                .service(cases::routes::raise_objection);
             documents::routes::mount(api);
             crate::notifications::routes::mount(api);
             crate::notifications::push_routes::mount(api);

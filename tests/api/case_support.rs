@@ -205,6 +205,12 @@ pub async fn submitted_and_approved(
     .await
 }
 
+/// Half an hour before `at` (an RFC 3339 time): where the escort meets the insured.
+pub fn meeting_before(at: &str) -> String {
+    let at = chrono::DateTime::parse_from_rfc3339(at).expect("an RFC 3339 time");
+    (at - chrono::TimeDelta::minutes(30)).to_rfc3339()
+}
+
 pub async fn scheduled(app: &TestApp, specialist: &str, case: &Value, at: &str) -> Value {
     ok(
         app,
@@ -217,7 +223,9 @@ pub async fn scheduled(app: &TestApp, specialist: &str, case: &Value, at: &str) 
             "department": "肿瘤内科",
             "expert_title": "主任医师",
             "meeting_point": "门诊楼一层大厅",
-            "escort_contact": "李专员 13800000000",
+            "meeting_at": meeting_before(at),
+            "escort_name": "李专员",
+            "escort_phone": "13800000000",
         }),
     )
     .await

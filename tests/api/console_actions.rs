@@ -105,6 +105,9 @@ const SCHEDULE: &[(&str, &str)] = &[
     ("hospital", "北京协和医院"),
     ("department", "全科"),
     ("meeting_point", "门诊大厅"),
+    ("meeting_at", "2026-11-30T09:00"),
+    ("escort_name", "李专员"),
+    ("escort_phone", "13800000000"),
 ];
 
 async fn every_action_form_takes_the_case_where_the_rules_say(backend: Backend) {
@@ -359,11 +362,12 @@ async fn a_doctor_is_named_only_where_the_plan_lets_an_expert_be_named(backend: 
         json!({
             "version": version(&approved), "at": "2026-11-27T06:00:00Z",
             "hospital": "北京大学第一医院", "department": "肿瘤内科",
-            "meeting_point": "门诊楼大厅", "doctor": doctor, "escort_contact": escort,
+            "meeting_point": "门诊楼大厅", "meeting_at": "2026-11-27T05:30:00Z",
+            "doctor": doctor, "escort_name": escort, "escort_phone": "13800000000",
         })
     };
     let path = format!("/api/v1/staff/cases/{}/schedule", id(&case));
-    let long = "很".repeat(65);
+    let long = "很".repeat(33);
     let (status, code, details) = crate::helpers::error_body(
         post(&app, &path, Some(&specialist), &body("王主任", &long)).await,
     )
@@ -371,7 +375,7 @@ async fn a_doctor_is_named_only_where_the_plan_lets_an_expert_be_named(backend: 
     assert_eq!((status, code.as_str()), (422, "field_too_long"));
     assert_eq!(
         (details["field"].as_str(), details["max"].as_u64()),
-        (Some("escort_contact"), Some(64))
+        (Some("escort_name"), Some(32))
     );
     let scheduled = ok(&app, &path, &specialist, &body("王主任", "李专员")).await;
     assert_eq!(scheduled["appointment"]["doctor"], "王主任");

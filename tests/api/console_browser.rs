@@ -340,7 +340,15 @@ async fn a_specialist_arranges_a_visit_in_a_real_browser(backend: Backend) {
         .expect("the time set");
     fill(&client, "#department", "肿瘤内科").await;
     fill(&client, "#meeting_point", "门诊楼一层大厅").await;
-    fill(&client, "#escort_contact", "李专员 13800000000").await;
+    client
+        .execute(
+            "document.getElementById('meeting_at').value = arguments[0];",
+            vec![json!("2026-11-30T09:00")],
+        )
+        .await
+        .expect("the meeting time set");
+    fill(&client, "#escort_name", "李专员").await;
+    fill(&client, "#escort_phone", "13800000000").await;
     submit(&client, "#action-schedule button[type=submit]", "schedule").await;
     let mine: Value = get(&app, &format!("/api/v1/cases/{id}"), Some(&user))
         .await

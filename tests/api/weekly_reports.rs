@@ -18,7 +18,7 @@ use crate::helpers::{Backend, TestApp, error_body};
 use crate::on_both_backends;
 use crate::reports::{PDF, upload_report};
 
-const SUMMARY: [&str; 12] = [
+const SUMMARY: [&str; 14] = [
     "新申请",
     "提交",
     "审核通过",
@@ -31,24 +31,32 @@ const SUMMARY: [&str; 12] = [
     "终止",
     "周末在办",
     "本周消耗次数",
+    "异议",
+    "投诉",
 ];
 
 /// The figures this test expects, by service id, in `SUMMARY`'s order.
-fn expected_w41() -> BTreeMap<&'static str, [u64; 12]> {
+fn expected_w41() -> BTreeMap<&'static str, [u64; 14]> {
     BTreeMap::from([
-        // C (refused) and E (arranged, cancelled the day before: free).
-        ("expert_outpatient", [2, 2, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0]),
-        ("inpatient", [0; 12]),
-        // D: applied, approved, started and completed with its report: one use.
+        // C (refused, and objected to) and E (arranged, cancelled the day before: free).
+        (
+            "expert_outpatient",
+            [2, 2, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0],
+        ),
+        ("inpatient", [0; 14]),
+        // D: applied, approved, started and completed with its report: one use; a complaint.
         (
             "second_opinion_domestic",
-            [1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 1],
+            [1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 1],
         ),
         // A arranged in the week, B still waiting, I a no-show (counted); F closed before.
-        ("escort", [0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 2, 1]),
-        ("second_opinion_overseas", [0; 12]),
+        ("escort", [0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 2, 1, 0, 0]),
+        ("second_opinion_overseas", [0; 14]),
         // J: the visa refused (not counted).
-        ("overseas_treatment", [1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0]),
+        (
+            "overseas_treatment",
+            [1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0],
+        ),
     ])
 }
 
@@ -91,16 +99,16 @@ fn rows(range: &calamine::Range<Data>) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The summary table: service name → its twelve figures, and the total row.
+/// The summary table: service name → its fourteen figures, and the total row.
 fn summary_table(rows: &[Vec<String>]) -> (BTreeMap<String, Vec<u64>>, Vec<u64>) {
     let header = rows
         .iter()
         .position(|r| r.first().is_some_and(|c| c == "保障计划"))
         .expect("the summary's header");
-    assert_eq!(&rows[header][2..14], SUMMARY.map(str::to_owned).as_slice());
+    assert_eq!(&rows[header][2..16], SUMMARY.map(str::to_owned).as_slice());
     let mut lines = BTreeMap::new();
     for row in &rows[header + 1..] {
-        let figures: Vec<u64> = row[2..14]
+        let figures: Vec<u64> = row[2..16]
             .iter()
             .map(|c| c.parse().expect("a count"))
             .collect();
@@ -115,7 +123,7 @@ fn summary_table(rows: &[Vec<String>]) -> (BTreeMap<String, Vec<u64>>, Vec<u64>)
 fn check_summary(app: &TestApp, rows: &[Vec<String>]) {
     let plan = app.state.plans.get(PLAN2).expect("plan 2");
     let (lines, total) = summary_table(rows);
-    let mut sum = [0u64; 12];
+    let mut sum = [0u64; 14];
     for (service, figures) in expected_w41() {
         let name = &plan.service(service).expect("service").name;
         assert_eq!(lines[name], figures, "{service}");
@@ -236,12 +244,20 @@ async fn the_weekly_report_matches_the_cases(backend: Backend) {
     let c = created(&app, &user("c"), &beijing_outpatient(&users["c"].1)).await;
     let c = submitted(&app, &user("c"), &c).await;
     let c = act(&app, &specialist, &c, "claim", json!({})).await;
-    act(
+    let c = act(
         &app,
         &specialist,
         &c,
         "reject",
         json!({"reason": "not_a_covered_illness"}),
+    )
+    .await;
+    // C's insured objects to the refusal (seed 002 (一)2.6): counted in the week.
+    let c = ok(
+        &app,
+        &format!("/api/v1/cases/{}/objections", id(&c)),
+        &user("c"),
+        &json!({"version": version(&c), "kind": "objection", "text": "我有二甲医院的疑似诊断病历"}),
     )
     .await;
     let d = created(
@@ -288,7 +304,14 @@ async fn the_weekly_report_matches_the_cases(backend: Backend) {
             .as_u16(),
         201
     );
-    act(&app, &specialist, &d, "complete", json!({})).await;
+    let d = act(&app, &specialist, &d, "complete", json!({})).await;
+    ok(
+        &app,
+        &format!("/api/v1/cases/{}/objections", id(&d)),
+        &user("d"),
+        &json!({"version": version(&d), "kind": "complaint", "text": "报告出得比说好的晚"}),
+    )
+    .await;
     let e = approved(
         &app,
         &user("e"),

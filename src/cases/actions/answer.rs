@@ -47,7 +47,11 @@ pub async fn answer(
                 .change(answered);
             // Consent to a new time moves the booked visit.
             match (offer.kind, option.at, case.appointment_at) {
-                (OfferKind::Time, Some(at), Some(_)) => accepted.change(Change::Rescheduled { at }),
+                (OfferKind::Time, Some(at), Some(before)) => {
+                    // The meeting before the visit moves with it, as far ahead as it was.
+                    let meeting_at = case.meeting_at.map(|meeting| at - (before - meeting));
+                    accepted.change(Change::Rescheduled { at, meeting_at })
+                }
                 _ => accepted,
             }
         }

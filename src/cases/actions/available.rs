@@ -51,6 +51,11 @@ pub fn available(staff: &CurrentStaff, case: &Case, service: &Service) -> Vec<Ac
         ActionName::RefuseChange,
         owner && open && case.change_requested_at.is_some(),
     );
+    // On open and ended cases alike: an objection often follows the end.
+    offer(
+        ActionName::AnswerObjection,
+        allowed(Need::Supervisor) && case.last_objection_at.is_some(),
+    );
     offer(
         ActionName::Milestone,
         owner && open && !Milestone::of(service).is_empty(),

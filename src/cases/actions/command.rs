@@ -139,10 +139,37 @@ pub struct Appointment {
     pub expert_title: Option<String>,
     /// The doctor's name, where the plan lets the insured name an expert.
     pub doctor: Option<String>,
-    /// Where the escort meets the insured (none for a call).
+    /// Where the escort or guide meets the insured (none for a call).
     pub meeting_point: Option<String>,
-    /// The escort's name and phone.
-    pub escort_contact: Option<String>,
+    /// When they meet, before the visit (seed 003 一4 「确认导医服务的等候地点、时间」); none:
+    /// at the visit's time.
+    pub meeting_at: Option<DateTime<Utc>>,
+    /// The escort who goes with the insured (seed 001 陪诊): required where the service is
+    /// an escort.
+    pub escort: Option<Escort>,
+}
+
+/// The person a specialist booked to go with the insured, as the insured will look for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Escort {
+    /// Up to 32 characters.
+    pub name: String,
+    /// A mainland mobile or landline number, as checked by [`super::perform`].
+    pub phone: String,
+}
+
+impl Escort {
+    /// An escort as a form or body gives it: none when neither field is filled (one without the
+    /// other is refused by [`super::perform`]).
+    pub fn typed(name: Option<String>, phone: Option<String>) -> Option<Self> {
+        match (name, phone) {
+            (None, None) => None,
+            (name, phone) => Some(Self {
+                name: name.unwrap_or_default(),
+                phone: phone.unwrap_or_default(),
+            }),
+        }
+    }
 }
 
 /// One thing the provider side does to a case.
@@ -189,6 +216,12 @@ pub enum Action {
         options: Vec<OfferOption>,
         note: Option<String>,
     },
+    /// Answer the insured's objection or complaint `objection` (supervisors and admins): the
+    /// answer reaches the insured's message centre.
+    AnswerObjection {
+        objection: uuid::Uuid,
+        answer: String,
+    },
 }
 
 impl Action {
@@ -210,6 +243,7 @@ impl Action {
             Action::RecordMilestone { .. } => ActionName::Milestone,
             Action::Offer { .. } => ActionName::Offer,
             Action::RefuseChange { .. } => ActionName::RefuseChange,
+            Action::AnswerObjection { .. } => ActionName::AnswerObjection,
         }
     }
 
@@ -217,7 +251,7 @@ impl Action {
     pub fn need(&self) -> Need {
         match self {
             Action::Claim => Need::Claim,
-            Action::Reassign { .. } => Need::Supervisor,
+            Action::Reassign { .. } | Action::AnswerObjection { .. } => Need::Supervisor,
             _ => Need::Owner,
         }
     }

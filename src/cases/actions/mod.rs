@@ -9,13 +9,15 @@ mod answer;
 mod available;
 mod command;
 mod name;
+mod objections;
 mod own;
 mod perform;
 mod requests;
 
 pub use answer::{answer, lapse_offers};
 pub use available::available;
-pub use command::{Action, Appointment, ChangeKind, Command, Milestone, Refusal};
+pub use command::{Action, Appointment, ChangeKind, Command, Escort, Milestone, Refusal};
 pub use name::ActionName;
+pub use objections::raise_objection;
 pub use perform::perform;
 pub use requests::{ChangeRequest, notify_late, request_change};

@@ -26,6 +26,7 @@ pub enum ActionName {
     Milestone,
     Offer,
     RefuseChange,
+    AnswerObjection,
 }
 
 impl ActionName {
@@ -56,6 +57,7 @@ impl ActionName {
             ActionName::Milestone => "记录进展",
             ActionName::Offer => "提供方案供用户选择",
             ActionName::RefuseChange => "答复不能更改",
+            ActionName::AnswerObjection => "答复异议或投诉",
         }
     }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::command::{Action, Appointment, Command};
+use super::command::{Action, Appointment, Command, Escort};
 use crate::calendar::local_date;
 use crate::cases::change::Change;
 use crate::cases::error::CaseError;
@@ -49,8 +49,18 @@ fn placed(service: &Service, appointment: Appointment) -> Result<Appointment, Ca
             hospital: None,
             department: None,
             meeting_point: None,
+            meeting_at: None,
+            escort: None,
             ..appointment
         });
+    }
+    // Whoever goes with the insured is named (seed 001 陪诊 「为被保人预约就医陪同人员」).
+    if service.escorted && appointment.escort.is_none() {
+        return Err(CaseError::EscortRequired);
+    }
+    // … and they meet at a time of their own before the visit (seed 003 一4 「等候地点、时间」).
+    if service.escorted && appointment.meeting_at.is_none() {
+        return Err(CaseError::MeetingTimeRequired);
     }
     if appointment.hospital.is_none() {
         return Err(CaseError::HospitalRequired);
@@ -62,6 +72,25 @@ fn placed(service: &Service, appointment: Appointment) -> Result<Appointment, Ca
         return Err(CaseError::MeetingPointRequired);
     }
     Ok(appointment)
+}
+
+/// The escort as typed: both a name and a phone, or nobody (a blank one of them is refused).
+fn escort(escort: Option<Escort>) -> Result<Option<Escort>, CaseError> {
+    let Some(escort) = escort else {
+        return Ok(None);
+    };
+    let (name, phone) = (escort.name.trim(), escort.phone.trim());
+    match (name.is_empty(), phone.is_empty()) {
+        (true, true) => return Ok(None),
+        (false, false) => {}
+        _ => return Err(CaseError::EscortRequired),
+    }
+    let card = crate::staff::card::StaffCard::parse(Some(name), Some(phone))
+        .map_err(|_| CaseError::EscortInvalid)?;
+    match (card.display_name, card.work_phone) {
+        (Some(name), Some(phone)) => Ok(Some(Escort { name, phone })),
+        _ => Err(CaseError::EscortRequired),
+    }
 }
 
 /// Checks what can be checked without the case: bad input is refused before anything is read.
@@ -84,6 +113,13 @@ fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
             if appointment.at <= now {
                 return Err(CaseError::AppointmentInPast);
             }
+            // The meeting leads to the visit (seed 003 一4): not after it, not past.
+            if appointment
+                .meeting_at
+                .is_some_and(|meeting| meeting <= now || meeting > appointment.at)
+            {
+                return Err(CaseError::MeetingTimeInvalid);
+            }
             // Whether the place is required depends on the service (a call has none): checked
             // once the case is read.
             Action::Schedule(Appointment {
@@ -93,7 +129,8 @@ fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
                 expert_title: optional(appointment.expert_title, 64)?,
                 doctor: optional(appointment.doctor, 32)?,
                 meeting_point: optional(appointment.meeting_point, 256)?,
-                escort_contact: optional(appointment.escort_contact, 64)?,
+                meeting_at: appointment.meeting_at,
+                escort: escort(appointment.escort)?,
             })
         }
         Action::RecordMilestone { milestone, on } => {
@@ -104,6 +141,10 @@ fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
         }
         Action::RefuseChange { message } => Action::RefuseChange {
             message: required(&message, 500, CaseError::MessageRequired)?,
+        },
+        Action::AnswerObjection { objection, answer } => Action::AnswerObjection {
+            objection,
+            answer: crate::cases::objections::text(&answer).ok_or(CaseError::AnswerRequired)?,
         },
         Action::Offer {
             kind,
@@ -243,6 +284,9 @@ pub async fn perform(
                 .fact("offer_options", Some(offer.options.len().to_string()))
                 .fact("offer_expires_at", Some(offer.expires_at.to_rfc3339()))
                 .change(Change::OfferMade(offer))
+        }
+        Action::AnswerObjection { objection, answer } => {
+            super::objections::answered(state, staff, &case, (objection, answer), now).await?
         }
         other => decide(staff, &case, &service, other, now)?,
     };
@@ -402,7 +446,10 @@ fn decide(
                 .note(Some(on.to_string()))
                 .change(Change::Reached { milestone, on })
         }
-        Action::Cancel | Action::Reassign { .. } | Action::Offer { .. } => {
+        Action::Cancel
+        | Action::Reassign { .. }
+        | Action::Offer { .. }
+        | Action::AnswerObjection { .. } => {
             return Err(CaseError::unexpected("decided by perform"));
         }
     })

@@ -76,7 +76,9 @@ pub(super) fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, D
                 c.appointment_expert_title = Set(appointment.expert_title.clone());
                 c.appointment_doctor = Set(appointment.doctor.clone());
                 c.meeting_point = Set(appointment.meeting_point.clone());
-                c.escort_contact = Set(appointment.escort_contact.clone());
+                c.meeting_at = Set(appointment.meeting_at);
+                c.escort_name = Set(appointment.escort.as_ref().map(|e| e.name.clone()));
+                c.escort_phone = Set(appointment.escort.as_ref().map(|e| e.phone.clone()));
             }
             Change::Reached { milestone, on } => match milestone {
                 Milestone::HospitalAccepted => c.hospital_accepted_on = Set(Some(*on)),
@@ -102,8 +104,9 @@ pub(super) fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, D
             Change::OfferAnswered { .. } | Change::OfferLapsed { .. } => {
                 c.offer_open_until = Set(None);
             }
-            Change::Rescheduled { at } => {
+            Change::Rescheduled { at, meeting_at } => {
                 c.appointment_at = Set(Some(*at));
+                c.meeting_at = Set(*meeting_at);
                 c.late_notice_at = Set(None);
             }
             Change::ChangeRequested { kind, note, at } => {
@@ -117,6 +120,8 @@ pub(super) fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, D
                 c.change_request_kind = Set(None);
                 c.change_request_note = Set(None);
             }
+            Change::Objected(objection) => c.last_objection_at = Set(Some(objection.at)),
+            Change::ObjectionAnswered { .. } => {}
         }
     }
     Ok(c)

@@ -4,6 +4,7 @@
 
 mod columns;
 pub mod detail;
+pub mod objections;
 pub mod offers;
 pub mod queue;
 pub mod watch;

@@ -46,7 +46,8 @@ pub(in crate::cases) async fn apply(
     changes.sla_due_at = Set(due.sla);
     changes.sla_provisional = Set(due.provisional);
     changes.updated_at = Set(now);
-    if transition.step.to.is_terminal() {
+    // A step on a case that has already ended (an objection, its answer) keeps when it ended.
+    if transition.step.to.is_terminal() && !Status::from(case.status).is_terminal() {
         changes.closed_at = Set(Some(now));
         changes.draft_expires_at = Set(None);
         changes.offer_open_until = Set(None);
@@ -76,10 +77,19 @@ pub(in crate::cases) async fn apply(
                 offer_id, answer, ..
             } => super::offers::answer(&txn, *offer_id, *answer, now).await?,
             Change::OfferLapsed { offer_id } => super::offers::lapse(&txn, *offer_id, now).await?,
+            Change::Objected(objection) => {
+                super::objections::insert(&txn, case.id, objection).await?;
+            }
+            Change::ObjectionAnswered {
+                objection_id,
+                answer,
+                staff_id,
+                at,
+            } => super::objections::answer(&txn, *objection_id, (answer, *staff_id), *at).await?,
             _ => {}
         }
     }
-    if transition.step.to.is_terminal() {
+    if transition.step.to.is_terminal() && !Status::from(case.status).is_terminal() {
         // An offer does not outlive its case.
         super::offers::close_open(&txn, case.id, OfferState::Withdrawn, now).await?;
     }
@@ -142,6 +152,12 @@ pub fn notification_payload(
         }),
         "sla_due_at": case.sla_due_at,
         "by_call": service.by_call,
+        // Who meets the insured, where and when (seed 003 一4): the message centre names them;
+        // a subscribe message carries the place at most.
+        "meeting_point": case.meeting_point,
+        "meeting_at": case.meeting_at,
+        "escort_name": case.escort_name,
+        "escort_phone": case.escort_phone,
     })
 }
 

@@ -55,6 +55,10 @@ pub struct Counts {
     pub open: u64,
     /// Uses of the service consumed by cases that ended in the week.
     pub uses_consumed: u64,
+    /// Objections to a decision raised in the week (seed 002 (一)2.6).
+    pub objections: u64,
+    /// Complaints about the service raised in the week.
+    pub complaints: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,6 +239,8 @@ impl<'a> Collector<'a> {
         counts.submitted += happened(&|e| e.action == "submitted");
         counts.approved += happened(&|e| e.action == "approved");
         counts.rejected += happened(&|e| e.action == "rejected");
+        counts.objections += happened(&|e| e.action == "objection_raised");
+        counts.complaints += happened(&|e| e.action == "complaint_raised");
         counts.scheduled += u64::from(in_week(arranged_at));
         if let Some((at, ended)) = closed
             && week.contains(at)

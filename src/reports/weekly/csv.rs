@@ -10,7 +10,8 @@ use anyhow::Context;
 
 use super::collect::{CaseRow, Totals};
 use super::write::{
-    CASE_HEADERS, NO_CASES, PROMISE_HEADERS, SUMMARY_HEADERS, Sink, counts_row, heading, text_time,
+    CASE_HEADERS, COUNTS, NO_CASES, PROMISE_HEADERS, SUMMARY_HEADERS, Sink, counts_row, heading,
+    text_time,
 };
 
 /// A text cell a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab or a
@@ -87,7 +88,7 @@ impl Sink for Csv {
                 w.write_record([NO_CASES])?;
             }
             w.write_record(SUMMARY_HEADERS)?;
-            let mut sums = [0u64; 12];
+            let mut sums = [0u64; COUNTS];
             for line in &totals.lines {
                 let counts = counts_row(line);
                 let mut record = vec![

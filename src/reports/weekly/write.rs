@@ -15,7 +15,7 @@ use rust_xlsxwriter::{ExcelDateTime, Format as Cell, Workbook, Worksheet};
 
 use super::collect::{CaseRow, Line, Totals};
 
-pub const SUMMARY_HEADERS: [&str; 14] = [
+pub const SUMMARY_HEADERS: [&str; 16] = [
     "保障计划",
     "服务",
     "新申请",
@@ -30,7 +30,12 @@ pub const SUMMARY_HEADERS: [&str; 14] = [
     "终止",
     "周末在办",
     "本周消耗次数",
+    "异议",
+    "投诉",
 ];
+
+/// The counts a summary row holds (its headers but the plan and the service).
+pub(super) const COUNTS: usize = SUMMARY_HEADERS.len() - 2;
 
 pub const PROMISE_HEADERS: [&str; 11] = [
     "保障计划",
@@ -73,7 +78,7 @@ pub trait Sink: Send {
     fn finish(self: Box<Self>, totals: &Totals) -> anyhow::Result<()>;
 }
 
-pub(super) fn counts_row(line: &Line) -> [u64; 12] {
+pub(super) fn counts_row(line: &Line) -> [u64; COUNTS] {
     let c = &line.counts;
     [
         c.opened,
@@ -88,6 +93,8 @@ pub(super) fn counts_row(line: &Line) -> [u64; 12] {
         c.terminated,
         c.open,
         c.uses_consumed,
+        c.objections,
+        c.complaints,
     ]
 }
 
@@ -229,7 +236,7 @@ impl Sink for Xlsx {
         r += 1;
         let table = r;
         header_row(&mut summary, table, &SUMMARY_HEADERS, &bold)?;
-        let mut sums = [0u64; 12];
+        let mut sums = [0u64; COUNTS];
         for line in &totals.lines {
             r += 1;
             summary.write_string(r, 0, &line.product)?;
