@@ -93,6 +93,11 @@ pub struct Model {
     pub last_offer_at: Option<DateTimeUtc>,
     /// When the insured last raised an objection or a complaint (none: never).
     pub last_objection_at: Option<DateTimeUtc>,
+    /// The hospital and department that issued the admission slip (catalog ids).
+    pub slip_hospital_id: Option<String>,
+    pub slip_department_id: Option<String>,
+    /// The surgery date agreed with the doctor (the latest, where the hospital moved it).
+    pub surgery_on: Option<Date>,
 }
 
 /// A case's state as stored. The lifecycle (`cases::lifecycle::Status` in the application) is

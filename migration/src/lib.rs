@@ -30,6 +30,7 @@ mod m20261130_000022_create_reports;
 mod m20261206_000023_add_contact;
 mod m20261206_000024_create_case_offer;
 mod m20261206_000025_create_case_objection;
+mod m20261206_000026_add_slip_and_surgery;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000023_add_contact::Migration),
             Box::new(m20261206_000024_create_case_offer::Migration),
             Box::new(m20261206_000025_create_case_objection::Migration),
+            Box::new(m20261206_000026_add_slip_and_surgery::Migration),
         ]
     }
 }

@@ -59,6 +59,8 @@ pub enum ApplyError {
     UnknownIllness,
     #[error("填写了住院单日期，请同时确认持有住院单")]
     AdmissionSlipDateWithoutSlip,
+    #[error("填写了开具住院单的医院或科室，请同时确认持有住院单")]
+    AdmissionSlipIssuerWithoutSlip,
     #[error("住院单日期不能晚于今天")]
     AdmissionSlipDateInvalid,
     #[error("该服务需提供申请医院科室开具的住院单及其日期")]

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::actions::{Appointment, ChangeKind, Milestone};
+use super::actions::{Appointment, ChangeKind, Milestone, SlipIssuer};
 use super::lifecycle::Status;
 use super::objections::NewObjection;
 use super::offers::{Answer, NewOffer};
@@ -38,6 +38,10 @@ pub enum Change {
     /// A step of the service was reached on a day (the hospital abroad accepted, the visa was
     /// granted, the admission slip was issued).
     Reached { milestone: Milestone, on: NaiveDate },
+    /// Who issued the admission slip (recorded with its date).
+    SlipIssued(SlipIssuer),
+    /// The surgery date agreed with the doctor, or the hospital's new one.
+    SurgeryDate { on: NaiveDate },
     /// The case ended early or was completed: why, and whether it counts as a use.
     Ended { outcome: String, counted: bool },
     /// The specialist proposed options (an open one is replaced): the case waits for the
@@ -96,6 +100,9 @@ pub struct NewCase {
     pub city_code: Option<String>,
     pub hospital_id: Option<String>,
     pub alternate_hospital_id: Option<String>,
+    /// Who issued the admission slip (catalog ids).
+    pub slip_hospital_id: Option<String>,
+    pub slip_department_id: Option<String>,
     pub department_id: Option<String>,
     pub expert_name: Option<String>,
     pub wanted_date: Option<NaiveDate>,

@@ -15,7 +15,7 @@ use super::view;
 use crate::calendar::local_date;
 use crate::eligibility::store::quota::{self, Claim, Reservation};
 use crate::eligibility::{PolicyFacts, evaluate_service, quota_of, quota_period};
-use crate::plans::{AdmissionSlip, Flow};
+use crate::plans::Flow;
 use crate::platform::db::write_transaction;
 use crate::platform::idempotency::{IdempotencyKey, Outcome, StoredAnswer};
 use crate::policies::bind::plan_of_policy;
@@ -65,8 +65,7 @@ pub async fn create(
     let insurer_id = crate::policies::store::insurer_of_product(&state.db, policy.product_id)
         .await?
         .ok_or_else(|| ApplyError::unexpected("policy without its product"))?;
-    let outpatient_first =
-        service.admission_slip == AdmissionSlip::OutpatientFirst && !body.admission_slip;
+    let outpatient_first = form::outpatient_first(service, &body);
     // Uses to take: the service's own, and without a slip those the plan says go with it.
     let mut claims = Vec::new();
     if let Some((key, limit, scope, _)) = quota_of(&plan, service) {
@@ -145,6 +144,8 @@ pub async fn create(
                 city_code: trimmed(&body.city),
                 hospital_id: trimmed(&body.hospital_id),
                 alternate_hospital_id: trimmed(&body.alternate_hospital_id),
+                slip_hospital_id: trimmed(&body.admission_slip_hospital_id),
+                slip_department_id: trimmed(&body.admission_slip_department_id),
                 department_id: trimmed(&body.department_id),
                 expert_name: trimmed(&body.expert_name),
                 wanted_date: body.wanted_date,

@@ -107,6 +107,14 @@ pub enum CaseError {
     /// A meeting after the visit it leads to (or already past).
     #[error("见面时间须晚于当前时间，且不晚于就诊时间")]
     MeetingTimeInvalid,
+    #[error("只有住院单需要记录开具的医院和科室")]
+    SlipIssuerNotAllowed,
+    #[error("未找到开具住院单的医院或科室，请从列表中选择")]
+    UnknownSlipIssuer,
+    #[error("手术日期不能早于今天")]
+    SurgeryDateInPast,
+    #[error("该服务不安排手术，无需记录手术日期")]
+    SurgeryNotInPlan,
     #[error("请填写与陪同人员的见面时间")]
     MeetingTimeRequired,
     #[error("陪诊服务须填写陪诊人员的姓名和电话")]
@@ -180,6 +188,10 @@ impl AreaError for CaseError {
             | Self::AnswerRequired
             | Self::MeetingTimeInvalid
             | Self::MeetingTimeRequired
+            | Self::SlipIssuerNotAllowed
+            | Self::UnknownSlipIssuer
+            | Self::SurgeryDateInPast
+            | Self::SurgeryNotInPlan
             | Self::EscortRequired
             | Self::EscortInvalid => Kind::Unprocessable,
             Self::Access(e) => e.kind(),

@@ -64,6 +64,14 @@ pub struct CreateCase {
     pub admission_slip: bool,
     /// The slip's date.
     pub admission_slip_date: Option<NaiveDate>,
+    /// The hospital that issued the slip (catalog id), where it is not `hospital_id`: a slip
+    /// from another hospital than the one asked for puts plans 4 and 5 on their no-slip path
+    /// (an outpatient visit at the hospital asked for first: seed 003 二3).
+    #[schema(max_length = 16)]
+    pub admission_slip_hospital_id: Option<String>,
+    /// The department that issued the slip (catalog id).
+    #[schema(max_length = 48)]
+    pub admission_slip_department_id: Option<String>,
     /// Symptoms and wishes in the user's words (up to 500 characters).
     #[schema(max_length = 500)]
     pub description: Option<String>,
@@ -92,6 +100,16 @@ pub fn check_lengths(body: &CreateCase) -> Result<(), crate::platform::error::Ap
             16,
         ),
         ("department_id", body.department_id.as_deref(), 48),
+        (
+            "admission_slip_hospital_id",
+            body.admission_slip_hospital_id.as_deref(),
+            16,
+        ),
+        (
+            "admission_slip_department_id",
+            body.admission_slip_department_id.as_deref(),
+            48,
+        ),
         ("contact_phone", body.contact_phone.as_deref(), 15),
         (
             "contact_country_code",
@@ -140,6 +158,20 @@ pub fn check_form(
     .filter_map(Result::err)
     .collect();
     ApplyError::all(problems)
+}
+
+/// Whether the application takes the plan's no-slip path (an outpatient visit first): without
+/// a slip, or with one issued by another hospital than the one asked for (seed 003 二、注意事项8
+/// 「开具入院通知单的医院非客户要求入院的医院」).
+pub fn outpatient_first(service: &Service, body: &CreateCase) -> bool {
+    let elsewhere = match (
+        trimmed(&body.admission_slip_hospital_id),
+        trimmed(&body.hospital_id),
+    ) {
+        (Some(issuer), Some(wanted)) => issuer != wanted,
+        _ => false,
+    };
+    service.admission_slip == AdmissionSlip::OutpatientFirst && (!body.admission_slip || elsewhere)
 }
 
 /// The contact phone the form gives, if it gives one.
@@ -301,6 +333,24 @@ fn admission_slip(
         if date > today {
             return Err(ApplyError::AdmissionSlipDateInvalid);
         }
+    }
+    let issuer = (
+        trimmed(&body.admission_slip_hospital_id),
+        trimmed(&body.admission_slip_department_id),
+    );
+    if issuer != (None, None) && !body.admission_slip {
+        return Err(ApplyError::AdmissionSlipIssuerWithoutSlip);
+    }
+    let catalog = Catalog::get();
+    if let Some(hospital) = &issuer.0
+        && catalog.hospital(hospital).is_none()
+    {
+        return Err(ApplyError::UnknownHospital);
+    }
+    if let Some(department) = &issuer.1
+        && catalog.department(department).is_none()
+    {
+        return Err(ApplyError::UnknownDepartment);
     }
     match service.admission_slip {
         AdmissionSlip::Required if !body.admission_slip || body.admission_slip_date.is_none() => {

@@ -181,6 +181,11 @@ pub struct CaseView {
     pub wanted_date: Option<NaiveDate>,
     pub has_admission_slip: bool,
     pub admission_slip_date: Option<NaiveDate>,
+    /// The hospital and department that issued the slip, where given.
+    pub admission_slip_hospital: Option<Named>,
+    pub admission_slip_department: Option<Named>,
+    /// The surgery date agreed with the doctor (the hospital's latest, where it moved it).
+    pub surgery_on: Option<NaiveDate>,
     /// Without an admission slip an outpatient visit is arranged first.
     pub outpatient_first: bool,
     /// Treatment abroad: the day the hospital accepted the patient, as a specialist recorded it.
@@ -422,6 +427,19 @@ pub fn detail(
         wanted_date: case.wanted_date,
         has_admission_slip: case.has_admission_slip,
         admission_slip_date: case.admission_slip_date,
+        admission_slip_hospital: case.slip_hospital_id.as_deref().map(|id| Named {
+            id: id.to_owned(),
+            name: catalog
+                .hospital(id)
+                .map_or_else(String::new, |h| h.name.clone()),
+        }),
+        admission_slip_department: case.slip_department_id.as_deref().map(|id| Named {
+            id: id.to_owned(),
+            name: catalog
+                .department(id)
+                .map_or_else(String::new, |d| d.name.clone()),
+        }),
+        surgery_on: case.surgery_on,
         hospital_accepted_on: case.hospital_accepted_on,
         visa_granted_on: case.visa_granted_on,
         outpatient_first: case.outpatient_first,

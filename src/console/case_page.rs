@@ -100,6 +100,19 @@ fn request(view: &CaseView) -> Vec<Labelled> {
             view.description.clone().unwrap_or_else(|| "—".to_owned()),
         ),
     ];
+    if view.admission_slip_hospital.is_some() || view.admission_slip_department.is_some() {
+        rows.push((
+            "住院单开具医院科室",
+            format!(
+                "{} {}",
+                named(&view.admission_slip_hospital),
+                named(&view.admission_slip_department)
+            ),
+        ));
+    }
+    if let Some(day) = view.surgery_on {
+        rows.push(("手术日期", day.to_string()));
+    }
     // Treatment abroad: the steps its promise waits for, once recorded.
     if let Some(day) = view.hospital_accepted_on {
         rows.push(("海外医院接收", day.to_string()));
@@ -195,7 +208,7 @@ pub async fn build(
             .collect(),
         refusals: Refusal::VARIANTS
             .iter()
-            .filter(|r| r.applies(&plan))
+            .filter(|r| r.applies(&plan, &service))
             .map(|r| Choice {
                 value: <&'static str>::from(*r).to_owned(),
                 label: refusal_label(*r).to_owned(),

@@ -215,6 +215,13 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
                 .get("date")
                 .and_then(|d| d.parse().ok())
                 .ok_or(FormError::BadDate)?,
+            issuer: crate::cases::actions::SlipIssuer::default(),
+        },
+        ActionName::SurgeryDate => Action::SurgeryDate {
+            on: fields
+                .get("date")
+                .and_then(|d| d.parse().ok())
+                .ok_or(FormError::BadDate)?,
         },
     };
     Ok(Command::new(version, note, action))

@@ -69,6 +69,8 @@ pub fn event_label(action: &str) -> &'static str {
         "objection_raised" => "用户对审核结果提出异议",
         "complaint_raised" => "用户投诉服务质量",
         "objection_answered" => "答复异议或投诉",
+        "surgery_scheduled" => "记录手术日期",
+        "surgery_moved" => "医院调整手术日期",
         _ => "处理",
     }
 }

@@ -6,7 +6,9 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
-use crate::cases::actions::{Action, ActionName, Appointment, Command, Escort, Milestone, Refusal};
+use crate::cases::actions::{
+    Action, ActionName, Appointment, Command, Escort, Milestone, Refusal, SlipIssuer,
+};
 use crate::cases::offers::OfferOption;
 use crate::http::{check_lengths, invalid_body};
 use crate::plans::{EndReason, Material, OfferKind};
@@ -115,6 +117,12 @@ pub struct MilestoneBody {
     pub version: i32,
     pub milestone: Milestone,
     pub date: NaiveDate,
+    /// `admission_slip` only: the hospital that issued it (catalog id).
+    #[schema(max_length = 16)]
+    pub hospital_id: Option<String>,
+    /// `admission_slip` only: the department that issued it (catalog id).
+    #[schema(max_length = 48)]
+    pub department_id: Option<String>,
     #[schema(max_length = 1000)]
     pub note: Option<String>,
 }
@@ -202,6 +210,31 @@ impl IntoCommand for AnswerObjectionBody {
     }
 }
 
+/// `surgery-date`: the surgery date agreed with the doctor (services that arrange surgery);
+/// recorded again, the date the hospital moved it to (never a use). Not before today.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SurgeryDateBody {
+    pub version: i32,
+    pub date: NaiveDate,
+    #[schema(max_length = 1000)]
+    pub note: Option<String>,
+}
+
+impl IntoCommand for SurgeryDateBody {
+    fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
+        vec![("note", self.note.as_deref(), NOTE)]
+    }
+
+    fn into_command(self) -> Command {
+        Command::new(
+            self.version,
+            self.note,
+            Action::SurgeryDate { on: self.date },
+        )
+    }
+}
+
 /// The body each action takes (documentation: the action in the path decides which).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)] // read by the OpenAPI document only
@@ -216,6 +249,7 @@ pub enum ActionBody {
     Offer(OfferBody),
     RefuseChange(RefuseChangeBody),
     AnswerObjection(AnswerObjectionBody),
+    SurgeryDate(SurgeryDateBody),
 }
 
 fn body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
@@ -335,13 +369,21 @@ impl IntoCommand for ReassignBody {
 
 impl IntoCommand for MilestoneBody {
     fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
-        vec![("note", self.note.as_deref(), NOTE)]
+        vec![
+            ("hospital_id", self.hospital_id.as_deref(), 16),
+            ("department_id", self.department_id.as_deref(), 48),
+            ("note", self.note.as_deref(), NOTE),
+        ]
     }
 
     fn into_command(self) -> Command {
         let action = Action::RecordMilestone {
             milestone: self.milestone,
             on: self.date,
+            issuer: SlipIssuer {
+                hospital_id: self.hospital_id,
+                department_id: self.department_id,
+            },
         };
         Command::new(self.version, self.note, action)
     }
@@ -366,5 +408,6 @@ pub fn command(name: ActionName, value: serde_json::Value) -> Result<Command, Ap
         ActionName::Offer => checked::<OfferBody>(value)?,
         ActionName::RefuseChange => checked::<RefuseChangeBody>(value)?,
         ActionName::AnswerObjection => checked::<AnswerObjectionBody>(value)?,
+        ActionName::SurgeryDate => checked::<SurgeryDateBody>(value)?,
     })
 }

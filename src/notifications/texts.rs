@@ -178,6 +178,26 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
                 "{case}：医疗服务专员答复您的更改申请暂时无法办理，原预约不变。详情见申请页面。"
             ),
         ),
+        SurgeryScheduled => {
+            let day = |key| {
+                text(payload, key)
+                    .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
+                    .map(|d| d.format("%-m月%-d日").to_string())
+            };
+            let on = day("surgery_on").unwrap_or_else(|| "待定".to_owned());
+            match day("surgery_moved_from") {
+                Some(before) => (
+                    "手术日期调整",
+                    format!(
+                        "{case}：医院将手术日期由{before}调整为{on}。此次调整不计为使用服务次数，详情见申请页面。"
+                    ),
+                ),
+                None => (
+                    "手术日期已确定",
+                    format!("{case}：已与医生确定手术日期为{on}，详情见申请页面。"),
+                ),
+            }
+        }
         ObjectionAnswered => {
             let kind = text(payload, "objection_kind").unwrap_or("意见");
             let answer = text(payload, "answer")

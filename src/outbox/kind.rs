@@ -42,6 +42,8 @@ pub enum NotificationKind {
     ChangeRefused,
     /// A supervisor answered the insured's objection or complaint.
     ObjectionAnswered,
+    /// The surgery date agreed with the doctor, or the hospital moved it.
+    SurgeryScheduled,
 }
 
 impl NotificationKind {

@@ -308,6 +308,14 @@ pub struct Service {
 }
 
 impl Service {
+    /// Whether the service arranges a surgery (its date is recorded with the doctor's).
+    pub fn arranges_surgery(&self) -> bool {
+        matches!(
+            self.kind,
+            ServiceKind::Surgery | ServiceKind::InpatientSurgery
+        )
+    }
+
     /// The rule for offers of `kind` here: the plan's, or for a new time the consent every
     /// booked service asks for; none where the service does not offer this kind.
     pub fn offer_rule(&self, kind: OfferKind) -> Option<OfferRule> {

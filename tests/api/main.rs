@@ -12,6 +12,7 @@ mod registry;
 mod rules;
 mod shapes;
 mod signed_urls;
+mod stay;
 mod storage_contract;
 
 mod alerts;

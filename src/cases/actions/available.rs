@@ -57,6 +57,10 @@ pub fn available(staff: &CurrentStaff, case: &Case, service: &Service) -> Vec<Ac
         allowed(Need::Supervisor) && case.last_objection_at.is_some(),
     );
     offer(
+        ActionName::SurgeryDate,
+        owner && open && service.arranges_surgery(),
+    );
+    offer(
         ActionName::Milestone,
         owner && open && !Milestone::of(service).is_empty(),
     );

@@ -32,6 +32,9 @@ pub enum Refusal {
     PolicyNotEligible,
     /// The wanted place is outside the service's coverage.
     OutsideCoverage,
+    /// The admission slip was not issued by the hospital department applied for (seed 002
+    /// (二)2.5(4) 「未能提供申请服务的医院科室开具的住院单」): only where the service requires a slip.
+    SlipNotFromAppliedDepartment,
 }
 
 impl Refusal {
@@ -44,14 +47,20 @@ impl Refusal {
             Refusal::NotFirstDiagnosis => "非初次罹患",
             Refusal::PolicyNotEligible => "保单不符合服务条件",
             Refusal::OutsideCoverage => "不在服务覆盖范围内",
+            Refusal::SlipNotFromAppliedDepartment => {
+                "住院单不是申请服务的医院科室开具的，请取得该科室的住院单后重新申请"
+            }
         }
     }
 
-    /// Whether the plan refuses on these grounds at all.
-    pub fn applies(self, plan: &Plan) -> bool {
+    /// Whether the plan refuses `service` on these grounds at all.
+    pub fn applies(self, plan: &Plan, service: &Service) -> bool {
         match self {
             Refusal::PreExistingCondition => plan.eligibility.pre_existing_excluded,
             Refusal::NotFirstDiagnosis => plan.eligibility.first_diagnosis_only,
+            Refusal::SlipNotFromAppliedDepartment => {
+                service.admission_slip == crate::plans::AdmissionSlip::Required
+            }
             _ => true,
         }
     }
@@ -100,6 +109,19 @@ impl Milestone {
             .copied()
             .filter(|m| service.tracks(m.anchor()))
             .collect()
+    }
+}
+
+/// The hospital and department that issued an admission slip (catalog ids), where recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SlipIssuer {
+    pub hospital_id: Option<String>,
+    pub department_id: Option<String>,
+}
+
+impl SlipIssuer {
+    pub fn is_empty(&self) -> bool {
+        self.hospital_id.is_none() && self.department_id.is_none()
     }
 }
 
@@ -204,8 +226,15 @@ pub enum Action {
     /// Give an open case to another specialist (supervisors and admins), by login.
     Reassign { assignee: String },
     /// Record the date of a milestone the service's promise waits for (a later record of the
-    /// same milestone corrects it).
-    RecordMilestone { milestone: Milestone, on: NaiveDate },
+    /// same milestone corrects it); an admission slip with who issued it, where known.
+    RecordMilestone {
+        milestone: Milestone,
+        on: NaiveDate,
+        issuer: SlipIssuer,
+    },
+    /// The surgery date agreed with the doctor (seed 004 住院及手术), or a new one the hospital
+    /// set (不可抗力导致手术时间变更): shown to the insured, never a use.
+    SurgeryDate { on: NaiveDate },
     /// Answer the insured's change request that it cannot be made, with the reason in words
     /// (the visit stays as booked).
     RefuseChange { message: String },
@@ -244,6 +273,7 @@ impl Action {
             Action::Offer { .. } => ActionName::Offer,
             Action::RefuseChange { .. } => ActionName::RefuseChange,
             Action::AnswerObjection { .. } => ActionName::AnswerObjection,
+            Action::SurgeryDate { .. } => ActionName::SurgeryDate,
         }
     }
 

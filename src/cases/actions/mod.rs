@@ -16,7 +16,9 @@ mod requests;
 
 pub use answer::{answer, lapse_offers};
 pub use available::available;
-pub use command::{Action, Appointment, ChangeKind, Command, Escort, Milestone, Refusal};
+pub use command::{
+    Action, Appointment, ChangeKind, Command, Escort, Milestone, Refusal, SlipIssuer,
+};
 pub use name::ActionName;
 pub use objections::raise_objection;
 pub use perform::perform;

@@ -27,6 +27,7 @@ pub enum ActionName {
     Offer,
     RefuseChange,
     AnswerObjection,
+    SurgeryDate,
 }
 
 impl ActionName {
@@ -58,6 +59,7 @@ impl ActionName {
             ActionName::Offer => "提供方案供用户选择",
             ActionName::RefuseChange => "答复不能更改",
             ActionName::AnswerObjection => "答复异议或投诉",
+            ActionName::SurgeryDate => "记录手术日期",
         }
     }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::command::{Action, Appointment, Command, Escort};
+use super::command::{Action, Appointment, Command, Escort, Milestone, SlipIssuer};
 use crate::calendar::local_date;
 use crate::cases::change::Change;
 use crate::cases::error::CaseError;
@@ -133,11 +133,44 @@ fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
                 escort: escort(appointment.escort)?,
             })
         }
-        Action::RecordMilestone { milestone, on } => {
+        Action::RecordMilestone {
+            milestone,
+            on,
+            issuer,
+        } => {
             if on > local_date(now) {
                 return Err(CaseError::MilestoneInFuture);
             }
-            Action::RecordMilestone { milestone, on }
+            let issuer = SlipIssuer {
+                hospital_id: optional(issuer.hospital_id, 16)?,
+                department_id: optional(issuer.department_id, 48)?,
+            };
+            if !issuer.is_empty() && milestone != Milestone::AdmissionSlip {
+                return Err(CaseError::SlipIssuerNotAllowed);
+            }
+            let catalog = crate::catalog::Catalog::get();
+            if issuer
+                .hospital_id
+                .as_deref()
+                .is_some_and(|h| catalog.hospital(h).is_none())
+                || issuer
+                    .department_id
+                    .as_deref()
+                    .is_some_and(|d| catalog.department(d).is_none())
+            {
+                return Err(CaseError::UnknownSlipIssuer);
+            }
+            Action::RecordMilestone {
+                milestone,
+                on,
+                issuer,
+            }
+        }
+        Action::SurgeryDate { on } => {
+            if on < local_date(now) {
+                return Err(CaseError::SurgeryDateInPast);
+            }
+            Action::SurgeryDate { on }
         }
         Action::RefuseChange { message } => Action::RefuseChange {
             message: required(&message, 500, CaseError::MessageRequired)?,
@@ -187,7 +220,7 @@ pub async fn perform(
     let case = case_in_scope(state, staff, case_id).await?;
     let (plan, service) = plan_of(state, &case)?;
     if let Action::Reject { reason } = &action
-        && !reason.applies(&plan)
+        && !reason.applies(&plan, &service)
     {
         return Err(CaseError::ReasonNotInPlan);
     }
@@ -440,11 +473,43 @@ fn decide(
                 .notify(NotificationKind::ChangeRefused)
                 .change(Change::ChangeRefused)
         }
-        Action::RecordMilestone { milestone, on } => {
-            Transition::new("milestone_recorded", keep(case, "milestone")?)
+        Action::RecordMilestone {
+            milestone,
+            on,
+            issuer,
+        } => {
+            let recorded = Transition::new("milestone_recorded", keep(case, "milestone")?)
                 .reason(milestone.code())
                 .note(Some(on.to_string()))
-                .change(Change::Reached { milestone, on })
+                .change(Change::Reached { milestone, on });
+            if issuer.is_empty() {
+                recorded
+            } else {
+                recorded.change(Change::SlipIssued(issuer))
+            }
+        }
+        Action::SurgeryDate { on } => {
+            if !service.arranges_surgery() {
+                return Err(CaseError::SurgeryNotInPlan);
+            }
+            let step = keep(case, "surgery_date")?;
+            let words = |day: chrono::NaiveDate| day.format("%-m月%-d日").to_string();
+            let (action, note) = match case.surgery_on {
+                Some(before) if before != on => (
+                    "surgery_moved",
+                    format!("手术日期由{}改为{}", words(before), words(on)),
+                ),
+                _ => ("surgery_scheduled", format!("手术日期：{}", words(on))),
+            };
+            Transition::new(action, step)
+                .note(Some(note))
+                .notify(NotificationKind::SurgeryScheduled)
+                .fact("surgery_on", Some(on.to_string()))
+                .fact(
+                    "surgery_moved_from",
+                    case.surgery_on.filter(|b| *b != on).map(|b| b.to_string()),
+                )
+                .change(Change::SurgeryDate { on })
         }
         Action::Cancel
         | Action::Reassign { .. }

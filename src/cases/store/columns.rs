@@ -121,6 +121,11 @@ pub(super) fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, D
                 c.change_request_note = Set(None);
             }
             Change::Objected(objection) => c.last_objection_at = Set(Some(objection.at)),
+            Change::SlipIssued(issuer) => {
+                c.slip_hospital_id = Set(issuer.hospital_id.clone());
+                c.slip_department_id = Set(issuer.department_id.clone());
+            }
+            Change::SurgeryDate { on } => c.surgery_on = Set(Some(*on)),
             Change::ObjectionAnswered { .. } => {}
         }
     }

@@ -228,6 +228,8 @@ pub async fn insert_case(
         city_code: Set(new.city_code),
         hospital_id: Set(new.hospital_id),
         alternate_hospital_id: Set(new.alternate_hospital_id),
+        slip_hospital_id: Set(new.slip_hospital_id),
+        slip_department_id: Set(new.slip_department_id),
         department_id: Set(new.department_id),
         expert_name: Set(new.expert_name),
         wanted_date: Set(new.wanted_date),

@@ -99,6 +99,25 @@ enum Check {
         kind: &'static str,
         number: &'static str,
     },
+    /// Whether a booking names who goes with the insured on the day (name, phone, meeting time).
+    Escorted { escorted: bool },
+    /// Whether a specialist may refuse the service on the grounds `reason`.
+    Refuses { reason: &'static str, applies: bool },
+    /// Whether an application with a slip from `slip_hospital` (none: no slip) for `hospital`
+    /// takes the plan's no-slip path (an outpatient visit first).
+    NoSlipPath {
+        slip_hospital: Option<&'static str>,
+        hospital: &'static str,
+        outpatient_first: bool,
+    },
+    /// Whether the service arranges a surgery whose date is recorded (and moved, uncounted).
+    Surgery { arranged: bool },
+    /// Whether the insured may raise an objection or complaint (`kind`) on a case in `status`.
+    Objects {
+        kind: &'static str,
+        status: &'static str,
+        allowed: bool,
+    },
 }
 
 struct Row {
@@ -231,6 +250,65 @@ fn check(rows: &[Row]) {
                     Ok(())
                 } else {
                     Err(format!("no {kind} line {number} in {lines:?}"))
+                }
+            }
+            Refuses { reason, applies } => {
+                let reason: green_channel::cases::actions::Refusal =
+                    serde_json::from_value(serde_json::json!(reason)).expect("a reason");
+                if reason.applies(plan, service) == *applies {
+                    Ok(())
+                } else {
+                    Err(format!("expected applies {applies}"))
+                }
+            }
+            NoSlipPath {
+                slip_hospital,
+                hospital,
+                outpatient_first,
+            } => {
+                let body: green_channel::cases::form::CreateCase =
+                    serde_json::from_value(serde_json::json!({
+                        "policy_id": "00000000-0000-0000-0000-000000000000",
+                        "service": row.service,
+                        "hospital_id": hospital,
+                        "admission_slip": slip_hospital.is_some(),
+                        "admission_slip_hospital_id": slip_hospital,
+                    }))
+                    .expect("a form");
+                let got = green_channel::cases::form::outpatient_first(service, &body);
+                if got == *outpatient_first {
+                    Ok(())
+                } else {
+                    Err(format!("expected outpatient first {outpatient_first}"))
+                }
+            }
+            Surgery { arranged } => {
+                if service.arranges_surgery() == *arranged {
+                    Ok(())
+                } else {
+                    Err(format!("expected surgery arranged {arranged}"))
+                }
+            }
+            Escorted { escorted } => {
+                if service.escorted == *escorted {
+                    Ok(())
+                } else {
+                    Err(format!("expected escorted {escorted}"))
+                }
+            }
+            Objects {
+                kind,
+                status,
+                allowed,
+            } => {
+                let kind: green_channel::cases::objections::ObjectionKind =
+                    serde_json::from_value(serde_json::json!(kind)).expect("a kind");
+                let status =
+                    green_channel::cases::lifecycle::Status::parse(status).expect("a status");
+                if kind.allowed(status) == *allowed {
+                    Ok(())
+                } else {
+                    Err(format!("expected allowed {allowed}"))
                 }
             }
             Cancel {

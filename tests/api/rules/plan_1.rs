@@ -205,5 +205,11 @@ pub(super) fn rows() -> Vec<Row> {
                 decline_ends: Some(false),
             },
         },
+        Row {
+            clause: "seed 000 一、2: the specialist books the visit; no escort is promised",
+            plan: P1,
+            service: "expert_outpatient",
+            check: Escorted { escorted: false },
+        },
     ]
 }

@@ -224,5 +224,11 @@ pub(super) fn rows() -> Vec<Row> {
                 allowed: true,
             },
         },
+        Row {
+            clause: "seed 001 国内就医陪诊 流程 「为被保人预约就医陪同人员」, 一5: the booking names the escort, by name and phone, and when they meet",
+            plan: P2,
+            service: "escort",
+            check: Escorted { escorted: true },
+        },
     ]
 }

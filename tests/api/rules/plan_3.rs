@@ -316,5 +316,69 @@ pub(super) fn rows() -> Vec<Row> {
                 counted: false,
             },
         },
+        Row {
+            clause: "seed 002 (一)2.9(5) 「不告知陪同的医疗服务专员」: a specialist goes with the insured; the booking names them and the meeting time (interpretation)",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Escorted { escorted: true },
+        },
+        Row {
+            clause: "seed 002 (一)2.6 「若对于审核结果…有异议」: an objection to the review's refusal",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Objects {
+                kind: "objection",
+                status: "rejected",
+                allowed: true,
+            },
+        },
+        Row {
+            clause: "seed 002 (一)2.6 审核结果: no result to object to while the case is reviewed",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Objects {
+                kind: "objection",
+                status: "in_review",
+                allowed: false,
+            },
+        },
+        Row {
+            clause: "seed 002 (二)2.6 「服务质量有异议」: a complaint while the service runs (interpretation: not only once it ended)",
+            plan: P3,
+            service: "inpatient_surgery",
+            check: Objects {
+                kind: "complaint",
+                status: "scheduled",
+                allowed: true,
+            },
+        },
+        Row {
+            clause: "seed 002 (二)2.6 「服务质量有异议」: and after it ended",
+            plan: P3,
+            service: "inpatient_surgery",
+            check: Objects {
+                kind: "complaint",
+                status: "completed",
+                allowed: true,
+            },
+        },
+        Row {
+            clause: "seed 002 (二)2.5(4) 「未能提供申请服务的医院科室开具的住院单」: a refusal ground of the stay",
+            plan: P3,
+            service: "inpatient_surgery",
+            check: Refuses {
+                reason: "slip_not_from_applied_department",
+                applies: true,
+            },
+        },
+        Row {
+            clause: "seed 002 (二)2.5(4) is the stay's: the outpatient visit needs no slip",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Refuses {
+                reason: "slip_not_from_applied_department",
+                applies: false,
+            },
+        },
     ]
 }

@@ -142,5 +142,31 @@ pub(super) fn rows() -> Vec<Row> {
                 decline_ends: Some(false),
             },
         },
+        Row {
+            clause: "seed 003 一4 「就诊前1日…确认导医服务的等候地点、时间」: the guide, the place and the time are named",
+            plan: P4,
+            service: "expert_outpatient",
+            check: Escorted { escorted: true },
+        },
+        Row {
+            clause: "seed 003 二、注意事项8② 「开具入院通知单的医院非客户要求入院的医院」: arranged as without a slip",
+            plan: P4,
+            service: "inpatient_surgery",
+            check: NoSlipPath {
+                slip_hospital: Some("3a-0001"),
+                hospital: "3a-0006",
+                outpatient_first: true,
+            },
+        },
+        Row {
+            clause: "seed 003 二 「如客户已有…入院通知单」: the slip of the hospital asked for is arranged from",
+            plan: P4,
+            service: "inpatient_surgery",
+            check: NoSlipPath {
+                slip_hospital: Some("3a-0006"),
+                hospital: "3a-0006",
+                outpatient_first: false,
+            },
+        },
     ]
 }

@@ -305,5 +305,29 @@ pub(super) fn rows() -> Vec<Row> {
                 allowed: false,
             },
         },
+        Row {
+            clause: "seed 004 重疾特需/专家门诊 「实现就医（含当天陪诊）」: the escort of the day is named",
+            plan: P5,
+            service: "expert_outpatient",
+            check: Escorted { escorted: true },
+        },
+        Row {
+            clause: "seed 004 电话医生: the physician calls; nobody meets the insured",
+            plan: P5,
+            service: "tele_doctor",
+            check: Escorted { escorted: false },
+        },
+        Row {
+            clause: "seed 004 重疾住院和手术协调 「安排手术」: the surgery date agreed with the doctor is recorded; a date the hospital moves (不可抗力导致手术时间变更) is never a use",
+            plan: P5,
+            service: "inpatient_surgery",
+            check: Surgery { arranged: true },
+        },
+        Row {
+            clause: "seed 004 重疾特需/专家门诊协调: a visit arranges no surgery",
+            plan: P5,
+            service: "expert_outpatient",
+            check: Surgery { arranged: false },
+        },
     ]
 }
