@@ -17,6 +17,8 @@ pub struct Model {
     /// The staff account that uploaded it.
     pub uploaded_by: i64,
     pub uploaded_at: DateTimeUtc,
+    /// `report` (the written report) or `bill` (the medical bills delivered with it).
+    pub kind: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

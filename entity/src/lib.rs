@@ -12,6 +12,7 @@ pub mod holiday;
 pub mod holiday_year;
 pub mod idempotency_key;
 pub mod insurer;
+pub mod intake_refusal;
 pub mod notification;
 pub mod partner_api_key;
 pub mod policy;

@@ -98,6 +98,13 @@ pub struct Model {
     pub slip_department_id: Option<String>,
     /// The surgery date agreed with the doctor (the latest, where the hospital moved it).
     pub surgery_on: Option<Date>,
+    /// Treatment abroad: the country (ISO code) and hospital chosen with the insured.
+    pub abroad_country: Option<String>,
+    pub abroad_hospital: Option<String>,
+    pub departed_on: Option<Date>,
+    /// Local escort hours used so far (of those the plan includes).
+    pub escort_hours_used: Option<i32>,
+    pub returned_on: Option<Date>,
 }
 
 /// A case's state as stored. The lifecycle (`cases::lifecycle::Status` in the application) is

@@ -31,6 +31,8 @@ mod m20261206_000023_add_contact;
 mod m20261206_000024_create_case_offer;
 mod m20261206_000025_create_case_objection;
 mod m20261206_000026_add_slip_and_surgery;
+mod m20261206_000027_create_intake_refusal;
+mod m20261206_000028_add_treatment_abroad;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -65,6 +67,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000024_create_case_offer::Migration),
             Box::new(m20261206_000025_create_case_objection::Migration),
             Box::new(m20261206_000026_add_slip_and_surgery::Migration),
+            Box::new(m20261206_000027_create_intake_refusal::Migration),
+            Box::new(m20261206_000028_add_treatment_abroad::Migration),
         ]
     }
 }

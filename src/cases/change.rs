@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::actions::{Appointment, ChangeKind, Milestone, SlipIssuer};
+use super::actions::{AbroadStep, Appointment, ChangeKind, Milestone, SlipIssuer};
 use super::lifecycle::Status;
 use super::objections::NewObjection;
 use super::offers::{Answer, NewOffer};
@@ -40,6 +40,8 @@ pub enum Change {
     Reached { milestone: Milestone, on: NaiveDate },
     /// Who issued the admission slip (recorded with its date).
     SlipIssued(SlipIssuer),
+    /// A step of treatment abroad, checked (escort hours: the new total).
+    Abroad(AbroadStep),
     /// The surgery date agreed with the doctor, or the hospital's new one.
     SurgeryDate { on: NaiveDate },
     /// The case ended early or was completed: why, and whether it counts as a use.

@@ -9,7 +9,9 @@ use super::apply_error::ApplyError;
 use super::change::NewCase;
 use super::contact;
 use super::form::{self, CreateCase, check_form, trimmed};
+use super::intake::{IntakeReason, IntakeRefusal};
 use super::lifecycle::Status;
+use super::register;
 use super::store::{self, Actor};
 use super::view;
 use crate::calendar::local_date;
@@ -51,20 +53,37 @@ pub async fn create(
     let today = local_date(now);
     let facts = PolicyFacts::of(&policy);
     let uses = crate::eligibility::store::uses(&state.db, policy.id).await?;
-    let entitlement = evaluate_service(&plan, service, &facts, relation, today, &uses);
-    if !entitlement.available {
-        return Err(ApplyError::NotEntitled {
-            reasons: entitlement.reasons,
-            available_from: entitlement.available_from,
-        });
-    }
-    check_form(state, &plan, service, &body, now)?;
-    let contact = contact::choose(state, user_id, &policy, form::contact(&body)?).await?;
-    let public_id = Uuid::new_v4();
-    let contact_phone = contact::seal(state, public_id, &contact)?;
     let insurer_id = crate::policies::store::insurer_of_product(&state.db, policy.product_id)
         .await?
         .ok_or_else(|| ApplyError::unexpected("policy without its product"))?;
+    // A refusal of the service is registered without personal data (seed 001 登记备案).
+    let registered = |error: ApplyError| async {
+        if let Some(reason) = IntakeReason::of(&error) {
+            let refusal = IntakeRefusal {
+                insurer_id,
+                product_id: policy.product_id,
+                service_id: service.id.clone(),
+                reason,
+                at: now,
+            };
+            register::record(state, refusal).await;
+        }
+        error
+    };
+    let entitlement = evaluate_service(&plan, service, &facts, relation, today, &uses);
+    if !entitlement.available {
+        return Err(registered(ApplyError::NotEntitled {
+            reasons: entitlement.reasons,
+            available_from: entitlement.available_from,
+        })
+        .await);
+    }
+    if let Err(error) = check_form(state, &plan, service, &body, now) {
+        return Err(registered(error).await);
+    }
+    let contact = contact::choose(state, user_id, &policy, form::contact(&body)?).await?;
+    let public_id = Uuid::new_v4();
+    let contact_phone = contact::seal(state, public_id, &contact)?;
     let outpatient_first = form::outpatient_first(service, &body);
     // Uses to take: the service's own, and without a slip those the plan says go with it.
     let mut claims = Vec::new();
@@ -120,9 +139,10 @@ pub async fn create(
                 Reservation::Reserved { quota_use_id, .. } => taken.push(quota_use_id),
                 Reservation::Exhausted => {
                     txn.rollback().await?;
-                    return Err(ApplyError::QuotaExhausted {
+                    return Err(registered(ApplyError::QuotaExhausted {
                         service: service_id.clone(),
-                    });
+                    })
+                    .await);
                 }
             }
         }

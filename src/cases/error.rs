@@ -54,6 +54,10 @@ pub enum CaseError {
     AppointmentFieldTooLong,
     #[error("该服务须先上传书面报告，才能完成")]
     ReportRequired,
+    #[error("该服务须先上传医疗账单，才能完成")]
+    BillRequired,
+    #[error("请先记录被保险人回国日期，再完成服务")]
+    ReturnNotRecorded,
     #[error("日期不能晚于今天")]
     MilestoneInFuture,
     #[error("该服务的时限不以此进展计算，无需记录")]
@@ -115,6 +119,20 @@ pub enum CaseError {
     SurgeryDateInPast,
     #[error("该服务不安排手术，无需记录手术日期")]
     SurgeryNotInPlan,
+    #[error("该服务不是海外就医，无需记录海外就医进展")]
+    AbroadNotInPlan,
+    #[error("请填写该进展所需的内容：国家和医院、日期或陪诊小时数（1至40）")]
+    AbroadFieldRequired,
+    #[error("该国家不在服务范围内，请选择服务覆盖的国家")]
+    AbroadCountryNotCovered,
+    /// A step before the one it follows (departure before the hospital, the acceptance and
+    /// the visa; hours or the return before the departure).
+    #[error("请先记录前一步：海外医院、医院接收和医疗签证，然后出发，再记录陪诊和回国")]
+    AbroadNotReady,
+    #[error("日期须在前一步之后且不晚于今天")]
+    AbroadDateInvalid,
+    #[error("当地陪诊合计不能超过{included}小时（已用{used}小时）")]
+    EscortHoursExceeded { used: u32, included: u32 },
     #[error("请填写与陪同人员的见面时间")]
     MeetingTimeRequired,
     #[error("陪诊服务须填写陪诊人员的姓名和电话")]
@@ -165,6 +183,8 @@ impl AreaError for CaseError {
             | Self::DoctorNotNameable
             | Self::AppointmentFieldTooLong
             | Self::ReportRequired
+            | Self::BillRequired
+            | Self::ReturnNotRecorded
             | Self::MilestoneInFuture
             | Self::MilestoneNotInPlan
             | Self::AdmissionSlipNotRecorded
@@ -182,12 +202,18 @@ impl AreaError for CaseError {
             | Self::NoChangeRequested
             | Self::ObjectionNotAllowed { .. }
             | Self::ObjectionPending
-            | Self::ObjectionAnswered => Kind::Conflict,
+            | Self::ObjectionAnswered
+            | Self::AbroadNotReady
+            | Self::EscortHoursExceeded { .. } => Kind::Conflict,
             Self::ObjectionTextRequired
             | Self::UnknownObjection
             | Self::AnswerRequired
             | Self::MeetingTimeInvalid
             | Self::MeetingTimeRequired
+            | Self::AbroadNotInPlan
+            | Self::AbroadFieldRequired
+            | Self::AbroadCountryNotCovered
+            | Self::AbroadDateInvalid
             | Self::SlipIssuerNotAllowed
             | Self::UnknownSlipIssuer
             | Self::SurgeryDateInPast
@@ -212,6 +238,9 @@ impl AreaError for CaseError {
                 json!({ "counted": counted, "hotline": hotline })
             }
             Self::ChangeCounts => json!({ "counted": true }),
+            Self::EscortHoursExceeded { used, included } => {
+                json!({ "used": used, "included": included })
+            }
             Self::CancellationNotAllowed { counted, hotline } => {
                 json!({ "counted": counted, "hotline": hotline })
             }

@@ -73,6 +73,19 @@ pub struct Appointment {
     pub doctor: Option<String>,
 }
 
+/// Treatment abroad as far as it went (seed 001 海外就医综合服务).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AbroadView {
+    /// The country (its code and name) and hospital chosen with the insured.
+    pub country: Option<Named>,
+    pub hospital: Option<String>,
+    pub departed_on: Option<NaiveDate>,
+    /// Local escort hours used, of `escort_hours_included`.
+    pub escort_hours_used: u32,
+    pub escort_hours_included: u32,
+    pub returned_on: Option<NaiveDate>,
+}
+
 /// The person who goes with the insured on the day of the visit (seed 001 陪诊).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct EscortView {
@@ -186,6 +199,8 @@ pub struct CaseView {
     pub admission_slip_department: Option<Named>,
     /// The surgery date agreed with the doctor (the hospital's latest, where it moved it).
     pub surgery_on: Option<NaiveDate>,
+    /// Treatment abroad: the hospital, the departure, the escort hours, the return.
+    pub abroad: Option<AbroadView>,
     /// Without an admission slip an outpatient visit is arranged first.
     pub outpatient_first: bool,
     /// Treatment abroad: the day the hospital accepted the patient, as a specialist recorded it.
@@ -440,6 +455,20 @@ pub fn detail(
                 .map_or_else(String::new, |d| d.name.clone()),
         }),
         surgery_on: case.surgery_on,
+        abroad: service.abroad_escort_hours.map(|included| AbroadView {
+            country: case
+                .abroad_country
+                .as_deref()
+                .map(|c| place_name(service, c)),
+            hospital: case.abroad_hospital.clone(),
+            departed_on: case.departed_on,
+            escort_hours_used: case
+                .escort_hours_used
+                .and_then(|h| u32::try_from(h).ok())
+                .unwrap_or(0),
+            escort_hours_included: included,
+            returned_on: case.returned_on,
+        }),
         hospital_accepted_on: case.hospital_accepted_on,
         visa_granted_on: case.visa_granted_on,
         outpatient_first: case.outpatient_first,

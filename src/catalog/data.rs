@@ -192,6 +192,11 @@ impl Catalog {
     }
 
     /// The place `code` names in coverage list `list`.
+    /// The places of the coverage list `list` (none for an unknown list).
+    pub fn places(&self, list: &str) -> &[Place] {
+        self.coverage.get(list).map_or(&[], Vec::as_slice)
+    }
+
     pub fn place(&self, list: &str, code: &str) -> Option<&Place> {
         self.coverage.get(list)?.iter().find(|p| p.code == code)
     }

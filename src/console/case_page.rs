@@ -113,6 +113,26 @@ fn request(view: &CaseView) -> Vec<Labelled> {
     if let Some(day) = view.surgery_on {
         rows.push(("手术日期", day.to_string()));
     }
+    if let Some(abroad) = &view.abroad {
+        let day =
+            |d: Option<chrono::NaiveDate>| d.map_or_else(|| "—".to_owned(), |d| d.to_string());
+        rows.push((
+            "海外医院",
+            match (&abroad.country, &abroad.hospital) {
+                (Some(country), Some(hospital)) => format!("{}：{hospital}", country.name),
+                _ => "—".to_owned(),
+            },
+        ));
+        rows.push(("出发日期", day(abroad.departed_on)));
+        rows.push((
+            "当地陪诊",
+            format!(
+                "已用 {}/{} 小时",
+                abroad.escort_hours_used, abroad.escort_hours_included
+            ),
+        ));
+        rows.push(("回国日期", day(abroad.returned_on)));
+    }
     // Treatment abroad: the steps its promise waits for, once recorded.
     if let Some(day) = view.hospital_accepted_on {
         rows.push(("海外医院接收", day.to_string()));
@@ -251,7 +271,19 @@ pub async fn build(
         doctor_nameable: service.nameable.expert,
         by_call: service.by_call,
         escorted: service.escorted,
+        abroad_countries: match (&service.abroad_escort_hours, &service.coverage) {
+            (Some(_), Some(list)) => crate::catalog::Catalog::get()
+                .places(list)
+                .iter()
+                .map(|p| Choice {
+                    value: p.code.clone(),
+                    label: p.name.clone(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
         report_expected: service.report,
+        bill_expected: service.bill,
         reports: Vec::new(),
         can_upload_report: false,
         objections: Vec::new(),
@@ -269,6 +301,7 @@ pub async fn build(
                 .iter()
                 .map(|r| ReportLink {
                     id: r.id.to_string(),
+                    kind: r.kind_label,
                     name: r.file_name.clone(),
                     size_kib: (r.size_bytes + 1023) / 1024,
                     at: when(Some(r.uploaded_at)),

@@ -68,6 +68,8 @@ pub enum FormError {
     BadOfferKind,
     #[error("请选择要答复的异议或投诉")]
     BadObjection,
+    #[error("请选择要记录的海外就医进展")]
+    BadAbroadStep,
     #[error("不予受理和终止服务不可撤销，请勾选确认后再提交")]
     ConfirmRequired,
 }
@@ -217,6 +219,29 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
                 .ok_or(FormError::BadDate)?,
             issuer: crate::cases::actions::SlipIssuer::default(),
         },
+        ActionName::Abroad => {
+            let date = || {
+                fields
+                    .get("date")
+                    .and_then(|d| d.parse().ok())
+                    .ok_or(FormError::BadDate)
+            };
+            Action::Abroad(match fields.get("step") {
+                Some("hospital") => crate::cases::actions::AbroadStep::Hospital {
+                    country: text("country"),
+                    hospital: text("hospital"),
+                },
+                Some("departed") => crate::cases::actions::AbroadStep::Departed { on: date()? },
+                Some("escort_hours") => crate::cases::actions::AbroadStep::EscortHours {
+                    hours: fields
+                        .get("hours")
+                        .and_then(|h| h.parse().ok())
+                        .unwrap_or(0),
+                },
+                Some("returned") => crate::cases::actions::AbroadStep::Returned { on: date()? },
+                _ => return Err(FormError::BadAbroadStep),
+            })
+        }
         ActionName::SurgeryDate => Action::SurgeryDate {
             on: fields
                 .get("date")

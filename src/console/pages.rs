@@ -280,8 +280,12 @@ pub struct CasePage {
     pub by_call: bool,
     /// Someone goes with the insured: the schedule form requires them and the meeting time.
     pub escorted: bool,
+    /// Treatment abroad: the countries of the service's coverage, for the hospital step.
+    pub abroad_countries: Vec<Choice>,
     /// The service ends with a written report: the reports panel is shown.
     pub report_expected: bool,
+    /// The bills are delivered with the report (treatment abroad): the form asks which it is.
+    pub bill_expected: bool,
     pub reports: Vec<ReportLink>,
     pub can_upload_report: bool,
     /// The insured's objections and complaints, oldest first.
@@ -309,6 +313,8 @@ pub struct ObjectionRow {
 #[derive(Debug)]
 pub struct ReportLink {
     pub id: String,
+    /// `书面报告`, `医疗账单`.
+    pub kind: &'static str,
     pub name: String,
     pub size_kib: i64,
     pub at: String,

@@ -43,7 +43,10 @@ pub async fn upload(
             &state,
             &user.staff,
             id,
-            received.file_name.as_deref(),
+            (
+                received.file_name.as_deref(),
+                received.fields.get("kind").map(String::as_str),
+            ),
             received.file,
         )
         .await

@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
 use crate::cases::actions::{
-    Action, ActionName, Appointment, Command, Escort, Milestone, Refusal, SlipIssuer,
+    AbroadStep, Action, ActionName, Appointment, Command, Escort, Milestone, Refusal, SlipIssuer,
 };
 use crate::cases::offers::OfferOption;
 use crate::http::{check_lengths, invalid_body};
@@ -235,6 +235,74 @@ impl IntoCommand for SurgeryDateBody {
     }
 }
 
+/// Which step of treatment abroad an `abroad` body records.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AbroadStepName {
+    Hospital,
+    Departed,
+    EscortHours,
+    Returned,
+}
+
+/// `abroad` (treatment abroad, seed 001): one step at a time, in order — `hospital` (the
+/// `country` code of the service's coverage and the `hospital` chosen with the insured),
+/// `departed` (`date`: after the hospital's acceptance and the visa), `escort_hours` (`hours`
+/// of local escort used now: the total stays within those included, 40), `returned` (`date`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AbroadBody {
+    pub version: i32,
+    pub step: AbroadStepName,
+    #[schema(max_length = 8, example = "US")]
+    pub country: Option<String>,
+    #[schema(max_length = 128)]
+    pub hospital: Option<String>,
+    pub date: Option<NaiveDate>,
+    #[schema(minimum = 1, maximum = 40)]
+    pub hours: Option<u32>,
+    #[schema(max_length = 1000)]
+    pub note: Option<String>,
+}
+
+impl AbroadBody {
+    /// The step with the fields it takes; None where one is missing.
+    fn step(&self) -> Option<AbroadStep> {
+        Some(match self.step {
+            AbroadStepName::Hospital => AbroadStep::Hospital {
+                country: self.country.clone()?,
+                hospital: self.hospital.clone()?,
+            },
+            AbroadStepName::Departed => AbroadStep::Departed { on: self.date? },
+            AbroadStepName::EscortHours => AbroadStep::EscortHours { hours: self.hours? },
+            AbroadStepName::Returned => AbroadStep::Returned { on: self.date? },
+        })
+    }
+}
+
+impl IntoCommand for AbroadBody {
+    fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
+        vec![
+            ("country", self.country.as_deref(), 8),
+            ("hospital", self.hospital.as_deref(), 128),
+            ("note", self.note.as_deref(), NOTE),
+        ]
+    }
+
+    fn complete(&self) -> Result<(), ApiError> {
+        match self.step() {
+            Some(_) => Ok(()),
+            None => Err(crate::cases::error::CaseError::AbroadFieldRequired.into()),
+        }
+    }
+
+    fn into_command(self) -> Command {
+        // Checked by `complete`: a step without its fields records nothing (no hours).
+        let step = self.step().unwrap_or(AbroadStep::EscortHours { hours: 0 });
+        Command::new(self.version, self.note, Action::Abroad(step))
+    }
+}
+
 /// The body each action takes (documentation: the action in the path decides which).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)] // read by the OpenAPI document only
@@ -250,6 +318,7 @@ pub enum ActionBody {
     RefuseChange(RefuseChangeBody),
     AnswerObjection(AnswerObjectionBody),
     SurgeryDate(SurgeryDateBody),
+    Abroad(AbroadBody),
 }
 
 fn body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
@@ -271,6 +340,11 @@ trait IntoCommand: DeserializeOwned {
     /// Its text fields and their maximum lengths (as the schema states them).
     fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)>;
 
+    /// A body whose fields depend on one another says what is missing here.
+    fn complete(&self) -> Result<(), ApiError> {
+        Ok(())
+    }
+
     fn into_command(self) -> Command;
 }
 
@@ -278,6 +352,7 @@ trait IntoCommand: DeserializeOwned {
 fn checked<T: IntoCommand>(value: serde_json::Value) -> Result<Command, ApiError> {
     let parsed: T = body(value)?;
     check_lengths(&parsed.lengths())?;
+    parsed.complete()?;
     Ok(parsed.into_command())
 }
 
@@ -409,5 +484,6 @@ pub fn command(name: ActionName, value: serde_json::Value) -> Result<Command, Ap
         ActionName::RefuseChange => checked::<RefuseChangeBody>(value)?,
         ActionName::AnswerObjection => checked::<AnswerObjectionBody>(value)?,
         ActionName::SurgeryDate => checked::<SurgeryDateBody>(value)?,
+        ActionName::Abroad => checked::<AbroadBody>(value)?,
     })
 }

@@ -21,7 +21,7 @@ use crate::policies::store::Relation;
 /// Why a service cannot be used today. Stable codes: the mini-program switches on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-#[derive(strum::IntoStaticStr, strum::VariantNames)]
+#[derive(strum::IntoStaticStr, strum::VariantNames, strum::VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum Reason {
     /// The policy lapsed or was terminated.

@@ -266,6 +266,14 @@ pub struct Service {
     /// report): a specialist uploads it as a PDF and the case completes only with one.
     #[serde(default)]
     pub report: bool,
+    /// The medical bills are delivered with the report and the case completes only with them
+    /// too (seed 001 海外就医综合服务 「医疗服务情况报告和账单交付甲方，服务完成」).
+    #[serde(default)]
+    pub bill: bool,
+    /// Treatment abroad: the local escort hours included (seed 001 「当地陪诊（不超过 40h）」);
+    /// the case records the hospital abroad, the departure, the hours used and the return.
+    #[serde(default)]
+    pub abroad_escort_hours: Option<u32>,
     /// Without a slip, these services' uses are consumed too (seed 003 注意事项 11).
     #[serde(default)]
     pub no_slip_consumes: Vec<String>,

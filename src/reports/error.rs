@@ -18,6 +18,10 @@ pub enum ReportError {
     NotFound,
     #[error("该服务不出具书面报告")]
     ReportNotExpected,
+    #[error("文件类别应为书面报告或医疗账单")]
+    FileKindInvalid,
+    #[error("该服务不需要上传医疗账单")]
+    BillNotExpected,
     #[error("该申请已结束，不能再上传报告")]
     CaseClosed,
     #[error("报告须为 PDF 文件")]
@@ -55,7 +59,7 @@ impl AreaError for ReportError {
             ReportNotPdf => Kind::UnsupportedMediaType,
             ReportTooLarge { .. } => Kind::PayloadTooLarge,
             WeekInvalid | UnknownInsurer => Kind::BadRequest,
-            ReportNotExpected => Kind::Unprocessable,
+            ReportNotExpected | FileKindInvalid | BillNotExpected => Kind::Unprocessable,
             Document(e) => e.kind(),
             Case(e) => e.kind(),
             Access(e) => e.kind(),

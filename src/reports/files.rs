@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::error::ReportError;
+use crate::attachments::FileKind;
 use crate::attachments::store::reports::{self as store, CaseReport, NewReport};
 use crate::cases::files::{Reader, readable_case as readable};
 use crate::cases::service::case_in_scope;
@@ -27,6 +28,10 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReportView {
     pub id: Uuid,
+    /// `report` (the written report) or `bill` (the medical bills, treatment abroad).
+    pub kind: FileKind,
+    /// `书面报告`, `医疗账单`.
+    pub kind_label: &'static str,
     pub file_name: String,
     pub size_bytes: i64,
     pub uploaded_at: DateTime<Utc>,
@@ -38,8 +43,11 @@ pub struct ReportList {
 }
 
 fn view(row: &CaseReport) -> ReportView {
+    let kind = FileKind::parse(&row.kind).unwrap_or(FileKind::Report);
     ReportView {
         id: row.public_id,
+        kind,
+        kind_label: kind.label(),
         file_name: row.file_name.clone(),
         size_bytes: row.size_bytes,
         uploaded_at: row.uploaded_at,
@@ -54,8 +62,8 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
 }
 
 /// The name the insured sees: the uploaded file's base name, at most 128 characters, ending in
-/// `.pdf`; `报告.pdf` when it had none.
-pub fn file_name(given: Option<&str>) -> String {
+/// `.pdf`; `报告.pdf` (`账单.pdf`) when it had none.
+pub fn file_name(given: Option<&str>, kind: FileKind) -> String {
     let base = given
         .and_then(|name| name.rsplit(['/', '\\']).next())
         .map(|name| {
@@ -65,7 +73,10 @@ pub fn file_name(given: Option<&str>) -> String {
         })
         .map(|name| name.trim().to_owned())
         .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| "报告.pdf".to_owned());
+        .unwrap_or_else(|| match kind {
+            FileKind::Report => "报告.pdf".to_owned(),
+            FileKind::Bill => "账单.pdf".to_owned(),
+        });
     let stem = base
         .strip_suffix(".pdf")
         .or_else(|| base.strip_suffix(".PDF"))
@@ -81,14 +92,21 @@ pub async fn upload(
     state: &AppState,
     staff: &CurrentStaff,
     case_id: Uuid,
-    given_name: Option<&str>,
+    (given_name, kind): (Option<&str>, Option<&str>),
     bytes: Bytes,
 ) -> Result<ReportView, ReportError> {
+    let kind = match kind.map(str::trim).filter(|k| !k.is_empty()) {
+        None => FileKind::Report,
+        Some(code) => FileKind::parse(code).ok_or(ReportError::FileKindInvalid)?,
+    };
     let case = case_in_scope(state, staff, case_id).await?;
     may_change(staff, case.assignee_id, Need::Owner)?;
     let (_, service) = plan_of(state, &case)?;
     if !service.report {
         return Err(ReportError::ReportNotExpected);
+    }
+    if kind == FileKind::Bill && !service.bill {
+        return Err(ReportError::BillNotExpected);
     }
     let status = status_of(&case);
     if !status.is_open() {
@@ -105,7 +123,7 @@ pub async fn upload(
     // The object first: a row never names a missing object (a crash in between leaves an
     // unreferenced object, which costs storage, not a report).
     state.storage.put(&key, bytes, "application/pdf").await?;
-    let name = file_name(given_name);
+    let name = file_name(given_name, kind);
     let txn = write_transaction(&state.db).await?;
     let row = store::insert_case_report(
         &txn,
@@ -118,6 +136,7 @@ pub async fn upload(
             sha256,
             uploaded_by: staff.id(),
             uploaded_at: now,
+            kind,
         },
     )
     .await?;
@@ -128,7 +147,7 @@ pub async fn upload(
         status,
         "report_uploaded",
         Actor::Staff(staff.id()),
-        None,
+        Some(kind.code().to_owned()),
         Some(name),
         now,
     )
@@ -224,13 +243,16 @@ mod tests {
     #[test]
     fn file_names_are_tidied() {
         assert_eq!(
-            file_name(Some("C:\\reports\\第二诊疗意见.PDF")),
+            file_name(Some("C:\\reports\\第二诊疗意见.PDF"), FileKind::Report),
             "第二诊疗意见.pdf"
         );
-        assert_eq!(file_name(Some("../../etc/passwd")), "passwd.pdf");
-        assert_eq!(file_name(Some("  ")), "报告.pdf");
-        assert_eq!(file_name(None), "报告.pdf");
-        assert_eq!(file_name(Some(&"长".repeat(300))).chars().count(), 128);
-        assert_eq!(file_name(Some("a\"b\u{7}.pdf")), "ab.pdf");
+        let report = |name| file_name(name, FileKind::Report);
+        assert_eq!(report(Some("../../etc/passwd")), "passwd.pdf");
+        assert_eq!(report(Some("  ")), "报告.pdf");
+        assert_eq!(report(None), "报告.pdf");
+        assert_eq!(file_name(None, FileKind::Bill), "账单.pdf");
+        let long = "长".repeat(300);
+        assert_eq!(report(Some(&long)).chars().count(), 128);
+        assert_eq!(report(Some("a\"b\u{7}.pdf")), "ab.pdf");
     }
 }

@@ -66,7 +66,7 @@ pub fn stream(opened: Download) -> HttpResponse {
     tag = "reports",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The case")),
-    request_body(content_type = "multipart/form-data", description = "`file`: the report (PDF)"),
+    request_body(content_type = "multipart/form-data", description = "`file`: the report (PDF); `kind`: `report` (default) or `bill` (the medical bills, where the service delivers them: treatment abroad)"),
     responses(
         (status = 201, body = ReportView),
         (status = 400, description = "`upload_incomplete`, `too_many_files`, `too_many_fields`, `field_too_long`", body = ErrorBody),
@@ -75,7 +75,7 @@ pub fn stream(opened: Download) -> HttpResponse {
         (status = 409, description = "`case_closed`", body = ErrorBody),
         (status = 413, description = "`report_too_large`", body = ErrorBody),
         (status = 415, description = "`report_not_pdf`, `multipart_required`", body = ErrorBody),
-        (status = 422, description = "`report_not_expected`, `file_required`", body = ErrorBody),
+        (status = 422, description = "`report_not_expected`, `file_kind_invalid`, `bill_not_expected`, `file_required`", body = ErrorBody),
         (status = 503, description = "`storage_unavailable`", body = ErrorBody),
     )
 )]
@@ -93,7 +93,10 @@ pub async fn upload(
         &state,
         &staff,
         *path,
-        received.file_name.as_deref(),
+        (
+            received.file_name.as_deref(),
+            received.fields.get("kind").map(String::as_str),
+        ),
         received.file,
     )
     .await?;

@@ -15,6 +15,7 @@ mod signed_urls;
 mod stay;
 mod storage_contract;
 
+mod abroad;
 mod alerts;
 mod auth;
 mod binary;

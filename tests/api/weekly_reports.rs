@@ -152,6 +152,27 @@ fn check_promises(app: &TestApp, rows: &[Vec<String>]) {
     }
 }
 
+/// The register of refusals at intake: W's escort in its waiting period, nothing about W.
+fn check_refusals(app: &TestApp, rows: &[Vec<String>]) {
+    let plan = app.state.plans.get(PLAN2).expect("plan 2");
+    let escort = &plan.service("escort").expect("escort").name;
+    assert_eq!(
+        rows[0],
+        ["保障计划", "服务", "拒绝原因", "次数"],
+        "{rows:?}"
+    );
+    assert_eq!(
+        rows[1..].to_vec(),
+        vec![vec![
+            plan.name.clone(),
+            escort.clone(),
+            "等待期内".to_owned(),
+            "1".to_owned()
+        ]],
+        "{rows:?}"
+    );
+}
+
 /// The case list: (number, status, SLA, outcome) by number, and the masked names.
 fn check_cases(rows: &[Vec<String>], expected: &[(String, &str, &str, &str)]) {
     assert_eq!(rows[0][0], "案件编号");
@@ -196,6 +217,8 @@ async fn the_weekly_report_matches_the_cases(backend: Backend) {
         );
     }
     let (k, k_policy) = insured(&app, "wk-k", PLAN3, "2026-01-05", "11010519800101199").await;
+    // W's policy took effect on 09-01: still in its 90-day waiting period in the week.
+    let (w, w_policy) = insured(&app, "wk-w", PLAN2, "2026-09-01", "11010519800101198").await;
     let escort = |who: &str| {
         json!({"policy_id": users[who].1, "service": "escort", "city": "110100",
                "diagnosis_state": "confirmed", "illness_id": "CI-01"})
@@ -292,6 +315,16 @@ async fn the_weekly_report_matches_the_cases(backend: Backend) {
     )
     .await;
     act(&app, &p3_specialist, &k_case, "claim", json!({})).await;
+    // W is refused (registered without W's name: seed 001 登记备案).
+    let refused = create(
+        &app,
+        &w,
+        "wk-w-escort",
+        &json!({"policy_id": w_policy, "service": "escort", "city": "110100",
+                "diagnosis_state": "confirmed", "illness_id": "CI-01"}),
+    )
+    .await;
+    assert_eq!(refused.status().as_u16(), 403);
 
     // 10-09: A arranged (kept); D's report and completion; E applied and arranged; J's visa
     // refused; at noon I has not come.
@@ -435,7 +468,14 @@ async fn the_weekly_report_matches_the_cases(backend: Backend) {
     let (xlsx_id, xlsx) = download("xlsx").await;
     let check_xlsx = |bytes: Vec<u8>| {
         let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("an XLSX");
-        assert_eq!(book.sheet_names(), ["汇总", "时限承诺", "案件清单"]);
+        assert_eq!(
+            book.sheet_names(),
+            ["汇总", "时限承诺", "拒绝登记", "案件清单"]
+        );
+        check_refusals(
+            &app,
+            &rows(&book.worksheet_range("拒绝登记").expect("拒绝登记")),
+        );
         let summary = book.worksheet_range("汇总").expect("汇总");
         check_summary(&app, &rows(&summary));
         check_promises(
@@ -472,6 +512,7 @@ async fn the_weekly_report_matches_the_cases(backend: Backend) {
     };
     check_summary(&app, &section("【汇总】"));
     check_promises(&app, &section("【时限承诺】"));
+    check_refusals(&app, &section("【拒绝登记】"));
     check_cases(&section("【案件清单】"), &expected_cases);
 
     // `report weekly` on the same database writes the same figures.

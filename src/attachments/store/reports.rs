@@ -20,6 +20,7 @@ pub struct NewReport {
     pub sha256: String,
     pub uploaded_by: i64,
     pub uploaded_at: chrono::DateTime<chrono::Utc>,
+    pub kind: crate::attachments::FileKind,
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -37,6 +38,7 @@ pub async fn insert_case_report(
         sha256: Set(new.sha256),
         uploaded_by: Set(new.uploaded_by),
         uploaded_at: Set(new.uploaded_at),
+        kind: Set(new.kind.code().to_owned()),
         ..Default::default()
     };
     case_report::Entity::insert(row)
@@ -54,11 +56,17 @@ pub async fn for_case(db: &impl ConnectionTrait, case_id: i64) -> Result<Vec<Cas
         .await
 }
 
-/// How many reports a case holds (completing a case whose service ends with one needs one).
+/// How many files of `kind` a case holds (completing a case whose service ends with a report,
+/// or a report and the bills, needs them).
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn count_for_case(db: &impl ConnectionTrait, case_id: i64) -> Result<u64, DbErr> {
+pub async fn count_for_case(
+    db: &impl ConnectionTrait,
+    case_id: i64,
+    kind: crate::attachments::FileKind,
+) -> Result<u64, DbErr> {
     case_report::Entity::find()
         .filter(case_report::Column::CaseId.eq(case_id))
+        .filter(case_report::Column::Kind.eq(kind.code()))
         .count(db)
         .await
 }

@@ -112,6 +112,32 @@ impl Milestone {
     }
 }
 
+/// A step of treatment abroad (seed 001 海外就医综合服务), as the specialist records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AbroadStep {
+    /// The hospital abroad chosen with the insured: its country (a code of the service's
+    /// coverage) and its name.
+    Hospital { country: String, hospital: String },
+    /// The insured left for the treatment.
+    Departed { on: NaiveDate },
+    /// Local escort hours used (of those the plan includes).
+    EscortHours { hours: u32 },
+    /// The insured is back (「被保人就医完成返回国内」).
+    Returned { on: NaiveDate },
+}
+
+impl AbroadStep {
+    /// The timeline's action.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Self::Hospital { .. } => "abroad_hospital",
+            Self::Departed { .. } => "departed",
+            Self::EscortHours { .. } => "escort_hours",
+            Self::Returned { .. } => "returned",
+        }
+    }
+}
+
 /// The hospital and department that issued an admission slip (catalog ids), where recorded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SlipIssuer {
@@ -235,6 +261,8 @@ pub enum Action {
     /// The surgery date agreed with the doctor (seed 004 住院及手术), or a new one the hospital
     /// set (不可抗力导致手术时间变更): shown to the insured, never a use.
     SurgeryDate { on: NaiveDate },
+    /// A step of treatment abroad: the hospital, the departure, escort hours, the return.
+    Abroad(AbroadStep),
     /// Answer the insured's change request that it cannot be made, with the reason in words
     /// (the visit stays as booked).
     RefuseChange { message: String },
@@ -274,6 +302,7 @@ impl Action {
             Action::RefuseChange { .. } => ActionName::RefuseChange,
             Action::AnswerObjection { .. } => ActionName::AnswerObjection,
             Action::SurgeryDate { .. } => ActionName::SurgeryDate,
+            Action::Abroad(_) => ActionName::Abroad,
         }
     }
 

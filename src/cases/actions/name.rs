@@ -28,6 +28,7 @@ pub enum ActionName {
     RefuseChange,
     AnswerObjection,
     SurgeryDate,
+    Abroad,
 }
 
 impl ActionName {
@@ -60,6 +61,7 @@ impl ActionName {
             ActionName::RefuseChange => "答复不能更改",
             ActionName::AnswerObjection => "答复异议或投诉",
             ActionName::SurgeryDate => "记录手术日期",
+            ActionName::Abroad => "记录海外就医进展",
         }
     }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::command::{Action, Appointment, Command, Escort, Milestone, SlipIssuer};
+use super::command::{AbroadStep, Action, Appointment, Command, Escort, Milestone, SlipIssuer};
 use crate::calendar::local_date;
 use crate::cases::change::Change;
 use crate::cases::error::CaseError;
@@ -172,6 +172,23 @@ fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
             }
             Action::SurgeryDate { on }
         }
+        Action::Abroad(step) => Action::Abroad(match step {
+            AbroadStep::Hospital { country, hospital } => {
+                let country = country.trim().to_uppercase();
+                let hospital = hospital.trim().to_owned();
+                if country.is_empty() || hospital.is_empty() || hospital.chars().count() > 128 {
+                    return Err(CaseError::AbroadFieldRequired);
+                }
+                AbroadStep::Hospital { country, hospital }
+            }
+            AbroadStep::EscortHours { hours } if hours == 0 || hours > 40 => {
+                return Err(CaseError::AbroadFieldRequired);
+            }
+            AbroadStep::Departed { on } | AbroadStep::Returned { on } if on > local_date(now) => {
+                return Err(CaseError::AbroadDateInvalid);
+            }
+            other => other,
+        }),
         Action::RefuseChange { message } => Action::RefuseChange {
             message: required(&message, 500, CaseError::MessageRequired)?,
         },
@@ -255,12 +272,20 @@ pub async fn perform(
         Action::Schedule(appointment) => Action::Schedule(placed(&service, appointment)?),
         other => other,
     };
-    // A service that ends with a written report is complete only with one (issue 15).
-    if let Action::Complete = &action
-        && service.report
-        && crate::attachments::store::reports::count_for_case(&state.db, case.id).await? == 0
-    {
-        return Err(CaseError::ReportRequired);
+    // A service that ends with a written report is complete only with one (issue 15), and
+    // treatment abroad only with the bills too, once the insured is back (seed 001).
+    if let Action::Complete = &action {
+        use crate::attachments::FileKind;
+        use crate::attachments::store::reports::count_for_case;
+        if service.report && count_for_case(&state.db, case.id, FileKind::Report).await? == 0 {
+            return Err(CaseError::ReportRequired);
+        }
+        if service.bill && count_for_case(&state.db, case.id, FileKind::Bill).await? == 0 {
+            return Err(CaseError::BillRequired);
+        }
+        if service.abroad_escort_hours.is_some() && case.returned_on.is_none() {
+            return Err(CaseError::ReturnNotRecorded);
+        }
     }
     // A visit is done or missed only once its time has come (a no-show three days early would
     // spend the use).
@@ -488,6 +513,7 @@ fn decide(
                 recorded.change(Change::SlipIssued(issuer))
             }
         }
+        Action::Abroad(step) => abroad(case, service, step)?,
         Action::SurgeryDate { on } => {
             if !service.arranges_surgery() {
                 return Err(CaseError::SurgeryNotInPlan);
@@ -518,6 +544,69 @@ fn decide(
             return Err(CaseError::unexpected("decided by perform"));
         }
     })
+}
+
+/// A step of treatment abroad in its order (seed 001 海外就医综合服务 二、服务流程): the hospital
+/// chosen with the insured; the departure once the hospital accepted and the visa was granted;
+/// local escort hours within those included; the return after the departure.
+fn abroad(case: &Case, service: &Service, step: AbroadStep) -> Result<Transition, CaseError> {
+    let included = service
+        .abroad_escort_hours
+        .ok_or(CaseError::AbroadNotInPlan)?;
+    let action = step.action();
+    let step_kept = keep(case, action)?;
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let (step, note) = match step {
+        AbroadStep::Hospital { country, hospital } => {
+            let place = service
+                .coverage
+                .as_deref()
+                .and_then(|list| crate::catalog::Catalog::get().place(list, &country))
+                .ok_or(CaseError::AbroadCountryNotCovered)?;
+            let note = format!("{}：{hospital}", place.name);
+            (AbroadStep::Hospital { country, hospital }, note)
+        }
+        AbroadStep::Departed { on } => {
+            let (Some(_), Some(accepted), Some(visa)) = (
+                &case.abroad_hospital,
+                case.hospital_accepted_on,
+                case.visa_granted_on,
+            ) else {
+                return Err(CaseError::AbroadNotReady);
+            };
+            if on < accepted.max(visa) {
+                return Err(CaseError::AbroadDateInvalid);
+            }
+            (AbroadStep::Departed { on }, format!("出发日期 {}", day(on)))
+        }
+        AbroadStep::EscortHours { hours } => {
+            if case.departed_on.is_none() {
+                return Err(CaseError::AbroadNotReady);
+            }
+            let used = case
+                .escort_hours_used
+                .and_then(|h| u32::try_from(h).ok())
+                .unwrap_or(0);
+            if used + hours > included {
+                return Err(CaseError::EscortHoursExceeded { used, included });
+            }
+            let total = used + hours;
+            (
+                AbroadStep::EscortHours { hours: total },
+                format!("当地陪诊 {hours} 小时（累计 {total}/{included} 小时）"),
+            )
+        }
+        AbroadStep::Returned { on } => {
+            let departed = case.departed_on.ok_or(CaseError::AbroadNotReady)?;
+            if on < departed {
+                return Err(CaseError::AbroadDateInvalid);
+            }
+            (AbroadStep::Returned { on }, format!("回国日期 {}", day(on)))
+        }
+    };
+    Ok(Transition::new(action, step_kept)
+        .note(Some(note))
+        .change(Change::Abroad(step)))
 }
 
 /// The insured hears who serves them now (seed 002 (一)1.2, seed 001 「安排专人与被保人沟通」):

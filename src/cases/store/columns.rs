@@ -5,7 +5,7 @@ use entity::service_case;
 use sea_orm::ActiveValue::Set;
 use sea_orm::DbErr;
 
-use crate::cases::actions::Milestone;
+use crate::cases::actions::{AbroadStep, Milestone};
 use crate::cases::change::Change;
 
 fn take<T: Clone + Into<sea_orm::Value>>(value: &sea_orm::ActiveValue<T>, current: T) -> T {
@@ -126,6 +126,17 @@ pub(super) fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, D
                 c.slip_department_id = Set(issuer.department_id.clone());
             }
             Change::SurgeryDate { on } => c.surgery_on = Set(Some(*on)),
+            Change::Abroad(step) => match step {
+                AbroadStep::Hospital { country, hospital } => {
+                    c.abroad_country = Set(Some(country.clone()));
+                    c.abroad_hospital = Set(Some(hospital.clone()));
+                }
+                AbroadStep::Departed { on } => c.departed_on = Set(Some(*on)),
+                AbroadStep::EscortHours { hours } => {
+                    c.escort_hours_used = Set(Some(i32::try_from(*hours).unwrap_or(i32::MAX)));
+                }
+                AbroadStep::Returned { on } => c.returned_on = Set(Some(*on)),
+            },
             Change::ObjectionAnswered { .. } => {}
         }
     }

@@ -4,6 +4,7 @@
 
 mod columns;
 pub mod detail;
+pub mod intake;
 pub mod objections;
 pub mod offers;
 pub mod queue;

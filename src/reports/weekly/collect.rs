@@ -124,6 +124,18 @@ pub struct Totals {
     pub lines: Vec<Line>,
     /// Cases in the case list.
     pub cases: u64,
+    /// Applications refused at intake in the week (seed 001 登记备案).
+    pub refusals: Vec<RefusalLine>,
+}
+
+/// How many applications for a service were refused at intake for one reason.
+#[derive(Debug, Clone)]
+pub struct RefusalLine {
+    pub product: String,
+    pub service: String,
+    /// `等待期内`, `超出保单服务期间` …
+    pub reason: &'static str,
+    pub count: u64,
 }
 
 /// Folds a week's cases into rows and totals.
@@ -193,6 +205,7 @@ impl<'a> Collector<'a> {
                 generated_at,
                 lines,
                 cases: 0,
+                refusals: Vec::new(),
             },
         }
     }

@@ -10,8 +10,8 @@ use anyhow::Context;
 
 use super::collect::{CaseRow, Totals};
 use super::write::{
-    CASE_HEADERS, COUNTS, NO_CASES, PROMISE_HEADERS, SUMMARY_HEADERS, Sink, counts_row, heading,
-    text_time,
+    CASE_HEADERS, COUNTS, NO_CASES, NO_REFUSALS, PROMISE_HEADERS, REFUSAL_HEADERS, SUMMARY_HEADERS,
+    Sink, counts_row, heading, text_time,
 };
 
 /// A text cell a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab or a
@@ -129,6 +129,20 @@ impl Sink for Csv {
                         stats.overdue.to_string(),
                     ])?;
                 }
+            }
+            w.write_record([""])?;
+            w.write_record(["【拒绝登记】"])?;
+            w.write_record(REFUSAL_HEADERS)?;
+            for line in &totals.refusals {
+                w.write_record([
+                    cell(&line.product).into_owned(),
+                    cell(&line.service).into_owned(),
+                    line.reason.to_owned(),
+                    line.count.to_string(),
+                ])?;
+            }
+            if totals.refusals.is_empty() {
+                w.write_record([NO_REFUSALS])?;
             }
             w.write_record([""])?;
             w.write_record(["【案件清单】"])?;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveTime, Utc};
 
-use super::collect::{CaseRow, Collector, Totals};
+use super::collect::{CaseRow, Collector, RefusalLine, Totals};
 use super::write::{Csv, Sink, Xlsx};
 use super::{Format, Week};
 use crate::calendar::local_instant;
@@ -107,11 +107,42 @@ pub async fn generate(
         .await
         .map_err(ReportError::unexpected)?
         .map_err(ReportError::unexpected)?;
-    let totals = collector.totals;
+    let mut totals = collector.totals;
+    totals.refusals = refusals(state, insurer.id, week, &plans).await?;
     tokio::task::spawn_blocking(move || sink.finish(&totals).map(|()| totals))
         .await
         .map_err(ReportError::unexpected)?
         .map_err(ReportError::unexpected)
+}
+
+/// The week's applications refused at intake, by plan, service and reason, in the plans'
+/// order (seed 001 登记备案).
+async fn refusals(
+    state: &AppState,
+    insurer_id: i64,
+    week: Week,
+    plans: &[Arc<Plan>],
+) -> Result<Vec<RefusalLine>, ReportError> {
+    let counts =
+        crate::cases::register::counts(state, insurer_id, (week.start(), week.end())).await?;
+    let mut lines = Vec::new();
+    for plan in plans {
+        for service in &plan.services {
+            for ((product_id, service_id, reason), count) in &counts {
+                if state.product_code(*product_id) == Some(plan.code.as_str())
+                    && *service_id == service.id
+                {
+                    lines.push(RefusalLine {
+                        product: plan.name.clone(),
+                        service: service.name.clone(),
+                        reason: reason.label(),
+                        count: *count,
+                    });
+                }
+            }
+        }
+    }
+    Ok(lines)
 }
 
 /// Where a weekly report is kept.

@@ -127,6 +127,10 @@ pub(super) fn heading(totals: &Totals) -> Vec<(String, String)> {
 
 pub(super) const NO_CASES: &str = "本周没有在办或办结的案件";
 
+/// The register of applications refused at intake (seed 001 登记备案).
+pub const REFUSAL_HEADERS: [&str; 4] = ["保障计划", "服务", "拒绝原因", "次数"];
+pub(super) const NO_REFUSALS: &str = "本周没有被拒绝受理的申请";
+
 /// The XLSX writer.
 pub struct Xlsx {
     workbook: Workbook,
@@ -253,7 +257,7 @@ impl Sink for Xlsx {
         }
         summary.set_column_width(0, 24)?;
         summary.set_column_width(1, 24)?;
-        for col in 2..14 {
+        for col in 2..u16::try_from(COUNTS + 2)? {
             summary.set_column_width(col, 12)?;
         }
         summary.set_freeze_panes(table + 1, 0)?;
@@ -289,8 +293,28 @@ impl Sink for Xlsx {
         }
         promises.set_freeze_panes(1, 0)?;
 
+        let mut refusals = Worksheet::new();
+        refusals.set_name("拒绝登记")?;
+        header_row(&mut refusals, 0, &REFUSAL_HEADERS, &bold)?;
+        let mut r = 0;
+        for line in &totals.refusals {
+            r += 1;
+            refusals.write_string(r, 0, &line.product)?;
+            refusals.write_string(r, 1, &line.service)?;
+            refusals.write_string(r, 2, line.reason)?;
+            refusals.write_number(r, 3, line.count as f64)?;
+        }
+        if totals.refusals.is_empty() {
+            refusals.write_string(1, 0, NO_REFUSALS)?;
+        }
+        for (col, width) in [24.0, 24.0, 20.0, 8.0].into_iter().enumerate() {
+            refusals.set_column_width(u16::try_from(col)?, width)?;
+        }
+        refusals.set_freeze_panes(1, 0)?;
+
         self.workbook.push_worksheet(summary);
         self.workbook.push_worksheet(promises);
+        self.workbook.push_worksheet(refusals);
         let cases = std::mem::replace(&mut self.cases, Worksheet::new());
         self.workbook.push_worksheet(cases);
         self.workbook

@@ -101,6 +101,15 @@ enum Check {
     },
     /// Whether a booking names who goes with the insured on the day (name, phone, meeting time).
     Escorted { escorted: bool },
+    /// Whether an application refused for `reason` (an eligibility reason, or
+    /// `city_not_covered`) is registered for the insurer's report.
+    Registers { reason: &'static str },
+    /// Treatment abroad: the local escort hours included (none: not treatment abroad) and
+    /// whether the bills complete the case with the report.
+    Abroad {
+        escort_hours: Option<u32>,
+        bill: bool,
+    },
     /// Whether a specialist may refuse the service on the grounds `reason`.
     Refuses { reason: &'static str, applies: bool },
     /// Whether an application with a slip from `slip_hospital` (none: no slip) for `hospital`
@@ -250,6 +259,33 @@ fn check(rows: &[Row]) {
                     Ok(())
                 } else {
                     Err(format!("no {kind} line {number} in {lines:?}"))
+                }
+            }
+            Registers { reason } => {
+                use green_channel::cases::apply_error::ApplyError;
+                use green_channel::cases::intake::IntakeReason;
+                let error = match IntakeReason::parse(reason) {
+                    Some(IntakeReason::Eligibility(r)) => ApplyError::NotEntitled {
+                        reasons: vec![r],
+                        available_from: chrono::NaiveDate::MIN,
+                    },
+                    _ => ApplyError::CityNotCovered {
+                        coverage: "escort_31".to_owned(),
+                    },
+                };
+                match IntakeReason::of(&error) {
+                    Some(got) if got.code() == *reason && !got.label().is_empty() => Ok(()),
+                    got => Err(format!("expected {reason} registered, got {got:?}")),
+                }
+            }
+            Abroad { escort_hours, bill } => {
+                if service.abroad_escort_hours == *escort_hours && service.bill == *bill {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "expected {escort_hours:?} hours and bill {bill}, got {:?} and {}",
+                        service.abroad_escort_hours, service.bill
+                    ))
                 }
             }
             Refuses { reason, applies } => {

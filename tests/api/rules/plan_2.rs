@@ -230,5 +230,47 @@ pub(super) fn rows() -> Vec<Row> {
             service: "escort",
             check: Escorted { escorted: true },
         },
+        Row {
+            clause: "seed 001 流程 「服务终止 · 登记备案」: an application in the waiting period is registered",
+            plan: P2,
+            service: "escort",
+            check: Registers {
+                reason: "waiting_period",
+            },
+        },
+        Row {
+            clause: "seed 001 流程 「服务终止 · 登记备案」: outside the policy year",
+            plan: P2,
+            service: "expert_outpatient",
+            check: Registers {
+                reason: "window_closed",
+            },
+        },
+        Row {
+            clause: "seed 001 流程 「服务终止 · 登记备案」: not covered (a city outside the list)",
+            plan: P2,
+            service: "escort",
+            check: Registers {
+                reason: "city_not_covered",
+            },
+        },
+        Row {
+            clause: "seed 001 海外就医综合服务 一、1 「当地陪诊（不超过 40h）」; 二、服务流程 「医疗服务情况报告和账单交付甲方，服务完成」",
+            plan: P2,
+            service: "overseas_treatment",
+            check: Abroad {
+                escort_hours: Some(40),
+                bill: true,
+            },
+        },
+        Row {
+            clause: "seed 001 海外第二诊疗意见: a report, no bills, nobody travels",
+            plan: P2,
+            service: "second_opinion_overseas",
+            check: Abroad {
+                escort_hours: None,
+                bill: false,
+            },
+        },
     ]
 }
