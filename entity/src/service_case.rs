@@ -105,6 +105,9 @@ pub struct Model {
     /// Local escort hours used so far (of those the plan includes).
     pub escort_hours_used: Option<i32>,
     pub returned_on: Option<Date>,
+    /// The second opinion's explanation: when it is arranged, and when it was given.
+    pub explanation_at: Option<DateTimeUtc>,
+    pub explained_at: Option<DateTimeUtc>,
 }
 
 /// A case's state as stored. The lifecycle (`cases::lifecycle::Status` in the application) is

@@ -33,6 +33,7 @@ mod m20261206_000025_create_case_objection;
 mod m20261206_000026_add_slip_and_surgery;
 mod m20261206_000027_create_intake_refusal;
 mod m20261206_000028_add_treatment_abroad;
+mod m20261206_000029_add_explanation;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000026_add_slip_and_surgery::Migration),
             Box::new(m20261206_000027_create_intake_refusal::Migration),
             Box::new(m20261206_000028_add_treatment_abroad::Migration),
+            Box::new(m20261206_000029_add_explanation::Migration),
         ]
     }
 }

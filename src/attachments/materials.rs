@@ -6,7 +6,7 @@ use crate::plans::{DiagnosisState, Material, MaterialRule, Service};
 use crate::platform::db::{Db, DbErr};
 
 /// Every category a document may have, in the order the mini-program lists them.
-pub const CATEGORIES: [Material; 9] = [
+pub const CATEGORIES: [Material; 10] = [
     Material::OutpatientRecord,
     Material::DischargeSummary,
     Material::BloodTest,
@@ -14,6 +14,7 @@ pub const CATEGORIES: [Material; 9] = [
     Material::Mri,
     Material::PathologyReport,
     Material::AdmissionSlip,
+    Material::SecondOpinionForms,
     Material::IdDocument,
     Material::Other,
 ];

@@ -42,6 +42,10 @@ pub enum Change {
     SlipIssued(SlipIssuer),
     /// A step of treatment abroad, checked (escort hours: the new total).
     Abroad(AbroadStep),
+    /// The opinion's explanation is arranged for this time.
+    ExplanationArranged { at: DateTime<Utc> },
+    /// The opinion's explanation was given.
+    Explained { at: DateTime<Utc> },
     /// The surgery date agreed with the doctor, or the hospital's new one.
     SurgeryDate { on: NaiveDate },
     /// The case ended early or was completed: why, and whether it counts as a use.

@@ -133,6 +133,18 @@ pub enum CaseError {
     AbroadDateInvalid,
     #[error("当地陪诊合计不能超过{included}小时（已用{used}小时）")]
     EscortHoursExceeded { used: u32, included: u32 },
+    #[error("该服务没有意见书解读")]
+    ExplanationNotInPlan,
+    #[error("请填写解读时间，或确认解读已完成（二者选一）")]
+    ExplanationFieldRequired,
+    #[error("解读时间须晚于当前时间")]
+    ExplanationInPast,
+    #[error("请先安排意见书解读的时间")]
+    ExplanationNotArranged,
+    #[error("意见书解读已完成")]
+    AlreadyExplained,
+    #[error("请先为用户解读第二诊疗意见书，再完成服务")]
+    ExplanationNotGiven,
     #[error("请填写与陪同人员的见面时间")]
     MeetingTimeRequired,
     #[error("陪诊服务须填写陪诊人员的姓名和电话")]
@@ -204,6 +216,8 @@ impl AreaError for CaseError {
             | Self::ObjectionPending
             | Self::ObjectionAnswered
             | Self::AbroadNotReady
+            | Self::ExplanationNotArranged
+            | Self::AlreadyExplained
             | Self::EscortHoursExceeded { .. } => Kind::Conflict,
             Self::ObjectionTextRequired
             | Self::UnknownObjection
@@ -211,6 +225,10 @@ impl AreaError for CaseError {
             | Self::MeetingTimeInvalid
             | Self::MeetingTimeRequired
             | Self::AbroadNotInPlan
+            | Self::ExplanationNotInPlan
+            | Self::ExplanationInPast
+            | Self::ExplanationFieldRequired
+            | Self::ExplanationNotGiven
             | Self::AbroadFieldRequired
             | Self::AbroadCountryNotCovered
             | Self::AbroadDateInvalid

@@ -17,6 +17,7 @@ pub mod error;
 pub mod expiry;
 pub mod files;
 pub mod form;
+pub mod forms;
 pub mod intake;
 pub mod lifecycle;
 pub mod number;

@@ -385,3 +385,32 @@ pub async fn raise_objection(
     .await?;
     Ok(web::Json(service::detail_view(&state, &saved).await?))
 }
+
+/// A form of the case's plan to fill in and upload as `second_opinion_forms` (the case lists
+/// them in `forms`): a PDF, as an attachment. For the case's owner, or staff in scope (audited).
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("index" = usize, Path, description = "The form's `index` in the case's `forms`")),
+    responses(
+        (status = 200, content_type = "application/pdf", description = "The form"),
+        (status = 404, description = "`not_found` (no such case for the caller, or no such form)", body = ErrorBody),
+    )
+)]
+#[get("/cases/{id}/forms/{index}")]
+pub async fn get_form(
+    req: HttpRequest,
+    principal: crate::cases::principal::Principal,
+    state: web::Data<AppState>,
+    path: web::Path<(Uuid, usize)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, index) = path.into_inner();
+    let reader = principal.reader(&req, &state);
+    let opened = crate::cases::forms::open(&state, reader, id, index).await?;
+    Ok(crate::http::private_bytes(
+        opened.bytes,
+        "application/pdf".to_owned(),
+        crate::http::attachment(&opened.file_name),
+        "private, max-age=3600".to_owned(),
+    ))
+}

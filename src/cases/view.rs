@@ -73,6 +73,14 @@ pub struct Appointment {
     pub doctor: Option<String>,
 }
 
+/// A form the plan hands the insured.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FormView {
+    /// Its place in the list: `GET /cases/{id}/forms/{index}` downloads it.
+    pub index: usize,
+    pub title: String,
+}
+
 /// Treatment abroad as far as it went (seed 001 海外就医综合服务).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AbroadView {
@@ -201,6 +209,12 @@ pub struct CaseView {
     pub surgery_on: Option<NaiveDate>,
     /// Treatment abroad: the hospital, the departure, the escort hours, the return.
     pub abroad: Option<AbroadView>,
+    /// The second opinion's explanation: arranged for then, given then (plan 5).
+    pub explanation_at: Option<DateTime<Utc>>,
+    pub explained_at: Option<DateTime<Utc>>,
+    /// The forms to fill in and upload as `second_opinion_forms`
+    /// (`GET /cases/{id}/forms/{index}`).
+    pub forms: Vec<FormView>,
     /// Without an admission slip an outpatient visit is arranged first.
     pub outpatient_first: bool,
     /// Treatment abroad: the day the hospital accepted the patient, as a specialist recorded it.
@@ -455,6 +469,17 @@ pub fn detail(
                 .map_or_else(String::new, |d| d.name.clone()),
         }),
         surgery_on: case.surgery_on,
+        explanation_at: case.explanation_at,
+        explained_at: case.explained_at,
+        forms: service
+            .forms
+            .iter()
+            .enumerate()
+            .map(|(index, form)| FormView {
+                index,
+                title: form.title.clone(),
+            })
+            .collect(),
         abroad: service.abroad_escort_hours.map(|included| AbroadView {
             country: case
                 .abroad_country

@@ -242,6 +242,15 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
                 _ => return Err(FormError::BadAbroadStep),
             })
         }
+        ActionName::Explanation => Action::Explanation(match fields.get("given") {
+            Some("yes") => crate::cases::actions::ExplanationStep::Given,
+            _ => crate::cases::actions::ExplanationStep::Arranged {
+                at: fields
+                    .get("at")
+                    .and_then(shanghai_time)
+                    .ok_or(FormError::BadTime)?,
+            },
+        }),
         ActionName::SurgeryDate => Action::SurgeryDate {
             on: fields
                 .get("date")

@@ -71,6 +71,13 @@ pub fn event_label(action: &str) -> &'static str {
         "objection_answered" => "答复异议或投诉",
         "surgery_scheduled" => "记录手术日期",
         "surgery_moved" => "医院调整手术日期",
+        "explanation_arranged" => "安排意见书解读",
+        "explained" => "完成意见书解读",
+        "abroad_hospital" => "选定海外医院",
+        "departed" => "出发赴海外就医",
+        "escort_hours" => "记录当地陪诊小时数",
+        "returned" => "回国",
+        "report_uploaded" => "上传书面报告或账单",
         _ => "处理",
     }
 }

@@ -7,7 +7,8 @@ use serde::de::DeserializeOwned;
 use utoipa::ToSchema;
 
 use crate::cases::actions::{
-    AbroadStep, Action, ActionName, Appointment, Command, Escort, Milestone, Refusal, SlipIssuer,
+    AbroadStep, Action, ActionName, Appointment, Command, Escort, ExplanationStep, Milestone,
+    Refusal, SlipIssuer,
 };
 use crate::cases::offers::OfferOption;
 use crate::http::{check_lengths, invalid_body};
@@ -30,7 +31,7 @@ pub struct ChangeBody {
 pub struct MaterialsBody {
     pub version: i32,
     /// `outpatient_record`, `discharge_summary`, `blood_test`, `ct`, `mri`,
-    /// `pathology_report`, `admission_slip`, `id_document`, `other`.
+    /// `pathology_report`, `admission_slip`, `second_opinion_forms`, `id_document`, `other`.
     #[schema(value_type = Vec<String>)]
     pub categories: Vec<Material>,
     #[schema(max_length = 500)]
@@ -235,6 +236,41 @@ impl IntoCommand for SurgeryDateBody {
     }
 }
 
+/// `explanation` (plan 5's international second opinion, once its report is on the case):
+/// `at` arranges the explanation with the insured for that time (again: moves it; the insured
+/// is told); `given: true` records it given (the case may then complete).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExplanationBody {
+    pub version: i32,
+    pub at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub given: bool,
+    #[schema(max_length = 1000)]
+    pub note: Option<String>,
+}
+
+impl IntoCommand for ExplanationBody {
+    fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
+        vec![("note", self.note.as_deref(), NOTE)]
+    }
+
+    fn complete(&self) -> Result<(), ApiError> {
+        match (self.at, self.given) {
+            (Some(_), false) | (None, true) => Ok(()),
+            _ => Err(crate::cases::error::CaseError::ExplanationFieldRequired.into()),
+        }
+    }
+
+    fn into_command(self) -> Command {
+        let step = match self.at {
+            Some(at) if !self.given => ExplanationStep::Arranged { at },
+            _ => ExplanationStep::Given,
+        };
+        Command::new(self.version, self.note, Action::Explanation(step))
+    }
+}
+
 /// Which step of treatment abroad an `abroad` body records.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -319,6 +355,7 @@ pub enum ActionBody {
     AnswerObjection(AnswerObjectionBody),
     SurgeryDate(SurgeryDateBody),
     Abroad(AbroadBody),
+    Explanation(ExplanationBody),
 }
 
 fn body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
@@ -485,5 +522,6 @@ pub fn command(name: ActionName, value: serde_json::Value) -> Result<Command, Ap
         ActionName::AnswerObjection => checked::<AnswerObjectionBody>(value)?,
         ActionName::SurgeryDate => checked::<SurgeryDateBody>(value)?,
         ActionName::Abroad => checked::<AbroadBody>(value)?,
+        ActionName::Explanation => checked::<ExplanationBody>(value)?,
     })
 }

@@ -22,7 +22,7 @@ pub struct DocumentView {
     pub id: Uuid,
     pub case_id: Uuid,
     /// `outpatient_record`, `discharge_summary`, `blood_test`, `ct`, `mri`, `pathology_report`,
-    /// `admission_slip`, `id_document`, `other`.
+    /// `admission_slip`, `second_opinion_forms`, `id_document`, `other`.
     pub category: String,
     pub category_label: &'static str,
     /// What is stored, decided by content: `image/jpeg` or `image/png`.

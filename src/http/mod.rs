@@ -87,16 +87,16 @@ pub fn check_lengths(fields: &[(&'static str, Option<&str>, usize)]) -> Result<(
     Ok(())
 }
 
-/// A stored file streamed with our own headers: our type (never sniffed by the browser),
+/// The headers every private file is answered with: our type (never sniffed by the browser),
 /// sandboxed, cached (`cache`) only privately; `disposition` says inline or attachment.
-pub fn private_file(
-    object: crate::platform::storage::ObjectStream,
+fn private_headers(
     media_type: String,
     disposition: String,
     cache: String,
-) -> actix_web::HttpResponse {
+) -> actix_web::HttpResponseBuilder {
     use actix_web::http::header;
-    actix_web::HttpResponse::Ok()
+    let mut builder = actix_web::HttpResponse::Ok();
+    builder
         .content_type(media_type)
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((
@@ -104,7 +104,55 @@ pub fn private_file(
             "default-src 'none'; sandbox",
         ))
         .insert_header((header::CACHE_CONTROL, cache))
-        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .insert_header((header::CONTENT_DISPOSITION, disposition));
+    builder
+}
+
+/// A stored file streamed with our own headers (see [`private_headers`]).
+pub fn private_file(
+    object: crate::platform::storage::ObjectStream,
+    media_type: String,
+    disposition: String,
+    cache: String,
+) -> actix_web::HttpResponse {
+    private_headers(media_type, disposition, cache)
         .no_chunking(object.length)
         .streaming(object.chunks)
+}
+
+/// A file held in memory (a plan's form), with the same headers as a stored one.
+pub fn private_bytes(
+    bytes: bytes::Bytes,
+    media_type: String,
+    disposition: String,
+    cache: String,
+) -> actix_web::HttpResponse {
+    private_headers(media_type, disposition, cache).body(bytes)
+}
+
+/// `attachment` with the name in UTF-8 (RFC 6266 / 5987), and an ASCII fallback
+/// (`file.<extension>`).
+pub fn attachment(file_name: &str) -> String {
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    let extension = file_name.rsplit('.').next().unwrap_or("bin");
+    format!("attachment; filename=\"report.{extension}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_chinese_file_name_is_sent_in_utf8() {
+        assert_eq!(
+            super::attachment("周报.csv"),
+            "attachment; filename=\"report.csv\"; filename*=UTF-8''%E5%91%A8%E6%8A%A5.csv"
+        );
+    }
 }

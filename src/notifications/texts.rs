@@ -178,6 +178,15 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
                 "{case}：医疗服务专员答复您的更改申请暂时无法办理，原预约不变。详情见申请页面。"
             ),
         ),
+        ExplanationArranged => {
+            let when = time(payload, "explanation_at").unwrap_or_else(|| "约定时间".to_owned());
+            (
+                "意见书解读已安排",
+                format!(
+                    "{case}：健康管理专家将于{when}为您解读第二诊疗意见书，请保持联系电话畅通。意见仅供参考，不作为理赔或拒赔的依据。"
+                ),
+            )
+        }
         SurgeryScheduled => {
             let day = |key| {
                 text(payload, key)

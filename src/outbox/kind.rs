@@ -44,6 +44,8 @@ pub enum NotificationKind {
     ObjectionAnswered,
     /// The surgery date agreed with the doctor, or the hospital moved it.
     SurgeryScheduled,
+    /// The written opinion's explanation is arranged for a time.
+    ExplanationArranged,
 }
 
 impl NotificationKind {

@@ -18,6 +18,8 @@ pub enum Material {
     Mri,
     PathologyReport,
     AdmissionSlip,
+    /// The forms the plan hands the insured, filled in (seed 004 二(二)).
+    SecondOpinionForms,
     IdDocument,
     Other,
 }
@@ -37,6 +39,7 @@ impl Material {
             Material::Mri => "MRI报告",
             Material::PathologyReport => "病理报告",
             Material::AdmissionSlip => "住院单",
+            Material::SecondOpinionForms => "国际二次诊疗表格（已填写）",
             Material::IdDocument => "身份证件",
             Material::Other => "其他资料",
         }

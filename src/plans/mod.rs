@@ -21,6 +21,8 @@ pub use validate::coverage_lists;
 #[derive(Debug, Clone, Default)]
 pub struct Plans {
     by_code: BTreeMap<String, Arc<Plan>>,
+    /// The forms the plans hand the insured, by their `file` (read once, at start).
+    forms: BTreeMap<String, bytes::Bytes>,
 }
 
 /// Every problem found in the plan files, one line each, naming file and field.
@@ -52,7 +54,37 @@ impl Plans {
             })?;
             sources.push((file.display().to_string(), text));
         }
-        Self::from_sources(&sources)
+        let mut plans = Self::from_sources(&sources)?;
+        let mut problems = Vec::new();
+        for plan in plans.by_code.values() {
+            for service in &plan.services {
+                for form in &service.forms {
+                    match std::fs::read(dir.join(&form.file)) {
+                        Ok(bytes) if bytes.starts_with(b"%PDF-") => {
+                            plans.forms.insert(form.file.clone(), bytes.into());
+                        }
+                        Ok(_) => problems.push(format!(
+                            "{}: services.forms `{}` is not a PDF",
+                            plan.code, form.file
+                        )),
+                        Err(e) => problems.push(format!(
+                            "{}: services.forms `{}`: {e}",
+                            plan.code, form.file
+                        )),
+                    }
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(plans)
+        } else {
+            Err(PlanError { problems })
+        }
+    }
+
+    /// The bytes of the form file `file` (as a plan names it), where loaded.
+    pub fn form(&self, file: &str) -> Option<&bytes::Bytes> {
+        self.forms.get(file)
     }
 
     /// `(file name, TOML text)` pairs.
@@ -87,7 +119,10 @@ impl Plans {
             problems.push("no plan files (*.toml) found".to_owned());
         }
         if problems.is_empty() {
-            Ok(Self { by_code })
+            Ok(Self {
+                by_code,
+                forms: BTreeMap::new(),
+            })
         } else {
             Err(PlanError { problems })
         }

@@ -274,6 +274,15 @@ pub struct Service {
     /// the case records the hospital abroad, the departure, the hours used and the return.
     #[serde(default)]
     pub abroad_escort_hours: Option<u32>,
+    /// Forms the insured fills in and uploads as `second_opinion_forms` (seed 004 二(二)
+    /// 「寄送相关表格请被服务人填写」): PDF files under the plans' directory.
+    #[serde(default)]
+    pub forms: Vec<PlanForm>,
+    /// A health-management expert explains the written opinion to the insured, at a time
+    /// arranged, before the case completes (seed 004 二(二) 「好人生健康管理专家将为被服务人
+    /// 进行意见书的解读」).
+    #[serde(default)]
+    pub explanation: bool,
     /// Without a slip, these services' uses are consumed too (seed 003 注意事项 11).
     #[serde(default)]
     pub no_slip_consumes: Vec<String>,
@@ -313,6 +322,16 @@ pub struct Service {
     pub offers: Vec<OfferRule>,
     /// The seed clauses this service restates, e.g. `seed 002 (一)2.7`.
     pub clauses: Vec<String>,
+}
+
+/// A form a plan hands the insured to fill in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanForm {
+    /// What the insured reads (`重疾国际二次诊疗申请表`).
+    pub title: String,
+    /// The PDF, relative to the plans' directory.
+    pub file: String,
 }
 
 impl Service {

@@ -158,6 +158,23 @@ pub fn plan(plan: &Plan) -> Vec<String> {
         if service.hotline.trim().is_empty() {
             problems.push(format!("{field}.hotline: is empty"));
         }
+        for form in &service.forms {
+            if form.title.trim().is_empty()
+                || form.file.trim().is_empty()
+                || form.file.contains("..")
+                || form.file.starts_with('/')
+                || !form.file.ends_with(".pdf")
+            {
+                problems.push(format!(
+                    "{field}.forms: a title and a `.pdf` file under the plans' directory"
+                ));
+            }
+        }
+        if service.explanation && !service.report {
+            problems.push(format!(
+                "{field}.explanation: explains a written report the service does not give"
+            ));
+        }
         if service.escorted && service.by_call {
             problems.push(format!(
                 "{field}.escorted: a service by call has nobody to meet the insured"

@@ -32,25 +32,10 @@ pub async fn read_report(multipart: Multipart, max: usize) -> Result<Parts, Repo
     Ok(read_parts(multipart, max, 0).await?)
 }
 
-/// `attachment` with the name in UTF-8 (RFC 6266 / 5987), and an ASCII fallback.
-fn disposition(file_name: &str) -> String {
-    let encoded: String = file_name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                char::from(b).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect();
-    let extension = file_name.rsplit('.').next().unwrap_or("bin");
-    format!("attachment; filename=\"report.{extension}\"; filename*=UTF-8''{encoded}")
-}
-
 /// Streams a stored file with the same headers as photos: our own type, never sniffed, never
 /// cached by shared caches, sandboxed.
 pub fn stream(opened: Download) -> HttpResponse {
-    let disposition = disposition(&opened.file_name);
+    let disposition = crate::http::attachment(&opened.file_name);
     crate::http::private_file(
         opened.object,
         opened.media_type,
@@ -214,15 +199,4 @@ pub async fn weekly_download(
 ) -> Result<HttpResponse, ApiError> {
     let ip = client_ip(&req, &state.settings.server.trusted_proxies);
     Ok(stream(published::open(&state, &staff, ip, *path).await?))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_chinese_file_name_is_sent_in_utf8() {
-        assert_eq!(
-            super::disposition("周报.csv"),
-            "attachment; filename=\"report.csv\"; filename*=UTF-8''%E5%91%A8%E6%8A%A5.csv"
-        );
-    }
 }

@@ -136,7 +136,8 @@ where
                 .service(cases::routes::answer_offer)
                 .service(cases::routes::request_change)
                 .service(cases::routes::notify_late)
-                .service(cases::routes::raise_objection);
+                .service(cases::routes::raise_objection)
+                .service(cases::routes::get_form);
             documents::routes::mount(api);
             crate::notifications::routes::mount(api);
             crate::notifications::push_routes::mount(api);

@@ -10,6 +10,7 @@ mod proxy;
 mod quota;
 mod registry;
 mod rules;
+mod second_opinion;
 mod shapes;
 mod signed_urls;
 mod stay;

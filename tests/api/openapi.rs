@@ -54,6 +54,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/cases/{id}/change-request"),
     ("post", "/api/v1/cases/{id}/late"),
     ("post", "/api/v1/cases/{id}/objections"),
+    ("get", "/api/v1/cases/{id}/forms/{index}"),
     ("post", "/api/v1/cases/{id}/documents"),
     ("get", "/api/v1/cases/{id}/documents"),
     ("delete", "/api/v1/cases/{id}/documents/{doc}"),

@@ -217,6 +217,7 @@ async fn a_report_not_sent_to_the_insurer_stays_with_the_insured(backend: Backen
                 "diagnosis_state": "confirmed", "illness_id": "CI-01"}),
     )
     .await;
+    crate::second_opinion::forms_uploaded(&app, &user, &id(&case)).await;
     let ready = approved(&app, &user, &specialist, &case).await;
     ok(
         &app,

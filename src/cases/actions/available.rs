@@ -57,6 +57,10 @@ pub fn available(staff: &CurrentStaff, case: &Case, service: &Service) -> Vec<Ac
         allowed(Need::Supervisor) && case.last_objection_at.is_some(),
     );
     offer(
+        ActionName::Explanation,
+        owner && open && service.explanation && case.explained_at.is_none(),
+    );
+    offer(
         ActionName::Abroad,
         owner && open && service.abroad_escort_hours.is_some(),
     );

@@ -138,6 +138,15 @@ impl AbroadStep {
     }
 }
 
+/// The second opinion's explanation by a health-management expert (seed 004 二(二)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExplanationStep {
+    /// Arranged with the insured for this time.
+    Arranged { at: DateTime<Utc> },
+    /// Given.
+    Given,
+}
+
 /// The hospital and department that issued an admission slip (catalog ids), where recorded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SlipIssuer {
@@ -263,6 +272,8 @@ pub enum Action {
     SurgeryDate { on: NaiveDate },
     /// A step of treatment abroad: the hospital, the departure, escort hours, the return.
     Abroad(AbroadStep),
+    /// The written opinion's explanation: arranged at a time (again: moved), or given.
+    Explanation(ExplanationStep),
     /// Answer the insured's change request that it cannot be made, with the reason in words
     /// (the visit stays as booked).
     RefuseChange { message: String },
@@ -303,6 +314,7 @@ impl Action {
             Action::AnswerObjection { .. } => ActionName::AnswerObjection,
             Action::SurgeryDate { .. } => ActionName::SurgeryDate,
             Action::Abroad(_) => ActionName::Abroad,
+            Action::Explanation(_) => ActionName::Explanation,
         }
     }
 

@@ -17,7 +17,8 @@ mod requests;
 pub use answer::{answer, lapse_offers};
 pub use available::available;
 pub use command::{
-    AbroadStep, Action, Appointment, ChangeKind, Command, Escort, Milestone, Refusal, SlipIssuer,
+    AbroadStep, Action, Appointment, ChangeKind, Command, Escort, ExplanationStep, Milestone,
+    Refusal, SlipIssuer,
 };
 pub use name::ActionName;
 pub use objections::raise_objection;

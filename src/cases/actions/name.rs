@@ -29,6 +29,7 @@ pub enum ActionName {
     AnswerObjection,
     SurgeryDate,
     Abroad,
+    Explanation,
 }
 
 impl ActionName {
@@ -62,6 +63,7 @@ impl ActionName {
             ActionName::AnswerObjection => "答复异议或投诉",
             ActionName::SurgeryDate => "记录手术日期",
             ActionName::Abroad => "记录海外就医进展",
+            ActionName::Explanation => "安排或记录意见书解读",
         }
     }
 }

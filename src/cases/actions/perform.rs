@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use tracing::instrument;
 use uuid::Uuid;
 
-use super::command::{AbroadStep, Action, Appointment, Command, Escort, Milestone, SlipIssuer};
+use super::command::{
+    AbroadStep, Action, Appointment, Command, Escort, ExplanationStep, Milestone, SlipIssuer,
+};
 use crate::calendar::local_date;
 use crate::cases::change::Change;
 use crate::cases::error::CaseError;
@@ -172,6 +174,9 @@ fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
             }
             Action::SurgeryDate { on }
         }
+        Action::Explanation(ExplanationStep::Arranged { at }) if at <= now => {
+            return Err(CaseError::ExplanationInPast);
+        }
         Action::Abroad(step) => Action::Abroad(match step {
             AbroadStep::Hospital { country, hospital } => {
                 let country = country.trim().to_uppercase();
@@ -285,6 +290,20 @@ pub async fn perform(
         }
         if service.abroad_escort_hours.is_some() && case.returned_on.is_none() {
             return Err(CaseError::ReturnNotRecorded);
+        }
+        if service.explanation && case.explained_at.is_none() {
+            return Err(CaseError::ExplanationNotGiven);
+        }
+    }
+    // The opinion is explained once it has come (seed 004 二(二)): its report on the case.
+    if let Action::Explanation(_) = &action {
+        use crate::attachments::FileKind;
+        use crate::attachments::store::reports::count_for_case;
+        if !service.explanation {
+            return Err(CaseError::ExplanationNotInPlan);
+        }
+        if count_for_case(&state.db, case.id, FileKind::Report).await? == 0 {
+            return Err(CaseError::ReportRequired);
         }
     }
     // A visit is done or missed only once its time has come (a no-show three days early would
@@ -514,6 +533,31 @@ fn decide(
             }
         }
         Action::Abroad(step) => abroad(case, service, step)?,
+        Action::Explanation(step) => {
+            if case.explained_at.is_some() {
+                return Err(CaseError::AlreadyExplained);
+            }
+            match step {
+                ExplanationStep::Arranged { at } => {
+                    Transition::new("explanation_arranged", keep(case, "explanation")?)
+                        .note(Some(format!(
+                            "解读时间：{}",
+                            at.with_timezone(&chrono_tz::Asia::Shanghai)
+                                .format("%Y-%m-%d %H:%M")
+                        )))
+                        .notify(NotificationKind::ExplanationArranged)
+                        .fact("explanation_at", Some(at.to_rfc3339()))
+                        .change(Change::ExplanationArranged { at })
+                }
+                ExplanationStep::Given => {
+                    if case.explanation_at.is_none() {
+                        return Err(CaseError::ExplanationNotArranged);
+                    }
+                    Transition::new("explained", keep(case, "explanation")?)
+                        .change(Change::Explained { at: now })
+                }
+            }
+        }
         Action::SurgeryDate { on } => {
             if !service.arranges_surgery() {
                 return Err(CaseError::SurgeryNotInPlan);

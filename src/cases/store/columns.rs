@@ -126,6 +126,8 @@ pub(super) fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, D
                 c.slip_department_id = Set(issuer.department_id.clone());
             }
             Change::SurgeryDate { on } => c.surgery_on = Set(Some(*on)),
+            Change::ExplanationArranged { at } => c.explanation_at = Set(Some(*at)),
+            Change::Explained { at } => c.explained_at = Set(Some(*at)),
             Change::Abroad(step) => match step {
                 AbroadStep::Hospital { country, hospital } => {
                     c.abroad_country = Set(Some(country.clone()));

@@ -110,6 +110,13 @@ enum Check {
         escort_hours: Option<u32>,
         bill: bool,
     },
+    /// The forms the plan hands the insured (how many), whether the filled forms belong to the
+    /// complete materials, and whether the opinion is explained before the case completes.
+    OpinionSteps {
+        forms: usize,
+        forms_required: bool,
+        explanation: bool,
+    },
     /// Whether a specialist may refuse the service on the grounds `reason`.
     Refuses { reason: &'static str, applies: bool },
     /// Whether an application with a slip from `slip_hospital` (none: no slip) for `hospital`
@@ -286,6 +293,25 @@ fn check(rows: &[Row]) {
                         "expected {escort_hours:?} hours and bill {bill}, got {:?} and {}",
                         service.abroad_escort_hours, service.bill
                     ))
+                }
+            }
+            OpinionSteps {
+                forms,
+                forms_required,
+                explanation,
+            } => {
+                let required = [&service.materials.suspected, &service.materials.confirmed]
+                    .into_iter()
+                    .flatten()
+                    .all(|rule| {
+                        rule.all_of
+                            .contains(&green_channel::plans::Material::SecondOpinionForms)
+                    });
+                let got = (service.forms.len(), required, service.explanation);
+                if got == (*forms, *forms_required, *explanation) {
+                    Ok(())
+                } else {
+                    Err(format!("got {got:?}"))
                 }
             }
             Refuses { reason, applies } => {

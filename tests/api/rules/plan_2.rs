@@ -272,5 +272,15 @@ pub(super) fn rows() -> Vec<Row> {
                 bill: false,
             },
         },
+        Row {
+            clause: "seed 001 海外第二诊疗意见: no forms of the provider's and no explanation step named",
+            plan: P2,
+            service: "second_opinion_overseas",
+            check: OpinionSteps {
+                forms: 0,
+                forms_required: false,
+                explanation: false,
+            },
+        },
     ]
 }

@@ -329,5 +329,15 @@ pub(super) fn rows() -> Vec<Row> {
             service: "expert_outpatient",
             check: Surgery { arranged: false },
         },
+        Row {
+            clause: "seed 004 二(二) 「寄送相关表格请被服务人填写」, 「好人生健康管理专家将为被服务人进行意见书的解读」",
+            plan: P5,
+            service: "second_opinion_overseas",
+            check: OpinionSteps {
+                forms: 2,
+                forms_required: true,
+                explanation: true,
+            },
+        },
     ]
 }
