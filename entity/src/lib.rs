@@ -3,6 +3,7 @@
 
 pub mod app_user;
 pub mod audit_log;
+pub mod case_courier;
 pub mod case_event;
 pub mod case_objection;
 pub mod case_offer;

@@ -108,6 +108,8 @@ pub struct Model {
     /// The second opinion's explanation: when it is arranged, and when it was given.
     pub explanation_at: Option<DateTimeUtc>,
     pub explained_at: Option<DateTimeUtc>,
+    /// When the insured last asked for documents by courier (none: never).
+    pub last_courier_at: Option<DateTimeUtc>,
 }
 
 /// A case's state as stored. The lifecycle (`cases::lifecycle::Status` in the application) is

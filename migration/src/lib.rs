@@ -34,6 +34,7 @@ mod m20261206_000026_add_slip_and_surgery;
 mod m20261206_000027_create_intake_refusal;
 mod m20261206_000028_add_treatment_abroad;
 mod m20261206_000029_add_explanation;
+mod m20261206_000030_create_case_courier;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000027_create_intake_refusal::Migration),
             Box::new(m20261206_000028_add_treatment_abroad::Migration),
             Box::new(m20261206_000029_add_explanation::Migration),
+            Box::new(m20261206_000030_create_case_courier::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::actions::{AbroadStep, Appointment, ChangeKind, Milestone, SlipIssuer};
+use super::courier::{CourierReply, NewCourier};
 use super::lifecycle::Status;
 use super::objections::NewObjection;
 use super::offers::{Answer, NewOffer};
@@ -42,6 +43,14 @@ pub enum Change {
     SlipIssued(SlipIssuer),
     /// A step of treatment abroad, checked (escort hours: the new total).
     Abroad(AbroadStep),
+    /// The insured asks for documents by courier.
+    CourierRequested(NewCourier),
+    /// The specialist answered the courier request `courier_id`.
+    CourierAnswered {
+        courier_id: i64,
+        reply: CourierReply,
+        at: DateTime<Utc>,
+    },
     /// The opinion's explanation is arranged for this time.
     ExplanationArranged { at: DateTime<Utc> },
     /// The opinion's explanation was given.

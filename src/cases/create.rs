@@ -207,7 +207,7 @@ pub async fn create(
             &events,
             None,
             plan.lines_for(service),
-            (None, Vec::new()),
+            view::Beside::default(),
         );
         let body = serde_json::to_string(&view).map_err(ApplyError::unexpected)?;
         let answer = StoredAnswer {

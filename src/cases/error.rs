@@ -145,6 +145,20 @@ pub enum CaseError {
     AlreadyExplained,
     #[error("请先为用户解读第二诊疗意见书，再完成服务")]
     ExplanationNotGiven,
+    #[error("寄回资料请填写收件人、联系电话和详细地址")]
+    CourierAddressRequired,
+    #[error("收件人最多32字、地址最多200字，联系电话须为手机号")]
+    CourierAddressInvalid,
+    #[error("询问寄送原件无需填写地址")]
+    CourierAddressNotNeeded,
+    #[error("您的上一个快递申请尚在处理中，处理后可再提出")]
+    CourierPending,
+    #[error("该申请没有这条快递申请，请刷新后查看")]
+    UnknownCourier,
+    #[error("该快递申请已处理")]
+    CourierAnswered,
+    #[error("寄回资料请填写快递公司和运单号；询问寄送原件请填写寄送方式和地址")]
+    CourierReplyInvalid,
     #[error("请填写与陪同人员的见面时间")]
     MeetingTimeRequired,
     #[error("陪诊服务须填写陪诊人员的姓名和电话")]
@@ -217,6 +231,8 @@ impl AreaError for CaseError {
             | Self::ObjectionAnswered
             | Self::AbroadNotReady
             | Self::ExplanationNotArranged
+            | Self::CourierPending
+            | Self::CourierAnswered
             | Self::AlreadyExplained
             | Self::EscortHoursExceeded { .. } => Kind::Conflict,
             Self::ObjectionTextRequired
@@ -226,6 +242,11 @@ impl AreaError for CaseError {
             | Self::MeetingTimeRequired
             | Self::AbroadNotInPlan
             | Self::ExplanationNotInPlan
+            | Self::CourierAddressRequired
+            | Self::CourierAddressInvalid
+            | Self::CourierAddressNotNeeded
+            | Self::UnknownCourier
+            | Self::CourierReplyInvalid
             | Self::ExplanationInPast
             | Self::ExplanationFieldRequired
             | Self::ExplanationNotGiven

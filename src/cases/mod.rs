@@ -12,6 +12,7 @@ pub mod cached;
 pub mod cancellation;
 pub mod change;
 pub mod contact;
+pub mod courier;
 pub mod create;
 pub mod error;
 pub mod expiry;

@@ -414,3 +414,79 @@ pub async fn get_form(
         "private, max-age=3600".to_owned(),
     ))
 }
+
+/// Documents by courier, as the insured asks.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CourierBody {
+    pub version: i32,
+    /// `return_documents` (send reports, cards and originals back: the address is required) or
+    /// `send_originals` (how and where to send originals: no address).
+    pub purpose: crate::cases::courier::CourierPurpose,
+    /// The recipient (up to 32 characters).
+    #[schema(max_length = 32)]
+    pub recipient: Option<String>,
+    /// The recipient's mobile phone.
+    #[schema(max_length = 15)]
+    pub phone: Option<String>,
+    /// Province, city, district and street (up to 200 characters).
+    #[schema(max_length = 200)]
+    pub address: Option<String>,
+    #[schema(max_length = 200)]
+    pub note: Option<String>,
+}
+
+/// Asks for documents by courier (seed 004 陪诊 「报告及医保卡等通过快递寄送」; seed 002
+/// (一)2.9(4): originals sent to the specialist, postage the insured's own): reports and cards
+/// sent back to an address (sealed at rest; the case shows it masked, the specialist who holds
+/// the case sees it in full), or how to send originals. The specialist answers with the carrier
+/// and waybill, or with directions, in the message centre. One request waits at a time.
+#[utoipa::path(
+    tag = "cases",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body = CourierBody,
+    responses(
+        (status = 200, body = CaseView),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 409, description = "`courier_pending` (a request waits for its answer), `invalid_transition` (a draft), `case_modified`", body = ErrorBody),
+        (status = 422, description = "`courier_address_required`, `courier_address_invalid`, `courier_address_not_needed`, `field_too_long`, `invalid_body`", body = ErrorBody),
+    )
+)]
+#[post("/cases/{id}/courier")]
+pub async fn request_courier(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<Uuid>,
+    body: web::Json<CourierBody>,
+) -> Result<web::Json<CaseView>, ApiError> {
+    crate::http::check_lengths(&[
+        ("recipient", body.recipient.as_deref(), 32),
+        ("phone", body.phone.as_deref(), 15),
+        ("address", body.address.as_deref(), 200),
+        ("note", body.note.as_deref(), 200),
+    ])?;
+    let body = body.into_inner();
+    let given = |v: &Option<String>| v.as_deref().is_some_and(|t| !t.trim().is_empty());
+    let address =
+        (given(&body.recipient) || given(&body.phone) || given(&body.address)).then(|| {
+            (
+                body.recipient.clone().unwrap_or_default(),
+                body.phone.clone().unwrap_or_default(),
+                body.address.clone().unwrap_or_default(),
+            )
+        });
+    let request = crate::cases::actions::CourierRequest {
+        purpose: body.purpose,
+        address,
+        note: body.note,
+    };
+    let saved = crate::cases::actions::request_courier(
+        &state,
+        user.user_id,
+        (*path, body.version),
+        request,
+    )
+    .await?;
+    Ok(web::Json(service::detail_view(&state, &saved).await?))
+}

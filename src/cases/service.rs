@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::cancellation::outcome;
 use super::change::Change;
+use super::courier::{Courier, CourierView};
 use super::error::CaseError;
 use super::lifecycle::Status;
 use super::objections::{Objection, ObjectionView};
@@ -95,16 +96,27 @@ pub async fn objections_of(state: &AppState, case: &Case) -> Result<Vec<Objectio
     Ok(store::objections::of_case(&state.db, case.id).await?)
 }
 
-/// What a case's page shows beside the row: its open offer and its objections.
+/// The courier requests of `case`, oldest first (read only where one was made).
+pub async fn couriers_of(state: &AppState, case: &Case) -> Result<Vec<Courier>, CaseError> {
+    if case.last_courier_at.is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(store::courier::of_case(&state.db, case.id).await?)
+}
+
+/// What a case's page shows beside the row: its open offer, its objections, its courier
+/// requests.
 struct Beside {
     offer: Option<Offer>,
     objections: Vec<Objection>,
+    couriers: Vec<Courier>,
 }
 
 async fn beside(state: &AppState, case: &Case) -> Result<Beside, CaseError> {
     Ok(Beside {
         offer: open_offer(state, case).await?,
         objections: objections_of(state, case).await?,
+        couriers: couriers_of(state, case).await?,
     })
 }
 
@@ -220,10 +232,11 @@ fn view_of(
         events,
         assignee,
         lines,
-        (
-            beside.offer.as_ref().map(OfferView::of),
-            beside.objections.iter().map(ObjectionView::of).collect(),
-        ),
+        view::Beside {
+            offer: beside.offer.as_ref().map(OfferView::of),
+            objections: beside.objections.iter().map(ObjectionView::of).collect(),
+            couriers: beside.couriers.iter().map(CourierView::of).collect(),
+        },
     ))
 }
 

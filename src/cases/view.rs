@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::cancellation::{CancelOutcome, outcome};
+use super::courier::CourierView;
 use super::lifecycle::Status;
 use super::objections::ObjectionView;
 use super::offers::OfferView;
@@ -14,6 +15,15 @@ use crate::calendar::Calendar;
 use crate::catalog::Catalog;
 use crate::plans::{AdmissionSlip, DiagnosisState, Flow, LineKind, LineView, Material, Service};
 use crate::staff::card::StaffCard;
+
+/// What a case's view shows from beside its row: the open offer, the objections, the courier
+/// requests.
+#[derive(Debug, Clone, Default)]
+pub struct Beside {
+    pub offer: Option<OfferView>,
+    pub objections: Vec<ObjectionView>,
+    pub couriers: Vec<CourierView>,
+}
 
 pub fn status_text(status: Status) -> &'static str {
     match status {
@@ -246,6 +256,9 @@ pub struct CaseView {
     /// The insured's objections and complaints with their answers, oldest first
     /// (`POST /cases/{id}/objections`).
     pub objections: Vec<ObjectionView>,
+    /// Documents by courier: the insured's requests and their answers, oldest first (the
+    /// address masked; `POST /cases/{id}/courier`).
+    pub couriers: Vec<CourierView>,
     /// Where objections and complaints may also be made by phone: the plan's complaint line,
     /// else the insurer's, else the service's own (seed 002 (一)2.6).
     pub complaint_line: LineView,
@@ -350,8 +363,13 @@ pub fn detail(
     timeline: &[Event],
     assignee: Option<&StaffCard>,
     lines: Vec<LineView>,
-    (offer, objections): (Option<OfferView>, Vec<ObjectionView>),
+    beside: Beside,
 ) -> CaseView {
+    let Beside {
+        offer,
+        objections,
+        couriers,
+    } = beside;
     let catalog = Catalog::get();
     let awaiting = match status {
         Status::Draft => Some(Awaiting {
@@ -528,6 +546,7 @@ pub fn detail(
         change_request: change_request(case),
         late_notice_at: case.late_notice_at,
         objections,
+        couriers,
         timeline: events(timeline),
         created_at: case.created_at,
         updated_at: case.updated_at,

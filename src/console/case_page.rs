@@ -6,13 +6,14 @@ use strum::VariantArray;
 
 use super::labels::{actor_label, end_label, event_label, refusal_label, retake_label};
 use super::pages::{
-    ActionForm, CasePage, Choice, Event, Labelled, ObjectionRow, Photo, PhotoGroup, ReportLink,
-    due, when,
+    ActionForm, CasePage, Choice, CourierRow, Event, Labelled, ObjectionRow, Photo, PhotoGroup,
+    ReportLink, due, when,
 };
 use super::session::ConsoleUser;
 use crate::attachments::materials::CATEGORIES;
 use crate::attachments::store::documents::ReviewState;
 use crate::cases::actions::{ActionName, Milestone, Refusal, available};
+use crate::cases::courier::CourierPurpose;
 use crate::cases::files::Reader;
 use crate::cases::service::plan_of;
 use crate::cases::store::Case;
@@ -288,6 +289,8 @@ pub async fn build(
         can_upload_report: false,
         objections: Vec::new(),
         can_answer: false,
+        couriers: Vec::new(),
+        can_courier: false,
         complaint_line: String::new(),
         timeline: Vec::new(),
     };
@@ -497,12 +500,32 @@ pub async fn build(
                 .collect();
             let line = &case_view.complaint_line;
             page.complaint_line = format!("{} {}（{}）", line.label, line.number, line.hours);
+            page.couriers = case_view
+                .couriers
+                .iter()
+                .map(|c| CourierRow {
+                    id: c.id.to_string(),
+                    label: c.label,
+                    ships: c.purpose == CourierPurpose::ReturnDocuments,
+                    address: c.address.clone().unwrap_or_else(|| "—".to_owned()),
+                    note: c.note.clone().unwrap_or_default(),
+                    requested_at: when(Some(c.requested_at)),
+                    answer: match (&c.carrier, &c.waybill, &c.instructions) {
+                        (Some(carrier), Some(waybill), _) => {
+                            Some(format!("已通过{carrier}寄出，运单号 {waybill}"))
+                        }
+                        (_, _, Some(text)) => Some(format!("寄送方式：{text}")),
+                        _ => None,
+                    },
+                })
+                .collect();
             let actions = available(staff, case, &service);
             page.can_answer = actions.contains(&ActionName::AnswerObjection);
+            page.can_courier = actions.contains(&ActionName::Courier);
             page.actions = actions
                 .into_iter()
-                // Answered beside each objection, not as a form of its own.
-                .filter(|name| *name != ActionName::AnswerObjection)
+                // Answered beside each objection or request, not as a form of its own.
+                .filter(|name| !matches!(name, ActionName::AnswerObjection | ActionName::Courier))
                 .map(|name| ActionForm {
                     name: name.as_str(),
                     label: name.label(),

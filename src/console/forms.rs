@@ -70,6 +70,8 @@ pub enum FormError {
     BadObjection,
     #[error("请选择要记录的海外就医进展")]
     BadAbroadStep,
+    #[error("请选择要处理的快递申请")]
+    BadCourier,
     #[error("不予受理和终止服务不可撤销，请勾选确认后再提交")]
     ConfirmRequired,
 }
@@ -251,6 +253,17 @@ pub fn command(action: &str, fields: &Fields) -> Result<Command, FormError> {
                     .ok_or(FormError::BadTime)?,
             },
         }),
+        ActionName::Courier => Action::Courier {
+            request: fields
+                .get("request_id")
+                .and_then(|id| id.parse().ok())
+                .ok_or(FormError::BadCourier)?,
+            reply: crate::cases::courier::CourierReply::typed(
+                fields.get("carrier").map(str::to_owned),
+                fields.get("waybill").map(str::to_owned),
+                fields.get("directions").map(str::to_owned),
+            ),
+        },
         ActionName::SurgeryDate => Action::SurgeryDate {
             on: fields
                 .get("date")

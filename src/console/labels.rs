@@ -78,6 +78,8 @@ pub fn event_label(action: &str) -> &'static str {
         "escort_hours" => "记录当地陪诊小时数",
         "returned" => "回国",
         "report_uploaded" => "上传书面报告或账单",
+        "courier_requested" => "用户申请快递寄送",
+        "courier_answered" => "处理快递申请",
         _ => "处理",
     }
 }

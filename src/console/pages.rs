@@ -292,9 +292,29 @@ pub struct CasePage {
     pub objections: Vec<ObjectionRow>,
     /// The reader may answer the open ones (supervisors and admins).
     pub can_answer: bool,
+    /// The insured's courier requests, oldest first.
+    pub couriers: Vec<CourierRow>,
+    /// The reader may answer the open ones (the case's holder, supervisors, admins).
+    pub can_courier: bool,
     /// The line the insured may call with an objection (`投诉及异议热线 400-… （7×24小时）`).
     pub complaint_line: String,
     pub timeline: Vec<Event>,
+}
+
+/// A courier request on its case's page.
+#[derive(Debug)]
+pub struct CourierRow {
+    pub id: String,
+    /// `寄回报告及证件`, `询问如何寄送原件`.
+    pub label: &'static str,
+    /// Sent back: the form asks for the carrier and waybill; else for directions.
+    pub ships: bool,
+    /// In full for the case's holder, masked for everyone else.
+    pub address: String,
+    pub note: String,
+    pub requested_at: String,
+    /// The answer, once given.
+    pub answer: Option<String>,
 }
 
 /// An objection or complaint on its case's page.

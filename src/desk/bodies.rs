@@ -10,6 +10,7 @@ use crate::cases::actions::{
     AbroadStep, Action, ActionName, Appointment, Command, Escort, ExplanationStep, Milestone,
     Refusal, SlipIssuer,
 };
+use crate::cases::courier::CourierReply;
 use crate::cases::offers::OfferOption;
 use crate::http::{check_lengths, invalid_body};
 use crate::plans::{EndReason, Material, OfferKind};
@@ -271,6 +272,41 @@ impl IntoCommand for ExplanationBody {
     }
 }
 
+/// `courier`: the answer to the insured's courier request `request_id` (from the case's
+/// `couriers`) — `carrier` and `waybill` for documents sent back, `directions` (how and where
+/// to send originals) for the other.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CourierBody {
+    pub version: i32,
+    pub request_id: uuid::Uuid,
+    #[schema(max_length = 32)]
+    pub carrier: Option<String>,
+    #[schema(max_length = 32)]
+    pub waybill: Option<String>,
+    #[schema(max_length = 500)]
+    pub directions: Option<String>,
+}
+
+impl IntoCommand for CourierBody {
+    fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
+        vec![
+            ("carrier", self.carrier.as_deref(), 32),
+            ("waybill", self.waybill.as_deref(), 32),
+            ("directions", self.directions.as_deref(), 500),
+        ]
+    }
+
+    fn into_command(self) -> Command {
+        let reply = CourierReply::typed(self.carrier, self.waybill, self.directions);
+        let action = Action::Courier {
+            request: self.request_id,
+            reply,
+        };
+        Command::new(self.version, None, action)
+    }
+}
+
 /// Which step of treatment abroad an `abroad` body records.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -290,7 +326,7 @@ pub enum AbroadStepName {
 pub struct AbroadBody {
     pub version: i32,
     pub step: AbroadStepName,
-    #[schema(max_length = 8, example = "US")]
+    #[schema(max_length = 8)]
     pub country: Option<String>,
     #[schema(max_length = 128)]
     pub hospital: Option<String>,
@@ -356,6 +392,7 @@ pub enum ActionBody {
     SurgeryDate(SurgeryDateBody),
     Abroad(AbroadBody),
     Explanation(ExplanationBody),
+    Courier(CourierBody),
 }
 
 fn body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
@@ -523,5 +560,6 @@ pub fn command(name: ActionName, value: serde_json::Value) -> Result<Command, Ap
         ActionName::SurgeryDate => checked::<SurgeryDateBody>(value)?,
         ActionName::Abroad => checked::<AbroadBody>(value)?,
         ActionName::Explanation => checked::<ExplanationBody>(value)?,
+        ActionName::Courier => checked::<CourierBody>(value)?,
     })
 }

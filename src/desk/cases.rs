@@ -327,10 +327,12 @@ pub async fn console_view(
     }
     let logins = logins(&state.db, case.assignee_id.into_iter()).await?;
     let (insured_phone, insured_phone_in_full) = insured_phone(state, staff, ip, case).await?;
+    let mut view = detail_view(state, case).await?;
+    courier_addresses(state, staff, ip, case, &mut view).await?;
     Ok(ConsoleCase::Staff(Box::new(StaffCaseView {
         insured_phone,
         insured_phone_in_full,
-        case: detail_view(state, case).await?,
+        case: view,
         product_code,
         insured_name: policy.insured_name.clone(),
         insured_id_number: policy.id_number_masked.clone(),
@@ -368,4 +370,40 @@ async fn insured_phone(
     )
     .await?;
     Ok((Some(phone.for_dialling()), true))
+}
+
+/// The courier requests' addresses in full for the specialist who holds the case (seed 004
+/// 陪诊: they send the documents), each read written to the audit log first; masked for everyone
+/// else, supervisors included.
+async fn courier_addresses(
+    state: &AppState,
+    staff: &CurrentStaff,
+    ip: Option<IpAddr>,
+    case: &Case,
+    view: &mut CaseView,
+) -> Result<(), CaseError> {
+    if case.assignee_id != Some(staff.id()) || view.couriers.iter().all(|c| c.address.is_none()) {
+        return Ok(());
+    }
+    let stored = crate::cases::service::couriers_of(state, case).await?;
+    for shown in &mut view.couriers {
+        let Some(courier) = stored.iter().find(|c| c.public_id == shown.id) else {
+            continue;
+        };
+        let Some(full) = crate::cases::courier::open(state, case.public_id, courier)? else {
+            continue;
+        };
+        audit_read(
+            &state.db,
+            staff,
+            ip,
+            "courier_address_read",
+            ("case", case.public_id),
+            Some(case.id),
+        )
+        .await?;
+        shown.address = Some(full);
+        shown.address_in_full = true;
+    }
+    Ok(())
 }

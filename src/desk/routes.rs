@@ -231,7 +231,8 @@ pub async fn get_case(
 /// (the surgery date agreed with the doctor, or the hospital's new one: never a use), `abroad`
 /// (treatment abroad, one step at a time: the hospital, the departure, escort hours, the
 /// return), `explanation` (plan 5's second opinion: its explanation arranged at a time, then
-/// given). A `schedule`
+/// given), `courier` (the answer to the insured's courier request: the carrier and waybill, or
+/// directions). A `schedule`
 /// of an `escorted` service names who goes with the insured (`escort_name`, `escort_phone`)
 /// and when they meet (`meeting_at`, not after the visit). Every body names the case `version`
 /// it was decided on.
@@ -245,8 +246,8 @@ pub async fn get_case(
         (status = 400, description = "`invalid_path` (no such action), `malformed_json`", body = ErrorBody),
         (status = 403, description = "`forbidden_role`, `not_assignee`", body = ErrorBody),
         (status = 404, description = "`not_found` (also outside the account's insurer scope)", body = ErrorBody),
-        (status = 409, description = "`invalid_transition`, `case_claimed`, `case_modified`, `appointment_not_passed` (a visit recorded as done or missed before its time), `no_change_requested`, `objection_answered`, `abroad_not_ready`, `escort_hours_exceeded` (`details.used`, `details.included`), `explanation_not_arranged`, `already_explained`", body = ErrorBody),
-        (status = 422, description = "`categories_required`, `message_required`, `reason_not_in_plan`, `appointment_in_past`, `hospital_required`, `department_required`, `meeting_point_required`, `doctor_not_nameable`, `appointment_field_too_long`, `field_too_long`, `unknown_assignee`, `offer_options_count`, `offer_option_invalid`, `offer_time_required`, `offer_not_in_plan`, `milestone_in_future`, `milestone_not_in_plan`, `admission_slip_not_recorded`, `report_required`, `meeting_time_required`, `meeting_time_invalid`, `escort_required`, `escort_invalid`, `answer_required`, `unknown_objection`, `slip_issuer_not_allowed`, `unknown_slip_issuer`, `surgery_date_in_past`, `surgery_not_in_plan`, `abroad_not_in_plan`, `abroad_field_required`, `abroad_country_not_covered`, `abroad_date_invalid`, `bill_required`, `return_not_recorded`, `explanation_not_in_plan`, `explanation_in_past`, `explanation_field_required`, `explanation_not_given`, `invalid_body`", body = ErrorBody),
+        (status = 409, description = "`invalid_transition`, `case_claimed`, `case_modified`, `appointment_not_passed` (a visit recorded as done or missed before its time), `no_change_requested`, `objection_answered`, `abroad_not_ready`, `escort_hours_exceeded` (`details.used`, `details.included`), `explanation_not_arranged`, `already_explained`, `courier_answered`", body = ErrorBody),
+        (status = 422, description = "`categories_required`, `message_required`, `reason_not_in_plan`, `appointment_in_past`, `hospital_required`, `department_required`, `meeting_point_required`, `doctor_not_nameable`, `appointment_field_too_long`, `field_too_long`, `unknown_assignee`, `offer_options_count`, `offer_option_invalid`, `offer_time_required`, `offer_not_in_plan`, `milestone_in_future`, `milestone_not_in_plan`, `admission_slip_not_recorded`, `report_required`, `meeting_time_required`, `meeting_time_invalid`, `escort_required`, `escort_invalid`, `answer_required`, `unknown_objection`, `slip_issuer_not_allowed`, `unknown_slip_issuer`, `surgery_date_in_past`, `surgery_not_in_plan`, `abroad_not_in_plan`, `abroad_field_required`, `abroad_country_not_covered`, `abroad_date_invalid`, `bill_required`, `return_not_recorded`, `explanation_not_in_plan`, `explanation_in_past`, `explanation_field_required`, `explanation_not_given`, `unknown_courier`, `courier_reply_invalid`, `invalid_body`", body = ErrorBody),
     )
 )]
 #[post("/staff/cases/{id}/{action}")]

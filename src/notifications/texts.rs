@@ -178,6 +178,24 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
                 "{case}：医疗服务专员答复您的更改申请暂时无法办理，原预约不变。详情见申请页面。"
             ),
         ),
+        CourierAnswered => match (
+            text(payload, "courier_carrier"),
+            text(payload, "courier_waybill"),
+            text(payload, "courier_directions"),
+        ) {
+            (Some(carrier), Some(waybill), _) => (
+                "资料已寄出",
+                format!("{case}：您的资料已通过{carrier}寄出，运单号 {waybill}。"),
+            ),
+            (_, _, Some(directions)) => (
+                "寄送原件的方式",
+                format!("{case}：寄送原件的方式：{directions}（邮费需自理）"),
+            ),
+            _ => (
+                "快递申请已处理",
+                format!("{case}：您的快递申请已处理，详情见申请页面。"),
+            ),
+        },
         ExplanationArranged => {
             let when = time(payload, "explanation_at").unwrap_or_else(|| "约定时间".to_owned());
             (

@@ -46,6 +46,8 @@ pub enum NotificationKind {
     SurgeryScheduled,
     /// The written opinion's explanation is arranged for a time.
     ExplanationArranged,
+    /// The specialist answered a courier request: sent back (carrier, waybill) or directions.
+    CourierAnswered,
 }
 
 impl NotificationKind {

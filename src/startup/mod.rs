@@ -137,7 +137,8 @@ where
                 .service(cases::routes::request_change)
                 .service(cases::routes::notify_late)
                 .service(cases::routes::raise_objection)
-                .service(cases::routes::get_form);
+                .service(cases::routes::get_form)
+                .service(cases::routes::request_courier);
             documents::routes::mount(api);
             crate::notifications::routes::mount(api);
             crate::notifications::push_routes::mount(api);

@@ -37,6 +37,7 @@ mod console_browser;
 mod console_idle;
 mod console_pages;
 mod contact;
+mod courier;
 mod dev_clock;
 mod dispatch;
 mod documents;

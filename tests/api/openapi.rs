@@ -55,6 +55,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/cases/{id}/late"),
     ("post", "/api/v1/cases/{id}/objections"),
     ("get", "/api/v1/cases/{id}/forms/{index}"),
+    ("post", "/api/v1/cases/{id}/courier"),
     ("post", "/api/v1/cases/{id}/documents"),
     ("get", "/api/v1/cases/{id}/documents"),
     ("delete", "/api/v1/cases/{id}/documents/{doc}"),

@@ -56,6 +56,8 @@ pub fn available(staff: &CurrentStaff, case: &Case, service: &Service) -> Vec<Ac
         ActionName::AnswerObjection,
         allowed(Need::Supervisor) && case.last_objection_at.is_some(),
     );
+    // Documents go back after the visit too: open and ended cases alike.
+    offer(ActionName::Courier, owner && case.last_courier_at.is_some());
     offer(
         ActionName::Explanation,
         owner && open && service.explanation && case.explained_at.is_none(),

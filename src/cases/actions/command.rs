@@ -274,6 +274,11 @@ pub enum Action {
     Abroad(AbroadStep),
     /// The written opinion's explanation: arranged at a time (again: moved), or given.
     Explanation(ExplanationStep),
+    /// Answer the insured's courier request `request`: shipped back, or directions.
+    Courier {
+        request: uuid::Uuid,
+        reply: crate::cases::courier::CourierReply,
+    },
     /// Answer the insured's change request that it cannot be made, with the reason in words
     /// (the visit stays as booked).
     RefuseChange { message: String },
@@ -315,6 +320,7 @@ impl Action {
             Action::SurgeryDate { .. } => ActionName::SurgeryDate,
             Action::Abroad(_) => ActionName::Abroad,
             Action::Explanation(_) => ActionName::Explanation,
+            Action::Courier { .. } => ActionName::Courier,
         }
     }
 

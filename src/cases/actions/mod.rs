@@ -8,6 +8,7 @@
 mod answer;
 mod available;
 mod command;
+mod courier;
 mod name;
 mod objections;
 mod own;
@@ -20,6 +21,7 @@ pub use command::{
     AbroadStep, Action, Appointment, ChangeKind, Command, Escort, ExplanationStep, Milestone,
     Refusal, SlipIssuer,
 };
+pub use courier::{CourierRequest, request_courier};
 pub use name::ActionName;
 pub use objections::raise_objection;
 pub use perform::perform;

@@ -30,6 +30,7 @@ pub enum ActionName {
     SurgeryDate,
     Abroad,
     Explanation,
+    Courier,
 }
 
 impl ActionName {
@@ -64,6 +65,7 @@ impl ActionName {
             ActionName::SurgeryDate => "记录手术日期",
             ActionName::Abroad => "记录海外就医进展",
             ActionName::Explanation => "安排或记录意见书解读",
+            ActionName::Courier => "处理快递申请",
         }
     }
 }

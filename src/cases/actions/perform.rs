@@ -9,6 +9,7 @@ use super::command::{
 };
 use crate::calendar::local_date;
 use crate::cases::change::Change;
+use crate::cases::courier::CourierReply;
 use crate::cases::error::CaseError;
 use crate::cases::lifecycle::{InvalidTransition, QuotaEffect, Step};
 use crate::cases::offers;
@@ -174,6 +175,28 @@ fn checked(action: Action, now: DateTime<Utc>) -> Result<Action, CaseError> {
             }
             Action::SurgeryDate { on }
         }
+        Action::Courier { request, reply } => Action::Courier {
+            request,
+            reply: match reply {
+                CourierReply::Shipped { carrier, waybill } => {
+                    let (carrier, waybill) = (carrier.trim(), waybill.trim());
+                    if carrier.is_empty()
+                        || waybill.is_empty()
+                        || carrier.chars().count() > 32
+                        || waybill.chars().count() > 32
+                    {
+                        return Err(CaseError::CourierReplyInvalid);
+                    }
+                    CourierReply::Shipped {
+                        carrier: carrier.to_owned(),
+                        waybill: waybill.to_owned(),
+                    }
+                }
+                CourierReply::Directions { text } => CourierReply::Directions {
+                    text: required(&text, 500, CaseError::CourierReplyInvalid)?,
+                },
+            },
+        },
         Action::Explanation(ExplanationStep::Arranged { at }) if at <= now => {
             return Err(CaseError::ExplanationInPast);
         }
@@ -364,6 +387,9 @@ pub async fn perform(
         }
         Action::AnswerObjection { objection, answer } => {
             super::objections::answered(state, staff, &case, (objection, answer), now).await?
+        }
+        Action::Courier { request, reply } => {
+            super::courier::replied(state, &case, (request, reply), now).await?
         }
         other => decide(staff, &case, &service, other, now)?,
     };
@@ -584,7 +610,8 @@ fn decide(
         Action::Cancel
         | Action::Reassign { .. }
         | Action::Offer { .. }
-        | Action::AnswerObjection { .. } => {
+        | Action::AnswerObjection { .. }
+        | Action::Courier { .. } => {
             return Err(CaseError::unexpected("decided by perform"));
         }
     })

@@ -139,7 +139,8 @@ pub(super) fn columns(changes: &[Change]) -> Result<service_case::ActiveModel, D
                 }
                 AbroadStep::Returned { on } => c.returned_on = Set(Some(*on)),
             },
-            Change::ObjectionAnswered { .. } => {}
+            Change::ObjectionAnswered { .. } | Change::CourierAnswered { .. } => {}
+            Change::CourierRequested(request) => c.last_courier_at = Set(Some(request.at)),
         }
     }
     Ok(c)

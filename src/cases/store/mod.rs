@@ -3,6 +3,7 @@
 //! page in one statement (`detail`), the queue (`queue`), what the jobs watch (`watch`).
 
 mod columns;
+pub mod courier;
 pub mod detail;
 pub mod intake;
 pub mod objections;

@@ -86,6 +86,14 @@ pub(in crate::cases) async fn apply(
                 staff_id,
                 at,
             } => super::objections::answer(&txn, *objection_id, (answer, *staff_id), *at).await?,
+            Change::CourierRequested(request) => {
+                super::courier::insert(&txn, case.id, request).await?;
+            }
+            Change::CourierAnswered {
+                courier_id,
+                reply,
+                at,
+            } => super::courier::answer(&txn, *courier_id, reply, *at).await?,
             _ => {}
         }
     }

@@ -117,6 +117,12 @@ enum Check {
         forms_required: bool,
         explanation: bool,
     },
+    /// The insured may ask for documents by courier for `purpose` (`return_documents` needs an
+    /// address, `send_originals` none).
+    Courier {
+        purpose: &'static str,
+        address_required: bool,
+    },
     /// Whether a specialist may refuse the service on the grounds `reason`.
     Refuses { reason: &'static str, applies: bool },
     /// Whether an application with a slip from `slip_hospital` (none: no slip) for `hospital`
@@ -312,6 +318,19 @@ fn check(rows: &[Row]) {
                     Ok(())
                 } else {
                     Err(format!("got {got:?}"))
+                }
+            }
+            Courier {
+                purpose,
+                address_required,
+            } => {
+                use green_channel::cases::courier::CourierPurpose;
+                let purpose = CourierPurpose::parse(purpose).expect("a purpose");
+                let needs = purpose == CourierPurpose::ReturnDocuments;
+                if needs == *address_required && !purpose.label().is_ascii() {
+                    Ok(())
+                } else {
+                    Err(format!("expected address required {address_required}"))
                 }
             }
             Refuses { reason, applies } => {

@@ -380,5 +380,14 @@ pub(super) fn rows() -> Vec<Row> {
                 applies: false,
             },
         },
+        Row {
+            clause: "seed 002 (一)2.9(4) 「医保卡、身份证、就医资料原件等通过快递或邮寄等方式提前寄送至医疗服务专员处」: the insured asks how and where",
+            plan: P3,
+            service: "expert_outpatient",
+            check: Courier {
+                purpose: "send_originals",
+                address_required: false,
+            },
+        },
     ]
 }

@@ -339,5 +339,14 @@ pub(super) fn rows() -> Vec<Row> {
                 explanation: true,
             },
         },
+        Row {
+            clause: "seed 004 陪诊 「报告及医保卡等通过快递寄送」: documents sent back to the insured's address",
+            plan: P5,
+            service: "expert_outpatient",
+            check: Courier {
+                purpose: "return_documents",
+                address_required: true,
+            },
+        },
     ]
 }
