@@ -64,7 +64,10 @@ pub async fn alerts_page(
             number: a.number.clone(),
             service: a.service_name.clone(),
             status: status_text(a.status),
-            assignee: a.assignee.clone().unwrap_or_else(|| "未认领".to_owned()),
+            assignee: a
+                .assignee_name
+                .clone()
+                .unwrap_or_else(|| "未认领".to_owned()),
             promise: match a.promise {
                 Promise::FirstContact => "首次联系",
                 Promise::Sla => "服务安排时限",

@@ -27,7 +27,7 @@ use crate::state::AppState;
 /// The page header's account line.
 pub async fn who(state: &AppState, user: &ConsoleUser) -> Result<Who, Fault> {
     let insurer = match user.staff.account.insurer_id {
-        Some(id) => crate::staff::admin::insurer_code(state, id).await?,
+        Some(id) => crate::staff::admin::insurer_name(state, id).await?,
         None => None,
     };
     Ok(Who {

@@ -151,7 +151,10 @@ impl Row {
             plan: item.plan_name.clone(),
             status: item.status_text,
             waiting_for: item.waiting_for,
-            assignee: item.assignee.clone().unwrap_or_else(|| "未认领".to_owned()),
+            assignee: item
+                .assignee_name
+                .clone()
+                .unwrap_or_else(|| "未认领".to_owned()),
             applied_at: when(item.applied_at),
             sla_due_at: due(calendar, item.sla_due_at, now),
             first_contact_due_at: due(calendar, item.first_contact_due_at, now),

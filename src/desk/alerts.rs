@@ -13,7 +13,7 @@ use crate::cases::service::{service_name, status_of};
 use crate::cases::watch;
 use crate::platform::error::{AreaError, Fault, Kind};
 use crate::staff::access::CurrentStaff;
-use crate::staff::accounts::logins;
+use crate::staff::accounts::{display_names, logins};
 use crate::state::AppState;
 
 /// The longest window a caller may ask for: a week.
@@ -60,7 +60,10 @@ pub struct Alert {
     pub number: String,
     pub service_name: String,
     pub status: Status,
+    /// The assignee's login.
     pub assignee: Option<String>,
+    /// The assignee's name as people read it.
+    pub assignee_name: Option<String>,
     pub promise: Promise,
     pub due_at: DateTime<Utc>,
     /// Already past.
@@ -93,6 +96,7 @@ pub async fn alerts(
     let until = now + TimeDelta::minutes(i64::from(window));
     let cases = watch::due_by(state, staff.account.insurer_id, until, READ_AT_MOST).await?;
     let names = logins(&state.db, cases.iter().filter_map(|c| c.assignee_id)).await?;
+    let people = display_names(&state.db, cases.iter().filter_map(|c| c.assignee_id)).await?;
     let mut items = Vec::new();
     for case in &cases {
         let status = status_of(case);
@@ -116,6 +120,7 @@ pub async fn alerts(
                 service_name: service_name(state, case),
                 status,
                 assignee: case.assignee_id.and_then(|id| names.get(&id).cloned()),
+                assignee_name: case.assignee_id.and_then(|id| people.get(&id).cloned()),
                 promise,
                 due_at,
                 overdue: due_at < now,

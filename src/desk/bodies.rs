@@ -277,7 +277,7 @@ impl IntoCommand for ExplanationBody {
 /// to send originals) for the other.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CourierBody {
+pub struct CourierReplyBody {
     pub version: i32,
     pub request_id: uuid::Uuid,
     #[schema(max_length = 32)]
@@ -288,7 +288,7 @@ pub struct CourierBody {
     pub directions: Option<String>,
 }
 
-impl IntoCommand for CourierBody {
+impl IntoCommand for CourierReplyBody {
     fn lengths(&self) -> Vec<(&'static str, Option<&str>, usize)> {
         vec![
             ("carrier", self.carrier.as_deref(), 32),
@@ -392,7 +392,7 @@ pub enum ActionBody {
     SurgeryDate(SurgeryDateBody),
     Abroad(AbroadBody),
     Explanation(ExplanationBody),
-    Courier(CourierBody),
+    Courier(CourierReplyBody),
 }
 
 fn body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
@@ -560,6 +560,6 @@ pub fn command(name: ActionName, value: serde_json::Value) -> Result<Command, Ap
         ActionName::SurgeryDate => checked::<SurgeryDateBody>(value)?,
         ActionName::Abroad => checked::<AbroadBody>(value)?,
         ActionName::Explanation => checked::<ExplanationBody>(value)?,
-        ActionName::Courier => checked::<CourierBody>(value)?,
+        ActionName::Courier => checked::<CourierReplyBody>(value)?,
     })
 }

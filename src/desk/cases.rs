@@ -20,7 +20,7 @@ use crate::cases::store::Case;
 use crate::cases::view::{CaseView, status_text};
 use crate::staff::Role;
 use crate::staff::access::CurrentStaff;
-use crate::staff::accounts::logins;
+use crate::staff::accounts::{display_names, logins};
 use crate::state::AppState;
 
 /// Which promises a case has broken: (SLA, first contact, start decision).
@@ -43,6 +43,13 @@ pub fn overdue(case: &Case, status: Status, now: DateTime<Utc>) -> (bool, bool, 
     (sla, contact, start)
 }
 
+/// The assignees of a page of cases: their logins and their names, by account id.
+#[derive(Debug)]
+pub struct Assignees {
+    pub logins: HashMap<i64, String>,
+    pub names: HashMap<i64, String>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueueItem {
     pub id: Uuid,
@@ -56,6 +63,8 @@ pub struct QueueItem {
     pub status_text: &'static str,
     /// The assignee's login.
     pub assignee: Option<String>,
+    /// The assignee's name as people read it (their login where they gave none).
+    pub assignee_name: Option<String>,
     pub applied_at: Option<DateTime<Utc>>,
     pub sla_due_at: Option<DateTime<Utc>>,
     pub first_contact_due_at: Option<DateTime<Utc>>,
@@ -102,7 +111,7 @@ pub fn waiting_for(case: &Case, status: Status) -> &'static str {
 pub fn queue_item(
     state: &AppState,
     case: &Case,
-    (logins, names): (&HashMap<i64, String>, &HashMap<i64, String>),
+    (logins, names): (&Assignees, &HashMap<i64, String>),
     now: DateTime<Utc>,
 ) -> Result<QueueItem, CaseError> {
     let status = status_of(case);
@@ -119,7 +128,12 @@ pub fn queue_item(
         service_name: service_name(state, case),
         status,
         status_text: status_text(status),
-        assignee: case.assignee_id.and_then(|id| logins.get(&id).cloned()),
+        assignee: case
+            .assignee_id
+            .and_then(|id| logins.logins.get(&id).cloned()),
+        assignee_name: case
+            .assignee_id
+            .and_then(|id| logins.names.get(&id).cloned()),
         applied_at: case.applied_at,
         sla_due_at: case.sla_due_at,
         first_contact_due_at: case.first_contact_due_at,
@@ -220,7 +234,10 @@ pub async fn queue(
     // The account's scope, whatever the caller asked.
     filter.insurer_id = staff.account.insurer_id;
     let (cases, total) = crate::cases::service::queue(state, filter, page, per_page).await?;
-    let logins = logins(&state.db, cases.iter().filter_map(|c| c.assignee_id)).await?;
+    let logins = Assignees {
+        logins: logins(&state.db, cases.iter().filter_map(|c| c.assignee_id)).await?,
+        names: display_names(&state.db, cases.iter().filter_map(|c| c.assignee_id)).await?,
+    };
     let names =
         crate::policies::service::masked_names(state, cases.iter().map(|c| c.policy_id)).await?;
     let now = state.clocks.business.now();

@@ -12,7 +12,7 @@ use crate::staff::access::CurrentStaff;
 use crate::staff::admin::may_administer;
 use crate::state::AppState;
 
-/// An entry as the page lists it.
+/// An entry as the page lists it: who (name and login), what in words, the case's number.
 #[derive(Debug, Clone)]
 pub struct AuditRow {
     pub at: DateTime<Utc>,
@@ -21,6 +21,33 @@ pub struct AuditRow {
     pub subject: String,
     pub case_number: Option<String>,
     pub ip: Option<String>,
+}
+
+/// An audited read in words (`查看照片`), never the code it is stored as.
+pub fn action_label(action: &str) -> &'static str {
+    match action {
+        "document_read" => "查看照片原图",
+        "thumbnail_read" => "查看照片缩略图",
+        "documents_listed" => "查看资料列表",
+        "report_read" => "下载书面报告",
+        "reports_listed" => "查看报告列表",
+        "contact_phone_read" => "查看完整联系电话",
+        "courier_address_read" => "查看完整收件地址",
+        "form_read" => "下载待填表格",
+        "weekly_report_read" => "下载服务周报",
+        _ => "查阅",
+    }
+}
+
+/// What was read, in words (the case number is a column of its own; ids are never shown).
+pub fn subject_label(kind: &str) -> &'static str {
+    match kind {
+        "document" => "医疗资料照片",
+        "report" => "书面报告",
+        "case" => "申请",
+        "weekly_report" => "服务周报",
+        _ => "记录",
+    }
 }
 
 /// What an administrator asks for: a staff login, a case number, a range of days (Shanghai).
@@ -71,15 +98,22 @@ pub async fn page(
     };
     let (entries, total) = store::audit_page(&state.db, filter, page, per_page).await?;
     let logins = crate::staff::store::logins(&state.db, entries.iter().map(|e| e.staff_id)).await?;
+    let names =
+        crate::staff::store::display_names(&state.db, entries.iter().map(|e| e.staff_id)).await?;
     let numbers =
         crate::cases::store::numbers(&state.db, entries.iter().filter_map(|e| e.case_id)).await?;
     let rows = entries
         .into_iter()
         .map(|entry| AuditRow {
             at: entry.at,
-            staff: logins.get(&entry.staff_id).cloned().unwrap_or_default(),
-            action: entry.action,
-            subject: format!("{} {}", entry.subject_kind, entry.subject_id),
+            // The name people read, and the login an administrator filters by.
+            staff: match (names.get(&entry.staff_id), logins.get(&entry.staff_id)) {
+                (Some(name), Some(login)) if name != login => format!("{name}（{login}）"),
+                (_, Some(login)) => login.clone(),
+                _ => String::new(),
+            },
+            action: action_label(&entry.action).to_owned(),
+            subject: subject_label(&entry.subject_kind).to_owned(),
             case_number: entry.case_id.and_then(|id| numbers.get(&id).cloned()),
             ip: entry.ip,
         })

@@ -142,6 +142,14 @@ pub async fn logins(
     store::logins(db, ids).await
 }
 
+/// The names the accounts `ids` give (their login where they gave none): what a page shows.
+pub async fn display_names(
+    db: &Db,
+    ids: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    store::display_names(db, ids).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -304,7 +304,7 @@ pub async fn insurer_names(state: &AppState) -> Result<Vec<(String, String)>, Fa
     Ok(store::insurer_names(&state.db).await?)
 }
 
-/// The code of the insurer an account is scoped to.
-pub async fn insurer_code(state: &AppState, id: i64) -> Result<Option<String>, Fault> {
-    Ok(store::insurer_code(&state.db, id).await?)
+/// The name of the insurer an account is scoped to, as people read it.
+pub async fn insurer_name(state: &AppState, id: i64) -> Result<Option<String>, Fault> {
+    Ok(store::insurer_name(&state.db, id).await?)
 }

@@ -40,6 +40,34 @@ pub async fn insurer_code(db: &impl ConnectionTrait, id: i64) -> Result<Option<S
         .map(|i| i.code))
 }
 
+/// The name of an insurer row, as people read it.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn insurer_name(db: &impl ConnectionTrait, id: i64) -> Result<Option<String>, DbErr> {
+    Ok(insurer::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|i| i.name))
+}
+
+/// The names staff accounts give the insured (their login where they gave none), by row id.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn display_names(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i64>,
+) -> Result<HashMap<i64, String>, DbErr> {
+    let ids: Vec<i64> = ids.collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(staff::Entity::find()
+        .filter(staff::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.display_name.unwrap_or(s.login)))
+        .collect())
+}
+
 /// A staff account by its row id.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_account(

@@ -295,9 +295,16 @@ async fn administrators_run_accounts_keys_and_the_audit_log(backend: Backend) {
     )
     .await;
     assert_eq!(status, 200);
+    // In words, never the stored code or an id (issue 28).
     assert!(
-        body.contains("documents_listed") && body.contains(number),
+        body.contains("查看资料列表")
+            && body.contains(number)
+            && !body.contains("documents_listed"),
         "{body}"
+    );
+    assert!(
+        !body.contains(&id(&case)),
+        "no UUID in what an administrator reads: {body}"
     );
     let (_, nobody) = page(&app, &admin, "/console/admin/audit?staff=nobody").await;
     assert!(nobody.contains("共 0 条"));

@@ -352,8 +352,13 @@ pub async fn perform(
             if target.insurer_id.is_some_and(|own| own != case.insurer_id) {
                 return Err(CaseError::UnknownAssignee { foreign: true });
             }
+            // The timeline names who takes it over as people read it, never the login.
+            let name = target
+                .display_name
+                .clone()
+                .unwrap_or_else(|| "另一位医疗服务专员".to_owned());
             let reassigned = Transition::new("reassigned", keep(&case, "reassigned")?)
-                .reason(format!("to:{}", target.login))
+                .note(Some(format!("转派给{name}")))
                 .change(Change::Assigned {
                     staff_id: target.id,
                 });
