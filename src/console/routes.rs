@@ -23,6 +23,11 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 pub fn mount(config: &mut web::ServiceConfig) {
     config
         .route("/", web::get().to(home))
+        // Browsers ask for it at the root whatever the page says.
+        .route(
+            "/favicon.ico",
+            web::get().to(|| async { see_other("/console/static/favicon.svg") }),
+        )
         .route(
             "/console",
             web::get().to(|| async { see_other("/console/") }),
@@ -90,6 +95,10 @@ async fn static_file(path: web::Path<String>) -> HttpResponse {
         "console.css" => (
             include_bytes!("../../static/console/console.css"),
             "text/css",
+        ),
+        "favicon.svg" => (
+            include_bytes!("../../static/console/favicon.svg"),
+            "image/svg+xml",
         ),
         _ => return HttpResponse::NotFound().finish(),
     };

@@ -14,24 +14,6 @@ use crate::reports::PDF;
 
 const MONDAY: &str = "2026-11-23T10:00:00+08:00";
 
-async fn act(
-    app: &TestApp,
-    staff: &str,
-    case: &Value,
-    action: &str,
-    body: Value,
-) -> reqwest::Response {
-    let mut body = body;
-    body["version"] = json!(version(case));
-    post(
-        app,
-        &format!("/api/v1/staff/cases/{}/{action}", id(case)),
-        Some(staff),
-        &body,
-    )
-    .await
-}
-
 async fn file(
     app: &TestApp,
     staff: &str,
@@ -47,18 +29,6 @@ async fn file(
         .send()
         .await
         .expect("sent")
-}
-
-async fn current(app: &TestApp, staff: &str, case: &Value) -> Value {
-    json_of(
-        get(
-            app,
-            &format!("/api/v1/staff/cases/{}", id(case)),
-            Some(staff),
-        )
-        .await,
-    )
-    .await
 }
 
 async fn treatment_abroad_runs_to_the_return_and_completes_with_the_report_and_the_bills(
@@ -262,7 +232,7 @@ async fn treatment_abroad_runs_to_the_return_and_completes_with_the_report_and_t
             .as_u16(),
         201
     );
-    let logged = current(&app, &specialist, &logged).await;
+    let logged = staff_view(&app, &specialist, &logged).await;
     let (status, code, _) = error_body(complete(logged.clone()).await).await;
     assert_eq!((status, code.as_str()), (422, "bill_required"));
     assert_eq!(
@@ -272,7 +242,7 @@ async fn treatment_abroad_runs_to_the_return_and_completes_with_the_report_and_t
             .as_u16(),
         201
     );
-    let logged = current(&app, &specialist, &logged).await;
+    let logged = staff_view(&app, &specialist, &logged).await;
     let (status, code, _) = error_body(complete(logged.clone()).await).await;
     assert_eq!((status, code.as_str()), (422, "return_not_recorded"));
     set_clock(&app, "2026-12-10T10:00:00+08:00").await;

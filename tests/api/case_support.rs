@@ -205,6 +205,38 @@ pub async fn submitted_and_approved(
     .await
 }
 
+/// Posts the staff action `action` on `case` with `body`, at the case's version.
+pub async fn act(
+    app: &TestApp,
+    staff: &str,
+    case: &Value,
+    action: &str,
+    body: Value,
+) -> reqwest::Response {
+    let mut body = body;
+    body["version"] = json!(version(case));
+    post(
+        app,
+        &format!("/api/v1/staff/cases/{}/{action}", id(case)),
+        Some(staff),
+        &body,
+    )
+    .await
+}
+
+/// The case as a staff member reads it now.
+pub async fn staff_view(app: &TestApp, staff: &str, case: &Value) -> Value {
+    json_of(
+        get(
+            app,
+            &format!("/api/v1/staff/cases/{}", id(case)),
+            Some(staff),
+        )
+        .await,
+    )
+    .await
+}
+
 /// Half an hour before `at` (an RFC 3339 time): where the escort meets the insured.
 pub fn meeting_before(at: &str) -> String {
     let at = chrono::DateTime::parse_from_rfc3339(at).expect("an RFC 3339 time");

@@ -457,7 +457,39 @@ async fn the_console_lists_promises_before_they_fall_due(backend: Backend) {
     assert!(!html.contains(&number) && html.contains("没有即将到期或已超时的承诺"));
 }
 
+/// Browsers ask for `/favicon.ico`; every page names the console's icon (issue 28).
+async fn the_console_has_an_icon(backend: Backend) {
+    let app = app_at(backend, MONDAY).await;
+    let asked = app
+        .client
+        .get(app.url("/favicon.ico"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(asked.status().as_u16(), 303);
+    assert_eq!(asked.headers()["location"], "/console/static/favicon.svg");
+    let icon = app
+        .client
+        .get(app.url("/console/static/favicon.svg"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(icon.status().as_u16(), 200);
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+    let login = app
+        .client
+        .get(app.url("/console/login"))
+        .send()
+        .await
+        .expect("answers")
+        .text()
+        .await
+        .expect("HTML");
+    assert!(login.contains("/console/static/favicon.svg"), "{login}");
+}
+
 on_both_backends!(
     a_specialist_works_a_case_in_the_console,
     the_console_lists_promises_before_they_fall_due,
+    the_console_has_an_icon,
 );

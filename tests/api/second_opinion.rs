@@ -4,7 +4,7 @@
 //! explanation by a health-management expert is arranged at a time, the insured told, then
 //! given; the case completes only after it.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::case_support::*;
 use crate::doc_support::{consent, jpeg, uploaded};
@@ -14,36 +14,6 @@ use crate::registry::PLAN5;
 use crate::reports::{PDF, upload_report};
 
 const MONDAY: &str = "2026-11-23T10:00:00+08:00";
-
-async fn act(
-    app: &TestApp,
-    staff: &str,
-    case: &Value,
-    action: &str,
-    body: Value,
-) -> reqwest::Response {
-    let mut body = body;
-    body["version"] = json!(version(case));
-    post(
-        app,
-        &format!("/api/v1/staff/cases/{}/{action}", id(case)),
-        Some(staff),
-        &body,
-    )
-    .await
-}
-
-async fn current(app: &TestApp, staff: &str, case: &Value) -> Value {
-    json_of(
-        get(
-            app,
-            &format!("/api/v1/staff/cases/{}", id(case)),
-            Some(staff),
-        )
-        .await,
-    )
-    .await
-}
 
 /// The filled-in forms, as the insured photographs them.
 pub async fn forms_uploaded(app: &TestApp, user: &str, case: &str) {
@@ -144,7 +114,7 @@ async fn the_forms_the_opinion_and_its_explanation(backend: Backend) {
             .as_u16(),
         201
     );
-    let started = current(&app, &specialist, &started).await;
+    let started = staff_view(&app, &specialist, &started).await;
     let (status, code, _) = error_body(
         act(
             &app,

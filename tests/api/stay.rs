@@ -7,28 +7,10 @@
 use serde_json::{Value, json};
 
 use crate::case_support::*;
-use crate::helpers::{Backend, TestApp, error_body};
+use crate::helpers::{Backend, error_body};
 use crate::on_both_backends;
 
 const MONDAY: &str = "2026-11-23T10:00:00+08:00";
-
-async fn act(
-    app: &TestApp,
-    staff: &str,
-    case: &Value,
-    action: &str,
-    body: Value,
-) -> reqwest::Response {
-    let mut body = body;
-    body["version"] = json!(version(case));
-    post(
-        app,
-        &format!("/api/v1/staff/cases/{}/{action}", id(case)),
-        Some(staff),
-        &body,
-    )
-    .await
-}
 
 async fn a_slip_from_elsewhere_takes_plan_4_to_the_outpatient_visit_first(backend: Backend) {
     let app = app_at(backend, MONDAY).await;
