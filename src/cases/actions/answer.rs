@@ -7,7 +7,8 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::own::{own_at, write_own};
-use super::perform::{keep, kind_code};
+use super::perform::kind_code;
+use super::steps::keep;
 use crate::cases::change::Change;
 use crate::cases::error::CaseError;
 use crate::cases::offers::{self, Answer};

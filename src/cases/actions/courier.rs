@@ -8,10 +8,11 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::own::{own_at, write_own};
+use super::steps::stay;
 use crate::cases::change::Change;
 use crate::cases::courier::{self, Address, CourierPurpose, CourierReply, NewCourier};
 use crate::cases::error::CaseError;
-use crate::cases::lifecycle::{QuotaEffect, Status, Step};
+use crate::cases::lifecycle::Status;
 use crate::cases::service::{couriers_of, plan_of, status_of};
 use crate::cases::store::{Case, Transition};
 use crate::outbox::kind::NotificationKind;
@@ -24,14 +25,6 @@ pub struct CourierRequest {
     /// (recipient, phone, address): required to send documents back, refused otherwise.
     pub address: Option<(String, String, String)>,
     pub note: Option<String>,
-}
-
-/// The case stays as it is (open or ended).
-fn stay(case: &Case) -> Step {
-    Step {
-        to: status_of(case),
-        quota: QuotaEffect::Keep,
-    }
 }
 
 /// The insured `user_id` asks for documents by courier on their case `case_id`.

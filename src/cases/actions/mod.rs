@@ -5,6 +5,7 @@
 //! store write the case, its event, the quota effect and the outbox row in one transaction;
 //! [`available`] says beforehand which actions a staff member may take on a case now.
 
+mod abroad;
 mod answer;
 mod available;
 mod command;
@@ -14,6 +15,7 @@ mod objections;
 mod own;
 mod perform;
 mod requests;
+mod steps;
 
 pub use answer::{answer, lapse_offers};
 pub use available::available;

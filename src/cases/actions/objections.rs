@@ -8,23 +8,15 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::own::{own_at, write_own};
+use super::steps::stay;
 use crate::cases::change::Change;
 use crate::cases::error::CaseError;
-use crate::cases::lifecycle::{QuotaEffect, Step};
 use crate::cases::objections::{NewObjection, ObjectionKind, text};
 use crate::cases::service::{objections_of, plan_of, status_of};
 use crate::cases::store::{Case, Transition};
 use crate::outbox::kind::NotificationKind;
 use crate::staff::access::CurrentStaff;
 use crate::state::AppState;
-
-/// The case stays as it is (open or ended): only its timeline and objections change.
-fn stay(case: &Case) -> Step {
-    Step {
-        to: status_of(case),
-        quota: QuotaEffect::Keep,
-    }
-}
 
 /// The insured `user_id` objects to a decision on their case `case_id`, or complains about
 /// the service, in `words`.

@@ -7,11 +7,12 @@ use uuid::Uuid;
 use super::command::{
     AbroadStep, Action, Appointment, Command, Escort, ExplanationStep, Milestone, SlipIssuer,
 };
+use super::steps::keep;
 use crate::calendar::local_date;
 use crate::cases::change::Change;
 use crate::cases::courier::CourierReply;
 use crate::cases::error::CaseError;
-use crate::cases::lifecycle::{InvalidTransition, QuotaEffect, Step};
+use crate::cases::lifecycle::Step;
 use crate::cases::offers;
 use crate::cases::service::case_in_scope;
 use crate::cases::service::{cancel, plan_of, status_of};
@@ -418,22 +419,6 @@ pub async fn perform(
     .await?)
 }
 
-/// A change that leaves the status as it is, allowed on any open case.
-pub(super) fn keep(case: &Case, action: &'static str) -> Result<Step, CaseError> {
-    let status = status_of(case);
-    if !status.is_open() {
-        return Err(InvalidTransition {
-            from: status,
-            action,
-        }
-        .into());
-    }
-    Ok(Step {
-        to: status,
-        quota: QuotaEffect::Keep,
-    })
-}
-
 /// The transition an action makes of `case` (the lifecycle says whether it may).
 fn decide(
     staff: &CurrentStaff,
@@ -563,7 +548,7 @@ fn decide(
                 recorded.change(Change::SlipIssued(issuer))
             }
         }
-        Action::Abroad(step) => abroad(case, service, step)?,
+        Action::Abroad(step) => super::abroad::step(case, service, step)?,
         Action::Explanation(step) => {
             if case.explained_at.is_some() {
                 return Err(CaseError::AlreadyExplained);
@@ -620,69 +605,6 @@ fn decide(
             return Err(CaseError::unexpected("decided by perform"));
         }
     })
-}
-
-/// A step of treatment abroad in its order (seed 001 海外就医综合服务 二、服务流程): the hospital
-/// chosen with the insured; the departure once the hospital accepted and the visa was granted;
-/// local escort hours within those included; the return after the departure.
-fn abroad(case: &Case, service: &Service, step: AbroadStep) -> Result<Transition, CaseError> {
-    let included = service
-        .abroad_escort_hours
-        .ok_or(CaseError::AbroadNotInPlan)?;
-    let action = step.action();
-    let step_kept = keep(case, action)?;
-    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
-    let (step, note) = match step {
-        AbroadStep::Hospital { country, hospital } => {
-            let place = service
-                .coverage
-                .as_deref()
-                .and_then(|list| crate::catalog::Catalog::get().place(list, &country))
-                .ok_or(CaseError::AbroadCountryNotCovered)?;
-            let note = format!("{}：{hospital}", place.name);
-            (AbroadStep::Hospital { country, hospital }, note)
-        }
-        AbroadStep::Departed { on } => {
-            let (Some(_), Some(accepted), Some(visa)) = (
-                &case.abroad_hospital,
-                case.hospital_accepted_on,
-                case.visa_granted_on,
-            ) else {
-                return Err(CaseError::AbroadNotReady);
-            };
-            if on < accepted.max(visa) {
-                return Err(CaseError::AbroadDateInvalid);
-            }
-            (AbroadStep::Departed { on }, format!("出发日期 {}", day(on)))
-        }
-        AbroadStep::EscortHours { hours } => {
-            if case.departed_on.is_none() {
-                return Err(CaseError::AbroadNotReady);
-            }
-            let used = case
-                .escort_hours_used
-                .and_then(|h| u32::try_from(h).ok())
-                .unwrap_or(0);
-            if used + hours > included {
-                return Err(CaseError::EscortHoursExceeded { used, included });
-            }
-            let total = used + hours;
-            (
-                AbroadStep::EscortHours { hours: total },
-                format!("当地陪诊 {hours} 小时（累计 {total}/{included} 小时）"),
-            )
-        }
-        AbroadStep::Returned { on } => {
-            let departed = case.departed_on.ok_or(CaseError::AbroadNotReady)?;
-            if on < departed {
-                return Err(CaseError::AbroadDateInvalid);
-            }
-            (AbroadStep::Returned { on }, format!("回国日期 {}", day(on)))
-        }
-    };
-    Ok(Transition::new(action, step_kept)
-        .note(Some(note))
-        .change(Change::Abroad(step)))
 }
 
 /// The insured hears who serves them now (seed 002 (一)1.2, seed 001 「安排专人与被保人沟通」):

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::command::ChangeKind;
 use super::own::{own_at, write_own};
-use super::perform::keep;
+use super::steps::keep;
 use crate::cases::cancellation::outcome;
 use crate::cases::change::Change;
 use crate::cases::error::CaseError;
