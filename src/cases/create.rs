@@ -207,7 +207,10 @@ pub async fn create(
             &events,
             None,
             plan.lines_for(service),
-            view::Beside::default(),
+            view::Beside {
+                notices: plan.notices_for(service),
+                ..view::Beside::default()
+            },
         );
         let body = serde_json::to_string(&view).map_err(ApplyError::unexpected)?;
         let answer = StoredAnswer {

@@ -233,6 +233,7 @@ fn view_of(
         assignee,
         lines,
         view::Beside {
+            notices: plan.notices_for(&service),
             offer: beside.offer.as_ref().map(OfferView::of),
             objections: beside.objections.iter().map(ObjectionView::of).collect(),
             couriers: beside.couriers.iter().map(CourierView::of).collect(),

@@ -13,13 +13,16 @@ use super::offers::OfferView;
 use super::store::{Case, Event};
 use crate::calendar::Calendar;
 use crate::catalog::Catalog;
-use crate::plans::{AdmissionSlip, DiagnosisState, Flow, LineKind, LineView, Material, Service};
+use crate::plans::{
+    AdmissionSlip, DiagnosisState, Flow, LineKind, LineView, Material, NoticeView, Service,
+};
 use crate::staff::card::StaffCard;
 
 /// What a case's view shows from beside its row: the open offer, the objections, the courier
 /// requests.
 #[derive(Debug, Clone, Default)]
 pub struct Beside {
+    pub notices: Vec<NoticeView>,
     pub offer: Option<OfferView>,
     pub objections: Vec<ObjectionView>,
     pub couriers: Vec<CourierView>,
@@ -242,6 +245,9 @@ pub struct CaseView {
     /// Every line the insured may call about this service: its own, and the insurer's, the
     /// complaint and the urgent lines where the plan has them, with their hours.
     pub lines: Vec<LineView>,
+    /// What the insured must know about this service (fees, claims, emergencies, lateness, what
+    /// to bring …), in the plan's words.
+    pub notices: Vec<NoticeView>,
     /// The phone the specialist reaches the insured on for this case, masked (`138****1234`).
     pub contact_phone: Option<String>,
     /// Who serves the insured, once a specialist has taken the case (seed 002 (一)1.2).
@@ -366,6 +372,7 @@ pub fn detail(
     beside: Beside,
 ) -> CaseView {
     let Beside {
+        notices,
         offer,
         objections,
         couriers,
@@ -540,6 +547,7 @@ pub fn detail(
         hotline: service.hotline.clone(),
         complaint_line: complaint_line(&lines),
         lines,
+        notices,
         contact_phone: case.contact_phone_masked.clone(),
         specialist: assignee.map(SpecialistView::of),
         offer,

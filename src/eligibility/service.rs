@@ -11,7 +11,8 @@ use super::sla::{Anchors, due};
 use super::{Entitlement, PolicyFacts, QuotaStatus, Reason, evaluate};
 use crate::calendar::local_date;
 use crate::plans::{
-    Anchor, Cancellation, ExcludedDepartments, Flow, LineView, MaterialRule, Plan, Service,
+    Anchor, Cancellation, ExcludedDepartments, Flow, LineView, MaterialRule, NoticeView, Plan,
+    Service,
 };
 use crate::policies::bind::plan_of_policy;
 use crate::policies::error::PolicyError;
@@ -98,6 +99,9 @@ pub struct ServiceEntitlement {
     pub hotline: String,
     /// Every line the insured may call about the service, its own first, with their hours.
     pub lines: Vec<LineView>,
+    /// What the insured must know before applying (fees, claims, emergencies, lateness, what
+    /// to bring …), in the plan's words.
+    pub notices: Vec<NoticeView>,
     pub provider: String,
     /// The coverage list (`GET /api/v1/catalog/cities?service=` lists its cities).
     pub coverage: Option<String>,
@@ -204,6 +208,7 @@ fn view(
         },
         hotline: service.hotline.clone(),
         lines: plan.lines_for(service),
+        notices: plan.notices_for(service),
         provider: service
             .provider
             .clone()

@@ -82,10 +82,15 @@ pub async fn run_once(state: &AppState) -> Result<Queued, Fault> {
         let Some(appointment) = case.appointment_at else {
             continue;
         };
-        let Ok((_, service)) = cases::plan_of(state, &case) else {
+        let Ok((plan, service)) = cases::plan_of(state, &case) else {
             continue;
         };
         let stamp = appointment.timestamp();
+        let notices: Vec<(&str, Value)> = plan
+            .visit_notices(&service)
+            .map(|text| ("visit_notices", Value::String(text)))
+            .into_iter()
+            .collect();
         if now >= appointment_reminder_at(appointment)
             && queue(
                 state,
@@ -93,7 +98,7 @@ pub async fn run_once(state: &AppState) -> Result<Queued, Fault> {
                 &service,
                 NotificationKind::AppointmentReminder,
                 &format!("appointment_reminder:{}:{stamp}", case.id),
-                &[],
+                &notices,
                 now,
             )
             .await?

@@ -88,8 +88,9 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
             (
                 "已安排就诊",
                 format!(
-                    "{case}已安排：{when}，{place}。{}请按时前往，详情见申请页面。",
-                    meeting(payload)
+                    "{case}已安排：{when}，{place}。{}请按时前往，详情见申请页面。{}",
+                    meeting(payload),
+                    text(payload, "visit_notices").unwrap_or("")
                 ),
             )
         }
@@ -138,8 +139,9 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
             (
                 "明日就诊提醒",
                 format!(
-                    "{case}将于{when}在{place}就诊。{}请携带身份证件。",
-                    meeting(payload)
+                    "{case}将于{when}在{place}就诊。{}{}",
+                    meeting(payload),
+                    text(payload, "visit_notices").unwrap_or("请携带身份证件。")
                 ),
             )
         }

@@ -5,6 +5,7 @@
 mod conversation;
 mod materials;
 pub mod model;
+mod notices;
 pub mod outcomes;
 pub mod store;
 mod validate;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 
 pub use conversation::*;
 pub use model::*;
+pub use notices::*;
 pub use outcomes::*;
 pub use validate::coverage_lists;
 
@@ -152,6 +154,30 @@ impl Plan {
 
     /// The lines for `service`: its own first (with its acceptance hours), then the plan's
     /// others that serve it.
+    /// The notices that concern `service`, in the plan's order.
+    pub fn notices_for(&self, service: &Service) -> Vec<NoticeView> {
+        self.notices
+            .iter()
+            .filter(|n| n.services.is_empty() || n.services.contains(&service.id))
+            .map(|n| NoticeView {
+                kind: n.kind,
+                label: n.kind.label(),
+                text: n.text.clone(),
+            })
+            .collect()
+    }
+
+    /// The notices for the day of a visit, in one text (the message centre's words).
+    pub fn visit_notices(&self, service: &Service) -> Option<String> {
+        let texts: Vec<String> = self
+            .notices_for(service)
+            .into_iter()
+            .filter(|n| n.kind.for_the_visit())
+            .map(|n| n.text)
+            .collect();
+        (!texts.is_empty()).then(|| texts.join(""))
+    }
+
     pub fn lines_for(&self, service: &Service) -> Vec<LineView> {
         let own = LineView {
             kind: LineKind::Service,

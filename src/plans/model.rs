@@ -30,6 +30,9 @@ pub struct Plan {
     /// insurer's, a complaint line, a 24-hour urgent line, where the seed names one.
     #[serde(default)]
     pub lines: Vec<Line>,
+    /// What the seed tells the insured (fees, claims, emergencies, lateness, what to bring …).
+    #[serde(default)]
+    pub notices: Vec<super::notices::Notice>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -120,6 +120,20 @@ pub fn plan(plan: &Plan) -> Vec<String> {
     if plan.services.is_empty() {
         problems.push("services: a plan needs at least one service".to_owned());
     }
+    for (i, notice) in plan.notices.iter().enumerate() {
+        let field = format!("notices[{i}]");
+        if notice.text.trim().is_empty() || notice.text.chars().count() > 200 {
+            problems.push(format!("{field}.text: say it in 1 to 200 characters"));
+        }
+        if notice.clause.trim().is_empty() {
+            problems.push(format!("{field}.clause: cite the seed clause"));
+        }
+        for id in &notice.services {
+            if !plan.services.iter().any(|s| &s.id == id) {
+                problems.push(format!("{field}.services: no service `{id}`"));
+            }
+        }
+    }
     let ids: HashSet<&str> = plan.services.iter().map(|s| s.id.as_str()).collect();
     let mut seen = HashSet::new();
     for (i, service) in plan.services.iter().enumerate() {

@@ -50,6 +50,7 @@ mod instances;
 mod lengths;
 mod logs;
 mod milestones;
+mod notices;
 mod notifications;
 mod objections;
 mod offers;

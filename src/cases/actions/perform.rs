@@ -397,6 +397,12 @@ pub async fn perform(
         Action::Courier { request, reply } => {
             super::courier::replied(state, &case, (request, reply), now).await?
         }
+        // The booking's message carries what the insured must know for the day (fees, what to
+        // bring, the late rule) as the plan says it.
+        Action::Schedule(appointment) => {
+            decide(staff, &case, &service, Action::Schedule(appointment), now)?
+                .fact("visit_notices", plan.visit_notices(&service))
+        }
         other => decide(staff, &case, &service, other, now)?,
     };
     Ok(crate::cases::cached::apply(
