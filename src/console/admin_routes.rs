@@ -9,8 +9,8 @@ use strum::VariantArray;
 
 use super::forms::Fields;
 use super::pages::{
-    AccountLine, AdminAuditPage, AdminKeysPage, AdminStaffPage, AuditLine, Choice, KeyLine,
-    role_text, when,
+    AccountLine, AdminAuditPage, AdminCalendarPage, AdminKeysPage, AdminStaffPage, AuditLine,
+    Choice, KeyLine, role_text, when,
 };
 use super::respond::{ConsoleError, checked, render, see_other};
 use super::session::ConsoleUser;
@@ -35,7 +35,8 @@ pub fn mount(config: &mut web::ServiceConfig) {
         .route("/admin/keys", web::get().to(keys_page))
         .route("/admin/keys", web::post().to(create_key))
         .route("/admin/keys/{prefix}/revoke", web::post().to(revoke_key))
-        .route("/admin/audit", web::get().to(audit_page));
+        .route("/admin/audit", web::get().to(audit_page))
+        .route("/admin/calendar", web::get().to(calendar_page));
 }
 
 /// The insurers as a person picks them: by name (the code is the form's value only).
@@ -71,9 +72,6 @@ async fn staff_view(
 ) -> Result<AdminStaffPage, ConsoleError> {
     let accounts = admin::accounts(state, &user.staff).await?;
     let insurers = insurer_choices(state).await?;
-    let calendar = state.calendar.get();
-    let years: Vec<String> = calendar.published_years().map(|y| y.to_string()).collect();
-    let next = local_date(state.clocks.business.now()).year() + 1;
     Ok(AdminStaffPage {
         who: Some(super::who(state, user).await?),
         csrf: user.csrf.clone(),
@@ -81,14 +79,6 @@ async fn staff_view(
         insurers: insurers.clone(),
         notice,
         error,
-        calendar_years: years.join("、"),
-        calendar_next: if calendar.is_published(next) {
-            format!("{next} 年的节假日安排已载入。")
-        } else {
-            format!(
-                "{next} 年的节假日安排尚未公布：该年的时限暂按周一至周五计算，标为“暂定”（公布后用 import-holidays 载入）。"
-            )
-        },
         roles: Role::VARIANTS
             .iter()
             .map(|r| Choice {
@@ -342,6 +332,33 @@ async fn audit_page(
         query: url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(echo.iter().map(|(k, v)| (*k, v.as_str())))
             .finish(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// The working-day calendar: which years' statutory holidays are loaded, and whether next
+/// year's promises are still provisional.
+async fn calendar_page(
+    state: web::Data<AppState>,
+    user: ConsoleUser,
+) -> Result<HttpResponse, ConsoleError> {
+    may_administer(&user.staff).map_err(ApiError::from)?;
+    let calendar = state.calendar.get();
+    let years: Vec<String> = calendar.published_years().map(|y| y.to_string()).collect();
+    let next = local_date(state.clocks.business.now()).year() + 1;
+    let page = AdminCalendarPage {
+        who: Some(super::who(&state, &user).await?),
+        section: "calendar",
+        notice: None,
+        error: None,
+        calendar_years: years.join("、"),
+        calendar_next: if calendar.is_published(next) {
+            format!("{next} 年的节假日安排已载入。")
+        } else {
+            format!(
+                "{next} 年的节假日安排尚未公布：该年的时限暂按周一至周五计算，标为“暂定”（公布后用 import-holidays 载入）。"
+            )
+        },
     };
     Ok(render(StatusCode::OK, &page))
 }

@@ -32,6 +32,7 @@ pub async fn who(state: &AppState, user: &ConsoleUser) -> Result<Who, Fault> {
     };
     Ok(Who {
         login: user.staff.account.login.clone(),
+        name: user.staff.account.display_name.clone(),
         role_text: role_text(user.staff.role),
         insurer,
         csrf: user.csrf.clone(),

@@ -14,6 +14,8 @@ use crate::staff::Role;
 #[derive(Debug, Clone)]
 pub struct Who {
     pub login: String,
+    /// The name the account gives (shown before the login, which identifies the account).
+    pub name: Option<String>,
     pub role_text: &'static str,
     pub insurer: Option<String>,
     pub csrf: String,
@@ -386,11 +388,21 @@ pub struct AdminStaffPage {
     pub section: &'static str,
     pub notice: Option<String>,
     pub error: Option<String>,
-    pub calendar_years: String,
-    pub calendar_next: String,
     pub roles: Vec<Choice>,
     pub insurers: Vec<Choice>,
     pub accounts: Vec<AccountLine>,
+}
+
+/// Administration's calendar tab.
+#[derive(Template, Debug)]
+#[template(path = "console/admin_calendar.html")]
+pub struct AdminCalendarPage {
+    pub who: Option<Who>,
+    pub section: &'static str,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    pub calendar_years: String,
+    pub calendar_next: String,
 }
 
 #[derive(Debug, Clone)]

@@ -88,8 +88,16 @@ async fn administrators_run_accounts_keys_and_the_audit_log(backend: Backend) {
     let (status, body) = page(&app, &admin, "/console/admin/staff").await;
     assert_eq!(status, 200);
     assert!(body.contains("lili") && body.contains("医疗服务专员"));
-    assert!(body.contains("已载入的年份") && body.contains("2026"));
     let token = csrf(&body);
+    // The calendar has its own tab (issue 28).
+    let (status, calendar) = page(&app, &admin, "/console/admin/calendar").await;
+    assert_eq!(status, 200);
+    assert!(
+        calendar.contains("已载入的年份") && calendar.contains("2026"),
+        "{calendar}"
+    );
+    let (status, _) = page(&app, &specialist, "/console/admin/calendar").await;
+    assert_eq!(status, 403);
 
     // Create: refused without the token, refused with a weak password, then created.
     let new = [
