@@ -17,6 +17,8 @@ pub enum CaseError {
     NotFound,
     #[error("申请编号格式不正确，应如 GC2611-00042")]
     CaseNumberInvalid,
+    #[error("保单号最多64个字符")]
+    PolicyNumberInvalid,
     #[error("没有这个保障计划")]
     UnknownPlan,
     /// Decided on an older version of the case; the current one where it is known.
@@ -193,7 +195,9 @@ impl AreaError for CaseError {
     fn kind(&self) -> Kind {
         match self {
             Self::NotFound => Kind::NotFound,
-            Self::CaseNumberInvalid | Self::UnknownPlan => Kind::BadRequest,
+            Self::CaseNumberInvalid | Self::PolicyNumberInvalid | Self::UnknownPlan => {
+                Kind::BadRequest
+            }
             Self::CaseModified { .. }
             | Self::InvalidTransition(_)
             | Self::CaseClaimed

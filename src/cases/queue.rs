@@ -67,6 +67,8 @@ pub struct QueueFilter {
     pub insurer_id: Option<i64>,
     /// One case by its number (canonical form), within the rest of the filter.
     pub number: Option<String>,
+    /// The cases of one policy, by its number as the insurer wrote it (any status, in scope).
+    pub policy_no: Option<String>,
     /// One service (its id in the plan).
     pub service_id: Option<String>,
     /// One product (plan) row.

@@ -183,6 +183,8 @@ pub struct QueuePage {
     pub status: String,
     pub assigned: String,
     pub number: String,
+    /// A policy number searched for (every case of that policy).
+    pub policy_no: String,
     pub plan: String,
     pub service: String,
     pub overdue: bool,

@@ -164,6 +164,9 @@ pub struct QueueParams {
     pub assigned: Option<crate::cases::queue::Assigned>,
     /// A case number as said on the phone (`GC2611-00042`; case, spaces and dashes free).
     pub number: Option<String>,
+    /// A policy number, as the insurer wrote it: every case of that policy, in any status.
+    #[param(max_length = 64)]
+    pub policy_no: Option<String>,
     /// One service id of the plans (`expert_outpatient` …).
     pub service: Option<String>,
     /// One plan (product code).
@@ -191,6 +194,10 @@ impl QueueParams {
             Some(t) => Some(crate::cases::number::parse(&t).ok_or(CaseError::CaseNumberInvalid)?),
             None => None,
         };
+        let policy_no = text(&self.policy_no);
+        if policy_no.as_ref().is_some_and(|p| p.chars().count() > 64) {
+            return Err(CaseError::PolicyNumberInvalid);
+        }
         let product_id = match text(&self.plan) {
             Some(code) => Some(*state.product_ids.get(&code).ok_or(CaseError::UnknownPlan)?),
             None => None,
@@ -201,6 +208,7 @@ impl QueueParams {
             assigned: self.assigned.map(|a| (a, staff.id())),
             insurer_id: staff.account.insurer_id,
             number,
+            policy_no,
             service_id: text(&self.service),
             product_id,
             overdue_at: self

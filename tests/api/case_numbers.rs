@@ -119,6 +119,31 @@ async fn cases_are_numbered_shown_and_found_only_in_scope(backend: Backend) {
         1
     );
     assert_eq!(total("/api/v1/staff/cases?phase=all".to_owned()).await, 1);
+    // By the policy's number too, in any status (issue 28); never outside the scope.
+    assert_eq!(
+        total("/api/v1/staff/cases?policy_no=P-num".to_owned()).await,
+        1
+    );
+    assert_eq!(
+        total("/api/v1/staff/cases?policy_no=P-nobody".to_owned()).await,
+        0
+    );
+    let elsewhere: Value = get(&app, "/api/v1/staff/cases?policy_no=P-num", Some(&foreign))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(elsewhere["total"], 0, "{elsewhere}");
+    let (status, code, _) = error_body(
+        get(
+            &app,
+            &format!("/api/v1/staff/cases?policy_no={}", "9".repeat(65)),
+            Some(&specialist),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (400, "policy_number_invalid"));
     // The number is in the database, unique.
     assert_eq!(
         count(

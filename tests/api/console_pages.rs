@@ -189,6 +189,12 @@ async fn a_specialist_works_a_case_in_the_console(backend: Backend) {
         .page(&format!("/console/?number={}", number.to_lowercase()))
         .await;
     assert!(found.contains(&number) && found.contains("共 1 件"));
+    // …and so does its policy's number (issue 28).
+    let by_policy = browser.page("/console/?policy_no=P-web").await;
+    assert!(
+        by_policy.contains(&number) && by_policy.contains("共 1 件"),
+        "{by_policy}"
+    );
     let rows = browser.page("/console/queue/rows").await;
     assert!(rows.contains(&number) && rows.starts_with("<tbody"));
 

@@ -2,6 +2,7 @@
 //! first (none last), paged.
 
 use chrono::{DateTime, Utc};
+use entity::policy;
 use entity::service_case::{self, CaseState};
 use sea_orm::sea_query::{NullOrdering, Order};
 use sea_orm::{
@@ -42,8 +43,9 @@ pub async fn page(
     per_page: u32,
 ) -> Result<(Vec<Case>, u64), DbErr> {
     let mut select = service_case::Entity::find();
-    // A number finds its case whatever its status (in scope, as the rest of the filter says).
-    let phase = if filter.number.is_some() {
+    // A number finds its case whatever its status (in scope, as the rest of the filter says);
+    // a policy number, every case of that policy.
+    let phase = if filter.number.is_some() || filter.policy_no.is_some() {
         Phase::All
     } else {
         filter.phase
@@ -86,6 +88,17 @@ pub async fn page(
     }
     if let Some(number) = filter.number {
         select = select.filter(service_case::Column::CaseNumber.eq(number));
+    }
+    if let Some(policy_no) = filter.policy_no {
+        select = select.filter(
+            service_case::Column::PolicyId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(policy::Column::Id)
+                    .from(policy::Entity)
+                    .and_where(policy::Column::PolicyNo.eq(policy_no))
+                    .to_owned(),
+            ),
+        );
     }
     if let Some(insurer_id) = filter.insurer_id {
         select = select.filter(service_case::Column::InsurerId.eq(insurer_id));
