@@ -224,6 +224,26 @@ pub async fn act(
     .await
 }
 
+/// Posts the insured's step `step` (`change-request`, `courier` …) on `case` with `body`, at
+/// the case's version.
+pub async fn insured_step(
+    app: &TestApp,
+    user: &str,
+    case: &Value,
+    step: &str,
+    body: Value,
+) -> reqwest::Response {
+    let mut body = body;
+    body["version"] = json!(version(case));
+    post(
+        app,
+        &format!("/api/v1/cases/{}/{step}", id(case)),
+        Some(user),
+        &body,
+    )
+    .await
+}
+
 /// The case as a staff member reads it now.
 pub async fn staff_view(app: &TestApp, staff: &str, case: &Value) -> Value {
     json_of(

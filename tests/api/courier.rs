@@ -14,27 +14,11 @@ const MONDAY: &str = "2026-11-23T10:00:00+08:00";
 const STREET: &str = "上海市浦东新区世纪大道100号";
 
 async fn ask(app: &TestApp, user: &str, case: &Value, body: Value) -> reqwest::Response {
-    let mut body = body;
-    body["version"] = json!(version(case));
-    post(
-        app,
-        &format!("/api/v1/cases/{}/courier", id(case)),
-        Some(user),
-        &body,
-    )
-    .await
+    insured_step(app, user, case, "courier", body).await
 }
 
 async fn reply(app: &TestApp, staff: &str, case: &Value, body: Value) -> reqwest::Response {
-    let mut body = body;
-    body["version"] = json!(version(case));
-    post(
-        app,
-        &format!("/api/v1/staff/cases/{}/courier", id(case)),
-        Some(staff),
-        &body,
-    )
-    .await
+    act(app, staff, case, "courier", body).await
 }
 
 async fn documents_go_back_by_courier_and_the_address_stays_private(backend: Backend) {

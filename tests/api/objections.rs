@@ -19,11 +19,12 @@ async fn raise(
     kind: &str,
     text: &str,
 ) -> reqwest::Response {
-    post(
+    insured_step(
         app,
-        &format!("/api/v1/cases/{}/objections", id(case)),
-        Some(user),
-        &json!({"version": version(case), "kind": kind, "text": text}),
+        user,
+        case,
+        "objections",
+        json!({"kind": kind, "text": text}),
     )
     .await
 }
@@ -35,13 +36,8 @@ async fn answer(
     objection: &str,
     words: &str,
 ) -> reqwest::Response {
-    post(
-        app,
-        &format!("/api/v1/staff/cases/{}/answer-objection", id(case)),
-        Some(staff),
-        &json!({"version": version(case), "objection_id": objection, "answer": words}),
-    )
-    .await
+    let body = json!({"objection_id": objection, "answer": words});
+    act(app, staff, case, "answer-objection", body).await
 }
 
 async fn listed(app: &TestApp, staff: &str) -> Vec<Value> {

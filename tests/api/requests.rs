@@ -34,15 +34,7 @@ async fn booked(
 }
 
 async fn request(app: &TestApp, user: &str, case: &Value, body: Value) -> reqwest::Response {
-    let mut body = body;
-    body["version"] = json!(version(case));
-    post(
-        app,
-        &format!("/api/v1/cases/{}/change-request", id(case)),
-        Some(user),
-        &body,
-    )
-    .await
+    insured_step(app, user, case, "change-request", body).await
 }
 
 async fn mine(app: &TestApp, user: &str, case: &Value) -> Value {

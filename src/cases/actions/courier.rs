@@ -8,10 +8,11 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::own::{own_at, write_own};
-use super::steps::stay;
+use super::steps::{said, stay};
 use crate::cases::change::Change;
 use crate::cases::courier::{self, Address, CourierPurpose, CourierReply, NewCourier};
 use crate::cases::error::CaseError;
+use crate::cases::form::trimmed;
 use crate::cases::lifecycle::Status;
 use crate::cases::service::{couriers_of, plan_of, status_of};
 use crate::cases::store::{Case, Transition};
@@ -45,12 +46,7 @@ pub async fn request_courier(
         }
         (CourierPurpose::SendOriginals, None) => None,
     };
-    let note = request
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned);
+    let note = trimmed(&request.note);
     let now = state.clocks.business.now();
     let case = own_at(state, user_id, case_id, version).await?;
     let status = status_of(&case);
@@ -69,10 +65,7 @@ pub async fn request_courier(
         Some(address) => Some(courier::seal(state, case.public_id, address)?),
         None => None,
     };
-    let words = match &note {
-        Some(note) => format!("{}：{note}", request.purpose.label()),
-        None => request.purpose.label().to_owned(),
-    };
+    let words = said(request.purpose.label(), note.as_deref());
     let transition = Transition::new("courier_requested", stay(&case))
         .reason(request.purpose.code())
         .note(Some(words))

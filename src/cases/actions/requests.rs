@@ -10,10 +10,11 @@ use uuid::Uuid;
 
 use super::command::ChangeKind;
 use super::own::{own_at, write_own};
-use super::steps::keep;
+use super::steps::{keep, said};
 use crate::cases::cancellation::outcome;
 use crate::cases::change::Change;
 use crate::cases::error::CaseError;
+use crate::cases::form::trimmed;
 use crate::cases::lifecycle::Status;
 use crate::cases::service::{plan_of, status_of};
 use crate::cases::store::{Case, Transition};
@@ -67,16 +68,8 @@ pub async fn request_change(
     if decision.counted && !request.accept_counted {
         return Err(CaseError::ChangeCounts);
     }
-    let note = request
-        .note
-        .as_deref()
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .map(str::to_owned);
-    let words = match &note {
-        Some(note) => format!("{}：{note}", request.kind.label()),
-        None => request.kind.label().to_owned(),
-    };
+    let note = trimmed(&request.note);
+    let words = said(request.kind.label(), note.as_deref());
     let transition = Transition::new("change_requested", keep(&case, "change_requested")?)
         .reason(if decision.counted {
             "late_change"

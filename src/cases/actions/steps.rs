@@ -27,3 +27,12 @@ pub(super) fn stay(case: &Case) -> Step {
         quota: QuotaEffect::Keep,
     }
 }
+
+/// What the insured asked, for the timeline: the request's words, then theirs where given
+/// (`更改就诊时间：周五上午有检查`).
+pub(super) fn said(label: &str, note: Option<&str>) -> String {
+    match note {
+        Some(note) => format!("{label}：{note}"),
+        None => label.to_owned(),
+    }
+}
