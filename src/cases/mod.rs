@@ -28,6 +28,7 @@ pub mod principal;
 pub mod promises;
 pub mod queue;
 pub mod register;
+pub mod request_routes;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -7,11 +7,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Datelike, NaiveDate};
 use strum::VariantArray;
 
-use super::forms::Fields;
-use super::pages::{
+use super::admin_pages::{
     AccountLine, AdminAuditPage, AdminCalendarPage, AdminKeysPage, AdminStaffPage, AuditLine,
-    Choice, KeyLine, role_text, when,
+    KeyLine,
 };
+use super::forms::Fields;
+use super::pages::{Choice, role_text, when};
 use super::respond::{ConsoleError, checked, render, see_other};
 use super::session::ConsoleUser;
 use crate::calendar::local_date;

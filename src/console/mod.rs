@@ -4,10 +4,12 @@
 //! `documents::read`, `documents::review`); only the session (a cookie, with a CSRF token per
 //! session) and the rendering are the console's own.
 
+pub mod admin_pages;
 pub mod admin_routes;
 pub mod alert_routes;
 pub mod case_page;
 pub mod case_routes;
+mod case_sections;
 pub mod forms;
 pub mod labels;
 pub mod objection_routes;

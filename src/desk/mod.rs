@@ -5,5 +5,7 @@
 pub mod alerts;
 pub mod bodies;
 pub mod cases;
+mod into_command;
 pub mod objections;
 pub mod routes;
+pub mod step_bodies;

@@ -133,12 +133,12 @@ where
                 .service(cases::routes::get_case)
                 .service(cases::routes::submit_case)
                 .service(cases::routes::cancel_case)
-                .service(cases::routes::answer_offer)
-                .service(cases::routes::request_change)
-                .service(cases::routes::notify_late)
-                .service(cases::routes::raise_objection)
-                .service(cases::routes::get_form)
-                .service(cases::routes::request_courier);
+                .service(cases::request_routes::answer_offer)
+                .service(cases::request_routes::request_change)
+                .service(cases::request_routes::notify_late)
+                .service(cases::request_routes::raise_objection)
+                .service(cases::request_routes::get_form)
+                .service(cases::request_routes::request_courier);
             documents::routes::mount(api);
             crate::notifications::routes::mount(api);
             crate::notifications::push_routes::mount(api);

@@ -8,6 +8,7 @@
 mod abroad;
 mod answer;
 mod available;
+mod checked;
 mod command;
 mod courier;
 mod name;
