@@ -13,6 +13,7 @@ pub struct Model {
     /// A material category (`outpatient_record`, `admission_slip`, …).
     pub category: String,
     pub storage_key: String,
+    /// Empty for a PDF or DICOM file (no thumbnail).
     pub thumbnail_key: String,
     /// What is stored (`image/jpeg`, `image/png`), decided by content.
     pub media_type: String,
@@ -31,6 +32,10 @@ pub struct Model {
     pub reviewed_at: Option<DateTimeUtc>,
     pub uploaded_at: DateTimeUtc,
     pub deleted_at: Option<DateTimeUtc>,
+    /// `photo`, `pdf` or `dicom`, decided by content.
+    pub file_kind: String,
+    /// What the parser read of a PDF or DICOM file (JSON; never a personal DICOM tag).
+    pub facts: Option<String>,
 }
 
 /// Where a specialist's review of a document stands.

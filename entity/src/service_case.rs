@@ -63,6 +63,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Live (not deleted) documents of the case.
     pub document_count: i32,
+    /// The case's PDF and DICOM files (counted apart from its photos: a study is many files).
+    pub record_file_count: i32,
     /// `GC2611-00042`: what people say on the phone (never an authorisation).
     #[sea_orm(unique)]
     pub case_number: Option<String>,

@@ -35,6 +35,7 @@ mod m20261206_000027_create_intake_refusal;
 mod m20261206_000028_add_treatment_abroad;
 mod m20261206_000029_add_explanation;
 mod m20261206_000030_create_case_courier;
+mod m20261206_000031_add_record_files;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000028_add_treatment_abroad::Migration),
             Box::new(m20261206_000029_add_explanation::Migration),
             Box::new(m20261206_000030_create_case_courier::Migration),
+            Box::new(m20261206_000031_add_record_files::Migration),
         ]
     }
 }

@@ -141,11 +141,18 @@ pub async fn viewer(
     let at = ids.iter().position(|id| *id == doc.public_id).unwrap_or(0);
     let label = crate::attachments::materials::parse_category(&doc.category)
         .map_or("其他资料", |m| m.label());
+    let shown = list.items.iter().find(|d| d.id == doc.public_id);
     let page = ViewerPage {
         who: Some(super::who(&state, &user).await?),
         id: doc.public_id.to_string(),
         case_id: case.public_id.to_string(),
         label,
+        case_number: case.case_number.clone().unwrap_or_default(),
+        record: shown
+            .filter(|d| d.file_kind != "photo")
+            .map(|d| d.file_kind_label),
+        facts: shown.map(|d| d.facts_lines.clone()).unwrap_or_default(),
+        size: super::case_sections::size(doc.bytes),
         previous: at
             .checked_sub(1)
             .and_then(|i| ids.get(i))
@@ -164,7 +171,8 @@ pub async fn image(
 ) -> Result<HttpResponse, ConsoleError> {
     let (id, rendition) = path.into_inner();
     let rendition = match rendition.as_str() {
-        "image" => Rendition::Image,
+        // A PDF or DICOM file, byte for byte (the same object as a photo's image).
+        "image" | "file" => Rendition::Image,
         "thumbnail" => Rendition::Thumbnail,
         _ => return Err(ApiError::not_found().into()),
     };
@@ -173,7 +181,17 @@ pub async fn image(
         ip: client_ip(&req, &state.settings.server.trusted_proxies),
     };
     let opened = read::open(&state, reader, id, rendition).await?;
+    // A PDF or DICOM file is saved, never opened in the console's origin.
+    let disposition = if opened.media_type.starts_with("image/") {
+        "inline".to_owned()
+    } else {
+        format!("attachment; filename=\"{}\"", opened.file_name)
+    };
     Ok(HttpResponse::Ok()
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+        ))
         .content_type(opened.media_type)
         .insert_header((
             header::CACHE_CONTROL,

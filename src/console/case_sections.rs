@@ -148,6 +148,9 @@ pub(super) fn photos(documents: &[DocumentView]) -> Vec<PhotoGroup> {
                     },
                     message: d.review_message.clone(),
                     uploaded_at: when(Some(d.uploaded_at)),
+                    record: (d.file_kind != "photo").then_some(d.file_kind_label),
+                    facts: d.facts_lines.clone(),
+                    size: size(d.bytes),
                 })
                 .collect();
             (!photos.is_empty()).then_some(PhotoGroup {
@@ -156,4 +159,14 @@ pub(super) fn photos(documents: &[DocumentView]) -> Vec<PhotoGroup> {
             })
         })
         .collect()
+}
+
+/// A file's size as people read it.
+pub(super) fn size(bytes: i64) -> String {
+    const MB: i64 = 1024 * 1024;
+    if bytes >= MB {
+        format!("{:.1} MB", bytes as f64 / MB as f64)
+    } else {
+        format!("{} KB", (bytes + 1023) / 1024)
+    }
 }

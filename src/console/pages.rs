@@ -221,6 +221,12 @@ pub struct Photo {
     pub state_class: &'static str,
     pub message: Option<String>,
     pub uploaded_at: String,
+    /// A PDF or DICOM file (no thumbnail: a tile with its facts): its kind's name.
+    pub record: Option<&'static str>,
+    /// What its parser read, as people read it.
+    pub facts: Vec<String>,
+    /// Its size, as people read it.
+    pub size: String,
 }
 
 #[derive(Debug, Clone)]
@@ -354,6 +360,12 @@ pub struct ViewerPage {
     pub id: String,
     pub case_id: String,
     pub label: &'static str,
+    /// The case's number, as people say it.
+    pub case_number: String,
+    /// A PDF or DICOM file: its kind's name, facts and size (a download, not an image).
+    pub record: Option<&'static str>,
+    pub facts: Vec<String>,
+    pub size: String,
     pub previous: Option<String>,
     pub next: Option<String>,
 }

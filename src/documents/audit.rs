@@ -27,6 +27,7 @@ pub struct AuditRow {
 pub fn action_label(action: &str) -> &'static str {
     match action {
         "document_read" => "查看照片原图",
+        "record_file_read" => "下载医疗资料文件（PDF 或影像）",
         "thumbnail_read" => "查看照片缩略图",
         "documents_listed" => "查看资料列表",
         "report_read" => "下载书面报告",
@@ -42,7 +43,7 @@ pub fn action_label(action: &str) -> &'static str {
 /// What was read, in words (the case number is a column of its own; ids are never shown).
 pub fn subject_label(kind: &str) -> &'static str {
     match kind {
-        "document" => "医疗资料照片",
+        "document" => "医疗资料",
         "report" => "书面报告",
         "case" => "申请",
         "weekly_report" => "服务周报",

@@ -20,7 +20,7 @@ pub enum DocumentError {
     CaseClosed,
     #[error("上传医疗资料前，请先阅读并同意《医疗资料（敏感个人信息）单独同意书》")]
     ConsentRequired,
-    #[error("该申请的资料数量已达上限，请删除不需要的照片后再上传")]
+    #[error("该申请的资料数量已达上限，请删除不需要的资料后再上传")]
     TooManyDocuments { limit: i32 },
     #[error("请以 multipart/form-data 上传（wx.uploadFile），文件字段名为 file")]
     MultipartRequired,
@@ -32,8 +32,8 @@ pub enum DocumentError {
     TooManyFiles,
     #[error("表单字段过长")]
     FieldTooLong,
-    #[error("照片太大，请上传不超过限制大小的照片")]
-    FileTooLarge { max_bytes: usize },
+    #[error("文件太大，请上传不超过限制大小的照片或文件")]
+    FileTooLarge { max_bytes: u64 },
     #[error("没有收到照片：文件字段名应为 file")]
     FileRequired,
     #[error("请选择资料类别")]
@@ -42,8 +42,20 @@ pub enum DocumentError {
     FileEmpty,
     #[error("暂不支持 HEIC 格式的照片，请重新选择照片上传（小程序会自动转换为 JPEG）")]
     HeicNotSupported,
-    #[error("只能上传 JPEG、PNG 或 WebP 格式的照片")]
+    #[error("只能上传 JPEG、PNG、WebP 格式的照片，或 PDF 报告、DICOM 影像文件")]
     UnsupportedFileType { detected: Option<&'static str> },
+    /// A PDF or DICOM file for a category the plan takes photos only for.
+    #[error("{}", if *.kind == "dicom" { "DICOM 影像文件只能作为 CT、MRI 或其他资料上传，请重新选择类别" } else { "该类别只能上传照片，请重新选择类别或拍照上传" })]
+    FileKindNotAccepted {
+        kind: &'static str,
+        accepted: Vec<&'static str>,
+    },
+    /// A PDF or DICOM file its parser could not read (damaged, truncated, password-protected).
+    #[error("{}", if *.kind == "dicom" { "影像文件无法读取（不是完整的 DICOM 文件），请从医院导出的原始文件重新上传" } else { "PDF 文件无法读取（已损坏、不完整或设有密码），请重新导出后上传" })]
+    RecordFileDamaged { kind: &'static str, reason: String },
+    /// A file wearing a PDF or DICOM header that also carries a web page or a script.
+    #[error("文件含有网页或脚本内容，无法作为医疗资料上传，请上传医院出具的原始文件")]
+    RecordFileUnsafe { kind: &'static str, reason: String },
     #[error("照片尺寸过大，请使用手机相机正常拍摄的照片")]
     ImageTooLarge {
         width: u32,
@@ -102,6 +114,9 @@ impl AreaError for DocumentError {
                 Kind::UnsupportedMediaType
             }
             FileRequired
+            | FileKindNotAccepted { .. }
+            | RecordFileDamaged { .. }
+            | RecordFileUnsafe { .. }
             | CategoryInvalid
             | FileEmpty
             | ImageTooLarge { .. }
@@ -133,8 +148,14 @@ impl AreaError for DocumentError {
             }),
             UnsupportedFileType { detected } => json!({
                 "detected": detected,
-                "accepted": ["image/jpeg", "image/png", "image/webp"],
+                "accepted": ["image/jpeg", "image/png", "image/webp", "application/pdf", "application/dicom"],
             }),
+            FileKindNotAccepted { kind, accepted } => {
+                json!({ "kind": kind, "accepted_categories": accepted })
+            }
+            RecordFileDamaged { kind, reason } | RecordFileUnsafe { kind, reason } => {
+                json!({ "kind": kind, "reason": reason })
+            }
             ImageTooLarge {
                 width,
                 height,
@@ -159,6 +180,9 @@ impl From<PartsError> for DocumentError {
             PartsError::FieldTooLong => Self::FieldTooLong,
             PartsError::FileTooLarge { max_bytes } => Self::FileTooLarge { max_bytes },
             PartsError::FileRequired => Self::FileRequired,
+            PartsError::SpoolFailed { reason } => Self::Fault(Fault::Unexpected(anyhow::anyhow!(
+                "spooling an upload: {reason}"
+            ))),
         }
     }
 }

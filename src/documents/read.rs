@@ -5,6 +5,7 @@ use tracing::instrument;
 use uuid::Uuid;
 
 use super::error::DocumentError;
+use super::records::RecordKind;
 use super::view::{DocumentList, Rendition, view};
 use crate::attachments::materials;
 use crate::attachments::store::documents::{self as store, Document, ReviewState};
@@ -67,7 +68,7 @@ pub async fn list(
                     d,
                     case.public_id,
                     false,
-                    super::signed::addresses(state, d.public_id, signer),
+                    super::signed::addresses(state, d, signer),
                 )
             })
             .collect(),
@@ -107,18 +108,32 @@ pub async fn open(
     id: Uuid,
     rendition: Rendition,
 ) -> Result<Download, DocumentError> {
-    let action = match rendition {
-        Rendition::Image => "document_read",
-        Rendition::Thumbnail => "thumbnail_read",
+    let record = RecordKind::parse(
+        &store::find(&state.db, id)
+            .await?
+            .ok_or(DocumentError::NotFound)?
+            .file_kind,
+    );
+    let action = match (rendition, record) {
+        (Rendition::Image, None) => "document_read",
+        (Rendition::Image, Some(_)) => "record_file_read",
+        (Rendition::Thumbnail, _) => "thumbnail_read",
     };
-    let (doc, _) = readable_document(state, reader, id, action).await?;
-    let (key, media_type, file_name) = match rendition {
-        Rendition::Image => (
+    let (doc, case) = readable_document(state, reader, id, action).await?;
+    let (key, media_type, file_name) = match (rendition, record) {
+        (Rendition::Image, Some(kind)) => (
+            doc.storage_key.as_str(),
+            doc.media_type.clone(),
+            record_file_name(&doc, &case, kind),
+        ),
+        (Rendition::Image, None) => (
             doc.storage_key.as_str(),
             doc.media_type.clone(),
             format!("{}.{}", doc.public_id, extension(&doc.media_type)),
         ),
-        Rendition::Thumbnail => (
+        // A PDF or DICOM file has no thumbnail.
+        (Rendition::Thumbnail, Some(_)) => return Err(DocumentError::NotFound),
+        (Rendition::Thumbnail, None) => (
             doc.thumbnail_key.as_str(),
             "image/jpeg".to_owned(),
             format!("{}-thumb.jpg", doc.public_id),
@@ -129,6 +144,22 @@ pub async fn open(
         .download(key, media_type, file_name)
         .await?
         .ok_or(DocumentError::NotFound)
+}
+
+/// A record file's name when saved: the case number, the category and when it came (ASCII, as
+/// `Content-Disposition` carries it), never an id.
+fn record_file_name(doc: &Document, case: &Case, kind: RecordKind) -> String {
+    let at = doc
+        .uploaded_at
+        .with_timezone(&chrono_tz::Asia::Shanghai)
+        .format("%Y%m%d-%H%M%S");
+    format!(
+        "{}-{}-{at}-{}.{}",
+        case.case_number.as_deref().unwrap_or("case"),
+        doc.category,
+        &doc.sha256[..8.min(doc.sha256.len())],
+        kind.extension()
+    )
 }
 
 /// Deletes a photo its owner no longer wants, while nobody has reviewed it.
@@ -155,6 +186,10 @@ pub async fn delete(
     txn.commit().await?;
     // The user asked for the photo to go: the objects go with the row (the row stays, marked
     // deleted, as the record that there was one).
-    super::upload::discard(state, &[&doc.storage_key, &doc.thumbnail_key]).await;
+    let keys: Vec<&str> = [doc.storage_key.as_str(), doc.thumbnail_key.as_str()]
+        .into_iter()
+        .filter(|k| !k.is_empty())
+        .collect();
+    super::upload::discard(state, &keys).await;
     Ok(())
 }

@@ -78,10 +78,7 @@ pub async fn review(
     let saved = store::find(&state.db, doc.public_id)
         .await?
         .ok_or(DocumentError::NotFound)?;
-    let addresses = super::signed::addresses(
-        state,
-        saved.public_id,
-        super::signed::Signer::Staff(staff.id()),
-    );
+    let addresses =
+        super::signed::addresses(state, &saved, super::signed::Signer::Staff(staff.id()));
     Ok(view(&saved, case.public_id, false, addresses))
 }

@@ -10,10 +10,12 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::error::DocumentError;
+use super::intake::{self, Received};
 use super::read;
+use super::records::{self, RecordKind};
 use super::review::{self as reviews, Decision};
 use super::signed::{self, Signature, Signer};
-use super::upload::{self as uploads, Received, Uploaded};
+use super::upload::{self as uploads, Uploaded};
 use super::view::Rendition;
 use super::view::{DocumentList, DocumentView, Retake};
 use crate::auth::CurrentUser;
@@ -21,7 +23,7 @@ use crate::cases::files::Reader;
 use crate::cases::principal::Principal;
 use crate::http::client_ip;
 use crate::http::idempotency::{answer, key_header, replayed};
-use crate::http::multipart::read_parts;
+use crate::http::multipart::{Sink, read_upload};
 use crate::platform::error::{ApiError, ErrorBody};
 use crate::platform::storage::Download;
 use crate::staff::CurrentStaff;
@@ -36,10 +38,13 @@ pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
         .service(review);
 }
 
-/// Uploads a photo of a medical record to a case, as `wx.uploadFile` sends it: multipart with the
-/// file in the part `file` and the form field `category`. The type is decided by content; the
-/// stored image has no EXIF/GPS, is upright and at most 4096 px on its longest side. The
-/// same photo twice is one document (200, `duplicate: true`).
+/// Uploads a medical record to a case, as `wx.uploadFile` sends it: multipart with the file in
+/// the part `file` and the form field `category`. The type is decided by content: a photo
+/// (JPEG, PNG, WebP: the stored image has no EXIF/GPS, is upright and at most 4096 px on its
+/// longest side), or, in the categories the plan lists for them, a PDF report or a DICOM Part 10
+/// imaging file (one file of a study per upload, chosen with `wx.chooseMessageFile`), streamed
+/// to a temporary file under its own size limit, checked by its parser and stored as it came.
+/// The same bytes twice are one document (200, `duplicate: true`).
 #[utoipa::path(
     tag = "documents",
     security(("bearer" = [])),
@@ -47,7 +52,7 @@ pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
         ("id" = Uuid, Path, description = "The case"),
         ("Idempotency-Key" = Option<String>, Header, description = "Optional; a retry with the same key gets the first answer"),
     ),
-    request_body(content_type = "multipart/form-data", description = "`file`: the photo; `category`: its category"),
+    request_body(content_type = "multipart/form-data", description = "`file`: the photo, PDF or DICOM file; `category`: its category"),
     responses(
         (status = 201, body = DocumentView, description = "Stored"),
         (status = 200, body = DocumentView, description = "The case already holds this photo"),
@@ -57,7 +62,7 @@ pub fn mount(api: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
         (status = 409, description = "`too_many_documents`, `case_closed`, `upload_in_progress`", body = ErrorBody),
         (status = 413, description = "`file_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_file_type`, `heic_not_supported` (with a hint), `multipart_required`", body = ErrorBody),
-        (status = 422, description = "`file_required`, `file_empty`, `category_invalid`, `image_too_large`, `image_damaged`, `idempotency_key_reused`", body = ErrorBody),
+        (status = 422, description = "`file_required`, `file_empty`, `category_invalid`, `image_too_large`, `image_damaged`, `file_kind_not_accepted` (a PDF or DICOM file in a category the plan takes photos only for), `record_file_damaged`, `record_file_unsafe` (a web page, script or second format inside), `idempotency_key_reused`", body = ErrorBody),
         (status = 503, description = "`storage_unavailable`", body = ErrorBody),
     )
 )]
@@ -77,8 +82,21 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0);
-    let max_file = state.settings.uploads.max_file_bytes;
-    let mut parts = read_parts(Multipart::new(req.headers(), payload), max_file, expected)
+    let settings = &state.settings.uploads;
+    // A PDF or DICOM file is spooled to a temporary file under its own limit; anything else is
+    // read into memory as a photo (and refused there if it is not one).
+    let decide = |head: &[u8]| match records::sniff(head) {
+        Some(RecordKind::Pdf) => Sink::Spool {
+            max_bytes: settings.max_pdf_bytes,
+        },
+        Some(RecordKind::Dicom) => Sink::Spool {
+            max_bytes: settings.max_dicom_bytes,
+        },
+        None => Sink::Memory {
+            max_bytes: settings.max_file_bytes,
+        },
+    };
+    let mut parts = read_upload(Multipart::new(req.headers(), payload), expected, decide)
         .await
         .map_err(DocumentError::from)?;
     let received = Received {
@@ -86,7 +104,7 @@ pub async fn upload(
         category: parts.fields.remove("category"),
     };
     let uploaded =
-        uploads::store_upload(&state, user.user_id, &case, received, key_header(&req)).await?;
+        intake::store_upload(&state, user.user_id, &case, received, key_header(&req)).await?;
     Ok(match uploaded {
         Uploaded::Created(stored) => answer(stored),
         Uploaded::Duplicate(view) => HttpResponse::Ok().json(view),
@@ -157,10 +175,16 @@ async fn serve(
         media_type,
         file_name,
     } = read::open(&state, reader, id, rendition).await?;
+    // A PDF or DICOM file is saved, never opened in the service's own origin.
+    let disposition = if media_type.starts_with("image/") {
+        "inline"
+    } else {
+        "attachment"
+    };
     Ok(crate::http::private_file(
         object,
         media_type,
-        format!("inline; filename=\"{file_name}\""),
+        format!("{disposition}; filename=\"{file_name}\""),
         cache,
     ))
 }
@@ -200,11 +224,12 @@ mod renditions {
     use super::*;
 
     rendition_route!(
-        /// The stored image, streamed after the authorisation check. Staff reads are audited.
+        /// The stored image (or PDF or DICOM file, byte for byte as uploaded, as an attachment),
+        /// streamed after the authorisation check. Staff reads are audited.
         get_document,
         "/documents/{id}",
         Rendition::Image,
-        "The image (`image/jpeg` or `image/png`)"
+        "The image (`image/jpeg` or `image/png`), or the PDF (`application/pdf`) or DICOM file (`application/dicom`)"
     );
 
     rendition_route!(

@@ -104,11 +104,18 @@ pub fn expiry(state: &AppState) -> DateTime<Utc> {
 }
 
 /// A document's image and thumbnail addresses for `signer`, valid for the configured time.
-pub fn addresses(state: &AppState, document: Uuid, signer: Signer) -> super::view::Addresses {
+pub fn addresses(
+    state: &AppState,
+    document: &crate::attachments::store::documents::Document,
+    signer: Signer,
+) -> super::view::Addresses {
     let expires_at = expiry(state);
+    let id = document.public_id;
     super::view::Addresses {
-        url: path(state, document, Rendition::Image, signer, expires_at),
-        thumbnail_url: path(state, document, Rendition::Thumbnail, signer, expires_at),
+        url: path(state, id, Rendition::Image, signer, expires_at),
+        // A PDF or DICOM file has no thumbnail.
+        thumbnail_url: (!document.thumbnail_key.is_empty())
+            .then(|| path(state, id, Rendition::Thumbnail, signer, expires_at)),
         expires_at,
     }
 }

@@ -1,4 +1,4 @@
-//! Storing an uploaded photo: every refusal that needs no body first ([`open_for_upload`]), then,
+//! Storing an upload: every refusal that needs no body first ([`open_for_upload`]), then,
 //! once the handler has read the file, [`store_upload`]: type by content, the same bytes at most
 //! once per case, the pipeline off the executor, the objects written, and the row, the case's
 //! count and the idempotency answer in one transaction (the objects removed if it fails).
@@ -23,13 +23,6 @@ use crate::platform::crypto::sha256_hex_bytes;
 use crate::platform::db::write_transaction;
 use crate::platform::idempotency::{IdempotencyKey, Outcome, StoredAnswer};
 use crate::state::AppState;
-
-/// What a `wx.uploadFile` request carried: the file and its `category` field.
-#[derive(Debug)]
-pub struct Received {
-    pub file: Bytes,
-    pub category: Option<String>,
-}
 
 /// How an upload ended.
 #[derive(Debug)]
@@ -71,8 +64,10 @@ pub async fn open_for_upload(
     if !consents::has_current(&state.db, user_id, MEDICAL_RECORDS).await? {
         return Err(DocumentError::ConsentRequired);
     }
-    let limit = state.settings.uploads.max_documents_per_case;
-    if case.document_count >= limit {
+    // Photos and record files are counted apart: refused here only when neither has a place.
+    let uploads = &state.settings.uploads;
+    let limit = uploads.max_documents_per_case;
+    if case.document_count >= limit && case.record_file_count >= uploads.max_record_files_per_case {
         return Err(DocumentError::TooManyDocuments { limit });
     }
     Ok(case)
@@ -87,22 +82,23 @@ pub async fn discard(state: &AppState, keys: &[&str]) {
     }
 }
 
-/// Stores `received` as a document of `case` (see the module's text).
-#[instrument(skip_all, fields(case_id = case.id, bytes = received.file.len()))]
-pub async fn store_upload(
+/// What an upload does once its bytes are known: answer a retry or a duplicate, or go on with
+/// the key it holds.
+pub(super) enum Begun {
+    Answered(Uploaded),
+    Go(Option<IdempotencyKey>),
+}
+
+/// The answers an upload gives before any work: the first answer to a retried key, or the
+/// document that already holds these bytes.
+pub(super) async fn begin(
     state: &AppState,
     user_id: i64,
     case: &Case,
-    received: Received,
+    category: Material,
+    sha256: &str,
     key_header: Option<&str>,
-) -> Result<Uploaded, DocumentError> {
-    let settings = &state.settings.uploads;
-    let category: Material = received
-        .category
-        .as_deref()
-        .and_then(crate::attachments::materials::parse_category)
-        .ok_or(DocumentError::CategoryInvalid)?;
-    let sha256 = sha256_hex_bytes(&received.file);
+) -> Result<Begun, DocumentError> {
     let idempotency = match key_header {
         Some(header) => Some(IdempotencyKey::parse(
             Some(header),
@@ -115,21 +111,79 @@ pub async fn store_upload(
     if let Some(key) = &idempotency
         && let Some(replayed) = key.replay(&state.db).await?
     {
-        return Ok(Uploaded::Replayed(replayed));
+        return Ok(Begun::Answered(Uploaded::Replayed(replayed)));
     }
-    // Cheap refusals before the expensive work.
-    image::sniff(&received.file).map_err(|r| refused(r, settings.max_pixels))?;
-    if let Some(existing) = store::same_bytes(&state.db, case.id, &sha256).await? {
-        return Ok(Uploaded::Duplicate(Box::new(view(
-            &existing,
-            case.public_id,
-            true,
-            signed::addresses(state, existing.public_id, Signer::User(user_id)),
-        ))));
+    if let Some(existing) = store::same_bytes(&state.db, case.id, sha256).await? {
+        return Ok(Begun::Answered(duplicate(state, user_id, case, &existing)));
     }
+    Ok(Begun::Go(idempotency))
+}
 
-    let original_bytes = received.file.len();
-    let processed = process(state, received.file).await?;
+fn duplicate(state: &AppState, user_id: i64, case: &Case, existing: &store::Document) -> Uploaded {
+    Uploaded::Duplicate(Box::new(view(
+        existing,
+        case.public_id,
+        true,
+        signed::addresses(state, existing, Signer::User(user_id)),
+    )))
+}
+
+/// Saves the row of objects already written (removing them if it is not saved), within the
+/// case's `limit` for files of its kind.
+pub(super) async fn finish(
+    state: &AppState,
+    user_id: i64,
+    case: &Case,
+    row: NewDocument,
+    idempotency: Option<&IdempotencyKey>,
+    limit: i32,
+) -> Result<Uploaded, DocumentError> {
+    let keys: Vec<String> = [row.storage_key.clone(), row.thumbnail_key.clone()]
+        .into_iter()
+        .filter(|k| !k.is_empty())
+        .collect();
+    let sha256 = row.sha256.clone();
+    let now = row.at;
+    let saved = save(state, case, row, idempotency, now, limit).await;
+    if !matches!(saved, Ok(Saved::Stored(_))) {
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        discard(state, &keys).await;
+    }
+    match saved? {
+        Saved::Stored(answer) => Ok(Uploaded::Created(answer)),
+        Saved::Full => Err(DocumentError::TooManyDocuments { limit }),
+        Saved::Duplicate => match store::same_bytes(&state.db, case.id, &sha256).await? {
+            Some(existing) => Ok(duplicate(state, user_id, case, &existing)),
+            None => Err(DocumentError::UploadInProgress { same_key: false }),
+        },
+        Saved::KeyHeld(key) => match key.replay(&state.db).await? {
+            Some(replayed) => Ok(Uploaded::Replayed(replayed)),
+            None => Err(DocumentError::UploadInProgress { same_key: true }),
+        },
+    }
+}
+
+/// A photo: sniffed, through the pipeline, the image and its thumbnail stored, then the row.
+#[instrument(skip_all, fields(case_id = case.id, bytes = file.len()))]
+pub(super) async fn store_photo(
+    state: &AppState,
+    user_id: i64,
+    case: &Case,
+    file: Bytes,
+    category: Material,
+    key_header: Option<&str>,
+) -> Result<Uploaded, DocumentError> {
+    let settings = &state.settings.uploads;
+    let sha256 = sha256_hex_bytes(&file);
+    // Cheap refusals before the expensive work.
+    image::sniff(&file).map_err(|r| refused(r, settings.max_pixels))?;
+    let idempotency = match begin(state, user_id, case, category, &sha256, key_header).await? {
+        Begun::Answered(answer) => return Ok(answer),
+        Begun::Go(key) => key,
+    };
+
+    let original_bytes = file.len();
+    let processed = process(state, file).await?;
     let public_id = Uuid::new_v4();
     let (key, thumbnail_key) = store::keys(case.public_id, public_id);
     let (kind, source, width, height) = (
@@ -158,46 +212,26 @@ pub async fn store_upload(
         return Err(e.into());
     }
 
-    let now = state.clocks.business.now();
     let row = NewDocument {
         public_id,
         case_id: case.id,
         user_id,
         category,
-        storage_key: key.clone(),
-        thumbnail_key: thumbnail_key.clone(),
+        storage_key: key,
+        thumbnail_key,
         media_type: kind.media_type(),
         source_type: source.media_type(),
         bytes: stored_bytes as u64,
         original_bytes: original_bytes as u64,
-        sha256: sha256.clone(),
+        sha256,
         width,
         height,
-        at: now,
+        at: state.clocks.business.now(),
+        file_kind: store::PHOTO,
+        facts: None,
     };
-    let saved = save(state, case, row, idempotency.as_ref(), now).await;
-    if !matches!(saved, Ok(Saved::Stored(_))) {
-        discard(state, &[&key, &thumbnail_key]).await;
-    }
-    match saved? {
-        Saved::Stored(answer) => Ok(Uploaded::Created(answer)),
-        Saved::Full => Err(DocumentError::TooManyDocuments {
-            limit: settings.max_documents_per_case,
-        }),
-        Saved::Duplicate => match store::same_bytes(&state.db, case.id, &sha256).await? {
-            Some(existing) => Ok(Uploaded::Duplicate(Box::new(view(
-                &existing,
-                case.public_id,
-                true,
-                signed::addresses(state, existing.public_id, Signer::User(user_id)),
-            )))),
-            None => Err(DocumentError::UploadInProgress { same_key: false }),
-        },
-        Saved::KeyHeld(key) => match key.replay(&state.db).await? {
-            Some(replayed) => Ok(Uploaded::Replayed(replayed)),
-            None => Err(DocumentError::UploadInProgress { same_key: true }),
-        },
-    }
+    let limit = settings.max_documents_per_case;
+    finish(state, user_id, case, row, idempotency.as_ref(), limit).await
 }
 
 enum Saved {
@@ -214,6 +248,7 @@ async fn save(
     row: NewDocument,
     idempotency: Option<&IdempotencyKey>,
     now: DateTime<Utc>,
+    limit: i32,
 ) -> Result<Saved, DocumentError> {
     let txn = write_transaction(&state.db).await?;
     if let Some(key) = idempotency
@@ -222,14 +257,7 @@ async fn save(
         txn.rollback().await?;
         return Ok(Saved::KeyHeld(key.clone()));
     }
-    let saved = match store::insert(
-        &txn,
-        row,
-        case.id,
-        state.settings.uploads.max_documents_per_case,
-    )
-    .await?
-    {
+    let saved = match store::insert(&txn, row, case.id, limit).await? {
         Inserted::Stored(saved) => saved,
         Inserted::Full => {
             txn.rollback().await?;
@@ -242,7 +270,7 @@ async fn save(
     };
     // A replay of this answer (the same Idempotency-Key) carries these addresses; once they
     // expire, the document list gives fresh ones.
-    let addresses = signed::addresses(state, saved.public_id, Signer::User(case.user_id));
+    let addresses = signed::addresses(state, &saved, Signer::User(case.user_id));
     let body = serde_json::to_string(&view(&saved, case.public_id, false, addresses))
         .map_err(DocumentError::unexpected)?;
     let answer = StoredAnswer {

@@ -6,7 +6,8 @@ use strum::{EnumString, IntoStaticStr, VariantArray};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::attachments::store::documents::{Document, ReviewState};
+use super::records::{Facts, RecordKind};
+use crate::attachments::store::documents::{self as store, Document, ReviewState};
 use crate::plans::Material;
 
 /// Which of a document's objects.
@@ -25,11 +26,22 @@ pub struct DocumentView {
     /// `admission_slip`, `second_opinion_forms`, `id_document`, `other`.
     pub category: String,
     pub category_label: &'static str,
-    /// What is stored, decided by content: `image/jpeg` or `image/png`.
+    /// `photo`, `pdf` or `dicom`, decided by content.
+    pub file_kind: &'static str,
+    /// 照片, PDF 文件, DICOM 影像文件.
+    pub file_kind_label: &'static str,
+    /// What is stored, decided by content: `image/jpeg` or `image/png` for a photo,
+    /// `application/pdf` or `application/dicom` for a file stored as it came.
     pub media_type: String,
     pub bytes: i64,
-    pub width: i32,
-    pub height: i32,
+    /// A photo's pixels (none for a PDF or DICOM file).
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    /// A PDF's pages and first page size, a DICOM file's modality, body part, study date and
+    /// series (never a personal tag); none for a photo.
+    pub facts: Option<Facts>,
+    /// The facts as a person reads them (Chinese, one line each).
+    pub facts_lines: Vec<String>,
     /// `pending`, `accepted` or `rejected`.
     #[schema(value_type = String, example = "pending")]
     pub review_state: ReviewState,
@@ -40,10 +52,12 @@ pub struct DocumentView {
     pub reviewed_at: Option<DateTime<Utc>>,
     /// The owner may delete it while it is pending.
     pub deletable: bool,
-    /// The image's address, signed for the caller: loadable without an `Authorization` header
-    /// (an `<image src>`) until `urls_expire_at`; with the header, the plain path works too.
+    /// The image's (or the file's) address, signed for the caller: loadable without an
+    /// `Authorization` header (an `<image src>`, `wx.downloadFile`) until `urls_expire_at`;
+    /// with the header, the plain path works too. A PDF or DICOM file is its bytes as they came.
     pub url: String,
-    pub thumbnail_url: String,
+    /// A photo's thumbnail (none for a PDF or DICOM file).
+    pub thumbnail_url: Option<String>,
     pub urls_expire_at: DateTime<Utc>,
     /// These bytes were already on the case: this is the document that holds them.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -101,7 +115,7 @@ impl Retake {
 #[derive(Debug, Clone)]
 pub struct Addresses {
     pub url: String,
-    pub thumbnail_url: String,
+    pub thumbnail_url: Option<String>,
     pub expires_at: DateTime<Utc>,
 }
 
@@ -122,15 +136,24 @@ pub fn view(
         }
         _ => None,
     };
+    let record = RecordKind::parse(&doc.file_kind);
+    let facts = record.and_then(|_| facts_of(doc));
     DocumentView {
         id: doc.public_id,
         case_id: case_public_id,
         category: doc.category.clone(),
         category_label: category.map_or("其他资料", Material::label),
+        file_kind: record.map_or(store::PHOTO, RecordKind::code),
+        file_kind_label: record.map_or("照片", RecordKind::label),
         media_type: doc.media_type.clone(),
         bytes: doc.bytes,
-        width: doc.width,
-        height: doc.height,
+        width: record.is_none().then_some(doc.width),
+        height: record.is_none().then_some(doc.height),
+        facts_lines: match (record, &facts) {
+            (Some(kind), Some(facts)) => facts.lines(kind),
+            _ => Vec::new(),
+        },
+        facts,
         review_state: doc.review_state,
         review_reason: doc.review_reason.clone(),
         review_message,
@@ -142,4 +165,11 @@ pub fn view(
         urls_expire_at: addresses.expires_at,
         duplicate,
     }
+}
+
+/// A record file's facts as stored (JSON).
+pub fn facts_of(doc: &Document) -> Option<Facts> {
+    doc.facts
+        .as_deref()
+        .and_then(|json| serde_json::from_str(json).ok())
 }

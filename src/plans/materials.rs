@@ -108,3 +108,17 @@ impl AdmissionSlip {
         }
     }
 }
+
+/// Which categories take medical records that are not photos (issue 31 §1): a PDF report from
+/// a hospital's system, DICOM imaging files. A category listed in neither takes photos only.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordFiles {
+    #[serde(default)]
+    pub pdf: Vec<Material>,
+    #[serde(default)]
+    pub dicom: Vec<Material>,
+    /// The seed clause the plan restates (required once a category is listed).
+    #[serde(default)]
+    pub clause: String,
+}

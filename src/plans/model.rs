@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use strum::{EnumString, IntoStaticStr};
 
 use super::conversation::{Line, OfferKind, OfferRule};
-pub use super::materials::{AdmissionSlip, Material, MaterialRule, Materials};
+pub use super::materials::{AdmissionSlip, Material, MaterialRule, Materials, RecordFiles};
 use crate::calendar::AcceptanceHours;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -33,6 +33,9 @@ pub struct Plan {
     /// What the seed tells the insured (fees, claims, emergencies, lateness, what to bring …).
     #[serde(default)]
     pub notices: Vec<super::notices::Notice>,
+    /// The categories that take a PDF or DICOM file besides photos.
+    #[serde(default)]
+    pub record_files: super::materials::RecordFiles,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

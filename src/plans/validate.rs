@@ -134,6 +134,10 @@ pub fn plan(plan: &Plan) -> Vec<String> {
             }
         }
     }
+    let files = &plan.record_files;
+    if !(files.pdf.is_empty() && files.dicom.is_empty()) && files.clause.trim().is_empty() {
+        problems.push("record_files.clause: cite the seed clause".to_owned());
+    }
     let ids: HashSet<&str> = plan.services.iter().map(|s| s.id.as_str()).collect();
     let mut seen = HashSet::new();
     for (i, service) in plan.services.iter().enumerate() {

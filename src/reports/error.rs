@@ -27,7 +27,7 @@ pub enum ReportError {
     #[error("报告须为 PDF 文件")]
     ReportNotPdf,
     #[error("报告文件过大，请压缩后再上传")]
-    ReportTooLarge { max_bytes: usize },
+    ReportTooLarge { max_bytes: u64 },
     #[error("周次格式应如 2026-W48")]
     WeekInvalid,
     #[error("没有这家保险公司")]

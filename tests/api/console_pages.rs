@@ -383,7 +383,7 @@ async fn a_specialist_works_a_case_in_the_console(backend: Backend) {
     let viewer = sign_in(&app, "web-viewer").await;
     let page = viewer.page(&format!("/console/cases/{id}")).await;
     assert!(page.contains(&number) && page.contains("已安排"));
-    assert!(!page.contains("医疗资料照片") && !page.contains("action=\"/console/cases/"));
+    assert!(!page.contains("医疗资料（照片") && !page.contains("action=\"/console/cases/"));
     let forbidden = viewer
         .post(
             &format!("/console/cases/{id}/complete"),

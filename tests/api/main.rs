@@ -60,6 +60,7 @@ mod phone;
 mod policies;
 mod profile_cache;
 mod push;
+mod record_files;
 mod reminders;
 mod reports;
 mod requests;

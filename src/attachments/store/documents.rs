@@ -33,7 +33,23 @@ pub struct NewDocument {
     pub width: u32,
     pub height: u32,
     pub at: DateTime<Utc>,
+    /// `photo`, `pdf` or `dicom`.
+    pub file_kind: &'static str,
+    /// What a record file's parser read (JSON), for a PDF or DICOM file.
+    pub facts: Option<String>,
 }
+
+/// Photos and record files (PDF, DICOM) are counted apart on the case.
+fn count_column(file_kind: &str) -> service_case::Column {
+    if file_kind == PHOTO {
+        service_case::Column::DocumentCount
+    } else {
+        service_case::Column::RecordFileCount
+    }
+}
+
+/// The file kind of a photo.
+pub const PHOTO: &str = "photo";
 
 pub type Document = document::Model;
 
@@ -92,21 +108,20 @@ pub enum Inserted {
     Full,
 }
 
-/// Takes one of the case's document places and inserts the row, in the caller's transaction.
+/// Takes one of the case's places for a file of its kind (photos and record files are counted
+/// apart) and inserts the row, in the caller's transaction.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     txn: &impl ConnectionTrait,
     new: NewDocument,
     case_id: i64,
-    max_documents: i32,
+    max_of_kind: i32,
 ) -> Result<Inserted, DbErr> {
+    let counted = count_column(new.file_kind);
     let taken = service_case::Entity::update_many()
-        .col_expr(
-            service_case::Column::DocumentCount,
-            Expr::col(service_case::Column::DocumentCount).add(1),
-        )
+        .col_expr(counted, Expr::col(counted).add(1))
         .filter(service_case::Column::Id.eq(case_id))
-        .filter(service_case::Column::DocumentCount.lt(max_documents))
+        .filter(counted.lt(max_of_kind))
         .exec(txn)
         .await?;
     if taken.rows_affected != 1 {
@@ -128,6 +143,8 @@ pub async fn insert(
         height: Set(i32::try_from(new.height).unwrap_or(i32::MAX)),
         review_state: Set(ReviewState::Pending),
         uploaded_at: Set(new.at),
+        file_kind: Set(new.file_kind.to_owned()),
+        facts: Set(new.facts),
         ..Default::default()
     };
     match document::Entity::insert(row).exec_with_returning(txn).await {
@@ -160,13 +177,11 @@ pub async fn soft_delete(
     if deleted.rows_affected != 1 {
         return Ok(false);
     }
+    let counted = count_column(&doc.file_kind);
     service_case::Entity::update_many()
-        .col_expr(
-            service_case::Column::DocumentCount,
-            Expr::col(service_case::Column::DocumentCount).sub(1),
-        )
+        .col_expr(counted, Expr::col(counted).sub(1))
         .filter(service_case::Column::Id.eq(doc.case_id))
-        .filter(service_case::Column::DocumentCount.gt(0))
+        .filter(counted.gt(0))
         .exec(txn)
         .await?;
     Ok(true)

@@ -69,6 +69,12 @@ pub struct UploadSettings {
     pub pipeline_budget_bytes: u64,
     /// The largest written report (PDF) a specialist may upload to a case.
     pub max_report_bytes: usize,
+    /// The largest PDF medical record taken (spooled to a temporary file, never held whole).
+    pub max_pdf_bytes: u64,
+    /// The largest DICOM file taken (one file of a study; spooled, never held whole).
+    pub max_dicom_bytes: u64,
+    /// PDF and DICOM files a case holds at most (an imaging study is hundreds of files).
+    pub max_record_files_per_case: i32,
 }
 
 /// The unit of the pipeline's memory budget (a semaphore permit).

@@ -155,6 +155,12 @@ impl Settings {
                 "APP_UPLOADS__MAX_DOCUMENTS_PER_CASE must be greater than 0",
             ),
             (
+                uploads.max_pdf_bytes > 0
+                    && uploads.max_dicom_bytes > 0
+                    && uploads.max_record_files_per_case > 0,
+                "APP_UPLOADS__MAX_PDF_BYTES, APP_UPLOADS__MAX_DICOM_BYTES and APP_UPLOADS__MAX_RECORD_FILES_PER_CASE must be greater than 0",
+            ),
+            (
                 uploads.thumbnail_side > 0 && uploads.thumbnail_side <= uploads.max_side,
                 "APP_UPLOADS__THUMBNAIL_SIDE must be between 1 and APP_UPLOADS__MAX_SIDE",
             ),

@@ -31,6 +31,13 @@ pub enum StorageError {
     KnownDown,
 }
 
+/// The slowest write a large object is given time for, in bytes per second (1 MiB/s).
+pub const MIN_WRITE_RATE: u64 = 1024 * 1024;
+/// The pieces a large object is written in (an S3 multipart part is at least 5 MiB).
+const WRITE_PIECE: usize = 8 * 1024 * 1024;
+/// The pieces a spooled file is read in.
+const READ_PIECE: usize = 1024 * 1024;
+
 /// A cheap-to-clone handle on the configured store.
 #[derive(Debug, Clone)]
 pub struct ObjectStore {
@@ -150,10 +157,19 @@ impl ObjectStore {
         &self,
         call: impl Future<Output = Result<T, StorageError>>,
     ) -> Result<T, StorageError> {
+        self.bounded_within(self.deadline, call).await
+    }
+
+    /// `call` within `deadline`, or until the store is known down.
+    async fn bounded_within<T>(
+        &self,
+        deadline: Duration,
+        call: impl Future<Output = Result<T, StorageError>>,
+    ) -> Result<T, StorageError> {
         let bounded = async {
-            tokio::time::timeout(self.deadline, call)
+            tokio::time::timeout(deadline, call)
                 .await
-                .unwrap_or(Err(StorageError::Deadline(self.deadline)))
+                .unwrap_or(Err(StorageError::Deadline(deadline)))
         };
         let Some(outages) = &self.outages else {
             return bounded.await;
@@ -180,6 +196,57 @@ impl ObjectStore {
                 .write_with(key, bytes)
                 .content_type(content_type)
                 .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Stores the file at `path` (`length` bytes) under `key`, read and written in pieces (a
+    /// multipart upload on S3), never held whole. Its deadline is the store's plus a second per
+    /// [`MIN_WRITE_RATE`] bytes: a 200 MB imaging file is not cut at ten seconds, and a stalled
+    /// store still is (each piece is bounded by the per-operation timeout too).
+    pub async fn put_file(
+        &self,
+        key: &str,
+        path: &std::path::Path,
+        length: u64,
+        content_type: &str,
+    ) -> Result<(), StorageError> {
+        use tokio::io::AsyncReadExt;
+        let deadline = self.deadline + Duration::from_secs(length / MIN_WRITE_RATE);
+        self.bounded_within(deadline, async {
+            let io = |e: std::io::Error| {
+                opendal::Error::new(ErrorKind::Unexpected, "reading the spooled upload")
+                    .set_source(e)
+            };
+            let mut file = tokio::fs::File::open(path).await.map_err(io)?;
+            let mut writer = self
+                .op
+                .writer_with(key)
+                .content_type(content_type)
+                .chunk(WRITE_PIECE)
+                .await?;
+            let mut buffer = vec![0u8; READ_PIECE];
+            let written = async {
+                loop {
+                    let read = file.read(&mut buffer).await.map_err(io)?;
+                    if read == 0 {
+                        break;
+                    }
+                    writer
+                        .write(Bytes::copy_from_slice(&buffer[..read]))
+                        .await?;
+                }
+                writer.close().await?;
+                Ok::<(), opendal::Error>(())
+            }
+            .await;
+            if let Err(e) = written {
+                if let Err(aborted) = writer.abort().await {
+                    tracing::warn!(error = %aborted, "could not abort a partial object write");
+                }
+                return Err(e.into());
+            }
             Ok(())
         })
         .await
