@@ -96,7 +96,10 @@ pub async fn upload(
             max_bytes: settings.max_file_bytes,
         },
     };
-    let mut parts = read_upload(Multipart::new(req.headers(), payload), expected, decide)
+    let spool_dir =
+        (!settings.spool_dir.is_empty()).then(|| std::path::Path::new(&settings.spool_dir));
+    let multipart = Multipart::new(req.headers(), payload);
+    let mut parts = read_upload(multipart, expected, spool_dir, decide)
         .await
         .map_err(DocumentError::from)?;
     let received = Received {

@@ -106,7 +106,7 @@ pub async fn read_parts(
     max_file: usize,
     expected: usize,
 ) -> Result<Parts, PartsError> {
-    let upload = read_upload(multipart, expected, |_| Sink::Memory {
+    let upload = read_upload(multipart, expected, None, |_| Sink::Memory {
         max_bytes: max_file,
     })
     .await?;
@@ -122,10 +122,12 @@ pub async fn read_parts(
     }
 }
 
-/// Reads the parts of `multipart`, the file where `decide` sends it by its first bytes.
+/// Reads the parts of `multipart`, the file where `decide` sends it by its first bytes (a
+/// spooled file in `spool_dir`, the system's temporary directory when none is named).
 pub async fn read_upload(
     mut multipart: Multipart,
     expected: usize,
+    spool_dir: Option<&std::path::Path>,
     decide: impl Fn(&[u8]) -> Sink,
 ) -> Result<Upload, PartsError> {
     let mut file: Option<(FileBody, Option<String>)> = None;
@@ -145,7 +147,8 @@ pub async fn read_upload(
                 .content_disposition()
                 .and_then(|d| d.get_filename())
                 .map(str::to_owned);
-            file = Some((read_file(&mut field, expected, &decide).await?, file_name));
+            let body = read_file(&mut field, expected, spool_dir, &decide).await?;
+            file = Some((body, file_name));
         } else {
             let mut value = Vec::new();
             while let Some(chunk) = field.try_next().await.map_err(multipart_error)? {
@@ -169,6 +172,7 @@ pub async fn read_upload(
 async fn read_file(
     field: &mut Field,
     expected: usize,
+    spool_dir: Option<&std::path::Path>,
     decide: &impl Fn(&[u8]) -> Sink,
 ) -> Result<FileBody, PartsError> {
     let mut head = BytesMut::with_capacity(HEAD_BYTES);
@@ -212,7 +216,10 @@ async fn read_file(
             }
             Ok(FileBody::Memory(buffer.freeze()))
         }
-        Sink::Spool { max_bytes } => spool(field, (head.freeze(), rest), ended, max_bytes).await,
+        Sink::Spool { max_bytes } => {
+            let head = (head.freeze(), rest);
+            spool(field, head, ended, spool_dir, max_bytes).await
+        }
     }
 }
 
@@ -221,9 +228,11 @@ async fn spool(
     field: &mut Field,
     (head, rest): (Bytes, Option<Bytes>),
     mut ended: bool,
+    spool_dir: Option<&std::path::Path>,
     max_bytes: u64,
 ) -> Result<FileBody, PartsError> {
-    let temporary = tokio::task::spawn_blocking(tempfile::NamedTempFile::new)
+    let dir = spool_dir.map_or_else(std::env::temp_dir, std::path::Path::to_path_buf);
+    let temporary = tokio::task::spawn_blocking(move || tempfile::NamedTempFile::new_in(dir))
         .await
         .map_err(|e| spool_error(std::io::Error::other(e)))?
         .map_err(spool_error)?;

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use tokio::process::{Child, Command};
 
 use crate::case_support::*;
-use crate::doc_support::{complete_materials, jpeg, upload};
+use crate::doc_support::{complete_materials, jpeg, upload, upload_with};
 use crate::helpers::{Backend, TestApp};
 use crate::on_both_backends;
 use crate::registry::PLAN1;
@@ -175,6 +175,21 @@ async fn a_specialist_arranges_a_visit_in_a_real_browser(backend: Backend) {
     let id = id(&case);
     let number = case["number"].as_str().expect("number").to_owned();
     complete_materials(&app, &user, &id).await;
+    // A PDF report and a file of a CT study, as wx.chooseMessageFile sends them (issue 31 §1).
+    let records = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/records");
+    let report = std::fs::read(format!("{records}/report.pdf")).expect("report");
+    let slice =
+        std::fs::read(format!("{records}/study-98892001/CT5N-2062.dcm")).expect("study file");
+    let mut record_ids = Vec::new();
+    for (category, name, bytes) in [
+        ("pathology_report", "report.pdf", &report),
+        ("ct", "IM0001.dcm", &slice),
+    ] {
+        let response = upload_with(&app, &user, &id, category, name, bytes, None).await;
+        assert_eq!(response.status().as_u16(), 201, "{name}");
+        let body: Value = response.json().await.expect("JSON");
+        record_ids.push(body["id"].as_str().expect("id").to_owned());
+    }
     ok(
         &app,
         &format!("/api/v1/cases/{id}/submit"),
@@ -255,6 +270,54 @@ async fn a_specialist_arranges_a_visit_in_a_real_browser(backend: Backend) {
         .await
         .expect("scrolled");
     screenshot(&client, "photos").await;
+
+    // The PDF and the DICOM file: a tile each with what their parsers read, opened to a page
+    // with the download, which gives the bytes as they came.
+    for (record, kind, fact, bytes) in [
+        (&record_ids[0], "PDF 文件", "共 2 页", report.len()),
+        (
+            &record_ids[1],
+            "DICOM 影像文件",
+            "检查类型：CT",
+            slice.len(),
+        ),
+    ] {
+        let tile = page_text(&client).await;
+        assert!(
+            tile.contains(kind) && tile.contains(fact),
+            "the tile: {tile}"
+        );
+        click(
+            &client,
+            &format!("a.record-tile[href='/console/documents/{record}/view']"),
+        )
+        .await;
+        wait_for(&client, "[data-record]").await;
+        let page = page_text(&client).await;
+        assert!(
+            page.contains(kind) && page.contains(fact) && page.contains(&number),
+            "{page}"
+        );
+        let length = client
+            .execute_async(
+                &format!(
+                    "const done = arguments[0]; fetch('/console/documents/{record}/file')\
+                     .then(r => r.arrayBuffer()).then(b => done(b.byteLength));"
+                ),
+                vec![],
+            )
+            .await
+            .expect("download");
+        assert_eq!(length, json!(bytes), "{kind}: byte for byte");
+        if record == &record_ids[0] {
+            screenshot(&client, "record-file").await;
+        }
+        client
+            .goto(&app.url(&format!("/console/cases/{id}")))
+            .await
+            .expect("back");
+        wait_for(&client, "#photos").await;
+    }
 
     // Reject that photo as blurry.
     client

@@ -225,12 +225,23 @@ async fn a_study_and_a_report_are_kept_as_they_came(backend: Backend) {
     .await
     .expect("list");
     assert!(!staff_list.to_string().contains(PATIENT));
-    let notifications = count(
-        &app,
-        &format!("SELECT COUNT(*) FROM notification WHERE payload LIKE '%Doe%'"),
-    )
-    .await;
-    assert_eq!(notifications, 0);
+    // What is kept of the files' headers (the facts) names nobody; nor does any message.
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM document WHERE facts IS NOT NULL"
+        )
+        .await,
+        8
+    );
+    for table in [
+        "document WHERE facts",
+        "notification WHERE payload",
+        "audit_log WHERE subject_id",
+    ] {
+        let sql = format!("SELECT COUNT(*) FROM {table} LIKE '%Doe%'");
+        assert_eq!(count(&app, &sql).await, 0, "{table}");
+    }
 
     // The owner deletes a file nobody has reviewed: the object and its place go.
     let (id, _) = &dicom_ids[0];

@@ -75,6 +75,9 @@ pub struct UploadSettings {
     pub max_dicom_bytes: u64,
     /// PDF and DICOM files a case holds at most (an imaging study is hundreds of files).
     pub max_record_files_per_case: i32,
+    /// Where a PDF or DICOM upload is spooled while it arrives (empty: the system's temporary
+    /// directory); it must hold `max_dicom_bytes` per upload in flight.
+    pub spool_dir: String,
 }
 
 /// The unit of the pipeline's memory budget (a semaphore permit).

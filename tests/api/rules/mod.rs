@@ -134,6 +134,12 @@ enum Check {
     },
     /// Whether the service arranges a surgery whose date is recorded (and moved, uncounted).
     Surgery { arranged: bool },
+    /// Whether a file of `kind` (`pdf`, `dicom`) is taken as material of `category`.
+    RecordFile {
+        kind: &'static str,
+        category: &'static str,
+        accepted: bool,
+    },
     /// Whether the insured may raise an objection or complaint (`kind`) on a case in `status`.
     Objects {
         kind: &'static str,
@@ -361,6 +367,23 @@ fn check(rows: &[Row]) {
                     Ok(())
                 } else {
                     Err(format!("expected outpatient first {outpatient_first}"))
+                }
+            }
+            RecordFile {
+                kind,
+                category,
+                accepted,
+            } => {
+                let category: green_channel::plans::Material =
+                    serde_json::from_value(serde_json::json!(category)).expect("a category");
+                let listed = match *kind {
+                    "pdf" => &plan.record_files.pdf,
+                    _ => &plan.record_files.dicom,
+                };
+                if listed.contains(&category) == *accepted && !plan.record_files.clause.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!("expected {kind} as {category:?}: {accepted}"))
                 }
             }
             Surgery { arranged } => {

@@ -282,5 +282,35 @@ pub(super) fn rows() -> Vec<Row> {
                 explanation: false,
             },
         },
+        Row {
+            clause: "seed 001 海外第二诊疗意见 一、4–5 「影像检查指定格式文件」: a CT study's DICOM files as CT material",
+            plan: P2,
+            service: "second_opinion_overseas",
+            check: RecordFile {
+                kind: "dicom",
+                category: "ct",
+                accepted: true,
+            },
+        },
+        Row {
+            clause: "seed 001 海外第二诊疗意见 一、4–5 「国内病史」: a hospital's PDF report in any category",
+            plan: P2,
+            service: "second_opinion_overseas",
+            check: RecordFile {
+                kind: "pdf",
+                category: "discharge_summary",
+                accepted: true,
+            },
+        },
+        Row {
+            clause: "seed 001 海外第二诊疗意见 一、5 imaging files are imaging: no DICOM file as an admission slip",
+            plan: P2,
+            service: "second_opinion_overseas",
+            check: RecordFile {
+                kind: "dicom",
+                category: "admission_slip",
+                accepted: false,
+            },
+        },
     ]
 }
