@@ -5,7 +5,7 @@
 use strum::VariantArray;
 
 use super::case_sections::{end_reasons, labelled, photos, request};
-use super::labels::{actor_label, event_label, refusal_label, retake_label};
+use super::labels::{actor_label, event_label, refusal_label};
 use super::pages::{
     ActionForm, CasePage, Choice, CourierRow, Event, ObjectionRow, ReportLink, due, when,
 };
@@ -19,7 +19,6 @@ use crate::cases::store::Case;
 use crate::desk::cases::{ConsoleCase, console_view};
 use crate::documents::error::DocumentError;
 use crate::documents::read;
-use crate::documents::view::Retake;
 use crate::plans::OfferKind;
 
 use crate::staff::access::may_read_records;
@@ -113,13 +112,7 @@ pub async fn build(
                 label: m.label().to_owned(),
             })
             .collect(),
-        retake_reasons: Retake::VARIANTS
-            .iter()
-            .map(|r| Choice {
-                value: r.code().to_owned(),
-                label: retake_label(*r).to_owned(),
-            })
-            .collect(),
+        retake_reasons: super::case_sections::retake_reasons(),
         hospital_hint: String::new(),
         policy_chosen: String::new(),
         doctor_nameable: service.nameable.expert,

@@ -112,7 +112,16 @@ pub async fn review_document(
         }
         Err(e) => Err(e.into()),
     };
+    // Reviewed in the viewer: on to the file it names next (one of the case's), else back to it.
+    let in_viewer = fields.get("from") == Some("viewer");
+    let next = fields
+        .get("next")
+        .and_then(|n| Uuid::parse_str(n).ok())
+        .unwrap_or(doc.public_id);
     match outcome {
+        Ok(_) if in_viewer => Ok(see_other(&format!(
+            "/console/documents/{next}/view?done=review"
+        ))),
         Ok(_) => Ok(see_other(&format!(
             "/console/cases/{}?done=review#photos",
             case.public_id
@@ -142,6 +151,21 @@ pub async fn viewer(
     let label = crate::attachments::materials::parse_category(&doc.category)
         .map_or("其他资料", |m| m.label());
     let shown = list.items.iter().find(|d| d.id == doc.public_id);
+    let state_of = |d: &crate::documents::view::DocumentView| {
+        use crate::attachments::store::documents::ReviewState;
+        match d.review_state {
+            ReviewState::Accepted => ("合格", "accepted"),
+            ReviewState::Rejected => ("需重拍", "rejected"),
+            ReviewState::Pending => ("待审核", "pending"),
+        }
+    };
+    let (review_state, state_class) = shown.map_or(("待审核", "pending"), state_of);
+    let can_review = crate::staff::access::may_change(
+        &user.staff,
+        case.assignee_id,
+        crate::staff::access::Need::Owner,
+    )
+    .is_ok();
     let page = ViewerPage {
         who: Some(super::who(&state, &user).await?),
         id: doc.public_id.to_string(),
@@ -153,6 +177,14 @@ pub async fn viewer(
             .map(|d| d.file_kind_label),
         facts: shown.map(|d| d.facts_lines.clone()).unwrap_or_default(),
         size: super::case_sections::size(doc.bytes),
+        state: review_state,
+        state_class,
+        message: shown.and_then(|d| d.review_message.clone()),
+        position: at + 1,
+        total: ids.len(),
+        can_review,
+        csrf: user.csrf.clone(),
+        retake_reasons: super::case_sections::retake_reasons(),
         previous: at
             .checked_sub(1)
             .and_then(|i| ids.get(i))

@@ -170,3 +170,15 @@ pub(super) fn size(bytes: i64) -> String {
         format!("{} KB", (bytes + 1023) / 1024)
     }
 }
+
+/// Why a specialist may ask for a file again, as the review forms list them.
+pub(super) fn retake_reasons() -> Vec<Choice> {
+    use strum::VariantArray;
+    crate::documents::view::Retake::VARIANTS
+        .iter()
+        .map(|r| Choice {
+            value: r.code().to_owned(),
+            label: super::labels::retake_label(*r).to_owned(),
+        })
+        .collect()
+}

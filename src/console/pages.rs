@@ -366,6 +366,17 @@ pub struct ViewerPage {
     pub record: Option<&'static str>,
     pub facts: Vec<String>,
     pub size: String,
+    /// Where it stands in review (合格, 需重拍, 待审核), with its class and words to the user.
+    pub state: &'static str,
+    pub state_class: &'static str,
+    pub message: Option<String>,
+    /// Which of the case's files this is (1-based) and how many there are.
+    pub position: usize,
+    pub total: usize,
+    /// The holder may accept or reject it here.
+    pub can_review: bool,
+    pub csrf: String,
+    pub retake_reasons: Vec<Choice>,
     pub previous: Option<String>,
     pub next: Option<String>,
 }

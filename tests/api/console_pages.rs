@@ -307,6 +307,51 @@ async fn a_specialist_works_a_case_in_the_console(backend: Backend) {
         .expect("the document");
     assert_eq!(reviewed["review_state"], "rejected");
 
+    // Reviewed where it is looked at: the viewer names the case and the file's place, takes the
+    // decision, and goes on to the next file.
+    let items = documents["items"].as_array().expect("items");
+    assert!(items.len() >= 2, "two files to review");
+    let second = items[1]["id"].as_str().expect("id").to_owned();
+    let viewer = browser
+        .page(&format!("/console/documents/{second}/view"))
+        .await;
+    let number = case_json(&app, &user, &id).await["number"]
+        .as_str()
+        .expect("number")
+        .to_owned();
+    assert!(viewer.contains(&number), "{viewer}");
+    assert!(
+        viewer.contains(&format!("第 2 份，共 {} 份", items.len())),
+        "{viewer}"
+    );
+    assert!(
+        viewer.contains("id=\"viewer-review\"") && viewer.contains("待审核"),
+        "{viewer}"
+    );
+    let next = items
+        .get(2)
+        .map_or(second.clone(), |d| d["id"].as_str().expect("id").to_owned());
+    let accepted = browser
+        .post(
+            &format!("/console/documents/{second}/review"),
+            &[
+                ("csrf", token.as_str()),
+                ("decision", "accept"),
+                ("from", "viewer"),
+                ("next", next.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(accepted.status().as_u16(), 303);
+    assert_eq!(
+        accepted.headers()["location"],
+        format!("/console/documents/{next}/view?done=review").as_str()
+    );
+    let seen = browser
+        .page(&format!("/console/documents/{second}/view"))
+        .await;
+    assert!(seen.contains("合格"), "{seen}");
+
     // Approve and schedule through the forms.
     let page = browser.page(&format!("/console/cases/{id}")).await;
     let approved = browser

@@ -43,6 +43,9 @@ async fn app(backend: Backend, max_pdf_bytes: u64) -> TestApp {
             .merge(Serialized::default("clock.now", NOW))
             .merge(Serialized::default("cases.sweep_interval_secs", 86_400))
             .merge(Serialized::default("uploads.max_pdf_bytes", max_pdf_bytes))
+            // Smaller than the report: a record file is spooled under its own limit, never
+            // read into the photos' memory buffer.
+            .merge(Serialized::default("uploads.max_file_bytes", 100_000))
     })
     .await
 }
