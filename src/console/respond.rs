@@ -96,12 +96,18 @@ impl ResponseError for ConsoleError {
                     Kind::Internal => "出错了",
                     _ => "请求有误",
                 };
+                let shown = ErrorShown {
+                    title,
+                    message: e.body().message.to_string(),
+                };
                 let page = ErrorPage {
                     who: None,
                     title,
-                    message: e.body().message,
+                    message: shown.message.clone(),
                 };
-                render(e.status_code(), &page)
+                let mut response = render(e.status_code(), &page);
+                response.extensions_mut().insert(shown);
+                response
             }
         }
     }
@@ -168,4 +174,78 @@ pub(super) fn checked(user: &ConsoleUser, fields: &Fields) -> Result<(), Console
         FormError::Stale.to_string(),
     )
     .into())
+}
+
+/// An error page as first rendered (without the navigation: the error knows no session); the
+/// console's [`with_navigation`] renders it again for a signed-in user.
+#[derive(Debug, Clone)]
+pub(super) struct ErrorShown {
+    title: &'static str,
+    message: String,
+}
+
+/// Every error page inside `/console/` (a bad id, 403, 404, a refused form) keeps the
+/// navigation and the logout of the person signed in, at the same status and headers.
+pub(super) async fn with_navigation(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let response = next.call(req).await?;
+    let Some(shown) = response
+        .response()
+        .extensions()
+        .get::<ErrorShown>()
+        .cloned()
+    else {
+        return Ok(response.map_into_left_body());
+    };
+    let request = response.request().clone();
+    let (Some(state), Ok(user)) = (
+        request.app_data::<web::Data<AppState>>().cloned(),
+        ConsoleUser::extract(&request).await,
+    ) else {
+        return Ok(response.map_into_left_body());
+    };
+    let Ok(who) = super::who(&state, &user).await else {
+        return Ok(response.map_into_left_body());
+    };
+    let page = ErrorPage {
+        who: Some(who),
+        title: shown.title,
+        message: shown.message,
+    };
+    let (request, old) = response.into_parts();
+    let mut fresh = render(old.status(), &page);
+    for (name, value) in old.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            fresh.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    Ok(actix_web::dev::ServiceResponse::new(request, fresh).map_into_right_body())
+}
+
+/// A path parameter of a console page that does not parse: the error page, not JSON.
+pub(super) fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|error, _req| {
+        let reason = match &error {
+            actix_web::error::PathError::Deserialize(e) => e.to_string(),
+            other => other.to_string(),
+        };
+        tracing::debug!(reason, "a console address with a bad parameter");
+        ConsoleError::Api(ApiError::new(
+            Kind::BadRequest,
+            crate::platform::error::codes::INVALID_PATH,
+            "页面地址不正确，请从工作队列重新打开",
+        ))
+        .into()
+    })
+}
+
+/// An address inside `/console/` that no page answers: the error page.
+pub(super) async fn not_found(req: HttpRequest) -> Result<HttpResponse, ConsoleError> {
+    Err(crate::http::errors::route_not_found(req)
+        .await
+        .err()
+        .unwrap_or_else(ApiError::not_found)
+        .into())
 }

@@ -34,6 +34,12 @@ pub fn mount(config: &mut web::ServiceConfig) {
         )
         .service(
             web::scope("/console")
+                .app_data(super::respond::path_config())
+                .default_service(web::to(super::respond::not_found))
+                // Inside the headers below: its page gets them too.
+                .wrap(actix_web::middleware::from_fn(
+                    super::respond::with_navigation,
+                ))
                 .wrap(
                     DefaultHeaders::new()
                         .add((header::CONTENT_SECURITY_POLICY, CSP))

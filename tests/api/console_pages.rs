@@ -437,6 +437,37 @@ async fn a_specialist_works_a_case_in_the_console(backend: Backend) {
         .await;
     assert_eq!(forbidden.status().as_u16(), 403);
     assert_eq!(case_json(&app, &user, &id).await["status"], "scheduled");
+    // Error pages inside the console are pages, with the navigation and the logout (issue 28):
+    // a bad id, an address no page answers, a file the account may not see, one not there.
+    for (who, path, status) in [
+        (&viewer, "/console/cases/not-a-case".to_owned(), 400),
+        (&viewer, "/console/nowhere".to_owned(), 404),
+        (
+            &viewer,
+            format!("/console/documents/{}/view", uuid::Uuid::new_v4()),
+            404,
+        ),
+        (&foreign, format!("/console/cases/{id}"), 404),
+    ] {
+        let response = who.get(&path).await;
+        assert_eq!(response.status().as_u16(), status, "{path}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .expect("type")
+                .starts_with("text/html"),
+            "{path}"
+        );
+        assert!(
+            response.headers().contains_key("content-security-policy"),
+            "{path}"
+        );
+        let page = response.text().await.expect("HTML");
+        assert!(
+            page.contains("退出登录") && page.contains("href=\"/console/\">工作队列"),
+            "{path}: {page}"
+        );
+    }
 
     // Logout ends the session at once; so does deactivating the account.
     let out = browser
