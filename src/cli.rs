@@ -42,6 +42,12 @@ pub enum Command {
         #[command(subcommand)]
         action: PartnerKeyAction,
     },
+    /// Policies bound to more than one account as their insured (possible before one policy,
+    /// one person): list them, and remove an account's binding once resolved with the insured.
+    Bindings {
+        #[command(subcommand)]
+        action: BindingAction,
+    },
     /// Manage console accounts.
     Staff {
         #[command(subcommand)]
@@ -56,6 +62,21 @@ pub enum Command {
     ImportHolidays {
         /// A `<year>.json` file as published by NateScarlet/holiday-cn.
         file: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BindingAction {
+    /// Each policy bound to more than one account as its insured: the accounts, when each
+    /// bound it, and whether each account's verified phone is the policy's.
+    Doubles,
+    /// Remove an account's binding to a policy as its insured (its cases stay on the policy).
+    Remove {
+        #[arg(long)]
+        policy_no: String,
+        /// The account's public id, as `doubles` lists it.
+        #[arg(long)]
+        user: uuid::Uuid,
     },
 }
 

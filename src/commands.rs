@@ -199,3 +199,49 @@ pub async fn staff(
     }
     Ok(())
 }
+
+/// `bindings`: the policies bound to more than one account as their insured, or one binding
+/// removed (see `cli::BindingAction`).
+pub async fn bindings(
+    db: &Db,
+    action: crate::cli::BindingAction,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    use crate::policies::store::holders;
+    match action {
+        crate::cli::BindingAction::Doubles => {
+            let doubles = holders::doubles(db).await?;
+            for double in &doubles {
+                writeln!(out, "{}", double.policy_no)?;
+                for holder in &double.holders {
+                    writeln!(
+                        out,
+                        "  {}  bound {}  phone {}",
+                        holder.user,
+                        holder
+                            .bound_at
+                            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                        if holder.phone_matches {
+                            "matches the policy"
+                        } else {
+                            "not the policy's"
+                        }
+                    )?;
+                }
+            }
+            writeln!(
+                out,
+                "{} policies bound to more than one account",
+                doubles.len()
+            )?;
+        }
+        crate::cli::BindingAction::Remove { policy_no, user } => {
+            anyhow::ensure!(
+                holders::unbind(db, &policy_no, user).await?,
+                "no binding of {user} to {policy_no} as its insured"
+            );
+            writeln!(out, "removed the binding of {user} to {policy_no}")?;
+        }
+    }
+    Ok(())
+}

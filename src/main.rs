@@ -137,6 +137,13 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             green_channel::commands::partner_key(&db, &settings, action, &mut std::io::stdout())
                 .await
         }
+        Command::Bindings { action } => {
+            Box::pin(async {
+                let db = connect_migrated(&settings).await?;
+                green_channel::commands::bindings(&db, action, &mut std::io::stdout()).await
+            })
+            .await
+        }
         Command::Staff { action } => {
             let db = connect_migrated(&settings).await?;
             green_channel::commands::staff(

@@ -180,6 +180,16 @@ pub fn render(kind: NotificationKind, payload: &Value) -> (&'static str, String)
                 "{case}：医疗服务专员答复您的更改申请暂时无法办理，原预约不变。详情见申请页面。"
             ),
         ),
+        BindingAttempt => {
+            let when = time(payload, "attempt_at").unwrap_or_else(|| "刚才".to_owned());
+            let tail = text(payload, "policy_tail").unwrap_or("");
+            (
+                "有人尝试绑定您的保单",
+                format!(
+                    "另一个微信账号于{when}使用被保险人的姓名和证件号码尝试绑定您的保单（保单号尾号{tail}），未获准绑定。如需让家人代为使用，请在“我的保单”中发出家属邀请；如不是您知道的操作，请注意保护个人信息，并可致电服务热线。"
+                ),
+            )
+        }
         CourierAnswered => match (
             text(payload, "courier_carrier"),
             text(payload, "courier_waybill"),

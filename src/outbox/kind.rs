@@ -48,6 +48,9 @@ pub enum NotificationKind {
     ExplanationArranged,
     /// The specialist answered a courier request: sent back (carrier, waybill) or directions.
     CourierAnswered,
+    /// Another account tried to bind a policy this account holds as its insured, and was
+    /// refused (issue 29 §1).
+    BindingAttempt,
 }
 
 impl NotificationKind {

@@ -80,6 +80,33 @@ pub async fn bind(
         return Err(PolicyError::PolicyNotFound);
     }
     let now = state.clocks.business.now();
+    // One policy, one person (issue 29 §1): a policy another account holds as its insured is
+    // bound here only with the policy's phone verified on this account.
+    let ids: Vec<i64> = matching.iter().map(|p| p.id).collect();
+    let held = store::holders::insured_elsewhere(&state.db, user_id, &ids).await?;
+    if !held.is_empty() {
+        let phone = crate::users::store::find(&state.db, user_id)
+            .await?
+            .and_then(|u| u.phone_hash);
+        let verified = |policy_id: i64| {
+            matching
+                .iter()
+                .any(|p| p.id == policy_id && phone.is_some() && p.phone_hash == phone)
+        };
+        if !held.iter().all(|(policy_id, _)| verified(*policy_id)) {
+            // Counted as a failure: a stranger cannot warn the holder without end.
+            state.cache.incr(&user_key, DAY).await?;
+            state.cache.incr(&id_key, DAY).await?;
+            warn_holders(state, &matching, &held, now).await?;
+            tracing::info!(
+                user_id,
+                "policy binding refused: the policy is held by another account"
+            );
+            return Err(PolicyError::PolicyHeldElsewhere {
+                phone_verified: phone.is_some(),
+            });
+        }
+    }
     crate::users::cached::changing(state, user_id, user.public_id, async {
         store::bind_all(&state.db, user_id, &matching, now)
             .await
@@ -88,6 +115,40 @@ pub async fn bind(
     .await?;
     tracing::info!(user_id, policies = matching.len(), "policies bound");
     Ok(store::bound(&state.db, user_id).await?)
+}
+
+/// Tells each holder of a policy that another account tried to bind it (message centre and,
+/// where they allowed it, a subscribe message); never who, nor the name or ID number used.
+async fn warn_holders(
+    state: &AppState,
+    matching: &[Policy],
+    held: &[(i64, i64)],
+    now: DateTime<Utc>,
+) -> Result<(), PolicyError> {
+    for (policy_id, holder) in held {
+        let Some(policy) = matching.iter().find(|p| p.id == *policy_id) else {
+            continue;
+        };
+        let tail: String = {
+            let chars: Vec<char> = policy.policy_no.chars().collect();
+            chars[chars.len().saturating_sub(4)..].iter().collect()
+        };
+        let payload = serde_json::json!({
+            "policy_tail": tail,
+            "attempt_at": now.to_rfc3339(),
+        });
+        crate::outbox::store::enqueue(
+            &state.db,
+            *holder,
+            None,
+            crate::outbox::kind::NotificationKind::BindingAttempt,
+            &payload,
+            now,
+        )
+        .await
+        .map_err(PolicyError::from)?;
+    }
+    Ok(())
 }
 
 /// The caller's bound policies.

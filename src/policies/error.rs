@@ -28,6 +28,12 @@ pub enum PolicyError {
     InvitationInvalid,
     #[error("您已是该保单的被保险人，无需使用邀请码")]
     AlreadyBound,
+    /// The policy is held by another account as its insured, and this account's verified phone
+    /// is not the policy's (issue 29 §1).
+    #[error(
+        "该保单已绑定在另一个微信账号上。如您是被保险人本人，请先在本账号验证保单预留的手机号后再绑定；如您是家属，请被保险人在小程序中向您发出邀请"
+    )]
+    PolicyHeldElsewhere { phone_verified: bool },
     #[error("保单信息不完整或格式不正确")]
     InvalidPolicy { errors: Value },
     #[error("该保单或产品不属于您的机构")]
@@ -53,7 +59,7 @@ impl AreaError for PolicyError {
             | RelativesNotAllowed
             | InvalidPolicy { .. } => Kind::Unprocessable,
             NotTheInsured | PartnerForbidden => Kind::Forbidden,
-            AlreadyBound => Kind::Conflict,
+            AlreadyBound | PolicyHeldElsewhere { .. } => Kind::Conflict,
             PartnerKeyInvalid => Kind::Unauthorized,
             Limited(e) => e.kind(),
             Fault(_) => Kind::Internal,
@@ -64,6 +70,10 @@ impl AreaError for PolicyError {
         match self {
             Self::InvalidIdentity { field, reason } => json!({ "field": field, "reason": reason }),
             Self::InvalidPolicy { errors } => json!({ "errors": errors }),
+            // Whether verifying the phone could still help: the account has none verified yet.
+            Self::PolicyHeldElsewhere { phone_verified } => {
+                json!({ "phone_verified": phone_verified })
+            }
             _ => json!({}),
         }
     }

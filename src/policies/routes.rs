@@ -50,6 +50,7 @@ fn resident_id() -> String {
         (status = 200, body = PoliciesResponse),
         (status = 404, description = "`policy_not_found`: no policy with this name and ID number (the same answer whatever is wrong)", body = ErrorBody),
         (status = 422, description = "`invalid_identity`: a field is malformed (`details.field`); `field_too_long`", body = ErrorBody),
+        (status = 409, description = "`policy_held_elsewhere`: another account holds the policy as its insured and this account's verified phone is not the policy's (`details.phone_verified`); the holder is told", body = ErrorBody),
         (status = 429, description = "`bind_locked`: too many failed attempts (Retry-After)", body = ErrorBody),
         (status = 401, description = "`token_*`, `session_revoked`", body = ErrorBody),
     )

@@ -460,8 +460,139 @@ async fn partners_push_policies_with_their_own_key_only(backend: Backend) {
     assert_eq!((status, code.as_str()), (401, "partner_key_invalid"));
 }
 
+/// Issue 29 §1: a policy held by one account as its insured is bound by another only with the
+/// policy's phone verified on it; the holder hears of every refused attempt, and operators list
+/// and resolve the double bindings.
+async fn one_policy_one_person(backend: Backend) {
+    let app = spawn_app_with(backend, |f| f).await;
+    let id = resident_id("11010519800101131");
+    add_policy(
+        &app,
+        NewPolicy {
+            policy_no: "P-0000HELD",
+            product: PLAN1,
+            name: "王小明",
+            id_number: &id,
+            effective: "2026-01-01",
+            status: "in_force",
+        },
+    )
+    .await;
+    let holder = token(&app, "holder").await;
+    assert_eq!(
+        bind(&app, &holder, "王小明", &id).await.status().as_u16(),
+        200
+    );
+    // Binding again from the same account is no news.
+    assert_eq!(
+        bind(&app, &holder, "王小明", &id).await.status().as_u16(),
+        200
+    );
+
+    // Someone else who knows the name and the ID number: refused, and nothing bound.
+    let stranger = token(&app, "stranger").await;
+    let (status, code, details) = error_body(bind(&app, &stranger, "王小明", &id).await).await;
+    assert_eq!((status, code.as_str()), (409, "policy_held_elsewhere"));
+    assert_eq!(details["phone_verified"], false);
+    let me: Value = app.me(&stranger).await.json().await.expect("JSON");
+    assert_eq!(me["policies_bound"], false, "{me}");
+    // A phone that is not the policy's does not help.
+    assert_eq!(
+        app.bind_phone(&stranger, "dev:13800001111")
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    let (status, code, details) = error_body(bind(&app, &stranger, "王小明", &id).await).await;
+    assert_eq!((status, code.as_str()), (409, "policy_held_elsewhere"));
+    assert_eq!(details["phone_verified"], true);
+
+    // The holder hears of each attempt, without who or with what.
+    let inbox: Value = get(&app, "/api/v1/notifications", &holder)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let warnings: Vec<&Value> = inbox["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|n| n["kind"] == "binding_attempt")
+        .collect();
+    assert_eq!(warnings.len(), 2, "{inbox}");
+    let body = warnings[0]["body"].as_str().expect("body");
+    assert!(
+        body.contains("尾号HELD") && body.contains("家属邀请"),
+        "{body}"
+    );
+    assert!(
+        !body.contains(&id) && !body.contains("王小明") && !body.contains("1380000"),
+        "{body}"
+    );
+
+    // The insured on a second phone: the policy's own number verified there, then bound.
+    let second = token(&app, "second-phone").await;
+    assert_eq!(
+        app.bind_phone(&second, "dev:13912345678")
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+    assert_eq!(
+        bind(&app, &second, "王小明", &id).await.status().as_u16(),
+        200
+    );
+
+    // The operators' list: the policy, its two accounts, whose phone is the policy's.
+    let db = &app.db;
+    let mut out = Vec::new();
+    green_channel::commands::bindings(db, green_channel::cli::BindingAction::Doubles, &mut out)
+        .await
+        .expect("listed");
+    let listed = String::from_utf8(out).expect("text");
+    assert!(listed.starts_with("P-0000HELD\n"), "{listed}");
+    assert_eq!(
+        listed.matches("phone matches the policy").count(),
+        1,
+        "{listed}"
+    );
+    assert_eq!(
+        listed.matches("phone not the policy's").count(),
+        1,
+        "{listed}"
+    );
+    assert!(
+        listed.ends_with("1 policies bound to more than one account\n"),
+        "{listed}"
+    );
+    let second_id: uuid::Uuid = app.me(&second).await.json::<Value>().await.expect("JSON")["id"]
+        .as_str()
+        .expect("id")
+        .parse()
+        .expect("uuid");
+    let remove = green_channel::cli::BindingAction::Remove {
+        policy_no: "P-0000HELD".to_owned(),
+        user: second_id,
+    };
+    let mut out = Vec::new();
+    green_channel::commands::bindings(db, remove, &mut out)
+        .await
+        .expect("removed");
+    let mut out = Vec::new();
+    green_channel::commands::bindings(db, green_channel::cli::BindingAction::Doubles, &mut out)
+        .await
+        .expect("listed");
+    assert_eq!(
+        String::from_utf8(out).expect("text"),
+        "0 policies bound to more than one account\n"
+    );
+}
+
 on_both_backends!(
     binding_needs_the_right_name_and_never_says_which_part_was_wrong,
+    one_policy_one_person,
     repeated_failures_lock_binding_per_user_and_per_id_number,
     relatives_join_by_invitation_for_the_services_that_allow_them,
     entitlements_follow_the_business_clock,

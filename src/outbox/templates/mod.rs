@@ -24,10 +24,11 @@ pub const FACTS: &[&str] = &[
     "hospital",
     "cutoff_time",
     "draft_expires_time",
+    "attempt_time",
 ];
 
 /// When the mini-program asks for grants.
-pub const MOMENTS: &[&str] = &["submit", "upload", "case", "scheduled"];
+pub const MOMENTS: &[&str] = &["submit", "upload", "case", "scheduled", "bind"];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -140,7 +141,7 @@ fn facts_in(value: &str) -> Vec<&str> {
 /// Which facts each keyword type may take: a time only in `time`/`date`, text in `thing`.
 fn fact_fits(kind: &str, fact: &str) -> bool {
     match fact {
-        "appointment_time" | "cutoff_time" | "draft_expires_time" => {
+        "appointment_time" | "cutoff_time" | "draft_expires_time" | "attempt_time" => {
             matches!(kind, "time" | "date")
         }
         "case_number" => matches!(kind, "character_string" | "thing"),
@@ -343,6 +344,7 @@ fn fact_value(payload: &Value, fact: &str) -> String {
         "appointment_time" => time("appointment_at"),
         "cutoff_time" => time("cutoff_at"),
         "draft_expires_time" => time("draft_expires_at"),
+        "attempt_time" => time("attempt_at"),
         _ => None,
     }
     .unwrap_or_else(|| "待定".to_owned())

@@ -1,6 +1,7 @@
 //! The only file that knows how policies and bindings are stored. Identity numbers and phones
 //! are sealed (AAD: table, column and policy number) with HMAC blind indexes for lookup.
 
+pub mod holders;
 mod invitations;
 pub mod partner_keys;
 
