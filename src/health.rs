@@ -92,7 +92,10 @@ pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<ReadyResponse
 /// when the database does not answer in time).
 #[utoipa::path(
     tag = "health",
-    responses((status = 200, description = "Prometheus text exposition format", content_type = "text/plain", body = String))
+    responses(
+        (status = 200, description = "Prometheus text exposition format", content_type = "text/plain", body = String),
+        (status = 404, description = "`not_found`: with an operators' token configured (`APP_SERVER__OPS_TOKEN`, required in production), asked without `Authorization: Bearer <token>`", body = ErrorBody),
+    )
 )]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {

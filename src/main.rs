@@ -48,7 +48,7 @@ async fn start(cli: Cli) -> ExitCode {
     // The service's failure goes to its log (JSON in production); a command's to the person who
     // ran it, once.
     let serving = matches!(command, Command::Serve | Command::Worker);
-    match run(command, settings).await {
+    match Box::pin(run(command, settings)).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if serving => {
             tracing::error!(

@@ -4,6 +4,7 @@
 pub mod errors;
 pub mod idempotency;
 pub mod multipart;
+pub mod ops_gate;
 pub mod outage_guard;
 
 pub use crate::platform::net::client_ip;

@@ -206,6 +206,7 @@ impl Application {
                 .service(health::live)
                 .service(health::ready)
                 .service(health::metrics)
+                .wrap(from_fn(crate::http::ops_gate::gate))
         })
         .workers(1)
         .disable_signals()
@@ -277,6 +278,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                         .finish()
                 }),
             )
+            .wrap(from_fn(crate::http::ops_gate::gate))
             .wrap(from_fn(crate::http::outage_guard::guard))
             .wrap(ErrorHandlers::new().default_handler(errors::envelope_fallback))
             .wrap(from_fn(telemetry::observe))

@@ -90,6 +90,7 @@ fn production_never_mounts_the_dev_clock() {
                 "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
             ))
             .merge(Serialized::default("jwt.secret", "x".repeat(48)))
+            .merge(Serialized::default("server.ops_token", "o".repeat(48)))
             .merge(Serialized::default(
                 "crypto.data_key",
                 "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",

@@ -126,3 +126,38 @@ async fn readiness_fails_while_the_object_store_is_unreachable() {
         serde_json::json!({"database": "ok", "cache": "ok", "storage": "down"})
     );
 }
+
+/// Issue 29 §4: with an operators' token (required in production), the metrics, the docs and
+/// the OpenAPI document answer only to it; everyone else gets an address that is not there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_and_docs_answer_only_the_operators_token() {
+    const TOKEN: &str = "operators-token-0123456789abcdef0123456789";
+    let app = crate::helpers::spawn_app_with(Backend::Sqlite, |f| {
+        f.merge(figment::providers::Serialized::default(
+            "server.ops_token",
+            TOKEN,
+        ))
+    })
+    .await;
+    for path in ["/metrics", "/docs/", "/api-docs/openapi.json"] {
+        for token in [None, Some("wrong-token"), Some(&TOKEN[..20])] {
+            let mut request = app.client.get(app.url(path));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.expect("sent");
+            let (status, code, _) = crate::helpers::error_body(response).await;
+            assert_eq!((status, code.as_str()), (404, "not_found"), "{path} {token:?}");
+        }
+        let response = app
+            .client
+            .get(app.url(path))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+    }
+    // Everything else is as before.
+    assert_eq!(app.health_live().await.status().as_u16(), 200);
+}

@@ -102,6 +102,17 @@ impl Settings {
         } else if self.storage.root.trim().is_empty() {
             problems.push("APP_STORAGE__ROOT is empty (APP_STORAGE__BACKEND is fs)".to_owned());
         }
+        match &self.server.ops_token {
+            None if production => problems.push(
+                "APP_SERVER__OPS_TOKEN is missing: production serves /metrics and /docs only to the operators".to_owned(),
+            ),
+            Some(token) if production && token.expose_secret().len() < MIN_JWT_SECRET_BYTES => {
+                problems.push(format!(
+                    "APP_SERVER__OPS_TOKEN is too short: production needs at least {MIN_JWT_SECRET_BYTES} bytes"
+                ))
+            }
+            _ => {}
+        }
         match &self.jwt.secret {
             None => problems.push("APP_JWT__SECRET is missing".to_owned()),
             Some(secret) if production && secret.expose_secret().len() < MIN_JWT_SECRET_BYTES => {

@@ -112,6 +112,10 @@ pub struct ServerSettings {
     /// Peers whose `X-Forwarded-For` is believed (the load balancers).
     #[serde(default)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The operators' token: with it set, `/metrics`, `/docs/` and the OpenAPI document answer
+    /// only `Authorization: Bearer <token>` (anyone else: 404). Required in production.
+    #[serde(default, deserialize_with = "secret_opt")]
+    pub ops_token: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

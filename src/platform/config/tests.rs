@@ -27,6 +27,7 @@ const GOOD_PRODUCTION: &[(&str, &str)] = &[
     ("wechat.app_id", "wx1234567890"),
     ("wechat.app_secret", "0123456789abcdef"),
     ("jwt.secret", "0123456789abcdef0123456789abcdef-production"),
+    ("server.ops_token", "0123456789abcdef0123456789abcdef-operators"),
     (
         "crypto.data_key",
         "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
@@ -71,6 +72,7 @@ fn a_complete_production_profile_loads() {
 fn production_names_each_missing_secret() {
     for (key, variable) in [
         ("jwt.secret", "APP_JWT__SECRET"),
+        ("server.ops_token", "APP_SERVER__OPS_TOKEN"),
         ("wechat.app_secret", "APP_WECHAT__APP_SECRET"),
         ("database.url", "APP_DATABASE__URL"),
         ("redis.url", "APP_REDIS__URL"),
@@ -99,6 +101,7 @@ fn production_refuses_sqlite_memory_cache_fs_storage_and_dev_switches() {
         ("clock.now", "2026-03-31T10:00:00+08:00", "APP_CLOCK__NOW"),
         ("clock.adjustable", "true", "APP_CLOCK__ADJUSTABLE"),
         ("jwt.secret", "short-secret", "APP_JWT__SECRET"),
+        ("server.ops_token", "short-token", "APP_SERVER__OPS_TOKEN"),
         ("crypto.data_key", "c2hvcnQ=", "APP_CRYPTO__DATA_KEY"),
         (
             "wechat.miniprogram_state",
