@@ -188,3 +188,34 @@ impl<'a> Sessions<'a> {
         Ok((sid, record, next))
     }
 }
+
+/// Signed document addresses stop working when their reader logs out (issue 29 §4): each
+/// reader (`u<id>`, `s<id>`) has a generation, part of the signature of every address signed for
+/// them, moved on at each logout. Kept a day: an address lives minutes.
+pub mod address_generation {
+    use std::time::Duration;
+
+    use crate::platform::cache::{Cache, CacheError};
+
+    const KEPT: Duration = Duration::from_secs(86_400);
+
+    fn key(reader: &str) -> String {
+        format!("urlgen:{reader}")
+    }
+
+    /// The reader's current generation (0 until their first logout).
+    pub async fn current(cache: &dyn Cache, reader: &str) -> Result<i64, CacheError> {
+        Ok(cache
+            .get(&key(reader))
+            .await?
+            .and_then(|v| String::from_utf8(v).ok())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Ends every address signed for the reader so far.
+    pub async fn end(cache: &dyn Cache, reader: &str) -> Result<(), CacheError> {
+        cache.incr(&key(reader), KEPT).await?;
+        Ok(())
+    }
+}

@@ -77,7 +77,8 @@ pub async fn refresh(
     Ok((tokens, record))
 }
 
-pub async fn logout(state: &AppState, sid: &str) -> Result<(), AuthError> {
+pub async fn logout(state: &AppState, user_id: i64, sid: &str) -> Result<(), AuthError> {
     sessions(state).revoke(sid).await?;
+    super::sessions::address_generation::end(&*state.cache, &format!("u{user_id}")).await?;
     Ok(())
 }

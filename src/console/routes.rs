@@ -175,6 +175,8 @@ async fn logout(
     if let Some(token) = cookie(&req, session::cookie_name(&state)) {
         session::close(&state, &token).await?;
     }
+    let reader = format!("s{}", user.staff.id());
+    crate::auth::sessions::address_generation::end(&*state.cache, &reader).await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/console/login"))
         .insert_header((header::SET_COOKIE, session::cookie(&state, None)))

@@ -170,6 +170,8 @@ pub async fn logout(
     crate::auth::tokens::sessions(&state)
         .revoke(&staff.session_id)
         .await?;
+    crate::auth::sessions::address_generation::end(&*state.cache, &format!("s{}", staff.id()))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -144,7 +144,7 @@ impl AreaError for DocumentError {
                 "accepted": crate::attachments::materials::CATEGORIES.iter().map(|c| c.code()).collect::<Vec<_>>(),
             }),
             HeicNotSupported => json!({
-                "hint": "choose the photo with wx.chooseMedia (sizeType ['compressed']) so that WeChat converts it to JPEG",
+                "hint": "请在相册中重新选择照片（小程序以 wx.chooseMedia、sizeType 为 compressed 选择时，微信会自动转换为 JPEG）",
             }),
             UnsupportedFileType { detected } => json!({
                 "detected": detected,

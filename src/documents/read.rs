@@ -59,16 +59,16 @@ pub async fn list(
         crate::cases::service::material_needs(&case),
         &documents,
     );
+    let signing = super::signed::signing(state, super::signed::signer_of(reader)).await?;
     Ok(DocumentList {
         items: documents
             .iter()
             .map(|d| {
-                let signer = super::signed::signer_of(reader);
                 view(
                     d,
                     case.public_id,
                     false,
-                    super::signed::addresses(state, d, signer),
+                    super::signed::addresses(state, d, signing),
                 )
             })
             .collect(),

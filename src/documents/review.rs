@@ -78,7 +78,7 @@ pub async fn review(
     let saved = store::find(&state.db, doc.public_id)
         .await?
         .ok_or(DocumentError::NotFound)?;
-    let addresses =
-        super::signed::addresses(state, &saved, super::signed::Signer::Staff(staff.id()));
+    let signing = super::signed::signing(state, super::signed::Signer::Staff(staff.id())).await?;
+    let addresses = super::signed::addresses(state, &saved, signing);
     Ok(view(&saved, case.public_id, false, addresses))
 }

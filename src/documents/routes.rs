@@ -152,7 +152,7 @@ async fn serve(
     let staff;
     let principal;
     let (reader, cache) = if signature.present() {
-        let (signer, left) = signed::verify(&state, id, rendition, &signature)?;
+        let (signer, left) = signed::verify(&state, id, rendition, &signature).await?;
         let reader = match signer {
             Signer::User(user_id) => Reader::User(user_id),
             Signer::Staff(staff_id) => {

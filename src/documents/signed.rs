@@ -73,11 +73,37 @@ fn rendition_text(rendition: Rendition) -> &'static str {
     }
 }
 
-fn mac(state: &AppState, document: Uuid, rendition: Rendition, by: &str, exp: i64) -> String {
+fn mac(
+    state: &AppState,
+    document: Uuid,
+    rendition: Rendition,
+    (by, generation): (&str, i64),
+    exp: i64,
+) -> String {
     state.crypto.mac(
         DOMAIN,
-        &format!("{document}|{}|{by}|{exp}", rendition_text(rendition)),
+        &format!(
+            "{document}|{}|{by}|{generation}|{exp}",
+            rendition_text(rendition)
+        ),
     )
+}
+
+/// Who addresses are signed for, and their generation (see
+/// `auth::sessions::address_generation`): read once per answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Signing {
+    signer: Signer,
+    generation: i64,
+}
+
+/// The signing of addresses for `signer` now.
+pub async fn signing(state: &AppState, signer: Signer) -> Result<Signing, DocumentError> {
+    let generation =
+        crate::auth::sessions::address_generation::current(&*state.cache, &signer.text())
+            .await
+            .map_err(|e| DocumentError::Fault(e.into()))?;
+    Ok(Signing { signer, generation })
 }
 
 /// The signed path of `document`'s `rendition` for `signer`, valid until `expires`.
@@ -85,12 +111,12 @@ pub fn path(
     state: &AppState,
     document: Uuid,
     rendition: Rendition,
-    signer: Signer,
+    signing: Signing,
     expires: DateTime<Utc>,
 ) -> String {
-    let by = signer.text();
+    let by = signing.signer.text();
     let exp = expires.timestamp();
-    let sig = mac(state, document, rendition, &by, exp);
+    let sig = mac(state, document, rendition, (&by, signing.generation), exp);
     let base = match rendition {
         Rendition::Image => format!("/api/v1/documents/{document}"),
         Rendition::Thumbnail => format!("/api/v1/documents/{document}/thumbnail"),
@@ -107,7 +133,7 @@ pub fn expiry(state: &AppState) -> DateTime<Utc> {
 pub fn addresses(
     state: &AppState,
     document: &crate::attachments::store::documents::Document,
-    signer: Signer,
+    signer: Signing,
 ) -> super::view::Addresses {
     let expires_at = expiry(state);
     let id = document.public_id;
@@ -120,8 +146,9 @@ pub fn addresses(
     }
 }
 
-/// Checks a signed address: its reader, and the seconds it has left.
-pub fn verify(
+/// Checks a signed address: its reader (whose generation it must carry: not logged out since),
+/// and the seconds it has left.
+pub async fn verify(
     state: &AppState,
     document: Uuid,
     rendition: Rendition,
@@ -131,7 +158,8 @@ pub fn verify(
         return Err(DocumentError::UrlSignatureInvalid);
     };
     let signer = Signer::parse(by).ok_or(DocumentError::UrlSignatureInvalid)?;
-    let expected = mac(state, document, rendition, by, exp);
+    let generation = signing(state, signer).await?.generation;
+    let expected = mac(state, document, rendition, (by, generation), exp);
     if !crate::platform::crypto::same_secret(&expected, &sig.to_ascii_lowercase()) {
         return Err(DocumentError::UrlSignatureInvalid);
     }

@@ -114,18 +114,26 @@ pub(super) async fn begin(
         return Ok(Begun::Answered(Uploaded::Replayed(replayed)));
     }
     if let Some(existing) = store::same_bytes(&state.db, case.id, sha256).await? {
-        return Ok(Begun::Answered(duplicate(state, user_id, case, &existing)));
+        return Ok(Begun::Answered(
+            duplicate(state, user_id, case, &existing).await?,
+        ));
     }
     Ok(Begun::Go(idempotency))
 }
 
-fn duplicate(state: &AppState, user_id: i64, case: &Case, existing: &store::Document) -> Uploaded {
-    Uploaded::Duplicate(Box::new(view(
+async fn duplicate(
+    state: &AppState,
+    user_id: i64,
+    case: &Case,
+    existing: &store::Document,
+) -> Result<Uploaded, DocumentError> {
+    let signing = signed::signing(state, Signer::User(user_id)).await?;
+    Ok(Uploaded::Duplicate(Box::new(view(
         existing,
         case.public_id,
         true,
-        signed::addresses(state, existing, Signer::User(user_id)),
-    )))
+        signed::addresses(state, existing, signing),
+    ))))
 }
 
 /// Saves the row of objects already written (removing them if it is not saved), within the
@@ -153,7 +161,7 @@ pub(super) async fn finish(
         Saved::Stored(answer) => Ok(Uploaded::Created(answer)),
         Saved::Full => Err(DocumentError::TooManyDocuments { limit }),
         Saved::Duplicate => match store::same_bytes(&state.db, case.id, &sha256).await? {
-            Some(existing) => Ok(duplicate(state, user_id, case, &existing)),
+            Some(existing) => duplicate(state, user_id, case, &existing).await,
             None => Err(DocumentError::UploadInProgress { same_key: false }),
         },
         Saved::KeyHeld(key) => match key.replay(&state.db).await? {
@@ -270,7 +278,8 @@ async fn save(
     };
     // A replay of this answer (the same Idempotency-Key) carries these addresses; once they
     // expire, the document list gives fresh ones.
-    let addresses = signed::addresses(state, &saved, Signer::User(case.user_id));
+    let signing = signed::signing(state, Signer::User(case.user_id)).await?;
+    let addresses = signed::addresses(state, &saved, signing);
     let body = serde_json::to_string(&view(&saved, case.public_id, false, addresses))
         .map_err(DocumentError::unexpected)?;
     let answer = StoredAnswer {

@@ -165,6 +165,6 @@ pub async fn logout(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    tokens::logout(&state, &user.session_id).await?;
+    tokens::logout(&state, user.user_id, &user.session_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -41,7 +41,10 @@ const PRODUCTION: &[(&str, &str)] = &[
     ("APP_WECHAT__APP_ID", "wx0123456789abcdef"),
     ("APP_WECHAT__APP_SECRET", "0123456789abcdef0123456789abcdef"),
     ("APP_JWT__SECRET", "0123456789abcdef0123456789abcdef-prod"),
-    ("APP_SERVER__OPS_TOKEN", "0123456789abcdef0123456789abcdef-ops"),
+    (
+        "APP_SERVER__OPS_TOKEN",
+        "0123456789abcdef0123456789abcdef-ops",
+    ),
     (
         "APP_CRYPTO__DATA_KEY",
         "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",

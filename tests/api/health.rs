@@ -147,7 +147,11 @@ async fn metrics_and_docs_answer_only_the_operators_token() {
             }
             let response = request.send().await.expect("sent");
             let (status, code, _) = crate::helpers::error_body(response).await;
-            assert_eq!((status, code.as_str()), (404, "not_found"), "{path} {token:?}");
+            assert_eq!(
+                (status, code.as_str()),
+                (404, "not_found"),
+                "{path} {token:?}"
+            );
         }
         let response = app
             .client

@@ -88,7 +88,12 @@ async fn signed_addresses_open_one_image_for_a_while(backend: Backend) {
         &app.state,
         public,
         green_channel::documents::view::Rendition::Image,
-        green_channel::documents::signed::Signer::User(user_id),
+        green_channel::documents::signed::signing(
+            &app.state,
+            green_channel::documents::signed::Signer::User(user_id),
+        )
+        .await
+        .expect("signing"),
         chrono::Utc::now() - chrono::TimeDelta::seconds(1),
     );
     let (status, code, _) = error_body(anonymous(&app, &expired).await).await;
@@ -124,6 +129,39 @@ async fn signed_addresses_open_one_image_for_a_while(backend: Backend) {
     );
     // The insured's address opens nothing for anyone else: it names its reader.
     assert_ne!(staff_url, url);
+
+    // Issue 29 §4: an address stops working when its reader logs out; a fresh list signs anew.
+    assert_eq!(anonymous(&app, &url).await.status().as_u16(), 200);
+    let logout = app
+        .client
+        .post(app.url("/api/v1/auth/logout"))
+        .bearer_auth(&user)
+        .send()
+        .await
+        .expect("sent");
+    assert!(logout.status().is_success(), "{}", logout.status());
+    let (status, code, _) = error_body(anonymous(&app, &url).await).await;
+    assert_eq!((status, code.as_str()), (403, "url_signature_invalid"));
+    let again = app.login_ok("dev:signed").await["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let fresh = list(&app, &again, &id(&case)).await["items"][0]["url"]
+        .as_str()
+        .expect("url")
+        .to_owned();
+    assert_eq!(anonymous(&app, &fresh).await.status().as_u16(), 200);
+    // The specialist's, too, once they sign out of the API.
+    let out = app
+        .client
+        .post(app.url("/api/v1/staff/auth/logout"))
+        .bearer_auth(&specialist)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(out.status().as_u16(), 204);
+    let (status, code, _) = error_body(anonymous(&app, &staff_url).await).await;
+    assert_eq!((status, code.as_str()), (403, "url_signature_invalid"));
 }
 
 on_both_backends!(signed_addresses_open_one_image_for_a_while);

@@ -27,7 +27,10 @@ const GOOD_PRODUCTION: &[(&str, &str)] = &[
     ("wechat.app_id", "wx1234567890"),
     ("wechat.app_secret", "0123456789abcdef"),
     ("jwt.secret", "0123456789abcdef0123456789abcdef-production"),
-    ("server.ops_token", "0123456789abcdef0123456789abcdef-operators"),
+    (
+        "server.ops_token",
+        "0123456789abcdef0123456789abcdef-operators",
+    ),
     (
         "crypto.data_key",
         "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
