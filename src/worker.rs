@@ -1,6 +1,7 @@
 //! The background jobs: sending notifications (`notifications::dispatch`), queuing reminders
-//! (`notifications::reminders`), expiring drafts (`cases::expiry`), forgetting old push keys and
-//! making the insurers' weekly reports (`reports::weekly::job`).
+//! (`notifications::reminders`), expiring drafts (`cases::expiry`), forgetting old push keys,
+//! removing objects left behind by unfinished writes (`platform::storage::ahead`) and making
+//! the insurers' weekly reports (`reports::weekly::job`).
 //! `green-channel worker` runs them on their own (with only the probes and `/metrics` on its
 //! port); `serve` runs them in-process when `APP_WORKER__IN_PROCESS=true` (the embedded
 //! profile's default). Any number of workers may run at once: claims, reminder keys and case
@@ -15,6 +16,7 @@ use crate::notifications::store::push as push_store;
 use crate::notifications::{dispatch, reminders};
 use crate::outbox::store as outbox;
 use crate::platform::error::Fault;
+use crate::platform::storage::ahead;
 use crate::state::AppState;
 
 /// How often reminders are looked for.
@@ -103,6 +105,13 @@ async fn round(state: &AppState, timers: &mut Timers) -> bool {
         if let Err(error) = push_store::prune(&state.db, chrono::Utc::now() - PUSH_KEYS_KEPT).await
         {
             tracing::warn!(error = %error, "pruning push keys failed; will retry");
+        }
+        let grace = TimeDelta::seconds(
+            i64::try_from(state.settings.storage.orphan_grace_secs).unwrap_or(i64::MAX / 1000),
+        );
+        let before = state.clocks.business.now() - grace;
+        if let Err(error) = ahead::sweep(&state.db, &state.storage, before).await {
+            tracing::warn!(error = %error, "sweeping objects left behind failed; will retry");
         }
     }
     let making = timers

@@ -15,6 +15,7 @@ pub mod idempotency_key;
 pub mod insurer;
 pub mod intake_refusal;
 pub mod notification;
+pub mod object_intent;
 pub mod partner_api_key;
 pub mod policy;
 pub mod policy_binding;

@@ -5,6 +5,7 @@ pub use super::holiday_year::Entity as HolidayYear;
 pub use super::idempotency_key::Entity as IdempotencyKey;
 pub use super::insurer::Entity as Insurer;
 pub use super::notification::Entity as Notification;
+pub use super::object_intent::Entity as ObjectIntent;
 pub use super::partner_api_key::Entity as PartnerApiKey;
 pub use super::policy::Entity as Policy;
 pub use super::policy_binding::Entity as PolicyBinding;

@@ -36,6 +36,7 @@ mod m20261206_000028_add_treatment_abroad;
 mod m20261206_000029_add_explanation;
 mod m20261206_000030_create_case_courier;
 mod m20261206_000031_add_record_files;
+mod m20261206_000032_create_object_intent;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000029_add_explanation::Migration),
             Box::new(m20261206_000030_create_case_courier::Migration),
             Box::new(m20261206_000031_add_record_files::Migration),
+            Box::new(m20261206_000032_create_object_intent::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ use crate::cases::service::{own_case, plan_of};
 use crate::cases::store::{self as cases, Case};
 use crate::platform::db::write_transaction;
 use crate::platform::storage::Download;
+use crate::platform::storage::ahead;
 use crate::staff::access::may_read_records;
 use crate::state::AppState;
 
@@ -178,18 +179,21 @@ pub async fn delete(
     if doc.review_state != ReviewState::Pending {
         return Err(DocumentError::DocumentReviewed);
     }
-    let txn = write_transaction(&state.db).await?;
-    if !store::soft_delete(&txn, &doc, state.clocks.business.now()).await? {
-        txn.rollback().await?;
-        return Err(DocumentError::DocumentReviewed);
-    }
-    txn.commit().await?;
     // The user asked for the photo to go: the objects go with the row (the row stays, marked
-    // deleted, as the record that there was one).
+    // deleted, as the record that there was one); announced in its transaction, so a crash
+    // before they are removed leaves them to the sweep.
     let keys: Vec<&str> = [doc.storage_key.as_str(), doc.thumbnail_key.as_str()]
         .into_iter()
         .filter(|k| !k.is_empty())
         .collect();
+    let now = state.clocks.business.now();
+    let txn = write_transaction(&state.db).await?;
+    if !store::soft_delete(&txn, &doc, now).await? {
+        txn.rollback().await?;
+        return Err(DocumentError::DocumentReviewed);
+    }
+    ahead::announce(&txn, &keys, now).await?;
+    txn.commit().await?;
     super::upload::discard(state, &keys).await;
     Ok(())
 }

@@ -87,6 +87,7 @@ pub async fn store_record(
 
     let public_id = Uuid::new_v4();
     let (key, _) = store::keys(case.public_id, public_id);
+    super::upload::announce(state, &[&key]).await?;
     if let Err(e) = state
         .storage
         .put_file(&key, &spooled.path, spooled.len, kind.media_type())

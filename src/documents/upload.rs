@@ -22,6 +22,7 @@ use crate::plans::Material;
 use crate::platform::crypto::sha256_hex_bytes;
 use crate::platform::db::write_transaction;
 use crate::platform::idempotency::{IdempotencyKey, Outcome, StoredAnswer};
+use crate::platform::storage::ahead;
 use crate::state::AppState;
 
 /// How an upload ended.
@@ -73,13 +74,17 @@ pub async fn open_for_upload(
     Ok(case)
 }
 
-/// Removes objects written for an upload that did not become a document.
+/// Removes objects written for an upload that did not become a document (or of a document
+/// removed), with their announcements (`platform::storage::ahead`).
 pub async fn discard(state: &AppState, keys: &[&str]) {
-    for key in keys {
-        if let Err(e) = state.storage.delete(key).await {
-            tracing::warn!(error = %e, "could not remove the object of a failed upload");
-        }
-    }
+    ahead::abandon(&state.db, &state.storage, keys).await;
+}
+
+/// Announces the objects an upload is about to write, so a crash before its row leaves them
+/// to the worker's sweep, never to storage for ever.
+pub(super) async fn announce(state: &AppState, keys: &[&str]) -> Result<(), DocumentError> {
+    ahead::announce(&state.db, keys, state.clocks.business.now()).await?;
+    Ok(())
 }
 
 /// What an upload does once its bytes are known: answer a retry or a duplicate, or go on with
@@ -201,6 +206,7 @@ pub(super) async fn store_photo(
         processed.height,
     );
     let stored_bytes: usize = processed.bytes.iter().map(Bytes::len).sum();
+    announce(state, &[&key, &thumbnail_key]).await?;
     let stored = async {
         state
             .storage
@@ -258,12 +264,23 @@ async fn save(
     now: DateTime<Utc>,
     limit: i32,
 ) -> Result<Saved, DocumentError> {
+    let objects: Vec<String> = [row.storage_key.clone(), row.thumbnail_key.clone()]
+        .into_iter()
+        .filter(|k| !k.is_empty())
+        .collect();
+    let objects: Vec<&str> = objects.iter().map(String::as_str).collect();
     let txn = write_transaction(&state.db).await?;
     if let Some(key) = idempotency
         && !key.claim(&txn, now).await?
     {
         txn.rollback().await?;
         return Ok(Saved::KeyHeld(key.clone()));
+    }
+    if !ahead::settle(&txn, &objects).await? {
+        txn.rollback().await?;
+        return Err(DocumentError::unexpected(anyhow::anyhow!(
+            "the upload's objects were swept as left behind before its row was saved"
+        )));
     }
     let saved = match store::insert(&txn, row, case.id, limit).await? {
         Inserted::Stored(saved) => saved,

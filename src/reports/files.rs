@@ -20,7 +20,7 @@ use crate::cases::service::{plan_of, status_of};
 use crate::cases::store::{self as cases, Actor, Case};
 use crate::outbox::kind::NotificationKind;
 use crate::platform::db::write_transaction;
-use crate::platform::storage::Download;
+use crate::platform::storage::{Download, ahead};
 use crate::staff::Role;
 use crate::staff::access::{AccessError, CurrentStaff, Need, may_change};
 use crate::state::AppState;
@@ -120,50 +120,68 @@ pub async fn upload(
     let key = format!("reports/{}/{public_id}.pdf", case.public_id);
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let size = i64::try_from(bytes.len()).map_err(ReportError::unexpected)?;
-    // The object first: a row never names a missing object (a crash in between leaves an
-    // unreferenced object, which costs storage, not a report).
-    state.storage.put(&key, bytes, "application/pdf").await?;
+    // The object first: a row never names a missing object. It is announced before it is
+    // written and settled with the row, so a crash in between leaves it to the worker's sweep
+    // (`platform::storage::ahead`).
+    ahead::announce(&state.db, &[&key], now).await?;
+    if let Err(e) = state.storage.put(&key, bytes, "application/pdf").await {
+        ahead::abandon(&state.db, &state.storage, &[&key]).await;
+        return Err(e.into());
+    }
     let name = file_name(given_name, kind);
-    let txn = write_transaction(&state.db).await?;
-    let row = store::insert_case_report(
-        &txn,
-        NewReport {
-            public_id,
-            case_id: case.id,
-            storage_key: key,
-            file_name: name.clone(),
-            size_bytes: size,
-            sha256,
-            uploaded_by: staff.id(),
-            uploaded_at: now,
-            kind,
-        },
-    )
-    .await?;
-    cases::write::record_event(
-        &txn,
-        case.id,
-        Some(status),
-        status,
-        "report_uploaded",
-        Actor::Staff(staff.id()),
-        Some(kind.code().to_owned()),
-        Some(name),
-        now,
-    )
-    .await?;
-    crate::outbox::store::enqueue(
-        &txn,
-        case.user_id,
-        Some(case.id),
-        NotificationKind::ReportReady,
-        &cases::write::notification_payload(&case, &service, None),
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    tracing::info!(case = %case.public_id, report = %public_id, "report uploaded");
-    Ok(view(&row))
+    let saved = async {
+        let txn = write_transaction(&state.db).await?;
+        if !ahead::settle(&txn, &[&key]).await? {
+            txn.rollback().await?;
+            return Err(ReportError::unexpected(anyhow::anyhow!(
+                "the report's object was swept as left behind before its row was saved"
+            )));
+        }
+        let row = store::insert_case_report(
+            &txn,
+            NewReport {
+                public_id,
+                case_id: case.id,
+                storage_key: key.clone(),
+                file_name: name.clone(),
+                size_bytes: size,
+                sha256,
+                uploaded_by: staff.id(),
+                uploaded_at: now,
+                kind,
+            },
+        )
+        .await?;
+        cases::write::record_event(
+            &txn,
+            case.id,
+            Some(status),
+            status,
+            "report_uploaded",
+            Actor::Staff(staff.id()),
+            Some(kind.code().to_owned()),
+            Some(name),
+            now,
+        )
+        .await?;
+        crate::outbox::store::enqueue(
+            &txn,
+            case.user_id,
+            Some(case.id),
+            NotificationKind::ReportReady,
+            &cases::write::notification_payload(&case, &service, None),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        tracing::info!(case = %case.public_id, report = %public_id, "report uploaded");
+        Ok(view(&row))
+    }
+    .await;
+    if saved.is_err() {
+        ahead::abandon(&state.db, &state.storage, &[&key]).await;
+    }
+    saved
 }
 
 /// The case `reader` may see the reports of: its owner; staff in scope, insurer viewers only

@@ -282,3 +282,17 @@ pub async fn objects(app: &TestApp) -> Vec<String> {
         .await
         .expect("list objects")
 }
+
+/// A plan-3 insured with an expert-outpatient draft: (token, case id).
+pub async fn plan3_draft(app: &TestApp, who: &str, id17: &str) -> (String, String) {
+    use crate::case_support::{PLAN3, created, id, insured};
+    let (token, policy) = insured(app, who, PLAN3, "2026-01-05", id17).await;
+    let case = created(
+        app,
+        &token,
+        &json!({"policy_id": policy, "service": "expert_outpatient",
+                "diagnosis_state": "suspected", "illness_id": "CI-01"}),
+    )
+    .await;
+    (token, id(&case))
+}

@@ -36,15 +36,7 @@ async fn app(backend: Backend, max_file_bytes: usize, max_documents: i32) -> Tes
 
 /// A plan-3 insured with an expert-outpatient draft: (token, case id).
 async fn draft(app: &TestApp, who: &str, id17: &str) -> (String, String) {
-    let (token, policy) = insured(app, who, PLAN3, "2026-01-05", id17).await;
-    let case = created(
-        app,
-        &token,
-        &json!({"policy_id": policy, "service": "expert_outpatient",
-                "diagnosis_state": "suspected", "illness_id": "CI-01"}),
-    )
-    .await;
-    (token, id(&case))
+    plan3_draft(app, who, id17).await
 }
 
 async fn fetch(app: &TestApp, path: &str, token: &str) -> reqwest::Response {

@@ -47,6 +47,7 @@ mod guided;
 mod health;
 mod import;
 mod instances;
+mod leftovers;
 mod lengths;
 mod logs;
 mod milestones;

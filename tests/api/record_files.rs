@@ -51,16 +51,9 @@ async fn app(backend: Backend, max_pdf_bytes: u64) -> TestApp {
 }
 
 async fn draft(app: &TestApp, who: &str, id17: &str) -> (String, String) {
-    let (token, policy) = insured(app, who, PLAN3, "2026-01-05", id17).await;
-    let case = created(
-        app,
-        &token,
-        &json!({"policy_id": policy, "service": "expert_outpatient",
-                "diagnosis_state": "suspected", "illness_id": "CI-01"}),
-    )
-    .await;
+    let (token, case) = plan3_draft(app, who, id17).await;
     consent(app, &token).await;
-    (token, id(&case))
+    (token, case)
 }
 
 async fn sent(
@@ -74,6 +67,15 @@ async fn sent(
     let response = upload_with(app, token, case, category, name, file, None).await;
     let status = response.status().as_u16();
     (status, response.json().await.expect("JSON"))
+}
+
+/// The case's documents as `token` lists them.
+async fn listed(app: &TestApp, token: &str, case: &str) -> Value {
+    get(app, &format!("/api/v1/cases/{case}/documents"), Some(token))
+        .await
+        .json()
+        .await
+        .expect("list")
 }
 
 /// The bytes and headers of a download.
@@ -166,15 +168,7 @@ async fn a_study_and_a_report_are_kept_as_they_came(backend: Backend) {
     assert_eq!(objects(&app).await.len(), 8);
 
     // The owner's list names them; nothing of the patient.
-    let list: Value = get(
-        &app,
-        &format!("/api/v1/cases/{case}/documents"),
-        Some(&owner),
-    )
-    .await
-    .json()
-    .await
-    .expect("list");
+    let list: Value = listed(&app, &owner, &case).await;
     assert_eq!(list["items"].as_array().expect("items").len(), 8);
     assert!(!list.to_string().contains(PATIENT));
 
@@ -218,15 +212,7 @@ async fn a_study_and_a_report_are_kept_as_they_came(backend: Backend) {
         count(&app, "SELECT COUNT(*) FROM audit_log WHERE action = 'record_file_read' AND subject_kind = 'document'").await,
         dicom_ids.len() as i64
     );
-    let staff_list: Value = get(
-        &app,
-        &format!("/api/v1/cases/{case}/documents"),
-        Some(&specialist),
-    )
-    .await
-    .json()
-    .await
-    .expect("list");
+    let staff_list: Value = listed(&app, &specialist, &case).await;
     assert!(!staff_list.to_string().contains(PATIENT));
     // What is kept of the files' headers (the facts) names nobody; nor does any message.
     assert_eq!(
@@ -432,15 +418,7 @@ async fn disguised_and_damaged_files_are_refused_and_leave_nothing(backend: Back
 async fn record_files_complete_the_materials(backend: Backend) {
     let app = app(backend, 50 * 1024 * 1024).await;
     let (owner, case) = draft(&app, "rec-materials", "11010519800101054").await;
-    let list: Value = get(
-        &app,
-        &format!("/api/v1/cases/{case}/documents"),
-        Some(&owner),
-    )
-    .await
-    .json()
-    .await
-    .expect("list");
+    let list: Value = listed(&app, &owner, &case).await;
     let missing: Vec<String> = serde_json::from_value(list["missing"].clone()).expect("missing");
     assert!(!missing.is_empty(), "{list}");
     // A PDF in the first missing category takes it off the list, as a photo would.
@@ -454,15 +432,7 @@ async fn record_files_complete_the_materials(backend: Backend) {
     )
     .await;
     assert_eq!(status, 201, "{body}");
-    let list: Value = get(
-        &app,
-        &format!("/api/v1/cases/{case}/documents"),
-        Some(&owner),
-    )
-    .await
-    .json()
-    .await
-    .expect("list");
+    let list: Value = listed(&app, &owner, &case).await;
     assert!(
         !list["missing"]
             .as_array()

@@ -37,6 +37,18 @@ pub struct StorageSettings {
     pub deadline_ms: u64,
     /// Retries of a failed operation (with backoff) before the request fails.
     pub retries: usize,
+    /// How long an object written ahead of its row may go unnamed before the worker removes
+    /// it as left behind (a crash or a failed transaction between the two): far longer than
+    /// the slowest upload may take.
+    pub orphan_grace_secs: u64,
+}
+
+impl StorageSettings {
+    /// The longest an upload of `bytes` may spend writing its object: the slowest rate given
+    /// time for, plus the call's deadline.
+    pub fn longest_write_secs(&self, bytes: u64) -> u64 {
+        bytes / crate::platform::storage::MIN_WRITE_RATE + self.deadline_ms.div_ceil(1000)
+    }
 }
 
 /// Medical-record photo uploads.

@@ -152,6 +152,21 @@ impl Settings {
                     .to_owned(),
             );
         }
+        let largest = [
+            self.uploads.max_file_bytes as u64,
+            self.uploads.max_pdf_bytes,
+            self.uploads.max_dicom_bytes,
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+        let slowest = self.storage.longest_write_secs(largest);
+        if self.storage.orphan_grace_secs < (2 * slowest).max(600) {
+            problems.push(format!(
+                "APP_STORAGE__ORPHAN_GRACE_SECS must be at least {} (twice the slowest upload's write, at least 10 minutes)",
+                (2 * slowest).max(600)
+            ));
+        }
         if self.server.json_limit_bytes == 0 {
             problems.push("APP_SERVER__JSON_LIMIT_BYTES must be greater than 0".to_owned());
         }

@@ -175,6 +175,26 @@ fn an_unknown_profile_is_refused() {
 }
 
 #[test]
+fn objects_left_behind_are_given_longer_than_the_slowest_upload() {
+    let settings = load(Profile::Local, &[]).expect("defaults");
+    assert_eq!(settings.storage.orphan_grace_secs, 6 * 3600);
+    // 512 MiB at 1 MiB/s plus the 10 s deadline, twice over.
+    let slowest = settings
+        .storage
+        .longest_write_secs(settings.uploads.max_dicom_bytes);
+    assert_eq!(slowest, 522);
+    let figment = Figment::new()
+        .merge(Toml::string(BASE))
+        .merge(Toml::string(LOCAL))
+        .merge(Serialized::default("storage.orphan_grace_secs", 1043));
+    let error = Settings::from_figment(Profile::Local, figment).expect_err("refused");
+    assert!(
+        error.problems[0].starts_with("APP_STORAGE__ORPHAN_GRACE_SECS must be at least 1044"),
+        "{error}"
+    );
+}
+
+#[test]
 fn the_console_idle_span_is_within_the_session() {
     let settings = load(Profile::Local, &[]).expect("defaults");
     assert_eq!(

@@ -17,6 +17,9 @@ use secrecy::ExposeSecret;
 
 use crate::platform::config::{StorageBackend, StorageSettings};
 
+pub mod ahead;
+mod store;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("object not found")]
