@@ -6,12 +6,12 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entity::{holiday, holiday_year};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
 };
 use serde::Deserialize;
 
 use super::Calendar;
+use crate::platform::db::Db;
 
 macro_rules! embedded {
     ($($year:literal),*) => {
@@ -66,11 +66,7 @@ impl HolidayFile {
 }
 
 /// Writes one year's calendar in one transaction: a crash leaves the old year or the new one.
-pub async fn import(
-    db: &DatabaseConnection,
-    file: &HolidayFile,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+pub async fn import(db: &Db, file: &HolidayFile, now: DateTime<Utc>) -> anyhow::Result<()> {
     let txn = db.begin().await?;
     holiday::Entity::delete_many()
         .filter(holiday::Column::Year.eq(file.year))
@@ -124,7 +120,7 @@ pub async fn import(
 
 /// Loads every shipped year the database does not hold yet (an imported year is never replaced
 /// by an older copy). An empty file (an unpublished year) is not loaded: the year stays unknown.
-pub async fn seed(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
+pub async fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<()> {
     let known: Vec<i32> = holiday_year::Entity::find()
         .all(db)
         .await?

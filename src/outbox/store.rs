@@ -38,7 +38,7 @@ pub async fn enqueue(
 /// A page of a user's messages, newest first; how many they have and how many are unread.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn page_for_user(
-    db: &sea_orm::DatabaseConnection,
+    db: &crate::platform::db::Db,
     user_id: i64,
     page: u32,
     per_page: u32,

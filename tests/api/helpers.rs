@@ -116,7 +116,7 @@ pub struct TestApp {
     /// The same cache the app uses, under the same prefix.
     pub cache: SharedCache,
     /// The app's own database, for checking what a request did or did not write.
-    pub db: sea_orm::DatabaseConnection,
+    pub db: green_channel::platform::db::Db,
     /// The app's state (plans, crypto, calendar), for arranging test data the way the app would.
     pub state: green_channel::state::AppState,
     _dir: tempfile::TempDir,

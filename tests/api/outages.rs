@@ -189,6 +189,69 @@ async fn database_stopped_or_frozen_answers_503_within_a_second_and_recovers() {
     recovers(policies).await;
 }
 
+/// A database restart (every pooled connection dropped under the service, the server back at
+/// once) is invisible: the first statement on each dead connection is a read or a `BEGIN`
+/// tried once more on a live one, and the pool pings its checkouts for a while after. Not one
+/// 503, one request at a time or eight at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_restart_is_invisible() {
+    let proxy = FaultProxy::start(socket_of(&postgres_admin_url(), 5432)).await;
+    let app = spawn_app_via(Backend::Postgres, Some(proxy.port), None, |f| f).await;
+    let token = app.login_ok("dev:restart-db").await["access_token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    let policies = || {
+        app.client
+            .get(app.url("/api/v1/policies"))
+            .bearer_auth(&token)
+            .send()
+    };
+    let statuses = |n: usize| {
+        let requests: Vec<_> = (0..n).map(|_| policies()).collect();
+        async move {
+            futures_util::future::join_all(requests)
+                .await
+                .into_iter()
+                .map(|r| r.expect("answered").status().as_u16())
+                .collect::<Vec<_>>()
+        }
+    };
+    // Several pooled connections, each used a moment ago (none idle long enough to be pinged).
+    assert_eq!(statuses(8).await, vec![200; 8]);
+    for restart in 0..3 {
+        proxy.cut().await;
+        proxy.restore().await;
+        for n in 0..4 {
+            let status = policies().await.expect("answered").status().as_u16();
+            assert_eq!(status, 200, "restart {restart}, request {n} after it");
+        }
+        assert_eq!(
+            statuses(8).await,
+            vec![200; 8],
+            "restart {restart}, a burst"
+        );
+    }
+    // A write's transaction begins on a live connection too.
+    proxy.cut().await;
+    proxy.restore().await;
+    let consent = app
+        .post_json(
+            "/api/v1/me/consents",
+            &serde_json::json!({
+                "purpose": "medical_records",
+                "version": green_channel::consents::MEDICAL_RECORDS.version,
+            }),
+            Some(&token),
+        )
+        .await;
+    assert!(
+        [200, 201].contains(&consent.status().as_u16()),
+        "{}",
+        consent.status()
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cache_frozen_answers_503_within_a_second_and_recovers() {
     let proxy = FaultProxy::start(socket_of(&redis_url(), 6379)).await;

@@ -260,7 +260,7 @@ pub struct Review {
 /// tells them, in one transaction. False when the document is gone (deleted meanwhile).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn record_review(
-    db: &sea_orm::DatabaseConnection,
+    db: &crate::platform::db::Db,
     doc: &Document,
     review: Review,
     notify: Option<(i64, serde_json::Value)>,
@@ -311,7 +311,7 @@ pub struct AuditFilter {
 /// A page of the audit log, newest first, and how many entries match.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn audit_page(
-    db: &sea_orm::DatabaseConnection,
+    db: &crate::platform::db::Db,
     filter: AuditFilter,
     page: u32,
     per_page: u32,

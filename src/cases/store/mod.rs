@@ -15,9 +15,7 @@ pub mod write;
 use chrono::{DateTime, Utc};
 use entity::service_case::{CaseState, Diagnosis};
 use entity::{case_event, service_case};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::change::Change;
@@ -25,6 +23,7 @@ use super::lifecycle::{Status, Step};
 use super::number;
 use super::promises::Milestones;
 use crate::plans::DiagnosisState;
+use crate::platform::db::Db;
 
 pub type Case = service_case::Model;
 /// One entry of a case's timeline.
@@ -257,11 +256,7 @@ pub async fn events(
 
 /// Drafts past their deadline, oldest first.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn expired_drafts(
-    db: &DatabaseConnection,
-    now: DateTime<Utc>,
-    limit: u64,
-) -> Result<Vec<Case>, DbErr> {
+pub async fn expired_drafts(db: &Db, now: DateTime<Utc>, limit: u64) -> Result<Vec<Case>, DbErr> {
     use sea_orm::QuerySelect;
     service_case::Entity::find()
         .filter(service_case::Column::Status.eq(CaseState::Draft))
@@ -290,7 +285,7 @@ pub async fn policy_public_id(
 /// A page of a user's cases, newest first, and how many they have.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn page_for_user(
-    db: &DatabaseConnection,
+    db: &Db,
     user_id: i64,
     page: u32,
     per_page: u32,

@@ -6,13 +6,14 @@ use entity::policy;
 use entity::service_case::{self, CaseState};
 use sea_orm::sea_query::{NullOrdering, Order};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::Case;
 use crate::cases::lifecycle::Status;
 use crate::cases::queue::{Assigned, Phase, QueueFilter, Waiting};
+use crate::platform::db::Db;
 
 /// Cases with a promise falling due before `at`: the service promise while the case is not yet
 /// arranged, the first contact while none is recorded. (Overdue in the queue at `now`; an
@@ -37,7 +38,7 @@ pub fn promise_due_before(at: DateTime<Utc>) -> Condition {
 /// A page of the queue and the number of cases it holds.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn page(
-    db: &DatabaseConnection,
+    db: &Db,
     filter: QueueFilter,
     page: u32,
     per_page: u32,
@@ -123,10 +124,7 @@ pub async fn page(
 
 /// How many open cases of each status the scope holds (the queue's tabs).
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn counts(
-    db: &DatabaseConnection,
-    insurer_id: Option<i64>,
-) -> Result<Vec<(Status, i64)>, DbErr> {
+pub async fn counts(db: &Db, insurer_id: Option<i64>) -> Result<Vec<(Status, i64)>, DbErr> {
     let mut select = service_case::Entity::find()
         .select_only()
         .column(service_case::Column::Status)

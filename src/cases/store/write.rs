@@ -6,8 +6,7 @@ use chrono::{DateTime, Utc};
 use entity::{case_event, service_case};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    ExprTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter,
 };
 
 use super::columns::{columns, merged};
@@ -20,6 +19,7 @@ use crate::cases::promises::promises;
 use crate::eligibility::store::quota::{self, Settlement};
 use crate::outbox::store as outbox;
 use crate::plans::Service;
+use crate::platform::db::Db;
 use crate::platform::db::write_transaction;
 use entity::case_offer::OfferState;
 
@@ -27,7 +27,7 @@ use entity::case_offer::OfferState;
 #[allow(clippy::too_many_arguments)] // the rules (calendar, service), the case, the change, who and when
 #[tracing::instrument(level = "debug", skip_all)]
 pub(in crate::cases) async fn apply(
-    db: &DatabaseConnection,
+    db: &Db,
     calendar: &Calendar,
     service: &Service,
     case: &Case,

@@ -4,11 +4,12 @@ use chrono::{DateTime, Utc};
 use entity::relative_invitation;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
 
 use super::{Relation, bind};
+use crate::platform::db::Db;
 
 /// An invitation to store.
 #[derive(Debug, Clone)]
@@ -22,7 +23,7 @@ pub struct NewInvitation {
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_invitation(
-    db: &DatabaseConnection,
+    db: &Db,
     invitation: NewInvitation,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
@@ -58,7 +59,7 @@ pub enum Redeemed {
 /// one code cannot both win.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn redeem_invitation(
-    db: &DatabaseConnection,
+    db: &Db,
     code_hash: &str,
     user_id: i64,
     now: DateTime<Utc>,

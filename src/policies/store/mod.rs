@@ -251,7 +251,7 @@ pub use entity::policy_binding::BindingRelation as Relation;
 /// Binds a user to each of `policies` as their insured, in one transaction.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn bind_all(
-    db: &sea_orm::DatabaseConnection,
+    db: &crate::platform::db::Db,
     user_id: i64,
     policies: &[Policy],
     now: DateTime<Utc>,

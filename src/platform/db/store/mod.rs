@@ -1,16 +1,18 @@
 //! The database connection as sea-orm makes it: PostgreSQL in production, a SQLite file in the
 //! embedded profile, chosen by the URL's scheme (one build carries both drivers); migrations;
-//! write transactions; which errors mean the database is out of reach.
+//! write transactions; which errors mean the database is out of reach. The pool itself, and
+//! what it does when its connections die under it, is in [`pool`].
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    ConnectOptions, Database, DatabaseTransaction, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
 };
 use secrecy::ExposeSecret;
 
@@ -19,10 +21,11 @@ use crate::platform::config::{DatabaseKind, DatabaseSettings};
 /// The database's error, as the areas' error enums take it in (see `faults_from!`).
 pub use sea_orm::DbErr;
 
-/// A connection pool to the database: what `AppState` holds and the stores are handed.
-pub type Db = DatabaseConnection;
+mod pool;
 
-pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConnection> {
+pub use pool::Db;
+
+pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<Db> {
     let url = settings
         .url
         .as_ref()
@@ -60,9 +63,12 @@ pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<DatabaseConn
             options.connect_lazy(true);
         }
     }
-    Database::connect(options)
+    let recovery = Arc::new(pool::Recovery::default());
+    recovery.install(&mut options);
+    let pool = Database::connect(options)
         .await
-        .with_context(|| format!("cannot open the {kind:?} database"))
+        .with_context(|| format!("cannot open the {kind:?} database"))?;
+    Ok(Db::new(pool, recovery))
 }
 
 /// A relative SQLite path lives under the working directory's git-ignored state folder; make sure
@@ -87,8 +93,10 @@ fn ensure_sqlite_directory(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn migrate_up(db: &DatabaseConnection) -> anyhow::Result<()> {
-    Migrator::up(db, None).await.context("migrations failed")
+pub async fn migrate_up(db: &Db) -> anyhow::Result<()> {
+    Migrator::up(db.pool(), None)
+        .await
+        .context("migrations failed")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,8 +105,8 @@ pub struct MigrationState {
     pub applied: bool,
 }
 
-pub async fn migration_status(db: &DatabaseConnection) -> anyhow::Result<Vec<MigrationState>> {
-    let migrations = Migrator::get_migration_with_status(db)
+pub async fn migration_status(db: &Db) -> anyhow::Result<Vec<MigrationState>> {
+    let migrations = Migrator::get_migration_with_status(db.pool())
         .await
         .context("cannot read the migration table")?;
     Ok(migrations
@@ -110,8 +118,8 @@ pub async fn migration_status(db: &DatabaseConnection) -> anyhow::Result<Vec<Mig
         .collect())
 }
 
-pub async fn migrate_down(db: &DatabaseConnection, steps: u32) -> anyhow::Result<()> {
-    Migrator::down(db, Some(steps))
+pub async fn migrate_down(db: &Db, steps: u32) -> anyhow::Result<()> {
+    Migrator::down(db.pool(), Some(steps))
         .await
         .context("rolling back failed")
 }
@@ -124,14 +132,16 @@ pub fn connection_lost(error: &sea_orm::DbErr) -> bool {
     match error {
         DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
         DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
-            matches!(
-                e.as_ref(),
+            match e.as_ref() {
                 Sqlx::Io(_)
-                    | Sqlx::Tls(_)
-                    | Sqlx::PoolTimedOut
-                    | Sqlx::PoolClosed
-                    | Sqlx::WorkerCrashed
-            )
+                | Sqlx::Tls(_)
+                | Sqlx::PoolTimedOut
+                | Sqlx::PoolClosed
+                | Sqlx::WorkerCrashed => true,
+                // PostgreSQL shutting down or restarting (class 57P).
+                Sqlx::Database(e) => e.code().is_some_and(|code| code.starts_with("57P")),
+                _ => false,
+            }
         }
         _ => false,
     }
@@ -141,7 +151,7 @@ pub fn connection_lost(error: &sea_orm::DbErr) -> bool {
 /// `FOR UPDATE` on SQLite, and a deferred transaction upgrading to a writer can fail with
 /// SQLITE_BUSY instead of waiting). On PostgreSQL it is an ordinary transaction.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn write_transaction(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+pub async fn write_transaction(db: &Db) -> Result<DatabaseTransaction, DbErr> {
     db.begin_with_options(TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..Default::default()
