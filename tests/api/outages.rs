@@ -140,14 +140,20 @@ async fn recovers(request: impl Fn() -> reqwest::RequestBuilder) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn database_stopped_or_frozen_answers_503_within_a_second_and_recovers() {
+/// The app on PostgreSQL reached through a fault proxy, and a signed-in user's token.
+async fn behind_a_database_proxy(code: &str) -> (FaultProxy, crate::helpers::TestApp, String) {
     let proxy = FaultProxy::start(socket_of(&postgres_admin_url(), 5432)).await;
     let app = spawn_app_via(Backend::Postgres, Some(proxy.port), None, |f| f).await;
-    let token = app.login_ok("dev:outage-db").await["access_token"]
+    let token = app.login_ok(code).await["access_token"]
         .as_str()
         .expect("token")
         .to_owned();
+    (proxy, app, token)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn database_stopped_or_frozen_answers_503_within_a_second_and_recovers() {
+    let (proxy, app, token) = behind_a_database_proxy("dev:outage-db").await;
     // The bound policies come from the database on every request (`/me` may be answered from
     // the cache, and is: below, while the database is out).
     let policies = || {
@@ -195,12 +201,7 @@ async fn database_stopped_or_frozen_answers_503_within_a_second_and_recovers() {
 /// 503, one request at a time or eight at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_restart_is_invisible() {
-    let proxy = FaultProxy::start(socket_of(&postgres_admin_url(), 5432)).await;
-    let app = spawn_app_via(Backend::Postgres, Some(proxy.port), None, |f| f).await;
-    let token = app.login_ok("dev:restart-db").await["access_token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
+    let (proxy, app, token) = behind_a_database_proxy("dev:restart-db").await;
     let policies = || {
         app.client
             .get(app.url("/api/v1/policies"))
