@@ -104,6 +104,16 @@ pub async fn build(
             label: format!("{}（{}）", rule.kind.label(), rule.when),
         })
         .collect(),
+        colleagues: crate::staff::store::colleagues(&state.db, case.insurer_id)
+            .await?
+            .into_iter()
+            // Not the one who holds it now.
+            .filter(|(id, _, _)| Some(*id) != case.assignee_id)
+            .map(|(_, login, name)| Choice {
+                value: login,
+                label: name,
+            })
+            .collect(),
         offer: Vec::new(),
         milestones: Milestone::of(&service)
             .into_iter()

@@ -281,6 +281,8 @@ pub struct CasePage {
     pub milestones: Vec<Choice>,
     /// The kinds of offer the service uses (label: the kind and when the seed uses it).
     pub offer_kinds: Vec<Choice>,
+    /// Who the case may be handed to (value: the login; label: the name people read).
+    pub colleagues: Vec<Choice>,
     /// The open offer, as the insured sees it (empty: none waits).
     pub offer: Vec<Labelled>,
     pub retake_reasons: Vec<Choice>,

@@ -68,6 +68,33 @@ pub async fn display_names(
         .collect())
 }
 
+/// Who a case of `insurer_id` may be handed to: active specialists and supervisors who see that
+/// insurer (or every insurer), as (id, login, the name people read), by login.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn colleagues(
+    db: &impl ConnectionTrait,
+    insurer_id: i64,
+) -> Result<Vec<(i64, String, String)>, DbErr> {
+    use sea_orm::{Condition, QueryOrder};
+    Ok(staff::Entity::find()
+        .filter(staff::Column::Active.eq(true))
+        .filter(staff::Column::Role.is_in([StaffRole::Specialist, StaffRole::Supervisor]))
+        .filter(
+            Condition::any()
+                .add(staff::Column::InsurerId.is_null())
+                .add(staff::Column::InsurerId.eq(insurer_id)),
+        )
+        .order_by_asc(staff::Column::Login)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let name = s.display_name.unwrap_or_else(|| s.login.clone());
+            (s.id, s.login, name)
+        })
+        .collect())
+}
+
 /// A staff account by its row id.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_account(

@@ -239,6 +239,22 @@ async fn every_action_form_takes_the_case_where_the_rules_say(backend: Backend) 
         }
     }
 
+    // The reassign form offers colleagues by the names people read (not a login to type), and
+    // not the one who holds the case now.
+    let id = new_case().await;
+    assert_eq!(act(&app, &supervisor, &id, "claim", &[]).await, 303);
+    let page = case_page(&app, supervisor.clone(), id.clone()).await;
+    assert!(
+        page.contains(r#"<option value="acts-colleague">acts-colleague专员</option>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<option value="acts-specialist">acts-specialist专员</option>"#));
+    assert!(
+        !page.contains(r#"<option value="acts-supervisor">"#),
+        "the holder is not offered"
+    );
+    assert!(!page.contains(r#"<input id="assignee""#));
+
     // A specialist may not reassign, nor act on a case a colleague holds; a reason the plan
     // does not use is refused in Chinese and changes nothing.
     let id = new_case().await;
