@@ -87,6 +87,9 @@ pub struct AdminAuditPage {
     pub error: Option<String>,
     pub staff: String,
     pub case_number: String,
+    /// The kind of read asked for (a code; empty: every kind), and the kinds in words.
+    pub kind: String,
+    pub kinds: Vec<super::pages::Choice>,
     pub from: String,
     pub until: String,
     pub rows: Vec<AuditLine>,

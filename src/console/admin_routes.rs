@@ -286,6 +286,7 @@ async fn audit_page(
     let query = AuditQuery {
         staff_login: fields.get("staff").map(str::to_owned),
         case_number: fields.get("case").map(str::to_owned),
+        kind: fields.get("kind").map(str::to_owned),
         from: date("from"),
         until: date("until"),
     };
@@ -301,6 +302,7 @@ async fn audit_page(
     let echo: Vec<(&str, String)> = [
         ("staff", query.staff_login.clone()),
         ("case", query.case_number.clone()),
+        ("kind", query.kind.clone()),
         ("from", query.from.map(|d| d.to_string())),
         ("until", query.until.map(|d| d.to_string())),
     ]
@@ -314,6 +316,14 @@ async fn audit_page(
         error,
         staff: query.staff_login.clone().unwrap_or_default(),
         case_number: query.case_number.clone().unwrap_or_default(),
+        kind: query.kind.clone().unwrap_or_default(),
+        kinds: audit::KINDS
+            .iter()
+            .map(|(code, label)| super::pages::Choice {
+                value: (*code).to_owned(),
+                label: (*label).to_owned(),
+            })
+            .collect(),
         from: query.from.map(|d| d.to_string()).unwrap_or_default(),
         until: query.until.map(|d| d.to_string()).unwrap_or_default(),
         rows: rows

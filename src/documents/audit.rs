@@ -1,5 +1,5 @@
 //! The audit log of staff reads of medical records, for administrators: filtered by staff
-//! member, case (by its number) and day.
+//! member, case (by its number), kind of read and day.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use tracing::instrument;
@@ -23,21 +23,26 @@ pub struct AuditRow {
     pub ip: Option<String>,
 }
 
+/// The kinds of audited read, as stored and in words (what the kind filter offers).
+pub const KINDS: [(&str, &str); 10] = [
+    ("document_read", "查看照片原图"),
+    ("thumbnail_read", "查看照片缩略图"),
+    ("record_file_read", "下载医疗资料文件（PDF 或影像）"),
+    ("documents_listed", "查看资料列表"),
+    ("report_read", "下载书面报告"),
+    ("reports_listed", "查看报告列表"),
+    ("contact_phone_read", "查看完整联系电话"),
+    ("courier_address_read", "查看完整收件地址"),
+    ("form_read", "下载待填表格"),
+    ("weekly_report_read", "下载服务周报"),
+];
+
 /// An audited read in words (`查看照片`), never the code it is stored as.
 pub fn action_label(action: &str) -> &'static str {
-    match action {
-        "document_read" => "查看照片原图",
-        "record_file_read" => "下载医疗资料文件（PDF 或影像）",
-        "thumbnail_read" => "查看照片缩略图",
-        "documents_listed" => "查看资料列表",
-        "report_read" => "下载书面报告",
-        "reports_listed" => "查看报告列表",
-        "contact_phone_read" => "查看完整联系电话",
-        "courier_address_read" => "查看完整收件地址",
-        "form_read" => "下载待填表格",
-        "weekly_report_read" => "下载服务周报",
-        _ => "查阅",
-    }
+    KINDS
+        .iter()
+        .find(|(code, _)| *code == action)
+        .map_or("查阅", |(_, label)| label)
 }
 
 /// What was read, in words (the case number is a column of its own; ids are never shown).
@@ -51,11 +56,13 @@ pub fn subject_label(kind: &str) -> &'static str {
     }
 }
 
-/// What an administrator asks for: a staff login, a case number, a range of days (Shanghai).
+/// What an administrator asks for: a staff login, a case number, a kind of read (one of
+/// [`KINDS`]; another is ignored), a range of days (Shanghai).
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {
     pub staff_login: Option<String>,
     pub case_number: Option<String>,
+    pub kind: Option<String>,
     pub from: Option<NaiveDate>,
     pub until: Option<NaiveDate>,
 }
@@ -91,6 +98,11 @@ pub async fn page(
     let filter = AuditFilter {
         staff_id,
         case_id,
+        action: query
+            .kind
+            .as_deref()
+            .and_then(|kind| KINDS.iter().find(|(code, _)| *code == kind))
+            .map(|(code, _)| *code),
         from: query.from.map(|d| local_instant(d, NaiveTime::MIN)),
         until: query
             .until

@@ -303,17 +303,43 @@ async fn administrators_run_accounts_keys_and_the_audit_log(backend: Backend) {
     )
     .await;
     assert_eq!(status, 200);
-    // In words, never the stored code or an id (issue 28).
+    // In words, never the stored code or an id (issue 28); codes are only the kind filter's
+    // option values, never in the rows.
+    let rows = body
+        .split_once("<tbody>")
+        .and_then(|(_, rest)| rest.split_once("</tbody>"))
+        .map(|(rows, _)| rows)
+        .expect("the table's rows");
     assert!(
-        body.contains("查看资料列表")
-            && body.contains(number)
-            && !body.contains("documents_listed"),
+        rows.contains("查看资料列表")
+            && rows.contains(number)
+            && !rows.contains("documents_listed"),
         "{body}"
     );
     assert!(
         !body.contains(&id(&case)),
         "no UUID in what an administrator reads: {body}"
     );
+    // By kind: the list read is found under its kind, and nothing under another.
+    let (_, listed) = page(
+        &app,
+        &admin,
+        &format!("/console/admin/audit?case={number}&kind=documents_listed"),
+    )
+    .await;
+    assert!(
+        listed.contains("查看资料列表")
+            && !listed.contains("共 0 条")
+            && listed.contains(r#"<option value="documents_listed" selected>"#),
+        "{listed}"
+    );
+    let (_, none) = page(
+        &app,
+        &admin,
+        &format!("/console/admin/audit?case={number}&kind=report_read"),
+    )
+    .await;
+    assert!(none.contains("共 0 条"), "{none}");
     let (_, nobody) = page(&app, &admin, "/console/admin/audit?staff=nobody").await;
     assert!(nobody.contains("共 0 条"));
     let (status, body) = page(&app, &admin, "/console/admin/audit?case=hello").await;

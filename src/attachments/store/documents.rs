@@ -304,6 +304,8 @@ pub async fn record_review(
 pub struct AuditFilter {
     pub staff_id: Option<i64>,
     pub case_id: Option<i64>,
+    /// One kind of read (`document_read`, …).
+    pub action: Option<&'static str>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
 }
@@ -323,6 +325,9 @@ pub async fn audit_page(
     }
     if let Some(case_id) = filter.case_id {
         select = select.filter(audit_log::Column::CaseId.eq(case_id));
+    }
+    if let Some(action) = filter.action {
+        select = select.filter(audit_log::Column::Action.eq(action));
     }
     if let Some(from) = filter.from {
         select = select.filter(audit_log::Column::At.gte(from));
