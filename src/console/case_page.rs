@@ -104,16 +104,7 @@ pub async fn build(
             label: format!("{}（{}）", rule.kind.label(), rule.when),
         })
         .collect(),
-        colleagues: crate::staff::store::colleagues(&state.db, case.insurer_id)
-            .await?
-            .into_iter()
-            // Not the one who holds it now.
-            .filter(|(id, _, _)| Some(*id) != case.assignee_id)
-            .map(|(_, login, name)| Choice {
-                value: login,
-                label: name,
-            })
-            .collect(),
+        colleagues: Vec::new(),
         offer: Vec::new(),
         milestones: Milestone::of(&service)
             .into_iter()
@@ -376,6 +367,18 @@ pub async fn build(
                 })
                 .collect();
             let actions = available(staff, case, &service);
+            if actions.contains(&ActionName::Reassign) {
+                page.colleagues = crate::staff::store::colleagues(&state.db, case.insurer_id)
+                    .await?
+                    .into_iter()
+                    // Not the one who holds it now.
+                    .filter(|(id, _, _)| Some(*id) != case.assignee_id)
+                    .map(|(_, login, name)| Choice {
+                        value: login,
+                        label: name,
+                    })
+                    .collect();
+            }
             page.can_answer = actions.contains(&ActionName::AnswerObjection);
             page.can_courier = actions.contains(&ActionName::Courier);
             page.actions = actions

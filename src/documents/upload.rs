@@ -151,16 +151,16 @@ pub(super) async fn finish(
     idempotency: Option<&IdempotencyKey>,
     limit: i32,
 ) -> Result<Uploaded, DocumentError> {
-    let keys: Vec<String> = [row.storage_key.clone(), row.thumbnail_key.clone()]
+    let owned: Vec<String> = [row.storage_key.clone(), row.thumbnail_key.clone()]
         .into_iter()
         .filter(|k| !k.is_empty())
         .collect();
+    let objects: Vec<&str> = owned.iter().map(String::as_str).collect();
     let sha256 = row.sha256.clone();
     let now = row.at;
-    let saved = save(state, case, row, idempotency, now, limit).await;
+    let saved = save(state, case, row, &objects, idempotency, now, limit).await;
     if !matches!(saved, Ok(Saved::Stored(_))) {
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        discard(state, &keys).await;
+        discard(state, &objects).await;
     }
     match saved? {
         Saved::Stored(answer) => Ok(Uploaded::Created(answer)),
@@ -255,20 +255,17 @@ enum Saved {
     KeyHeld(IdempotencyKey),
 }
 
-/// The row, the case's count and the idempotency answer, in one transaction.
+/// The row, the case's count and the idempotency answer, in one transaction, settling the
+/// announced `objects` the row names.
 async fn save(
     state: &AppState,
     case: &Case,
     row: NewDocument,
+    objects: &[&str],
     idempotency: Option<&IdempotencyKey>,
     now: DateTime<Utc>,
     limit: i32,
 ) -> Result<Saved, DocumentError> {
-    let objects: Vec<String> = [row.storage_key.clone(), row.thumbnail_key.clone()]
-        .into_iter()
-        .filter(|k| !k.is_empty())
-        .collect();
-    let objects: Vec<&str> = objects.iter().map(String::as_str).collect();
     let txn = write_transaction(&state.db).await?;
     if let Some(key) = idempotency
         && !key.claim(&txn, now).await?
@@ -276,7 +273,7 @@ async fn save(
         txn.rollback().await?;
         return Ok(Saved::KeyHeld(key.clone()));
     }
-    if !ahead::settle(&txn, &objects).await? {
+    if !ahead::settle(&txn, objects).await? {
         txn.rollback().await?;
         return Err(DocumentError::unexpected(anyhow::anyhow!(
             "the upload's objects were swept as left behind before its row was saved"

@@ -90,7 +90,10 @@ fn reads_only(statement: &Statement) -> bool {
     let sql = statement.sql.trim_start();
     sql.get(..6)
         .is_some_and(|w| w.eq_ignore_ascii_case("select"))
-        && !sql.to_ascii_uppercase().contains(" FOR UPDATE")
+        && !sql
+            .as_bytes()
+            .windows(" FOR UPDATE".len())
+            .any(|w| w.eq_ignore_ascii_case(b" FOR UPDATE"))
 }
 
 impl Db {
@@ -119,9 +122,9 @@ impl Db {
         result
     }
 
-    /// `call`, once more on a dead connection when `again` (the pool pinging its checkouts
-    /// from then on, so the second try gets a live one).
-    async fn twice<T, F, Fut>(&self, again: bool, call: F) -> Result<T, DbErr>
+    /// `call`, once more on a dead connection (the pool pinging its checkouts from then on,
+    /// so the second try gets a live one). Only for what ran nothing when it failed.
+    async fn twice<T, F, Fut>(&self, call: F) -> Result<T, DbErr>
     where
         F: Fn() -> Fut + Send + Sync,
         Fut: Future<Output = Result<T, DbErr>> + Send,
@@ -130,9 +133,6 @@ impl Db {
         match call().await {
             Err(e) if dead_connection(&e) => {
                 self.recovery.lost();
-                if !again {
-                    return Err(e);
-                }
                 tracing::info!(error = %e, "a pooled database connection was dead; tried once more");
                 self.seen(call().await)
             }
@@ -147,26 +147,32 @@ impl ConnectionTrait for Db {
         self.pool.get_database_backend()
     }
 
+    // Writes run once, the statement moved, not copied.
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
-        self.twice(false, || self.pool.execute_raw(stmt.clone()))
-            .await
+        let answer = self.pool.execute_raw(stmt).await;
+        self.seen(answer)
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
-        self.twice(false, || self.pool.execute_unprepared(sql))
-            .await
+        let answer = self.pool.execute_unprepared(sql).await;
+        self.seen(answer)
     }
 
+    // Only a read is copied, for its second try.
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
-        let again = reads_only(&stmt);
-        self.twice(again, || self.pool.query_one_raw(stmt.clone()))
-            .await
+        if !reads_only(&stmt) {
+            let answer = self.pool.query_one_raw(stmt).await;
+            return self.seen(answer);
+        }
+        self.twice(|| self.pool.query_one_raw(stmt.clone())).await
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        let again = reads_only(&stmt);
-        self.twice(again, || self.pool.query_all_raw(stmt.clone()))
-            .await
+        if !reads_only(&stmt) {
+            let answer = self.pool.query_all_raw(stmt).await;
+            return self.seen(answer);
+        }
+        self.twice(|| self.pool.query_all_raw(stmt.clone())).await
     }
 
     fn support_returning(&self) -> bool {
@@ -181,7 +187,7 @@ impl TransactionTrait for Db {
     type Transaction = DatabaseTransaction;
 
     async fn begin(&self) -> Result<DatabaseTransaction, DbErr> {
-        self.twice(true, || self.pool.begin()).await
+        self.twice(|| self.pool.begin()).await
     }
 
     async fn begin_with_config(
@@ -189,18 +195,15 @@ impl TransactionTrait for Db {
         isolation_level: Option<IsolationLevel>,
         access_mode: Option<AccessMode>,
     ) -> Result<DatabaseTransaction, DbErr> {
-        self.twice(true, || {
-            self.pool.begin_with_config(isolation_level, access_mode)
-        })
-        .await
+        self.twice(|| self.pool.begin_with_config(isolation_level, access_mode))
+            .await
     }
 
     async fn begin_with_options(
         &self,
         options: TransactionOptions,
     ) -> Result<DatabaseTransaction, DbErr> {
-        self.twice(true, || self.pool.begin_with_options(options))
-            .await
+        self.twice(|| self.pool.begin_with_options(options)).await
     }
 
     async fn transaction<F, T, E>(&self, callback: F) -> Result<T, TransactionError<E>>
@@ -248,6 +251,9 @@ mod tests {
             "SELECT \"policy\".\"id\" FROM \"policy\" WHERE \"id\" = $1"
         )));
         assert!(reads_only(&statement("  select 1")));
+        assert!(!reads_only(&statement(
+            "select id from service_case for update"
+        )));
         assert!(!reads_only(&statement(
             "SELECT \"id\" FROM \"service_case\" WHERE \"id\" = $1 FOR UPDATE"
         )));
