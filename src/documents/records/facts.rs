@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::RecordKind;
+use super::kind::RecordKind;
 
 /// What the parser read of a record file: shown to the specialist, never a personal tag.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -6,7 +6,8 @@ use std::path::Path;
 use dicom_dictionary_std::tags;
 use lopdf::{Document, Object};
 
-use super::{Facts, Unreadable};
+use super::facts::Facts;
+use super::kind::Unreadable;
 
 /// Keys that make a PDF do something when it is opened.
 const ACTIVE: [&[u8]; 6] = [

@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::{RecordKind, Unreadable};
+use super::kind::{RecordKind, Unreadable};
 
 /// What a browser would take for a web page, case-insensitively; a tag only when a space, `>`
 /// or `/` follows it (so that compressed or pixel data does not match by chance).
