@@ -23,6 +23,7 @@ pub mod outbox;
 pub mod plans;
 pub mod platform;
 pub mod policies;
+pub mod privacy;
 pub mod reports;
 pub mod staff;
 pub mod startup;

@@ -1,6 +1,7 @@
 //! The background jobs: sending notifications (`notifications::dispatch`), queuing reminders
 //! (`notifications::reminders`), expiring drafts (`cases::expiry`), forgetting old push keys,
-//! removing objects left behind by unfinished writes (`platform::storage::ahead`) and making
+//! removing objects left behind by unfinished writes (`platform::storage::ahead`), removing
+//! records past their retention (`privacy::retention`) and making
 //! the insurers' weekly reports (`reports::weekly::job`).
 //! `green-channel worker` runs them on their own (with only the probes and `/metrics` on its
 //! port); `serve` runs them in-process when `APP_WORKER__IN_PROCESS=true` (the embedded
@@ -112,6 +113,9 @@ async fn round(state: &AppState, timers: &mut Timers) -> bool {
         let before = state.clocks.business.now() - grace;
         if let Err(error) = ahead::sweep(&state.db, &state.storage, before).await {
             tracing::warn!(error = %error, "sweeping objects left behind failed; will retry");
+        }
+        if let Err(error) = crate::privacy::retention::run_once(state).await {
+            tracing::warn!(error = %error, "removing records past their retention failed; will retry");
         }
     }
     let making = timers

@@ -20,6 +20,8 @@ pub struct Model {
     pub phone_hash: Option<String>,
     pub phone_country_code: Option<String>,
     pub phone_bound_at: Option<DateTimeUtc>,
+    /// When the owner deleted the account: its openid, phone and bindings are gone.
+    pub deleted_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

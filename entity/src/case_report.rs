@@ -19,6 +19,8 @@ pub struct Model {
     pub uploaded_at: DateTimeUtc,
     /// `report` (the written report) or `bill` (the medical bills delivered with it).
     pub kind: String,
+    /// When the file was removed from storage at the end of its retention period.
+    pub purged_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

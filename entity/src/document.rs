@@ -36,6 +36,9 @@ pub struct Model {
     pub file_kind: String,
     /// What the parser read of a PDF or DICOM file (JSON; never a personal DICOM tag).
     pub facts: Option<String>,
+    /// When the file was removed from storage at the end of its retention period (or on
+    /// the owner's withdrawal or account deletion): the row stays as the tombstone.
+    pub purged_at: Option<DateTimeUtc>,
 }
 
 /// Where a specialist's review of a document stands.

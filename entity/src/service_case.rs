@@ -112,6 +112,9 @@ pub struct Model {
     pub explained_at: Option<DateTimeUtc>,
     /// When the insured last asked for documents by courier (none: never).
     pub last_courier_at: Option<DateTimeUtc>,
+    /// When the case's medical records and reports were removed from storage (the end of
+    /// their retention period, a withdrawn consent or a deleted account).
+    pub records_purged_at: Option<DateTimeUtc>,
 }
 
 /// A case's state as stored. The lifecycle (`cases::lifecycle::Status` in the application) is

@@ -17,6 +17,8 @@ pub struct Model {
     pub size_bytes: i64,
     pub case_count: i32,
     pub generated_at: DateTimeUtc,
+    /// When the file was removed from storage at the end of its retention period.
+    pub purged_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -37,6 +37,7 @@ mod m20261206_000029_add_explanation;
 mod m20261206_000030_create_case_courier;
 mod m20261206_000031_add_record_files;
 mod m20261206_000032_create_object_intent;
+mod m20261206_000033_add_retention;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000030_create_case_courier::Migration),
             Box::new(m20261206_000031_add_record_files::Migration),
             Box::new(m20261206_000032_create_object_intent::Migration),
+            Box::new(m20261206_000033_add_retention::Migration),
         ]
     }
 }

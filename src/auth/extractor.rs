@@ -50,10 +50,12 @@ pub async fn authenticate_reading(
 ) -> Result<(CurrentUser, Vec<Option<Vec<u8>>>), AuthError> {
     let token = token.ok_or(AuthError::TokenMissing)?;
     let claims = state.jwt.verify(&token, AUDIENCE_MINIAPP)?;
-    let (record, values) = sessions(state)
-        .get_with(&claims.sid, more(&claims.sub))
-        .await?;
-    let record = record.ok_or(AuthError::SessionRevoked)?;
+    // The account's own end (deleted by its owner) is read in the same round trip, last.
+    let mut keys = more(&claims.sub);
+    keys.push(super::sessions::user_end::key(&claims.sub));
+    let (record, mut values) = sessions(state).get_with(&claims.sid, keys).await?;
+    let ended = values.pop().flatten().is_some();
+    let record = record.filter(|_| !ended).ok_or(AuthError::SessionRevoked)?;
     if record.user_public_id.to_string() != claims.sub || record.audience != AUDIENCE_MINIAPP {
         return Err(AuthError::SessionRevoked);
     }

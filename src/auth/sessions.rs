@@ -180,6 +180,10 @@ impl<'a> Sessions<'a> {
             return Err(RefreshError::Reused);
         }
         let record = self.get(&sid).await?.ok_or(RefreshError::Revoked)?;
+        if user_end::ended(self.cache, record.user_public_id).await? {
+            self.revoke(&sid).await?;
+            return Err(RefreshError::Revoked);
+        }
         // Using the session keeps it alive for another full period.
         self.cache
             .set_json(&session_key(&sid), &record, self.ttl)
@@ -217,5 +221,30 @@ pub mod address_generation {
     pub async fn end(cache: &dyn Cache, reader: &str) -> Result<(), CacheError> {
         cache.incr(&key(reader), KEPT).await?;
         Ok(())
+    }
+}
+
+/// Every session of a user ends at once when they delete their account: a marker read in the
+/// same round trip as the session on each request, and before a refresh. Kept as long as a
+/// session may live.
+pub mod user_end {
+    use std::time::Duration;
+
+    use uuid::Uuid;
+
+    use crate::platform::cache::{Cache, CacheError};
+
+    /// The marker's key for the user with public id `user` (as the token's subject names it).
+    pub fn key(user: &str) -> String {
+        format!("uend:{user}")
+    }
+
+    /// Ends every session of `user`, for `ttl` (the longest a session lives).
+    pub async fn end(cache: &dyn Cache, user: Uuid, ttl: Duration) -> Result<(), CacheError> {
+        cache.set(&key(&user.to_string()), b"1", ttl).await
+    }
+
+    pub async fn ended(cache: &dyn Cache, user: Uuid) -> Result<bool, CacheError> {
+        Ok(cache.get(&key(&user.to_string())).await?.is_some())
     }
 }

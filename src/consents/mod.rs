@@ -8,24 +8,77 @@ pub mod store;
 
 pub use store::has_current;
 
-/// A consent text the user may be asked to accept.
+use crate::platform::config::RetentionSettings;
+
+/// A consent text as written: its version and text before this deployment's figures are put in.
 #[derive(Debug, Clone, Copy)]
-pub struct ConsentText {
-    pub purpose: &'static str,
-    pub version: &'static str,
-    pub title: &'static str,
-    pub text: &'static str,
+struct Template {
+    purpose: &'static str,
+    version: &'static str,
+    title: &'static str,
+    text: &'static str,
 }
 
-pub const MEDICAL_RECORDS: ConsentText = ConsentText {
+const MEDICAL_RECORDS: Template = Template {
     purpose: "medical_records",
-    version: "2026-11",
+    version: "2026-12",
     title: "医疗资料（敏感个人信息）单独同意书",
-    text: include_str!("../../templates/consents/medical_records-2026-11.md"),
+    text: include_str!("../../templates/consents/medical_records-2026-12.md"),
 };
 
-pub const ALL: [ConsentText; 1] = [MEDICAL_RECORDS];
+const ALL: [Template; 1] = [MEDICAL_RECORDS];
 
-pub fn by_purpose(purpose: &str) -> Option<ConsentText> {
-    ALL.into_iter().find(|c| c.purpose == purpose)
+/// A consent text the user may be asked to accept, as this deployment shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentText {
+    pub purpose: &'static str,
+    /// The text's version and the retention period it states (`2026-12.180`): a deployment
+    /// that changes the period asks everyone again.
+    pub version: String,
+    pub title: &'static str,
+    pub text: String,
+}
+
+impl Template {
+    fn shown(self, retention: &RetentionSettings) -> ConsentText {
+        let days = retention.records_days.to_string();
+        ConsentText {
+            purpose: self.purpose,
+            version: format!("{}.{days}", self.version),
+            title: self.title,
+            text: self.text.replace("{records_days}", &days),
+        }
+    }
+}
+
+/// The separate consent to the processing of medical records.
+pub fn medical_records(retention: &RetentionSettings) -> ConsentText {
+    MEDICAL_RECORDS.shown(retention)
+}
+
+/// Every consent the service asks for.
+pub fn all(retention: &RetentionSettings) -> Vec<ConsentText> {
+    ALL.into_iter().map(|t| t.shown(retention)).collect()
+}
+
+pub fn by_purpose(purpose: &str, retention: &RetentionSettings) -> Option<ConsentText> {
+    ALL.into_iter()
+        .find(|t| t.purpose == purpose)
+        .map(|t| t.shown(retention))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_states_the_period_and_its_version_changes_with_it() {
+        let shown = medical_records(&RetentionSettings {
+            records_days: 90,
+            weekly_reports_days: 1095,
+        });
+        assert!(shown.text.contains("保存 90 天"), "{}", shown.text);
+        assert!(!shown.text.contains('{'));
+        assert_eq!(shown.version, "2026-12.90");
+    }
 }

@@ -7,7 +7,7 @@ use tracing::instrument;
 use utoipa::ToSchema;
 
 use super::store::{accept, latest, withdraw};
-use super::{ALL, ConsentText, by_purpose};
+use super::{ConsentText, all, by_purpose};
 use crate::platform::error::{AreaError, Fault, Kind};
 use crate::state::AppState;
 
@@ -17,7 +17,7 @@ pub enum ConsentError {
     #[error("没有这项同意事项")]
     UnknownConsent,
     #[error("同意书内容已更新，请阅读最新版本后再确认")]
-    ConsentVersionOutdated { current_version: &'static str },
+    ConsentVersionOutdated { current_version: String },
     #[error(transparent)]
     Fault(#[from] Fault),
 }
@@ -50,10 +50,10 @@ pub struct ConsentView {
     /// `medical_records`.
     pub purpose: &'static str,
     /// The current version of the text: send it back to accept.
-    pub version: &'static str,
+    pub version: String,
     pub title: &'static str,
     /// The full text (Markdown) the user is shown before accepting.
-    pub text: &'static str,
+    pub text: String,
     /// The user holds an unwithdrawn acceptance of this version.
     pub accepted: bool,
     pub accepted_version: Option<String>,
@@ -68,13 +68,13 @@ pub async fn view(
 ) -> Result<ConsentView, ConsentError> {
     let row = latest(&state.db, user_id, consent.purpose).await?;
     Ok(ConsentView {
+        accepted: row
+            .as_ref()
+            .is_some_and(|r| r.withdrawn_at.is_none() && r.version == consent.version),
         purpose: consent.purpose,
         version: consent.version,
         title: consent.title,
         text: consent.text,
-        accepted: row
-            .as_ref()
-            .is_some_and(|r| r.withdrawn_at.is_none() && r.version == consent.version),
         accepted_version: row.as_ref().map(|r| r.version.clone()),
         accepted_at: row.as_ref().map(|r| r.accepted_at),
         withdrawn_at: row.and_then(|r| r.withdrawn_at),
@@ -85,7 +85,7 @@ pub async fn view(
 #[instrument(skip_all, fields(user_id))]
 pub async fn list(state: &AppState, user_id: i64) -> Result<Vec<ConsentView>, ConsentError> {
     let mut views = Vec::new();
-    for consent in ALL {
+    for consent in all(&state.settings.retention) {
         views.push(view(state, user_id, consent).await?);
     }
     Ok(views)
@@ -100,13 +100,14 @@ pub async fn accept_current(
     purpose: &str,
     version: &str,
 ) -> Result<(ConsentView, bool), ConsentError> {
-    let consent = by_purpose(purpose).ok_or(ConsentError::UnknownConsent)?;
+    let consent =
+        by_purpose(purpose, &state.settings.retention).ok_or(ConsentError::UnknownConsent)?;
     if version != consent.version {
         return Err(ConsentError::ConsentVersionOutdated {
             current_version: consent.version,
         });
     }
-    let (_, created) = accept(&state.db, user_id, consent, state.clocks.business.now()).await?;
+    let (_, created) = accept(&state.db, user_id, &consent, state.clocks.business.now()).await?;
     if created {
         tracing::info!(user_id, purpose = consent.purpose, "consent accepted");
     }
@@ -120,7 +121,8 @@ pub async fn withdraw_current(
     user_id: i64,
     purpose: &str,
 ) -> Result<ConsentView, ConsentError> {
-    let consent = by_purpose(purpose).ok_or(ConsentError::UnknownConsent)?;
+    let consent =
+        by_purpose(purpose, &state.settings.retention).ok_or(ConsentError::UnknownConsent)?;
     let now = state.clocks.business.now();
     if withdraw(&state.db, user_id, consent.purpose, now).await? > 0 {
         tracing::info!(user_id, purpose = consent.purpose, "consent withdrawn");

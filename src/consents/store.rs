@@ -29,7 +29,7 @@ pub async fn latest(
 pub async fn has_current(
     db: &impl ConnectionTrait,
     user_id: i64,
-    consent: ConsentText,
+    consent: &ConsentText,
 ) -> Result<bool, DbErr> {
     Ok(latest(db, user_id, consent.purpose)
         .await?
@@ -41,7 +41,7 @@ pub async fn has_current(
 pub async fn accept(
     db: &impl ConnectionTrait,
     user_id: i64,
-    consent: ConsentText,
+    consent: &ConsentText,
     now: DateTime<Utc>,
 ) -> Result<(user_consent::Model, bool), DbErr> {
     if let Some(row) = latest(db, user_id, consent.purpose).await?
@@ -53,7 +53,7 @@ pub async fn accept(
     let row = user_consent::Entity::insert(user_consent::ActiveModel {
         user_id: Set(user_id),
         purpose: Set(consent.purpose.to_owned()),
-        version: Set(consent.version.to_owned()),
+        version: Set(consent.version.clone()),
         accepted_at: Set(now),
         withdrawn_at: Set(None),
         ..Default::default()

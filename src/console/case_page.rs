@@ -71,6 +71,12 @@ pub async fn build(
         can_review: false,
         groups: Vec::new(),
         missing: String::new(),
+        purged: case.records_purged_at.map(|at| {
+            format!(
+                "本案的医疗资料和报告已于 {} 从存储中删除（已按保存期限删除，或用户撤回同意、注销账户后删除）",
+                when(Some(at))
+            )
+        }),
         actions: Vec::new(),
         materials: CATEGORIES
             .iter()

@@ -80,6 +80,7 @@ pub fn event_label(action: &str) -> &'static str {
         "report_uploaded" => "上传书面报告或账单",
         "courier_requested" => "用户申请快递寄送",
         "courier_answered" => "处理快递申请",
+        "records_purged" => "删除医疗资料",
         _ => "处理",
     }
 }

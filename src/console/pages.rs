@@ -273,6 +273,8 @@ pub struct CasePage {
     pub can_review: bool,
     pub groups: Vec<PhotoGroup>,
     pub missing: String,
+    /// "已按保存期限删除（日期）" once the case's records were removed from storage.
+    pub purged: Option<String>,
     pub actions: Vec<ActionForm>,
     pub materials: Vec<Choice>,
     pub refusals: Vec<Choice>,

@@ -91,6 +91,7 @@ impl ResponseError for ConsoleError {
                 }
                 let title = match e.kind() {
                     Kind::NotFound => "未找到",
+                    Kind::Gone => "已删除",
                     Kind::Forbidden => "无权操作",
                     Kind::Unavailable => "暂时不可用",
                     Kind::Internal => "出错了",

@@ -4,7 +4,6 @@
 use serde_json::{Value, json};
 
 use crate::cases::error::CaseError;
-use crate::consents::MEDICAL_RECORDS;
 use crate::http::multipart::PartsError;
 use crate::platform::error::{AreaError, Fault, Kind};
 use crate::platform::idempotency::IdempotencyError;
@@ -18,8 +17,11 @@ pub enum DocumentError {
     NotFound,
     #[error("该申请已结束，不能再上传资料")]
     CaseClosed,
+    /// Its file was removed at the end of its retention period (or on the owner's request).
+    #[error("该资料已按保存期限删除")]
+    DocumentPurged,
     #[error("上传医疗资料前，请先阅读并同意《医疗资料（敏感个人信息）单独同意书》")]
-    ConsentRequired,
+    ConsentRequired { version: String },
     #[error("该申请的资料数量已达上限，请删除不需要的资料后再上传")]
     TooManyDocuments { limit: i32 },
     #[error("请以 multipart/form-data 上传（wx.uploadFile），文件字段名为 file")]
@@ -102,7 +104,8 @@ impl AreaError for DocumentError {
         use DocumentError::*;
         match self {
             NotFound => Kind::NotFound,
-            ConsentRequired | UrlSignatureInvalid | UrlExpired => Kind::Forbidden,
+            DocumentPurged => Kind::Gone,
+            ConsentRequired { .. } | UrlSignatureInvalid | UrlExpired => Kind::Forbidden,
             CaseClosed | TooManyDocuments { .. } | UploadInProgress { .. } | DocumentReviewed => {
                 Kind::Conflict
             }
@@ -134,8 +137,8 @@ impl AreaError for DocumentError {
     fn details(&self) -> Value {
         use DocumentError::*;
         match self {
-            ConsentRequired => {
-                json!({ "purpose": MEDICAL_RECORDS.purpose, "version": MEDICAL_RECORDS.version })
+            ConsentRequired { version } => {
+                json!({ "purpose": "medical_records", "version": version })
             }
             TooManyDocuments { limit } => json!({ "limit": limit }),
             UploadIncomplete { reason } => json!({ "error": reason }),

@@ -91,6 +91,9 @@ pub async fn readable_document(
         .ok_or(DocumentError::NotFound)?;
     let case = cases::find_by_id(&state.db, doc.case_id).await?;
     let case = readable_case(state, reader, case, action, ("document", id)).await?;
+    if doc.purged_at.is_some() {
+        return Err(DocumentError::DocumentPurged);
+    }
     Ok((doc, case))
 }
 

@@ -206,6 +206,7 @@ macro_rules! rendition_route {
                 (status = 401, description = "`token_*`, `session_revoked` (without a signed address)", body = ErrorBody),
                 (status = 403, description = "`forbidden_role` (insurer viewers see no medical images), `url_signature_invalid`, `url_expired`", body = ErrorBody),
                 (status = 404, description = "`not_found` (also another user's document)", body = ErrorBody),
+                (status = 410, description = "`document_purged`: removed at the end of its retention period (or on the owner's withdrawal or account deletion)", body = ErrorBody),
                 (status = 503, description = "`storage_unavailable`", body = ErrorBody),
             )
         )]
@@ -289,6 +290,7 @@ pub struct ReviewBody {
         (status = 200, body = DocumentView),
         (status = 403, description = "`forbidden_role`, `not_assignee`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 410, description = "`document_purged`", body = ErrorBody),
         (status = 422, description = "`reason_required`, `note_required`, `note_too_long`, `field_too_long`, `invalid_body`", body = ErrorBody),
     )
 )]

@@ -17,7 +17,7 @@ use super::view::{DocumentView, view};
 use crate::attachments::store::documents::{self as store, Inserted, NewDocument};
 use crate::cases::service::{own_case, status_of};
 use crate::cases::store::Case;
-use crate::consents::{self, MEDICAL_RECORDS};
+use crate::consents;
 use crate::plans::Material;
 use crate::platform::crypto::sha256_hex_bytes;
 use crate::platform::db::write_transaction;
@@ -62,8 +62,11 @@ pub async fn open_for_upload(
     if status_of(&case).is_terminal() {
         return Err(DocumentError::CaseClosed);
     }
-    if !consents::has_current(&state.db, user_id, MEDICAL_RECORDS).await? {
-        return Err(DocumentError::ConsentRequired);
+    let consent = consents::medical_records(&state.settings.retention);
+    if !consents::has_current(&state.db, user_id, &consent).await? {
+        return Err(DocumentError::ConsentRequired {
+            version: consent.version,
+        });
     }
     // Photos and record files are counted apart: refused here only when neither has a place.
     let uploads = &state.settings.uploads;

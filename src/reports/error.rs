@@ -16,6 +16,9 @@ pub enum ReportError {
     /// Missing, or not the caller's to see.
     #[error("未找到该报告")]
     NotFound,
+    /// Its file was removed at the end of its retention period.
+    #[error("该报告已按保存期限删除")]
+    ReportPurged,
     #[error("该服务不出具书面报告")]
     ReportNotExpected,
     #[error("文件类别应为书面报告或医疗账单")]
@@ -55,6 +58,7 @@ impl AreaError for ReportError {
         use ReportError::*;
         match self {
             NotFound => Kind::NotFound,
+            ReportPurged => Kind::Gone,
             CaseClosed => Kind::Conflict,
             ReportNotPdf => Kind::UnsupportedMediaType,
             ReportTooLarge { .. } => Kind::PayloadTooLarge,

@@ -223,7 +223,12 @@ pub async fn list(
     let case = readable_case(state, reader, found, "reports_listed", ("case", case_id)).await?;
     let rows = store::for_case(&state.db, case.id).await?;
     Ok(ReportList {
-        items: rows.iter().map(view).collect(),
+        // Removed at the end of their retention: the case says so (`records_purged_at`).
+        items: rows
+            .iter()
+            .filter(|r| r.purged_at.is_none())
+            .map(view)
+            .collect(),
     })
 }
 
@@ -235,6 +240,9 @@ pub async fn open(state: &AppState, reader: Reader<'_>, id: Uuid) -> Result<Down
         .ok_or(ReportError::NotFound)?;
     let case = cases::find_by_id(&state.db, row.case_id).await?;
     readable_case(state, reader, case, "report_read", ("report", id)).await?;
+    if row.purged_at.is_some() {
+        return Err(ReportError::ReportPurged);
+    }
     state
         .storage
         .download(

@@ -114,6 +114,9 @@ pub async fn open(
         None,
     )
     .await?;
+    if row.purged_at.is_some() {
+        return Err(ReportError::ReportPurged);
+    }
     let format = Format::parse(&row.format).ok_or_else(|| ReportError::unexpected("format"))?;
     let file_name = format!("服务进度周报-{}.{}", row.week, format.extension());
     let media_type = format.media_type().to_owned();

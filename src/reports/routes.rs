@@ -120,6 +120,7 @@ pub async fn list(
         (status = 200, description = "The PDF", content_type = "application/pdf"),
         (status = 403, description = "`forbidden_role`", body = ErrorBody),
         (status = 404, description = "`not_found` (also another user's report)", body = ErrorBody),
+        (status = 410, description = "`report_purged`: removed at the end of its retention period", body = ErrorBody),
         (status = 503, description = "`storage_unavailable`", body = ErrorBody),
     )
 )]
@@ -187,6 +188,7 @@ pub async fn weekly(
         (status = 200, description = "The report", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 403, description = "`forbidden_role` (specialists)", body = ErrorBody),
         (status = 404, description = "`not_found` (also another insurer's)", body = ErrorBody),
+        (status = 410, description = "`report_purged`: removed at the end of its retention period", body = ErrorBody),
         (status = 503, description = "`storage_unavailable`", body = ErrorBody),
     )
 )]

@@ -45,6 +45,7 @@ pub async fn upsert_weekly(db: &impl ConnectionTrait, new: NewWeeklyReport) -> R
         size_bytes: Set(new.size_bytes),
         case_count: Set(new.case_count),
         generated_at: Set(new.generated_at),
+        purged_at: Set(None),
         ..Default::default()
     };
     weekly_report::Entity::insert(row)
@@ -59,6 +60,7 @@ pub async fn upsert_weekly(db: &impl ConnectionTrait, new: NewWeeklyReport) -> R
                 weekly_report::Column::SizeBytes,
                 weekly_report::Column::CaseCount,
                 weekly_report::Column::GeneratedAt,
+                weekly_report::Column::PurgedAt,
             ])
             .to_owned(),
         )
@@ -75,7 +77,9 @@ pub async fn weekly_list(
     week: Option<&str>,
     limit: u64,
 ) -> Result<Vec<WeeklyReport>, DbErr> {
-    let mut select = weekly_report::Entity::find();
+    // A report past its retention is gone from the list (its row stays as the tombstone).
+    let mut select =
+        weekly_report::Entity::find().filter(weekly_report::Column::PurgedAt.is_null());
     if let Some(insurer_id) = insurer_id {
         select = select.filter(weekly_report::Column::InsurerId.eq(insurer_id));
     }

@@ -16,6 +16,7 @@ pub fn codes_by_area() -> Vec<(&'static str, Vec<&'static str>)> {
         ("auth", crate::auth::error::AuthError::codes()),
         ("phone", crate::users::bind::PhoneError::codes()),
         ("consents", crate::consents::service::ConsentError::codes()),
+        ("account", crate::privacy::erasure::ErasureError::codes()),
         ("policies", crate::policies::error::PolicyError::codes()),
         (
             "applications",

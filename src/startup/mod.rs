@@ -22,7 +22,9 @@ use crate::platform::config::Settings;
 use crate::platform::error::ErrorBody;
 use crate::platform::telemetry;
 use crate::state::AppState;
-use crate::{cases, catalog, consents, desk, dev, documents, eligibility, health, me, policies};
+use crate::{
+    cases, catalog, consents, desk, dev, documents, eligibility, health, me, policies, privacy,
+};
 
 pub const OPENAPI_PATH: &str = "/api-docs/openapi.json";
 pub const DOCS_PATH: &str = "/docs/";
@@ -114,6 +116,7 @@ where
                 .service(me::routes::logout)
                 .service(me::routes::me)
                 .service(me::routes::bind_phone)
+                .service(privacy::routes::delete_account)
                 .service(consents::routes::list)
                 .service(consents::routes::accept_consent)
                 .service(consents::routes::withdraw_consent)

@@ -72,7 +72,7 @@ async fn consent_is_versioned_recorded_and_withdrawable(backend: Backend) {
         green_channel::consents::has_current(
             &app.db,
             user_id(&app, &user).await,
-            green_channel::consents::MEDICAL_RECORDS
+            &green_channel::consents::medical_records(&app.state.settings.retention)
         )
         .await
         .expect("query")

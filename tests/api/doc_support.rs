@@ -238,7 +238,7 @@ pub async fn consent(app: &TestApp, token: &str) {
             "/api/v1/me/consents",
             &json!({
                 "purpose": "medical_records",
-                "version": green_channel::consents::MEDICAL_RECORDS.version,
+                "version": green_channel::consents::medical_records(&app.state.settings.retention).version,
             }),
             Some(token),
         )

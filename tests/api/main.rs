@@ -65,6 +65,7 @@ mod record_files;
 mod reminders;
 mod reports;
 mod requests;
+mod retention;
 mod visit_day;
 mod wechat_client;
 mod weekly_reports;

@@ -30,6 +30,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/refresh"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
+    ("delete", "/api/v1/me"),
     ("post", "/api/v1/me/phone"),
     ("get", "/api/v1/me/consents"),
     ("post", "/api/v1/me/consents"),

@@ -241,7 +241,7 @@ async fn a_database_restart_is_invisible() {
             "/api/v1/me/consents",
             &serde_json::json!({
                 "purpose": "medical_records",
-                "version": green_channel::consents::MEDICAL_RECORDS.version,
+                "version": green_channel::consents::medical_records(&app.state.settings.retention).version,
             }),
             Some(&token),
         )

@@ -60,7 +60,8 @@ pub fn keys(case_public_id: Uuid, document_public_id: Uuid) -> (String, String) 
     (key, thumbnail)
 }
 
-/// A case's live documents, oldest first.
+/// A case's live documents (neither deleted nor removed at the end of their retention),
+/// oldest first.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn live_for_case(
     db: &impl ConnectionTrait,
@@ -69,6 +70,7 @@ pub async fn live_for_case(
     document::Entity::find()
         .filter(document::Column::CaseId.eq(case_id))
         .filter(document::Column::DeletedAt.is_null())
+        .filter(document::Column::PurgedAt.is_null())
         .order_by_asc(document::Column::Id)
         .all(db)
         .await

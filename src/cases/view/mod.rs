@@ -119,6 +119,10 @@ pub struct CaseView {
     pub change_request: Option<ChangeRequestView>,
     /// When the insured said they would be late for the booked visit.
     pub late_notice_at: Option<DateTime<Utc>>,
+    /// When the case's medical records and reports were removed from storage (their
+    /// retention period over, or the consent withdrawn): the documents and reports lists are
+    /// empty from then on, and the mini-program says "已按保存期限删除".
+    pub records_purged_at: Option<DateTime<Utc>>,
     /// The insured's objections and complaints with their answers, oldest first
     /// (`POST /cases/{id}/objections`).
     pub objections: Vec<ObjectionView>,
@@ -413,6 +417,7 @@ pub fn detail(
         offer,
         change_request: change_request(case),
         late_notice_at: case.late_notice_at,
+        records_purged_at: case.records_purged_at,
         objections,
         couriers,
         timeline: events(timeline),

@@ -167,6 +167,12 @@ impl Settings {
                 (2 * slowest).max(600)
             ));
         }
+        if self.retention.records_days == 0 || self.retention.weekly_reports_days == 0 {
+            problems.push(
+                "APP_RETENTION__RECORDS_DAYS and APP_RETENTION__WEEKLY_REPORTS_DAYS must be greater than 0"
+                    .to_owned(),
+            );
+        }
         if self.server.json_limit_bytes == 0 {
             problems.push("APP_SERVER__JSON_LIMIT_BYTES must be greater than 0".to_owned());
         }

@@ -71,9 +71,21 @@ pub struct Settings {
     pub worker: WorkerSettings,
     pub calendar: CalendarSettings,
     pub notifications: NotificationSettings,
+    pub retention: RetentionSettings,
     #[serde(default)]
     pub console: ConsoleSettings,
     pub log: LogSettings,
+}
+
+/// How long what the insured gave is kept (PIPL Art. 19: no longer than the purpose needs).
+/// The seeds name no period: these are readings to confirm with the insurers (README).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RetentionSettings {
+    /// Days a case's medical-record files and reports are kept after the case ends
+    /// (completed, cancelled, missed or terminated); the consent text states the figure.
+    pub records_days: u32,
+    /// Days an insurer's weekly report is kept after it was made.
+    pub weekly_reports_days: u32,
 }
 
 /// The specialists' web console (`/console/`).

@@ -195,6 +195,22 @@ fn objects_left_behind_are_given_longer_than_the_slowest_upload() {
 }
 
 #[test]
+fn records_are_kept_for_a_period_of_days() {
+    let settings = load(Profile::Local, &[]).expect("defaults");
+    assert_eq!(settings.retention.records_days, 180);
+    assert_eq!(settings.retention.weekly_reports_days, 1095);
+    let figment = Figment::new()
+        .merge(Toml::string(BASE))
+        .merge(Toml::string(LOCAL))
+        .merge(Serialized::default("retention.records_days", 0));
+    let error = Settings::from_figment(Profile::Local, figment).expect_err("refused");
+    assert!(
+        error.problems[0].starts_with("APP_RETENTION__RECORDS_DAYS"),
+        "{error}"
+    );
+}
+
+#[test]
 fn the_console_idle_span_is_within_the_session() {
     let settings = load(Profile::Local, &[]).expect("defaults");
     assert_eq!(
