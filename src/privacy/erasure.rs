@@ -30,7 +30,7 @@ pub enum ErasureError {
     Fault(#[from] Fault),
 }
 
-crate::platform::error::faults_from!(ErasureError);
+crate::platform::error::faults_from!(ErasureError, cache);
 
 impl AreaError for ErasureError {
     fn kind(&self) -> Kind {
@@ -77,9 +77,18 @@ pub async fn delete_account(state: &AppState, user: &CurrentUser) -> Result<Dele
     let now = state.clocks.business.now();
     crate::users::cached::changing(state, user.user_id, user.public_id, async {
         let txn = write_transaction(&state.db).await?;
+        // Asked again inside the transaction: a case applied for since the first question
+        // keeps its applicant (the sessions have ended; the account is whole).
+        let open = store::open_cases(&txn, user.user_id).await?;
+        if !open.is_empty() {
+            txn.rollback().await?;
+            return Err(ErasureError::OpenCases {
+                numbers: open.into_iter().flatten().collect(),
+            });
+        }
         store::empty_account(&txn, user.user_id, user.public_id, now).await?;
         txn.commit().await?;
-        Ok::<_, Fault>(())
+        Ok(())
     })
     .await?;
     tracing::info!(user_id = user.user_id, "an account deleted by its owner");
