@@ -40,20 +40,32 @@ pub struct ConsentText {
 }
 
 impl Template {
+    /// The version this deployment shows: the text's and the period it states.
+    fn version(self, retention: &RetentionSettings) -> String {
+        format!("{}.{}", self.version, retention.records_days)
+    }
+
     fn shown(self, retention: &RetentionSettings) -> ConsentText {
-        let days = retention.records_days.to_string();
         ConsentText {
             purpose: self.purpose,
-            version: format!("{}.{days}", self.version),
+            version: self.version(retention),
             title: self.title,
-            text: self.text.replace("{records_days}", &days),
+            text: self
+                .text
+                .replace("{records_days}", &retention.records_days.to_string()),
         }
     }
 }
 
-/// The separate consent to the processing of medical records.
+/// The separate consent to the processing of medical records, as shown.
 pub fn medical_records(retention: &RetentionSettings) -> ConsentText {
     MEDICAL_RECORDS.shown(retention)
+}
+
+/// The purpose and current version of the medical-records consent (what an upload checks,
+/// without putting the text together).
+pub fn medical_records_version(retention: &RetentionSettings) -> (&'static str, String) {
+    (MEDICAL_RECORDS.purpose, MEDICAL_RECORDS.version(retention))
 }
 
 /// Every consent the service asks for.

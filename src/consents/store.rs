@@ -24,16 +24,16 @@ pub async fn latest(
         .await
 }
 
-/// Whether the user holds an unwithdrawn consent to the current version of `consent`.
+/// Whether the user holds an unwithdrawn consent to `version` of the text for `purpose`.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn has_current(
     db: &impl ConnectionTrait,
     user_id: i64,
-    consent: &ConsentText,
+    (purpose, version): (&str, &str),
 ) -> Result<bool, DbErr> {
-    Ok(latest(db, user_id, consent.purpose)
+    Ok(latest(db, user_id, purpose)
         .await?
-        .is_some_and(|row| row.withdrawn_at.is_none() && row.version == consent.version))
+        .is_some_and(|row| row.withdrawn_at.is_none() && row.version == version))
 }
 
 /// Records an acceptance of the current version (once: accepting again changes nothing).

@@ -37,12 +37,14 @@ pub const KINDS: [(&str, &str); 10] = [
     ("weekly_report_read", "下载服务周报"),
 ];
 
+/// The kind of read stored as `action`, as (code, words); none for an unknown code.
+fn kind(action: &str) -> Option<(&'static str, &'static str)> {
+    KINDS.iter().copied().find(|(code, _)| *code == action)
+}
+
 /// An audited read in words (`查看照片`), never the code it is stored as.
 pub fn action_label(action: &str) -> &'static str {
-    KINDS
-        .iter()
-        .find(|(code, _)| *code == action)
-        .map_or("查阅", |(_, label)| label)
+    kind(action).map_or("查阅", |(_, label)| label)
 }
 
 /// What was read, in words (the case number is a column of its own; ids are never shown).
@@ -98,11 +100,7 @@ pub async fn page(
     let filter = AuditFilter {
         staff_id,
         case_id,
-        action: query
-            .kind
-            .as_deref()
-            .and_then(|kind| KINDS.iter().find(|(code, _)| *code == kind))
-            .map(|(code, _)| *code),
+        action: query.kind.as_deref().and_then(kind).map(|(code, _)| code),
         from: query.from.map(|d| local_instant(d, NaiveTime::MIN)),
         until: query
             .until

@@ -62,11 +62,9 @@ pub async fn open_for_upload(
     if status_of(&case).is_terminal() {
         return Err(DocumentError::CaseClosed);
     }
-    let consent = consents::medical_records(&state.settings.retention);
-    if !consents::has_current(&state.db, user_id, &consent).await? {
-        return Err(DocumentError::ConsentRequired {
-            version: consent.version,
-        });
+    let (purpose, version) = consents::medical_records_version(&state.settings.retention);
+    if !consents::has_current(&state.db, user_id, (purpose, &version)).await? {
+        return Err(DocumentError::ConsentRequired { version });
     }
     // Photos and record files are counted apart: refused here only when neither has a place.
     let uploads = &state.settings.uploads;

@@ -68,11 +68,13 @@ async fn consent_is_versioned_recorded_and_withdrawable(backend: Backend) {
         )
         .await;
     assert_eq!(again.status().as_u16(), 200, "accepting twice records once");
+    let (purpose, current) =
+        green_channel::consents::medical_records_version(&app.state.settings.retention);
     assert!(
         green_channel::consents::has_current(
             &app.db,
             user_id(&app, &user).await,
-            &green_channel::consents::medical_records(&app.state.settings.retention)
+            (purpose, &current)
         )
         .await
         .expect("query")

@@ -35,6 +35,19 @@ pub async fn sign_in(app: &TestApp, login: &str) -> String {
         .to_owned()
 }
 
+/// A console page as the signed-in `cookie` sees it (its HTML).
+pub async fn console_page(app: &TestApp, cookie: &str, path: &str) -> String {
+    app.client
+        .get(app.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("HTML")
+}
+
 fn field(html: &str, name: &str) -> String {
     html.split(&format!("name=\"{name}\" value=\""))
         .nth(1)
@@ -46,16 +59,7 @@ fn field(html: &str, name: &str) -> String {
 /// Posts the form of `action` on case `id` as the case page offers it (its CSRF token and the
 /// version it shows), with `extra` fields; the status of the answer.
 async fn act(app: &TestApp, cookie: &str, id: &str, action: &str, extra: &[(&str, &str)]) -> u16 {
-    let page = app
-        .client
-        .get(app.url(&format!("/console/cases/{id}")))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .expect("sent")
-        .text()
-        .await
-        .expect("HTML");
+    let page = console_page(app, cookie, &format!("/console/cases/{id}")).await;
     // A page that offers no form for this role still carries the session's CSRF token (the
     // logout form); the version is then forged (the role is refused before it is compared).
     let version = match field(&page, "version") {

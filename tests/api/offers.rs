@@ -458,16 +458,12 @@ async fn choosing_is_the_insureds_time(backend: Backend) {
     let item = queue_item(&app, &p4, &stay).await;
     assert_eq!(item["start_decision_overdue"], false, "{item}");
     let cookie = crate::console_actions::sign_in(&app, "clock-p4").await;
-    let page = app
-        .client
-        .get(app.url(&format!("/console/cases/{}", id(&stay))))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .expect("sent")
-        .text()
-        .await
-        .expect("HTML");
+    let page = crate::console_actions::console_page(
+        &app,
+        &cookie,
+        &format!("/console/cases/{}", id(&stay)),
+    )
+    .await;
     assert!(
         page.contains("用户已选择：医院：复旦大学附属华山医院 神经外科"),
         "{page}"

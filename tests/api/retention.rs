@@ -14,7 +14,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::case_support::{PLAN3, count, created, get, id, insured, ok, staff};
-use crate::console_actions::sign_in;
+use crate::console_actions::{console_page, sign_in};
 use crate::doc_support::{consent, jpeg, objects, uploaded};
 use crate::helpers::{Backend, TestApp, error_body, spawn_app_with};
 use crate::on_both_backends;
@@ -152,16 +152,7 @@ async fn records_leave_storage_when_their_retention_ends(backend: Backend) {
     // The specialist's case page says so, in words.
     staff(&app, "keep-lead", "supervisor", None).await;
     let cookie = sign_in(&app, "keep-lead").await;
-    let page = app
-        .client
-        .get(app.url(&format!("/console/cases/{case}")))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .expect("sent")
-        .text()
-        .await
-        .expect("HTML");
+    let page = console_page(&app, &cookie, &format!("/console/cases/{case}")).await;
     assert!(page.contains("已按保存期限删除"), "{page}");
     assert!(page.contains("删除医疗资料"), "the timeline names the step");
 
