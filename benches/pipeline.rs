@@ -1,7 +1,8 @@
 //! The upload pipeline alone on a typical 12-megapixel phone photo, upright (kept as taken:
-//! markers rewritten, DCT-scaled decode, thumbnail) and with an EXIF orientation (decoded in
-//! full, turned upright, re-encoded), and on a 48-megapixel one (capped): the floor the upload
-//! endpoint is measured against. `cargo bench --bench pipeline` (ITERATIONS, default 15).
+//! markers rewritten, DCT-scaled decode, thumbnail) and with an EXIF orientation (turned upright
+//! block by block, thumbnail from the DC coefficients), and on a 48-megapixel one (capped,
+//! decoded and re-encoded): the floor the upload endpoint is measured against.
+//! `cargo bench --bench pipeline` (ITERATIONS, default 15).
 //!
 //! With `PHOTO=file THREADS=n RATE_SECONDS=s`, instead: `n` threads run the pipeline on that file for
 //! `s` seconds and the rate is printed (what `scripts/bench-uploads` runs beside each upload
@@ -74,7 +75,7 @@ fn main() {
     for (label, width, height, quality, noise, orientation) in [
         ("12 MP phone photo, upright (kept)", 4000, 3000, 92, 10, 1),
         (
-            "12 MP phone photo, EXIF orientation 6 (re-encoded)",
+            "12 MP phone photo, EXIF orientation 6 (turned)",
             4000,
             3000,
             92,

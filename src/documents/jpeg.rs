@@ -104,6 +104,17 @@ pub struct Frame {
     adobe: Option<u8>,
 }
 
+impl Frame {
+    /// Whether a reader takes three components as RGB rather than YCbCr: an Adobe marker's
+    /// transform 0, or (without one) components named R, G and B.
+    pub(super) fn rgb(&self, component_ids: &[u8]) -> bool {
+        match self.adobe {
+            Some(transform) => transform == 0,
+            None => component_ids == b"RGB",
+        }
+    }
+}
+
 /// Reads what [`Frame`] says from the markers of `bytes`.
 pub(super) fn frame(bytes: &[u8]) -> Result<Frame, Refusal> {
     let (mut frames, mut scans) = (0, 0);
@@ -149,12 +160,9 @@ const JFIF: [u8; 18] = [
     0x00, 0x00,
 ];
 
-/// A [`Frame::keepable`] JPEG rewritten with its tables, frame and scans as they are, and
-/// nothing else: no application segment (EXIF, GPS, XMP, ICC, maker notes, embedded
-/// thumbnails), no comment, nothing after the end, except what decides how its colours read —
-/// a JFIF marker (replaced by a bare one) and an Adobe marker's colour transform (kept alone).
-/// Every viewer draws the same pixels from both. The pieces are slices of `bytes` (no copy).
-pub(super) fn stripped(bytes: &Bytes, frame: &Frame) -> Result<Vec<Bytes>, Refusal> {
+/// The start of a JPEG written from `frame`'s: the start-of-image marker and what decides how
+/// its colours read (a bare JFIF marker, an Adobe marker's colour transform alone).
+pub(super) fn head(frame: &Frame) -> Vec<u8> {
     let mut head = vec![0xFF, 0xD8];
     // The colour markers go first, where every reader looks for them.
     if frame.jfif {
@@ -166,7 +174,16 @@ pub(super) fn stripped(bytes: &Bytes, frame: &Frame) -> Result<Vec<Bytes>, Refus
             0x00, transform,
         ]);
     }
-    let mut pieces = vec![Bytes::from(head)];
+    head
+}
+
+/// A [`Frame::keepable`] JPEG rewritten with its tables, frame and scans as they are, and
+/// nothing else: no application segment (EXIF, GPS, XMP, ICC, maker notes, embedded
+/// thumbnails), no comment, nothing after the end, except what decides how its colours read —
+/// a JFIF marker (replaced by a bare one) and an Adobe marker's colour transform (kept alone).
+/// Every viewer draws the same pixels from both. The pieces are slices of `bytes` (no copy).
+pub(super) fn stripped(bytes: &Bytes, frame: &Frame) -> Result<Vec<Bytes>, Refusal> {
+    let mut pieces = vec![Bytes::from(head(frame))];
     // Runs of kept bytes, each one slice.
     let mut run: Option<Range<usize>> = None;
     walk(&bytes[..frame.end], |piece| {

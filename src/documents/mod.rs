@@ -17,5 +17,6 @@ pub mod records;
 pub mod review;
 pub mod routes;
 pub mod signed;
+mod turn;
 pub mod upload;
 pub mod view;

@@ -7,9 +7,12 @@
 //!   small print), and the stored bytes decoded once at the smallest DCT scale that covers the
 //!   thumbnail (the decoder scales the inverse DCT: 1/8 for a phone photo), which reads every
 //!   coded block and gives the thumbnail;
-//! - anything else (PNG, WebP, a JPEG with an EXIF orientation, a larger or unusual one) is
-//!   decoded in full → its longest side capped → the orientation applied → re-encoded (which
-//!   is what drops its metadata) → a thumbnail.
+//! - a JPEG photo stored sideways or mirrored (an EXIF orientation, as most phones write
+//!   portraits) within the size cap is **turned upright without decoding it** (the `turn`
+//!   module: its DCT blocks moved and transposed, as jpegtran does), no sample requantised;
+//! - anything else (PNG, WebP, a progressive or unusual JPEG, a larger one) is decoded in full
+//!   → its longest side capped → the orientation applied → re-encoded (which is what drops its
+//!   metadata) → a thumbnail.
 //!
 //! CPU-bound: callers run it off the async executor, behind a limit sized to the cores.
 
@@ -26,7 +29,7 @@ pub use super::budget::budget;
 use super::budget::{dct_scaled, kept};
 use super::image::{Kind, Processed, Refusal, sniff};
 use super::pixels::{encode_jpeg, resized, thumbnail_size};
-use super::{jpeg, kept};
+use super::{jpeg, kept, turn};
 
 fn decode_error(error: ImageError) -> Refusal {
     match error {
@@ -46,6 +49,8 @@ pub struct Inspected {
     pub budget: u64,
     /// A JPEG's markers.
     frame: Option<jpeg::Frame>,
+    /// How the stored image is turned to be upright (its EXIF orientation).
+    orientation: image::metadata::Orientation,
 }
 
 /// How the pipeline treats an image (see the module's text).
@@ -53,6 +58,8 @@ pub struct Inspected {
 pub enum Route {
     /// A JPEG kept as it was taken, without its metadata.
     Kept,
+    /// A JPEG turned upright block by block, without its metadata.
+    Turned,
     /// Decoded in full, capped, turned upright and re-encoded.
     Reencoded,
 }
@@ -123,13 +130,28 @@ pub fn inspect(bytes: &[u8], settings: &UploadSettings) -> Result<Inspected, Ref
     // their size, not hundreds.
     let expansion = decoded / (image_bytes.len() as u64).max(1);
     let is_progressive = frame.is_some_and(|f| f.progressive);
-    let route =
-        if frame.is_some_and(|f| f.keepable) && upright && width.max(height) <= settings.max_side {
-            Route::Kept
-        } else {
-            Route::Reencoded
-        };
+    let keepable = frame.is_some_and(|f| f.keepable) && width.max(height) <= settings.max_side;
+    // A sideways photo is turned block by block where its coding allows (a progressive one
+    // holds every coefficient anyway, and is rare from phones: it is decoded).
+    let turned = (keepable && !upright && !is_progressive)
+        .then(|| {
+            turn::Header::parse(image_bytes).and_then(|header| {
+                turn::plan(
+                    &header,
+                    orientation,
+                    image_bytes.len() as u64,
+                    settings.thumbnail_side,
+                )
+            })
+        })
+        .and_then(Result::ok);
+    let route = match turned {
+        _ if keepable && upright => Route::Kept,
+        Some(_) => Route::Turned,
+        None => Route::Reencoded,
+    };
     let budget = match route {
+        Route::Turned => turned.map_or(0, |plan| plan.budget),
         Route::Kept => {
             let thumbnail = thumbnail_size((width, height), settings.thumbnail_side);
             kept(
@@ -160,6 +182,7 @@ pub fn inspect(bytes: &[u8], settings: &UploadSettings) -> Result<Inspected, Ref
         route,
         budget,
         frame,
+        orientation,
     })
 }
 
@@ -177,6 +200,9 @@ pub fn process_inspected(
     let source = inspected.source;
     if let (Route::Kept, Some(frame)) = (inspected.route, &inspected.frame) {
         return kept::kept_as_taken(bytes, frame, (inspected.width, inspected.height), settings);
+    }
+    if let (Route::Turned, Some(frame)) = (inspected.route, &inspected.frame) {
+        return turn::turned(bytes, frame, inspected.orientation, settings);
     }
     let image_bytes = image_of(bytes, inspected.frame);
     let mut decoder = decoder(image_bytes, source, settings)?;
