@@ -54,23 +54,11 @@ fn encoded(image: &RgbImage, sampling: Option<SamplingFactor>, restart: u16) -> 
     out
 }
 
-/// `jpeg` with an EXIF segment saying `orientation` after its start-of-image marker.
-fn oriented(jpeg: &[u8], orientation: u16) -> Vec<u8> {
-    let mut tiff = b"MM\0*\0\0\0\x08\0\x01".to_vec();
-    tiff.extend_from_slice(&[0x01, 0x12, 0x00, 0x03, 0, 0, 0, 1]);
-    tiff.extend_from_slice(&orientation.to_be_bytes());
-    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
-    let payload = [&b"Exif\0\0"[..], &tiff].concat();
-    let length = u16::try_from(payload.len() + 2).expect("short");
-    [
-        &jpeg[..2],
-        &[0xFF, 0xE1],
-        &length.to_be_bytes(),
-        &payload,
-        &jpeg[2..],
-    ]
-    .concat()
-}
+/// The benches' stand-in photos; `oriented` puts an EXIF orientation after the start marker.
+#[allow(dead_code)]
+#[path = "../../../benches/photo.rs"]
+mod photo;
+use photo::oriented;
 
 fn decoded(jpeg: &[u8]) -> RgbImage {
     image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg)
@@ -282,4 +270,14 @@ fn a_comment_before_the_exif_segment_still_turns() {
     let commented = [&jpeg[..2], &[0xFF, 0xFE, 0x00, 0x07], b"bench", &jpeg[2..]].concat();
     let (_, size, _) = turned(&commented);
     assert_eq!(size, (1600, 1608));
+}
+
+#[test]
+fn the_benches_phone_photo_turns() {
+    let jpeg = oriented(&photo::photo(1608, 1208, 92, 10, 7), 6);
+    let header = super::Header::parse(&jpeg);
+    let plan = header
+        .as_ref()
+        .map(|h| super::plan(h, Orientation::Rotate90, jpeg.len() as u64, 320));
+    assert!(matches!(plan, Ok(Ok(_))), "{header:?} {plan:?}");
 }
