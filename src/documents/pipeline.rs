@@ -1,6 +1,6 @@
 //! One pipeline for every uploaded photo: the type is decided by content (magic bytes), the
 //! headers are read (dimension, pixel and memory limits checked before any pixel is decoded),
-//! then one of two routes ([`Route`]):
+//! then one of three routes ([`Route`]):
 //! - a JPEG photo that is upright and within the size cap (what phones send) is **kept as it
 //!   was taken**: its markers rewritten without EXIF, GPS, XMP, comments or anything after the
 //!   image (the `jpeg` module), its compressed data untouched (no second lossy generation of

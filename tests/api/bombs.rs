@@ -110,15 +110,12 @@ async fn bombs_are_refused_and_a_twelve_megapixel_photo_passes(backend: Backend)
     );
     assert!(inspected.budget < reencoded / 2, "{inspected:?}");
     // Stored sideways (EXIF orientation 6), it is turned upright block by block: its
-    // coefficients and the turned file, less than a full decode holds. The incomplete last row
-    // of 16-px MCUs (3000 = 187.5 × 16) cannot go to the other side: 8 px of edge are trimmed.
+    // coefficients and the turned file, less than a full decode holds. The stand-in is 4:4:4
+    // (8-px MCUs, as `image`'s encoder writes it): 3000 is whole MCUs, nothing is trimmed.
     let sideways = photo::oriented(&photo, 6);
     let inspected = pipeline::inspect(&sideways, &settings).expect("a photo");
     assert_eq!(inspected.route, pipeline::Route::Turned);
     assert!(inspected.budget < reencoded, "{inspected:?}");
-    // Through the endpoint the sideways photo is still stored 3000 × 4000 (decoded and
-    // re-encoded), although `inspect` above routes it to the turn: not understood yet (issue 29
-    // §6's note). When the endpoint turns it, this is 2992 × 4000.
     for (bytes, size) in [(photo, (4000, 3000)), (sideways, (3000, 4000))] {
         let response = upload(&app, &user, &id(&case), "outpatient_record", &bytes).await;
         assert_eq!(response.status().as_u16(), 201);
@@ -127,7 +124,30 @@ async fn bombs_are_refused_and_a_twelve_megapixel_photo_passes(backend: Backend)
             (body["width"].as_u64(), body["height"].as_u64()),
             (Some(size.0), Some(size.1))
         );
+        // Neither was requantised: the stored quantisation tables are the camera's (turned
+        // with the blocks, the same values in another order), not the re-encoder's.
+        let stored = get(&app, body["url"].as_str().expect("url"), Some(&user)).await;
+        let stored = stored.bytes().await.expect("the stored photo");
+        assert_eq!(quantisation(&stored), quantisation(&bytes));
     }
+}
+
+/// The values of a JPEG's quantisation tables (the DQT segments before its scan), sorted.
+fn quantisation(jpeg: &[u8]) -> Vec<u8> {
+    let mut values = Vec::new();
+    let mut at = 2;
+    while at + 4 <= jpeg.len() && jpeg[at] == 0xFF && jpeg[at + 1] != 0xDA {
+        let length = usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+        if jpeg[at + 1] == 0xDB {
+            for table in jpeg[at + 4..at + 2 + length].chunks(65) {
+                values.extend_from_slice(&table[1..]);
+            }
+        }
+        at += 2 + length;
+    }
+    values.sort_unstable();
+    assert!(!values.is_empty(), "no quantisation table");
+    values
 }
 
 on_both_backends!(bombs_are_refused_and_a_twelve_megapixel_photo_passes);

@@ -10,9 +10,9 @@
 //! A JPEG's blocks start at its top left corner, so a mirror can only move whole MCUs (16 px of
 //! 4:2:0 photos): an image whose side along a mirrored axis is not a whole number of MCUs has an
 //! incomplete last MCU there that cannot go to the other side. As `jpegtran -trim` does, those
-//! few pixels of edge (8 px of a 4000 × 3000 photo turned a quarter) are dropped; where they are
-//! 1 % of that side or more (small images), the photo takes the decoding route instead (see
-//! [`plan`]). The thumbnail comes from the coefficients read: each block's DC coefficient is its
+//! few pixels of edge (8 px of a 4000 × 3000 photo at 4:2:0 turned a quarter) are dropped; where
+//! they are 1 % of that side or more (small images), the photo takes the decoding route instead
+//! (see [`plan`]). The thumbnail comes from the coefficients read: each block's DC coefficient is its
 //! mean, the image at 1/8 scale.
 
 mod header;
