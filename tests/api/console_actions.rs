@@ -93,15 +93,7 @@ async fn act(app: &TestApp, cookie: &str, id: &str, action: &str, extra: &[(&str
 
 /// The console's page of case `id` as the session `cookie` sees it.
 async fn case_page(app: &TestApp, cookie: String, id: String) -> String {
-    app.client
-        .get(app.url(&format!("/console/cases/{id}")))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .expect("sent")
-        .text()
-        .await
-        .expect("HTML")
+    console_page(app, &cookie, &format!("/console/cases/{id}")).await
 }
 
 const SCHEDULE: &[(&str, &str)] = &[

@@ -65,7 +65,8 @@ impl Header {
         (h, v)
     }
 
-    /// The width and height of an interleaved MCU in pixels (a block for one component).
+    /// The width and height of an MCU in pixels (a block for one component, whose factors
+    /// [`Header::parse`] sets to 1).
     pub(super) fn mcu_size(&self) -> (usize, usize) {
         let (h, v) = self.max_sampling();
         (8 * h, 8 * v)

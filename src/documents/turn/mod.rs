@@ -25,8 +25,7 @@ use image::RgbImage;
 use image::metadata::Orientation;
 
 pub(in crate::documents) use header::{Header, Unturnable};
-use place::Placement;
-pub(in crate::documents) use place::Turn;
+use place::{Placement, Turn};
 
 use super::image::{Kind, Processed, Refusal};
 use super::jpeg;
@@ -37,9 +36,9 @@ use crate::platform::config::UploadSettings;
 /// to whole MCUs) and the memory it holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(in crate::documents) struct Plan {
-    pub turn: Turn,
+    turn: Turn,
     /// The stored image's size once trimmed, before turning.
-    pub kept: (usize, usize),
+    kept: (usize, usize),
     /// Bytes held at once: the coefficients, the turned file, the thumbnail's pixels.
     pub budget: u64,
 }
@@ -56,11 +55,7 @@ pub(in crate::documents) fn plan(
     thumbnail_side: u32,
 ) -> Result<Plan, Unturnable> {
     let turn = Turn::of(orientation).ok_or(Unturnable("upright"))?;
-    let (mcu_w, mcu_h) = if header.components.len() == 1 {
-        (8, 8)
-    } else {
-        header.mcu_size()
-    };
+    let (mcu_w, mcu_h) = header.mcu_size();
     let trimmed = |side: usize, mcu: usize, mirrored: bool| {
         let lost = if mirrored { side % mcu } else { 0 };
         (lost == 0 || lost * MOST_TRIMMED < side)
@@ -183,16 +178,11 @@ fn write_turned(
         .map(|(c, &(h, v))| (c.id, h, v, c.tq))
         .collect();
     write::headers(&mut out, size, &components, &quant);
-    let single = planes.len() == 1;
     let mut scan = write::Scan::new(out, planes.len());
     for my in 0..placement.mcus.1 {
         for mx in 0..placement.mcus.0 {
             for (i, plane) in planes.iter().enumerate() {
-                let (h, v) = if single {
-                    (1, 1)
-                } else {
-                    placement.sampling[i]
-                };
+                let (h, v) = placement.sampling[i];
                 for y in 0..v {
                     for x in 0..h {
                         let at = (my * v + y) * plane.blocks_w + mx * h + x;
@@ -223,13 +213,9 @@ fn dc_image(
     let (w, h) = (width.div_ceil(8), height.div_ceil(8));
     let max_h = placement.sampling.iter().map(|s| s.0).max().unwrap_or(1);
     let max_v = placement.sampling.iter().map(|s| s.1).max().unwrap_or(1);
-    let single = planes.len() == 1;
+    let grey = planes.len() == 1;
     let sample = |i: usize, x: usize, y: usize| -> f32 {
-        let (ch, cv) = if single {
-            (1, 1)
-        } else {
-            placement.sampling[i]
-        };
+        let (ch, cv) = placement.sampling[i];
         let plane = &planes[i];
         let bx = (x * ch / max_h).min(plane.blocks_w - 1);
         let by = (y * cv / max_v).min(plane.blocks_h - 1);
@@ -240,7 +226,7 @@ fn dc_image(
     let mut rgb = Vec::with_capacity(w * h * 3);
     for y in 0..h {
         for x in 0..w {
-            if single {
+            if grey {
                 let l = clamp(sample(0, x, y));
                 rgb.extend_from_slice(&[l, l, l]);
             } else {

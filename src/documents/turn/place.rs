@@ -17,7 +17,7 @@ const NATURAL: [usize; 64] = [
 /// An EXIF orientation as moves of the stored image: mirror its columns, its rows, then
 /// transpose it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(in crate::documents) struct Turn {
+pub(super) struct Turn {
     pub(super) mirror_x: bool,
     pub(super) mirror_y: bool,
     pub(super) transpose: bool,
@@ -25,7 +25,7 @@ pub(in crate::documents) struct Turn {
 
 impl Turn {
     /// The moves that make an image of `orientation` upright; `None` when it is upright.
-    pub(in crate::documents) fn of(orientation: Orientation) -> Option<Self> {
+    pub(super) fn of(orientation: Orientation) -> Option<Self> {
         let (mirror_x, mirror_y, transpose) = match orientation {
             Orientation::NoTransforms => return None,
             Orientation::FlipHorizontal => (true, false, false),
@@ -108,19 +108,10 @@ impl Placement {
         let (width, height) = turn.swap(kept);
         let (mcu_w, mcu_h) = turn.swap((8 * max_h, 8 * max_v));
         let mcus = (width.div_ceil(mcu_w), height.div_ceil(mcu_h));
-        let grids = if header.components.len() == 1 {
-            vec![(width.div_ceil(8), height.div_ceil(8))]
-        } else {
-            sampling
-                .iter()
-                .map(|&(h, v)| (mcus.0 * h, mcus.1 * v))
-                .collect()
-        };
-        let mcus = if header.components.len() == 1 {
-            grids[0]
-        } else {
-            mcus
-        };
+        let grids = sampling
+            .iter()
+            .map(|&(h, v)| (mcus.0 * h, mcus.1 * v))
+            .collect();
         let (to, sign) = turn.coefficients();
         Placement {
             turn,

@@ -34,10 +34,6 @@ pub(super) struct Coefficients {
 
 /// The grid of blocks each component's scan codes, and how many MCUs across and down.
 pub(super) fn grid(header: &Header) -> (Vec<(usize, usize)>, (usize, usize)) {
-    if header.components.len() == 1 {
-        let blocks = (header.width.div_ceil(8), header.height.div_ceil(8));
-        return (vec![blocks], blocks);
-    }
     let (mcu_w, mcu_h) = header.mcu_size();
     let mcus = (header.width.div_ceil(mcu_w), header.height.div_ceil(mcu_h));
     let planes = header
@@ -328,7 +324,6 @@ pub(super) fn coefficients(
     let mut values: Vec<i16> = Vec::with_capacity(jpeg.len());
     let mut bits = Bits::new(&jpeg[header.scan.clone()]);
     let mut predictors = vec![0i32; planes.len()];
-    let interleaved = planes.len() > 1;
     let mut turned = [0i16; 64];
     for mcu in 0..mcus_w * mcus_h {
         if header.restart_interval > 0 && mcu > 0 && mcu % header.restart_interval == 0 {
@@ -337,12 +332,7 @@ pub(super) fn coefficients(
         }
         let (mx, my) = (mcu % mcus_w, mcu / mcus_w);
         for (i, plane) in planes.iter_mut().enumerate() {
-            let (h, v) = if interleaved {
-                let c = &header.components[i];
-                (c.h, c.v)
-            } else {
-                (1, 1)
-            };
+            let (h, v) = (header.components[i].h, header.components[i].v);
             let (dc, ac) = &tables[i];
             for y in 0..v {
                 for x in 0..h {
