@@ -149,6 +149,7 @@ pub(super) fn turned(
 
 /// The turned JPEG: the colour markers the stored one had, its quantisation tables (transposed
 /// with the blocks), and the turned blocks in scan order.
+#[inline(never)]
 fn write_turned(
     header: &Header,
     coefficients: &read::Coefficients,
@@ -186,12 +187,13 @@ fn write_turned(
                 for y in 0..v {
                     for x in 0..h {
                         let at = (my * v + y) * plane.blocks_w + mx * h + x;
-                        let start = plane.start[at] as usize;
-                        let count = plane.nonzero[at].count_ones() as usize;
+                        let block = plane.blocks.get(at).copied().unwrap_or_default();
+                        let start = block.start as usize;
+                        let count = block.nonzero.count_ones() as usize;
                         scan.block(
                             i,
-                            plane.dc[at],
-                            plane.nonzero[at],
+                            block.dc,
+                            block.nonzero,
                             values.get(start..start + count).unwrap_or_default(),
                         );
                     }
@@ -220,7 +222,7 @@ fn dc_image(
         let bx = (x * ch / max_h).min(plane.blocks_w - 1);
         let by = (y * cv / max_v).min(plane.blocks_h - 1);
         let q = header.quant[header.components[i].tq].map_or(1, |q| q[0]);
-        f32::from(plane.dc[by * plane.blocks_w + bx]) * f32::from(q) / 8.0 + 128.0
+        f32::from(plane.blocks[by * plane.blocks_w + bx].dc) * f32::from(q) / 8.0 + 128.0
     };
     let clamp = |v: f32| v.round().clamp(0.0, 255.0) as u8;
     let mut rgb = Vec::with_capacity(w * h * 3);

@@ -20,9 +20,15 @@ fn damaged(why: &str) -> Refusal {
 pub(super) struct Plane {
     pub blocks_w: usize,
     pub blocks_h: usize,
-    pub dc: Vec<i16>,
-    pub nonzero: Vec<u64>,
-    pub start: Vec<u32>,
+    pub blocks: Vec<Block>,
+}
+
+/// A block as [`Plane`] holds it (together, so that storing one touches one cache line).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Block {
+    pub nonzero: u64,
+    pub start: u32,
+    pub dc: i16,
 }
 
 /// Every component's blocks, and the nonzero AC values of all of them.
@@ -50,7 +56,7 @@ pub(super) fn grid(header: &Header) -> (Vec<(usize, usize)>, (usize, usize)) {
 pub(super) fn size(header: &Header, file_bytes: u64) -> u64 {
     let (planes, _) = grid(header);
     let blocks: u64 = planes.iter().map(|&(w, h)| (w * h) as u64).sum();
-    blocks * (2 + 8 + 4) + (blocks * 63).min(file_bytes * 4) * 2
+    blocks * std::mem::size_of::<Block>() as u64 + (blocks * 63).min(file_bytes * 4) * 2
 }
 
 /// A Huffman table for decoding: codes of up to [`FAST`] bits looked up at once, longer ones by
@@ -59,6 +65,9 @@ struct Table {
     /// `length << 8 | symbol` for every `FAST`-bit prefix that starts with a short code; 0 for
     /// the others.
     fast: [u16; 1 << FAST],
+    /// For an AC table: `value << 16 | run << 8 | length` for every `FAST`-bit prefix that holds
+    /// a whole coefficient (its code and its value's bits); 0 for the others.
+    coefficient: [i32; 1 << FAST],
     /// The largest code of each length (-1: none), the first code, and where its symbols start.
     max_code: [i32; 17],
     min_code: [i32; 17],
@@ -66,12 +75,13 @@ struct Table {
     symbols: Vec<u8>,
 }
 
-const FAST: u32 = 9;
+const FAST: u32 = 10;
 
 impl Table {
     fn new(spec: &HuffmanSpec) -> Result<Self, Refusal> {
         let mut table = Table {
             fast: [0; 1 << FAST],
+            coefficient: [0; 1 << FAST],
             max_code: [-1; 17],
             min_code: [0; 17],
             first: [0; 17],
@@ -99,6 +109,18 @@ impl Table {
                 table.max_code[length as usize] = code as i32 - 1;
             }
             code <<= 1;
+        }
+        for (prefix, slot) in table.coefficient.iter_mut().enumerate() {
+            let entry = table.fast[prefix];
+            let (length, run, size) = (
+                u32::from(entry >> 8),
+                i32::from(entry as u8 >> 4),
+                u32::from(entry as u8 & 15),
+            );
+            if entry != 0 && size > 0 && length + size <= FAST {
+                let bits = (prefix as u32 >> (FAST - length - size)) & ((1 << size) - 1);
+                *slot = extend(bits, size) << 16 | run << 8 | (length + size) as i32;
+            }
         }
         Ok(table)
     }
@@ -270,6 +292,20 @@ fn block(
         if bits.count < 32 {
             bits.refill();
         }
+        // A short code and its value at once (most of a photo's coefficients).
+        let whole = ac.coefficient[(bits.acc >> (64 - FAST)) as usize];
+        if whole != 0 {
+            bits.consume((whole & 0xFF) as u32);
+            k += ((whole >> 8) & 0xFF) as usize;
+            if k > 63 {
+                return Err(damaged("an AC coefficient out of the block"));
+            }
+            let to = placement.to[k] & 63;
+            turned[to] = (whole >> 16) as i16 * placement.sign[k];
+            nonzero |= 1 << to;
+            k += 1;
+            continue;
+        }
         let symbol = bits.symbol(ac)?;
         let (run, size) = (usize::from(symbol >> 4), u32::from(symbol & 15));
         if size == 0 {
@@ -293,6 +329,7 @@ fn block(
 
 /// Reads the scan of `jpeg` (the bytes `header` was parsed from) into one plane per component,
 /// every block stored where `placement` puts it (the trimmed edge's read and dropped).
+#[inline(never)]
 pub(super) fn coefficients(
     jpeg: &[u8],
     header: &Header,
@@ -316,9 +353,7 @@ pub(super) fn coefficients(
         .map(|&(blocks_w, blocks_h)| Plane {
             blocks_w,
             blocks_h,
-            dc: vec![0; blocks_w * blocks_h],
-            nonzero: vec![0; blocks_w * blocks_h],
-            start: vec![0; blocks_w * blocks_h],
+            blocks: vec![Block::default(); blocks_w * blocks_h],
         })
         .collect();
     let mut values: Vec<i16> = Vec::with_capacity(jpeg.len());
@@ -347,10 +382,13 @@ pub(super) fn coefficients(
                     let Some(at) = placement.destination(i, mx * h + x, my * v + y) else {
                         continue;
                     };
-                    plane.dc[at] = dc;
-                    plane.nonzero[at] = nonzero;
-                    plane.start[at] = u32::try_from(values.len())
+                    let start = u32::try_from(values.len())
                         .map_err(|_| damaged("more coefficients than a photo has"))?;
+                    let slot = plane
+                        .blocks
+                        .get_mut(at)
+                        .ok_or_else(|| damaged("a block out of place"))?;
+                    *slot = Block { nonzero, start, dc };
                     while nonzero != 0 {
                         values.push(turned[nonzero.trailing_zeros() as usize]);
                         nonzero &= nonzero - 1;

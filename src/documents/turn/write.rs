@@ -87,82 +87,112 @@ fn huffman_segment(out: &mut Vec<u8>, colour: bool) {
     }
 }
 
-/// Room for one block's bits (at most 64 codes of 27 bits, every byte stuffed: 432 bytes).
+/// Room for the bytes gathered before they are appended: a block adds at most 432 (64 codes of
+/// 27 bits, every byte stuffed), so it is appended once less than [`BLOCK_BYTES`] is left.
+const GATHERED: usize = 4096;
 const BLOCK_BYTES: usize = 512;
 
-/// Bits written most significant first, a zero byte stuffed after every 0xFF: gathered a block
-/// at a time in `buffer`, then appended to `out`.
+/// Bits written most significant first, a zero byte stuffed after every 0xFF: gathered in
+/// `buffer`, appended to `out` a few blocks at a time.
 struct Bits {
     out: Vec<u8>,
-    buffer: [u8; BLOCK_BYTES],
-    /// Bytes of `buffer` in use.
-    used: usize,
-    /// `count` bits waiting, at the bottom of `acc`.
-    acc: u64,
-    count: u32,
+    buffer: [u8; GATHERED],
+    pending: Pending,
 }
 
-impl Bits {
+/// What waits to be written: `count` bits at the bottom of `acc`, and the bytes of the buffer
+/// in use. Copied into a block's coding and back, so that it stays in registers.
+#[derive(Debug, Clone, Copy, Default)]
+struct Pending {
+    acc: u64,
+    count: u32,
+    used: usize,
+}
+
+impl Pending {
     /// Adds `length` (at most 32) bits of `value`.
     #[inline(always)]
-    fn put(&mut self, value: u32, length: u32) {
+    fn put(&mut self, buffer: &mut [u8; GATHERED], value: u32, length: u32) {
         self.acc = (self.acc << length) | u64::from(value);
         self.count += length;
         if self.count >= 32 {
             self.count -= 32;
             let word = (self.acc >> self.count) as u32;
             let inverted = !word;
-            let at = self.used.min(BLOCK_BYTES - 8);
+            let at = self.used.min(GATHERED - 8);
             if inverted.wrapping_sub(0x0101_0101) & !inverted & 0x8080_8080 == 0 {
-                self.buffer[at..at + 4].copy_from_slice(&word.to_be_bytes());
+                buffer[at..at + 4].copy_from_slice(&word.to_be_bytes());
                 self.used = at + 4;
             } else {
                 self.used = at;
                 for byte in word.to_be_bytes() {
-                    self.push(byte);
+                    self.push(buffer, byte);
                 }
             }
         }
     }
 
     #[inline]
-    fn push(&mut self, byte: u8) {
-        let at = self.used.min(BLOCK_BYTES - 2);
-        self.buffer[at] = byte;
+    fn push(&mut self, buffer: &mut [u8; GATHERED], byte: u8) {
+        let at = self.used.min(GATHERED - 2);
+        buffer[at] = byte;
         self.used = at + 1;
         if byte == 0xFF {
-            self.buffer[at + 1] = 0;
+            buffer[at + 1] = 0;
             self.used = at + 2;
         }
     }
+}
 
-    /// Appends the gathered bytes to the file.
+impl Bits {
+    /// Appends the gathered bytes to the file once another block might not fit (`all`: now).
     #[inline]
-    fn flush(&mut self) {
-        self.out.extend_from_slice(&self.buffer[..self.used]);
-        self.used = 0;
+    fn flush(&mut self, all: bool) {
+        if all || self.pending.used > GATHERED - BLOCK_BYTES {
+            self.out
+                .extend_from_slice(&self.buffer[..self.pending.used]);
+            self.pending.used = 0;
+        }
     }
 
     /// Pads the last byte with ones and writes what waits.
     fn finish(mut self) -> Vec<u8> {
-        let pad = (8 - self.count % 8) % 8;
-        self.acc = (self.acc << pad) | ((1 << pad) - 1);
-        self.count += pad;
-        while self.count > 0 {
-            self.count -= 8;
-            self.push((self.acc >> self.count) as u8);
+        let mut pending = self.pending;
+        let pad = (8 - pending.count % 8) % 8;
+        pending.acc = (pending.acc << pad) | ((1 << pad) - 1);
+        pending.count += pad;
+        while pending.count > 0 {
+            pending.count -= 8;
+            pending.push(&mut self.buffer, (pending.acc >> pending.count) as u8);
         }
-        self.flush();
+        self.pending = pending;
+        self.flush(true);
         self.out
     }
 }
 
-/// The number of bits of `value`'s magnitude, and the bits the scan codes for it.
+/// For each value from −2048 to 2047 (at `value + 2048`): the number of bits of its magnitude
+/// `<< 16 |` the bits the scan codes for it (T.81 F.1.2.1).
+static MAGNITUDES: [u32; 4096] = magnitudes();
+
+const fn magnitudes() -> [u32; 4096] {
+    let mut table = [0u32; 4096];
+    let mut i = 0;
+    while i < 4096 {
+        let value = i as i32 - 2048;
+        let size = 32 - value.unsigned_abs().leading_zeros();
+        let coded = if value < 0 { value - 1 } else { value };
+        table[i] = size << 16 | (coded as u32 & ((1u32 << size) - 1));
+        i += 1;
+    }
+    table
+}
+
+/// The number of bits of `value`'s magnitude (−2047 to 2047), and the bits the scan codes for it.
 #[inline(always)]
 fn magnitude(value: i32) -> (u32, u32) {
-    let size = 32 - value.unsigned_abs().leading_zeros();
-    let bits = if value < 0 { value - 1 } else { value } as u32 & ((1u32 << size) - 1);
-    (size, bits)
+    let entry = MAGNITUDES[((value + 2048) & 4095) as usize];
+    (entry >> 16, entry & 0xFFFF)
 }
 
 /// The entropy coder of one scan, fed blocks in scan order.
@@ -178,10 +208,8 @@ impl Scan {
         Scan {
             bits: Bits {
                 out,
-                buffer: [0; BLOCK_BYTES],
-                used: 0,
-                acc: 0,
-                count: 0,
+                buffer: [0; GATHERED],
+                pending: Pending::default(),
             },
             tables: [
                 (Codes::new(DC_LUMA), Codes::new(AC_LUMA)),
@@ -202,12 +230,17 @@ impl Scan {
         values: &[i16],
     ) {
         let (dc, ac) = &self.tables[usize::from(component > 0)];
+        let buffer = &mut self.bits.buffer;
+        let mut pending = self.bits.pending;
         let value = i32::from(dc_value);
         let (size, bits) = magnitude(value - self.predictors[component]);
         self.predictors[component] = value;
         let symbol = size as usize;
-        self.bits
-            .put(dc.code[symbol] << size | bits, dc.length[symbol] + size);
+        pending.put(
+            buffer,
+            dc.code[symbol] << size | bits,
+            dc.length[symbol] + size,
+        );
         let mut last = 0;
         let mut values = values.iter();
         while nonzero != 0 {
@@ -215,19 +248,23 @@ impl Scan {
             nonzero &= nonzero - 1;
             let mut run = k - last - 1;
             while run >= 16 {
-                self.bits.put(ac.code[0xF0], ac.length[0xF0]);
+                pending.put(buffer, ac.code[0xF0], ac.length[0xF0]);
                 run -= 16;
             }
             let (size, bits) = magnitude(i32::from(values.next().copied().unwrap_or(0)));
-            let symbol = (run << 4 | size) as usize;
-            self.bits
-                .put(ac.code[symbol] << size | bits, ac.length[symbol] + size);
+            let symbol = ((run << 4 | size) & 0xFF) as usize;
+            pending.put(
+                buffer,
+                ac.code[symbol] << size | bits,
+                ac.length[symbol] + size,
+            );
             last = k;
         }
         if last < 63 {
-            self.bits.put(ac.code[0], ac.length[0]);
+            pending.put(buffer, ac.code[0], ac.length[0]);
         }
-        self.bits.flush();
+        self.bits.pending = pending;
+        self.bits.flush(false);
     }
 
     /// The file with this scan's data and the end-of-image marker.
