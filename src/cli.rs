@@ -26,6 +26,9 @@ pub enum Command {
     /// Run the background jobs on their own: send notifications, queue reminders, expire
     /// drafts. Serves only the probes and /metrics on the configured port.
     Worker,
+    /// Ask this host's service (or worker) whether it is ready, on the configured port: exit 0
+    /// when `/health/ready` answers 200 within 3 seconds (a container's healthcheck).
+    Probe,
     /// Apply, roll back or list database migrations.
     Migrate {
         #[command(subcommand)]

@@ -22,6 +22,23 @@ pub async fn products(db: &Db, settings: &Settings) -> anyhow::Result<HashMap<St
     Ok(plans::store::sync(db, &plans, chrono::Utc::now()).await?)
 }
 
+/// `/health/ready` of the process on this host's configured port: `Ok` on 200 within 3 s.
+pub async fn probe(settings: &Settings) -> anyhow::Result<()> {
+    let url = format!("http://127.0.0.1:{}/health/ready", settings.server.port);
+    crate::platform::crypto::install_tls_provider();
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(3))
+        .build()?;
+    let status = client
+        .get(&url)
+        .send()
+        .await
+        .with_context(|| format!("{url} does not answer"))?
+        .status();
+    anyhow::ensure!(status.is_success(), "{url} answered {status}");
+    Ok(())
+}
+
 pub async fn import_policies(
     db: &Db,
     settings: &Settings,

@@ -4,7 +4,6 @@
 
 use actix_web::{HttpRequest, get, put, web};
 use chrono::{DateTime, FixedOffset};
-use chrono_tz::Asia::Shanghai;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -21,7 +20,7 @@ pub struct SetClockRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ClockResponse {
     /// The business clock, in Asia/Shanghai.
-    #[schema(example = "2026-03-31T10:00:00.000+08:00")]
+    #[schema(example = "2026-03-31T10:00:00+08:00")]
     pub now: String,
 }
 
@@ -34,12 +33,7 @@ fn loopback_only(req: &HttpRequest) -> Result<(), ApiError> {
 
 fn clock_response(state: &AppState) -> ClockResponse {
     ClockResponse {
-        now: state
-            .clocks
-            .business
-            .now()
-            .with_timezone(&Shanghai)
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
+        now: crate::platform::wire_time::text(&state.clocks.business.now()),
     }
 }
 

@@ -106,6 +106,7 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             tracing::info!("green-channel worker stopped");
             Ok(())
         }
+        Command::Probe => green_channel::commands::probe(&settings).await,
         Command::ImportPolicies { file } => {
             let db = connect_migrated(&settings).await?;
             let report = green_channel::commands::import_policies(&db, &settings, &file).await?;

@@ -33,8 +33,9 @@ pub struct AppState {
     pub accounts: Arc<crate::platform::memo::Memo<String, (i64, uuid::Uuid)>>,
     pub calendar: Arc<SharedCalendar>,
     pub storage: crate::platform::storage::ObjectStore,
-    /// Image decodes and encodes in flight at once (CPU-bound, off the async executor).
-    pub images: Arc<tokio::sync::Semaphore>,
+    /// The threads that run the image pipeline and the record parsers (CPU-bound, off the
+    /// async executor), as many as `uploads.pipeline_workers`.
+    pub images: crate::platform::cores::Cores,
     /// The memory the images in the pipeline may hold at once, in permits of 64 KiB: an
     /// upload takes its share (from its header) before any pixel is decoded.
     pub image_memory: Arc<tokio::sync::Semaphore>,

@@ -38,6 +38,7 @@ mod m20261206_000030_create_case_courier;
 mod m20261206_000031_add_record_files;
 mod m20261206_000032_create_object_intent;
 mod m20261206_000033_add_retention;
+mod m20261207_000034_index_insured_name;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000031_add_record_files::Migration),
             Box::new(m20261206_000032_create_object_intent::Migration),
             Box::new(m20261206_000033_add_retention::Migration),
+            Box::new(m20261207_000034_index_insured_name::Migration),
         ]
     }
 }

@@ -220,11 +220,13 @@ pub struct CourierView {
     pub address: Option<String>,
     pub address_in_full: bool,
     pub note: Option<String>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub requested_at: DateTime<Utc>,
     pub carrier: Option<String>,
     pub waybill: Option<String>,
     /// How and where to send originals.
     pub instructions: Option<String>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub answered_at: Option<DateTime<Utc>>,
     /// `待处理`, `已寄出`, `已答复`.
     pub status_text: &'static str,

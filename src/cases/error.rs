@@ -19,6 +19,8 @@ pub enum CaseError {
     CaseNumberInvalid,
     #[error("保单号最多64个字符")]
     PolicyNumberInvalid,
+    #[error("请输入被保险人的姓名，或按列表中的样子输入（如“张**”）")]
+    NameSearchInvalid,
     #[error("没有这个保障计划")]
     UnknownPlan,
     /// Decided on an older version of the case; the current one where it is known.
@@ -195,9 +197,10 @@ impl AreaError for CaseError {
     fn kind(&self) -> Kind {
         match self {
             Self::NotFound => Kind::NotFound,
-            Self::CaseNumberInvalid | Self::PolicyNumberInvalid | Self::UnknownPlan => {
-                Kind::BadRequest
-            }
+            Self::CaseNumberInvalid
+            | Self::PolicyNumberInvalid
+            | Self::NameSearchInvalid
+            | Self::UnknownPlan => Kind::BadRequest,
             Self::CaseModified { .. }
             | Self::InvalidTransition(_)
             | Self::CaseClaimed

@@ -103,9 +103,11 @@ pub struct ObjectionView {
     /// `对审核结果的异议`, `对服务质量的投诉`.
     pub label: &'static str,
     pub text: String,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub raised_at: DateTime<Utc>,
     /// The supervisor's answer; none: not answered yet.
     pub answer: Option<String>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub answered_at: Option<DateTime<Utc>>,
     /// `待答复`, `已答复`.
     pub status_text: &'static str,

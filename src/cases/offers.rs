@@ -32,6 +32,7 @@ pub struct OfferOption {
     pub details: Option<String>,
     /// The appointment time proposed (required for a time, optional otherwise).
     #[serde(default)]
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub at: Option<DateTime<Utc>>,
 }
 
@@ -207,9 +208,12 @@ pub struct OfferView {
     pub chosen: Option<usize>,
     /// What declining means, in words.
     pub decline_text: &'static str,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub made_at: DateTime<Utc>,
     /// Answer before this.
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub expires_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub answered_at: Option<DateTime<Utc>>,
 }
 

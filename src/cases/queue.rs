@@ -6,6 +6,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::lifecycle::Status;
+use crate::policies::identity::PersonName;
 
 /// Whose cases: the caller's own, or nobody's yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -54,6 +55,60 @@ impl Phase {
     }
 }
 
+/// The insured's name as a specialist types it: in full, as heard on the phone (`张三丰`), or
+/// as the queue shows it (`张**`: the first character, then one star for each further one; a
+/// name of ten characters or more shows eight).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameSearch {
+    Full(String),
+    Masked { first: char, stars: usize },
+}
+
+/// The most stars a masked name shows (`PersonName::masked`).
+const MASK_STARS_AT_MOST: usize = 8;
+
+impl NameSearch {
+    /// None for a text that is neither a name nor a masked one (`*三`, `张*丰`, `%`).
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let stars = text
+            .chars()
+            .rev()
+            .take_while(|c| matches!(c, '*' | '＊'))
+            .count();
+        if stars == 0 {
+            return PersonName::parse(text)
+                .ok()
+                .map(|n| Self::Full(n.as_str().to_owned()));
+        }
+        let mut shown = text.chars();
+        let first = shown.next()?;
+        // One character shown, the rest starred: anything else is not how a name is masked.
+        if shown.count() != stars || PersonName::parse(&first.to_string()).is_err() {
+            return None;
+        }
+        Some(Self::Masked {
+            first,
+            stars: stars.min(MASK_STARS_AT_MOST),
+        })
+    }
+
+    /// The stored names this finds, as a `LIKE` pattern (`_`: one character; a name's own
+    /// characters are letters, spaces, dots and dashes, never a wildcard).
+    pub fn pattern(&self) -> String {
+        match self {
+            Self::Full(name) => name.clone(),
+            Self::Masked { first, stars } => {
+                let mut pattern = format!("{first}{}", "_".repeat(*stars));
+                if *stars == MASK_STARS_AT_MOST {
+                    pattern.push('%');
+                }
+                pattern
+            }
+        }
+    }
+}
+
 /// Which cases a queue shows.
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
@@ -69,6 +124,9 @@ pub struct QueueFilter {
     pub number: Option<String>,
     /// The cases of one policy, by its number as the insurer wrote it (any status, in scope).
     pub policy_no: Option<String>,
+    /// The cases of the insured people whose name this is, in full or as the queue masks it
+    /// (any status, in scope).
+    pub name: Option<NameSearch>,
     /// One service (its id in the plan).
     pub service_id: Option<String>,
     /// One product (plan) row.
@@ -78,4 +136,48 @@ pub struct QueueFilter {
     pub overdue_at: Option<DateTime<Utc>>,
     /// Only the cases waiting for the insured's answer to an offer, or only the others.
     pub waiting: Option<Waiting>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_in_full_or_as_the_queue_masks_it() {
+        assert_eq!(
+            NameSearch::parse(" 张三丰 "),
+            Some(NameSearch::Full("张三丰".into()))
+        );
+        assert_eq!(
+            NameSearch::parse("张**")
+                .expect("as the test sets it")
+                .pattern(),
+            "张__"
+        );
+        assert_eq!(
+            NameSearch::parse("欧＊")
+                .expect("as the test sets it")
+                .pattern(),
+            "欧_"
+        );
+        assert_eq!(
+            NameSearch::parse("买********")
+                .expect("as the test sets it")
+                .pattern(),
+            "买________%"
+        );
+        assert_eq!(
+            NameSearch::parse(
+                &PersonName::parse("买买提·艾力江")
+                    .expect("as the test sets it")
+                    .masked()
+            )
+            .expect("as the test sets it")
+            .pattern(),
+            "买______"
+        );
+        for bad in ["", "*", "**三", "张*丰", "张三*", "%*", "_", "张%"] {
+            assert_eq!(NameSearch::parse(bad), None, "{bad}");
+        }
+    }
 }

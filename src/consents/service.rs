@@ -57,7 +57,9 @@ pub struct ConsentView {
     /// The user holds an unwithdrawn acceptance of this version.
     pub accepted: bool,
     pub accepted_version: Option<String>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub accepted_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub withdrawn_at: Option<DateTime<Utc>>,
 }
 

@@ -70,7 +70,12 @@ pub struct AdminKeysPage {
 
 #[derive(Debug, Clone)]
 pub struct AuditLine {
+    /// When, or from when to when for a gathered run.
     pub at: String,
+    /// How many reads the line stands for (1: one).
+    pub count: u32,
+    /// A read the pages make on their own (shown quieter than one a person asked for).
+    pub routine: bool,
     pub staff: String,
     pub action: String,
     pub subject: String,

@@ -272,6 +272,13 @@ async fn revoke_key(
     }
 }
 
+/// The time of day of an instant (Shanghai), as the end of a range that began the same day.
+fn clock_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&chrono_tz::Asia::Shanghai)
+        .format("%H:%M")
+        .to_string()
+}
+
 async fn audit_page(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -329,7 +336,13 @@ async fn audit_page(
         rows: rows
             .into_iter()
             .map(|r| AuditLine {
-                at: when(Some(r.at)),
+                at: if r.count > 1 {
+                    format!("{}–{}", when(Some(r.first)), clock_time(r.at))
+                } else {
+                    when(Some(r.at))
+                },
+                count: r.count,
+                routine: r.routine,
                 staff: r.staff,
                 action: r.action,
                 subject: r.subject,

@@ -185,6 +185,7 @@ pub struct QueuePage {
     pub number: String,
     /// A policy number searched for (every case of that policy).
     pub policy_no: String,
+    pub name: String,
     pub plan: String,
     pub service: String,
     pub overdue: bool,

@@ -28,6 +28,7 @@ fn queue_query(params: &QueueParams) -> (String, String) {
     );
     push("number", params.number.clone());
     push("policy_no", params.policy_no.clone());
+    push("name", params.name.clone());
     push("plan", params.plan.clone());
     push("service", params.service.clone());
     push(
@@ -79,6 +80,7 @@ fn queue_params(req: &HttpRequest) -> Result<QueueParams, ConsoleError> {
         },
         number: fields.get("number").map(str::to_owned),
         policy_no: fields.get("policy_no").map(str::to_owned),
+        name: fields.get("name").map(str::to_owned),
         service: fields.get("service").map(str::to_owned),
         plan: fields.get("plan").map(str::to_owned),
         overdue: fields.get("overdue").map(|v| v == "true"),
@@ -180,6 +182,7 @@ pub async fn queue_page(
             .unwrap_or_default(),
         number: params.number.clone().unwrap_or_default(),
         policy_no: params.policy_no.clone().unwrap_or_default(),
+        name: params.name.clone().unwrap_or_default(),
         plan: params.plan.clone().unwrap_or_default(),
         service: params.service.clone().unwrap_or_default(),
         overdue: params.overdue.unwrap_or(false),

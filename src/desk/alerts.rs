@@ -65,6 +65,7 @@ pub struct Alert {
     /// The assignee's name as people read it.
     pub assignee_name: Option<String>,
     pub promise: Promise,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub due_at: DateTime<Utc>,
     /// Already past.
     pub overdue: bool,

@@ -14,7 +14,7 @@ use crate::attachments::store::documents::audit_read;
 use crate::cases::contact;
 use crate::cases::error::CaseError;
 use crate::cases::lifecycle::Status;
-use crate::cases::queue::QueueFilter;
+use crate::cases::queue::{NameSearch, QueueFilter};
 use crate::cases::service::{detail_view, service_name, status_of};
 use crate::cases::store::Case;
 use crate::cases::view::{CaseView, status_text};
@@ -65,8 +65,11 @@ pub struct QueueItem {
     pub assignee: Option<String>,
     /// The assignee's name as people read it (their login where they gave none).
     pub assignee_name: Option<String>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub applied_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub sla_due_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub first_contact_due_at: Option<DateTime<Utc>>,
     /// Past its SLA and not yet arranged.
     pub overdue: bool,
@@ -75,8 +78,10 @@ pub struct QueueItem {
     /// Past its start-or-not promise and not yet approved.
     pub start_decision_overdue: bool,
     /// An offer waits for the insured's answer (until this instant).
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub offer_open_until: Option<DateTime<Utc>>,
     /// The insured asked for a change of the booked visit then (not answered yet).
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub change_requested_at: Option<DateTime<Utc>>,
     /// The insured's name, masked (`张*丰`).
     pub insured_name: String,
@@ -84,6 +89,7 @@ pub struct QueueItem {
     pub plan_name: String,
     /// Who or what the case waits for now, in words (`用户上传资料`, `专员安排就诊` …).
     pub waiting_for: &'static str,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -167,6 +173,10 @@ pub struct QueueParams {
     /// A policy number, as the insurer wrote it: every case of that policy, in any status.
     #[param(max_length = 64)]
     pub policy_no: Option<String>,
+    /// The insured's name, in full (`张三丰`) or as the queue masks it (`张**`): every case of
+    /// such a name, in any status, in scope.
+    #[param(max_length = 50)]
+    pub name: Option<String>,
     /// One service id of the plans (`expert_outpatient` …).
     pub service: Option<String>,
     /// One plan (product code).
@@ -198,6 +208,10 @@ impl QueueParams {
         if policy_no.as_ref().is_some_and(|p| p.chars().count() > 64) {
             return Err(CaseError::PolicyNumberInvalid);
         }
+        let name = match text(&self.name) {
+            Some(t) => Some(NameSearch::parse(&t).ok_or(CaseError::NameSearchInvalid)?),
+            None => None,
+        };
         let product_id = match text(&self.plan) {
             Some(code) => Some(*state.product_ids.get(&code).ok_or(CaseError::UnknownPlan)?),
             None => None,
@@ -209,6 +223,7 @@ impl QueueParams {
             insurer_id: staff.account.insurer_id,
             number,
             policy_no,
+            name,
             service_id: text(&self.service),
             product_id,
             overdue_at: self
@@ -280,6 +295,7 @@ pub struct StaffCaseView {
     pub overdue: bool,
     pub first_contact_overdue: bool,
     pub start_decision_overdue: bool,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub first_contacted_at: Option<DateTime<Utc>>,
 }
 
@@ -296,12 +312,16 @@ pub struct InsurerCaseView {
     pub status_text: &'static str,
     /// The insured's contact phone, masked.
     pub insured_phone: Option<String>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub applied_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub sla_due_at: Option<DateTime<Utc>>,
     pub overdue: bool,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub closed_at: Option<DateTime<Utc>>,
     pub outcome_code: Option<String>,
     pub counted: Option<bool>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub created_at: DateTime<Utc>,
 }
 

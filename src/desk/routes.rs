@@ -182,7 +182,7 @@ pub async fn logout(
     params(QueueParams),
     responses(
         (status = 200, body = QueuePage),
-        (status = 400, description = "`invalid_paging`, `invalid_query`, `case_number_invalid`, `policy_number_invalid`, `unknown_plan`", body = ErrorBody),
+        (status = 400, description = "`invalid_paging`, `invalid_query`, `case_number_invalid`, `policy_number_invalid`, `name_search_invalid`, `unknown_plan`", body = ErrorBody),
         (status = 401, description = "`token_*`, `session_revoked`", body = ErrorBody),
     )
 )]

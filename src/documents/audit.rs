@@ -12,8 +12,9 @@ use crate::staff::access::CurrentStaff;
 use crate::staff::admin::may_administer;
 use crate::state::AppState;
 
-/// An entry as the page lists it: who (name and login), what in words, the case's number.
-#[derive(Debug, Clone)]
+/// An entry as the page lists it: who (name and login), what in words, the case's number;
+/// a run of the same routine read gathered into one (`count` entries from `first` to `at`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRow {
     pub at: DateTime<Utc>,
     pub staff: String,
@@ -21,10 +22,49 @@ pub struct AuditRow {
     pub subject: String,
     pub case_number: Option<String>,
     pub ip: Option<String>,
+    /// How many entries this row stands for (1 but for a gathered run).
+    pub count: u32,
+    /// The earliest of them.
+    pub first: DateTime<Utc>,
+    /// A read the pages make by themselves (a thumbnail, a list), not one a person asked for
+    /// (a photo opened full size, a file downloaded, a full phone number shown).
+    pub routine: bool,
+}
+
+/// The reads a page makes on its own each time it is opened: a case page shows every
+/// thumbnail and lists the files.
+const ROUTINE: [&str; 3] = ["thumbnail_read", "documents_listed", "reports_listed"];
+
+/// How far apart two routine reads of one run may be (one page opened, then its thumbnails).
+const RUN_GAP_SECS: i64 = 10 * 60;
+
+/// Gathers each run of routine reads of one person, one case and one kind (newest first, each
+/// within ten minutes of the one before) into one row, so the reads a person asked for stand
+/// out among them.
+pub fn gathered(rows: Vec<AuditRow>) -> Vec<AuditRow> {
+    let mut out: Vec<AuditRow> = Vec::with_capacity(rows.len());
+    for row in rows {
+        if let Some(last) = out.last_mut()
+            && row.routine
+            && last.routine
+            && last.staff == row.staff
+            && last.action == row.action
+            && last.case_number == row.case_number
+            && last.ip == row.ip
+            && (last.first - row.at).num_seconds() <= RUN_GAP_SECS
+        {
+            last.count += 1;
+            last.first = row.at;
+            continue;
+        }
+        out.push(row);
+    }
+    out
 }
 
 /// The kinds of audited read, as stored and in words (what the kind filter offers).
-pub const KINDS: [(&str, &str); 10] = [
+pub const KINDS: [(&str, &str); 11] = [
+    ("document_viewed", "在查看页打开资料"),
     ("document_read", "查看照片原图"),
     ("thumbnail_read", "查看照片缩略图"),
     ("record_file_read", "下载医疗资料文件（PDF 或影像）"),
@@ -69,8 +109,8 @@ pub struct AuditQuery {
     pub until: Option<NaiveDate>,
 }
 
-/// A page of the log, newest first, and how many entries match (none for a login or a number
-/// that names nothing).
+/// A page of the log, newest first, its runs of routine reads gathered, and how many entries
+/// match (none for a login or a number that names nothing).
 #[instrument(skip_all, fields(staff_id = admin.id()))]
 pub async fn page(
     state: &AppState,
@@ -127,7 +167,64 @@ pub async fn page(
             subject: subject_label(&entry.subject_kind).to_owned(),
             case_number: entry.case_id.and_then(|id| numbers.get(&id).cloned()),
             ip: entry.ip,
+            count: 1,
+            first: entry.at,
+            routine: ROUTINE.contains(&entry.action.as_str()),
         })
         .collect();
-    Ok((rows, total))
+    Ok((gathered(rows), total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(at: &str, action: &str, case: &str) -> AuditRow {
+        let at: DateTime<Utc> = at.parse().expect("as the test sets it");
+        AuditRow {
+            at,
+            staff: "王专员（wang01）".into(),
+            action: action_label(action).into(),
+            subject: "医疗资料".into(),
+            case_number: Some(case.into()),
+            ip: None,
+            count: 1,
+            first: at,
+            routine: ROUTINE.contains(&action),
+        }
+    }
+
+    #[test]
+    fn runs_of_routine_reads_are_gathered_and_a_photo_opened_stands_out() {
+        let rows = vec![
+            row("2026-12-01T02:20:00Z", "thumbnail_read", "GC2612-00001"),
+            row("2026-12-01T02:19:59Z", "thumbnail_read", "GC2612-00001"),
+            row("2026-12-01T02:19:58Z", "documents_listed", "GC2612-00001"),
+            row("2026-12-01T02:15:00Z", "document_read", "GC2612-00001"),
+            row("2026-12-01T02:14:00Z", "thumbnail_read", "GC2612-00001"),
+            row("2026-12-01T02:13:00Z", "thumbnail_read", "GC2612-00001"),
+            // Another case's thumbnails: a run of their own.
+            row("2026-12-01T02:12:00Z", "thumbnail_read", "GC2612-00002"),
+            // Twenty minutes before: another visit to the page.
+            row("2026-12-01T01:52:00Z", "thumbnail_read", "GC2612-00002"),
+        ];
+        let gathered = gathered(rows);
+        let summary: Vec<(&str, u32, bool)> = gathered
+            .iter()
+            .map(|r| (r.action.as_str(), r.count, r.routine))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("查看照片缩略图", 2, true),
+                ("查看资料列表", 1, true),
+                ("查看照片原图", 1, false),
+                ("查看照片缩略图", 2, true),
+                ("查看照片缩略图", 1, true),
+                ("查看照片缩略图", 1, true),
+            ]
+        );
+        assert_eq!(gathered[0].first.to_rfc3339(), "2026-12-01T02:19:59+00:00");
+        assert_eq!(gathered[0].at.to_rfc3339(), "2026-12-01T02:20:00+00:00");
+    }
 }

@@ -68,21 +68,14 @@ pub async fn store_record(
             Begun::Go(key) => key,
         };
 
-    // The parser, off the executor: one core of the pipeline's, as a photo's decode takes.
-    let core = state
-        .images
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(DocumentError::unexpected)?;
+    // The parser, off the executor: on the pipeline's threads, as a photo's decode.
     let path = spooled.path.to_path_buf();
-    let facts = tokio::task::spawn_blocking(move || {
-        let _held = core;
-        records::inspect(&path, kind)
-    })
-    .await
-    .map_err(DocumentError::unexpected)?
-    .map_err(|r| unreadable(kind, r))?;
+    let facts = state
+        .images
+        .run(move || records::inspect(&path, kind))
+        .await
+        .map_err(DocumentError::unexpected)?
+        .map_err(|r| unreadable(kind, r))?;
     let facts = serde_json::to_string(&facts).map_err(DocumentError::unexpected)?;
 
     let public_id = Uuid::new_v4();

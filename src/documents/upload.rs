@@ -310,7 +310,8 @@ async fn save(
 }
 
 /// The pipeline, off the async executor: the headers read first (nothing decoded), then the
-/// image's share of the pipeline's memory budget and a core taken, then the decode.
+/// image's share of the pipeline's memory budget taken, then the decode on one of the
+/// pipeline's own threads (in arrival order).
 async fn process(state: &AppState, bytes: Bytes) -> Result<Processed, DocumentError> {
     let settings = state.settings.uploads.clone();
     let max_pixels = settings.max_pixels;
@@ -326,17 +327,13 @@ async fn process(state: &AppState, bytes: Bytes) -> Result<Processed, DocumentEr
         .acquire_many_owned(settings.permits_for(inspected.budget))
         .await
         .map_err(DocumentError::unexpected)?;
-    let core = state
+    let result = state
         .images
-        .clone()
-        .acquire_owned()
+        .run(move || {
+            let _held = memory;
+            pipeline::process_inspected(&bytes, &inspected, &settings)
+        })
         .await
         .map_err(DocumentError::unexpected)?;
-    let result = tokio::task::spawn_blocking(move || {
-        let _held = (memory, core);
-        pipeline::process_inspected(&bytes, &inspected, &settings)
-    })
-    .await
-    .map_err(DocumentError::unexpected)?;
     result.map_err(|r| refused(r, max_pixels))
 }

@@ -48,7 +48,9 @@ pub struct DocumentView {
     /// Why it was rejected (a code), and what to do about it.
     pub review_reason: Option<String>,
     pub review_message: Option<String>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub uploaded_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub reviewed_at: Option<DateTime<Utc>>,
     /// The owner may delete it while it is pending.
     pub deletable: bool,
@@ -58,6 +60,7 @@ pub struct DocumentView {
     pub url: String,
     /// A photo's thumbnail (none for a PDF or DICOM file).
     pub thumbnail_url: Option<String>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub urls_expire_at: DateTime<Utc>,
     /// These bytes were already on the case: this is the document that holds them.
     #[serde(skip_serializing_if = "std::ops::Not::not")]

@@ -66,9 +66,11 @@ pub struct AcceptanceView {
     pub hours: String,
     pub open_now: bool,
     /// When an application made now is accepted.
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub next_opening: DateTime<Utc>,
     /// When a specialist makes first contact with an application made now (plans that promise
     /// it), counted the way the case will count it: only while the service is open.
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub first_contact_by: Option<DateTime<Utc>>,
     /// The answer rests on a year whose holiday calendar is not published yet.
     pub provisional: bool,

@@ -24,6 +24,7 @@ pub struct MeResponse {
     pub policies_bound: bool,
     /// Bound policies, masked.
     pub policies: Vec<crate::policies::service::PolicySummary>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub created_at: DateTime<Utc>,
 }
 

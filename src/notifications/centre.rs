@@ -46,7 +46,9 @@ pub struct Message {
     /// The case it is about: opens `pages/case/detail?id=…`.
     pub case_id: Option<Uuid>,
     pub case_number: Option<String>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub read_at: Option<DateTime<Utc>>,
 }
 

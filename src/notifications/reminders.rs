@@ -115,7 +115,10 @@ pub async fn run_once(state: &AppState) -> Result<Queued, Fault> {
                 &service,
                 NotificationKind::CancellationCutoff,
                 &format!("cancellation_cutoff:{}:{stamp}", case.id),
-                &[("cutoff_at", Value::from(cutoff.to_rfc3339()))],
+                &[(
+                    "cutoff_at",
+                    Value::from(crate::platform::wire_time::text(&cutoff)),
+                )],
                 now,
             )
             .await?
@@ -176,7 +179,10 @@ pub async fn run_once(state: &AppState) -> Result<Queued, Fault> {
                 &service,
                 NotificationKind::DraftExpiring,
                 &format!("draft_expiring:{}:{}", case.id, expires.timestamp()),
-                &[("draft_expires_at", Value::from(expires.to_rfc3339()))],
+                &[(
+                    "draft_expires_at",
+                    Value::from(crate::platform::wire_time::text(&expires)),
+                )],
                 now,
             )
             .await?
@@ -199,7 +205,10 @@ pub async fn run_once(state: &AppState) -> Result<Queued, Fault> {
                 &service,
                 NotificationKind::OfferReminder,
                 &format!("offer_reminder:{}:{}", case.id, lapses.timestamp()),
-                &[("offer_expires_at", Value::from(lapses.to_rfc3339()))],
+                &[(
+                    "offer_expires_at",
+                    Value::from(crate::platform::wire_time::text(&lapses)),
+                )],
                 now,
             )
             .await?

@@ -135,7 +135,7 @@ async fn warn_holders(
         };
         let payload = serde_json::json!({
             "policy_tail": tail,
-            "attempt_at": now.to_rfc3339(),
+            "attempt_at": crate::platform::wire_time::text(&now),
         });
         crate::outbox::store::enqueue(
             &state.db,

@@ -99,6 +99,7 @@ pub struct InvitationResponse {
     /// One-time, shown once: the relative types it into their own mini-program.
     #[schema(example = "K7M2Q-9PX4D")]
     pub code: String,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub expires_at: DateTime<Utc>,
 }
 

@@ -52,6 +52,7 @@ impl AreaError for ErasureError {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Deleted {
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub deleted_at: DateTime<Utc>,
     /// Ended cases whose medical records and reports were removed now.
     pub cases_cleared: u64,

@@ -34,6 +34,7 @@ pub struct ReportView {
     pub kind_label: &'static str,
     pub file_name: String,
     pub size_bytes: i64,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub uploaded_at: DateTime<Utc>,
 }
 

@@ -28,6 +28,7 @@ pub struct WeeklyView {
     pub format: String,
     pub size_bytes: i64,
     pub case_count: i32,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub generated_at: DateTime<Utc>,
 }
 

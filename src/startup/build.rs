@@ -11,6 +11,7 @@ use crate::plans::{self, Plans};
 use crate::platform::cache::{MemoryCache, RedisCache, SharedCache};
 use crate::platform::clock::Clocks;
 use crate::platform::config::{CacheBackend, Settings};
+use crate::platform::cores::Cores;
 use crate::platform::crypto::Crypto;
 use crate::platform::jwt::JwtKeys;
 use crate::platform::storage::ObjectStore;
@@ -72,7 +73,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         locks: Arc::default(),
         accounts: Arc::new(crate::platform::memo::Memo::new(KNOWN_ACCOUNTS)),
         storage,
-        images: Arc::new(tokio::sync::Semaphore::new(settings.uploads.workers())),
+        images: Cores::start("pipeline", settings.uploads.workers())
+            .context("cannot start the image pipeline's threads")?,
         image_memory: Arc::new(tokio::sync::Semaphore::new(
             settings.uploads.budget_permits(),
         )),

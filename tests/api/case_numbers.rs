@@ -144,6 +144,64 @@ async fn cases_are_numbered_shown_and_found_only_in_scope(backend: Backend) {
     )
     .await;
     assert_eq!((status, code.as_str()), (400, "policy_number_invalid"));
+    // By the insured's name, in full as heard on the phone or masked as the queue shows it,
+    // in any status (issue 28); never outside the scope. The other insured is renamed so the
+    // two policies differ (both fixtures are 张三丰), and submits (a draft is in no queue).
+    complete_materials(&app, &other, &id(&second)).await;
+    ok(
+        &app,
+        &format!("/api/v1/cases/{}/submit", id(&second)),
+        &other,
+        &json!({}),
+    )
+    .await;
+    {
+        use sea_orm::ConnectionTrait;
+        app.db
+            .execute_unprepared(
+                "update policy set insured_name = '欧阳娜娜' where policy_no = 'P-num-2'",
+            )
+            .await
+            .expect("rename");
+    }
+    let by_name = |name: &str| {
+        format!(
+            "/api/v1/staff/cases?name={}",
+            url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>()
+        )
+    };
+    assert_eq!(total(by_name("张三丰")).await, 1, "in full");
+    assert_eq!(total(by_name(" 张** ")).await, 1, "masked");
+    assert_eq!(total(by_name("欧***")).await, 1, "masked, submitted");
+    assert_eq!(total(by_name("欧**")).await, 0, "one character short");
+    assert_eq!(total(by_name("张*")).await, 0, "a two-character 张");
+    assert_eq!(total(by_name("李四")).await, 0);
+    let elsewhere: Value = get(&app, &by_name("张**"), Some(&foreign))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(elsewhere["total"], 0, "{elsewhere}");
+    for bad in ["张*丰", "*丰", "100%"] {
+        let (status, code, _) = error_body(get(&app, &by_name(bad), Some(&specialist)).await).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (400, "name_search_invalid"),
+            "{bad}"
+        );
+    }
+    // The message shows how to type it.
+    let refused: Value = get(&app, &by_name("张*丰"), Some(&specialist))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("张**")),
+        "{refused}"
+    );
     // The number is in the database, unique.
     assert_eq!(
         count(

@@ -98,7 +98,7 @@ async fn plan_1_expert_outpatient(backend: Backend) {
     assert_eq!(approved["status"], "approved");
     // seed 000 一、2(4)3): within 5 working days of the latest of application, approval and
     // complete materials: by the end of Monday 30 November.
-    assert_eq!(approved["due"]["sla_due_at"], "2026-11-30T15:59:59Z");
+    assert_eq!(approved["due"]["sla_due_at"], "2026-11-30T23:59:59+08:00");
     let scheduled = scheduled(&app, &specialist, &approved, "2026-11-27T09:00:00+08:00").await;
     assert_eq!(scheduled["appointment"]["hospital"], "北京大学第一医院");
 
@@ -237,7 +237,7 @@ async fn plan_2_waiting_period_escorts_and_abroad(backend: Backend) {
     .await;
     let approved_report = approved(&app, &user, &specialist, &report).await;
     assert_eq!(
-        approved_report["due"]["sla_due_at"], "2026-12-07T15:59:59Z",
+        approved_report["due"]["sla_due_at"], "2026-12-07T23:59:59+08:00",
         "10 wd from materials complete"
     );
     let started = ok(
@@ -365,8 +365,8 @@ async fn plan_3_cooling_off_slip_first_contact_and_noon_the_day_before(backend: 
         let contact = approved["due"]["first_contact_due_at"]
             .as_str()
             .expect("due");
-        assert!(contact.starts_with("2026-11-23T04:00:0"), "{contact}");
-        assert_eq!(approved["due"]["sla_due_at"], "2026-11-30T15:59:59Z");
+        assert!(contact.starts_with("2026-11-23T12:00:0"), "{contact}");
+        assert_eq!(approved["due"]["sla_due_at"], "2026-11-30T23:59:59+08:00");
         visits.push(scheduled(&app, &specialist, &approved, "2026-11-27T14:00:00+08:00").await);
     }
 
@@ -551,7 +551,7 @@ async fn plan_4_lead_time_departments_and_the_no_slip_path(backend: Backend) {
     // slip promise waits.
     assert_eq!(
         submitted["due"]["start_decision_due_at"],
-        "2026-11-26T15:59:59Z"
+        "2026-11-26T23:59:59+08:00"
     );
     assert_eq!(submitted["due"]["sla_due_at"], Value::Null);
     // seed 003 二7: the outpatient visit brings the slip; recorded, the 8–10 wd run from it.
@@ -576,7 +576,10 @@ async fn plan_4_lead_time_departments_and_the_no_slip_path(backend: Backend) {
         &json!({"version": version(&claimed), "milestone": "admission_slip", "date": "2026-11-23"}),
     )
     .await;
-    assert_eq!(slip["due"]["sla_due_at"], "2026-12-07T15:59:59Z", "{slip}");
+    assert_eq!(
+        slip["due"]["sla_due_at"], "2026-12-07T23:59:59+08:00",
+        "{slip}"
+    );
 
     // seed 003 二、服务流程: with an in-network slip, admission within 8–10 working days of the
     // later of acceptance and the slip; arranged and completed, the one application is used.
@@ -599,7 +602,7 @@ async fn plan_4_lead_time_departments_and_the_no_slip_path(backend: Backend) {
     .await;
     assert_eq!(with_slip["outpatient_first"], false);
     let approved = approved(&app, &holder, &specialist, &with_slip).await;
-    assert_eq!(approved["due"]["sla_due_at"], "2026-12-07T15:59:59Z");
+    assert_eq!(approved["due"]["sla_due_at"], "2026-12-07T23:59:59+08:00");
     let arranged = scheduled(&app, &specialist, &approved, "2026-12-03T08:30:00+08:00").await;
     set_clock(&app, "2026-12-03T12:00:00+08:00").await;
     let done = ok(

@@ -22,9 +22,9 @@ use crate::registry::PLAN1;
 const MONDAY: &str = "2026-11-23T10:00:00+08:00";
 
 /// chromedriver on a free loopback port, killed when dropped.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Drop for Driver {
@@ -33,7 +33,7 @@ impl Drop for Driver {
     }
 }
 
-async fn driver() -> Driver {
+pub(crate) async fn driver() -> Driver {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
@@ -58,7 +58,7 @@ async fn driver() -> Driver {
     panic!("chromedriver did not start listening");
 }
 
-async fn browser(driver: &Driver, width: u32) -> Client {
+pub(crate) async fn browser(driver: &Driver, width: u32) -> Client {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".to_owned(),
@@ -75,13 +75,13 @@ async fn browser(driver: &Driver, width: u32) -> Client {
         .expect("Chromium starts under chromedriver")
 }
 
-async fn fill(client: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
     let field = client.find(Locator::Css(css)).await.expect(css);
     field.clear().await.expect("cleared");
     field.send_keys(text).await.expect("typed");
 }
 
-async fn click(client: &Client, css: &str) {
+pub(crate) async fn click(client: &Client, css: &str) {
     client
         .find(Locator::Css(css))
         .await
@@ -92,7 +92,7 @@ async fn click(client: &Client, css: &str) {
 }
 
 /// Waits (10 s at most) for an element to be on the page.
-async fn wait_for(client: &Client, css: &str) {
+pub(crate) async fn wait_for(client: &Client, css: &str) {
     client
         .wait()
         .at_most(Duration::from_secs(10))
@@ -103,7 +103,7 @@ async fn wait_for(client: &Client, css: &str) {
 
 /// Submits a form by its button and waits for the page that says `done` (the redirect after a
 /// change names the action).
-async fn submit(client: &Client, button: &str, done: &str) {
+pub(crate) async fn submit(client: &Client, button: &str, done: &str) {
     click(client, button).await;
     for _ in 0..100 {
         let url = client.current_url().await.expect("url");
@@ -120,7 +120,7 @@ async fn submit(client: &Client, button: &str, done: &str) {
     panic!("{button} did not lead to done={done}: {text}");
 }
 
-async fn page_text(client: &Client) -> String {
+pub(crate) async fn page_text(client: &Client) -> String {
     client
         .find(Locator::Css("main"))
         .await
@@ -130,7 +130,7 @@ async fn page_text(client: &Client) -> String {
         .expect("text")
 }
 
-async fn sign_in(client: &Client, app: &TestApp, login: &str) {
+pub(crate) async fn sign_in(client: &Client, app: &TestApp, login: &str) {
     client
         .goto(&app.url("/console/"))
         .await
@@ -149,14 +149,14 @@ async fn sign_in(client: &Client, app: &TestApp, login: &str) {
     wait_for(client, "table.queue").await;
 }
 
-async fn screenshot(client: &Client, name: &str) {
+pub(crate) async fn screenshot(client: &Client, name: &str) {
     let png = client.screenshot().await.expect("a screenshot");
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/console-screenshots");
     std::fs::create_dir_all(dir).expect("the screenshots folder");
     std::fs::write(format!("{dir}/{name}.png"), png).expect("saved");
 }
 
-async fn documents(app: &TestApp, user: &str, id: &str) -> Vec<Value> {
+pub(crate) async fn documents(app: &TestApp, user: &str, id: &str) -> Vec<Value> {
     let list: Value = get(app, &format!("/api/v1/cases/{id}/documents"), Some(user))
         .await
         .json()
@@ -419,7 +419,7 @@ async fn a_specialist_arranges_a_visit_in_a_real_browser(backend: Backend) {
         .await
         .expect("JSON");
     assert_eq!(mine["status"], "scheduled");
-    assert_eq!(mine["appointment"]["at"], "2026-11-30T01:30:00Z");
+    assert_eq!(mine["appointment"]["at"], "2026-11-30T09:30:00+08:00");
     screenshot(&client, "case").await;
 
     // The hospital moves the clinic: the specialist asks the insured's consent to a new time

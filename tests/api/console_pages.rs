@@ -195,6 +195,19 @@ async fn a_specialist_works_a_case_in_the_console(backend: Backend) {
         by_policy.contains(&number) && by_policy.contains("共 1 件"),
         "{by_policy}"
     );
+    // …and the insured's name as the queue masks it, kept in the form.
+    let by_name = browser.page("/console/?name=%E5%BC%A0**").await;
+    assert!(
+        by_name.contains(&number)
+            && by_name.contains("共 1 件")
+            && by_name.contains(r#"value="张**""#),
+        "{by_name}"
+    );
+    let refused = browser.page("/console/?name=*").await;
+    assert!(
+        refused.contains("张**") && refused.contains("共 0 件"),
+        "{refused}"
+    );
     let rows = browser.page("/console/queue/rows").await;
     assert!(rows.contains(&number) && rows.starts_with("<tbody"));
 
@@ -401,7 +414,7 @@ async fn a_specialist_works_a_case_in_the_console(backend: Backend) {
     assert_eq!(scheduled.status().as_u16(), 303);
     let mine = case_json(&app, &user, &id).await;
     assert_eq!(mine["status"], "scheduled");
-    assert_eq!(mine["appointment"]["at"], "2026-11-30T01:30:00Z");
+    assert_eq!(mine["appointment"]["at"], "2026-11-30T09:30:00+08:00");
     // Beside the open tabs: the ended cases and every case (issue 28).
     let all = browser.page("/console/?phase=all").await;
     assert!(

@@ -32,7 +32,7 @@ async fn calls_visits_and_their_time(backend: Backend) {
     )
     .await;
     assert_eq!(call["status"], "scheduled", "{call}");
-    assert_eq!(call["appointment"]["at"], "2026-11-23T06:00:00Z");
+    assert_eq!(call["appointment"]["at"], "2026-11-23T14:00:00+08:00");
     assert!(call["appointment"]["hospital"].is_null(), "{call}");
 
     // A visit needs its place.

@@ -56,7 +56,7 @@ async fn first_contact_runs_in_acceptance_hours_and_everything_agrees(backend: B
     assert_eq!(open["acceptance"]["open_now"], true);
     assert_eq!(
         minute(&open["acceptance"]["first_contact_by"]),
-        "2026-06-08T02:30"
+        "2026-06-08T10:30"
     );
     assert_eq!(open["prepare"]["flow"], "contact_first");
     let case_a = created(&app, &a, &outpatient(&a_policy)).await;
@@ -71,16 +71,16 @@ async fn first_contact_runs_in_acceptance_hours_and_everything_agrees(backend: B
     assert_eq!(closed["acceptance"]["open_now"], false);
     assert_eq!(
         minute(&closed["acceptance"]["next_opening"]),
-        "2026-06-08T01:00"
+        "2026-06-08T09:00"
     );
     assert_eq!(
         minute(&closed["acceptance"]["first_contact_by"]),
-        "2026-06-08T03:00"
+        "2026-06-08T11:00"
     );
     let case_b = created(&app, &b, &outpatient(&b_policy)).await;
     assert_eq!(
         minute(&case_b["due"]["first_contact_due_at"]),
-        "2026-06-08T03:00"
+        "2026-06-08T11:00"
     );
 
     // The queue does not call a promise broken while the service is closed (Friday night,
@@ -133,7 +133,7 @@ async fn a_guided_case_is_with_the_specialists_from_the_application(backend: Bac
     assert_eq!(case["awaiting"]["deadline"], Value::Null);
     assert_eq!(
         minute(&case["due"]["first_contact_due_at"]),
-        "2026-06-02T04:15"
+        "2026-06-02T12:15"
     );
 
     // In the queue at once, unclaimed, awaiting materials.
@@ -204,7 +204,7 @@ async fn a_guided_case_is_with_the_specialists_from_the_application(backend: Bac
     assert_eq!(submitted["status"], "submitted");
     assert_eq!(
         minute(&submitted["due"]["first_contact_due_at"]),
-        "2026-06-02T04:15"
+        "2026-06-02T12:15"
     );
     let reviewed = ok(
         &app,

@@ -86,7 +86,7 @@ async fn overseas_treatment_is_followed_to_its_end(backend: Backend) {
     .await;
     // seed 001 一、4: 40 working days from the last of the three (the visa, 06-15), the Dragon
     // Boat Festival (06-19) skipped: Tuesday 11 August.
-    assert_eq!(visa["due"]["sla_due_at"], "2026-08-11T15:59:59Z");
+    assert_eq!(visa["due"]["sla_due_at"], "2026-08-11T23:59:59+08:00");
     // A corrected date: the hospital's letter was dated 06-22, now the last of the three.
     set_clock(&app, "2026-06-23T09:00:00+08:00").await;
     let corrected = ok(
@@ -96,12 +96,12 @@ async fn overseas_treatment_is_followed_to_its_end(backend: Backend) {
         &json!({"version": version(&visa), "milestone": "hospital_accepted", "date": "2026-06-22"}),
     )
     .await;
-    assert_eq!(corrected["due"]["sla_due_at"], "2026-08-17T15:59:59Z");
+    assert_eq!(corrected["due"]["sla_due_at"], "2026-08-17T23:59:59+08:00");
     // The insured sees the steps and the promise, and the timeline says who recorded what.
     let seen = json_of(get(&app, &format!("/api/v1/cases/{}", id(&case)), Some(&user)).await).await;
     assert_eq!(seen["visa_granted_on"], "2026-06-15");
     assert_eq!(seen["hospital_accepted_on"], "2026-06-22");
-    assert_eq!(seen["due"]["sla_due_at"], "2026-08-17T15:59:59Z");
+    assert_eq!(seen["due"]["sla_due_at"], "2026-08-17T23:59:59+08:00");
     let recorded: Vec<(&str, &str)> = seen["timeline"]
         .as_array()
         .expect("timeline")
@@ -232,7 +232,7 @@ async fn plan_1_stay_applied_for_before_the_slip_exists(backend: Backend) {
     .await;
     assert_eq!(slip["admission_slip_date"], "2026-03-09");
     assert_eq!(slip["has_admission_slip"], true);
-    assert_eq!(slip["due"]["sla_due_at"], "2026-03-23T15:59:59Z");
+    assert_eq!(slip["due"]["sla_due_at"], "2026-03-23T23:59:59+08:00");
     assert_eq!(slip["awaiting"], Value::Null);
     let arranged = scheduled(&app, &specialist, &slip, "2026-03-20T09:00:00+08:00").await;
     assert_eq!(arranged["status"], "scheduled");

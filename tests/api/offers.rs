@@ -267,7 +267,7 @@ async fn a_new_time_needs_the_insureds_consent(backend: Backend) {
     )
     .await;
     assert_eq!(declined["status"], "scheduled", "{declined}");
-    assert_eq!(declined["appointment"]["at"], "2026-11-27T06:00:00Z");
+    assert_eq!(declined["appointment"]["at"], "2026-11-27T14:00:00+08:00");
     // Accepted: the visit moves to the time consented to.
     let offered = json_of(offer(&app, &specialist, &declined, time).await).await;
     let view = mine(&app, &user, &offered).await;
@@ -283,7 +283,7 @@ async fn a_new_time_needs_the_insureds_consent(backend: Backend) {
     .await;
     assert_eq!(moved["status"], "scheduled");
     assert_eq!(
-        moved["appointment"]["at"], "2026-11-30T06:00:00Z",
+        moved["appointment"]["at"], "2026-11-30T14:00:00+08:00",
         "{moved}"
     );
 }
@@ -303,7 +303,7 @@ async fn an_unanswered_offer_lapses_after_two_working_days(backend: Backend) {
     let offered = json_of(offer(&app, &specialist, &case, experts()).await).await;
     // Monday's offer: answer by the end of Wednesday (two working days).
     assert_eq!(
-        offered["offer"]["expires_at"], "2026-11-25T15:59:59Z",
+        offered["offer"]["expires_at"], "2026-11-25T23:59:59+08:00",
         "{offered}"
     );
     // Not answered: reminded at 09:00 that day, once.
@@ -380,11 +380,11 @@ async fn choosing_is_the_insureds_time(backend: Backend) {
         &json!({"version": version(&case)}),
     )
     .await;
-    assert_eq!(case["due"]["sla_due_at"], "2026-11-30T15:59:59Z");
+    assert_eq!(case["due"]["sla_due_at"], "2026-11-30T23:59:59+08:00");
     // Friday: experts offered; they wait until the end of Tuesday.
     set_clock(&app, "2026-11-27T10:00:00+08:00").await;
     let offered = json_of(offer(&app, &specialist, &case, experts()).await).await;
-    assert_eq!(offered["offer"]["expires_at"], "2026-12-01T15:59:59Z");
+    assert_eq!(offered["offer"]["expires_at"], "2026-12-01T23:59:59+08:00");
     // Tuesday: the 5 working days have passed, but the insured is choosing — as the queue says,
     // with whom and which plan (issue 28).
     set_clock(&app, "2026-12-01T09:00:00+08:00").await;

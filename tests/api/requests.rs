@@ -104,7 +104,7 @@ async fn changes_follow_the_cancellation_rule_and_are_answered_by_an_offer(backe
     )
     .await;
     assert_eq!(
-        moved["appointment"]["at"], "2026-11-30T06:00:00Z",
+        moved["appointment"]["at"], "2026-11-30T14:00:00+08:00",
         "{moved}"
     );
 
@@ -150,7 +150,7 @@ async fn changes_follow_the_cancellation_rule_and_are_answered_by_an_offer(backe
     )
     .await;
     assert!(refused["change_request"].is_null(), "{refused}");
-    assert_eq!(refused["appointment"]["at"], "2026-11-30T06:00:00Z");
+    assert_eq!(refused["appointment"]["at"], "2026-11-30T14:00:00+08:00");
     let inbox = json_of(get(&app, "/api/v1/notifications", Some(&user)).await).await;
     assert_eq!(inbox["items"][0]["kind"], "change_refused", "{inbox}");
     let (status, code, _) = error_body(

@@ -154,7 +154,7 @@ async fn the_forms_the_opinion_and_its_explanation(backend: Backend) {
     )
     .await;
     assert_eq!(
-        arranged["explanation_at"], "2026-11-25T07:00:00Z",
+        arranged["explanation_at"], "2026-11-25T15:00:00+08:00",
         "{arranged}"
     );
     let inbox = json_of(get(&app, "/api/v1/notifications", Some(&user)).await).await;

@@ -17,15 +17,32 @@ use crate::registry::PLAN1;
 const MONDAY: &str = "2026-06-01T10:00:00+08:00";
 
 /// Replaces every UUID (ids, and the ids inside addresses) with `[uuid]`, and every instant
-/// with a fraction of a second (read from the running clock) with `[now]`.
+/// read from the running clock with `[now]`.
 fn redacted(value: &Value) -> Value {
+    // One convention for every instant of every answer: Shanghai's time, to the second.
+    if let Value::String(text) = value
+        && chrono::DateTime::parse_from_rfc3339(text).is_ok()
+    {
+        assert!(
+            text.len() == "2026-06-01T10:00:00+08:00".len() && text.ends_with("+08:00"),
+            "an instant in +08:00 to the second: {text}"
+        );
+    }
     match value {
         Value::String(text) if is_clock_reading(text) => Value::String("[now]".to_owned()),
         Value::String(text) => Value::String(redact_signature(&redact_uuids(text))),
         Value::Array(items) => Value::Array(items.iter().map(redacted).collect()),
-        Value::Object(map) => {
-            Value::Object(map.iter().map(|(k, v)| (k.clone(), redacted(v))).collect())
-        }
+        // Signed addresses expire on the real clock, not the business one.
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| match k.as_str() {
+                    "urls_expire_at" if v.is_string() => {
+                        (k.clone(), Value::String("[expiry]".to_owned()))
+                    }
+                    _ => (k.clone(), redacted(v)),
+                })
+                .collect(),
+        ),
         other => other.clone(),
     }
 }
@@ -38,8 +55,15 @@ fn redact_signature(text: &str) -> String {
     }
 }
 
+/// An instant read from the running clock, or a whole number of days after one (a draft's
+/// deadline): the clock runs on from Monday 10:00:00, so its readings fall in the first minute
+/// past 10:00 (answers give instants to the second, so a fraction no longer tells them apart).
 fn is_clock_reading(text: &str) -> bool {
-    chrono::DateTime::parse_from_rfc3339(text).is_ok_and(|t| t.timestamp_subsec_nanos() != 0)
+    use chrono::Timelike;
+    chrono::DateTime::parse_from_rfc3339(text).is_ok_and(|t| {
+        let local = t.with_timezone(&chrono_tz::Asia::Shanghai);
+        local.hour() == 10 && local.minute() == 0
+    })
 }
 
 fn redact_uuids(text: &str) -> String {

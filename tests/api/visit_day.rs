@@ -100,7 +100,7 @@ async fn an_escorted_visit_names_who_meets_the_insured_where_and_when(backend: B
     .await;
     let appointment = &booked["appointment"];
     assert_eq!(
-        appointment["meeting_at"], "2026-11-27T05:30:00Z",
+        appointment["meeting_at"], "2026-11-27T13:30:00+08:00",
         "{booked}"
     );
     assert_eq!(appointment["meeting_point"], "门诊楼一层大厅服务台");
@@ -161,10 +161,13 @@ async fn an_escorted_visit_names_who_meets_the_insured_where_and_when(backend: B
     )
     .await;
     assert_eq!(
-        moved["appointment"]["at"], "2026-11-30T06:00:00Z",
+        moved["appointment"]["at"], "2026-11-30T14:00:00+08:00",
         "{moved}"
     );
-    assert_eq!(moved["appointment"]["meeting_at"], "2026-11-30T05:30:00Z");
+    assert_eq!(
+        moved["appointment"]["meeting_at"],
+        "2026-11-30T13:30:00+08:00"
+    );
 }
 
 on_both_backends!(an_escorted_visit_names_who_meets_the_insured_where_and_when);

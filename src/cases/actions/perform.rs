@@ -168,7 +168,10 @@ pub async fn perform(
                 .notify(NotificationKind::OfferMade)
                 .fact("offer_kind", Some(kind.label().to_owned()))
                 .fact("offer_options", Some(offer.options.len().to_string()))
-                .fact("offer_expires_at", Some(offer.expires_at.to_rfc3339()))
+                .fact(
+                    "offer_expires_at",
+                    Some(crate::platform::wire_time::text(&offer.expires_at)),
+                )
                 .change(Change::OfferMade(offer))
         }
         Action::AnswerObjection { objection, answer } => {
@@ -348,7 +351,10 @@ fn decide(
                                 .format("%Y-%m-%d %H:%M")
                         )))
                         .notify(NotificationKind::ExplanationArranged)
-                        .fact("explanation_at", Some(at.to_rfc3339()))
+                        .fact(
+                            "explanation_at",
+                            Some(crate::platform::wire_time::text(&at)),
+                        )
                         .change(Change::ExplanationArranged { at })
                 }
                 ExplanationStep::Given => {

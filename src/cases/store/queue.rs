@@ -12,7 +12,7 @@ use sea_orm::{
 
 use super::Case;
 use crate::cases::lifecycle::Status;
-use crate::cases::queue::{Assigned, Phase, QueueFilter, Waiting};
+use crate::cases::queue::{Assigned, NameSearch, Phase, QueueFilter, Waiting};
 use crate::platform::db::Db;
 
 /// Cases with a promise falling due before `at`: the service promise while the case is not yet
@@ -46,7 +46,7 @@ pub async fn page(
     let mut select = service_case::Entity::find();
     // A number finds its case whatever its status (in scope, as the rest of the filter says);
     // a policy number, every case of that policy.
-    let phase = if filter.number.is_some() || filter.policy_no.is_some() {
+    let phase = if filter.number.is_some() || filter.policy_no.is_some() || filter.name.is_some() {
         Phase::All
     } else {
         filter.phase
@@ -97,6 +97,21 @@ pub async fn page(
                     .column(policy::Column::Id)
                     .from(policy::Entity)
                     .and_where(policy::Column::PolicyNo.eq(policy_no))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(name) = filter.name {
+        let names = match name {
+            NameSearch::Full(name) => policy::Column::InsuredName.eq(name),
+            masked => policy::Column::InsuredName.like(masked.pattern()),
+        };
+        select = select.filter(
+            service_case::Column::PolicyId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(policy::Column::Id)
+                    .from(policy::Entity)
+                    .and_where(names)
                     .to_owned(),
             ),
         );

@@ -83,7 +83,9 @@ pub struct CaseView {
     /// Treatment abroad: the hospital, the departure, the escort hours, the return.
     pub abroad: Option<AbroadView>,
     /// The second opinion's explanation: arranged for then, given then (plan 5).
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub explanation_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub explained_at: Option<DateTime<Utc>>,
     /// The forms to fill in and upload as `second_opinion_forms`
     /// (`GET /cases/{id}/forms/{index}`).
@@ -118,10 +120,12 @@ pub struct CaseView {
     /// The change the insured asked for, until the specialist answers it.
     pub change_request: Option<ChangeRequestView>,
     /// When the insured said they would be late for the booked visit.
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub late_notice_at: Option<DateTime<Utc>>,
     /// When the case's medical records and reports were removed from storage (their
     /// retention period over, or the consent withdrawn): the documents and reports lists are
     /// empty from then on, and the mini-program says "已按保存期限删除".
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub records_purged_at: Option<DateTime<Utc>>,
     /// The insured's objections and complaints with their answers, oldest first
     /// (`POST /cases/{id}/objections`).
@@ -133,7 +137,9 @@ pub struct CaseView {
     /// else the insurer's, else the service's own (seed 002 (一)2.6).
     pub complaint_line: LineView,
     pub timeline: Vec<EventView>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -146,9 +152,13 @@ pub struct CaseSummary {
     pub service_name: String,
     pub status: Status,
     pub status_text: &'static str,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub sla_due_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub appointment_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub updated_at: DateTime<Utc>,
 }
 

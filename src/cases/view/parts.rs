@@ -33,17 +33,20 @@ pub struct Awaiting {
     pub materials: Vec<MaterialView>,
     pub message: Option<String>,
     /// A draft not submitted by then expires.
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub deadline: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Appointment {
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub at: Option<DateTime<Utc>>,
     pub hospital: Option<String>,
     pub department: Option<String>,
     pub expert_title: Option<String>,
     /// Where the escort, guide or specialist meets the insured, and when (before the visit).
     pub meeting_point: Option<String>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub meeting_at: Option<DateTime<Utc>>,
     /// Who goes with the insured on the day.
     pub escort: Option<EscortView>,
@@ -82,10 +85,13 @@ pub struct EscortView {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Due {
     /// When the service should be arranged by (the plan's SLA).
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub sla_due_at: Option<DateTime<Utc>>,
     /// When a specialist should have called.
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub first_contact_due_at: Option<DateTime<Utc>>,
     /// When the provider says whether and where the service starts.
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai_opt")]
     pub start_decision_due_at: Option<DateTime<Utc>>,
     /// Rests on a year whose holiday calendar is not published yet.
     pub provisional: bool,
@@ -100,6 +106,7 @@ pub struct EventView {
     pub actor: String,
     pub reason_code: Option<String>,
     pub note: Option<String>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub at: DateTime<Utc>,
 }
 
@@ -118,6 +125,7 @@ pub struct ChangeRequestView {
     /// `更改就诊时间`, `更换医院`.
     pub label: &'static str,
     pub note: Option<String>,
+    #[serde(serialize_with = "crate::platform::wire_time::shanghai")]
     pub at: DateTime<Utc>,
 }
 

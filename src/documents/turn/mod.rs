@@ -159,7 +159,7 @@ fn write_turned(
     size_hint: usize,
 ) -> Vec<u8> {
     let planes = &coefficients.planes;
-    let values = coefficients.values.as_slice();
+    let values = &coefficients.values;
     // About the stored file's size (the typical tables cost a few per cent more).
     let mut out = Vec::with_capacity(size_hint + size_hint / 8 + 4096);
     out.extend_from_slice(&jpeg::head(frame));
@@ -188,13 +188,11 @@ fn write_turned(
                     for x in 0..h {
                         let at = (my * v + y) * plane.blocks_w + mx * h + x;
                         let block = plane.blocks.get(at).copied().unwrap_or_default();
-                        let start = block.start as usize;
-                        let count = block.nonzero.count_ones() as usize;
                         scan.block(
                             i,
                             block.dc,
                             block.nonzero,
-                            values.get(start..start + count).unwrap_or_default(),
+                            values.from(block.start as usize),
                         );
                     }
                 }

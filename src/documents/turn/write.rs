@@ -227,7 +227,7 @@ impl Scan {
         component: usize,
         dc_value: i16,
         mut nonzero: u64,
-        values: &[i16],
+        mut values: super::read::ValuesFrom<'_>,
     ) {
         let (dc, ac) = &self.tables[usize::from(component > 0)];
         let buffer = &mut self.bits.buffer;
@@ -242,7 +242,6 @@ impl Scan {
             dc.length[symbol] + size,
         );
         let mut last = 0;
-        let mut values = values.iter();
         while nonzero != 0 {
             let k = nonzero.trailing_zeros();
             nonzero &= nonzero - 1;
@@ -251,7 +250,7 @@ impl Scan {
                 pending.put(buffer, ac.code[0xF0], ac.length[0xF0]);
                 run -= 16;
             }
-            let (size, bits) = magnitude(i32::from(values.next().copied().unwrap_or(0)));
+            let (size, bits) = magnitude(i32::from(values.next().unwrap_or(0)));
             let symbol = ((run << 4 | size) & 0xFF) as usize;
             pending.put(
                 buffer,
