@@ -43,8 +43,13 @@ async fn start(cli: Cli) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(&settings.log);
     let command = cli.command.unwrap_or(Command::Serve);
+    // `demo` prints a summary for a person: warnings only, unless APP_LOG__FILTER asks for more.
+    let mut settings = settings;
+    if matches!(command, Command::Demo) && std::env::var_os("APP_LOG__FILTER").is_none() {
+        "warn".clone_into(&mut settings.log.filter);
+    }
+    telemetry::init(&settings.log);
     // The service's failure goes to its log (JSON in production); a command's to the person who
     // ran it, once.
     let serving = matches!(command, Command::Serve | Command::Worker);

@@ -47,6 +47,14 @@ impl Client {
             .await
     }
 
+    /// Where a case is now, in the words the insured reads (`已提交，等待审核` …), as the API
+    /// says it: what the demo prints is what it made, not what it meant to make.
+    async fn status(&self, token: &str, case: &Value) -> anyhow::Result<String> {
+        let id = text(&case["id"])?;
+        let now = self.get(&format!("/api/v1/cases/{id}"), token).await?;
+        text(&now["status_text"])
+    }
+
     /// Logs in with a dev code and binds the policy: (token, policy id).
     async fn insured(&self, policy: &DemoPolicy) -> anyhow::Result<(String, String)> {
         let login = self
@@ -162,8 +170,9 @@ pub(super) async fn cases(base: &str, specialist_password: &str) -> anyhow::Resu
         )
         .await?;
     lines.push(format!(
-        "{}  draft, not submitted yet (plan 5, {})",
+        "{}  {} (plan 5, {}: the tele-doctor, applied for and not submitted)",
         text(&draft["number"])?,
+        api.status(&token5, &draft).await?,
         plan5.name
     ));
 
@@ -190,7 +199,10 @@ pub(super) async fn cases(base: &str, specialist_password: &str) -> anyhow::Resu
     let id3 = text(&queued["id"])?;
     // A second run replays the application's first answer: ask the case where it is now.
     let now3 = api.get(&format!("/api/v1/cases/{id3}"), &token3).await?;
-    if now3["status"] == "draft" {
+    if now3["status"] == "draft" || now3["status"] == "needs_materials" {
+        // Plan 3 puts the case in the specialists' queue at once, waiting for its materials (the
+        // specialist calls and guides the upload): for a confirmed diagnosis, the pathology
+        // report; then it is sent.
         api.upload(&token3, &id3, "pathology_report", 3).await?;
         api.post(
             &format!("/api/v1/cases/{id3}/submit"),
@@ -200,8 +212,9 @@ pub(super) async fn cases(base: &str, specialist_password: &str) -> anyhow::Resu
         .await?;
     }
     lines.push(format!(
-        "{}  submitted, waiting for a specialist (plan 3, {}, a photo of the pathology report)",
+        "{}  {} (plan 3, {}: an expert visit in Beijing, a photo of the pathology report)",
         text(&queued["number"])?,
+        api.status(&token3, &queued).await?,
         plan3.name
     ));
 
@@ -259,8 +272,9 @@ pub(super) async fn cases(base: &str, specialist_password: &str) -> anyhow::Resu
         .await?;
     }
     lines.push(format!(
-        "{}  scheduled by demo-specialist (plan 5, {})",
+        "{}  {} (plan 5, {}: the tele-doctor, arranged by demo-specialist)",
         text(&arranged["number"])?,
+        api.status(&token5, &arranged).await?,
         plan5.name
     ));
     Ok(lines)

@@ -55,6 +55,16 @@ async fn walk_once(dir: &Path, block: &str, round: u8) {
         printed.starts_with("Demo data loaded.") && printed.contains("dev:demo-plan1"),
         "round {round}: demo prints its summary first: {printed}"
     );
+    // Nothing but warnings before it (issue 28: not 78 log lines).
+    assert!(
+        demo.stderr.is_empty(),
+        "round {round}: demo logs: {}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    // Each case as the API has it now: a draft, one in the queue, one arranged.
+    for state in ["待提交", "已提交，等待审核", "已安排"] {
+        assert!(printed.contains(state), "round {round}: {state}: {printed}");
+    }
     let mut server = green_channel(&["serve"], &[("APP_SERVER__PORT", &port)])
         .current_dir(dir)
         .stdout(Stdio::null())
