@@ -124,6 +124,12 @@ pub async fn create(
             }
             continue;
         }
+        // Still the caller's policy, held until the case is written: an account deleted since
+        // the policy was read leaves no case behind it (see `privacy::erasure`).
+        if !crate::policies::store::binding_held(&txn, user_id, policy.id).await? {
+            txn.rollback().await?;
+            return Err(PolicyError::NotFound.into());
+        }
         let mut taken = Vec::new();
         for (service_id, quota_key, limit, scope) in &claims {
             let (period_start, _) = quota_period(*scope, &plan, &facts, today);

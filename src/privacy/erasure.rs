@@ -78,8 +78,11 @@ pub async fn delete_account(state: &AppState, user: &CurrentUser) -> Result<Dele
     let now = state.clocks.business.now();
     crate::users::cached::changing(state, user.user_id, user.public_id, async {
         let txn = write_transaction(&state.db).await?;
-        // Asked again inside the transaction: a case applied for since the first question
-        // keeps its applicant (the sessions have ended; the account is whole).
+        // The bindings go first: an application in flight under one holds it until its case is
+        // written, so the question that follows sees that case; one that comes later finds no
+        // binding. Asked again inside the transaction, an open case keeps its applicant (the
+        // sessions have ended; the account is whole).
+        store::unbind_all(&txn, user.user_id).await?;
         let open = store::open_cases(&txn, user.user_id).await?;
         if !open.is_empty() {
             txn.rollback().await?;

@@ -227,9 +227,23 @@ pub async fn open_cases(
         .await
 }
 
-/// Empties account `user_id` at its owner's request, in the caller's transaction: the openid
+/// Removes every binding of account `user_id`, first in its deletion's transaction: on
+/// PostgreSQL this waits for an application holding one of them (`binding_held`) to commit, so
+/// the open cases asked for next include its case; an application that comes after finds the
+/// binding gone.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn unbind_all(txn: &impl ConnectionTrait, user_id: i64) -> Result<u64, DbErr> {
+    Ok(policy_binding::Entity::delete_many()
+        .filter(policy_binding::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await?
+        .rows_affected)
+}
+
+/// Empties account `user_id` at its owner's request, in the caller's transaction, its bindings
+/// already removed (`unbind_all`): the openid
 /// becomes `deleted:<public id>` (a later login with it makes a new account), the phone and
-/// unionid go, the policies are unbound, every consent withdrawn, the subscriptions, messages
+/// unionid go, every consent withdrawn, the subscriptions, messages
 /// and invitations removed; the cases keep what the insurers' reports need, the phone they
 /// were served on only masked, the description and courier addresses erased. False when it
 /// was deleted already.
@@ -259,10 +273,6 @@ pub async fn empty_account(
     if emptied.rows_affected != 1 {
         return Ok(false);
     }
-    policy_binding::Entity::delete_many()
-        .filter(policy_binding::Column::UserId.eq(user_id))
-        .exec(txn)
-        .await?;
     user_consent::Entity::update_many()
         .col_expr(user_consent::Column::WithdrawnAt, Expr::value(now))
         .filter(user_consent::Column::UserId.eq(user_id))

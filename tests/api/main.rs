@@ -43,6 +43,7 @@ mod courier;
 mod dev_clock;
 mod dispatch;
 mod documents;
+mod erasure_race;
 mod errors;
 mod fitting;
 mod guided;

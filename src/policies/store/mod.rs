@@ -321,6 +321,26 @@ pub async fn bound(
         .collect())
 }
 
+/// Whether `user_id` still holds its binding to policy `policy_id`, read in the caller's
+/// transaction with a share lock on the binding (PostgreSQL; SQLite runs one writer at a time):
+/// an account's deletion, which removes its bindings before it asks for open cases, waits for
+/// a case applied for under one to commit, or the application finds the binding gone.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn binding_held(
+    txn: &impl ConnectionTrait,
+    user_id: i64,
+    policy_id: i64,
+) -> Result<bool, DbErr> {
+    use sea_orm::QuerySelect;
+    Ok(policy_binding::Entity::find()
+        .filter(policy_binding::Column::UserId.eq(user_id))
+        .filter(policy_binding::Column::PolicyId.eq(policy_id))
+        .lock_shared()
+        .one(txn)
+        .await?
+        .is_some())
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn has_bindings(db: &impl ConnectionTrait, user_id: i64) -> Result<bool, DbErr> {
     Ok(policy_binding::Entity::find()
