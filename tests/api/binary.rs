@@ -536,7 +536,8 @@ async fn demo_loads_policies_accounts_and_cases_to_try() {
             "demo-specialist",
             "demo-admin",
             "GC",
-            "scheduled",
+            // Each case as the API has it (the arranged one in the insured's words).
+            "已安排",
         ] {
             assert!(
                 printed.contains(expected),
