@@ -89,8 +89,18 @@ pub async fn readable_document(
     let doc = store::find(&state.db, id)
         .await?
         .ok_or(DocumentError::NotFound)?;
+    readable_found(state, reader, doc, action).await
+}
+
+/// [`readable_document`] of a document already read.
+async fn readable_found(
+    state: &AppState,
+    reader: Reader<'_>,
+    doc: Document,
+    action: &str,
+) -> Result<(Document, Case), DocumentError> {
     let case = cases::find_by_id(&state.db, doc.case_id).await?;
-    let case = readable_case(state, reader, case, action, ("document", id)).await?;
+    let case = readable_case(state, reader, case, action, ("document", doc.public_id)).await?;
     if doc.purged_at.is_some() {
         return Err(DocumentError::DocumentPurged);
     }
@@ -112,18 +122,17 @@ pub async fn open(
     id: Uuid,
     rendition: Rendition,
 ) -> Result<Download, DocumentError> {
-    let record = RecordKind::parse(
-        &store::find(&state.db, id)
-            .await?
-            .ok_or(DocumentError::NotFound)?
-            .file_kind,
-    );
+    // Read once: its kind names the audited action, then the same row is checked.
+    let found = store::find(&state.db, id)
+        .await?
+        .ok_or(DocumentError::NotFound)?;
+    let record = RecordKind::parse(&found.file_kind);
     let action = match (rendition, record) {
         (Rendition::Image, None) => "document_read",
         (Rendition::Image, Some(_)) => "record_file_read",
         (Rendition::Thumbnail, _) => "thumbnail_read",
     };
-    let (doc, case) = readable_document(state, reader, id, action).await?;
+    let (doc, case) = readable_found(state, reader, found, action).await?;
     let (key, media_type, file_name) = match (rendition, record) {
         (Rendition::Image, Some(kind)) => (
             doc.storage_key.as_str(),
