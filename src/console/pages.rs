@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use crate::calendar::{Calendar, local_date};
 use crate::cases::actions::ActionName;
-use crate::desk::cases::QueueItem;
+use crate::desk::queue::QueueItem;
 use crate::staff::Role;
 
 /// Who is signed in, for the page header (and the logout form's CSRF token).

@@ -9,7 +9,7 @@ use super::respond::{ConsoleError, render};
 use super::session::ConsoleUser;
 use crate::cases::queue::{Phase, Waiting};
 use crate::cases::view::status_text;
-use crate::desk::cases::{QueueParams, queue};
+use crate::desk::queue::{QueueParams, queue};
 use crate::http::Paging;
 use crate::platform::error::{ApiError, Kind};
 use crate::state::AppState;

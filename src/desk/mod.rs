@@ -7,5 +7,6 @@ pub mod bodies;
 pub mod cases;
 mod into_command;
 pub mod objections;
+pub mod queue;
 pub mod routes;
 pub mod step_bodies;

@@ -7,7 +7,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::bodies::{ActionBody, command};
-use super::cases::{ConsoleCase, QueuePage, QueueParams, console_view, queue as queue_page};
+use super::cases::{ConsoleCase, console_view};
+use super::queue::{QueuePage, QueueParams, queue as queue_page};
 use crate::auth::answer::{RefreshRequest, TokenPair, tokens_answer};
 use crate::auth::tokens::Tokens;
 use crate::cases::actions;

@@ -18,6 +18,7 @@
 mod header;
 mod place;
 mod read;
+mod values;
 mod write;
 
 use bytes::Bytes;

@@ -227,7 +227,7 @@ impl Scan {
         component: usize,
         dc_value: i16,
         mut nonzero: u64,
-        mut values: super::read::ValuesFrom<'_>,
+        mut values: super::values::ValuesFrom<'_>,
     ) {
         let (dc, ac) = &self.tables[usize::from(component > 0)];
         let buffer = &mut self.bits.buffer;
