@@ -85,18 +85,7 @@ async fn cases_are_numbered_shown_and_found_only_in_scope(backend: Backend) {
     assert_eq!((status, code.as_str()), (400, "case_number_invalid"));
     // Ended, the case leaves the open queue but is still found: by its number, and under
     // `phase=closed` / `all` (issue 28: every case can be found).
-    let current: Value = get(&app, &format!("/api/v1/cases/{}", id(&first)), Some(&user))
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    ok(
-        &app,
-        &format!("/api/v1/cases/{}/cancel", id(&first)),
-        &user,
-        &json!({"version": current["version"]}),
-    )
-    .await;
+    cancel(&app, &user, &id(&first)).await;
     let total = |path: String| {
         let app = &app;
         let specialist = &specialist;

@@ -128,6 +128,23 @@ pub async fn post(
 }
 
 /// Posts and expects 200; returns the body.
+/// The insured cancels case `case` (its id) on its current version; it is cancelled.
+pub async fn cancel(app: &TestApp, token: &str, case: &str) {
+    let current: Value = get(app, &format!("/api/v1/cases/{case}"), Some(token))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let cancelled = ok(
+        app,
+        &format!("/api/v1/cases/{case}/cancel"),
+        token,
+        &json!({ "version": current["version"] }),
+    )
+    .await;
+    assert_eq!(cancelled["status"], "cancelled");
+}
+
 pub async fn ok(app: &TestApp, path: &str, token: &str, body: &Value) -> Value {
     let response = post(app, path, Some(token), body).await;
     let status = response.status().as_u16();

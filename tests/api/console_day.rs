@@ -7,7 +7,7 @@
 //! `target/console-screenshots/day-*.png`; the README shows copies of them.
 
 use fantoccini::{Client, Locator};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::case_support::*;
 use crate::console_browser::{
@@ -182,18 +182,7 @@ async fn a_specialists_day(backend: Backend) {
         &json!({}),
     )
     .await;
-    let current: Value = get(&app, &format!("/api/v1/cases/{closed_id}"), Some(&other))
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    ok(
-        &app,
-        &format!("/api/v1/cases/{closed_id}/cancel"),
-        &other,
-        &json!({"version": current["version"]}),
-    )
-    .await;
+    cancel(&app, &other, &closed_id).await;
 
     // Morning: the queue, the case of the day in it, the cancelled one not.
     let client = browser(&driver, 1280).await;

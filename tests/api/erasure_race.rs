@@ -7,26 +7,18 @@
 use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
-use secrecy::ExposeSecret;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::case_support::*;
-use crate::helpers::{Backend, TestApp, error_body};
+use crate::helpers::{Backend, TestApp, database_url, error_body};
 
 const MONDAY: &str = "2026-11-23T10:00:00+08:00";
 
 /// A connection of the test's own to the app's database.
 async fn own_connection(app: &TestApp) -> DatabaseConnection {
-    let url = app
-        .state
-        .settings
-        .database
-        .url
-        .as_ref()
-        .expect("a database URL")
-        .expose_secret()
-        .to_owned();
-    Database::connect(url).await.expect("connects")
+    Database::connect(database_url(app))
+        .await
+        .expect("connects")
 }
 
 async fn user_row(app: &TestApp) -> i64 {
@@ -90,18 +82,7 @@ async fn a_deletion_waits_for_an_application_in_flight_and_refuses() {
     let user = user_row(&app).await;
     // A case that ended: alone, it would not stop the deletion.
     let case = created(&app, &token, &beijing_outpatient(&policy)).await;
-    let current: Value = get(&app, &format!("/api/v1/cases/{}", id(&case)), Some(&token))
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    ok(
-        &app,
-        &format!("/api/v1/cases/{}/cancel", id(&case)),
-        &token,
-        &json!({"version": current["version"]}),
-    )
-    .await;
+    cancel(&app, &token, &id(&case)).await;
     // An application in flight: it holds its binding and writes an open case, not yet
     // committed (played by the ended case opened again).
     let own = own_connection(&app).await;

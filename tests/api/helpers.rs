@@ -378,6 +378,19 @@ impl TestApp {
 }
 
 /// Reads an error envelope, checking its shape on the way.
+/// The URL of the app's own database (its test database on PostgreSQL, its file on SQLite).
+pub fn database_url(app: &TestApp) -> String {
+    use secrecy::ExposeSecret;
+    app.state
+        .settings
+        .database
+        .url
+        .as_ref()
+        .expect("a database URL")
+        .expose_secret()
+        .to_owned()
+}
+
 pub async fn error_body(response: reqwest::Response) -> (u16, String, Value) {
     let status = response.status().as_u16();
     let content_type = response

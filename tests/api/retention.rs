@@ -13,7 +13,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::case_support::{PLAN3, count, created, get, id, insured, ok, staff};
+use crate::case_support::{PLAN3, cancel, count, created, get, id, insured, staff};
 use crate::console_actions::{console_page, sign_in};
 use crate::doc_support::{consent, jpeg, objects, uploaded};
 use crate::helpers::{Backend, TestApp, error_body, spawn_app_with};
@@ -52,18 +52,6 @@ async fn draft_with_photo(app: &TestApp, token: &str, policy: &str, seed: u32) -
     let case = id(&case);
     let photo = uploaded(app, token, &case, "outpatient_record", &jpeg(48, 32, seed)).await;
     (case, photo)
-}
-
-async fn cancel(app: &TestApp, token: &str, case: &str) {
-    let version = case_of(app, token, case).await["version"].clone();
-    let cancelled = ok(
-        app,
-        &format!("/api/v1/cases/{case}/cancel"),
-        token,
-        &json!({ "version": version }),
-    )
-    .await;
-    assert_eq!(cancelled["status"], "cancelled");
 }
 
 /// Moves when case `case` ended to `at`.

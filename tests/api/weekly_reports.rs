@@ -8,13 +8,12 @@ use std::collections::BTreeMap;
 use std::io::Cursor;
 
 use calamine::{Data, DataType, Reader, Xlsx, open_workbook_from_rs};
-use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 use crate::binary::green_channel;
 use crate::case_support::*;
 use crate::doc_support::complete_materials;
-use crate::helpers::{Backend, TestApp, error_body};
+use crate::helpers::{Backend, TestApp, database_url, error_body};
 use crate::on_both_backends;
 use crate::reports::{PDF, upload_report};
 
@@ -518,15 +517,7 @@ async fn the_weekly_report_matches_the_cases(backend: Backend) {
     // `report weekly` on the same database writes the same figures.
     let dir = tempfile::tempdir().expect("a dir");
     let out = dir.path().join("w41.xlsx");
-    let url = app
-        .state
-        .settings
-        .database
-        .url
-        .as_ref()
-        .expect("a database URL")
-        .expose_secret()
-        .to_owned();
+    let url = database_url(&app);
     let output = green_channel(
         &[
             "report",
