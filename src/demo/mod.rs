@@ -155,7 +155,6 @@ pub async fn run(settings: Settings, out: &mut impl Write) -> anyhow::Result<()>
     local.server.host = "127.0.0.1".to_owned();
     local.server.port = 0;
     local.worker.in_process = false;
-    local.log.filter = "warn".to_owned();
     let app = Application::build(local).await?;
     let base = app.base_url();
     let server = tokio::spawn(app.run_until_stopped());
